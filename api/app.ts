@@ -1,0 +1,99 @@
+// The express app factory: tests build it in-process, the server entry serves it.
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import type { BotRuntime } from '../bot/botRuntime';
+import type { Database } from './database';
+import { AppError } from './errors';
+import type { Logger } from './logger';
+
+export interface AppDependencies {
+  logger: Logger;
+  database: Database;
+  bot: BotRuntime;
+  /** Tells whether the server is stopping, so new requests are refused cleanly. */
+  isShuttingDown?: () => boolean;
+  version?: string;
+}
+
+const BOT_BODY_LIMIT = '256kb';
+
+export function createApp(deps: AppDependencies): Express {
+  const { logger, database, bot } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: logger.child({ component: 'http' }),
+      genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 64) : randomUUID()),
+      // Only the request line and the outcome: bodies and headers may carry personal data or keys.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+
+  app.use(refuseWhenStopping(deps.isShuttingDown));
+
+  app.get('/healthz', async (_req, res) => {
+    const up = await database.ping();
+    const body = { status: up ? 'ok' : 'unavailable', database: database.kind, version: deps.version ?? 'dev', uptimeSeconds: Math.round(process.uptime()) };
+    res.status(up ? 200 : 503).json(body);
+  });
+
+  app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {
+    await bot.handleMessages(req, res);
+  });
+
+  app.use((req, _res, next) => next(new AppError('ROUTE_NOT_FOUND', { details: { method: req.method, path: req.path } })));
+  app.use(errorMiddleware(logger));
+  return app;
+}
+
+function refuseWhenStopping(isShuttingDown: (() => boolean) | undefined): RequestHandler {
+  return (_req, res, next) => {
+    if (isShuttingDown?.()) {
+      res.setHeader('Connection', 'close');
+      next(new AppError('SHUTTING_DOWN'));
+      return;
+    }
+    next();
+  };
+}
+
+/** Turns every error into a JSON answer: expected ones from the catalogue, the rest into a logged 500. */
+function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const appError = toAppError(error);
+    if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN' && appError.code !== 'DATABASE_UNAVAILABLE') {
+      logger.error({ err: error, path: req.path, method: req.method }, 'Unexpected error');
+    }
+    res.status(appError.status).json(appError.toBody());
+  };
+}
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const bodyParserType = (error as { type?: unknown } | null)?.type;
+  if (bodyParserType === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', { cause: error });
+  if (bodyParserType === 'entity.parse.failed') return new AppError('MALFORMED_JSON', { cause: error });
+  if (bodyParserType === 'charset.unsupported' || bodyParserType === 'encoding.unsupported') {
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', { cause: error });
+  }
+  if (isDatabaseUnavailable(error)) return new AppError('DATABASE_UNAVAILABLE', { cause: error });
+  return new AppError('INTERNAL', { cause: error });
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'MongoServerSelectionError' || name === 'MongoNetworkError' || name === 'MongoNotConnectedError' || name === 'MongooseServerSelectionError';
+}

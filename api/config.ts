@@ -1,0 +1,107 @@
+// The product's configuration: read from the environment once, at start-up, and validated with zod.
+import { z } from 'zod';
+import { version } from '../package.json';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Empty strings in a .env file mean "not set", as people write `MONGODB_URI=` to switch something off. */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: optionalString,
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    MONGODB_URI: optionalString.pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+        .optional(),
+    ),
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+    DB_TIMEOUT_MS: positiveInt(5000),
+    SHUTDOWN_TIMEOUT_MS: positiveInt(10000),
+    MicrosoftAppId: optionalString,
+    MicrosoftAppPassword: optionalString,
+    MicrosoftAppTenantId: optionalString,
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MicrosoftAppId && !env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppPassword'],
+        message: 'is required when MicrosoftAppId is set (the bot cannot answer Azure without it)',
+      });
+    }
+    if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppTenantId'],
+        message: 'is required when MicrosoftAppType is SingleTenant',
+      });
+    }
+  });
+
+type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  version: string;
+  http: { port: number; host: string | undefined; shutdownTimeoutMs: number };
+  log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  database: { uri: string | undefined; dataDir: string; timeoutMs: number };
+  bot: {
+    appId: string | undefined;
+    appPassword: string | undefined;
+    appTenantId: string | undefined;
+    appType: Env['MicrosoftAppType'];
+  };
+}
+
+/** Variables whose value may hold a credential: never echoed back in an error. */
+const SECRET_LIKE = /PASSWORD|SECRET|KEY|URI/i;
+
+/** Raised when the environment does not describe a valid configuration; its message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(environment: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = issue.path.join('.') || '(environment)';
+        const received = environment[variable];
+        const shown = received === undefined || SECRET_LIKE.test(variable) ? '' : ` (got "${received}")`;
+        return `${variable}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    version,
+    http: { port: env.PORT, host: env.HOST, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    database: { uri: env.MONGODB_URI, dataDir: env.DATA_DIR, timeoutMs: env.DB_TIMEOUT_MS },
+    bot: {
+      appId: env.MicrosoftAppId,
+      appPassword: env.MicrosoftAppPassword,
+      appTenantId: env.MicrosoftAppTenantId,
+      appType: env.MicrosoftAppType,
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// The one catalogue of expected failures: a stable code, an HTTP status and a French message for the user.
+export const ERROR_CATALOGUE = {
+  ROUTE_NOT_FOUND: { status: 404, message: 'Cette adresse n’existe pas sur ce service.' },
+  NOT_FOUND: { status: 404, message: 'La ressource demandée est introuvable.' },
+  VALIDATION_FAILED: { status: 400, message: 'La requête est invalide.' },
+  MALFORMED_JSON: { status: 400, message: 'Le corps de la requête n’est pas un JSON valide.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Le corps de la requête doit être envoyé en JSON (Content-Type: application/json).' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'Le corps de la requête est trop volumineux.' },
+  UNAUTHORIZED: { status: 401, message: 'Authentification requise : une clé valide est attendue dans l’en-tête Authorization.' },
+  FORBIDDEN: { status: 403, message: 'Vous n’avez pas accès à cette ressource.' },
+  CONFLICT: { status: 409, message: 'L’opération est impossible dans l’état actuel de la ressource.' },
+  PRECONDITION_FAILED: { status: 412, message: 'La ressource a été modifiée entre-temps : relisez-la avant de réessayer.' },
+  TOO_MANY_REQUESTS: { status: 429, message: 'Trop de requêtes : réessayez dans un instant.' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'Le service est momentanément indisponible. Réessayez dans quelques instants.' },
+  SHUTTING_DOWN: { status: 503, message: 'Le service redémarre. Réessayez dans quelques instants.' },
+  INTERNAL: { status: 500, message: 'Une erreur inattendue est survenue. L’équipe technique a été prévenue.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly userMessage: string;
+  readonly details: unknown;
+
+  constructor(
+    readonly code: ErrorCode,
+    options: { message?: string; details?: unknown; cause?: unknown } = {},
+  ) {
+    const entry = ERROR_CATALOGUE[code];
+    super(options.message ?? entry.message, { cause: options.cause });
+    this.name = 'AppError';
+    this.status = entry.status;
+    this.userMessage = options.message ?? entry.message;
+    this.details = options.details;
+  }
+
+  toBody(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+    return { error: { code: this.code, message: this.userMessage, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}

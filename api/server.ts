@@ -1,0 +1,64 @@
+// Starts the whole product (database, bot, HTTP) and stops it gracefully; used by the entry and by tests.
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { createBotRuntime } from '../bot/botRuntime';
+import { createApp } from './app';
+import type { Config } from './config';
+import { connectDatabase, type Database } from './database';
+import type { Logger } from './logger';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly database: Database;
+  /** Stops accepting, lets requests in flight finish (up to the shutdown timeout), closes the database. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const database = await connectDatabase(config.database, logger);
+  let stopping: Promise<void> | undefined;
+  const bot = createBotRuntime(config.bot, database.connection, logger);
+  const app = createApp({ logger, database, bot, isShuttingDown: () => stopping !== undefined, version: config.version });
+  const server = createServer(app);
+  try {
+    await listen(server, config.http.port, config.http.host);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.http.host && config.http.host !== '0.0.0.0' ? config.http.host : '127.0.0.1'}:${port}`;
+  logger.info({ port, url, database: database.kind, auth: config.bot.appId ? 'jwt' : 'disabled' }, 'Server listening');
+
+  const stop = async (): Promise<void> => {
+    logger.info('Stopping: no new requests, finishing the ones in flight');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const force = setTimeout(() => {
+      logger.warn({ timeoutMs: config.http.shutdownTimeoutMs }, 'Shutdown timeout: closing the remaining connections');
+      server.closeAllConnections();
+    }, config.http.shutdownTimeoutMs);
+    await closed;
+    clearTimeout(force);
+    await database.close();
+    logger.info('Stopped');
+  };
+
+  return {
+    url,
+    port,
+    database,
+    stop: () => (stopping ??= stop()),
+  };
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

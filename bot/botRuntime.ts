@@ -1,0 +1,59 @@
+// Wires the Bot Framework pieces together: adapter (with or without JWT check), state on MongoDB, the bot.
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  ConversationState,
+  UserState,
+  type TurnContext,
+} from 'botbuilder';
+import type { Request, Response } from 'express';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { AssistantBot } from './assistantBot';
+import { MongoStorage } from './mongoStorage';
+
+export interface BotSettings {
+  appId: string | undefined;
+  appPassword: string | undefined;
+  appTenantId: string | undefined;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+}
+
+export interface BotRuntime {
+  /** The express handler for `POST /api/messages`. */
+  handleMessages(req: Request, res: Response): Promise<void>;
+}
+
+export const TURN_ERROR_TEXT =
+  'Désolé, une erreur inattendue m’empêche de répondre. Ce que vous avez déjà saisi est conservé : réessayez dans un instant.';
+
+export function createBotRuntime(settings: BotSettings, connection: Connection, logger: Logger): BotRuntime {
+  const authConfig = {
+    MicrosoftAppId: settings.appId ?? '',
+    MicrosoftAppPassword: settings.appPassword ?? '',
+    MicrosoftAppTenantId: settings.appTenantId ?? '',
+    MicrosoftAppType: settings.appType,
+  };
+  // With an empty MicrosoftAppId the SDK accepts unauthenticated activities (local use, the web
+  // widget's own Direct Line); as soon as an app id is set every request must carry a valid JWT.
+  const auth = new ConfigurationBotFrameworkAuthentication(authConfig, new ConfigurationServiceClientCredentialFactory(authConfig));
+  const adapter = new CloudAdapter(auth);
+  const botLogger = logger.child({ component: 'bot' });
+
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    botLogger.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'Turn failed');
+    try {
+      await context.sendActivity(TURN_ERROR_TEXT);
+    } catch (sendError) {
+      botLogger.warn({ err: sendError }, 'Could not tell the user about the failed turn');
+    }
+  };
+
+  const storage = new MongoStorage(connection);
+  const bot = new AssistantBot(new ConversationState(storage), new UserState(storage), botLogger);
+
+  return {
+    handleMessages: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
+  };
+}

@@ -1,0 +1,84 @@
+// The server entry as `npm start` runs it: start-up on the embedded database, bad configuration, graceful stop.
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { buildActivity } from '../support/activities';
+import { spawnServer, startServerProcess } from '../support/serverProcess';
+
+let dataDir: string;
+
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'ti-server-'));
+});
+
+afterEach(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('The server process', () => {
+  test('When started with no MONGODB_URI, then it serves /healthz on the embedded database', async () => {
+    const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir });
+    try {
+      const response = await fetch(`${server.url}/healthz`);
+
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'ok', database: 'embedded' });
+      expect(server.logs.some((line) => line.database === 'embedded' && typeof line.file === 'string')).toBe(true);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
+  test('When a variable is invalid, then start-up stops with exit code 1 and a message naming it', async () => {
+    const started = spawnServer({ PORT: 'quatre-vingt', DATA_DIR: dataDir });
+
+    const code = await started.exited;
+
+    expect(code).toBe(1);
+    expect(started.stderr()).toMatch(/PORT/);
+    expect(started.stderr()).toMatch(/\.env\.example/);
+  });
+
+  test('When SIGTERM arrives during a request, then the request completes, new ones are refused and the exit code is 0', async () => {
+    const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '8000' });
+    const port = Number(new URL(server.url).port);
+    const body = JSON.stringify(buildActivity({ text: 'bonjour', conversation: { id: 'in-flight' } }));
+    const half = Math.floor(body.length / 2);
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('utf8');
+    });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(`POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+    socket.write(body.slice(0, half));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    server.child.kill('SIGTERM');
+    await waitFor(() => server.logs.some((line) => line.msg === 'Signal received'));
+    const refused = await fetch(`${server.url}/healthz`).then(
+      () => false,
+      () => true,
+    );
+    socket.end(body.slice(half));
+    await closed;
+    const code = await server.exited;
+
+    expect(refused).toBe(true);
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer).toContain('"activities"');
+    expect(code).toBe(0);
+    expect(server.logs.some((line) => line.msg === 'Stopped')).toBe(true);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

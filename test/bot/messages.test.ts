@@ -1,0 +1,63 @@
+import { MENU_CHOICES, MENU_TEXT, WELCOME_TEXT } from '../../bot/assistantBot';
+import { buildActivity, postExpectingReplies } from '../support/activities';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+describe('POST /api/messages', () => {
+  test('When a user joins the conversation, then the bot greets in French and shows the menu', async () => {
+    const replies = await postExpectingReplies(
+      app.url,
+      buildActivity({ type: 'conversationUpdate', conversation: { id: 'greet' }, membersAdded: [{ id: 'user-1' }] }),
+    );
+
+    expect(replies.map((reply) => reply.text)).toEqual([WELCOME_TEXT, MENU_TEXT]);
+    const actions = (replies[1]?.suggestedActions as { actions: Array<{ title: string }> }).actions;
+    expect(actions.map((action) => action.title)).toEqual([...MENU_CHOICES]);
+  });
+
+  test('When only the bot joins, then it says nothing', async () => {
+    const replies = await postExpectingReplies(
+      app.url,
+      buildActivity({ type: 'conversationUpdate', conversation: { id: 'bot-only' }, membersAdded: [{ id: 'bot' }] }),
+    );
+
+    expect(replies).toEqual([]);
+  });
+
+  test('When a user sends a message, then the bot answers with the menu and records the user in MongoDB', async () => {
+    const replies = await postExpectingReplies(app.url, buildActivity({ text: 'bonjour', conversation: { id: 'msg' }, from: { id: 'user-42' } }));
+    await postExpectingReplies(app.url, buildActivity({ text: 'encore moi', conversation: { id: 'msg' }, from: { id: 'user-42' } }));
+
+    expect(replies.at(-1)?.text).toBe(MENU_TEXT);
+    const stored = await app.database.connection.collection('botstate').findOne({ _id: 'test/users/user-42' as never });
+    expect(stored).not.toBeNull();
+    expect(JSON.parse(String(stored?.data)).profile.turns).toBe(2);
+  });
+
+  test('When the body is not JSON, then the answer is a JSON 400 in French', async () => {
+    const response = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code: 'MALFORMED_JSON', message: expect.stringContaining('JSON') } });
+  });
+
+  test('When the body is over the cap, then the answer is 413', async () => {
+    const response = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(buildActivity({ text: 'x'.repeat(400 * 1024) })),
+    });
+
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});

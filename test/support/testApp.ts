@@ -1,0 +1,38 @@
+// Builds the real express app in-process on the test database, listening on a free port.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { openConnection, type Database } from '../../api/database';
+import { createBotRuntime } from '../../bot/botRuntime';
+import { startTestDatabase, type TestDatabase } from './testDatabase';
+
+export interface TestApp {
+  url: string;
+  database: Database;
+  testDatabase: TestDatabase;
+  close(): Promise<void>;
+}
+
+export const silentLogger = pino({ level: 'silent' });
+
+export async function startTestApp(): Promise<TestApp> {
+  const testDatabase = await startTestDatabase();
+  const database = await openConnection(testDatabase.uri, testDatabase.embedded ? 'embedded' : 'mongodb', 1500);
+  const bot = createBotRuntime({ appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' }, database.connection, silentLogger);
+  const app = createApp({ logger: silentLogger, database, bot });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    database,
+    testDatabase,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+      await testDatabase.close();
+    },
+  };
+}
