@@ -29,6 +29,8 @@ const EnvSchema = z
     DATA_DIR: z.string().trim().min(1).default('.data'),
     DB_TIMEOUT_MS: positiveInt(5000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10000),
+    DIRECTLINE_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters long').optional()),
+    DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
     MicrosoftAppId: optionalString,
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString,
@@ -59,6 +61,7 @@ export interface Config {
   http: { port: number; host: string | undefined; shutdownTimeoutMs: number };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   database: { uri: string | undefined; dataDir: string; timeoutMs: number };
+  directLine: { secret: string | undefined; tokenTtlSeconds: number };
   bot: {
     appId: string | undefined;
     appPassword: string | undefined;
@@ -97,6 +100,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     http: { port: env.PORT, host: env.HOST, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     database: { uri: env.MONGODB_URI, dataDir: env.DATA_DIR, timeoutMs: env.DB_TIMEOUT_MS },
+    directLine: { secret: env.DIRECTLINE_SECRET, tokenTtlSeconds: env.DIRECTLINE_TOKEN_TTL_SECONDS },
     bot: {
       appId: env.MicrosoftAppId,
       appPassword: env.MicrosoftAppPassword,

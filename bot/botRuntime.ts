@@ -5,6 +5,7 @@ import {
   ConfigurationServiceClientCredentialFactory,
   ConversationState,
   UserState,
+  type Activity,
   type TurnContext,
 } from 'botbuilder';
 import type { Request, Response } from 'express';
@@ -23,6 +24,20 @@ export interface BotSettings {
 export interface BotRuntime {
   /** The express handler for `POST /api/messages`. */
   handleMessages(req: Request, res: Response): Promise<void>;
+  /**
+   * Runs one turn for an activity of our own channels (the web widget's Direct Line) in-process,
+   * with no Bot Framework authentication, and returns the bot's replies.
+   */
+  processInternal(activity: Partial<Activity>): Promise<Activity[]>;
+}
+
+/** An adapter for activities that never left this process: it trusts them and collects the replies. */
+class InternalChannelAdapter extends CloudAdapter {
+  async processInternal(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<Activity[]> {
+    const response = await this.processActivity('', { ...activity, deliveryMode: 'expectReplies' } as Activity, logic);
+    const body = response?.body as { activities?: Activity[] } | undefined;
+    return body?.activities ?? [];
+  }
 }
 
 export const TURN_ERROR_TEXT =
@@ -39,9 +54,10 @@ export function createBotRuntime(settings: BotSettings, connection: Connection, 
   // widget's own Direct Line); as soon as an app id is set every request must carry a valid JWT.
   const auth = new ConfigurationBotFrameworkAuthentication(authConfig, new ConfigurationServiceClientCredentialFactory(authConfig));
   const adapter = new CloudAdapter(auth);
+  const internalAdapter = new InternalChannelAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const botLogger = logger.child({ component: 'bot' });
 
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+  const onTurnError = async (context: TurnContext, error: Error) => {
     botLogger.error({ err: error, channelId: context.activity.channelId, activityType: context.activity.type }, 'Turn failed');
     try {
       await context.sendActivity(TURN_ERROR_TEXT);
@@ -49,11 +65,14 @@ export function createBotRuntime(settings: BotSettings, connection: Connection, 
       botLogger.warn({ err: sendError }, 'Could not tell the user about the failed turn');
     }
   };
+  adapter.onTurnError = onTurnError;
+  internalAdapter.onTurnError = onTurnError;
 
   const storage = new MongoStorage(connection);
   const bot = new AssistantBot(new ConversationState(storage), new UserState(storage), botLogger);
 
   return {
     handleMessages: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
+    processInternal: (activity) => internalAdapter.processInternal(activity, (context) => bot.run(context)),
   };
 }
