@@ -11,6 +11,8 @@ export const ERROR_CATALOGUE = {
   CONFLICT: { status: 409, message: 'L’opération est impossible dans l’état actuel de la ressource.' },
   PRECONDITION_FAILED: { status: 412, message: 'La ressource a été modifiée entre-temps : relisez-la avant de réessayer.' },
   TOO_MANY_REQUESTS: { status: 429, message: 'Trop de requêtes : réessayez dans un instant.' },
+  DIRECTLINE_TOKEN_INVALID: { status: 403, message: 'Votre session de discussion a expiré ou n’est pas valide : rechargez la page pour reprendre.' },
+  DIRECTLINE_CONVERSATION_NOT_FOUND: { status: 404, message: 'Cette conversation n’existe pas ou a été supprimée.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'Le service est momentanément indisponible. Réessayez dans quelques instants.' },
   SHUTTING_DOWN: { status: 503, message: 'Le service redémarre. Réessayez dans quelques instants.' },
   INTERNAL: { status: 500, message: 'Une erreur inattendue est survenue. L’équipe technique a été prévenue.' },

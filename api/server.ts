@@ -2,6 +2,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { createBotRuntime } from '../bot/botRuntime';
+import { DossierRepository } from '../dossiers/dossierRepository';
+import { createFaqService } from '../knowledge/faq/faqService';
 import { createApp } from './app';
 import type { Config } from './config';
 import { connectDatabase, type Database } from './database';
@@ -18,7 +20,10 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const database = await connectDatabase(config.database, logger);
   let stopping: Promise<void> | undefined;
-  const bot = createBotRuntime(config.bot, database.connection, logger);
+  const repository = new DossierRepository(database.connection);
+  await repository.init();
+  const faq = await createFaqService({ logger: logger.child({ component: 'faq' }) });
+  const bot = createBotRuntime(config.bot, { connection: database.connection, repository, faq, logger });
   const app = createApp({ logger, database, bot, isShuttingDown: () => stopping !== undefined, version: config.version });
   const server = createServer(app);
   try {
@@ -34,12 +39,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const stop = async (): Promise<void> => {
     logger.info('Stopping: no new requests, finishing the ones in flight');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // A keep-alive connection becomes idle once its request in flight is answered: close it then.
     server.closeIdleConnections();
+    const reaper = setInterval(() => server.closeIdleConnections(), 50);
     const force = setTimeout(() => {
       logger.warn({ timeoutMs: config.http.shutdownTimeoutMs }, 'Shutdown timeout: closing the remaining connections');
       server.closeAllConnections();
     }, config.http.shutdownTimeoutMs);
     await closed;
+    clearInterval(reaper);
     clearTimeout(force);
     await database.close();
     logger.info('Stopped');

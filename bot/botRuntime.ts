@@ -11,6 +11,8 @@ import {
 import type { Request, Response } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import { DossierRepository } from '../dossiers/dossierRepository';
+import type { FaqService } from '../knowledge/faq/faqService';
 import { AssistantBot } from './assistantBot';
 import { MongoStorage } from './mongoStorage';
 
@@ -43,7 +45,15 @@ class InternalChannelAdapter extends CloudAdapter {
 export const TURN_ERROR_TEXT =
   'Désolé, une erreur inattendue m’empêche de répondre. Ce que vous avez déjà saisi est conservé : réessayez dans un instant.';
 
-export function createBotRuntime(settings: BotSettings, connection: Connection, logger: Logger): BotRuntime {
+export interface BotRuntimeDependencies {
+  connection: Connection;
+  repository: DossierRepository;
+  faq: FaqService;
+  logger: Logger;
+}
+
+export function createBotRuntime(settings: BotSettings, deps: BotRuntimeDependencies): BotRuntime {
+  const { connection, logger } = deps;
   const authConfig = {
     MicrosoftAppId: settings.appId ?? '',
     MicrosoftAppPassword: settings.appPassword ?? '',
@@ -69,7 +79,14 @@ export function createBotRuntime(settings: BotSettings, connection: Connection, 
   internalAdapter.onTurnError = onTurnError;
 
   const storage = new MongoStorage(connection);
-  const bot = new AssistantBot(new ConversationState(storage), new UserState(storage), botLogger);
+  const bot = new AssistantBot({
+    conversationState: new ConversationState(storage),
+    userState: new UserState(storage),
+    repository: deps.repository,
+    faq: deps.faq,
+    feedback: connection.collection('faq_feedback'),
+    logger: botLogger,
+  });
 
   return {
     handleMessages: (req, res) => adapter.process(req, res, (context) => bot.run(context)),

@@ -63,7 +63,7 @@ describe('The server process', () => {
       () => false,
       () => true,
     );
-    socket.end(body.slice(half));
+    socket.write(body.slice(half));
     await closed;
     const code = await server.exited;
 

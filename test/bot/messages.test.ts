@@ -33,11 +33,12 @@ describe('POST /api/messages', () => {
     expect(replies).toEqual([]);
   });
 
-  test('When a user sends a message, then the bot answers with the menu and records the user in MongoDB', async () => {
-    const replies = await postExpectingReplies(app.url, buildActivity({ text: 'bonjour', conversation: { id: 'msg' }, from: { id: 'user-42' } }));
+  test('When a user asks for help, then the bot explains what it does and records the user in MongoDB', async () => {
+    const replies = await postExpectingReplies(app.url, buildActivity({ text: 'Aide', conversation: { id: 'msg' }, from: { id: 'user-42' } }));
     await postExpectingReplies(app.url, buildActivity({ text: 'encore moi', conversation: { id: 'msg' }, from: { id: 'user-42' } }));
 
-    expect(replies.at(-1)?.text).toBe(MENU_TEXT);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toContain('préparer une candidature');
     const stored = await app.database.connection.collection('botstate').findOne({ _id: 'test/users/user-42' as never });
     expect(stored).not.toBeNull();
     expect(JSON.parse(String(stored?.data)).profile.turns).toBe(2);

@@ -5,11 +5,14 @@ import pino from 'pino';
 import { createApp } from '../../api/app';
 import { openConnection, type Database } from '../../api/database';
 import { createBotRuntime } from '../../bot/botRuntime';
+import { DossierRepository } from '../../dossiers/dossierRepository';
+import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
 import { startTestDatabase, type TestDatabase } from './testDatabase';
 
 export interface TestApp {
   url: string;
   database: Database;
+  repository: DossierRepository;
   testDatabase: TestDatabase;
   close(): Promise<void>;
 }
@@ -19,7 +22,12 @@ export const silentLogger = pino({ level: 'silent' });
 export async function startTestApp(): Promise<TestApp> {
   const testDatabase = await startTestDatabase();
   const database = await openConnection(testDatabase.uri, testDatabase.embedded ? 'embedded' : 'mongodb', 1500);
-  const bot = createBotRuntime({ appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' }, database.connection, silentLogger);
+  const repository = new DossierRepository(database.connection);
+  await repository.init();
+  const bot = createBotRuntime(
+    { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' },
+    { connection: database.connection, repository, faq: await sharedFaq(), logger: silentLogger },
+  );
   const app = createApp({ logger: silentLogger, database, bot });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -27,6 +35,7 @@ export async function startTestApp(): Promise<TestApp> {
   return {
     url: `http://127.0.0.1:${port}`,
     database,
+    repository,
     testDatabase,
     async close() {
       server.closeAllConnections();
@@ -35,4 +44,12 @@ export async function startTestApp(): Promise<TestApp> {
       await testDatabase.close();
     },
   };
+}
+
+let faqService: Promise<FaqService> | undefined;
+
+/** The FAQ index is built once per test file: it is read-only. */
+function sharedFaq(): Promise<FaqService> {
+  faqService ??= createFaqService();
+  return faqService;
 }

@@ -1,0 +1,167 @@
+// Each web widget conversation and its activity feed, in MongoDB, so any instance serves it and a restart loses nothing.
+import type { Activity } from 'botbuilder';
+import type { Collection, Connection } from 'mongoose';
+import { AppError } from '../../api/errors';
+import { newConversationId } from './directLineTokens';
+
+/** The channel id the bot sees for the web widget, and the service URL of its conversation references. */
+export const DIRECTLINE_CHANNEL_ID = 'webchat';
+export const DIRECTLINE_SERVICE_URL = 'urn:directline:internal';
+/** How the bot appears in the widget's feed. */
+export const BOT_ACCOUNT = { id: 'territoires-bot', name: 'Assistant', role: 'bot' } as const;
+
+/** An activity as clients read it from the feed: plain JSON, with a server id and timestamp. */
+export interface FeedActivity {
+  type: string;
+  id: string;
+  timestamp: string;
+  [key: string]: unknown;
+}
+
+export interface ConversationRecord {
+  id: string;
+  userId: string;
+  locale: string;
+  createdAt: Date;
+}
+
+interface ConversationDocument {
+  _id: string;
+  userId: string;
+  locale: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The highest sequence number known to be used: a starting hint for the next append, never trusted alone. */
+  lastSeq: number;
+}
+
+interface ActivityDocument {
+  /** The activity id, `<conversationId>|<seq on 7 digits>`, as Direct Line spells them. */
+  _id: string;
+  conversationId: string;
+  seq: number;
+  /** The activity as JSON text: cards carry keys such as `$schema`, which MongoDB field names refuse. */
+  activity: string;
+  createdAt: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+/** Enough for a crowd of writers on one conversation; beyond that something is wrong. */
+const MAX_APPEND_ATTEMPTS = 50;
+const DEFAULT_PAGE_SIZE = 100;
+
+export class ConversationFeed {
+  private readonly conversations: Collection<ConversationDocument>;
+  private readonly activities: Collection<ActivityDocument>;
+  private indexes: Promise<unknown> | undefined;
+  private lastTimestampMs = 0;
+
+  constructor(
+    connection: Connection,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.conversations = connection.collection<ConversationDocument>('directline_conversations');
+    this.activities = connection.collection<ActivityDocument>('directline_activities');
+  }
+
+  async createConversation(userId: string, locale: string): Promise<ConversationRecord> {
+    const at = this.now();
+    const id = newConversationId();
+    await this.conversations.insertOne({ _id: id, userId, locale, createdAt: at, updatedAt: at, lastSeq: 0 });
+    return { id, userId, locale, createdAt: at };
+  }
+
+  async findConversation(conversationId: string): Promise<ConversationRecord | undefined> {
+    const document = await this.conversations.findOne({ _id: conversationId });
+    if (!document) return undefined;
+    return { id: document._id, userId: document.userId, locale: document.locale, createdAt: document.createdAt };
+  }
+
+  /**
+   * Appends activities to a conversation's feed, in order, and returns them as clients will read
+   * them (server id, timestamp, conversation). Also the way to reach a widget user proactively.
+   *
+   * Each activity takes the next free sequence number by inserting it: the unique index is the
+   * arbiter between instances, so numbers have no gaps and a poller that has seen `n` never misses
+   * an activity that lands later with a number below `n` (which a counter allocated before the
+   * insert would allow).
+   */
+  async appendActivities(conversationId: string, activities: ReadonlyArray<Partial<Activity>>): Promise<FeedActivity[]> {
+    if (activities.length === 0) return [];
+    await this.ensureIndexes();
+    const conversation = await this.conversations.findOne({ _id: conversationId });
+    if (!conversation) throw new AppError('DIRECTLINE_CONVERSATION_NOT_FOUND');
+
+    const appended: FeedActivity[] = [];
+    let seq = conversation.lastSeq + 1;
+    for (const activity of activities) {
+      const timestamp = this.nextTimestamp();
+      for (let attempt = 1; ; attempt += 1) {
+        const stored = toFeedActivity(activity, conversationId, seq, timestamp);
+        try {
+          await this.activities.insertOne({ _id: stored.id, conversationId, seq, activity: JSON.stringify(stored), createdAt: timestamp });
+          appended.push(stored);
+          break;
+        } catch (error) {
+          if (!isDuplicateKey(error) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+          seq = (await this.highestSeq(conversationId)) + 1;
+        }
+      }
+      seq += 1;
+    }
+    await this.conversations.updateOne({ _id: conversationId }, { $max: { lastSeq: seq - 1 }, $set: { updatedAt: this.now() } });
+    return appended;
+  }
+
+  /** The activities after the watermark (the last sequence number the client has seen), oldest first. */
+  async readActivities(conversationId: string, watermark: number, limit = DEFAULT_PAGE_SIZE): Promise<{ activities: FeedActivity[]; watermark: number }> {
+    const documents = await this.activities
+      .find({ conversationId, seq: { $gt: watermark } })
+      .sort({ seq: 1 })
+      .limit(limit)
+      .toArray();
+    return {
+      activities: documents.map((document) => JSON.parse(document.activity) as FeedActivity),
+      watermark: documents.at(-1)?.seq ?? watermark,
+    };
+  }
+
+  private async highestSeq(conversationId: string): Promise<number> {
+    const [last] = await this.activities.find({ conversationId }).sort({ seq: -1 }).limit(1).toArray();
+    return last?.seq ?? 0;
+  }
+
+  private ensureIndexes(): Promise<unknown> {
+    this.indexes ??= this.activities.createIndex({ conversationId: 1, seq: 1 }, { unique: true, name: 'conversation_seq' }).catch((error: unknown) => {
+      this.indexes = undefined;
+      throw error;
+    });
+    return this.indexes;
+  }
+
+  /** Strictly increasing, so Web Chat (which orders by timestamp) keeps the feed's order. */
+  private nextTimestamp(): Date {
+    const ms = Math.max(this.now().getTime(), this.lastTimestampMs + 1);
+    this.lastTimestampMs = ms;
+    return new Date(ms);
+  }
+}
+
+function toFeedActivity(activity: Partial<Activity>, conversationId: string, seq: number, timestamp: Date): FeedActivity {
+  // JSON round trip: plain data only (dates as ISO strings), as clients will read it.
+  const plain = JSON.parse(JSON.stringify(activity)) as Record<string, unknown>;
+  delete plain.serviceUrl;
+  delete plain.deliveryMode;
+  return {
+    ...plain,
+    type: typeof plain.type === 'string' ? plain.type : 'message',
+    id: `${conversationId}|${String(seq).padStart(7, '0')}`,
+    timestamp: timestamp.toISOString(),
+    channelId: DIRECTLINE_CHANNEL_ID,
+    conversation: { id: conversationId },
+  };
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === DUPLICATE_KEY;
+}

@@ -1,0 +1,208 @@
+// Starts Web Chat on our own Direct Line, keeping the server-issued user (and conversation) in this browser.
+(function () {
+  'use strict';
+
+  var STORAGE_KEY = 'territoires-integration.webchat';
+  var DOMAIN = window.location.origin + '/v3/directline';
+  var POLLING_INTERVAL_MS = 1000;
+  var SAVE_INTERVAL_MS = 60 * 1000;
+  // DirectLineJS's connection states.
+  var ONLINE = 2;
+  var EXPIRED_TOKEN = 3;
+  var FAILED_TO_CONNECT = 4;
+  var ENDED = 5;
+
+  var nonce = document.currentScript ? document.currentScript.nonce : undefined;
+  var container = document.getElementById('webchat');
+  var statusLine = document.getElementById('ti-status');
+  var newConversationButton = document.getElementById('ti-new-conversation');
+
+  var MAX_FAILED_STARTS = 3;
+
+  var current = null;
+  var failedStarts = 0;
+
+  var styleOptions = {
+    primaryFont: 'Marianne, arial, sans-serif',
+    accent: '#000091',
+    subtle: '#666666',
+    backgroundColor: '#ffffff',
+    paddingRegular: 10,
+    avatarSize: 36,
+    botAvatarInitials: 'TI',
+    botAvatarBackgroundColor: '#000091',
+    bubbleBackground: '#f6f6f6',
+    bubbleBorderColor: '#dddddd',
+    bubbleBorderRadius: 4,
+    bubbleTextColor: '#161616',
+    bubbleFromUserBackground: '#000091',
+    bubbleFromUserBorderColor: '#000091',
+    bubbleFromUserBorderRadius: 4,
+    bubbleFromUserTextColor: '#ffffff',
+    bubbleMaxWidth: 600,
+    bubbleMinWidth: 0,
+    markdownRenderHTML: false,
+    hideUploadButton: true,
+    sendBoxTextWrap: true,
+    sendBoxButtonColor: '#000091',
+    sendBoxButtonColorOnHover: '#1212ff',
+    sendBoxButtonKeyboardFocusIndicatorBorderColor: '#0a76f6',
+    sendBoxButtonKeyboardFocusIndicatorBorderWidth: 2,
+    sendBoxBorderTop: 'solid 1px #929292',
+    sendBoxPlaceholderColor: '#666666',
+    sendBoxTextColor: '#161616',
+    sendBoxHeight: 48,
+    suggestedActionLayout: 'flow',
+    suggestedActionBackgroundColor: '#ffffff',
+    suggestedActionBorderColor: '#000091',
+    suggestedActionBorderRadius: 4,
+    suggestedActionBorderWidth: 1,
+    suggestedActionTextColor: '#000091',
+    suggestedActionBackgroundColorOnHover: '#e3e3fd',
+    suggestedActionBackgroundColorOnActive: '#cacafb',
+    suggestedActionHeight: 40,
+    suggestedActionKeyboardFocusIndicatorBorderColor: '#0a76f6',
+    suggestedActionKeyboardFocusIndicatorBorderStyle: 'solid',
+    suggestedActionKeyboardFocusIndicatorBorderWidth: 2,
+    suggestedActionsVisualKeyboardIndicatorColor: '#0a76f6',
+    transcriptVisualKeyboardIndicatorColor: '#0a76f6',
+    transcriptActivityVisualKeyboardIndicatorColor: '#0a76f6',
+    transcriptActivityVisualKeyboardIndicatorStyle: 'solid',
+    transcriptActivityVisualKeyboardIndicatorWidth: 2,
+    timestampColor: '#666666',
+    failedConnectivity: '#ce0500',
+    notificationText: '#3a3a3a',
+  };
+
+  var localizedStrings = {
+    TEXT_INPUT_PLACEHOLDER: 'Écrivez votre message…',
+  };
+
+  function readStored() {
+    try {
+      var stored = JSON.parse(window.localStorage.getItem(STORAGE_KEY) || '{}');
+      return stored && typeof stored === 'object' ? stored : {};
+    } catch (_error) {
+      return {};
+    }
+  }
+
+  function store(session) {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, JSON.stringify({ token: session.token, conversationId: session.conversationId }));
+    } catch (_error) {
+      // Private browsing may refuse storage: the chat still works, it just will not be found again.
+    }
+  }
+
+  function showStatus(text) {
+    statusLine.textContent = text;
+  }
+
+  function postToken(token, body) {
+    var headers = { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = 'Bearer ' + token;
+    return fetch(DOMAIN + '/tokens/generate', { method: 'POST', headers: headers, body: JSON.stringify(body || {}) });
+  }
+
+  /** A fresh token for the stored user (and conversation); a new user only when the stored one cannot be resumed. */
+  async function obtainSession(newConversation) {
+    var stored = readStored();
+    if (stored.token) {
+      var resumed = await postToken(stored.token, newConversation ? { newConversation: true } : {});
+      if (resumed.ok) return resumed.json();
+      if (resumed.status !== 403) throw new Error('Direct Line answered ' + resumed.status);
+    }
+    var created = await postToken(undefined);
+    if (!created.ok) throw new Error('Direct Line answered ' + created.status);
+    return created.json();
+  }
+
+  function stop() {
+    if (!current) return;
+    window.clearInterval(current.saver);
+    current.subscription.unsubscribe();
+    current.directLine.end();
+    current = null;
+  }
+
+  function saveCurrent() {
+    if (current && current.directLine.token) {
+      store({ token: current.directLine.token, conversationId: current.directLine.conversationId });
+    }
+  }
+
+  async function start(options) {
+    var newConversation = Boolean(options && options.newConversation);
+    stop();
+    showStatus('');
+    var session;
+    try {
+      session = await obtainSession(newConversation);
+    } catch (_error) {
+      showStatus('L’assistant est momentanément indisponible. Réessayez dans quelques instants en rechargeant la page.');
+      return;
+    }
+    store(session);
+
+    var directLine = window.WebChat.createDirectLine({
+      domain: DOMAIN,
+      token: session.token,
+      conversationId: session.conversationId,
+      webSocket: false,
+      pollingInterval: POLLING_INTERVAL_MS,
+    });
+    var restarted = false;
+    var subscription = directLine.connectionStatus$.subscribe(function (status) {
+      if (status === ONLINE) {
+        failedStarts = 0;
+        // Once connected the token is bound to the conversation: that is what a reload resumes.
+        saveCurrent();
+      } else if ((status === EXPIRED_TOKEN || status === ENDED || status === FAILED_TO_CONNECT) && !restarted) {
+        restarted = true;
+        failedStarts += 1;
+        if (failedStarts > MAX_FAILED_STARTS) {
+          showStatus('La connexion à l’assistant a échoué. Rechargez la page pour réessayer.');
+          return;
+        }
+        // A token that expired while the page slept, or a conversation deleted meanwhile: start again
+        // with the stored user (a new conversation if the old one is gone).
+        window.setTimeout(function () {
+          start({ newConversation: status === ENDED });
+        }, status === FAILED_TO_CONNECT ? 3000 : 0);
+      }
+    });
+    current = {
+      directLine: directLine,
+      subscription: subscription,
+      // DirectLineJS refreshes its token every 15 minutes: keep the newest one for the next visit.
+      saver: window.setInterval(saveCurrent, SAVE_INTERVAL_MS),
+    };
+
+    // A fresh element for each start: Web Chat cannot switch connections under a mounted transcript.
+    var host = document.createElement('div');
+    host.className = 'ti-chat__host';
+    container.replaceChildren(host);
+    window.WebChat.renderWebChat(
+      {
+        directLine: directLine,
+        store: window.WebChat.createStore(),
+        locale: 'fr-FR',
+        nonce: nonce,
+        styleOptions: styleOptions,
+        overrideLocalizedStrings: localizedStrings,
+      },
+      host,
+    );
+  }
+
+  newConversationButton.addEventListener('click', function () {
+    start({ newConversation: true }).then(function () {
+      var input = container.querySelector('input[type="text"], textarea');
+      if (input) input.focus();
+    });
+  });
+  window.addEventListener('pagehide', saveCurrent);
+
+  start();
+})();

@@ -1,0 +1,122 @@
+// Section 6: the actions, one after the other, until the official has described them all.
+import { randomUUID } from 'node:crypto';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parsers';
+import { FIELD_LABELS } from '../knowledge/schemes';
+import type { Dossier } from '../dossiers/dossierSchema';
+import { ACTION_DIALOG, ActionDialog, isActionComplete } from './actionDialog';
+import { AnswerPrompt, answerText, type AnswerOutcome } from './answerPrompt';
+import type { DraftStore } from './draftStore';
+import { escapeMarkdown } from './questionCards';
+import { fromText, readSectionOptions, type SectionOptions } from './questionFlow';
+
+export const ACTIONS_DIALOG = 'actionsDialog';
+const ANOTHER_PROMPT = 'actionsDialog.another';
+const MANAGE_PROMPT = 'actionsDialog.manage';
+const STEPS = 'actionsDialog.steps';
+
+type ManageChoice = { kind: 'add' } | { kind: 'edit'; actionId: string } | { kind: 'delete'; actionId: string } | { kind: 'done' };
+
+export class ActionsDialog extends ComponentDialog {
+  constructor(private readonly store: DraftStore) {
+    super(ACTIONS_DIALOG);
+    this.addDialog(new ActionDialog(store));
+    this.addDialog(new AnswerPrompt(ANOTHER_PROMPT, fromText(parseYesNo)));
+    this.addDialog(new AnswerPrompt(MANAGE_PROMPT, (answer, spec) => parseManageChoice(answerText(answer), (spec.choices ?? []).map((choice) => choice.value))));
+    this.addDialog(new WaterfallDialog(STEPS, [this.nextActionStep.bind(this), this.choiceStep.bind(this), this.loopStep.bind(this)]));
+    this.initialDialogId = STEPS;
+  }
+
+  private async nextActionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = readSectionOptions(step.options);
+    const dossier = await this.store.load(options.reference);
+    const actions = dossier.actions ?? [];
+    const unfinished = actions.find((action) => !isActionComplete(action));
+    if (unfinished) return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId: unfinished.id });
+    if (actions.length === 0) {
+      await step.context.sendActivity(actionsIntro(dossier));
+      return this.beginNewAction(step, options);
+    }
+    if (options.revisit) {
+      const choices = [
+        { value: 'add', title: 'Ajouter une action' },
+        ...actions.map((action, index) => ({ value: `edit:${action.id}`, title: `Modifier l’action ${index + 1}` })),
+        ...actions.map((action, index) => ({ value: `delete:${action.id}`, title: `Supprimer l’action ${index + 1}` })),
+        { value: 'done', title: 'Terminer' },
+      ];
+      const list = actions.map((action, index) => `${index + 1}. ${escapeMarkdown(action.title ?? 'Action sans titre')}`).join('\n');
+      return step.prompt(MANAGE_PROMPT, {
+        validations: {
+          text: `Vos actions :\n\n${list}\n\nQue souhaitez-vous faire ?`,
+          help: 'Répondez par exemple « ajouter une action », « modifier l’action 2 », « supprimer l’action 1 » ou « terminer ».',
+          choices,
+        },
+      });
+    }
+    return step.prompt(ANOTHER_PROMPT, {
+      validations: {
+        text: `${coverageHint(dossier)}Voulez-vous ajouter une autre action ?`,
+        help: 'Répondez « oui » pour décrire une action de plus, « non » pour passer au budget.',
+        choices: [
+          { value: 'oui', title: 'Oui' },
+          { value: 'non', title: 'Non' },
+        ],
+      },
+    });
+  }
+
+  private async choiceStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = readSectionOptions(step.options);
+    const outcome = step.result as AnswerOutcome<boolean | ManageChoice> | undefined;
+    if (outcome?.kind !== 'answer') return step.next();
+    const choice = outcome.value;
+    if (choice === true || (typeof choice === 'object' && choice.kind === 'add')) return this.beginNewAction(step, options);
+    if (choice === false || (typeof choice === 'object' && choice.kind === 'done')) return step.endDialog();
+    if (choice.kind === 'edit') return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId: choice.actionId, revisit: true });
+    if (choice.kind === 'delete') {
+      await this.store.change(options.reference, (dossier) => {
+        dossier.actions = (dossier.actions ?? []).filter((action) => action.id !== choice.actionId);
+      });
+      await step.context.sendActivity('L’action a été supprimée.');
+    }
+    return step.next();
+  }
+
+  private async loopStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = readSectionOptions(step.options);
+    return step.replaceDialog(ACTIONS_DIALOG, { reference: options.reference, revisit: options.revisit });
+  }
+
+  private async beginNewAction(step: WaterfallStepContext, options: SectionOptions): Promise<DialogTurnResult> {
+    const actionId = `act-${randomUUID().slice(0, 8)}`;
+    await this.store.change(options.reference, (dossier) => {
+      dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [] }];
+    });
+    return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId });
+  }
+}
+
+function actionsIntro(dossier: Dossier): string {
+  const housing = dossier.scheme === 'CTAI' ? ' Un CTAI doit comporter au moins une action en faveur de l’accès au logement.' : '';
+  return `Décrivons maintenant les actions de votre ${dossier.scheme ?? 'projet'}, une par une.${housing}`;
+}
+
+/** Reminds which chosen fields still have no action (and the housing rule of a CTAI). */
+function coverageHint(dossier: Dossier): string {
+  const covered = new Set((dossier.actions ?? []).map((action) => action.field));
+  const uncovered = (dossier.fields ?? []).filter((field) => !covered.has(field));
+  if (uncovered.length === 0) return `Vous avez décrit ${dossier.actions?.length ?? 0} action(s). `;
+  return `Ces champs retenus n’ont pas encore d’action : ${uncovered.map((field) => FIELD_LABELS[field].toLowerCase()).join(', ')}. `;
+}
+
+function parseManageChoice(text: string, values: string[]): ParseResult<ManageChoice> {
+  const normalized = normalizeText(text);
+  const actionIds = values.filter((value) => value.startsWith('edit:')).map((value) => value.slice('edit:'.length));
+  const number = Number(/\d+/.exec(normalized)?.[0]);
+  const target = Number.isInteger(number) ? actionIds[number - 1] : undefined;
+  if (/\b(ajout|ajouter|nouvelle|autre action)\b/.test(normalized)) return { ok: true, value: { kind: 'add' } };
+  if (/\b(supprim\w*|retir\w*|enlev\w*|effac\w*)\b/.test(normalized) && target) return { ok: true, value: { kind: 'delete', actionId: target } };
+  if (/\b(modifi\w*|chang\w*|corrig\w*)\b/.test(normalized) && target) return { ok: true, value: { kind: 'edit', actionId: target } };
+  if (/\b(termin\w*|fini\w*|rien|c'est tout|continuer|suite|non)\b/.test(normalized)) return { ok: true, value: { kind: 'done' } };
+  return { ok: false, reason: 'Je n’ai pas compris. Répondez par exemple « ajouter une action », « modifier l’action 2 », « supprimer l’action 1 » ou « terminer ».' };
+}

@@ -1,0 +1,82 @@
+// One prompt for every question of the journey: it reads typed text or a card's submitted value, parses
+// it with a rule of knowledge/, and on failure says what was wrong, with an example, before asking again.
+import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
+import { normalizeText, type ParseResult } from '../knowledge/parsers';
+import { buildQuestionActivity, type QuestionSpec } from './questionCards';
+
+/** What the official gave: the text typed or the value of a card's submit button. */
+export interface Answer {
+  text: string;
+  value: unknown;
+}
+
+/** Parses an answer; the question is given for rules that depend on it (e.g. a field that must be selected). */
+export type AnswerParser<T> = (answer: Answer, spec: QuestionSpec) => ParseResult<T>;
+
+/** The outcome of a question: an answer, "passer" on an optional question, or "garder" when revisiting. */
+export type AnswerOutcome<T> = { kind: 'answer'; value: T } | { kind: 'skip' } | { kind: 'keep' };
+
+interface PromptState {
+  failures?: number;
+  reason?: string;
+}
+
+/** After this many failed answers the retry also offers help (and skipping, when the question allows it). */
+const FAILURES_BEFORE_HELP = 3;
+
+const SKIP = /^(passer|je passe|on passe|ignorer|sauter|plus tard|je ne sais pas|je sais pas|jsp|ne sais pas|non communique|nc|aucun|aucune|pas de \w+|non)\b/;
+const KEEP = /^(garder|je garde|conserver|inchange|inchangee|pareil|idem|ne pas modifier|pas de changement|c'est bon|ok)\b/;
+
+/** Plain text of an answer: control characters removed, spaces collapsed, capped; never markup. */
+export function answerText(answer: Answer): string {
+  return answer.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
+}
+
+export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
+  constructor(
+    dialogId: string,
+    private readonly parse: AnswerParser<T>,
+  ) {
+    super(dialogId);
+  }
+
+  /** The question being asked, as given by the step that began this prompt. */
+  static specOf(options: PromptOptions | undefined): QuestionSpec | undefined {
+    return options?.validations as QuestionSpec | undefined;
+  }
+
+  protected async onPrompt(context: TurnContext, state: PromptState, options: PromptOptions, isRetry: boolean): Promise<void> {
+    const spec = AnswerPrompt.specOf(options);
+    if (!spec) return;
+    if (isRetry && state.reason) {
+      const failures = state.failures ?? 0;
+      const extra =
+        failures >= FAILURES_BEFORE_HELP
+          ? ` Tapez « aide » pour un exemple${spec.optional ? ', ou « passer » : cette question est facultative' : ''}.`
+          : '';
+      await context.sendActivity(`${state.reason}${extra}`);
+    }
+    await context.sendActivity(buildQuestionActivity(spec));
+  }
+
+  protected async onRecognize(context: TurnContext, state: PromptState, options: PromptOptions): Promise<PromptRecognizerResult<AnswerOutcome<T>>> {
+    const activity: Partial<Activity> = context.activity;
+    if (activity.type !== ActivityTypes.Message) return { succeeded: false };
+    const spec = AnswerPrompt.specOf(options);
+    const answer: Answer = { text: answerText({ text: activity.text ?? '', value: undefined }), value: activity.value };
+    const keyword = normalizeText(answer.text);
+    if (spec?.current !== undefined && KEEP.test(keyword)) return { succeeded: true, value: { kind: 'keep' } };
+    if (spec?.optional && SKIP.test(keyword)) return { succeeded: true, value: { kind: 'skip' } };
+    if (!spec) return { succeeded: false };
+    const parsed = this.parse(answer, spec);
+    if (parsed.ok) {
+      state.failures = 0;
+      state.reason = undefined;
+      return { succeeded: true, value: { kind: 'answer', value: parsed.value } };
+    }
+    state.failures = (state.failures ?? 0) + 1;
+    state.reason = parsed.reason;
+    return { succeeded: false };
+  }
+}

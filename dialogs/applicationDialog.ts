@@ -1,0 +1,103 @@
+// The guided application, from the collectivity to the submission: each section in order, each one
+// skipping what the draft already holds, so a resumed draft starts again at its first missing answer.
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { SectionId } from '../knowledge/completeness';
+import { ActionsDialog, ACTIONS_DIALOG } from './actionsDialog';
+import { budgetText } from './dossierSummary';
+import { CollectivityDialog, COLLECTIVITY_DIALOG } from './collectivityDialog';
+import { CommitmentsDialog, COMMITMENTS_DIALOG } from './commitmentsDialog';
+import { ContactDialog, CONTACT_DIALOG } from './contactDialog';
+import type { DraftStore } from './draftStore';
+import { FieldsDialog, FIELDS_DIALOG } from './fieldsDialog';
+import { readSectionOptions } from './questionFlow';
+import { ReviewDialog, REVIEW_DIALOG, type ReviewOutcome } from './reviewDialog';
+import { SchemeDialog, SCHEME_DIALOG } from './schemeDialog';
+
+export const APPLICATION_DIALOG = 'applicationDialog';
+const STEPS = 'applicationDialog.steps';
+
+/** The dialog of each section the official can fill or edit. */
+export const SECTION_DIALOGS: Record<Exclude<SectionId, 'budget'>, string> = {
+  collectivity: COLLECTIVITY_DIALOG,
+  contact: CONTACT_DIALOG,
+  scheme: SCHEME_DIALOG,
+  fields: FIELDS_DIALOG,
+  commitments: COMMITMENTS_DIALOG,
+  actions: ACTIONS_DIALOG,
+};
+
+const SECTION_ORDER = [COLLECTIVITY_DIALOG, CONTACT_DIALOG, SCHEME_DIALOG, FIELDS_DIALOG, COMMITMENTS_DIALOG, ACTIONS_DIALOG];
+
+export class ApplicationDialog extends ComponentDialog {
+  constructor(private readonly store: DraftStore) {
+    super(APPLICATION_DIALOG);
+    this.addDialog(new CollectivityDialog(store));
+    this.addDialog(new ContactDialog(store));
+    this.addDialog(new SchemeDialog(store));
+    this.addDialog(new FieldsDialog(store));
+    this.addDialog(new CommitmentsDialog(store));
+    this.addDialog(new ActionsDialog(store));
+    this.addDialog(new ReviewDialog(store));
+    this.addDialog(
+      new WaterfallDialog(STEPS, [
+        ...SECTION_ORDER.map((dialogId) => this.sectionStep(dialogId)),
+        this.budgetStep.bind(this),
+        this.reviewStep.bind(this),
+        this.outcomeStep.bind(this),
+        this.afterEditStep.bind(this),
+      ]),
+    );
+    this.initialDialogId = STEPS;
+  }
+
+  private sectionStep(dialogId: string) {
+    return async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
+      const { reference } = readSectionOptions(step.options);
+      return step.beginDialog(dialogId, { reference });
+    };
+  }
+
+  private async budgetStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { reference } = readSectionOptions(step.options);
+    await step.context.sendActivity(budgetText(await this.store.load(reference)));
+    return step.next();
+  }
+
+  private async reviewStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { reference } = readSectionOptions(step.options);
+    return step.beginDialog(REVIEW_DIALOG, { reference });
+  }
+
+  private async outcomeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { reference } = readSectionOptions(step.options);
+    const outcome = (step.result as ReviewOutcome | undefined) ?? { kind: 'keep' };
+    if (outcome.kind === 'edit') {
+      const dialogId = outcome.section === 'budget' ? ACTIONS_DIALOG : SECTION_DIALOGS[outcome.section];
+      return step.beginDialog(dialogId, { reference, revisit: outcome.revisit });
+    }
+    if (outcome.kind === 'keep') {
+      await step.context.sendActivity(
+        `Votre dossier ${reference} reste en brouillon : tout ce que vous avez saisi est enregistré. Revenez quand vous voulez et écrivez « reprendre » pour continuer.`,
+      );
+      return step.endDialog();
+    }
+    const submitted = await this.store.submit(reference, step.context.activity.from.id);
+    if (!submitted.ok) {
+      await step.context.sendActivity(`Le dossier n’a pas pu être déposé :\n\n${submitted.reasons.map((reason) => `- ${reason}`).join('\n')}`);
+      return step.replaceDialog(APPLICATION_DIALOG, { reference });
+    }
+    const departement = submitted.dossier.collectivity.departement;
+    await step.context.sendActivity(
+      `Votre dossier ${reference} a été déposé : il est transmis à la préfecture${departement ? ` du département ${departement}` : ''}. ` +
+        'Un instructeur va l’examiner ; il pourra vous demander des précisions ou des corrections. ' +
+        `Je vous préviendrai ici à chaque étape. Conservez la référence ${reference} pour vos échanges avec la préfecture.`,
+    );
+    return step.endDialog();
+  }
+
+  /** After an edit, the journey runs again: filled sections are skipped and the review comes back. */
+  private async afterEditStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { reference } = readSectionOptions(step.options);
+    return step.replaceDialog(APPLICATION_DIALOG, { reference });
+  }
+}

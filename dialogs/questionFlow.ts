@@ -1,0 +1,128 @@
+// The mechanism behind every section: a list of questions, each asked only when its answer is missing
+// (or when the official revisits the section), each answer saved to the draft at once.
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStep, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import type { Dossier } from '../dossiers/dossierSchema';
+import type { ParseResult } from '../knowledge/parsers';
+import { AnswerPrompt, answerText, type Answer, type AnswerOutcome, type AnswerParser } from './answerPrompt';
+import type { DraftStore } from './draftStore';
+import type { QuestionSpec } from './questionCards';
+
+export const SectionOptionsSchema = z.object({
+  reference: z.string(),
+  /** Ask every question again, showing the current answer, which « garder » keeps. */
+  revisit: z.boolean().optional(),
+  /** The action being filled, for the action dialog. */
+  actionId: z.string().optional(),
+});
+export type SectionOptions = z.infer<typeof SectionOptionsSchema>;
+
+export interface QuestionContext {
+  dossier: Dossier;
+  options: SectionOptions;
+}
+
+export interface Question<T> {
+  /** Stable id: names the prompt and marks the question as skipped in the draft. */
+  id: string;
+  parse: AnswerParser<T>;
+  /** The question, or undefined when it does not apply to this dossier. */
+  ask(context: QuestionContext): QuestionSpec | undefined;
+  /** The current answer as the official reads it, or undefined when there is none yet. */
+  current(context: QuestionContext): string | undefined;
+  save(dossier: Dossier, value: T, options: SectionOptions): void;
+}
+
+/** Lets a list hold questions of different answer types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyQuestion = Question<any>;
+
+const TEXT_MAX = 2000;
+
+/** A free-text answer: required, plain, capped. */
+export function parseFreeText(example: string, max = TEXT_MAX): (answer: Answer) => ParseResult<string> {
+  return (answer) => {
+    const text = answerText(answer);
+    if (text.length === 0) return { ok: false, reason: `Votre réponse est vide. Par exemple : ${example}.` };
+    if (text.length > max) return { ok: false, reason: `Votre réponse est trop longue (${text.length} caractères, ${max} au plus). Résumez-la, s’il vous plaît.` };
+    return { ok: true, value: text };
+  };
+}
+
+/** Adapts a parser of knowledge/ (which reads text) to an answer that may come from a button. */
+export function fromText<T>(parse: (text: string) => ParseResult<T>): AnswerParser<T> {
+  return (answer) => parse(answerText(answer));
+}
+
+export function readSectionOptions(options: unknown): SectionOptions {
+  return SectionOptionsSchema.parse(options);
+}
+
+/**
+ * A section of the journey as one ComponentDialog: optional intro, the questions, optional closing
+ * steps. Subclasses only declare their questions.
+ */
+export class QuestionSectionDialog extends ComponentDialog {
+  constructor(
+    dialogId: string,
+    protected readonly store: DraftStore,
+    questions: AnyQuestion[],
+    options: { intro?: string; closingSteps?: WaterfallStep[] } = {},
+  ) {
+    super(dialogId);
+    for (const question of questions) this.addDialog(new AnswerPrompt(promptId(dialogId, question), question.parse));
+    const steps: WaterfallStep[] = [];
+    if (options.intro) steps.push(this.introStep(questions, options.intro));
+    for (const question of questions) steps.push(this.askStep(dialogId, question), this.saveStep(question));
+    steps.push(...(options.closingSteps ?? []), async (step) => step.endDialog());
+    this.addDialog(new WaterfallDialog(`${dialogId}.steps`, steps));
+    this.initialDialogId = `${dialogId}.steps`;
+  }
+
+  private introStep(questions: AnyQuestion[], intro: string): WaterfallStep {
+    return async (step) => {
+      const options = readSectionOptions(step.options);
+      const dossier = await this.store.load(options.reference);
+      if (questions.some((question) => isPending(question, { dossier, options }))) await step.context.sendActivity(intro);
+      return step.next();
+    };
+  }
+
+  private askStep(dialogId: string, question: AnyQuestion): WaterfallStep {
+    return async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
+      const options = readSectionOptions(step.options);
+      const dossier = await this.store.load(options.reference);
+      const context = { dossier, options };
+      if (!isPending(question, context)) return step.next();
+      const spec = question.ask(context);
+      const current = options.revisit ? question.current(context) : undefined;
+      return step.prompt(promptId(dialogId, question), { validations: { ...spec, current } });
+    };
+  }
+
+  private saveStep(question: AnyQuestion): WaterfallStep {
+    return async (step) => {
+      const options = readSectionOptions(step.options);
+      const outcome = step.result as AnswerOutcome<unknown> | undefined;
+      if (outcome?.kind === 'answer') {
+        await this.store.change(options.reference, (dossier) => question.save(dossier, outcome.value, options));
+      } else if (outcome?.kind === 'skip') {
+        await this.store.change(options.reference, (dossier) => {
+          dossier.skippedQuestions = [...new Set([...(dossier.skippedQuestions ?? []), question.id])];
+        });
+      }
+      return step.next();
+    };
+  }
+}
+
+function promptId(dialogId: string, question: AnyQuestion): string {
+  return `${dialogId}.${question.id}`;
+}
+
+/** A question is asked when it applies and, unless revisiting, has no answer and was not skipped. */
+function isPending(question: AnyQuestion, context: QuestionContext): boolean {
+  if (!question.ask(context)) return false;
+  if (context.options.revisit) return true;
+  return question.current(context) === undefined && !(context.dossier.skippedQuestions ?? []).includes(question.id);
+}

@@ -1,0 +1,119 @@
+// Section 8: the review. The official reads the whole dossier, sees what is still missing, then
+// submits it, edits a section by name ("modifier les engagements"), or keeps it as a draft.
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { MessageFactory } from 'botbuilder';
+import { checkCompleteness, firstIncompleteSection, SECTION_LABELS, SectionIdSchema, type SectionId } from '../knowledge/completeness';
+import { normalizeText, type ParseResult } from '../knowledge/parsers';
+import { AnswerPrompt, answerText, type AnswerOutcome } from './answerPrompt';
+import type { DraftStore } from './draftStore';
+import { summaryCard } from './dossierSummary';
+import { readSectionOptions } from './questionFlow';
+
+export const REVIEW_DIALOG = 'reviewDialog';
+const DECISION_PROMPT = 'reviewDialog.decision';
+const SECTION_PROMPT = 'reviewDialog.section';
+const STEPS = 'reviewDialog.steps';
+
+/** What the review ends with, for the application dialog to act on. */
+export type ReviewOutcome = { kind: 'submit' } | { kind: 'keep' } | { kind: 'edit'; section: SectionId; revisit: boolean };
+
+type Decision = { kind: 'submit' } | { kind: 'keep' } | { kind: 'complete' } | { kind: 'edit'; section?: SectionId };
+
+const SECTION_KEYWORDS: ReadonlyArray<{ section: SectionId; pattern: RegExp }> = [
+  { section: 'collectivity', pattern: /\b(collectivite|commune|nom|departement|siren|population)\b/ },
+  { section: 'contact', pattern: /\b(contact|courriel|mail|e-mail|email|telephone|fonction)\b/ },
+  { section: 'scheme', pattern: /\b(dispositif|ctai|ptai|diagnostic|strategie|demarche)\b/ },
+  { section: 'fields', pattern: /\b(champs?|domaines?)\b/ },
+  { section: 'commitments', pattern: /\b(engagements?|cofinancement|salle|personnel|association)\b/ },
+  { section: 'actions', pattern: /\b(actions?|budget|couts?|montants?)\b/ },
+];
+
+/** "modifier les engagements" → commitments. The budget is edited through the actions and commitments. */
+export function parseSectionName(text: string): SectionId | undefined {
+  const normalized = normalizeText(text);
+  return SECTION_KEYWORDS.find((candidate) => candidate.pattern.test(normalized))?.section;
+}
+
+function parseDecision(text: string, complete: boolean): ParseResult<Decision> {
+  const normalized = normalizeText(text);
+  if (/\b(deposer|depose|soumettre|envoyer|transmettre|valider)\b/.test(normalized)) {
+    return complete ? { ok: true, value: { kind: 'submit' } } : { ok: false, reason: 'Le dossier n’est pas encore complet : complétez d’abord les points listés ci-dessus.' };
+  }
+  if (/\b(brouillon|plus tard|garder|conserver|pause)\b/.test(normalized)) return { ok: true, value: { kind: 'keep' } };
+  if (/\b(completer|continuer|terminer)\b/.test(normalized)) return { ok: true, value: { kind: 'complete' } };
+  if (/\b(modifi\w*|chang\w*|corrig\w*|edit\w*)\b/.test(normalized) || parseSectionName(normalized)) {
+    return { ok: true, value: { kind: 'edit', section: parseSectionName(normalized.replace(/\bune section\b/, '')) } };
+  }
+  return { ok: false, reason: `Je n’ai pas compris. Répondez par exemple ${complete ? '« déposer le dossier », ' : '« compléter le dossier », '}« modifier les engagements » ou « garder en brouillon ».` };
+}
+
+export class ReviewDialog extends ComponentDialog {
+  constructor(private readonly store: DraftStore) {
+    super(REVIEW_DIALOG);
+    this.addDialog(new AnswerPrompt(DECISION_PROMPT, (answer, spec) => parseDecision(answerText(answer), spec.choices?.[0]?.value === 'submit')));
+    this.addDialog(
+      new AnswerPrompt(SECTION_PROMPT, (answer) => {
+        const section = parseSectionName(answerText(answer));
+        return section ? { ok: true, value: section } : { ok: false, reason: 'Je n’ai pas reconnu la section. Répondez par exemple « collectivité », « contact », « dispositif », « champs », « engagements » ou « actions ».' };
+      }),
+    );
+    this.addDialog(new WaterfallDialog(STEPS, [this.showStep.bind(this), this.decisionStep.bind(this), this.sectionStep.bind(this)]));
+    this.initialDialogId = STEPS;
+  }
+
+  private async showStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = readSectionOptions(step.options);
+    const dossier = await this.store.load(options.reference);
+    const report = checkCompleteness(dossier);
+    await step.context.sendActivity(MessageFactory.attachment(summaryCard(dossier), 'Voici le récapitulatif de votre dossier.'));
+    const lines: string[] = [];
+    if (report.complete) lines.push('Votre dossier est complet : vous pouvez le déposer.');
+    else lines.push(`Avant de le déposer, il reste ${report.problems.length === 1 ? 'un point' : `${report.problems.length} points`} à régler :`, ...report.problems.map((problem) => `- ${problem.message}`));
+    if (report.warnings.length > 0) lines.push('', 'À savoir :', ...report.warnings.map((warning) => `- ${warning.message}`));
+    await step.context.sendActivity(lines.join('\n'));
+    const choices = report.complete
+      ? [
+          { value: 'submit', title: 'Déposer le dossier' },
+          { value: 'edit', title: 'Modifier une section' },
+          { value: 'keep', title: 'Garder en brouillon' },
+        ]
+      : [
+          { value: 'complete', title: 'Compléter le dossier' },
+          { value: 'edit', title: 'Modifier une section' },
+          { value: 'keep', title: 'Garder en brouillon' },
+        ];
+    return step.prompt(DECISION_PROMPT, {
+      validations: {
+        text: 'Que souhaitez-vous faire ?',
+        help: 'Vous pouvez déposer le dossier quand il est complet, modifier une section en la nommant (par exemple « modifier les engagements »), ou le garder en brouillon pour y revenir plus tard.',
+        choices,
+      },
+    });
+  }
+
+  private async decisionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = readSectionOptions(step.options);
+    const outcome = step.result as AnswerOutcome<Decision> | undefined;
+    if (outcome?.kind !== 'answer') return step.endDialog({ kind: 'keep' } satisfies ReviewOutcome);
+    const decision = outcome.value;
+    if (decision.kind === 'submit' || decision.kind === 'keep') return step.endDialog({ kind: decision.kind } satisfies ReviewOutcome);
+    if (decision.kind === 'complete') {
+      const section = firstIncompleteSection(checkCompleteness(await this.store.load(options.reference))) ?? 'actions';
+      return step.endDialog({ kind: 'edit', section: section === 'budget' ? 'actions' : section, revisit: false } satisfies ReviewOutcome);
+    }
+    if (decision.section) return step.endDialog({ kind: 'edit', section: decision.section, revisit: true } satisfies ReviewOutcome);
+    return step.prompt(SECTION_PROMPT, {
+      validations: {
+        text: 'Quelle section souhaitez-vous modifier ?',
+        help: 'Nommez la section : collectivité, contact, dispositif, champs, engagements ou actions (le budget se calcule à partir des actions et des engagements).',
+        choices: SectionIdSchema.options.filter((section) => section !== 'budget').map((section) => ({ value: section, title: SECTION_LABELS[section] })),
+      },
+    });
+  }
+
+  private async sectionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const outcome = step.result as AnswerOutcome<SectionId> | undefined;
+    if (outcome?.kind !== 'answer') return step.endDialog({ kind: 'keep' } satisfies ReviewOutcome);
+    return step.endDialog({ kind: 'edit', section: outcome.value, revisit: true } satisfies ReviewOutcome);
+  }
+}

@@ -1,0 +1,21 @@
+// French formatting of numbers and amounts, shared by every message the user reads.
+
+const WHOLE_EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+const EUROS_AND_CENTS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const INTEGERS = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+const PERCENT = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 1 });
+
+/** "12 500 €", or "12 500,50 €" when there are cents, with the French thin spaces. */
+export function formatEuros(amount: number): string {
+  return Number.isInteger(amount) ? WHOLE_EUROS.format(amount) : EUROS_AND_CENTS.format(amount);
+}
+
+/** "12 000" with the French thin space. */
+export function formatInteger(value: number): string {
+  return INTEGERS.format(value);
+}
+
+/** A share between 0 and 1 as "42,5 %". */
+export function formatShare(share: number): string {
+  return PERCENT.format(share);
+}
