@@ -53,6 +53,9 @@ export class ActionsDialog extends ComponentDialog {
         },
       });
     }
+    // Coming back to a filled section (a resumed draft, after an edit elsewhere): nothing to ask
+    // unless a chosen field still lacks its action.
+    if (!options.afterAction && uncoveredFields(dossier).length === 0) return step.endDialog();
     return step.prompt(ANOTHER_PROMPT, {
       validations: {
         text: `${coverageHint(dossier)}Voulez-vous ajouter une autre action ?`,
@@ -84,7 +87,7 @@ export class ActionsDialog extends ComponentDialog {
 
   private async loopStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = readSectionOptions(step.options);
-    return step.replaceDialog(ACTIONS_DIALOG, { reference: options.reference, revisit: options.revisit });
+    return step.replaceDialog(ACTIONS_DIALOG, { reference: options.reference, revisit: options.revisit, afterAction: !options.revisit });
   }
 
   private async beginNewAction(step: WaterfallStepContext, options: SectionOptions): Promise<DialogTurnResult> {
@@ -103,10 +106,14 @@ function actionsIntro(dossier: Dossier): string {
 
 /** Reminds which chosen fields still have no action (and the housing rule of a CTAI). */
 function coverageHint(dossier: Dossier): string {
-  const covered = new Set((dossier.actions ?? []).map((action) => action.field));
-  const uncovered = (dossier.fields ?? []).filter((field) => !covered.has(field));
+  const uncovered = uncoveredFields(dossier);
   if (uncovered.length === 0) return `Vous avez décrit ${dossier.actions?.length ?? 0} action(s). `;
   return `Ces champs retenus n’ont pas encore d’action : ${uncovered.map((field) => FIELD_LABELS[field].toLowerCase()).join(', ')}. `;
+}
+
+function uncoveredFields(dossier: Dossier): Dossier['fields'] {
+  const covered = new Set(dossier.actions.map((action) => action.field));
+  return dossier.fields.filter((field) => !covered.has(field));
 }
 
 function parseManageChoice(text: string, values: string[]): ParseResult<ManageChoice> {

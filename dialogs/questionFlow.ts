@@ -14,6 +14,8 @@ export const SectionOptionsSchema = z.object({
   revisit: z.boolean().optional(),
   /** The action being filled, for the action dialog. */
   actionId: z.string().optional(),
+  /** Set when the actions dialog loops back after an action was just described. */
+  afterAction: z.boolean().optional(),
 });
 export type SectionOptions = z.infer<typeof SectionOptionsSchema>;
 
@@ -105,6 +107,7 @@ export class QuestionSectionDialog extends ComponentDialog {
       const options = readSectionOptions(step.options);
       const outcome = step.result as AnswerOutcome<unknown> | undefined;
       if (outcome?.kind === 'answer') {
+        step.values[ANSWERED] = true;
         await this.store.change(options.reference, (dossier) => question.save(dossier, outcome.value, options));
       } else if (outcome?.kind === 'skip') {
         await this.store.change(options.reference, (dossier) => {
@@ -115,6 +118,13 @@ export class QuestionSectionDialog extends ComponentDialog {
     };
   }
 }
+
+/** Whether the official answered a question in this run of the section (closing steps confirm only then). */
+export function answeredInThisRun(step: WaterfallStepContext): boolean {
+  return step.values[ANSWERED] === true;
+}
+
+const ANSWERED = 'answeredInThisRun';
 
 function promptId(dialogId: string, question: AnyQuestion): string {
   return `${dialogId}.${question.id}`;

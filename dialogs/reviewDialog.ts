@@ -99,7 +99,9 @@ export class ReviewDialog extends ComponentDialog {
     if (decision.kind === 'submit' || decision.kind === 'keep') return step.endDialog({ kind: decision.kind } satisfies ReviewOutcome);
     if (decision.kind === 'complete') {
       const section = firstIncompleteSection(checkCompleteness(await this.store.load(options.reference))) ?? 'actions';
-      return step.endDialog({ kind: 'edit', section: section === 'budget' ? 'actions' : section, revisit: false } satisfies ReviewOutcome);
+      // A complete action list with a field still uncovered is completed through the actions menu.
+      const target = section === 'budget' ? 'actions' : section;
+      return step.endDialog({ kind: 'edit', section: target, revisit: target === 'actions' } satisfies ReviewOutcome);
     }
     if (decision.section) return step.endDialog({ kind: 'edit', section: decision.section, revisit: true } satisfies ReviewOutcome);
     return step.prompt(SECTION_PROMPT, {

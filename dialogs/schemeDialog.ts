@@ -15,7 +15,7 @@ import {
 } from '../knowledge/schemes';
 import type { Dossier } from '../dossiers/dossierSchema';
 import type { DraftStore } from './draftStore';
-import { fromText, QuestionSectionDialog, readSectionOptions, type Question } from './questionFlow';
+import { answeredInThisRun, fromText, QuestionSectionDialog, readSectionOptions, type Question } from './questionFlow';
 
 export const SCHEME_DIALOG = 'schemeDialog';
 
@@ -103,7 +103,7 @@ export class SchemeDialog extends QuestionSectionDialog {
               draft.scheme = recommendation.recommended;
             });
             await step.context.sendActivity(`${explain(recommendation)}\n\nNous préparons donc un ${recommendation.recommended}.`);
-          } else if (dossier.scheme) {
+          } else if (dossier.scheme && answeredInThisRun(step)) {
             await step.context.sendActivity(`C’est noté : ${SCHEME_LABELS[dossier.scheme]}.`);
           }
           return step.next();

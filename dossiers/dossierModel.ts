@@ -1,0 +1,137 @@
+// How dossiers are stored in MongoDB. The zod schema stays the source of truth: the repository
+// validates every write with it; this mongoose schema gives the storage types and the indexes.
+import { Schema, type Connection, type Model } from 'mongoose';
+import { SectionIdSchema } from '../knowledge/completeness';
+import {
+  ApproachSchema,
+  CollectivityKindSchema,
+  CommitmentKindSchema,
+  DiagnosticStatusSchema,
+  DossierStatusSchema,
+  IntegrationFieldSchema,
+  PublicSchema,
+  SchemeSchema,
+} from '../knowledge/schemes';
+import type { Dossier } from './dossierSchema';
+
+const DOSSIER_MODEL = 'Dossier';
+const COUNTER_MODEL = 'Counter';
+
+const statusEnum = DossierStatusSchema.options;
+const sectionEnum = SectionIdSchema.options;
+const actorKinds = ['applicant', 'staff', 'system'];
+
+// Sub-schemas without their own _id: they are values of the dossier, not documents.
+const subdocument = { _id: false, id: false } as const;
+
+const actorSchema = new Schema({ kind: { type: String, enum: actorKinds, required: true }, id: { type: String, required: true }, name: String }, subdocument);
+
+const dossierSchema = new Schema<Dossier>(
+  {
+    reference: { type: String, required: true },
+    status: { type: String, enum: statusEnum, required: true },
+    scheme: { type: String, enum: SchemeSchema.options },
+    collectivity: new Schema(
+      {
+        name: String,
+        kind: { type: String, enum: CollectivityKindSchema.options },
+        departement: String,
+        siren: String,
+        population: Number,
+      },
+      subdocument,
+    ),
+    contact: new Schema({ name: String, role: String, email: String, phone: String }, subdocument),
+    approach: { type: String, enum: ApproachSchema.options },
+    diagnostic: new Schema({ status: { type: String, enum: DiagnosticStatusSchema.options, required: true }, summary: String }, subdocument),
+    housingCommitted: Boolean,
+    fields: [{ type: String, enum: IntegrationFieldSchema.options }],
+    commitments: [
+      new Schema(
+        { kind: { type: String, enum: CommitmentKindSchema.options, required: true }, detail: String, amountEuros: Number, estimatedValueEuros: Number },
+        subdocument,
+      ),
+    ],
+    actions: [
+      new Schema(
+        {
+          id: { type: String, required: true },
+          title: String,
+          field: { type: String, enum: IntegrationFieldSchema.options },
+          description: String,
+          publics: [{ type: String, enum: PublicSchema.options }],
+          beneficiaries: Number,
+          costEuros: Number,
+          stateFundingEuros: Number,
+          carrier: String,
+        },
+        subdocument,
+      ),
+    ],
+    skippedQuestions: { type: [String], default: undefined },
+    budget: new Schema(
+      {
+        actionsCostEuros: Number,
+        stateFundingRequestedEuros: Number,
+        cofinancingEuros: Number,
+        inKindValueEuros: Number,
+        collectivityContributionEuros: Number,
+        stateFundingShare: { type: Number, default: null },
+      },
+      subdocument,
+    ),
+    owner: new Schema({ channel: { type: String, required: true }, userId: { type: String, required: true }, aadObjectId: String, tenantId: String }, subdocument),
+    history: [
+      new Schema(
+        {
+          at: { type: Date, required: true },
+          by: { type: actorSchema, required: true },
+          from: { type: String, enum: statusEnum, required: true },
+          to: { type: String, enum: statusEnum, required: true },
+          comment: String,
+          sections: { type: [{ type: String, enum: sectionEnum }], default: undefined },
+        },
+        subdocument,
+      ),
+    ],
+    notes: [new Schema({ at: { type: Date, required: true }, by: { type: actorSchema, required: true }, text: { type: String, required: true } }, subdocument)],
+    changesRequested: new Schema({ sections: [{ type: String, enum: sectionEnum }], reason: { type: String, required: true }, comment: String }, subdocument),
+    version: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    submittedAt: Date,
+  },
+  {
+    collection: 'dossiers',
+    // Our own `version` field does optimistic concurrency, on every kind of update, which __v does not.
+    versionKey: false,
+    // Dates come from the injected clock, not from mongoose.
+    timestamps: false,
+    id: false,
+  },
+);
+
+dossierSchema.index({ reference: 1 }, { unique: true });
+// The staff list: filter by status and département, newest first.
+dossierSchema.index({ status: 1, 'collectivity.departement': 1, updatedAt: -1 });
+dossierSchema.index({ status: 1, updatedAt: -1 });
+// Finding a returning official's draft, in the same channel or, for Teams, by their Entra ID identity.
+dossierSchema.index({ 'owner.userId': 1, 'owner.channel': 1, status: 1 });
+dossierSchema.index({ 'owner.aadObjectId': 1 });
+
+interface Counter {
+  _id: string;
+  seq: number;
+}
+
+const counterSchema = new Schema<Counter>({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { collection: 'counters', versionKey: false });
+
+/** The dossier model on a connection, compiled once per connection. */
+export function dossierModel(connection: Connection): Model<Dossier> {
+  return connection.modelNames().includes(DOSSIER_MODEL) ? connection.model<Dossier>(DOSSIER_MODEL) : connection.model<Dossier>(DOSSIER_MODEL, dossierSchema);
+}
+
+/** The per-year reference counters (`counters` collection). */
+export function counterModel(connection: Connection): Model<Counter> {
+  return connection.modelNames().includes(COUNTER_MODEL) ? connection.model<Counter>(COUNTER_MODEL) : connection.model<Counter>(COUNTER_MODEL, counterSchema);
+}
