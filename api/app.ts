@@ -3,14 +3,17 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { BotRuntime } from '../bot/botRuntime';
+import type { FaqService } from '../knowledge/faq/faqService';
 import type { Database } from './database';
 import { AppError } from './errors';
+import { createFaqRouter } from './faq/faqRouter';
 import type { Logger } from './logger';
 
 export interface AppDependencies {
   logger: Logger;
   database: Database;
   bot: BotRuntime;
+  faq: FaqService;
   /** Tells whether the server is stopping, so new requests are refused cleanly. */
   isShuttingDown?: () => boolean;
   version?: string;
@@ -49,6 +52,8 @@ export function createApp(deps: AppDependencies): Express {
   app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {
     await bot.handleMessages(req, res);
   });
+
+  app.use(createFaqRouter(deps.faq));
 
   app.use((req, _res, next) => next(new AppError('ROUTE_NOT_FOUND', { details: { method: req.method, path: req.path } })));
   app.use(errorMiddleware(logger));

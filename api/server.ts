@@ -24,7 +24,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await repository.init();
   const faq = await createFaqService({ logger: logger.child({ component: 'faq' }) });
   const bot = createBotRuntime(config.bot, { connection: database.connection, repository, faq, logger });
-  const app = createApp({ logger, database, bot, isShuttingDown: () => stopping !== undefined, version: config.version });
+  const app = createApp({ logger, database, bot, faq, isShuttingDown: () => stopping !== undefined, version: config.version });
   const server = createServer(app);
   try {
     await listen(server, config.http.port, config.http.host);
