@@ -31,12 +31,24 @@ const EnvSchema = z
     SHUTDOWN_TIMEOUT_MS: positiveInt(10000),
     DIRECTLINE_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters long').optional()),
     DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+    LLM_PROVIDER: optionalString.pipe(z.enum(['openai', 'azure_openai', 'mistralai', 'ollama']).optional()),
+    LLM_MODEL: optionalString,
+    LLM_API_KEY: optionalString,
+    LLM_BASE_URL: optionalString.pipe(z.url().optional()),
+    LLM_TEMPERATURE: z.coerce.number().min(0).max(2).optional(),
+    LLM_TIMEOUT_MS: positiveInt(8000),
+    AZURE_OPENAI_INSTANCE: optionalString,
+    AZURE_OPENAI_DEPLOYMENT: optionalString,
+    AZURE_OPENAI_API_VERSION: optionalString,
     MicrosoftAppId: optionalString,
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString,
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   })
   .superRefine((env, ctx) => {
+    if (env.LLM_PROVIDER && !env.LLM_MODEL) {
+      ctx.addIssue({ code: 'custom', path: ['LLM_MODEL'], message: 'is required when LLM_PROVIDER is set (e.g. gpt-4o-mini, mistral-small-latest, llama3.1)' });
+    }
     if (env.MicrosoftAppId && !env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI') {
       ctx.addIssue({
         code: 'custom',
@@ -62,6 +74,18 @@ export interface Config {
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   database: { uri: string | undefined; dataDir: string; timeoutMs: number };
   directLine: { secret: string | undefined; tokenTtlSeconds: number };
+  /** The optional chat model that writes FAQ answers from the retrieved passages; none by default. */
+  llm:
+    | {
+        provider: 'openai' | 'azure_openai' | 'mistralai' | 'ollama';
+        model: string;
+        apiKey?: string;
+        baseUrl?: string;
+        temperature?: number;
+        azure?: { instanceName?: string; deploymentName?: string; apiVersion?: string };
+        timeoutMs: number;
+      }
+    | undefined;
   bot: {
     appId: string | undefined;
     appPassword: string | undefined;
@@ -101,6 +125,20 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     database: { uri: env.MONGODB_URI, dataDir: env.DATA_DIR, timeoutMs: env.DB_TIMEOUT_MS },
     directLine: { secret: env.DIRECTLINE_SECRET, tokenTtlSeconds: env.DIRECTLINE_TOKEN_TTL_SECONDS },
+    llm:
+      env.LLM_PROVIDER && env.LLM_MODEL
+        ? {
+            provider: env.LLM_PROVIDER,
+            model: env.LLM_MODEL,
+            ...(env.LLM_API_KEY ? { apiKey: env.LLM_API_KEY } : {}),
+            ...(env.LLM_BASE_URL ? { baseUrl: env.LLM_BASE_URL } : {}),
+            ...(env.LLM_TEMPERATURE === undefined ? {} : { temperature: env.LLM_TEMPERATURE }),
+            ...(env.LLM_PROVIDER === 'azure_openai'
+              ? { azure: { instanceName: env.AZURE_OPENAI_INSTANCE, deploymentName: env.AZURE_OPENAI_DEPLOYMENT, apiVersion: env.AZURE_OPENAI_API_VERSION } }
+              : {}),
+            timeoutMs: env.LLM_TIMEOUT_MS,
+          }
+        : undefined,
     bot: {
       appId: env.MicrosoftAppId,
       appPassword: env.MicrosoftAppPassword,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { createBotRuntime } from '../bot/botRuntime';
 import { DossierRepository } from '../dossiers/dossierRepository';
+import { createChatModelFromConfig } from '../knowledge/faq/chatModelFactory';
 import { createFaqService } from '../knowledge/faq/faqService';
 import { createApp } from './app';
 import type { Config } from './config';
@@ -22,7 +23,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let stopping: Promise<void> | undefined;
   const repository = new DossierRepository(database.connection);
   await repository.init();
-  const faq = await createFaqService({ logger: logger.child({ component: 'faq' }) });
+  const chatModel = config.llm ? await createChatModelFromConfig(config.llm) : undefined;
+  if (config.llm) logger.info({ provider: config.llm.provider, model: config.llm.model }, 'FAQ answers written by a chat model');
+  const faq = await createFaqService({ chatModel, generationTimeoutMs: config.llm?.timeoutMs, logger: logger.child({ component: 'faq' }) });
   const bot = createBotRuntime(config.bot, { connection: database.connection, repository, faq, logger });
   const app = createApp({ logger, database, bot, faq, isShuttingDown: () => stopping !== undefined, version: config.version });
   const server = createServer(app);

@@ -1,0 +1,275 @@
+// Reading and writing dossiers: references, drafts of a returning official, optimistic concurrency,
+// status transitions with their history, staff notes and the staff list. No HTTP, no bot concerns.
+import type { Connection, Model } from 'mongoose';
+import { z } from 'zod';
+import { computeBudget } from '../knowledge/completeness';
+import { DossierStatusSchema, type DossierStatus, type Scheme } from '../knowledge/schemes';
+import { counterModel, dossierModel } from './dossierModel';
+import { DossierReferenceSchema, DossierSchema, EDITABLE_KEYS, NoteSchema, type ActorRef, type Dossier, type DossierPatch, type Owner } from './dossierSchema';
+import type { DossierFailure, Result } from './errors';
+import { applyTransition, type TransitionRequest } from './statusMachine';
+
+/** The statuses in which the applicant may still change the content. */
+const EDITABLE_STATUSES: readonly DossierStatus[] = ['draft', 'changes_requested'];
+/** The statuses of a dossier the official can resume in the chat. */
+const RESUMABLE_STATUSES: readonly DossierStatus[] = ['draft', 'changes_requested'];
+
+const MAX_UPDATE_ATTEMPTS = 5;
+export const MAX_LIST_LIMIT = 100;
+
+export const DossierListSortSchema = z.enum(['-updatedAt', 'updatedAt', '-submittedAt', 'submittedAt', 'reference', '-reference']);
+
+export interface DossierListQuery {
+  status?: DossierStatus | readonly DossierStatus[];
+  scheme?: Scheme;
+  /** The départements the caller may see (an instructeur's scope), possibly narrowed by a filter; undefined means all. */
+  departements?: readonly string[];
+  /** Part of a reference or of a collectivity name, case-insensitive. */
+  q?: string;
+  page: number;
+  limit: number;
+  sort?: z.infer<typeof DossierListSortSchema>;
+}
+
+/** The transition to apply; `at` defaults to the repository's clock. */
+export type RepositoryTransition = Omit<TransitionRequest, 'at'> & { at?: Date };
+
+/** Staff only ever see dossiers that have been submitted at least once: drafts belong to the applicant. */
+export function isVisibleToStaff(dossier: Pick<Dossier, 'submittedAt' | 'status'>): boolean {
+  return dossier.status !== 'draft' && dossier.submittedAt !== undefined;
+}
+
+export class DossierRepository {
+  private readonly dossiers: Model<Dossier>;
+  private readonly counters: ReturnType<typeof counterModel>;
+
+  constructor(
+    connection: Connection,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.dossiers = dossierModel(connection);
+    this.counters = counterModel(connection);
+  }
+
+  /** Resolves once the collections and indexes exist (the unique reference index above all). */
+  async init(): Promise<void> {
+    await Promise.all([this.dossiers.init(), this.counters.init()]);
+  }
+
+  /** A new empty draft with the next reference of the year, e.g. TI-2026-00042. */
+  async createDraft(owner: Owner): Promise<Dossier> {
+    const now = this.clock();
+    const reference = await this.nextReference(now);
+    const draft = DossierSchema.parse({ reference, status: 'draft', owner, budget: computeBudget({}), version: 1, createdAt: now, updatedAt: now });
+    await this.dossiers.create(draft);
+    return draft;
+  }
+
+  async findByReference(reference: string): Promise<Dossier | null> {
+    if (!DossierReferenceSchema.safeParse(reference).success) return null;
+    return this.toDossier(await this.dossiers.findOne({ reference }).lean());
+  }
+
+  /** The latest draft or dossier under correction of this official: same user id on the channel, or same Teams identity anywhere. */
+  async findDraftForOwner(owner: Owner): Promise<Dossier | null> {
+    const found = await this.dossiers
+      .findOne({ status: { $in: RESUMABLE_STATUSES }, $or: ownerMatch(owner) })
+      .sort({ updatedAt: -1, reference: -1 })
+      .lean();
+    return this.toDossier(found);
+  }
+
+  /**
+   * Replaces the patched sections if the dossier is still at `expectedVersion`, recomputes the
+   * budget, and increments the version. Only drafts and dossiers under correction can be edited.
+   */
+  async update(reference: string, expectedVersion: number, patch: DossierPatch): Promise<Result<Dossier>> {
+    const current = await this.findByReference(reference);
+    if (!current) return failure({ code: 'dossier_not_found', reference });
+    if (current.version !== expectedVersion) return failure({ code: 'stale_version', reference, expectedVersion, currentVersion: current.version });
+    if (!EDITABLE_STATUSES.includes(current.status)) return failure({ code: 'dossier_not_editable', reference, status: current.status });
+
+    const merged = { ...current, ...pickEditable(patch), updatedAt: this.clock() };
+    const parsed = DossierSchema.safeParse({ ...merged, budget: computeBudget(merged) });
+    if (!parsed.success) {
+      return failure({ code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
+    }
+
+    const next = parsed.data;
+    const set: Record<string, unknown> = { budget: next.budget, updatedAt: next.updatedAt };
+    const unset: Record<string, 1> = {};
+    for (const key of EDITABLE_KEYS) {
+      if (next[key] === undefined) unset[key] = 1;
+      else set[key] = next[key];
+    }
+    const updated = await this.dossiers
+      .findOneAndUpdate(
+        { reference, version: expectedVersion },
+        { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}), $inc: { version: 1 } },
+        { returnDocument: 'after' },
+      )
+      .lean();
+    return updated ? success(DossierSchema.parse(updated)) : this.writeConflict(reference, expectedVersion);
+  }
+
+  /** Reads, patches and writes again when someone else wrote in between, a bounded number of times. */
+  async updateWithRetry(reference: string, mutate: (dossier: Dossier) => DossierPatch, maxAttempts = MAX_UPDATE_ATTEMPTS): Promise<Result<Dossier>> {
+    let last: Result<Dossier> = failure({ code: 'dossier_not_found', reference });
+    for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+      const current = await this.findByReference(reference);
+      if (!current) return failure({ code: 'dossier_not_found', reference });
+      last = await this.update(reference, current.version, mutate(current));
+      if (last.ok || last.error.code !== 'stale_version') return last;
+    }
+    return last;
+  }
+
+  /** Applies a status transition (status machine rules) and appends it to the history, atomically with the version check. */
+  async transition(reference: string, expectedVersion: number, request: RepositoryTransition): Promise<Result<Dossier>> {
+    const current = await this.findByReference(reference);
+    if (!current) return failure({ code: 'dossier_not_found', reference });
+    if (current.version !== expectedVersion) return failure({ code: 'stale_version', reference, expectedVersion, currentVersion: current.version });
+
+    const applied = applyTransition(current, { ...request, at: request.at ?? this.clock() });
+    if (!applied.ok) return failure(applied.error);
+    const parsed = DossierSchema.safeParse(applied.dossier);
+    if (!parsed.success) {
+      return failure({ code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
+    }
+
+    const next = parsed.data;
+    const entry = next.history[next.history.length - 1];
+    const set: Record<string, unknown> = { status: next.status, updatedAt: next.updatedAt };
+    if (next.submittedAt) set.submittedAt = next.submittedAt;
+    if (next.changesRequested) set.changesRequested = next.changesRequested;
+    const updated = await this.dossiers
+      .findOneAndUpdate(
+        // The status is in the filter too, so that a transition can never apply twice.
+        { reference, version: expectedVersion, status: current.status },
+        {
+          $set: set,
+          ...(next.changesRequested ? {} : { $unset: { changesRequested: 1 } }),
+          $push: { history: entry },
+          $inc: { version: 1 },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean();
+    return updated ? success(DossierSchema.parse(updated)) : this.writeConflict(reference, expectedVersion);
+  }
+
+  /**
+   * Adds a private staff note. Notes leave the version and `updatedAt` alone: annotating a dossier
+   * must not make the applicant's or another instructeur's pending write stale.
+   */
+  async addNote(reference: string, note: { by: ActorRef; text: string; at?: Date }): Promise<Result<Dossier>> {
+    const parsed = NoteSchema.safeParse({ at: note.at ?? this.clock(), by: note.by, text: note.text });
+    if (!parsed.success) {
+      return failure({ code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: `notes.${issue.path.join('.')}`, message: issue.message })) });
+    }
+    if (!DossierReferenceSchema.safeParse(reference).success) return failure({ code: 'dossier_not_found', reference });
+    const updated = await this.dossiers.findOneAndUpdate({ reference }, { $push: { notes: parsed.data } }, { returnDocument: 'after' }).lean();
+    return updated ? success(DossierSchema.parse(updated)) : failure({ code: 'dossier_not_found', reference });
+  }
+
+  /** Deletes the official's drafts ("recommencer"); submitted dossiers are never deleted. Returns how many went. */
+  async deleteDraftsOfOwner(owner: Owner): Promise<number> {
+    const result = await this.dossiers.deleteMany({ status: 'draft', $or: ownerMatch(owner) });
+    return result.deletedCount;
+  }
+
+  /** The staff list: never drafts nor dossiers withdrawn before submission, filtered, sorted and paged. */
+  async list(query: DossierListQuery): Promise<{ items: Dossier[]; total: number }> {
+    const requested: readonly DossierStatus[] = query.status === undefined ? DossierStatusSchema.options : typeof query.status === 'string' ? [query.status] : query.status;
+    const filter: Record<string, unknown> = {
+      status: { $in: requested.filter((status) => status !== 'draft') },
+      submittedAt: { $exists: true },
+    };
+    if (query.scheme) filter.scheme = query.scheme;
+    if (query.departements) filter['collectivity.departement'] = { $in: [...query.departements] };
+    const q = query.q?.trim().slice(0, 100);
+    if (q) {
+      const pattern = new RegExp(escapeRegExp(q), 'i');
+      filter.$or = [{ reference: pattern }, { 'collectivity.name': pattern }];
+    }
+
+    const limit = Math.min(Math.max(Math.trunc(query.limit), 1), MAX_LIST_LIMIT);
+    const page = Math.max(Math.trunc(query.page), 1);
+    const sort = query.sort ?? '-updatedAt';
+    const field = sort.replace(/^-/, '');
+    const direction = sort.startsWith('-') ? -1 : 1;
+    // The reference breaks ties so that pages never overlap.
+    const order: Record<string, 1 | -1> = field === 'reference' ? { reference: direction } : { [field]: direction, reference: direction };
+
+    const [found, total] = await Promise.all([
+      this.dossiers
+        .find(filter)
+        .sort(order)
+        .skip((page - 1) * limit)
+        .limit(limit)
+        .lean(),
+      this.dossiers.countDocuments(filter),
+    ]);
+    return { items: found.map((dossier) => DossierSchema.parse(dossier)), total };
+  }
+
+  private async nextReference(now: Date): Promise<string> {
+    const year = parisYear(now);
+    const counterId = `dossier-reference-${year}`;
+    let counter;
+    try {
+      counter = await this.counters.findOneAndUpdate({ _id: counterId }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+    } catch (error) {
+      // Two first-of-the-year upserts can race on the counter's _id; the loser simply increments the winner's counter.
+      if (!isDuplicateKeyError(error)) throw error;
+      counter = await this.counters.findOneAndUpdate({ _id: counterId }, { $inc: { seq: 1 } }, { returnDocument: 'after' }).lean();
+    }
+    if (!counter) throw new Error(`The reference counter ${counterId} could not be incremented`);
+    return `TI-${year}-${String(counter.seq).padStart(5, '0')}`;
+  }
+
+  private async writeConflict(reference: string, expectedVersion: number): Promise<Result<Dossier>> {
+    const now = await this.findByReference(reference);
+    if (!now) return failure({ code: 'dossier_not_found', reference });
+    return failure({ code: 'stale_version', reference, expectedVersion, currentVersion: now.version });
+  }
+
+  private toDossier(found: unknown): Dossier | null {
+    return found ? DossierSchema.parse(found) : null;
+  }
+}
+
+function ownerMatch(owner: Owner): Array<Record<string, string>> {
+  const match: Array<Record<string, string>> = [{ 'owner.userId': owner.userId, 'owner.channel': owner.channel }];
+  if (owner.aadObjectId) match.push({ 'owner.aadObjectId': owner.aadObjectId });
+  return match;
+}
+
+function pickEditable(patch: DossierPatch): DossierPatch {
+  const picked: Record<string, unknown> = {};
+  for (const key of EDITABLE_KEYS) {
+    if (key in patch) picked[key] = patch[key];
+  }
+  return picked as DossierPatch;
+}
+
+/** The year of a date in France, where references are issued. */
+function parisYear(date: Date): string {
+  return new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' }).format(date);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 11000;
+}
+
+function success(value: Dossier): Result<Dossier> {
+  return { ok: true, value };
+}
+
+function failure(error: DossierFailure): Result<Dossier> {
+  return { ok: false, error };
+}

@@ -1,0 +1,15 @@
+// The expected failures of dossier operations, as typed results; api/ maps their codes to its error catalogue.
+import type { DossierStatus } from '../knowledge/schemes';
+import type { TransitionFailure } from './statusMachine';
+
+export type DossierFailure =
+  | { code: 'dossier_not_found'; reference: string }
+  /** Someone else wrote the dossier since it was read: re-read it (HTTP 412). */
+  | { code: 'stale_version'; reference: string; expectedVersion: number; currentVersion: number }
+  /** Only drafts and dossiers under correction can be edited by the applicant. */
+  | { code: 'dossier_not_editable'; reference: string; status: DossierStatus }
+  /** The patch would make the dossier invalid; the messages are French, for the official. */
+  | { code: 'invalid_dossier'; issues: Array<{ path: string; message: string }> }
+  | TransitionFailure;
+
+export type Result<T, E = DossierFailure> = { ok: true; value: T } | { ok: false; error: E };

@@ -1,0 +1,331 @@
+// The CTAI/PTAI catalogue: the enumerations of the contract, their French labels, and the scheme rules
+// of the seed text as data and pure functions. Nothing here invents a rule: where the seed is silent,
+// the answer is "the prefecture decides".
+import { z } from 'zod';
+import { seedRef, type Reason, type SeedRef } from './seedReferences';
+
+export const SchemeSchema = z.enum(['CTAI', 'PTAI']);
+export type Scheme = z.infer<typeof SchemeSchema>;
+
+export const CollectivityKindSchema = z.enum([
+  'commune',
+  'communaute_de_communes',
+  'communaute_agglomeration',
+  'communaute_urbaine',
+  'metropole',
+  'departement',
+  'region',
+  'other',
+]);
+export type CollectivityKind = z.infer<typeof CollectivityKindSchema>;
+
+export const IntegrationFieldSchema = z.enum([
+  'housing',
+  'health',
+  'rights',
+  'language',
+  'employment',
+  'vocational_training',
+  'sport_culture',
+  'social',
+  'mobility',
+  'childcare',
+  'language_coordination',
+  'other',
+]);
+export type IntegrationField = z.infer<typeof IntegrationFieldSchema>;
+
+export const CommitmentKindSchema = z.enum(['cofinancing', 'premises', 'staff', 'communication', 'association_support', 'other']);
+export type CommitmentKind = z.infer<typeof CommitmentKindSchema>;
+
+export const DossierStatusSchema = z.enum(['draft', 'submitted', 'under_review', 'changes_requested', 'accepted', 'rejected', 'withdrawn']);
+export type DossierStatus = z.infer<typeof DossierStatusSchema>;
+
+/** Whether the collectivity wants a whole strategy over several needs or a few targeted actions. */
+export const ApproachSchema = z.enum(['strategy', 'targeted']);
+export type Approach = z.infer<typeof ApproachSchema>;
+
+export const DiagnosticStatusSchema = z.enum(['done', 'planned', 'none']);
+export type DiagnosticStatus = z.infer<typeof DiagnosticStatusSchema>;
+
+/** The public of the actions: newly arrived foreigners, among whom the beneficiaries of international protection. */
+export const PublicSchema = z.enum(['primo_arrivants', 'bpi']);
+export type Public = z.infer<typeof PublicSchema>;
+
+export const SCHEME_LABELS: Record<Scheme, string> = {
+  CTAI: 'Contrat territorial d’accueil et d’intégration (CTAI)',
+  PTAI: 'Projet territorial d’accueil et d’intégration (PTAI)',
+};
+
+export const COLLECTIVITY_KIND_LABELS: Record<CollectivityKind, string> = {
+  commune: 'Commune',
+  communaute_de_communes: 'Communauté de communes',
+  communaute_agglomeration: 'Communauté d’agglomération',
+  communaute_urbaine: 'Communauté urbaine',
+  metropole: 'Métropole',
+  departement: 'Département',
+  region: 'Région',
+  other: 'Autre collectivité',
+};
+
+export const FIELD_LABELS: Record<IntegrationField, string> = {
+  housing: 'Accès au logement',
+  health: 'Accès aux soins',
+  rights: 'Accès aux droits',
+  language: 'Formation linguistique',
+  employment: 'Accès à l’emploi',
+  vocational_training: 'Formation professionnelle',
+  sport_culture: 'Offres sportives et culturelles',
+  social: 'Projets à visée sociale',
+  mobility: 'Mobilité',
+  childcare: 'Garde d’enfants',
+  language_coordination: 'Coordination linguistique',
+  other: 'Autre champ de l’intégration',
+};
+
+export const COMMITMENT_KIND_LABELS: Record<CommitmentKind, string> = {
+  cofinancing: 'Cofinancement',
+  premises: 'Prêt d’une salle',
+  staff: 'Mise à disposition d’un personnel',
+  communication: 'Relais dans la communication',
+  association_support: 'Soutien à l’association porteuse de l’action',
+  other: 'Autre forme d’engagement',
+};
+
+export const STATUS_LABELS: Record<DossierStatus, string> = {
+  draft: 'Brouillon',
+  submitted: 'Déposé',
+  under_review: 'En instruction',
+  changes_requested: 'Corrections demandées',
+  accepted: 'Accepté',
+  rejected: 'Refusé',
+  withdrawn: 'Retiré',
+};
+
+export const APPROACH_LABELS: Record<Approach, string> = {
+  strategy: 'Une stratégie d’ensemble sur plusieurs besoins',
+  targeted: 'Des actions ciblées',
+};
+
+export const DIAGNOSTIC_STATUS_LABELS: Record<DiagnosticStatus, string> = {
+  done: 'Diagnostic territorial réalisé',
+  planned: 'Diagnostic territorial prévu',
+  none: 'Pas de diagnostic territorial',
+};
+
+export const PUBLIC_LABELS: Record<Public, string> = {
+  primo_arrivants: 'Étrangers primo-arrivants',
+  bpi: 'Bénéficiaires de la protection internationale (BPI)',
+};
+
+/** A CTAI is either open to the collectivity, closed to it, or left to the prefecture's judgement. */
+export type CtaiAllowance = boolean | 'prefecture_decides';
+
+/** The scheme rules of the seed, each with the passage it comes from. */
+export const SCHEME_CATALOGUE = {
+  CTAI: {
+    scheme: 'CTAI',
+    purpose: { text: 'Une stratégie d’ensemble pour les grandes agglomérations, déclinée en actions concrètes.', ref: seedRef('ctai-cible') },
+    signatoryKinds: {
+      kinds: ['metropole', 'communaute_urbaine', 'departement', 'region'] as const satisfies readonly CollectivityKind[],
+      ref: seedRef('ctai-signataires'),
+    },
+    // Cities joined in 2021 by a letter of engagement, without becoming listed signatories: their case is left to the prefecture.
+    byLetterOfEngagement: { kinds: ['commune'] as const satisfies readonly CollectivityKind[], ref: seedRef('ctai-lettre-engagement') },
+    needAreas: {
+      fields: ['health', 'rights', 'housing', 'language', 'employment', 'sport_culture'] as const satisfies readonly IntegrationField[],
+      ref: seedRef('ctai-besoins'),
+    },
+    mandatoryFields: { fields: ['housing'] as const satisfies readonly IntegrationField[], ref: seedRef('ctai-logement') },
+    diagnostic: { requirement: 'required', ref: seedRef('ctai-diagnostic') },
+  },
+  PTAI: {
+    scheme: 'PTAI',
+    purpose: { text: 'Des actions plus ponctuelles, ouvertes à toute collectivité.', ref: seedRef('ptai-ouverture') },
+    openTo: { kinds: CollectivityKindSchema.options, ref: seedRef('ptai-ouverture') },
+    exampleFields: {
+      fields: ['vocational_training', 'employment', 'social', 'mobility', 'childcare', 'language_coordination'] as const satisfies readonly IntegrationField[],
+      ref: seedRef('ptai-exemples'),
+    },
+    mandatoryFields: { fields: [] as const satisfies readonly IntegrationField[], ref: seedRef('ptai-financement') },
+    diagnostic: { requirement: 'advised', ref: seedRef('ptai-diagnostic') },
+    funding: { minimumEuros: 0, ref: seedRef('ptai-financement') },
+  },
+} as const;
+
+export const COMMITMENT_FORMS = { kinds: CommitmentKindSchema.options, ref: seedRef('engagement-collectivite') } as const;
+
+/**
+ * The fields to offer for a scheme: its own fields first, then every other one, because the seed
+ * lists them as examples ("notamment", "etc.") and closes none; `required` must be chosen.
+ */
+export function fieldOptionsFor(scheme: Scheme): { suggested: IntegrationField[]; others: IntegrationField[]; required: IntegrationField[]; ref: SeedRef } {
+  const own: readonly IntegrationField[] = scheme === 'CTAI' ? SCHEME_CATALOGUE.CTAI.needAreas.fields : SCHEME_CATALOGUE.PTAI.exampleFields.fields;
+  const suggested = [...own];
+  const others = IntegrationFieldSchema.options.filter((field) => !own.includes(field));
+  const required = [...SCHEME_CATALOGUE[scheme].mandatoryFields.fields];
+  const ref = scheme === 'CTAI' ? SCHEME_CATALOGUE.CTAI.needAreas.ref : SCHEME_CATALOGUE.PTAI.exampleFields.ref;
+  return { suggested, others, required, ref };
+}
+
+const SIGNATORIES_TEXT = 'les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires';
+
+/** Whether a kind of collectivity may sign a CTAI, and why, from the seed alone. */
+export function ctaiEligibility(kind: CollectivityKind): { allowed: CtaiAllowance; reasons: Reason[] } {
+  const signatories: readonly CollectivityKind[] = SCHEME_CATALOGUE.CTAI.signatoryKinds.kinds;
+  const signatoriesRef = SCHEME_CATALOGUE.CTAI.signatoryKinds.ref;
+  if (signatories.includes(kind)) {
+    return {
+      allowed: true,
+      reasons: [{ text: `Les CTAI sont signés par les préfets avec ${SIGNATORIES_TEXT} : ${withArticle(kind)} peut donc en conclure un.`, ref: signatoriesRef }],
+    };
+  }
+  if (kind === 'commune') {
+    return {
+      allowed: 'prefecture_decides',
+      reasons: [
+        { text: `Les communes ne figurent pas parmi les signataires prévus des CTAI, qui sont signés avec ${SIGNATORIES_TEXT}.`, ref: signatoriesRef },
+        {
+          text: 'Des villes (Marseille, Tours, Besançon, Poitiers et Le Havre) ont toutefois rejoint la démarche en 2021 par une lettre d’engagement : pour une commune, c’est la préfecture qui décide.',
+          ref: SCHEME_CATALOGUE.CTAI.byLetterOfEngagement.ref,
+        },
+      ],
+    };
+  }
+  if (kind === 'communaute_de_communes' || kind === 'communaute_agglomeration') {
+    return {
+      allowed: false,
+      reasons: [
+        {
+          text: `${capitalize(withArticle(kind))} ne figure pas parmi les signataires des CTAI, qui sont signés avec ${SIGNATORIES_TEXT}. Le PTAI, ouvert à toute collectivité, vous est donc conseillé ; vous pouvez toutefois interroger la préfecture.`,
+          ref: signatoriesRef,
+        },
+      ],
+    };
+  }
+  // 'other': the seed neither lists nor excludes it.
+  return {
+    allowed: 'prefecture_decides',
+    reasons: [
+      {
+        text: `Le texte de référence ne cite pas ce type de collectivité parmi les signataires des CTAI (${SIGNATORIES_TEXT}) sans pour autant l’exclure : c’est la préfecture qui décide.`,
+        ref: signatoriesRef,
+      },
+    ],
+  };
+}
+
+export interface SchemeAnswers {
+  kind: CollectivityKind;
+  approach: Approach;
+  diagnostic: DiagnosticStatus;
+  /** Whether housing actions will be included; undefined while the question has not been asked. */
+  housingCommitted?: boolean;
+  /** Accepted for completeness, never decisive: the seed speaks of "grandes agglomérations" without a threshold. */
+  population?: number;
+}
+
+export interface SchemeRecommendation {
+  recommended: Scheme;
+  /** Whether the scheme that is not recommended may still be chosen. */
+  otherAllowed: boolean;
+  ctai: { allowed: CtaiAllowance; reasons: Reason[] };
+  /** Everything to tell the official, in reading order. */
+  reasons: Reason[];
+}
+
+/**
+ * Recommends a scheme from the scheme-step answers.
+ * - The kind decides whether a CTAI is possible at all (see `ctaiEligibility`).
+ * - A CTAI answers needs "identifiés par un diagnostic territorial": with no diagnostic at all it is
+ *   not possible; with a diagnostic only planned, the seed does not say whether it must come first,
+ *   so the prefecture decides.
+ * - A CTAI "comporte obligatoirement des actions en faveur de l’accès au logement": refusing housing
+ *   actions rules it out.
+ * - A PTAI is open to any collectivity, with no required diagnostic: it is always allowed.
+ */
+export function recommendScheme(answers: SchemeAnswers): SchemeRecommendation {
+  const ctai = ctaiConditions(answers);
+  const ptaiOpen: Reason = { text: 'Le PTAI est ouvert à toute collectivité qui souhaite s’engager plus ponctuellement.', ref: seedRef('ptai-ouverture') };
+
+  if (ctai.allowed !== false && answers.approach === 'strategy') {
+    return {
+      recommended: 'CTAI',
+      otherAllowed: true,
+      ctai,
+      reasons: [
+        { text: 'Vous souhaitez déployer une stratégie d’ensemble : c’est l’objet du CTAI.', ref: seedRef('ctai-cible') },
+        ...ctai.reasons,
+        { text: 'Le PTAI reste possible si vous préférez des actions plus ponctuelles.', ref: seedRef('ptai-ouverture') },
+      ],
+    };
+  }
+
+  const reasons: Reason[] = [];
+  if (answers.approach === 'targeted') {
+    reasons.push({ text: 'Vous souhaitez mener des actions ciblées : c’est l’objet du PTAI.', ref: seedRef('ptai-ouverture') });
+  }
+  reasons.push(...ctai.reasons, ptaiOpen);
+  if (answers.diagnostic !== 'done') {
+    reasons.push({ text: 'Pour un PTAI, un diagnostic territorial préalable n’est pas requis, même s’il est conseillé.', ref: seedRef('ptai-diagnostic') });
+  }
+  if (ctai.allowed !== false && answers.approach === 'targeted') {
+    reasons.push({ text: 'Un CTAI reste envisageable si vous souhaitez finalement une stratégie d’ensemble.', ref: seedRef('ctai-cible') });
+  }
+  return { recommended: 'PTAI', otherAllowed: ctai.allowed !== false, ctai, reasons };
+}
+
+/** Combines the kind's eligibility with the diagnostic and housing conditions of a CTAI. */
+function ctaiConditions(answers: SchemeAnswers): { allowed: CtaiAllowance; reasons: Reason[] } {
+  const eligibility = ctaiEligibility(answers.kind);
+  // When the kind already rules a CTAI out, its other conditions would only blur the answer.
+  if (eligibility.allowed === false) return eligibility;
+  const reasons = [...eligibility.reasons];
+  let allowed: CtaiAllowance = eligibility.allowed;
+
+  if (answers.kind === 'commune' && answers.population !== undefined) {
+    reasons.push({ text: 'Le CTAI vise les grandes agglomérations, sans seuil de population fixé par le texte : la préfecture en juge.', ref: seedRef('ctai-cible') });
+  }
+
+  const diagnosticRef = SCHEME_CATALOGUE.CTAI.diagnostic.ref;
+  if (answers.diagnostic === 'none') {
+    allowed = false;
+    reasons.push({ text: 'Un CTAI répond à des besoins identifiés par un diagnostic territorial : sans diagnostic, il n’est pas possible.', ref: diagnosticRef });
+  } else if (answers.diagnostic === 'planned') {
+    if (allowed === true) allowed = 'prefecture_decides';
+    reasons.push({
+      text: 'Un CTAI répond à des besoins identifiés par un diagnostic territorial. Le vôtre n’étant que prévu, c’est la préfecture qui dira si le contrat peut être engagé avant qu’il soit achevé.',
+      ref: diagnosticRef,
+    });
+  } else {
+    reasons.push({ text: 'Votre diagnostic territorial permettra d’identifier les besoins auxquels répondront les actions du CTAI.', ref: diagnosticRef });
+  }
+
+  const housingRef = SCHEME_CATALOGUE.CTAI.mandatoryFields.ref;
+  if (answers.housingCommitted === false) {
+    allowed = false;
+    reasons.push({ text: 'Un CTAI comporte obligatoirement des actions en faveur de l’accès au logement : sans elles, il n’est pas possible.', ref: housingRef });
+  } else if (allowed !== false) {
+    reasons.push({ text: 'Un CTAI comporte obligatoirement des actions en faveur de l’accès au logement.', ref: housingRef });
+  }
+  return { allowed, reasons };
+}
+
+const KINDS_WITH_ARTICLE: Record<CollectivityKind, string> = {
+  commune: 'une commune',
+  communaute_de_communes: 'une communauté de communes',
+  communaute_agglomeration: 'une communauté d’agglomération',
+  communaute_urbaine: 'une communauté urbaine',
+  metropole: 'une métropole',
+  departement: 'un département',
+  region: 'une région',
+  other: 'une autre collectivité',
+};
+
+function withArticle(kind: CollectivityKind): string {
+  return KINDS_WITH_ARTICLE[kind];
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  APPROACH_LABELS,
+  COLLECTIVITY_KIND_LABELS,
+  COMMITMENT_FORMS,
+  COMMITMENT_KIND_LABELS,
+  CollectivityKindSchema,
+  ctaiEligibility,
+  DIAGNOSTIC_STATUS_LABELS,
+  fieldOptionsFor,
+  FIELD_LABELS,
+  PUBLIC_LABELS,
+  recommendScheme,
+  SCHEME_CATALOGUE,
+  SCHEME_LABELS,
+  STATUS_LABELS,
+  type CollectivityKind,
+  type SchemeAnswers,
+} from '../../knowledge/schemes';
+import { SEED_REFERENCES } from '../../knowledge/seedReferences';
+
+// The seed lives beside the repository (see DESIGN.md): every quote must be copied from it verbatim.
+const SEED_PATH = path.resolve(__dirname, '../../../shared/seed/territoires-integration.txt');
+
+describe('Seed references', () => {
+  const seed = readFileSync(SEED_PATH, 'utf8');
+
+  test.each(Object.values(SEED_REFERENCES).map((ref) => [ref.id, ref.quote]))('When the rule %p quotes the seed, then the quote appears verbatim in it', (_id, quote) => {
+    expect(seed).toContain(quote);
+  });
+
+  test('When references are listed, then each id matches its key', () => {
+    for (const [key, ref] of Object.entries(SEED_REFERENCES)) expect(ref.id).toBe(key);
+  });
+});
+
+describe('Labels', () => {
+  test.each([
+    ['scheme', SCHEME_LABELS],
+    ['kind', COLLECTIVITY_KIND_LABELS],
+    ['field', FIELD_LABELS],
+    ['commitment', COMMITMENT_KIND_LABELS],
+    ['status', STATUS_LABELS],
+    ['approach', APPROACH_LABELS],
+    ['diagnostic', DIAGNOSTIC_STATUS_LABELS],
+    ['public', PUBLIC_LABELS],
+  ])('When the %s labels are listed, then each is a distinct, non-empty French text', (_name, labels) => {
+    const values = Object.values(labels);
+
+    expect(values.every((label) => label.trim().length > 0)).toBe(true);
+    expect(new Set(values).size).toBe(values.length);
+  });
+});
+
+describe('Scheme catalogue', () => {
+  test('When the CTAI need areas are read, then they are those of the seed, housing included and mandatory', () => {
+    expect(SCHEME_CATALOGUE.CTAI.needAreas.fields).toEqual(['health', 'rights', 'housing', 'language', 'employment', 'sport_culture']);
+    expect(SCHEME_CATALOGUE.CTAI.mandatoryFields.fields).toEqual(['housing']);
+    expect(SCHEME_CATALOGUE.CTAI.mandatoryFields.ref.quote).toContain('obligatoirement des actions en faveur de l’accès au logement');
+  });
+
+  test('When the diagnostic rules are read, then it is required for a CTAI and advised for a PTAI', () => {
+    expect(SCHEME_CATALOGUE.CTAI.diagnostic.requirement).toBe('required');
+    expect(SCHEME_CATALOGUE.PTAI.diagnostic.requirement).toBe('advised');
+    expect(SCHEME_CATALOGUE.PTAI.diagnostic.ref.quote).toContain('n’est pas requis, même s’il est conseillé');
+  });
+
+  test('When the PTAI funding is read, then there is no minimum', () => {
+    expect(SCHEME_CATALOGUE.PTAI.funding.minimumEuros).toBe(0);
+    expect(SCHEME_CATALOGUE.PTAI.funding.ref.quote).toContain('sans minimum');
+  });
+
+  test('When the PTAI is read, then it is open to every kind of collectivity', () => {
+    expect(SCHEME_CATALOGUE.PTAI.openTo.kinds).toEqual(CollectivityKindSchema.options);
+  });
+
+  test('When the forms of commitment are read, then they are those of the seed', () => {
+    expect(COMMITMENT_FORMS.kinds).toEqual(['cofinancing', 'premises', 'staff', 'communication', 'association_support', 'other']);
+    expect(COMMITMENT_FORMS.ref.quote).toContain('prêt d’une salle');
+  });
+
+  test('When the fields are offered for a CTAI, then its need areas come first and housing is required', () => {
+    const options = fieldOptionsFor('CTAI');
+
+    expect(options.suggested).toEqual(['health', 'rights', 'housing', 'language', 'employment', 'sport_culture']);
+    expect(options.required).toEqual(['housing']);
+    expect([...options.suggested, ...options.others].sort()).toEqual([...Object.keys(FIELD_LABELS)].sort());
+  });
+
+  test('When the fields are offered for a PTAI, then its examples come first and none is required', () => {
+    const options = fieldOptionsFor('PTAI');
+
+    expect(options.suggested).toEqual(['vocational_training', 'employment', 'social', 'mobility', 'childcare', 'language_coordination']);
+    expect(options.required).toEqual([]);
+    expect(options.others).toContain('housing');
+  });
+});
+
+describe('ctaiEligibility', () => {
+  test.each<[CollectivityKind, boolean | 'prefecture_decides', string]>([
+    ['metropole', true, 'ctai-signataires'],
+    ['communaute_urbaine', true, 'ctai-signataires'],
+    ['departement', true, 'ctai-signataires'],
+    ['region', true, 'ctai-signataires'],
+    ['commune', 'prefecture_decides', 'ctai-lettre-engagement'],
+    ['other', 'prefecture_decides', 'ctai-signataires'],
+    ['communaute_de_communes', false, 'ctai-signataires'],
+    ['communaute_agglomeration', false, 'ctai-signataires'],
+  ])('When a %s asks for a CTAI, then the answer is %p with the seed passage %p', (kind, allowed, refId) => {
+    const result = ctaiEligibility(kind);
+
+    expect(result.allowed).toBe(allowed);
+    expect(result.reasons.map((reason) => reason.ref.id)).toContain(refId);
+  });
+
+  test('When a communauté de communes asks for a CTAI, then the reason advises a PTAI and mentions the prefecture', () => {
+    const [reason] = ctaiEligibility('communaute_de_communes').reasons;
+
+    expect(reason?.text).toMatch(/^Une communauté de communes ne figure pas parmi les signataires/);
+    expect(reason?.text).toContain('PTAI');
+    expect(reason?.text).toContain('préfecture');
+  });
+
+  test('When a commune asks for a CTAI, then it is told the prefecture decides', () => {
+    const texts = ctaiEligibility('commune').reasons.map((reason) => reason.text).join(' ');
+
+    expect(texts).toContain('c’est la préfecture qui décide');
+    expect(texts).toContain('lettre d’engagement');
+  });
+});
+
+describe('recommendScheme', () => {
+  const metropole: SchemeAnswers = { kind: 'metropole', approach: 'strategy', diagnostic: 'done', housingCommitted: true };
+
+  test.each<[string, SchemeAnswers, 'CTAI' | 'PTAI', boolean, boolean | 'prefecture_decides']>([
+    ['a métropole with a strategy and a diagnostic done', metropole, 'CTAI', true, true],
+    ['a département with a strategy, housing not asked yet', { kind: 'departement', approach: 'strategy', diagnostic: 'done' }, 'CTAI', true, true],
+    ['a métropole wanting targeted actions', { ...metropole, approach: 'targeted' }, 'PTAI', true, true],
+    ['a communauté de communes wanting a strategy', { ...metropole, kind: 'communaute_de_communes' }, 'PTAI', false, false],
+    ['a communauté d’agglomération wanting targeted actions', { ...metropole, kind: 'communaute_agglomeration', approach: 'targeted' }, 'PTAI', false, false],
+    ['a métropole with a strategy but no diagnostic', { ...metropole, diagnostic: 'none' }, 'PTAI', false, false],
+    ['a métropole with a strategy and a diagnostic planned', { ...metropole, diagnostic: 'planned' }, 'CTAI', true, 'prefecture_decides'],
+    ['a métropole refusing housing actions', { ...metropole, housingCommitted: false }, 'PTAI', false, false],
+    ['a large commune with a strategy', { ...metropole, kind: 'commune', population: 870_000 }, 'CTAI', true, 'prefecture_decides'],
+    ['a small commune wanting targeted actions', { kind: 'commune', approach: 'targeted', diagnostic: 'none', population: 3_000 }, 'PTAI', false, false],
+    ['a small commune wanting targeted actions with a diagnostic', { kind: 'commune', approach: 'targeted', diagnostic: 'done' }, 'PTAI', true, 'prefecture_decides'],
+  ])('When %s, then %p is recommended (other allowed: %p, CTAI: %p)', (_situation, answers, recommended, otherAllowed, ctaiAllowed) => {
+    const result = recommendScheme(answers);
+
+    expect(result.recommended).toBe(recommended);
+    expect(result.otherAllowed).toBe(otherAllowed);
+    expect(result.ctai.allowed).toBe(ctaiAllowed);
+    expect(result.reasons.length).toBeGreaterThan(0);
+  });
+
+  test('When a métropole gets a CTAI recommendation, then the reasons cite the strategy, the signatories, the diagnostic and housing', () => {
+    const result = recommendScheme(metropole);
+
+    expect(result.reasons.map((reason) => reason.ref.id)).toEqual(['ctai-cible', 'ctai-signataires', 'ctai-diagnostic', 'ctai-logement', 'ptai-ouverture']);
+  });
+
+  test('When a communauté de communes gets a PTAI recommendation, then the reasons say why not a CTAI, with the seed quote', () => {
+    const result = recommendScheme({ ...metropole, kind: 'communaute_de_communes' });
+
+    const notSignatory = result.reasons.find((reason) => reason.ref.id === 'ctai-signataires');
+    expect(notSignatory?.text).toContain('ne figure pas parmi les signataires');
+    expect(notSignatory?.ref.quote).toBe(SEED_REFERENCES['ctai-signataires'].quote);
+    expect(result.ctai.reasons).toEqual([notSignatory]);
+  });
+
+  test('When there is no diagnostic, then the reasons say a CTAI needs one and a PTAI does not require it', () => {
+    const result = recommendScheme({ ...metropole, diagnostic: 'none' });
+
+    const texts = result.reasons.map((reason) => reason.text);
+    expect(texts).toContain('Un CTAI répond à des besoins identifiés par un diagnostic territorial : sans diagnostic, il n’est pas possible.');
+    expect(texts).toContain('Pour un PTAI, un diagnostic territorial préalable n’est pas requis, même s’il est conseillé.');
+  });
+
+  test('When the diagnostic is only planned, then the reasons leave the decision to the prefecture', () => {
+    const result = recommendScheme({ ...metropole, diagnostic: 'planned' });
+
+    expect(result.ctai.reasons.some((reason) => reason.ref.id === 'ctai-diagnostic' && reason.text.includes('préfecture'))).toBe(true);
+  });
+
+  test('When housing actions are refused, then the reasons quote the mandatory housing rule', () => {
+    const result = recommendScheme({ ...metropole, housingCommitted: false });
+
+    expect(result.ctai.reasons.some((reason) => reason.ref.id === 'ctai-logement' && reason.text.includes('sans elles'))).toBe(true);
+  });
+
+  test('When a commune gives its population, then no threshold is invented and the prefecture judges', () => {
+    const result = recommendScheme({ ...metropole, kind: 'commune', population: 870_000 });
+
+    expect(result.ctai.reasons.some((reason) => reason.text.includes('sans seuil de population'))).toBe(true);
+  });
+});
