@@ -107,7 +107,7 @@ export class QuestionSectionDialog extends ComponentDialog {
       const options = readSectionOptions(step.options);
       const outcome = step.result as AnswerOutcome<unknown> | undefined;
       if (outcome?.kind === 'answer') {
-        step.values[ANSWERED] = true;
+        (step.values as Record<string, unknown>)[ANSWERED] = true;
         await this.store.change(options.reference, (dossier) => question.save(dossier, outcome.value, options));
       } else if (outcome?.kind === 'skip') {
         await this.store.change(options.reference, (dossier) => {
@@ -121,7 +121,7 @@ export class QuestionSectionDialog extends ComponentDialog {
 
 /** Whether the official answered a question in this run of the section (closing steps confirm only then). */
 export function answeredInThisRun(step: WaterfallStepContext): boolean {
-  return step.values[ANSWERED] === true;
+  return (step.values as Record<string, unknown>)[ANSWERED] === true;
 }
 
 const ANSWERED = 'answeredInThisRun';
