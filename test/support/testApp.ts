@@ -24,11 +24,12 @@ export async function startTestApp(): Promise<TestApp> {
   const database = await openConnection(testDatabase.uri, testDatabase.embedded ? 'embedded' : 'mongodb', 1500);
   const repository = new DossierRepository(database.connection);
   await repository.init();
+  const faq = await sharedFaq();
   const bot = createBotRuntime(
     { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' },
-    { connection: database.connection, repository, faq: await sharedFaq(), logger: silentLogger },
+    { connection: database.connection, repository, faq, logger: silentLogger },
   );
-  const app = createApp({ logger: silentLogger, database, bot });
+  const app = createApp({ logger: silentLogger, database, bot, faq });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
