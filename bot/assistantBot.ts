@@ -158,7 +158,7 @@ export class AssistantBot extends ActivityHandler {
           return;
         }
       }
-      await dc.continueDialog();
+      await this.continueSafely(dc);
       return;
     }
 
@@ -261,6 +261,22 @@ export class AssistantBot extends ActivityHandler {
         if (dc.activeDialog) await dc.repromptDialog();
         return;
       }
+    }
+  }
+
+  /**
+   * Continues the dialog; a saved stack that no longer matches the deployed dialogs (a step or a
+   * dialog renamed without a version bump) restarts from the draft instead of failing the turn.
+   */
+  private async continueSafely(dc: DialogContext): Promise<void> {
+    try {
+      await dc.continueDialog();
+    } catch (error) {
+      if (!(error instanceof Error) || !/wasn't found|can't find|Can't continue/i.test(error.message)) throw error;
+      this.deps.logger.warn({ err: error }, 'Saved dialog stack does not fit the dialogs: restarting from the draft');
+      await dc.cancelAllDialogs(true);
+      await dc.context.sendActivity('L’assistant a été mis à jour : reprenons votre dossier là où il en était.');
+      await this.startApplication(dc, false);
     }
   }
 

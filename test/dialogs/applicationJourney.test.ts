@@ -262,3 +262,21 @@ describe('The guided application', () => {
 async function findDraft(userId: string) {
   return app.repository.findDraftForOwner({ channel: 'test', userId });
 }
+
+describe('Redeploy safety', () => {
+  test('When the saved dialog stack names a dialog that no longer exists, then the draft resumes instead of failing', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(METROPOLE_COLLECTIVITY_AND_CONTACT.slice(0, 3));
+    const key = `test/conversations/${official.conversationId}/`;
+    const states = app.database.connection.collection<{ _id: string; data: string }>('botstate');
+    const saved = await states.findOne({ _id: key });
+    const state = JSON.parse(String(saved?.data)) as { dialogState: { dialogStack: Array<{ id: string }> } };
+    state.dialogState.dialogStack[0]!.id = 'aDialogFromAnOlderRelease';
+    await states.updateOne({ _id: key }, { $set: { data: JSON.stringify(state) } });
+
+    await official.play([['200 046 977', ['L’assistant a été mis à jour', 'Je reprends votre dossier', 'SIREN']]]);
+
+    const draft = await findDraft(official.userId);
+    expect(draft?.collectivity).toMatchObject({ name: 'Métropole de Lyon', departement: '69' });
+  });
+});
