@@ -1,6 +1,6 @@
 // How a question looks in the chat: plain text, buttons for single choices, an Adaptive Card 1.5 for
 // multi-selects. What the official typed is only ever shown escaped or as a plain text run.
-import { ActionTypes, CardFactory, MessageFactory, type Activity, type Attachment } from 'botbuilder';
+import { CardFactory, MessageFactory, type Activity, type Attachment } from 'botbuilder';
 
 export interface ChoiceOption {
   value: string;
@@ -45,13 +45,41 @@ export function buildQuestionActivity(spec: QuestionSpec): Partial<Activity> {
     return activity;
   }
   if (spec.choices && spec.choices.length > 0) {
-    const activity = MessageFactory.suggestedActions(
-      spec.choices.map((choice) => ({ type: ActionTypes.ImBack, title: choice.title, value: choice.title })),
-      text,
-    );
+    const activity = MessageFactory.attachment(choiceCard(spec.text, spec.choices));
+    // The question stays in the text, with the choices spelled out, for channels that show no card.
+    activity.text = `${text}\n\n_(${joinChoices(spec.choices)})_`;
     return activity;
   }
   return MessageFactory.text(text);
+}
+
+function joinChoices(choices: ChoiceOption[]): string {
+  const titles = choices.map((choice) => choice.title);
+  return titles.length <= 1 ? titles.join('') : `${titles.slice(0, -1).join(', ')} ou ${titles[titles.length - 1]}`;
+}
+
+/**
+ * The buttons of a single choice. Each button behaves as an imBack in Teams (`msteams`) and in Web
+ * Chat (`__isBotFrameworkCardAction`): the choice is sent as the user's own message, so it shows
+ * in the conversation and the bot reads it like typed text.
+ */
+function choiceCard(question: string, choices: ChoiceOption[]): Attachment {
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    fallbackText: `${question} (${joinChoices(choices)})`,
+    body: [
+      {
+        type: 'ActionSet',
+        actions: choices.map((choice) => ({
+          type: 'Action.Submit',
+          title: choice.title,
+          data: { msteams: { type: 'imBack', value: choice.title }, __isBotFrameworkCardAction: true, type: 'imBack', value: choice.title },
+        })),
+      },
+    ],
+  });
 }
 
 function multiSelectCard(question: string, choices: ChoiceOption[], selected: string[]): Attachment {

@@ -1,0 +1,197 @@
+// Word lists that make the lexical index understand how officials actually type: SMS spellings,
+// synonyms, acronyms and the question words that carry no content.
+// Every entry is written in lower case; accents are folded when the tables are compiled.
+
+/**
+ * SMS spellings and frequent typos, rewritten before anything else. A value may hold several
+ * words ("ya" → "il y a"). Kept to spellings that are unambiguous in a question about the schemes.
+ */
+export const SMS_SPELLINGS: Readonly<Record<string, string>> = {
+  koi: 'quoi',
+  kwa: 'quoi',
+  koa: 'quoi',
+  cb: 'combien',
+  cbn: 'combien',
+  cmb: 'combien',
+  kel: 'quel',
+  kels: 'quels',
+  kelle: 'quelle',
+  kelles: 'quelles',
+  ki: 'qui',
+  ke: 'que',
+  pk: 'pourquoi',
+  pq: 'pourquoi',
+  pkoi: 'pourquoi',
+  pourkoi: 'pourquoi',
+  qd: 'quand',
+  kan: 'quand',
+  kand: 'quand',
+  cmt: 'comment',
+  cmnt: 'comment',
+  komen: 'comment',
+  komment: 'comment',
+  coment: 'comment',
+  ds: 'dans',
+  pr: 'pour',
+  ac: 'avec',
+  avc: 'avec',
+  tt: 'tout',
+  tte: 'toute',
+  ts: 'tous',
+  bcp: 'beaucoup',
+  peu: 'peut',
+  pe: 'peut',
+  ya: 'il y a',
+  g: "j'ai",
+  jsp: 'je ne sais pas',
+  nb: 'nombre',
+  qqn: "quelqu'un",
+  mm: 'même',
+  svp: 's il vous plait',
+  stp: 's il te plait',
+  info: 'informations',
+  infos: 'informations',
+  asso: 'association',
+  assos: 'associations',
+  agglo: 'agglomération',
+  agglos: 'agglomérations',
+  dept: 'département',
+  dpt: 'département',
+  depts: 'départements',
+  pref: 'préfecture',
+  diag: 'diagnostic',
+  diagnostique: 'diagnostic',
+  diagnostiques: 'diagnostics',
+  thune: 'argent',
+  thunes: 'argent',
+  fric: 'argent',
+  tune: 'argent',
+  tunes: 'argent',
+  bjr: 'bonjour',
+  slt: 'salut',
+  mrc: 'merci',
+  mrci: 'merci',
+};
+
+/**
+ * Words a question is made of that say nothing about what is asked, on top of the generic French
+ * stop-word list. Without them "peut-on" or "je voudrais savoir" would count as unmatched content
+ * and push a good question under the relevance threshold.
+ */
+export const EXTRA_STOP_WORDS: readonly string[] = [
+  // question words (their intent, when useful, is captured by INTENT_WORDS before removal)
+  'quoi', 'comment', 'pourquoi', 'quand', 'combien', 'est', 'ce', 'ça', 'ca', 'cela', 'ceci', 'ya',
+  'il', 'ils', 'elles', 'y', 'a', 'oui', 'non', 'si', 'donc', 'alors', 'aussi', 'bien', 'très',
+  'tres', 'plus', 'moins', 'tout', 'tous', 'toutes', 'quelqu', 'quelque', 'quelques', 'ou',
+  'dont', 'lequel', 'laquelle', 'lesquels', 'lesquelles', 'chaque', 'autre', 'autres', 'etc',
+  // verbs of asking and modal verbs
+  'peut', 'peuvent', 'pouvons', 'pouvez', 'puis', 'pourrait', 'pourrais', 'pouvoir', 'faut',
+  'falloir', 'doit', 'doivent', 'dois', 'devons', 'devez', 'devoir', 'veut', 'veux', 'voudrais',
+  'voudrait', 'vouloir', 'aimerais', 'souhaite', 'souhaiterais', 'sais', 'sait', 'savoir',
+  'connaitre', 'connaître', 'dire', 'faire', 'fait', 'fais', 'font', 'va', 'vais', 'aller',
+  'trouver', 'obtenir', 'donner', 'donnez', 'donne', 'expliquer', 'expliquez', 'explique',
+  'mettre', 'met', 'mets', 'mettent', 'servir', 'sert', 'servent',
+  'moi', 'nous', 'merci', 'svp', 'stp', 'plait', 'plaît', 'madame', 'monsieur', 'beaucoup',
+  'ok', 'okay', 'super', 'parfait', 'prévoir', 'prevoir',
+  // greetings (also listed in GREETINGS so that they get a greeting back)
+  'bonjour', 'bonsoir', 'salut', 'coucou', 'hello', 'allo', 'allô', 'hey', 'remercie', 'thanks',
+];
+
+/** Greetings: a message made only of these (and stop words) gets an invitation, not an answer. */
+export const GREETINGS: readonly string[] = ['bonjour', 'bonsoir', 'salut', 'coucou', 'hello', 'allo', 'allô', 'hey'];
+export const THANKS: readonly string[] = ['merci', 'remercie', 'thanks'];
+
+/** Term added after every number of a text, written so that no word can be stemmed into it. */
+export const NUMBER_TERM = '#nombre';
+
+/** Numbers written in letters ("sept nouveaux territoires") are numbers too. "un" is left out: it is mostly an article. */
+export const NUMBER_WORDS: readonly string[] = [
+  'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze', 'quinze', 'vingt',
+  'trente', 'cent', 'cents', 'mille', 'million', 'millions', 'milliard', 'milliards',
+];
+
+/**
+ * Question words that say what kind of answer is wanted. They are not content (a question is not
+ * "unmatched" because of them) but they steer ranking: "c'est quoi X" prefers a definition of X.
+ * The value is a word of the corpus the intent points to, or NUMBER_TERM.
+ */
+export const INTENT_WORDS: Readonly<Record<string, readonly string[]>> = {
+  quoi: ['définition'],
+  signifie: ['définition'],
+  signification: ['définition'],
+  definition: ['définition'],
+  définition: ['définition'],
+  sigle: ['définition'],
+  acronyme: ['définition'],
+  // "combien" asks for a quantity: prefer passages that state a number
+  combien: [NUMBER_TERM],
+  nombre: [NUMBER_TERM],
+  faut: ['obligatoire'],
+  doit: ['obligatoire'],
+  doivent: ['obligatoire'],
+};
+
+/**
+ * Groups of words a question may use for the same idea. A query word found in a group also looks
+ * for the other words of the group (with a slightly lower weight). Only query-side: documents are
+ * indexed as written.
+ */
+export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
+  ['financement', 'financer', 'financements', 'argent', 'sous', 'budget', 'budgets', 'montant', 'montants', 'subvention', 'subventions', 'crédits', 'fonds', 'dotation', 'euros', 'millions', 'enveloppe', 'coût', 'payer', 'paie'],
+  ['signer', 'signature', 'signataire', 'signataires', 'conclure', 'contractualiser', 'contractualisation'],
+  ['négocier', 'négociation', 'négocié'],
+  ['diagnostic', 'diagnostics'],
+  ['obligatoire', 'obligatoirement', 'obligation', 'requis', 'exigé', 'imposé', 'nécessaire', 'indispensable', 'forcément'],
+  ['conseillé', 'recommandé', 'préconisé', 'conseil'],
+  ['logement', 'loger', 'hébergement', 'héberger', 'habitat'],
+  ['soins', 'santé', 'médical', 'médecin'],
+  ['linguistique', 'langue', 'langues', 'français', 'fle', 'alphabétisation'],
+  ['emploi', 'travail', 'boulot', 'job', 'embauche'],
+  ['sport', 'sportif', 'sportive', 'sportives'],
+  ['culture', 'culturel', 'culturelle', 'culturelles'],
+  ['garde', 'crèche', 'crèches'],
+  ['réfugié', 'réfugiés', 'bpi'],
+  ['étranger', 'étrangers', 'primo', 'migrant', 'migrants', 'immigré', 'immigrés', 'arrivants'],
+  ['engagement', 'engager', 'contribution', 'contribuer', 'participer', 'participation', 'rejoindre', 'adhérer', 'implication', 'impliquer'],
+  ['salle', 'salles', 'local', 'locaux', 'bâtiment'],
+  ['personnel', 'agent', 'agents', 'salarié', 'salariés', 'employé', 'employés'],
+  ['communication', 'communiquer', 'relais', 'relayer', 'publicité', 'promotion'],
+  ['association', 'associations', 'associatif', 'porteuse', 'porteur'],
+  ['exemple', 'exemples', 'type', 'types', 'idée', 'idées'],
+  ['préfet', 'préfets', 'préfecture', 'préfète'],
+  ['informations', 'renseignements', 'détails', 'documentation'],
+  ['complémentaire', 'complément', 'compléter', 'lien', 'articulation'],
+  ['différence', 'différences', 'différent', 'comparer', 'comparaison', 'distinguer'],
+  ['agglomération', 'agglomérations', 'métropole', 'métropoles'],
+  ['ponctuel', 'ponctuellement', 'ciblé', 'ponctuelle'],
+  ['soutien', 'soutenir', 'soutenu', 'aide', 'aider', 'appui', 'appuyer'],
+];
+
+/**
+ * Acronyms and the phrases they stand for. A document or a query that spells the phrase out also
+ * gets the acronym as a term, so "contrat territorial d'accueil et d'intégration" and "CTAI" meet.
+ */
+export const ACRONYMS: Readonly<Record<string, readonly string[]>> = {
+  ctai: ["contrat territorial d'accueil et d'intégration", "contrats territoriaux pour l'accueil et l'intégration"],
+  ptai: ["projet territorial d'accueil et d'intégration"],
+  bpi: ['bénéficiaires de la protection internationale'],
+  cir: ["contrat d'intégration républicaine"],
+  dgef: ['direction générale des étrangers en france'],
+  diair: ["délégation interministérielle à l'accueil et à l'intégration des réfugiés"],
+};
+
+/**
+ * Stems the Snowball stemmer gets wrong for our domain: it turns "commune" into "commun", the
+ * stem of "communication", and "étranger" into "étrang" while "étrangers" stays "étranger".
+ */
+export const STEM_OVERRIDES: Readonly<Record<string, string>> = {
+  commune: 'commune',
+  communes: 'commune',
+  communal: 'commune',
+  communale: 'commune',
+  communaux: 'commune',
+  étranger: 'etranger',
+  étrangers: 'etranger',
+  étrangère: 'etranger',
+  étrangères: 'etranger',
+};
