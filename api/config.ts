@@ -40,6 +40,8 @@ const EnvSchema = z
     AZURE_OPENAI_INSTANCE: optionalString,
     AZURE_OPENAI_DEPLOYMENT: optionalString,
     AZURE_OPENAI_API_VERSION: optionalString,
+    PUBLIC_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://assistant.example.gouv.fr' }).optional()),
+    TEAMS_APP_ID: optionalString.pipe(z.uuid({ error: 'must be a GUID (the Teams app id of your choice)' }).optional()),
     MicrosoftAppId: optionalString,
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString,
@@ -86,6 +88,9 @@ export interface Config {
         timeoutMs: number;
       }
     | undefined;
+  /** Where the service is published (links of the Teams manifest). */
+  publicBaseUrl: string | undefined;
+  teams: { appId: string | undefined };
   bot: {
     appId: string | undefined;
     appPassword: string | undefined;
@@ -139,6 +144,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
             timeoutMs: env.LLM_TIMEOUT_MS,
           }
         : undefined,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    teams: { appId: env.TEAMS_APP_ID },
     bot: {
       appId: env.MicrosoftAppId,
       appPassword: env.MicrosoftAppPassword,
