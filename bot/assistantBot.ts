@@ -284,6 +284,16 @@ export class AssistantBot extends ActivityHandler {
   private async startApplication(dc: DialogContext, fresh: boolean): Promise<void> {
     const owner = ownerOf(dc.context.activity);
     const existing = fresh ? null : await this.deps.repository.findDraftForOwner(owner);
+    if (existing?.status === 'changes_requested' && existing.changesRequested) {
+      const request = existing.changesRequested;
+      await dc.context.sendActivity(
+        `La préfecture demande des corrections sur votre dossier ${existing.reference} : ${request.sections.map((section) => SECTION_LABELS[section].toLowerCase()).join(', ')}.\n\n` +
+          `Motif : ${escapeMarkdown(request.reason)}${request.comment ? `\n\nPrécision : ${escapeMarkdown(request.comment)}` : ''}\n\n` +
+          'Reprenons ces sections : pour chaque question, votre réponse actuelle est rappelée et « garder » la conserve.',
+      );
+      await dc.beginDialog(APPLICATION_DIALOG, { reference: existing.reference, corrections: [...request.sections] });
+      return;
+    }
     if (existing) {
       const report = checkCompleteness(existing);
       const filled = SectionIdSchema.options.filter((section) => section !== 'budget' && !report.problems.some((problem) => problem.section === section));

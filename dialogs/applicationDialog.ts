@@ -40,6 +40,8 @@ export class ApplicationDialog extends ComponentDialog {
     this.addDialog(new ReviewDialog(store));
     this.addDialog(
       new WaterfallDialog(STEPS, [
+        this.correctionStep.bind(this),
+        this.nextCorrectionStep.bind(this),
         ...SECTION_ORDER.map((dialogId) => this.sectionStep(dialogId)),
         this.budgetStep.bind(this),
         this.reviewStep.bind(this),
@@ -48,6 +50,23 @@ export class ApplicationDialog extends ComponentDialog {
       ]),
     );
     this.initialDialogId = STEPS;
+  }
+
+  /**
+   * A dossier sent back by the prefecture reopens exactly the sections it named, one after the
+   * other, showing the current answers; the journey then goes on to the review as usual.
+   */
+  private async correctionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { reference, corrections } = readSectionOptions(step.options);
+    const [section] = corrections ?? [];
+    if (!section) return step.next();
+    return step.beginDialog(section === 'budget' ? ACTIONS_DIALOG : SECTION_DIALOGS[section], { reference, revisit: true });
+  }
+
+  private async nextCorrectionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { reference, corrections } = readSectionOptions(step.options);
+    if (!corrections || corrections.length === 0) return step.next();
+    return step.replaceDialog(APPLICATION_DIALOG, { reference, corrections: corrections.slice(1) });
   }
 
   private sectionStep(dialogId: string) {

@@ -16,6 +16,8 @@ export const SectionOptionsSchema = z.object({
   actionId: z.string().optional(),
   /** Set when the actions dialog loops back after an action was just described. */
   afterAction: z.boolean().optional(),
+  /** Sections the prefecture asked to correct, still to be revisited before the review. */
+  corrections: z.array(z.enum(['collectivity', 'contact', 'scheme', 'fields', 'commitments', 'actions', 'budget'])).optional(),
 });
 export type SectionOptions = z.infer<typeof SectionOptionsSchema>;
 

@@ -259,9 +259,77 @@ describe('The guided application', () => {
   });
 });
 
+async function findSubmitted(name: string) {
+  const [dossier] = (await app.repository.list({ page: 1, limit: 10, q: name })).items;
+  if (!dossier) throw new Error(`No dossier for ${name}`);
+  return dossier;
+}
+
 async function findDraft(userId: string) {
   return app.repository.findDraftForOwner({ channel: 'test', userId });
 }
+
+describe('Corrections requested by the prefecture', () => {
+  test('When the prefecture asks to correct the commitments, then the returning official revisits exactly that section and resubmits', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'nom'],
+      ['Commune de Riom', 'département'],
+      ['63', 'SIREN'],
+      ['passer', 'habitants'],
+      ['passer', 'contacter'],
+      ['Inès Bernard', 'fonction'],
+      ['Directrice de la cohésion sociale', 'adresse'],
+      ['ines.bernard@riom.fr', 'téléphone'],
+      ['passer', 'stratégie'],
+      ['actions ciblées', 'diagnostic'],
+      ['aucun', 'Nous préparons donc un PTAI'],
+      ['emploi', 'engagement'],
+      ['cofinancement', 'Quel montant'],
+      ['5 000 €', 'intitulé'],
+      ['Job dating', 'champ'],
+      ['emploi', 'Décrivez'],
+      ['Une rencontre avec les employeurs locaux.', 'public'],
+      ['BPI', 'Combien'],
+      ['30', 'coût'],
+      ['8 000', 'financement'],
+      ['3 000', 'porte'],
+      ['La commune', 'ajouter'],
+      ['non', 'Votre dossier est complet'],
+      ['Déposer le dossier', 'a été déposé'],
+    ]);
+    const submitted = await findSubmitted('Commune de Riom');
+    const staff = { role: 'instructeur' as const, id: 'staff-1', name: 'Instructeur' };
+    const underReview = await app.repository.transition(submitted.reference, submitted.version, { to: 'under_review', by: staff });
+    if (!underReview.ok) throw new Error(JSON.stringify(underReview.error));
+    const sentBack = await app.repository.transition(submitted.reference, underReview.value.version, {
+      to: 'changes_requested',
+      by: staff,
+      sections: ['commitments'],
+      reason: 'Précisez la salle mise à disposition.',
+    });
+    if (!sentBack.ok) throw new Error(JSON.stringify(sentBack.error));
+
+    const later = new TestConversation(app.url, official.userId);
+    await later.play([
+      ['reprendre', ['La préfecture demande des corrections', 'engagements de la collectivité', 'Précisez la salle mise à disposition', 'Actuellement : « Cofinancement »']],
+      ['cofinancement et prêt d’une salle', ['Quel montant', 'Actuellement']],
+      ['garder', 'Quelle salle'],
+      ['La salle du conseil, le mardi matin', 'valeur'],
+      ['passer', ['Voici le récapitulatif', 'Votre dossier est complet']],
+      ['Déposer le dossier', 'a été déposé'],
+    ]);
+
+    const resubmitted = await findSubmitted('Commune de Riom');
+    expect(resubmitted.status).toBe('submitted');
+    expect(resubmitted.commitments).toEqual([
+      expect.objectContaining({ kind: 'cofinancing', amountEuros: 5000 }),
+      expect.objectContaining({ kind: 'premises', detail: 'La salle du conseil, le mardi matin' }),
+    ]);
+    expect(resubmitted.history.map((entry) => entry.to)).toEqual(['submitted', 'under_review', 'changes_requested', 'submitted']);
+    expect(resubmitted.contact.email).toBe('ines.bernard@riom.fr');
+  });
+});
 
 describe('Redeploy safety', () => {
   test('When the saved dialog stack names a dialog that no longer exists, then the draft resumes instead of failing', async () => {
