@@ -22,6 +22,7 @@ import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { escapeMarkdown } from '../dialogs/questionCards';
 import { questionLikelihood, recognizeCommand, type Command } from './commands';
+import type { ConversationReferences } from './notifications';
 
 export const WELCOME_TEXT =
   'Bonjour et bienvenue ! Je suis l’assistant « Territoires d’intégration ». ' +
@@ -61,6 +62,8 @@ export interface AssistantBotDependencies {
   faq: FaqService;
   /** Where 👍/👎 on FAQ answers are kept, for the team to improve the base. */
   feedback: Collection;
+  /** Each user's last conversation, for the status notifications. */
+  references: ConversationReferences;
   logger: Logger;
   now?: () => Date;
 }
@@ -104,6 +107,9 @@ export class AssistantBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    if (context.activity.type === 'message' || context.activity.type === 'conversationUpdate') {
+      await this.deps.references.remember(context.activity, this.now());
+    }
     await super.run(context);
     // Only the bot layer saves state, once per turn (STYLE.md §6).
     await this.deps.conversationState.saveChanges(context, false);

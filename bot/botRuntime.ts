@@ -14,7 +14,9 @@ import type { Logger } from 'pino';
 import { DossierRepository } from '../dossiers/dossierRepository';
 import type { FaqService } from '../knowledge/faq/faqService';
 import { AssistantBot } from './assistantBot';
+import { DIRECTLINE_SERVICE_URL } from './directline/conversationFeed';
 import { MongoStorage } from './mongoStorage';
+import { ConversationReferences, createStatusNotifier, type StatusChangeEvent } from './notifications';
 
 export interface BotSettings {
   appId: string | undefined;
@@ -31,6 +33,8 @@ export interface BotRuntime {
    * with no Bot Framework authentication, and returns the bot's replies.
    */
   processInternal(activity: Partial<Activity>): Promise<Activity[]>;
+  /** Tells the applicant, in the channel they used, that their dossier changed status; never throws. */
+  notifyStatusChange(event: StatusChangeEvent): Promise<void>;
 }
 
 /** An adapter for activities that never left this process: it trusts them and collects the replies. */
@@ -47,6 +51,8 @@ export const TURN_ERROR_TEXT =
 
 export interface BotRuntimeDependencies {
   connection: Connection;
+  /** Appends a bot message to a web widget conversation's feed (our Direct Line has no connector). */
+  appendToWidgetFeed?: (conversationId: string, text: string) => Promise<void>;
   repository: DossierRepository;
   faq: FaqService;
   logger: Logger;
@@ -79,16 +85,33 @@ export function createBotRuntime(settings: BotSettings, deps: BotRuntimeDependen
   internalAdapter.onTurnError = onTurnError;
 
   const storage = new MongoStorage(connection);
+  const references = new ConversationReferences(connection);
   const bot = new AssistantBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
     repository: deps.repository,
     faq: deps.faq,
     feedback: connection.collection('faq_feedback'),
+    references,
+    logger: botLogger,
+  });
+
+  const notifyStatusChange = createStatusNotifier({
+    references,
+    sendThroughConnector: (reference, text) =>
+      adapter.continueConversationAsync(settings.appId ?? '', reference, async (context) => {
+        await context.sendActivity(text);
+      }),
+    appendToWidgetFeed: async (conversationId, text) => {
+      if (!deps.appendToWidgetFeed) throw new Error('The web widget feed is not available');
+      await deps.appendToWidgetFeed(conversationId, text);
+    },
+    isWidgetReference: (reference) => reference.serviceUrl === DIRECTLINE_SERVICE_URL,
     logger: botLogger,
   });
 
   return {
+    notifyStatusChange,
     handleMessages: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
     processInternal: (activity) => internalAdapter.processInternal(activity, (context) => bot.run(context)),
   };

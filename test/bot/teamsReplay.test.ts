@@ -104,4 +104,29 @@ describe('Microsoft Teams through a simulated connector', () => {
     expect(greeting.text).toContain('Vous avez un dossier en cours');
     expect(greeting.text).toContain('Métropole de Brest');
   });
+
+  test('When the prefecture changes the status of a Teams user’s dossier, then the user is told in their conversation', async () => {
+    const user = teamsUser();
+    const conversationId = `a:${randomUUID()}`;
+    await send(conversationId, user, { text: 'Préparer une candidature' });
+    const draft = await app.repository.findDraftForOwner({ channel: 'msteams', userId: user.id });
+
+    await app.bot.notifyStatusChange({ dossier: draft!, from: 'submitted', to: 'under_review' });
+    const notified = connector.take();
+
+    expect(notified).toHaveLength(1);
+    expect(notified[0]?.conversationId).toBe(conversationId);
+    expect(String(notified[0]?.activity.text)).toContain(`Votre dossier ${draft!.reference} est en cours d’instruction`);
+  });
+
+  test('When a change is the applicant’s own, then nobody is notified', async () => {
+    const user = teamsUser();
+    const conversationId = `a:${randomUUID()}`;
+    await send(conversationId, user, { text: 'Préparer une candidature' });
+    const draft = await app.repository.findDraftForOwner({ channel: 'msteams', userId: user.id });
+
+    await app.bot.notifyStatusChange({ dossier: draft!, from: 'draft', to: 'submitted' });
+
+    expect(connector.take()).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { openConnection, type Database } from '../../api/database';
-import { createBotRuntime } from '../../bot/botRuntime';
+import { createBotRuntime, type BotRuntime } from '../../bot/botRuntime';
 import { DossierRepository } from '../../dossiers/dossierRepository';
 import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
 import { startTestDatabase, type TestDatabase } from './testDatabase';
@@ -13,6 +13,7 @@ export interface TestApp {
   url: string;
   database: Database;
   repository: DossierRepository;
+  bot: BotRuntime;
   testDatabase: TestDatabase;
   close(): Promise<void>;
 }
@@ -37,6 +38,7 @@ export async function startTestApp(): Promise<TestApp> {
     url: `http://127.0.0.1:${port}`,
     database,
     repository,
+    bot,
     testDatabase,
     async close() {
       server.closeAllConnections();

@@ -1,0 +1,107 @@
+// Telling applicants, in the channel they used, that their dossier changed status (proactive messages).
+import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { Collection, Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import type { Dossier, Owner } from '../dossiers/dossierSchema';
+import { SECTION_LABELS, type SectionId } from '../knowledge/completeness';
+import type { DossierStatus } from '../knowledge/schemes';
+import { escapeMarkdown } from '../dialogs/questionCards';
+
+export interface StatusChangeEvent {
+  dossier: Dossier;
+  from: DossierStatus;
+  to: DossierStatus;
+  comment?: string;
+  sections?: SectionId[];
+}
+
+/** What the applicant reads; undefined for changes they made themselves (submission, withdrawal). */
+export function statusChangeText(event: StatusChangeEvent): string | undefined {
+  const { reference } = event.dossier;
+  const comment = event.comment ? `\n\nMessage de la préfecture : ${escapeMarkdown(event.comment)}` : '';
+  switch (event.to) {
+    case 'under_review':
+      return `Votre dossier ${reference} est en cours d’instruction à la préfecture. Je vous préviendrai de la suite ici.`;
+    case 'changes_requested': {
+      const request = event.dossier.changesRequested;
+      const sections = (request?.sections ?? event.sections ?? []).map((section) => SECTION_LABELS[section].toLowerCase()).join(', ');
+      const reason = request?.reason ? `\n\nMotif : ${escapeMarkdown(request.reason)}` : comment;
+      return `La préfecture demande des corrections sur votre dossier ${reference}${sections ? ` (${sections})` : ''}.${reason}\n\nÉcrivez « reprendre » pour les faire : seules ces sections vous seront redemandées.`;
+    }
+    case 'accepted':
+      return `Bonne nouvelle : votre dossier ${reference} a été accepté par la préfecture.${comment}`;
+    case 'rejected':
+      return `Votre dossier ${reference} n’a pas été retenu par la préfecture.${comment}\n\nPour en savoir plus, vous pouvez contacter la préfecture de votre département.`;
+    default:
+      return undefined;
+  }
+}
+
+interface ReferenceDocument {
+  _id: string;
+  channel: string;
+  userId: string;
+  aadObjectId?: string;
+  reference: Partial<ConversationReference>;
+  updatedAt: Date;
+}
+
+/** The last conversation of each user, per channel, so the bot can write to them later. */
+export class ConversationReferences {
+  private readonly collection: Collection<ReferenceDocument>;
+
+  constructor(connection: Connection) {
+    this.collection = connection.collection<ReferenceDocument>('conversation_references');
+  }
+
+  async remember(activity: Partial<Activity>, now: Date): Promise<void> {
+    const channel = activity.channelId;
+    const userId = activity.from?.id;
+    if (!channel || !userId) return;
+    const reference = TurnContext.getConversationReference(activity);
+    await this.collection.updateOne(
+      { _id: `${channel}|${userId}` },
+      { $set: { channel, userId, reference, updatedAt: now, ...(activity.from?.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}) } },
+      { upsert: true },
+    );
+  }
+
+  /** The applicant's conversation on the channel of the dossier, or their latest Teams one by Entra ID. */
+  async find(owner: Owner): Promise<Partial<ConversationReference> | undefined> {
+    const exact = await this.collection.findOne({ _id: `${owner.channel}|${owner.userId}` });
+    if (exact) return exact.reference;
+    if (!owner.aadObjectId) return undefined;
+    const [latest] = await this.collection.find({ aadObjectId: owner.aadObjectId }).sort({ updatedAt: -1 }).limit(1).toArray();
+    return latest?.reference;
+  }
+}
+
+export interface NotifierDependencies {
+  references: ConversationReferences;
+  /** Sends a message into an existing conversation through the Bot Framework connector (Teams…). */
+  sendThroughConnector(reference: Partial<ConversationReference>, text: string): Promise<void>;
+  /** Our own widget has no connector: the message is appended to its Direct Line feed. */
+  appendToWidgetFeed(conversationId: string, text: string): Promise<void>;
+  isWidgetReference(reference: Partial<ConversationReference>): boolean;
+  logger: Logger;
+}
+
+/** A status-change subscriber that never throws: a failed notification is logged, never fails the staff action. */
+export function createStatusNotifier(deps: NotifierDependencies): (event: StatusChangeEvent) => Promise<void> {
+  return async (event) => {
+    const text = statusChangeText(event);
+    if (!text) return;
+    try {
+      const reference = await deps.references.find(event.dossier.owner);
+      if (!reference?.conversation?.id) {
+        deps.logger.warn({ reference: event.dossier.reference, to: event.to }, 'No conversation to notify the applicant in');
+        return;
+      }
+      if (deps.isWidgetReference(reference)) await deps.appendToWidgetFeed(reference.conversation.id, text);
+      else await deps.sendThroughConnector(reference, text);
+      deps.logger.info({ reference: event.dossier.reference, to: event.to, channel: reference.channelId }, 'Applicant notified of a status change');
+    } catch (error) {
+      deps.logger.error({ err: error, reference: event.dossier.reference, to: event.to }, 'Could not notify the applicant');
+    }
+  };
+}
