@@ -1,0 +1,602 @@
+// The database commands devdb answers, each run in one SQLite transaction.
+import { serialize, type Document } from 'bson';
+import { Aggregator } from 'mingo';
+import { cursorReply, type CursorRegistry, type ResultDoc } from './cursors';
+import { MAX_BSON_SIZE, buildIndex, deleteDocument, insertDocument, newStats, replaceDocument, type ExecStats } from './documents';
+import { CommandError, badValue, namespaceNotFound } from './errors';
+import { ID_INDEX_SPEC, normaliseIndexSpec, sameIndexOptions, sameKeyPattern, type IndexDef } from './indexes';
+import { collationOf, compileFilter, findMatches, planFor, projectMatch, type Match } from './query';
+import type { CollectionInfo, Storage } from './storage';
+import { applyUpdate, idFirst, upsertSeed, validateUpdate } from './update';
+import { exactOf, isPlainObject, keyOf, restoreTypes, toView, viewOf } from './values';
+import type { DevDbLogger } from './index';
+
+const MAX_WIRE_VERSION = 21; // MongoDB 7.0; the driver accepts 9 (4.4) and up
+export const MAX_MESSAGE_SIZE = 48_000_000;
+const MAX_WRITE_BATCH_SIZE = 100_000;
+const SERVER_VERSION = '7.0.0';
+
+interface CommandRequest {
+  db: string;
+  /** The command document as mingo sees it (plain numbers). */
+  cmd: Document;
+  /** The command document with the client's exact BSON types, for documents to store. */
+  raw: Document;
+  connectionId: number;
+}
+
+type Handler = (req: CommandRequest) => Document;
+
+// -- argument helpers -----------------------------------------------------------------------------
+
+function collectionName(req: CommandRequest, field: string): string {
+  const name = req.cmd[field];
+  if (typeof name !== 'string' || name === '' || name.includes('\0') || name.startsWith('.') || name.includes('$')) {
+    throw new CommandError(73, 'InvalidNamespace', `Invalid namespace specified '${req.db}.${String(name)}'`);
+  }
+  return name;
+}
+
+function optionalNumber(cmd: Document, field: string): number | undefined {
+  const v: unknown = cmd[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw badValue(`'${field}' must be a number`);
+  return v;
+}
+
+function optionalDocument(cmd: Document, field: string): Document | undefined {
+  const v: unknown = cmd[field];
+  if (v === undefined || v === null) return undefined;
+  if (!isPlainObject(v)) throw badValue(`'${field}' must be a document`);
+  return v;
+}
+
+function documentArray(raw: Document, field: string): Document[] {
+  const v: unknown = raw[field];
+  if (!Array.isArray(v) || !v.every(isPlainObject)) throw badValue(`'${field}' must be an array of documents`);
+  if (v.length > MAX_WRITE_BATCH_SIZE) throw badValue(`Write batch sizes must be between 1 and ${MAX_WRITE_BATCH_SIZE}`);
+  return v as Document[];
+}
+
+function validateId(id: unknown): void {
+  if (Array.isArray(id)) throw badValue("can't use an array for _id");
+  if (id instanceof RegExp || (isPlainObject(id) && Object.keys(id).some((k) => k.startsWith('$')))) {
+    throw badValue(`_id cannot be a regex or an operator expression`);
+  }
+}
+
+/** A write error entry as mongod puts it in `writeErrors`. */
+function writeError(index: number, err: CommandError): Document {
+  return { index, code: err.code, codeName: err.codeName, errmsg: err.message, ...err.details };
+}
+
+const ns = (db: string, coll: string): string => `${db}.${coll}`;
+
+// -- executor ------------------------------------------------------------------------------------
+
+export class CommandExecutor {
+  private readonly handlers: Record<string, Handler>;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly cursors: CursorRegistry,
+    private readonly logger: DevDbLogger,
+  ) {
+    const hello: Handler = (req) => this.hello(req);
+    this.handlers = {
+      hello,
+      isMaster: hello,
+      ismaster: hello,
+      ping: () => ({ ok: 1 }),
+      buildInfo: () => this.buildInfo(),
+      buildinfo: () => this.buildInfo(),
+      getParameter: (req) => this.getParameter(req),
+      endSessions: () => ({ ok: 1 }),
+      insert: (req) => this.insert(req),
+      find: (req) => this.find(req),
+      getMore: (req) => this.getMore(req),
+      killCursors: (req) => this.killCursors(req),
+      update: (req) => this.update(req),
+      delete: (req) => this.delete(req),
+      findAndModify: (req) => this.findAndModify(req),
+      findandmodify: (req) => this.findAndModify(req),
+      count: (req) => this.count(req),
+      distinct: (req) => this.distinct(req),
+      aggregate: (req) => this.aggregate(req),
+      createIndexes: (req) => this.createIndexes(req),
+      listIndexes: (req) => this.listIndexes(req),
+      dropIndexes: (req) => this.dropIndexes(req),
+      deleteIndexes: (req) => this.dropIndexes(req),
+      create: (req) => this.create(req),
+      drop: (req) => this.drop(req),
+      dropDatabase: (req) => this.dropDatabase(req),
+      listCollections: (req) => this.listCollections(req),
+      listDatabases: (req) => this.listDatabases(req),
+      explain: (req) => this.explain(req),
+    };
+  }
+
+  /** Runs one command document (exact form) and returns its reply; never throws. */
+  execute(raw: Document, db: string | undefined, connectionId: number): Document {
+    const name = Object.keys(raw)[0];
+    try {
+      if (name === undefined) throw badValue('empty command document');
+      const handler = Object.prototype.hasOwnProperty.call(this.handlers, name) ? this.handlers[name] : undefined;
+      if (!handler) throw new CommandError(59, 'CommandNotFound', `no such command: '${name}'`);
+      const database = db ?? raw.$db;
+      if (typeof database !== 'string' || database === '' || /[/\\. "$\0]/.test(database)) {
+        throw new CommandError(73, 'InvalidNamespace', `Invalid database name: '${String(database)}'`);
+      }
+      const req: CommandRequest = { db: database, cmd: toView(raw) as Document, raw, connectionId };
+      this.logger.debug?.({ command: name, db: database }, 'devdb command');
+      return this.storage.transaction(() => handler(req));
+    } catch (err) {
+      if (err instanceof CommandError) return err.toReply();
+      this.logger.error({ err, command: name }, 'devdb command failed');
+      return { ok: 0, errmsg: `devdb internal error: ${(err as Error).message}`, code: 1, codeName: 'InternalError' };
+    }
+  }
+
+  private ensureCollection(db: string, name: string): { coll: CollectionInfo; created: boolean } {
+    const coll = this.storage.collection(db, name);
+    return coll ? { coll, created: false } : { coll: this.storage.createCollection(db, name, {}), created: true };
+  }
+
+  // -- handshake and server information ----------------------------------------------------------
+
+  private hello(req: CommandRequest): Document {
+    // No topologyVersion (it would switch the driver to streaming heartbeats) and no
+    // logicalSessionTimeoutMinutes (then the driver sends neither lsid nor endSessions).
+    return {
+      helloOk: true,
+      ismaster: true,
+      isWritablePrimary: true,
+      maxBsonObjectSize: MAX_BSON_SIZE,
+      maxMessageSizeBytes: MAX_MESSAGE_SIZE,
+      maxWriteBatchSize: MAX_WRITE_BATCH_SIZE,
+      localTime: new Date(),
+      connectionId: req.connectionId,
+      minWireVersion: 0,
+      maxWireVersion: MAX_WIRE_VERSION,
+      readOnly: false,
+      ok: 1,
+    };
+  }
+
+  private buildInfo(): Document {
+    return {
+      version: SERVER_VERSION,
+      gitVersion: 'devdb',
+      versionArray: [7, 0, 0, 0],
+      bits: 64,
+      debug: false,
+      maxBsonObjectSize: MAX_BSON_SIZE,
+      storageEngines: ['devdb'],
+      javascriptEngine: 'none',
+      modules: [],
+      ok: 1,
+    };
+  }
+
+  private getParameter(req: CommandRequest): Document {
+    const known: Document = {
+      featureCompatibilityVersion: { version: '7.0' },
+      authenticationMechanisms: [],
+      maxBSONDepth: 100,
+    };
+    if (req.cmd.getParameter === '*') return { ...known, ok: 1 };
+    const wanted = Object.keys(req.cmd).filter((k) => k in known);
+    if (wanted.length === 0) throw new CommandError(72, 'InvalidOptions', 'no option found to get');
+    return { ...Object.fromEntries(wanted.map((k) => [k, known[k]])), ok: 1 };
+  }
+
+  // -- reads ---------------------------------------------------------------------------------------
+
+  private runFind(req: CommandRequest, stats: ExecStats): { name: string; matches: Match[]; results: ResultDoc[] } {
+    const name = collectionName(req, 'find');
+    const filter = optionalDocument(req.cmd, 'filter') ?? {};
+    const projection = optionalDocument(req.cmd, 'projection');
+    const limit = optionalNumber(req.cmd, 'limit');
+    const matches = findMatches(
+      this.storage,
+      this.storage.collection(req.db, name),
+      filter,
+      {
+        sort: optionalDocument(req.cmd, 'sort'),
+        skip: optionalNumber(req.cmd, 'skip'),
+        limit: limit === undefined ? undefined : Math.abs(limit),
+        collation: optionalDocument(req.cmd, 'collation'),
+      },
+      stats,
+    );
+    const results = projection && Object.keys(projection).length > 0
+      ? matches.map((m) => projectMatch(m, projection, filter))
+      : matches.map((m) => m.doc);
+    return { name, matches, results };
+  }
+
+  private find(req: CommandRequest): Document {
+    const { name, results } = this.runFind(req, newStats());
+    const limit = optionalNumber(req.cmd, 'limit');
+    const single = req.cmd.singleBatch === true || (limit !== undefined && limit < 0);
+    const batch = this.cursors.open(ns(req.db, name), results, optionalNumber(req.cmd, 'batchSize'), single);
+    return cursorReply(ns(req.db, name), batch, true);
+  }
+
+  private getMore(req: CommandRequest): Document {
+    const id = req.cmd.getMore;
+    if (typeof id !== 'number') throw badValue('getMore must be a cursor id');
+    // Not collectionName(): cursors of listCollections and listIndexes live in "$cmd..." namespaces.
+    const name = req.cmd.collection;
+    if (typeof name !== 'string' || name === '') throw badValue("'collection' must be a non-empty string");
+    const batch = this.cursors.getMore(id, ns(req.db, name), optionalNumber(req.cmd, 'batchSize'));
+    return cursorReply(ns(req.db, name), batch, false);
+  }
+
+  private killCursors(req: CommandRequest): Document {
+    collectionName(req, 'killCursors');
+    const ids: unknown = req.cmd.cursors;
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'number')) throw badValue('cursors must be an array of cursor ids');
+    return { ...this.cursors.kill(ids as number[]), cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+  }
+
+  private count(req: CommandRequest): Document {
+    const name = collectionName(req, 'count');
+    const coll = this.storage.collection(req.db, name);
+    const query = optionalDocument(req.cmd, 'query') ?? {};
+    const skip = optionalNumber(req.cmd, 'skip');
+    const limit = optionalNumber(req.cmd, 'limit');
+    if (!coll) return { n: 0, ok: 1 };
+    if (Object.keys(query).length === 0 && !skip && !limit) return { n: this.storage.count(coll), ok: 1 };
+    const matches = findMatches(this.storage, coll, query, { skip, limit: limit && Math.abs(limit) }, newStats());
+    return { n: matches.length, ok: 1 };
+  }
+
+  private distinct(req: CommandRequest): Document {
+    const name = collectionName(req, 'distinct');
+    const key = req.cmd.key;
+    if (typeof key !== 'string' || key === '') throw badValue("'key' must be a non-empty string");
+    const query = optionalDocument(req.cmd, 'query') ?? {};
+    const matches = findMatches(this.storage, this.storage.collection(req.db, name), query, {}, newStats());
+    const values = new Map<string, unknown>();
+    const collect = (v: unknown, parts: string[]): void => {
+      if (parts.length === 0) {
+        for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined) values.set(keyOf(toView(x)).toString('latin1'), x);
+        return;
+      }
+      if (Array.isArray(v)) return v.forEach((x) => collect(x, parts));
+      if (isPlainObject(v)) collect(v[parts[0]!], parts.slice(1));
+    };
+    for (const m of matches) collect(exactOf(m.doc), key.split('.'));
+    // Sorted by canonical key, which follows MongoDB's ordering for scalars.
+    const sorted = [...values.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    return { values: sorted, ok: 1 };
+  }
+
+  private aggregate(req: CommandRequest): Document {
+    if (typeof req.cmd.aggregate !== 'string') throw badValue('devdb supports aggregate on a collection only');
+    const name = collectionName(req, 'aggregate');
+    const pipeline: unknown = req.cmd.pipeline;
+    if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) throw badValue("'pipeline' must be an array of stages");
+    const cursorOptions = optionalDocument(req.cmd, 'cursor');
+    if (!cursorOptions && req.cmd.explain !== true) {
+      throw new CommandError(9, 'FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+    }
+    for (const stage of pipeline as Document[]) {
+      const op = Object.keys(stage)[0];
+      if (op === '$out' || op === '$merge') throw badValue(`devdb does not support ${op}`);
+    }
+    // A leading $match goes through the query path, so it can use an index.
+    const [first, ...rest] = pipeline as Document[];
+    const leadingMatch = first && isPlainObject(first.$match) ? (first.$match as Document) : undefined;
+    const stages = leadingMatch ? rest : (pipeline as Document[]);
+    const collation = optionalDocument(req.cmd, 'collation');
+    const matches = findMatches(this.storage, this.storage.collection(req.db, name), leadingMatch ?? {}, { collation }, newStats());
+    let output: Document[];
+    try {
+      output = new Aggregator(stages, {
+        collation: collationOf(collation),
+        collectionResolver: (other: string) => this.viewsOf(req.db, other),
+      }).run(matches.map((m) => m.view)) as Document[];
+    } catch (err) {
+      if (err instanceof CommandError) throw err;
+      throw badValue(`aggregation failed: ${(err as Error).message}`);
+    }
+    // Documents that still carry a source _id get that document's exact numeric types back.
+    const byId = new Map(matches.map((m) => [keyOf(m.view._id).toString('latin1'), m.doc]));
+    const results = output.map((doc) => {
+      const source = isPlainObject(doc) && '_id' in doc ? byId.get(keyOf(doc._id).toString('latin1')) : undefined;
+      return source ? (restoreTypes(doc, exactOf(source)) as Document) : doc;
+    });
+    const batch = this.cursors.open(ns(req.db, name), results, optionalNumber(cursorOptions ?? {}, 'batchSize'));
+    return cursorReply(ns(req.db, name), batch, true);
+  }
+
+  private viewsOf(db: string, name: string): Document[] {
+    const coll = this.storage.collection(db, name);
+    return coll ? [...this.storage.scan(coll)].map((row) => viewOf(row.doc)) : [];
+  }
+
+  private explain(req: CommandRequest): Document {
+    const inner = optionalDocument(req.raw, 'explain');
+    if (!inner || Object.keys(inner)[0] !== 'find') throw badValue('devdb explains find commands only');
+    const innerReq: CommandRequest = { ...req, raw: inner, cmd: toView(inner) as Document };
+    const stats = newStats();
+    const started = Date.now();
+    const { name, matches } = this.runFind(innerReq, stats);
+    const coll = this.storage.collection(req.db, name);
+    const filter = optionalDocument(innerReq.cmd, 'filter') ?? {};
+    const plan = coll ? planFor(coll, filter, optionalDocument(innerReq.cmd, 'collation')) : { kind: 'collscan' as const };
+    const winningPlan =
+      plan.kind === 'id'
+        ? { stage: 'IDHACK' }
+        : plan.kind === 'index'
+          ? { stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: plan.index.name, keyPattern: plan.index.spec.key } }
+          : { stage: 'COLLSCAN', filter };
+    return {
+      queryPlanner: { namespace: ns(req.db, name), parsedQuery: filter, winningPlan, rejectedPlans: [] },
+      executionStats: {
+        executionSuccess: true,
+        nReturned: matches.length,
+        executionTimeMillis: Date.now() - started,
+        totalKeysExamined: stats.keysExamined,
+        totalDocsExamined: stats.docsExamined,
+      },
+      serverInfo: { host: 'devdb', version: SERVER_VERSION },
+      ok: 1,
+    };
+  }
+
+  // -- writes --------------------------------------------------------------------------------------
+
+  /**
+   * Runs each statement of a write command in its own savepoint: a failing statement is undone
+   * alone and reported in writeErrors; ordered commands stop there, as mongod does.
+   */
+  private eachStatement<T>(items: T[], ordered: boolean, run: (item: T, index: number) => void): Document[] {
+    const errors: Document[] = [];
+    for (let i = 0; i < items.length; i++) {
+      try {
+        this.storage.transaction(() => run(items[i]!, i));
+      } catch (err) {
+        if (!(err instanceof CommandError)) throw err;
+        errors.push(writeError(i, err));
+        if (ordered) break;
+      }
+    }
+    return errors;
+  }
+
+  private insert(req: CommandRequest): Document {
+    const name = collectionName(req, 'insert');
+    const docs = documentArray(req.raw, 'documents');
+    const { coll } = this.ensureCollection(req.db, name);
+    let n = 0;
+    const writeErrors = this.eachStatement(docs, req.cmd.ordered !== false, (doc) => {
+      validateId(doc._id);
+      insertDocument(this.storage, coll, idFirst(doc));
+      n++;
+    });
+    return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
+  }
+
+  private update(req: CommandRequest): Document {
+    const name = collectionName(req, 'update');
+    const statements = documentArray(req.raw, 'updates');
+    let coll = this.storage.collection(req.db, name);
+    if (!coll && statements.some((s) => s.upsert === true)) coll = this.ensureCollection(req.db, name).coll;
+    let n = 0;
+    let nModified = 0;
+    const upserted: Document[] = [];
+    const writeErrors = this.eachStatement(statements, req.cmd.ordered !== false, (statement, index) => {
+      const filterRaw = isPlainObject(statement.q) ? statement.q : {};
+      const filter = toView(filterRaw) as Document;
+      const update = validateUpdate(statement.u);
+      const multi = statement.multi === true;
+      if (multi && !Array.isArray(update) && !Object.keys(update)[0]?.startsWith('$') && Object.keys(update).length > 0) {
+        throw new CommandError(9, 'FailedToParse', 'multi update is not supported for replacement-style update');
+      }
+      const arrayFilters = Array.isArray(statement.arrayFilters) ? (toView(statement.arrayFilters) as Document[]) : undefined;
+      const collation = isPlainObject(statement.collation) ? (toView(statement.collation) as Document) : undefined;
+      const matches = findMatches(this.storage, coll, filter, { limit: multi ? undefined : 1, collation }, newStats());
+      for (const match of matches) {
+        const next = applyUpdate(exactOf(match.doc), match.view, update, { filter, arrayFilters, inserting: false });
+        if (replaceDocument(this.storage, coll!, match, next)) nModified++;
+        n++;
+      }
+      if (matches.length === 0 && statement.upsert === true) {
+        const seed = upsertSeed(filterRaw);
+        const doc = applyUpdate(seed, toView(seed) as Document, update, { filter, arrayFilters, inserting: true });
+        validateId(doc._id);
+        insertDocument(this.storage, coll!, doc);
+        upserted.push({ index, _id: doc._id });
+        n++;
+      }
+    });
+    const reply: Document = { n, nModified, ok: 1 };
+    if (upserted.length) reply.upserted = upserted;
+    if (writeErrors.length) reply.writeErrors = writeErrors;
+    return reply;
+  }
+
+  private delete(req: CommandRequest): Document {
+    const name = collectionName(req, 'delete');
+    const statements = documentArray(req.cmd, 'deletes');
+    const coll = this.storage.collection(req.db, name);
+    let n = 0;
+    const writeErrors = this.eachStatement(statements, req.cmd.ordered !== false, (statement) => {
+      const filter = isPlainObject(statement.q) ? statement.q : {};
+      const limit = statement.limit === 1 ? 1 : undefined;
+      const collation = isPlainObject(statement.collation) ? statement.collation : undefined;
+      for (const match of findMatches(this.storage, coll, filter, { limit, collation }, newStats())) {
+        deleteDocument(this.storage, coll!, match);
+        n++;
+      }
+    });
+    return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
+  }
+
+  private findAndModify(req: CommandRequest): Document {
+    const name = collectionName(req, Object.keys(req.cmd)[0]!);
+    const filterRaw = optionalDocument(req.raw, 'query') ?? {};
+    const filter = toView(filterRaw) as Document;
+    const remove = req.cmd.remove === true;
+    const hasUpdate = req.raw.update !== undefined && req.raw.update !== null;
+    if (remove === hasUpdate) throw new CommandError(9, 'FailedToParse', 'Either an update or remove=true must be specified, but not both');
+    const fields = optionalDocument(req.cmd, 'fields');
+    const returnNew = req.cmd.new === true;
+    const upsert = req.cmd.upsert === true;
+    if (remove && (upsert || returnNew)) throw new CommandError(9, 'FailedToParse', 'Cannot specify remove together with upsert or new');
+    const arrayFilters = Array.isArray(req.cmd.arrayFilters) ? (req.cmd.arrayFilters as Document[]) : undefined;
+    const collation = optionalDocument(req.cmd, 'collation');
+
+    let coll = this.storage.collection(req.db, name);
+    if (!coll && upsert) coll = this.ensureCollection(req.db, name).coll;
+    const [match] = findMatches(this.storage, coll, filter, { sort: optionalDocument(req.cmd, 'sort'), limit: 1, collation }, newStats());
+    const shown = (doc: Document | undefined): Document | null => {
+      if (!doc) return null;
+      if (!fields || Object.keys(fields).length === 0) return doc;
+      const buf = Buffer.from(serialize(doc));
+      return projectMatch({ rid: 0, doc: buf, view: viewOf(buf) }, fields, filter);
+    };
+
+    if (remove) {
+      if (!match) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
+      const old = exactOf(match.doc);
+      deleteDocument(this.storage, coll!, match);
+      return { lastErrorObject: { n: 1 }, value: shown(old), ok: 1 };
+    }
+    const update = validateUpdate(req.raw.update);
+    if (match) {
+      const old = exactOf(match.doc);
+      const next = applyUpdate(old, match.view, update, { filter, arrayFilters, inserting: false });
+      replaceDocument(this.storage, coll!, match, next);
+      return { lastErrorObject: { n: 1, updatedExisting: true }, value: shown(returnNew ? next : old), ok: 1 };
+    }
+    if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
+    const seed = upsertSeed(filterRaw);
+    const doc = applyUpdate(seed, toView(seed) as Document, update, { filter, arrayFilters, inserting: true });
+    validateId(doc._id);
+    insertDocument(this.storage, coll!, doc);
+    return {
+      lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
+      value: returnNew ? shown(doc) : null,
+      ok: 1,
+    };
+  }
+
+  // -- collections and indexes ---------------------------------------------------------------------
+
+  private create(req: CommandRequest): Document {
+    const name = collectionName(req, 'create');
+    if (req.cmd.viewOn !== undefined) throw badValue('devdb does not support views');
+    // Keep the collection options, not the generic command fields.
+    const generic = new Set(['create', '$db', 'lsid', 'txnNumber', '$clusterTime', 'writeConcern', 'readConcern', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'comment', '$readPreference']);
+    const options = Object.fromEntries(Object.entries(req.raw).filter(([k]) => !generic.has(k)));
+    this.storage.createCollection(req.db, name, options);
+    return { ok: 1 };
+  }
+
+  private drop(req: CommandRequest): Document {
+    const name = collectionName(req, 'drop');
+    const coll = this.storage.collection(req.db, name);
+    // MongoDB 7 answers ok for a collection that does not exist.
+    if (!coll) return { ok: 1 };
+    const nIndexesWas = coll.indexes.length + 1;
+    this.storage.dropCollection(coll);
+    return { nIndexesWas, ns: ns(req.db, name), ok: 1 };
+  }
+
+  private dropDatabase(req: CommandRequest): Document {
+    for (const coll of this.storage.collections(req.db)) this.storage.dropCollection(coll);
+    return { dropped: req.db, ok: 1 };
+  }
+
+  private listCollections(req: CommandRequest): Document {
+    const filter = optionalDocument(req.cmd, 'filter') ?? {};
+    const query = compileFilter(filter);
+    const nameOnly = req.cmd.nameOnly === true;
+    const entries = this.storage
+      .collections(req.db)
+      .map((c) =>
+        nameOnly
+          ? { name: c.name, type: 'collection' }
+          : { name: c.name, type: 'collection', options: c.options, info: { readOnly: false, uuid: c.uuid }, idIndex: ID_INDEX_SPEC },
+      )
+      .filter((entry) => query.test(toView(entry) as Document));
+    const target = `${req.db}.$cmd.listCollections`;
+    const batch = this.cursors.open(target, entries, optionalNumber(optionalDocument(req.cmd, 'cursor') ?? {}, 'batchSize'));
+    return cursorReply(target, batch, true);
+  }
+
+  private listDatabases(req: CommandRequest): Document {
+    const filter = optionalDocument(req.cmd, 'filter') ?? {};
+    const query = compileFilter(filter);
+    const databases = this.storage
+      .databases()
+      .map((d) => ({ name: d.name, sizeOnDisk: d.sizeOnDisk, empty: d.sizeOnDisk === 0 }))
+      .filter((d) => query.test(d));
+    if (req.cmd.nameOnly === true) return { databases: databases.map((d) => ({ name: d.name })), ok: 1 };
+    const totalSize = databases.reduce((sum, d) => sum + d.sizeOnDisk, 0);
+    return { databases, totalSize, totalSizeMb: Math.round(totalSize / 1024 / 1024), ok: 1 };
+  }
+
+  private createIndexes(req: CommandRequest): Document {
+    const name = collectionName(req, 'createIndexes');
+    const specs = req.raw.indexes;
+    if (!Array.isArray(specs) || specs.length === 0) throw badValue("'indexes' must be a non-empty array");
+    const { coll, created } = this.ensureCollection(req.db, name);
+    const before = coll.indexes.length + 1;
+    for (const raw of specs) {
+      const spec = normaliseIndexSpec(raw);
+      if (spec.name === '_id_' || sameKeyPattern(spec.key as Document, { _id: 1 })) continue;
+      const sameName = coll.indexes.find((i) => i.name === spec.name);
+      if (sameName) {
+        if (sameKeyPattern(sameName.spec.key as Document, spec.key as Document) && sameIndexOptions(sameName.spec, spec)) continue;
+        throw new CommandError(86, 'IndexKeySpecsConflict', `An existing index has the same name as the requested index but a different key or options. Requested index: ${JSON.stringify(toView(spec))}, existing index: ${JSON.stringify(toView(sameName.spec))}`);
+      }
+      const sameKey = coll.indexes.find((i) => sameKeyPattern(i.spec.key as Document, spec.key as Document) && sameIndexOptions(i.spec, spec));
+      if (sameKey) {
+        throw new CommandError(85, 'IndexOptionsConflict', `Index already exists with a different name: ${sameKey.name}`);
+      }
+      buildIndex(this.storage, coll, spec);
+    }
+    const after = coll.indexes.length + 1;
+    const reply: Document = { createdCollectionAutomatically: created, numIndexesBefore: before, numIndexesAfter: after, ok: 1 };
+    if (before === after) reply.note = 'all indexes already exist';
+    return reply;
+  }
+
+  private listIndexes(req: CommandRequest): Document {
+    const name = collectionName(req, 'listIndexes');
+    const coll = this.storage.collection(req.db, name);
+    if (!coll) throw namespaceNotFound(ns(req.db, name));
+    const target = `${req.db}.$cmd.listIndexes.${name}`;
+    const specs = [ID_INDEX_SPEC, ...coll.indexes.map((i) => i.spec)];
+    const batch = this.cursors.open(target, specs, optionalNumber(optionalDocument(req.cmd, 'cursor') ?? {}, 'batchSize'));
+    return cursorReply(target, batch, true);
+  }
+
+  private dropIndexes(req: CommandRequest): Document {
+    const name = collectionName(req, Object.keys(req.cmd)[0]!);
+    const coll = this.storage.collection(req.db, name);
+    if (!coll) throw namespaceNotFound(ns(req.db, name));
+    const nIndexesWas = coll.indexes.length + 1;
+    const which: unknown = req.cmd.index;
+    const find = (spec: unknown): IndexDef => {
+      if (spec === '_id_' || (isPlainObject(spec) && sameKeyPattern(spec, { _id: 1 }))) {
+        throw new CommandError(72, 'InvalidOptions', 'cannot drop _id index');
+      }
+      const found = coll.indexes.find((i) => (typeof spec === 'string' ? i.name === spec : isPlainObject(spec) && sameKeyPattern(i.spec.key as Document, spec)));
+      if (!found) throw new CommandError(27, 'IndexNotFound', `index not found with name [${typeof spec === 'string' ? spec : JSON.stringify(spec)}]`);
+      return found;
+    };
+    let targets: IndexDef[];
+    if (which === '*') targets = [...coll.indexes];
+    else if (Array.isArray(which)) targets = which.map(find);
+    else if (typeof which === 'string' || isPlainObject(which)) targets = [find(which)];
+    else throw badValue("'index' must be a name, a key pattern, an array of names or '*'");
+    for (const index of targets) this.storage.removeIndex(coll, index);
+    return { nIndexesWas, ok: 1 };
+  }
+}
