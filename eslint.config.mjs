@@ -17,7 +17,7 @@ export default tseslint.config(
     rules: {
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
-      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'assert*', 'request.**.expect'] }],
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'assert*', '*.play', '**.startTest'] }],
     },
   },
   {

@@ -1,5 +1,5 @@
 // The one catalogue of expected failures: a stable code, an HTTP status and a French message for the user.
-export const ERROR_CATALOGUE = {
+const ERROR_CATALOGUE = {
   ROUTE_NOT_FOUND: { status: 404, message: 'Cette adresse n’existe pas sur ce service.' },
   NOT_FOUND: { status: 404, message: 'La ressource demandée est introuvable.' },
   VALIDATION_FAILED: { status: 400, message: 'La requête est invalide.' },
@@ -11,6 +11,16 @@ export const ERROR_CATALOGUE = {
   CONFLICT: { status: 409, message: 'L’opération est impossible dans l’état actuel de la ressource.' },
   PRECONDITION_FAILED: { status: 412, message: 'La ressource a été modifiée entre-temps : relisez-la avant de réessayer.' },
   TOO_MANY_REQUESTS: { status: 429, message: 'Trop de requêtes : réessayez dans un instant.' },
+  DOSSIER_NOT_FOUND: { status: 404, message: 'Ce dossier est introuvable.' },
+  PRECONDITION_REQUIRED: {
+    status: 428,
+    message: 'L’en-tête If-Match est obligatoire : indiquez la version du dossier que vous avez lue (son champ version, ou son en-tête ETag).',
+  },
+  INVALID_IF_MATCH: { status: 400, message: 'L’en-tête If-Match doit contenir une seule version du dossier, par exemple "3".' },
+  TRANSITION_NOT_ALLOWED: { status: 409, message: 'Ce changement de statut n’est pas possible depuis le statut actuel du dossier.' },
+  CHANGES_REQUEST_INCOMPLETE: { status: 400, message: 'Une demande de corrections doit indiquer les sections à corriger (sections) et le motif (reason).' },
+  DOSSIER_INCOMPLETE: { status: 409, message: 'Le dossier est incomplet : il ne peut pas être déposé en l’état.' },
+  EXPORT_TOO_LARGE: { status: 400, message: 'L’export porterait sur trop de dossiers : affinez les filtres (statut, dispositif, département, recherche).' },
   DIRECTLINE_TOKEN_INVALID: { status: 403, message: 'Votre session de discussion a expiré ou n’est pas valide : rechargez la page pour reprendre.' },
   DIRECTLINE_CONVERSATION_NOT_FOUND: { status: 404, message: 'Cette conversation n’existe pas ou a été supprimée.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'Le service est momentanément indisponible. Réessayez dans quelques instants.' },

@@ -33,7 +33,7 @@ export const MENU_TEXT = 'Que souhaitez-vous faire ?';
 export const MENU_CHOICES = ['Préparer une candidature', 'Poser une question', 'Aide'] as const;
 
 /** Bumped whenever the dialogs change shape: older saved dialog stacks are then dropped, never replayed. */
-export const DIALOG_STATE_VERSION = 1;
+const DIALOG_STATE_VERSION = 1;
 
 const GENERAL_HELP =
   'Je peux :\n\n' +
@@ -340,7 +340,7 @@ export class AssistantBot extends ActivityHandler {
 }
 
 /** Who is writing: the user id on this channel, and the Teams identity when there is one. */
-export function ownerOf(activity: Partial<Activity>): Owner {
+function ownerOf(activity: Partial<Activity>): Owner {
   const channelData = activity.channelData as { tenant?: { id?: string } } | undefined;
   const tenantId = activity.conversation?.tenantId ?? channelData?.tenant?.id;
   return {

@@ -46,7 +46,7 @@ class InternalChannelAdapter extends CloudAdapter {
   }
 }
 
-export const TURN_ERROR_TEXT =
+const TURN_ERROR_TEXT =
   'Désolé, une erreur inattendue m’empêche de répondre. Ce que vous avez déjà saisi est conservé : réessayez dans un instant.';
 
 export interface BotRuntimeDependencies {

@@ -16,7 +16,7 @@ export interface StatusChangeEvent {
 }
 
 /** What the applicant reads; undefined for changes they made themselves (submission, withdrawal). */
-export function statusChangeText(event: StatusChangeEvent): string | undefined {
+function statusChangeText(event: StatusChangeEvent): string | undefined {
   const { reference } = event.dossier;
   const comment = event.comment ? `\n\nMessage de la préfecture : ${escapeMarkdown(event.comment)}` : '';
   switch (event.to) {

@@ -11,7 +11,7 @@ export const ACTION_DIALOG = 'actionDialog';
 
 type Action = NonNullable<Dossier['actions']>[number];
 
-export function findAction(dossier: Dossier, options: Pick<SectionOptions, 'actionId'>): Action | undefined {
+function findAction(dossier: Dossier, options: Pick<SectionOptions, 'actionId'>): Action | undefined {
   return dossier.actions?.find((action) => action.id === options.actionId);
 }
 

@@ -17,7 +17,7 @@ export const APPLICATION_DIALOG = 'applicationDialog';
 const STEPS = 'applicationDialog.steps';
 
 /** The dialog of each section the official can fill or edit. */
-export const SECTION_DIALOGS: Record<Exclude<SectionId, 'budget'>, string> = {
+const SECTION_DIALOGS: Record<Exclude<SectionId, 'budget'>, string> = {
   collectivity: COLLECTIVITY_DIALOG,
   contact: CONTACT_DIALOG,
   scheme: SCHEME_DIALOG,

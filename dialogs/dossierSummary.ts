@@ -17,7 +17,7 @@ import type { Dossier } from '../dossiers/dossierSchema';
 const MISSING = 'à compléter';
 
 /** The budget lines, in euros, as shown after the actions and in the summary. */
-export function budgetLines(totals: BudgetTotals): Array<[string, string]> {
+function budgetLines(totals: BudgetTotals): Array<[string, string]> {
   return [
     ['Coût total des actions', formatEuros(totals.actionsCostEuros)],
     ['Financement demandé à l’État', formatEuros(totals.stateFundingRequestedEuros)],
@@ -39,7 +39,7 @@ interface SummarySection {
 }
 
 /** Every section with its facts; the values are the official's own words, shown as plain text. */
-export function summarySections(dossier: Dossier): SummarySection[] {
+function summarySections(dossier: Dossier): SummarySection[] {
   const { collectivity, contact } = dossier;
   return [
     {
@@ -135,7 +135,7 @@ export function summaryCard(dossier: Dossier): Attachment {
 }
 
 /** The same summary as plain text, for channels without cards and for « résumé » in text. */
-export function summaryText(dossier: Dossier): string {
+function summaryText(dossier: Dossier): string {
   return summarySections(dossier)
     .map((section) => `${section.title}\n${section.facts.map(([label, value]) => `  ${label} : ${value}`).join('\n')}`)
     .join('\n\n');

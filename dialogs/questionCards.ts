@@ -2,7 +2,7 @@
 // multi-selects. What the official typed is only ever shown escaped or as a plain text run.
 import { CardFactory, MessageFactory, type Activity, type Attachment } from 'botbuilder';
 
-export interface ChoiceOption {
+interface ChoiceOption {
   value: string;
   title: string;
 }

@@ -8,7 +8,7 @@ import { AnswerPrompt, answerText, type Answer, type AnswerOutcome, type AnswerP
 import type { DraftStore } from './draftStore';
 import type { QuestionSpec } from './questionCards';
 
-export const SectionOptionsSchema = z.object({
+const SectionOptionsSchema = z.object({
   reference: z.string(),
   /** Ask every question again, showing the current answer, which « garder » keeps. */
   revisit: z.boolean().optional(),

@@ -29,7 +29,7 @@ const SECTION_KEYWORDS: ReadonlyArray<{ section: SectionId; pattern: RegExp }> =
 ];
 
 /** "modifier les engagements" → commitments. The budget is edited through the actions and commitments. */
-export function parseSectionName(text: string): SectionId | undefined {
+function parseSectionName(text: string): SectionId | undefined {
   const normalized = normalizeText(text);
   return SECTION_KEYWORDS.find((candidate) => candidate.pattern.test(normalized))?.section;
 }

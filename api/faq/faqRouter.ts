@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { FaqService } from '../../knowledge/faq/faqService';
 import { validateBody } from '../validation';
 
-export const FaqRequestSchema = z.strictObject({
+const FaqRequestSchema = z.strictObject({
   question: z
     .string({ error: 'La question doit être un texte.' })
     .trim()

@@ -1,8 +1,8 @@
 // The Teams app package (manifest.json + two icons, zipped), validated offline against Teams' schema.
-import { readFileSync } from 'node:fs';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import JSZip from 'jszip';
+import teamsSchema from '@microsoft/app-manifest/build/json-schemas/teams/v1.17/MicrosoftTeams.schema.json';
 import { colorIcon, outlineIcon } from './teamsIcons';
 
 const MANIFEST_VERSION = '1.17';
@@ -63,17 +63,14 @@ export function buildTeamsManifest(input: TeamsPackageInput): Record<string, unk
   };
 }
 
-/** Teams' own JSON schema (draft-04), as Microsoft ships it in @microsoft/app-manifest: no network needed. */
-function teamsSchema(): object {
-  const file = require.resolve(`@microsoft/app-manifest/build/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`);
-  return JSON.parse(readFileSync(file, 'utf8')) as object;
-}
-
-/** The schema errors of a manifest; empty when it is valid. Validated as Microsoft's own tooling does (ajv, draft-04). */
+/**
+ * The schema errors of a manifest; empty when it is valid. Validated as Microsoft's own tooling does
+ * (ajv, draft-04) against Teams' own schema as Microsoft ships it in @microsoft/app-manifest: no network.
+ */
 export async function validateTeamsManifest(manifest: Record<string, unknown>): Promise<string[]> {
   const ajv = new Ajv({ allErrors: true, strictTypes: false, strict: false });
   addFormats(ajv, ['uri', 'email', 'regex']);
-  const validate = ajv.compile(teamsSchema());
+  const validate = ajv.compile(teamsSchema);
   if (validate(manifest)) return [];
   return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
 }

@@ -4,7 +4,7 @@ import express from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ConnectorCall {
+interface ConnectorCall {
   conversationId: string;
   replyToId: string | undefined;
   activity: Record<string, unknown>;

@@ -18,7 +18,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export const silentLogger = pino({ level: 'silent' });
+const silentLogger = pino({ level: 'silent' });
 
 export async function startTestApp(): Promise<TestApp> {
   const testDatabase = await startTestDatabase();
