@@ -126,6 +126,19 @@ export class ConversationFeed {
     };
   }
 
+  /**
+   * Deletes every conversation of a widget user and their activities ("supprimer mes données"):
+   * afterwards the widget's polling gets 404 and the page starts a fresh conversation.
+   */
+  async deleteUserHistory(userId: string): Promise<number> {
+    const conversations = await this.conversations.find({ userId }, { projection: { _id: 1 } }).toArray();
+    const ids = conversations.map((conversation) => conversation._id);
+    if (ids.length === 0) return 0;
+    await this.activities.deleteMany({ conversationId: { $in: ids } });
+    await this.conversations.deleteMany({ _id: { $in: ids } });
+    return ids.length;
+  }
+
   private async highestSeq(conversationId: string): Promise<number> {
     const [last] = await this.activities.find({ conversationId }).sort({ seq: -1 }).limit(1).toArray();
     return last?.seq ?? 0;

@@ -104,6 +104,11 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
         .map((reply) => toBotReply(reply, conversation, replyToId));
       await feed.appendActivities(conversation.id, shown);
     } catch (error) {
+      if (error instanceof AppError && error.code === 'DIRECTLINE_CONVERSATION_NOT_FOUND') {
+        // The turn deleted the user's history ("supprimer mes données"): its replies have nowhere to go.
+        logger.info({ conversationId: conversation.id }, 'Direct Line conversation deleted during its turn');
+        return;
+      }
       logger.error({ err: error, conversationId: conversation.id, activityType: inbound.type }, 'Direct Line turn failed');
     }
   };
@@ -119,9 +124,10 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
     clearTimeout(timer);
   };
 
-  const answerWithToken = (res: Response, claims: { userId: string; conversationId?: string }, status = 200, extra: Record<string, unknown> = {}) => {
+  /** Direct Line's answer shape: `{conversationId?, token, expires_in}` with a fresh token for these claims. */
+  const answerWithToken = (res: Response, claims: { userId: string; conversationId?: string }, status = 200) => {
     const issued = tokens.issue(claims);
-    res.status(status).json({ ...extra, ...(claims.conversationId === undefined ? {} : { conversationId: claims.conversationId }), token: issued.token, expires_in: issued.expiresIn });
+    res.status(status).json({ ...(claims.conversationId === undefined ? {} : { conversationId: claims.conversationId }), token: issued.token, expires_in: issued.expiresIn });
   };
 
   const router = express.Router();
@@ -195,14 +201,13 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
     }
     const echoed = deferred<FeedActivity>();
     const work = turns.run(conversation.id, async () => {
-      let echo: FeedActivity;
-      try {
-        // The echo (with the server's id and timestamp) is what tells Web Chat the message was sent.
-        [echo] = (await feed.appendActivities(conversation.id, [toUserActivity(posted, conversation)])) as [FeedActivity];
-      } catch (error) {
+      // The echo (with the server's id and timestamp) is what tells Web Chat the message was sent.
+      const appended = await feed.appendActivities(conversation.id, [toUserActivity(posted, conversation)]).catch((error: unknown) => {
         echoed.reject(error);
-        return;
-      }
+        return [];
+      });
+      const echo = appended[0];
+      if (!echo) return;
       echoed.resolve(echo);
       await runTurn(conversation, { ...toUserActivity(posted, conversation), id: echo.id, timestamp: new Date(echo.timestamp) }, echo.id);
     });

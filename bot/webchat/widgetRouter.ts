@@ -53,8 +53,16 @@ export function createWidgetRouter(options: WidgetRouterOptions = {}): Router {
 }
 
 /**
- * The page's policy: everything from our origin only. Web Chat injects its styles at run time
- * (emotion) and passes them the nonce; `data:` images are the DSFR logo and Web Chat's icons.
+ * Web Chat 4.18 does not hand the nonce to its scroller (react-scroll-to-bottom), whose emotion
+ * instance inserts an empty <style> and then fills it through the CSSOM: the hash of the empty
+ * string lets that element apply, and an injected empty style element can do nothing.
+ */
+const EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
+
+/**
+ * The page's policy: everything from our origin only, no inline script, no eval. Web Chat injects
+ * its styles at run time (emotion) with the page's nonce; `data:` images are the DSFR logo and
+ * Web Chat's icons, `blob:` ones are drawn by Web Chat itself.
  */
 const pageSecurity = helmet({
     contentSecurityPolicy: {
@@ -62,7 +70,7 @@ const pageSecurity = helmet({
       directives: {
         'default-src': ["'self'"],
         'script-src': ["'self'"],
-        'style-src': ["'self'", (_req, res) => `'nonce-${String((res as Response).locals.cspNonce)}'`],
+        'style-src': ["'self'", (_req, res) => `'nonce-${String((res as Response).locals.cspNonce)}'`, EMPTY_STYLE_HASH],
         'img-src': ["'self'", 'data:', 'blob:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'"],

@@ -196,6 +196,14 @@
     );
   }
 
+  // The chat fills the screen below the header, whose height depends on the width and the font size.
+  var header = document.querySelector('.ti-header');
+  function syncHeaderHeight() {
+    if (header) document.documentElement.style.setProperty('--ti-header-height', header.offsetHeight + 'px');
+  }
+  syncHeaderHeight();
+  if (header && window.ResizeObserver) new window.ResizeObserver(syncHeaderHeight).observe(header);
+
   newConversationButton.addEventListener('click', function () {
     start({ newConversation: true }).then(function () {
       var input = container.querySelector('input[type="text"], textarea');
