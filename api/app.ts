@@ -5,9 +5,11 @@ import { pinoHttp } from 'pino-http';
 import type { BotRuntime } from '../bot/botRuntime';
 import type { FaqService } from '../knowledge/faq/faqService';
 import type { Database } from './database';
+import { createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
 import { AppError } from './errors';
 import { createFaqRouter } from './faq/faqRouter';
 import type { Logger } from './logger';
+import { createOpenApiRouter } from './openapi';
 
 export interface AppDependencies {
   logger: Logger;
@@ -17,6 +19,8 @@ export interface AppDependencies {
   /** Tells whether the server is stopping, so new requests are refused cleanly. */
   isShuttingDown?: () => boolean;
   version?: string;
+  /** The prefecture staff API (/api/dossiers); not mounted when absent. */
+  staffApi?: StaffApiDependencies;
 }
 
 const BOT_BODY_LIMIT = '256kb';
@@ -26,6 +30,8 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // `status[$ne]=x` stays the literal key "status[$ne]" (which strict schemas refuse) instead of an object.
+  app.set('query parser', 'simple');
 
   app.use(
     pinoHttp({
@@ -37,6 +43,11 @@ export function createApp(deps: AppDependencies): Express {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // A refused request is logged with the catalogue code that explains it.
+      customSuccessObject: (_req, res, value: object) => {
+        const errorCode = (res as { locals?: { errorCode?: unknown } }).locals?.errorCode;
+        return errorCode === undefined ? value : { ...value, errorCode };
+      },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
@@ -54,6 +65,8 @@ export function createApp(deps: AppDependencies): Express {
   });
 
   app.use(createFaqRouter(deps.faq));
+  app.use(createOpenApiRouter(deps.version ?? 'dev'));
+  if (deps.staffApi) app.use(createDossierRouter(deps.staffApi, logger));
 
   app.use((req, _res, next) => next(new AppError('ROUTE_NOT_FOUND', { details: { method: req.method, path: req.path } })));
   app.use(errorMiddleware(logger));
@@ -79,6 +92,7 @@ function errorMiddleware(logger: Logger): ErrorRequestHandler {
       return;
     }
     const appError = toAppError(error);
+    res.locals.errorCode = appError.code;
     if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN' && appError.code !== 'DATABASE_UNAVAILABLE') {
       logger.error({ err: error, path: req.path, method: req.method }, 'Unexpected error');
     }

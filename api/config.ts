@@ -46,8 +46,24 @@ const EnvSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString,
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    STAFF_RATE_LIMIT_PER_IP: positiveInt(1200),
+    STAFF_RATE_LIMIT_PER_KEY: positiveInt(600),
+    OIDC_ISSUER: optionalString.pipe(z.url().optional()),
+    OIDC_AUDIENCE: optionalString,
+    OIDC_JWKS_URI: optionalString.pipe(z.url().optional()),
+    OIDC_EMAIL_CLAIM: z.string().trim().min(1).default('email'),
+    WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()),
+    WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters long').optional()),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.OIDC_ISSUER) !== Boolean(env.OIDC_AUDIENCE)) {
+      const missing = env.OIDC_ISSUER ? 'OIDC_AUDIENCE' : 'OIDC_ISSUER';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'OIDC_ISSUER and OIDC_AUDIENCE are set together (or both left empty)' });
+    }
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set (every delivery is signed with it)' });
+    }
     if (env.LLM_PROVIDER && !env.LLM_MODEL) {
       ctx.addIssue({ code: 'custom', path: ['LLM_MODEL'], message: 'is required when LLM_PROVIDER is set (e.g. gpt-4o-mini, mistral-small-latest, llama3.1)' });
     }
@@ -96,6 +112,12 @@ export interface Config {
     appPassword: string | undefined;
     appTenantId: string | undefined;
     appType: Env['MicrosoftAppType'];
+  };
+  /** The prefecture staff API: rate limits, optional OIDC sign-in, optional status-change webhook. */
+  staffApi: {
+    rateLimit: { perIpPerMinute: number; perKeyPerMinute: number };
+    oidc: { issuer: string; audience: string; jwksUri: string | undefined; emailClaim: string } | undefined;
+    webhook: { url: string; secret: string; maxAttempts: number } | undefined;
   };
 }
 
@@ -151,6 +173,14 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       appPassword: env.MicrosoftAppPassword,
       appTenantId: env.MicrosoftAppTenantId,
       appType: env.MicrosoftAppType,
+    },
+    staffApi: {
+      rateLimit: { perIpPerMinute: env.STAFF_RATE_LIMIT_PER_IP, perKeyPerMinute: env.STAFF_RATE_LIMIT_PER_KEY },
+      oidc:
+        env.OIDC_ISSUER && env.OIDC_AUDIENCE
+          ? { issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE, jwksUri: env.OIDC_JWKS_URI, emailClaim: env.OIDC_EMAIL_CLAIM }
+          : undefined,
+      webhook: env.WEBHOOK_URL && env.WEBHOOK_SECRET ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS } : undefined,
     },
   };
 }

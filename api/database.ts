@@ -1,4 +1,6 @@
 // The database connection: a real MongoDB when MONGODB_URI is set, otherwise the embedded devdb on loopback.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import { devDbFile, startDevDb, type DevDb } from '../devdb';
 import type { Config } from './config';
@@ -16,13 +18,44 @@ export interface Database {
 
 const EMBEDDED_DB_NAME = 'territoires';
 
+/**
+ * Where a server that owns the embedded database tells its loopback port, so that a second process
+ * (`npm run staff`) can reach that database through it: devdb keeps its file to one process.
+ */
+function embeddedAddressFile(dataDir: string): string {
+  return path.join(dataDir, 'devdb.address.json');
+}
+
+/** The URI of the embedded database a running server opened under `dataDir`, if it said so. */
+export function runningEmbeddedUri(dataDir: string): string | undefined {
+  try {
+    const { host, port } = JSON.parse(readFileSync(embeddedAddressFile(dataDir), 'utf8')) as { host?: unknown; port?: unknown };
+    return typeof host === 'string' && typeof port === 'number' ? `mongodb://${host}:${port}/${EMBEDDED_DB_NAME}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function connectDatabase(database: Config['database'], logger: Logger): Promise<Database> {
   let embedded: DevDb | undefined;
   let uri = database.uri;
   if (!uri) {
     const filename = devDbFile(database.dataDir);
-    embedded = await startDevDb({ filename, port: 0, logger: logger.child({ component: 'devdb' }) });
-    uri = embedded.uri(EMBEDDED_DB_NAME);
+    const started = await startDevDb({ filename, port: 0, logger: logger.child({ component: 'devdb' }) });
+    const addressFile = embeddedAddressFile(database.dataDir);
+    try {
+      writeFileSync(addressFile, JSON.stringify({ host: started.host, port: started.port, pid: process.pid }));
+    } catch (error) {
+      logger.warn({ err: error, file: addressFile }, 'Could not write the embedded database address: npm run staff will not reach it while the server runs');
+    }
+    embedded = {
+      ...started,
+      close: async () => {
+        rmSync(addressFile, { force: true });
+        await started.close();
+      },
+    };
+    uri = started.uri(EMBEDDED_DB_NAME);
     logger.info({ database: 'embedded', file: filename, port: embedded.port }, 'Using the embedded database (devdb)');
   } else {
     logger.info({ database: 'mongodb', host: describeHost(uri) }, 'Using MongoDB from MONGODB_URI');

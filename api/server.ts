@@ -6,9 +6,13 @@ import { DossierRepository } from '../dossiers/dossierRepository';
 import { createChatModelFromConfig } from '../knowledge/faq/chatModelFactory';
 import { createFaqService } from '../knowledge/faq/faqService';
 import { createApp } from './app';
+import { createOidcVerifier } from './auth/oidcVerifier';
 import type { Config } from './config';
 import { connectDatabase, type Database } from './database';
+import type { StatusChangeListener } from './dossiers/dossierService';
 import type { Logger } from './logger';
+import { StaffAccountRepository } from './staff/staffRepository';
+import { createStatusWebhook } from './webhooks/statusWebhook';
 
 export interface RunningServer {
   readonly url: string;
@@ -27,7 +31,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (config.llm) logger.info({ provider: config.llm.provider, model: config.llm.model }, 'FAQ answers written by a chat model');
   const faq = await createFaqService({ chatModel, generationTimeoutMs: config.llm?.timeoutMs, logger: logger.child({ component: 'faq' }) });
   const bot = createBotRuntime(config.bot, { connection: database.connection, repository, faq, logger });
-  const app = createApp({ logger, database, bot, faq, isShuttingDown: () => stopping !== undefined, version: config.version });
+  const staffAccounts = new StaffAccountRepository(database.connection);
+  await staffAccounts.init();
+  // Subscribers to the staff API's status changes, each isolated from the request and from the others.
+  const statusChangeListeners: StatusChangeListener[] = [];
+  if (config.staffApi.webhook) {
+    statusChangeListeners.push(createStatusWebhook({ config: config.staffApi.webhook, logger: logger.child({ component: 'webhook' }) }).listener);
+  }
+  const staffApi = {
+    dossiers: repository,
+    staffAccounts,
+    ...(config.staffApi.oidc ? { oidc: createOidcVerifier(config.staffApi.oidc) } : {}),
+    rateLimit: config.staffApi.rateLimit,
+    onStatusChange: statusChangeListeners,
+  };
+  const app = createApp({ logger, database, bot, faq, isShuttingDown: () => stopping !== undefined, version: config.version, staffApi });
   const server = createServer(app);
   try {
     await listen(server, config.http.port, config.http.host);

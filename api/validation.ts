@@ -1,21 +1,30 @@
 // Validation at the edge: a zod schema parses the request once, and a failure is a 400 with the reasons.
 import type { RequestHandler } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from './errors';
+
+// Zod's own messages in French, for the checks whose schema does not carry a French message itself.
+const FRENCH = z.locales.fr().localeError;
+
+/** Parses a request part (body, query) with the schema; throws a 400 listing every problem in French otherwise. */
+export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value, { error: FRENCH });
+  if (!parsed.success) {
+    throw new AppError('VALIDATION_FAILED', {
+      details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    });
+  }
+  return parsed.data;
+}
 
 /** Parses `req.body` with the schema and replaces it with the parsed value; refuses with 400 otherwise. */
 export function validateBody<S extends z.ZodType>(schema: S): RequestHandler {
   return (req, _res, next) => {
-    const parsed = schema.safeParse(req.body);
-    if (!parsed.success) {
-      next(
-        new AppError('VALIDATION_FAILED', {
-          details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-        }),
-      );
-      return;
+    try {
+      req.body = parseRequest(schema, req.body);
+      next();
+    } catch (error) {
+      next(error);
     }
-    req.body = parsed.data;
-    next();
   };
 }

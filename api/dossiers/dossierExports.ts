@@ -1,0 +1,461 @@
+// Exports for prefecture staff: the list as CSV (French Excel: `;`, decimal comma, UTF-8 BOM) or XLSX,
+// one row per dossier with French headers and amounts as numbers; one dossier as a printable PDF.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import PDFDocument from 'pdfkit';
+import type { Dossier } from '../../dossiers/dossierSchema';
+import { checkCompleteness, SECTION_LABELS } from '../../knowledge/completeness';
+import { formatEuros, formatInteger, formatShare } from '../../knowledge/formatting';
+import {
+  APPROACH_LABELS,
+  COLLECTIVITY_KIND_LABELS,
+  COMMITMENT_KIND_LABELS,
+  DIAGNOSTIC_STATUS_LABELS,
+  FIELD_LABELS,
+  PUBLIC_LABELS,
+  SCHEME_LABELS,
+  STATUS_LABELS,
+} from '../../knowledge/schemes';
+
+type CellType = 'text' | 'integer' | 'euros' | 'share' | 'date';
+type CellValue = string | number | Date | undefined;
+
+interface ExportColumn {
+  header: string;
+  type: CellType;
+  /** Width in characters, for the spreadsheet. */
+  width: number;
+  value: (dossier: Dossier) => CellValue;
+}
+
+const joinLabels = <K extends string>(keys: readonly K[] | undefined, labels: Record<K, string>): string | undefined =>
+  keys && keys.length > 0 ? keys.map((key) => labels[key]).join(', ') : undefined;
+
+/** The columns of both exports, in order. */
+const COLUMNS: readonly ExportColumn[] = [
+  { header: 'Référence', type: 'text', width: 16, value: (d) => d.reference },
+  { header: 'Statut', type: 'text', width: 22, value: (d) => STATUS_LABELS[d.status] },
+  { header: 'Dispositif', type: 'text', width: 10, value: (d) => d.scheme },
+  { header: 'Collectivité', type: 'text', width: 32, value: (d) => d.collectivity.name },
+  { header: 'Type de collectivité', type: 'text', width: 24, value: (d) => (d.collectivity.kind ? COLLECTIVITY_KIND_LABELS[d.collectivity.kind] : undefined) },
+  { header: 'Département', type: 'text', width: 12, value: (d) => d.collectivity.departement },
+  { header: 'SIREN', type: 'text', width: 12, value: (d) => d.collectivity.siren },
+  { header: 'Population', type: 'integer', width: 12, value: (d) => d.collectivity.population },
+  { header: 'Contact', type: 'text', width: 22, value: (d) => d.contact.name },
+  { header: 'Fonction du contact', type: 'text', width: 26, value: (d) => d.contact.role },
+  { header: 'Courriel du contact', type: 'text', width: 30, value: (d) => d.contact.email },
+  { header: 'Téléphone du contact', type: 'text', width: 18, value: (d) => (d.contact.phone ? displayPhone(d.contact.phone) : undefined) },
+  { header: 'Démarche', type: 'text', width: 30, value: (d) => (d.approach ? APPROACH_LABELS[d.approach] : undefined) },
+  { header: 'Diagnostic territorial', type: 'text', width: 28, value: (d) => (d.diagnostic ? DIAGNOSTIC_STATUS_LABELS[d.diagnostic.status] : undefined) },
+  { header: 'Champs d’intervention', type: 'text', width: 40, value: (d) => joinLabels(d.fields, FIELD_LABELS) },
+  { header: 'Engagements de la collectivité', type: 'text', width: 40, value: (d) => joinLabels([...new Set(d.commitments.map((c) => c.kind))], COMMITMENT_KIND_LABELS) },
+  { header: 'Nombre d’actions', type: 'integer', width: 10, value: (d) => d.actions.length },
+  { header: 'Coût des actions (€)', type: 'euros', width: 16, value: (d) => d.budget.actionsCostEuros },
+  { header: 'Financement de l’État demandé (€)', type: 'euros', width: 18, value: (d) => d.budget.stateFundingRequestedEuros },
+  { header: 'Cofinancement (€)', type: 'euros', width: 16, value: (d) => d.budget.cofinancingEuros },
+  { header: 'Valorisation en nature (€)', type: 'euros', width: 16, value: (d) => d.budget.inKindValueEuros },
+  { header: 'Contribution de la collectivité (€)', type: 'euros', width: 18, value: (d) => d.budget.collectivityContributionEuros },
+  { header: 'Part de l’État demandée (%)', type: 'share', width: 12, value: (d) => d.budget.stateFundingShare ?? undefined },
+  { header: 'Sections à corriger', type: 'text', width: 30, value: (d) => joinLabels(d.changesRequested?.sections, SECTION_LABELS) },
+  { header: 'Déposé le', type: 'date', width: 17, value: (d) => d.submittedAt },
+  { header: 'Mis à jour le', type: 'date', width: 17, value: (d) => d.updatedAt },
+  { header: 'Créé le', type: 'date', width: 17, value: (d) => d.createdAt },
+];
+
+const PARIS_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const PARIS_LONG_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
+const PARIS_SHORT_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short' });
+
+/** A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`…) is kept as text with a leading apostrophe. */
+function neutralizeFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** +33612345678 → 06 12 34 56 78: how a French reader writes it, and no leading "+" for a spreadsheet to read as a formula. */
+function displayPhone(phone: string): string {
+  const french = /^\+33(\d)(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(phone);
+  return french ? `0${french.slice(1).join(' ')}` : phone;
+}
+
+/** A number as French Excel reads it in a CSV: decimal comma, no thousands separator. */
+function frenchNumber(value: number): string {
+  return String(value).replace('.', ',');
+}
+
+function csvCell(type: CellType, value: CellValue): string {
+  if (value === undefined) return '';
+  if (value instanceof Date) return PARIS_DATE_TIME.format(value);
+  if (typeof value === 'number') return type === 'share' ? frenchNumber(Math.round(value * 10_000) / 100) : frenchNumber(value);
+  return neutralizeFormula(value);
+}
+
+export function dossiersToCsv(dossiers: readonly Dossier[]): Buffer {
+  const rows = [COLUMNS.map((column) => column.header), ...dossiers.map((dossier) => COLUMNS.map((column) => csvCell(column.type, column.value(dossier))))];
+  return Buffer.from(stringify(rows, { delimiter: ';', bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ }), 'utf8');
+}
+
+/** The same instant as a wall-clock time in Paris: spreadsheets have no time zones. */
+function parisWallClock(date: Date): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(date)
+      .map((part) => [part.type, Number(part.value)]),
+  ) as Record<string, number>;
+  return new Date(Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0));
+}
+
+const XLSX_FORMATS: Partial<Record<CellType, string>> = { integer: '#,##0', euros: '#,##0.00 "€"', share: '0.0%', date: 'dd/mm/yyyy hh:mm' };
+
+export async function dossiersToXlsx(dossiers: readonly Dossier[], now: Date): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Territoires d’intégration';
+  workbook.created = now;
+  const sheet = workbook.addWorksheet('Dossiers', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = COLUMNS.map((column, index) => ({ header: column.header, key: String(index), width: column.width, style: { numFmt: XLSX_FORMATS[column.type] } }));
+  for (const dossier of dossiers) {
+    // Cells are typed values, never formulas, so no text can run in the spreadsheet.
+    sheet.addRow(
+      COLUMNS.map((column) => {
+        const value = column.value(dossier);
+        return value instanceof Date ? parisWallClock(value) : value;
+      }),
+    );
+  }
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.alignment = { vertical: 'middle', wrapText: true };
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+// --- PDF -------------------------------------------------------------------------------------
+
+const BLUE = '#000091';
+const GREY = '#555555';
+const LIGHT = '#E5E5F4';
+const STATUS_COLORS: Record<Dossier['status'], string> = {
+  draft: '#666666',
+  submitted: '#0063CB',
+  under_review: '#B34000',
+  changes_requested: '#A94645',
+  accepted: '#18753C',
+  rejected: '#CE0500',
+  withdrawn: '#666666',
+};
+
+interface Fonts {
+  regular: string | Buffer;
+  bold: string | Buffer;
+}
+
+let fonts: Fonts | undefined;
+
+/** Marianne, the State's typeface shipped with the DSFR; the PDF standard fonts when it cannot be found. */
+function pdfFonts(): Fonts {
+  if (fonts) return fonts;
+  try {
+    const directory = path.join(path.dirname(require.resolve('@gouvfr/dsfr/package.json')), 'dist', 'fonts');
+    const regular = path.join(directory, 'Marianne-Regular.woff');
+    const bold = path.join(directory, 'Marianne-Bold.woff');
+    fonts = existsSync(regular) && existsSync(bold) ? { regular: readFileSync(regular), bold: readFileSync(bold) } : { regular: 'Helvetica', bold: 'Helvetica-Bold' };
+  } catch {
+    fonts = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
+  }
+  return fonts;
+}
+
+/** A printable summary of one dossier: every section, the budget, the completeness and the history. Private notes are left out. */
+export function dossierToPdf(dossier: Dossier, now: Date): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 56, bottom: 64, left: 56, right: 56 },
+    bufferPages: true,
+    info: {
+      Title: `Dossier ${dossier.reference}`,
+      Subject: `Candidature ${dossier.scheme ?? ''} ${dossier.collectivity.name ?? ''}`.trim(),
+      Author: 'Territoires d’intégration',
+      CreationDate: now,
+    },
+    lang: 'fr-FR',
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const { regular, bold } = pdfFonts();
+  doc.registerFont('regular', regular);
+  doc.registerFont('bold', bold);
+  new PdfWriter(doc).dossier(dossier, now);
+  doc.end();
+  return done;
+}
+
+/** Marianne has no narrow no-break space (which French number formatting uses): print a no-break space instead. */
+function printable(text: string): string {
+  return text.replace(/\u202f/g, '\u00a0');
+}
+
+class PdfWriter {
+  private readonly left: number;
+  private readonly width: number;
+
+  constructor(private readonly doc: PDFKit.PDFDocument) {
+    this.left = doc.page.margins.left;
+    this.width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  }
+
+  dossier(d: Dossier, now: Date): void {
+    this.header(d);
+    this.section(SECTION_LABELS.collectivity);
+    this.field('Nom', d.collectivity.name);
+    this.field('Type', d.collectivity.kind ? COLLECTIVITY_KIND_LABELS[d.collectivity.kind] : undefined);
+    this.field('Département', d.collectivity.departement);
+    this.field('SIREN', d.collectivity.siren);
+    this.field('Population', d.collectivity.population === undefined ? undefined : `${formatInteger(d.collectivity.population)} habitants`);
+
+    this.section(SECTION_LABELS.contact);
+    this.field('Nom', d.contact.name);
+    this.field('Fonction', d.contact.role);
+    this.field('Courriel', d.contact.email);
+    this.field('Téléphone', d.contact.phone ? displayPhone(d.contact.phone) : undefined);
+
+    this.section(SECTION_LABELS.scheme);
+    this.field('Dispositif', d.scheme ? SCHEME_LABELS[d.scheme] : undefined);
+    this.field('Démarche', d.approach ? APPROACH_LABELS[d.approach] : undefined);
+    this.field('Diagnostic', d.diagnostic ? DIAGNOSTIC_STATUS_LABELS[d.diagnostic.status] : undefined);
+    if (d.diagnostic?.summary) this.field('Résumé du diagnostic', d.diagnostic.summary);
+    if (d.housingCommitted !== undefined) this.field('Actions de logement', d.housingCommitted ? 'Oui, le projet comprend des actions de logement' : 'Non');
+
+    this.section(SECTION_LABELS.fields);
+    if (d.fields.length === 0) this.paragraph('Aucun champ choisi.', GREY);
+    for (const field of d.fields) this.bullet(FIELD_LABELS[field]);
+
+    this.section(SECTION_LABELS.commitments);
+    if (d.commitments.length === 0) this.paragraph('Aucun engagement indiqué.', GREY);
+    for (const commitment of d.commitments) {
+      const amount =
+        commitment.amountEuros !== undefined ? ` : ${formatEuros(commitment.amountEuros)}` : commitment.estimatedValueEuros !== undefined ? ` : valorisé ${formatEuros(commitment.estimatedValueEuros)}` : '';
+      this.bullet(`${COMMITMENT_KIND_LABELS[commitment.kind]}${amount}${commitment.detail ? `. ${commitment.detail}` : ''}`);
+    }
+
+    this.section(SECTION_LABELS.actions);
+    if (d.actions.length === 0) this.paragraph('Aucune action décrite.', GREY);
+    d.actions.forEach((action, index) => {
+      this.subheading(`${index + 1}. ${action.title ?? 'Action sans titre'}`);
+      this.field('Champ', action.field ? FIELD_LABELS[action.field] : undefined);
+      this.field('Publics', action.publics.length > 0 ? action.publics.map((p) => PUBLIC_LABELS[p]).join(', ') : undefined);
+      this.field('Bénéficiaires', action.beneficiaries === undefined ? undefined : formatInteger(action.beneficiaries));
+      this.field('Porteur', action.carrier);
+      this.field('Coût', action.costEuros === undefined ? undefined : formatEuros(action.costEuros));
+      this.field('Financement de l’État demandé', action.stateFundingEuros === undefined ? undefined : formatEuros(action.stateFundingEuros));
+      this.field('Description', action.description);
+    });
+
+    this.section(SECTION_LABELS.budget);
+    this.budget(d);
+
+    this.section('Complétude');
+    const report = checkCompleteness(d);
+    if (report.complete) this.paragraph('Le dossier est complet au regard des règles du dispositif.');
+    for (const problem of report.problems) this.bullet(`${SECTION_LABELS[problem.section]} : ${problem.message}`);
+    for (const warning of report.warnings) this.bullet(`${SECTION_LABELS[warning.section]} : ${warning.message}`, GREY);
+
+    if (d.changesRequested) {
+      this.section('Corrections demandées');
+      this.field('Sections', d.changesRequested.sections.map((s) => SECTION_LABELS[s]).join(', '));
+      this.field('Motif', d.changesRequested.reason);
+      if (d.changesRequested.comment) this.field('Commentaire', d.changesRequested.comment);
+    }
+
+    this.section('Historique');
+    this.history(d);
+    this.footers(d, now);
+  }
+
+  private header(d: Dossier): void {
+    const doc = this.doc;
+    doc.font('regular').fontSize(9).fillColor(GREY).text('TERRITOIRES D’INTÉGRATION · DOSSIER DE CANDIDATURE', this.left, doc.page.margins.top, { characterSpacing: 0.6 });
+    doc.moveDown(0.6);
+    doc.font('bold').fontSize(20).fillColor(BLUE).text(printable(d.collectivity.name ?? 'Collectivité non renseignée'), { width: this.width });
+    doc.moveDown(0.2);
+    doc.font('regular').fontSize(12).fillColor('black').text(d.scheme ? SCHEME_LABELS[d.scheme] : 'Dispositif non choisi', { width: this.width });
+    doc.moveDown(0.6);
+
+    const y = doc.y;
+    doc.font('bold').fontSize(13).fillColor('black').text(d.reference, this.left, y);
+    const label = STATUS_LABELS[d.status].toUpperCase();
+    doc.font('bold').fontSize(9);
+    const badgeWidth = doc.widthOfString(label) + 16;
+    const badgeX = this.left + this.width - badgeWidth;
+    doc.roundedRect(badgeX, y - 1, badgeWidth, 18, 3).fill(STATUS_COLORS[d.status]);
+    doc.fillColor('white').text(label, badgeX, y + 4, { width: badgeWidth, align: 'center' });
+    doc.x = this.left;
+    doc.y = y + 24;
+
+    const dates = [
+      d.submittedAt ? `Déposé le ${PARIS_LONG_DATE_TIME.format(d.submittedAt)}` : undefined,
+      `Mis à jour le ${PARIS_LONG_DATE_TIME.format(d.updatedAt)}`,
+      `Version ${d.version}`,
+    ].filter((part): part is string => part !== undefined);
+    doc.font('regular').fontSize(9).fillColor(GREY).text(dates.join('   ·   '), this.left, doc.y, { width: this.width });
+    doc.moveDown(0.4);
+    this.rule(BLUE, 1.5);
+  }
+
+  private section(title: string): void {
+    this.ensureSpace(60);
+    const doc = this.doc;
+    doc.moveDown(0.9);
+    doc.font('bold').fontSize(13).fillColor(BLUE).text(title, this.left, doc.y, { width: this.width });
+    doc.moveDown(0.15);
+    this.rule(LIGHT, 1);
+    doc.moveDown(0.35);
+  }
+
+  private subheading(text: string): void {
+    this.ensureSpace(50);
+    this.doc.moveDown(0.3);
+    this.doc.font('bold').fontSize(10.5).fillColor('black').text(printable(text), this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.2);
+  }
+
+  /** A label and its value side by side; "Non renseigné" in grey when missing. */
+  private field(label: string, raw: string | undefined): void {
+    const doc = this.doc;
+    const value = raw === undefined ? undefined : printable(raw);
+    const labelWidth = 150;
+    const valueX = this.left + labelWidth + 10;
+    const valueWidth = this.width - labelWidth - 10;
+    doc.font('regular').fontSize(10);
+    const height = Math.max(doc.heightOfString(value ?? 'Non renseigné', { width: valueWidth }), doc.fontSize(9.5).heightOfString(label, { width: labelWidth }));
+    this.ensureSpace(height + 4);
+    const y = doc.y;
+    doc.font('regular').fontSize(9.5).fillColor(GREY).text(label, this.left, y, { width: labelWidth });
+    doc.font('regular').fontSize(10).fillColor(value === undefined ? GREY : 'black').text(value ?? 'Non renseigné', valueX, y, { width: valueWidth });
+    doc.x = this.left;
+    doc.y = y + height + 4;
+  }
+
+  private bullet(raw: string, color = 'black'): void {
+    const doc = this.doc;
+    const text = printable(raw);
+    doc.font('regular').fontSize(10);
+    const height = doc.heightOfString(text, { width: this.width - 14 });
+    this.ensureSpace(height + 3);
+    const y = doc.y;
+    doc.fillColor(BLUE).text('•', this.left + 2, y);
+    doc.fillColor(color).text(text, this.left + 14, y, { width: this.width - 14 });
+    doc.x = this.left;
+    doc.y = y + height + 3;
+  }
+
+  private paragraph(text: string, color = 'black'): void {
+    this.ensureSpace(20);
+    this.doc.font('regular').fontSize(10).fillColor(color).text(printable(text), this.left, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.3);
+  }
+
+  private budget(d: Dossier): void {
+    const rows: Array<[string, string, boolean]> = [
+      ['Coût total des actions', formatEuros(d.budget.actionsCostEuros), false],
+      ['Financement de l’État demandé', formatEuros(d.budget.stateFundingRequestedEuros), false],
+      ['Part de l’État dans le coût des actions', d.budget.stateFundingShare === null ? '—' : formatShare(d.budget.stateFundingShare), false],
+      ['Cofinancement de la collectivité', formatEuros(d.budget.cofinancingEuros), false],
+      ['Valorisation des apports en nature', formatEuros(d.budget.inKindValueEuros), false],
+      ['Contribution totale de la collectivité', formatEuros(d.budget.collectivityContributionEuros), true],
+    ];
+    const doc = this.doc;
+    const amountWidth = 140;
+    this.ensureSpace(rows.length * 20 + 4);
+    rows.forEach(([label, amount, strong], index) => {
+      const y = doc.y;
+      if (index % 2 === 0) doc.rect(this.left, y - 3, this.width, 19).fill('#F6F6F6');
+      doc.font(strong ? 'bold' : 'regular').fontSize(10).fillColor('black');
+      doc.text(label, this.left + 6, y + 1, { width: this.width - amountWidth - 12 });
+      doc.text(printable(amount), this.left + this.width - amountWidth - 6, y + 1, { width: amountWidth, align: 'right' });
+      doc.x = this.left;
+      doc.y = y + 19;
+    });
+  }
+
+  private history(d: Dossier): void {
+    if (d.history.length === 0) {
+      this.paragraph('Aucun changement de statut.', GREY);
+      return;
+    }
+    const doc = this.doc;
+    const columns = [
+      { title: 'Date', width: 105 },
+      { title: 'Changement', width: 150 },
+      { title: 'Par', width: 95 },
+      { title: 'Commentaire', width: this.width - 105 - 150 - 95 },
+    ];
+    const drawHeader = () => {
+      const y = doc.y;
+      doc.rect(this.left, y - 3, this.width, 18).fill(LIGHT);
+      let x = this.left;
+      doc.font('bold').fontSize(9).fillColor(BLUE);
+      for (const column of columns) {
+        doc.text(column.title, x + 4, y + 1, { width: column.width - 8 });
+        x += column.width;
+      }
+      doc.x = this.left;
+      doc.y = y + 19;
+    };
+    this.ensureSpace(60);
+    drawHeader();
+    for (const entry of d.history) {
+      const by = entry.by.kind === 'applicant' ? 'Demandeur' : entry.by.kind === 'system' ? 'Système' : `${entry.by.name ?? 'Agent'} (préfecture)`;
+      const comment = [entry.comment, entry.sections ? `Sections : ${entry.sections.map((s) => SECTION_LABELS[s]).join(', ')}` : undefined].filter(Boolean).join('\n');
+      const cells = [PARIS_DATE_TIME.format(entry.at), `${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}`, by, comment || '—'].map(printable);
+      doc.font('regular').fontSize(9);
+      const height = Math.max(...cells.map((cell, index) => doc.heightOfString(cell, { width: (columns[index]?.width ?? 100) - 8 }))) + 8;
+      if (this.ensureSpace(height)) drawHeader();
+      const y = doc.y;
+      let x = this.left;
+      cells.forEach((cell, index) => {
+        const width = columns[index]?.width ?? 100;
+        doc.fillColor(index === 3 && cell === '—' ? GREY : 'black').text(cell, x + 4, y, { width: width - 8 });
+        x += width;
+      });
+      doc.moveTo(this.left, y + height - 3).lineTo(this.left + this.width, y + height - 3).lineWidth(0.5).strokeColor('#DDDDDD').stroke();
+      doc.x = this.left;
+      doc.y = y + height;
+    }
+  }
+
+  private rule(color: string, width: number): void {
+    const y = this.doc.y;
+    this.doc.moveTo(this.left, y).lineTo(this.left + this.width, y).lineWidth(width).strokeColor(color).stroke();
+    this.doc.y = y + width + 2;
+  }
+
+  /** Starts a new page when fewer than `height` points are left; tells whether it did. */
+  private ensureSpace(height: number): boolean {
+    const bottom = this.doc.page.height - this.doc.page.margins.bottom;
+    if (this.doc.y + height <= bottom) return false;
+    this.doc.addPage();
+    this.doc.x = this.left;
+    return true;
+  }
+
+  private footers(d: Dossier, now: Date): void {
+    const doc = this.doc;
+    const range = doc.bufferedPageRange();
+    for (let index = range.start; index < range.start + range.count; index += 1) {
+      doc.switchToPage(index);
+      const bottomMargin = doc.page.margins.bottom;
+      // Writing inside the bottom margin would otherwise open a new page.
+      doc.page.margins.bottom = 0;
+      const y = doc.page.height - 40;
+      doc.font('regular').fontSize(8).fillColor(GREY);
+      doc.text(`${d.reference} · document généré le ${PARIS_SHORT_DATE.format(now)}`, this.left, y, { width: this.width / 2, lineBreak: false });
+      doc.text(`Page ${index - range.start + 1} / ${range.count}`, this.left + this.width / 2, y, { width: this.width / 2, align: 'right', lineBreak: false });
+      doc.page.margins.bottom = bottomMargin;
+    }
+  }
+}

@@ -1,0 +1,188 @@
+// What staff may do with dossiers: scoped reads, transitions with optimistic concurrency, notes.
+// Drafts and dossiers outside an instructeur's départements answer "not found", as if absent.
+import { DossierReferenceSchema, type ActorRef, type Dossier } from '../../dossiers/dossierSchema';
+import { isVisibleToStaff, MAX_LIST_LIMIT, type DossierRepository } from '../../dossiers/dossierRepository';
+import type { DossierFailure } from '../../dossiers/errors';
+import { allowedTransitions, type Actor } from '../../dossiers/statusMachine';
+import { checkCompleteness, type SectionId } from '../../knowledge/completeness';
+import { STATUS_LABELS, type DossierStatus } from '../../knowledge/schemes';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { StaffPrincipal } from '../staff/staffSchema';
+import type { DossierDetail, DossierFilters, DossierListQuery, DossierView, TransitionBody } from './dossierApiSchemas';
+
+/** A status change made through the API, after it is stored. */
+export interface StatusChangeEvent {
+  dossier: Dossier;
+  from: DossierStatus;
+  to: DossierStatus;
+  at: Date;
+  by: ActorRef;
+  comment?: string;
+  /** For changes_requested: the sections the applicant must correct, and why. */
+  sections?: SectionId[];
+  reason?: string;
+}
+
+/** A subscriber to status changes (the webhook, the chat notification). Its failures are logged, never the caller's. */
+export type StatusChangeListener = (event: StatusChangeEvent) => Promise<void> | void;
+
+/** More dossiers than this in one export is refused: narrow the filters. */
+const EXPORT_MAX_ROWS = 5000;
+
+export class DossierService {
+  private readonly listeners: readonly StatusChangeListener[];
+
+  constructor(
+    private readonly repository: DossierRepository,
+    private readonly logger: Logger,
+    listeners: StatusChangeListener | readonly StatusChangeListener[] = [],
+  ) {
+    this.listeners = typeof listeners === 'function' ? [listeners] : listeners;
+  }
+
+  async list(staff: StaffPrincipal, query: DossierListQuery): Promise<{ items: DossierView[]; total: number; page: number; limit: number }> {
+    const { page, limit, ...filters } = query;
+    const { items, total } = await this.listDossiers(staff, filters, page, limit);
+    return { items: items.map(toView), total, page, limit };
+  }
+
+  /** Every dossier matching the filters, for an export; refused above EXPORT_MAX_ROWS. */
+  async exportable(staff: StaffPrincipal, filters: DossierFilters): Promise<Dossier[]> {
+    const rows: Dossier[] = [];
+    for (let page = 1; ; page += 1) {
+      // The reference keeps rows in a stable order from one page to the next.
+      const { items, total } = await this.listDossiers(staff, { ...filters, sort: filters.sort ?? 'reference' }, page, MAX_LIST_LIMIT);
+      if (total > EXPORT_MAX_ROWS) {
+        throw new AppError('EXPORT_TOO_LARGE', { details: { total, max: EXPORT_MAX_ROWS } });
+      }
+      rows.push(...items);
+      if (items.length < MAX_LIST_LIMIT || rows.length >= total) return rows;
+    }
+  }
+
+  /** The dossier if this staff member may see it; DOSSIER_NOT_FOUND otherwise, whatever the reason. */
+  async find(staff: StaffPrincipal, reference: string): Promise<Dossier> {
+    const dossier = DossierReferenceSchema.safeParse(reference).success ? await this.repository.findByReference(reference) : null;
+    if (!dossier || !isVisibleToStaff(dossier) || !inScope(staff, dossier)) throw new AppError('DOSSIER_NOT_FOUND');
+    return dossier;
+  }
+
+  async detail(staff: StaffPrincipal, reference: string): Promise<DossierDetail> {
+    return toDetail(await this.find(staff, reference), staff);
+  }
+
+  /** Applies a transition if the caller read the current version; tells the subscribers afterwards, without waiting for them. */
+  async transition(staff: StaffPrincipal, reference: string, expectedVersion: number, body: TransitionBody): Promise<DossierDetail> {
+    const current = await this.find(staff, reference);
+    // Checked here too, so that the scope decision above was taken on the very version being changed.
+    if (current.version !== expectedVersion) throw fromFailure({ code: 'stale_version', reference, expectedVersion, currentVersion: current.version });
+    const result = await this.repository.transition(reference, expectedVersion, { ...body, by: actorOf(staff) });
+    if (!result.ok) throw fromFailure(result.error);
+    const dossier = result.value;
+    const entry = dossier.history[dossier.history.length - 1];
+    if (entry) {
+      this.publish({
+        dossier,
+        from: entry.from,
+        to: entry.to,
+        at: entry.at,
+        by: entry.by,
+        ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
+        ...(entry.sections ? { sections: entry.sections } : {}),
+        ...(dossier.changesRequested ? { reason: dossier.changesRequested.reason } : {}),
+      });
+    }
+    return toDetail(dossier, staff);
+  }
+
+  async addNote(staff: StaffPrincipal, reference: string, text: string): Promise<DossierDetail['notes'][number]> {
+    await this.find(staff, reference);
+    const result = await this.repository.addNote(reference, { by: { kind: 'staff', id: staff.id, name: staff.name }, text });
+    if (!result.ok) throw fromFailure(result.error);
+    const note = result.value.notes[result.value.notes.length - 1];
+    if (!note) throw new AppError('INTERNAL');
+    return note;
+  }
+
+  private listDossiers(staff: StaffPrincipal, filters: DossierFilters, page: number, limit: number): Promise<{ items: Dossier[]; total: number }> {
+    const departements = scopeOf(staff, filters.departement);
+    if (departements?.length === 0) return Promise.resolve({ items: [], total: 0 });
+    return this.repository.list({
+      ...(filters.status ? { status: filters.status } : {}),
+      ...(filters.scheme ? { scheme: filters.scheme } : {}),
+      ...(departements ? { departements } : {}),
+      ...(filters.q ? { q: filters.q } : {}),
+      ...(filters.sort ? { sort: filters.sort } : {}),
+      page,
+      limit,
+    });
+  }
+
+  private publish(event: StatusChangeEvent): void {
+    for (const listener of this.listeners) {
+      // Never awaited: a slow or failing subscriber must not hold or fail the staff member's request.
+      void Promise.resolve()
+        .then(() => listener(event))
+        .catch((error: unknown) => {
+          this.logger.error({ err: error, reference: event.dossier.reference, to: event.to }, 'A status change subscriber failed');
+        });
+    }
+  }
+}
+
+/** The départements a query may read: the caller's scope, narrowed by the filter; undefined means every département (admin without filter). */
+function scopeOf(staff: StaffPrincipal, requested: readonly string[] | undefined): readonly string[] | undefined {
+  if (staff.role === 'admin') return requested;
+  return requested ? requested.filter((departement) => staff.departements.includes(departement)) : staff.departements;
+}
+
+function inScope(staff: StaffPrincipal, dossier: Dossier): boolean {
+  if (staff.role === 'admin') return true;
+  const departement = dossier.collectivity.departement;
+  return departement !== undefined && staff.departements.includes(departement);
+}
+
+function actorOf(staff: StaffPrincipal): Actor {
+  return { role: staff.role, id: staff.id, name: staff.name };
+}
+
+function toView(dossier: Dossier): DossierView {
+  const { owner: _owner, skippedQuestions: _skipped, notes: _notes, ...view } = dossier;
+  return view;
+}
+
+function toDetail(dossier: Dossier, staff: StaffPrincipal): DossierDetail {
+  const report = checkCompleteness(dossier);
+  return {
+    ...toView(dossier),
+    notes: dossier.notes,
+    completeness: { complete: report.complete, problems: report.problems.map((problem) => ({ ...problem })), warnings: report.warnings.map((warning) => ({ ...warning })) },
+    allowedTransitions: allowedTransitions(dossier.status, staff.role),
+  };
+}
+
+/** The dossier layer's typed failures, in the API's catalogue. */
+function fromFailure(failure: DossierFailure): AppError {
+  switch (failure.code) {
+    case 'dossier_not_found':
+      return new AppError('DOSSIER_NOT_FOUND');
+    case 'stale_version':
+      return new AppError('PRECONDITION_FAILED', { details: { expectedVersion: failure.expectedVersion, currentVersion: failure.currentVersion } });
+    case 'transition_not_allowed': {
+      const possible = failure.allowed.map((status) => `« ${STATUS_LABELS[status]} » (${status})`).join(', ');
+      const message =
+        `Le dossier est « ${STATUS_LABELS[failure.from]} » : il ne peut pas passer à « ${STATUS_LABELS[failure.to]} ». ` +
+        (possible ? `Changements possibles pour vous : ${possible}.` : 'Aucun changement de statut n’est possible pour vous à ce stade.');
+      return new AppError('TRANSITION_NOT_ALLOWED', { message, details: { from: failure.from, to: failure.to, allowed: failure.allowed } });
+    }
+    case 'changes_request_incomplete':
+      return new AppError('CHANGES_REQUEST_INCOMPLETE', { details: { missing: failure.missing } });
+    case 'dossier_incomplete':
+      return new AppError('DOSSIER_INCOMPLETE', { details: { problems: failure.problems } });
+    case 'invalid_dossier':
+      return new AppError('VALIDATION_FAILED', { details: failure.issues });
+    case 'dossier_not_editable':
+      return new AppError('CONFLICT', { details: { status: failure.status } });
+  }
+}

@@ -1,0 +1,149 @@
+// The staff API's OpenAPI 3.1 document, generated from the same zod schemas that validate the requests.
+import { Router } from 'express';
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import {
+  DossierDetailSchema,
+  DossierFiltersSchema,
+  DossierListQuerySchema,
+  DossierListResponseSchema,
+  ErrorResponseSchema,
+  IfMatchHeaderSchema,
+  NoteBodySchema,
+  ReferenceParamsSchema,
+  StaffNoteSchema,
+  StatusChangeWebhookSchema,
+  TransitionBodySchema,
+} from './dossiers/dossierApiSchemas';
+import { apiHelmet } from './dossiers/dossierRouter';
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponseSchema } } });
+
+const COMMON_ERRORS: ZodOpenApiResponsesObject = {
+  '400': errorResponse('Requête invalide : paramètre inconnu ou mal formé, JSON invalide, opérateur MongoDB…'),
+  '401': errorResponse('Clé absente, inconnue ou révoquée (toujours la même réponse).'),
+  '429': errorResponse('Trop de requêtes pour cette adresse IP ou cette clé.'),
+};
+
+const NOT_FOUND = { '404': errorResponse('Dossier inexistant, brouillon, ou hors des départements de l’instructeur : la réponse est la même.') };
+
+const binary = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' as const, format: 'binary' } } } });
+
+function operation(summary: string, rest: Omit<ZodOpenApiOperationObject, 'summary' | 'tags'>): ZodOpenApiOperationObject {
+  return { summary, tags: ['Dossiers'], security: [{ bearer: [] }], ...rest, responses: { ...COMMON_ERRORS, ...rest.responses } };
+}
+
+function buildOpenApiDocument(version: string): ReturnType<typeof createDocument> {
+  return createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'Territoires d’intégration : API des préfectures',
+        version,
+        description:
+          'Instruction des dossiers CTAI et PTAI déposés par les collectivités. Authentification : `Authorization: Bearer <clé>` ' +
+          '(clé créée par `npm run staff -- create`), ou un jeton OIDC de l’émetteur configuré. Un instructeur ne voit que les ' +
+          'dossiers de ses départements ; les brouillons ne sont jamais visibles. Les écritures de statut exigent `If-Match` ' +
+          '(428 sans, 412 si la version a changé).',
+      },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Clé d’API `ti_…` ou jeton OIDC.' } } },
+      paths: {
+        '/api/dossiers': {
+          get: operation('Lister les dossiers', {
+            requestParams: { query: DossierListQuerySchema },
+            responses: { '200': { description: 'Une page de dossiers.', content: { 'application/json': { schema: DossierListResponseSchema } } } },
+          }),
+        },
+        '/api/dossiers/export.csv': {
+          get: operation('Exporter les dossiers en CSV', {
+            description: 'Mêmes filtres que la liste. Séparateur `;`, virgule décimale, UTF-8 avec BOM, fins de ligne CRLF : ce qu’attend Excel en français.',
+            requestParams: { query: DossierFiltersSchema },
+            responses: { '200': binary('text/csv', 'Une ligne par dossier, en-têtes en français.') },
+          }),
+        },
+        '/api/dossiers/export.xlsx': {
+          get: operation('Exporter les dossiers en XLSX', {
+            requestParams: { query: DossierFiltersSchema },
+            responses: { '200': binary('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Une ligne par dossier, montants en nombres.') },
+          }),
+        },
+        '/api/dossiers/{reference}.pdf': {
+          get: operation('Imprimer un dossier (PDF)', {
+            requestParams: { path: ReferenceParamsSchema },
+            responses: { '200': binary('application/pdf', 'Résumé imprimable : sections, budget, complétude, historique.'), ...NOT_FOUND },
+          }),
+        },
+        '/api/dossiers/{reference}': {
+          get: operation('Lire un dossier', {
+            requestParams: { path: ReferenceParamsSchema },
+            responses: {
+              '200': {
+                description: 'Le dossier entier, sa complétude, son historique et les notes des agents. En-tête ETag : sa version.',
+                headers: z.object({ etag: z.string().meta({ description: 'La version, par exemple "3" : à renvoyer dans If-Match.' }) }),
+                content: { 'application/json': { schema: DossierDetailSchema } },
+              },
+              ...NOT_FOUND,
+            },
+          }),
+        },
+        '/api/dossiers/{reference}/transitions': {
+          post: operation('Changer le statut d’un dossier', {
+            requestParams: { path: ReferenceParamsSchema, header: IfMatchHeaderSchema },
+            requestBody: { content: { 'application/json': { schema: TransitionBodySchema } } },
+            responses: {
+              '200': { description: 'Le dossier dans son nouveau statut, avec son nouvel ETag.', content: { 'application/json': { schema: DossierDetailSchema } } },
+              ...NOT_FOUND,
+              '409': errorResponse('Transition impossible pour votre rôle depuis ce statut ; details.allowed liste les possibles.'),
+              '412': errorResponse('Le dossier a changé depuis votre lecture : relisez-le.'),
+              '413': errorResponse('Corps trop volumineux.'),
+              '415': errorResponse('Le corps doit être du JSON.'),
+              '428': errorResponse('En-tête If-Match manquant.'),
+            },
+          }),
+        },
+        '/api/dossiers/{reference}/notes': {
+          post: operation('Annoter un dossier (note privée)', {
+            requestParams: { path: ReferenceParamsSchema },
+            requestBody: { content: { 'application/json': { schema: NoteBodySchema } } },
+            responses: {
+              '201': { description: 'La note ajoutée.', content: { 'application/json': { schema: StaffNoteSchema } } },
+              ...NOT_FOUND,
+              '413': errorResponse('Corps trop volumineux.'),
+              '415': errorResponse('Le corps doit être du JSON.'),
+            },
+          }),
+        },
+      },
+      webhooks: {
+        dossierStatusChanged: {
+          post: {
+            summary: 'Changement de statut (envoyé à WEBHOOK_URL)',
+            description: 'En-tête `X-Signature: sha256=<HMAC-SHA256 hexadécimal du corps brut avec WEBHOOK_SECRET>`. Nouveaux essais avec attente croissante sur erreur réseau, 408, 429 et 5xx.',
+            requestBody: { content: { 'application/json': { schema: StatusChangeWebhookSchema } } },
+            responses: { '200': { description: 'Reçu (toute réponse 2xx).' } },
+          },
+        },
+      },
+    },
+    {
+      // Dates travel as ISO 8601 strings in JSON.
+      override: ({ jsonSchema, zodSchema, io }) => {
+        if (zodSchema._zod.def.type === 'date' && io === 'output') {
+          jsonSchema.type = 'string';
+          jsonSchema.format = 'date-time';
+        }
+      },
+    },
+  );
+}
+
+export function createOpenApiRouter(version: string): Router {
+  const router = Router();
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+  router.get('/api/openapi.json', apiHelmet, (_req, res) => {
+    document ??= buildOpenApiDocument(version);
+    res.json(document);
+  });
+  return router;
+}

@@ -1,0 +1,165 @@
+// Staff accounts and their API keys. A key reads `ti_<id>_<secret>`: the id finds the account, the
+// secret is checked against a scrypt hash with its own salt; only the hash is ever stored.
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { staffModel } from './staffModel';
+import { StaffAccountSchema, type StaffAccount, type StaffRole } from './staffSchema';
+
+const KEY_PATTERN = /^ti_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+const SCRYPT_OPTIONS = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+const HASH_BYTES = 32;
+/** `lastUsedAt` is written at most this often per account: not one database write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+const VERIFIED_CACHE_SIZE = 1000;
+/** Checked when the key is malformed or its id unknown, so that a miss costs the same scrypt as a hit. */
+const DUMMY_SALT = randomBytes(16);
+const DUMMY_ID = '0000000000000000';
+
+export interface NewStaffAccount {
+  name: string;
+  role: StaffRole;
+  departements?: readonly string[];
+  email?: string;
+}
+
+export type CreateStaffResult =
+  | { ok: true; account: StaffAccount; key: string }
+  | { ok: false; code: 'invalid'; issues: Array<{ path: string; message: string }> }
+  | { ok: false; code: 'email_taken' };
+
+export class StaffAccountRepository {
+  private readonly accounts: ReturnType<typeof staffModel>;
+  /**
+   * Account id → SHA-256 of the last key that passed scrypt against the current hash. Secrets are
+   * 256 random bits, so a fast hash of them is safe to keep; it spares every request a slow scrypt.
+   * The account is still read on every request, so a revocation applies at once.
+   */
+  private readonly verified = new Map<string, Buffer>();
+  private readonly dummyHash: Promise<Buffer>;
+
+  constructor(
+    connection: Connection,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.accounts = staffModel(connection);
+    this.dummyHash = hashSecret('dummy-secret-never-matches', DUMMY_SALT);
+  }
+
+  async init(): Promise<void> {
+    await this.accounts.init();
+  }
+
+  /** Creates an account and returns its key, which is shown once and never stored. */
+  async create(input: NewStaffAccount): Promise<CreateStaffResult> {
+    const id = randomBytes(8).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    const salt = randomBytes(16);
+    const parsed = StaffAccountSchema.safeParse({
+      id,
+      name: input.name,
+      role: input.role,
+      departements: input.role === 'admin' ? [] : [...new Set(input.departements ?? [])],
+      ...(input.email === undefined ? {} : { email: input.email }),
+      keySalt: salt.toString('base64'),
+      keyHash: (await hashSecret(secret, salt)).toString('base64'),
+      createdAt: this.clock(),
+    });
+    if (!parsed.success) {
+      return { ok: false, code: 'invalid', issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) };
+    }
+    const account = parsed.data;
+    if (account.email && (await this.findActiveByEmail(account.email))) return { ok: false, code: 'email_taken' };
+    const { id: _id, ...stored } = account;
+    await this.accounts.create({ _id: account.id, ...stored });
+    return { ok: true, account, key: `ti_${account.id}_${secret}` };
+  }
+
+  async list(): Promise<StaffAccount[]> {
+    const found = await this.accounts.find({}).sort({ createdAt: 1 }).lean();
+    return found.map(fromStored);
+  }
+
+  /** Revokes the account (and so its key, and its OIDC sign-in); returns null when there is no such account. */
+  async revoke(id: string): Promise<StaffAccount | null> {
+    const existing = await this.accounts.findOne({ _id: id }).lean();
+    if (!existing) return null;
+    if (existing.revokedAt) return fromStored(existing);
+    const updated = await this.accounts.findOneAndUpdate({ _id: id }, { $set: { revokedAt: this.clock() } }, { returnDocument: 'after' }).lean();
+    this.verified.delete(id);
+    return updated ? fromStored(updated) : null;
+  }
+
+  /**
+   * The active account a key belongs to, or null. Malformed keys, unknown ids, wrong secrets and
+   * revoked accounts all cost one scrypt and all answer null, so neither the time nor the answer
+   * tells whether an id exists.
+   */
+  async authenticateKey(key: string): Promise<StaffAccount | null> {
+    const match = KEY_PATTERN.exec(key);
+    const id = match?.[1] ?? DUMMY_ID;
+    const secret = match?.[2] ?? '';
+    const stored = await this.accounts.findOne({ _id: id }).lean();
+    const account = match && stored ? fromStored(stored) : null;
+    const matches = account ? await this.secretMatches(account, key, secret) : await this.burnScrypt(secret);
+    if (!account || !matches || account.revokedAt) return null;
+    await this.touch(account);
+    return account;
+  }
+
+  /** The active account with this e-mail (an OIDC sign-in), or null. */
+  async findActiveByEmail(email: string): Promise<StaffAccount | null> {
+    const found = await this.accounts.findOne({ email: email.trim().toLowerCase(), revokedAt: { $exists: false } }).lean();
+    if (!found) return null;
+    const account = fromStored(found);
+    await this.touch(account);
+    return account;
+  }
+
+  private async secretMatches(account: StaffAccount, key: string, secret: string): Promise<boolean> {
+    const expected = Buffer.from(account.keyHash, 'base64');
+    const fingerprint = createHash('sha256').update(key).update(account.keyHash).digest();
+    const remembered = this.verified.get(account.id);
+    if (remembered && timingSafeEqual(remembered, fingerprint)) return true;
+    const actual = await hashSecret(secret, Buffer.from(account.keySalt, 'base64'));
+    const ok = actual.length === expected.length && timingSafeEqual(actual, expected);
+    if (ok) this.remember(account.id, fingerprint);
+    return ok;
+  }
+
+  private async burnScrypt(secret: string): Promise<false> {
+    const [actual, expected] = await Promise.all([hashSecret(secret, DUMMY_SALT), this.dummyHash]);
+    timingSafeEqual(actual, expected);
+    return false;
+  }
+
+  private remember(id: string, fingerprint: Buffer): void {
+    this.verified.delete(id);
+    this.verified.set(id, fingerprint);
+    if (this.verified.size > VERIFIED_CACHE_SIZE) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+  }
+
+  private async touch(account: StaffAccount): Promise<void> {
+    const now = this.clock();
+    if (account.lastUsedAt && now.getTime() - account.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    await this.accounts.updateOne({ _id: account.id }, { $set: { lastUsedAt: now } });
+  }
+}
+
+function hashSecret(secret: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(secret, salt, HASH_BYTES, SCRYPT_OPTIONS, (error, derived) => (error ? reject(error) : resolve(derived)));
+  });
+}
+
+function fromStored(stored: { _id: string } & Record<string, unknown>): StaffAccount {
+  const { _id, ...rest } = stored;
+  return StaffAccountSchema.parse({ ...rest, id: _id });
+}
+
+/** The id part of a well-formed key (not a secret: `npm run staff -- list` shows it), for the logs. */
+export function keyIdOf(key: string): string | undefined {
+  return KEY_PATTERN.exec(key)?.[1];
+}
