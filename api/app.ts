@@ -3,6 +3,8 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { BotRuntime } from '../bot/botRuntime';
+import { createDirectLineRouter } from '../bot/directline/directLineRouter';
+import { createWidgetRouter } from '../bot/webchat/widgetRouter';
 import type { FaqService } from '../knowledge/faq/faqService';
 import type { Database } from './database';
 import { createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
@@ -19,11 +21,16 @@ export interface AppDependencies {
   /** Tells whether the server is stopping, so new requests are refused cleanly. */
   isShuttingDown?: () => boolean;
   version?: string;
-  /** The prefecture staff API (/api/dossiers); not mounted when absent. */
-  staffApi?: StaffApiDependencies;
+  /** The prefecture staff API (/api/dossiers). */
+  staffApi: StaffApiDependencies;
+  /** The web widget's Direct Line: the signing secret (from `resolveDirectLineSecret`) and token lifetime. */
+  directLine: { secret: string; tokenTtlSeconds: number; now?: () => Date };
+  /** Quoted by the widget page's explanation of how data is kept. */
+  draftRetentionDays?: number;
 }
 
 const BOT_BODY_LIMIT = '256kb';
+const WIDGET_POLL = /^\/v3\/directline\/conversations\/[^/]+\/activities/;
 
 export function createApp(deps: AppDependencies): Express {
   const { logger, database, bot } = deps;
@@ -42,7 +49,12 @@ export function createApp(deps: AppDependencies): Express {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (req, res, error) => {
+        if (error || res.statusCode >= 500) return 'error';
+        if (res.statusCode >= 400) return 'warn';
+        // An open widget polls its feed every second: successful polls would drown the log.
+        return req.method === 'GET' && WIDGET_POLL.test(req.url ?? '') ? 'debug' : 'info';
+      },
       // A refused request is logged with the catalogue code that explains it.
       customSuccessObject: (_req, res, value: object) => {
         const errorCode = (res as { locals?: { errorCode?: unknown } }).locals?.errorCode;
@@ -66,7 +78,9 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(createFaqRouter(deps.faq));
   app.use(createOpenApiRouter(deps.version ?? 'dev'));
-  if (deps.staffApi) app.use(createDossierRouter(deps.staffApi, logger));
+  app.use(createDossierRouter(deps.staffApi, logger));
+  app.use('/v3/directline', createDirectLineRouter({ bot, connection: database.connection, logger, ...deps.directLine }));
+  app.use(createWidgetRouter({ draftRetentionDays: deps.draftRetentionDays }));
 
   app.use((req, _res, next) => next(new AppError('ROUTE_NOT_FOUND', { details: { method: req.method, path: req.path } })));
   app.use(errorMiddleware(logger));

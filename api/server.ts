@@ -1,17 +1,14 @@
 // Starts the whole product (database, bot, HTTP) and stops it gracefully; used by the entry and by tests.
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import { createBotRuntime } from '../bot/botRuntime';
-import { DossierRepository } from '../dossiers/dossierRepository';
 import { createChatModelFromConfig } from '../knowledge/faq/chatModelFactory';
 import { createFaqService } from '../knowledge/faq/faqService';
-import { createApp } from './app';
 import { createOidcVerifier } from './auth/oidcVerifier';
+import { composeApp } from './composition';
 import type { Config } from './config';
 import { connectDatabase, type Database } from './database';
-import type { StatusChangeListener } from './dossiers/dossierService';
 import type { Logger } from './logger';
-import { StaffAccountRepository } from './staff/staffRepository';
 import { createStatusWebhook } from './webhooks/statusWebhook';
 
 export interface RunningServer {
@@ -25,29 +22,9 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const database = await connectDatabase(config.database, logger);
   let stopping: Promise<void> | undefined;
-  const repository = new DossierRepository(database.connection);
-  await repository.init();
-  const chatModel = config.llm ? await createChatModelFromConfig(config.llm) : undefined;
-  if (config.llm) logger.info({ provider: config.llm.provider, model: config.llm.model }, 'FAQ answers written by a chat model');
-  const faq = await createFaqService({ chatModel, generationTimeoutMs: config.llm?.timeoutMs, logger: logger.child({ component: 'faq' }) });
-  const bot = createBotRuntime(config.bot, { connection: database.connection, repository, faq, logger });
-  const staffAccounts = new StaffAccountRepository(database.connection);
-  await staffAccounts.init();
-  // Subscribers to the staff API's status changes, each isolated from the request and from the others.
-  const statusChangeListeners: StatusChangeListener[] = [];
-  if (config.staffApi.webhook) {
-    statusChangeListeners.push(createStatusWebhook({ config: config.staffApi.webhook, logger: logger.child({ component: 'webhook' }) }).listener);
-  }
-  const staffApi = {
-    dossiers: repository,
-    staffAccounts,
-    ...(config.staffApi.oidc ? { oidc: createOidcVerifier(config.staffApi.oidc) } : {}),
-    rateLimit: config.staffApi.rateLimit,
-    onStatusChange: statusChangeListeners,
-  };
-  const app = createApp({ logger, database, bot, faq, isShuttingDown: () => stopping !== undefined, version: config.version, staffApi });
-  const server = createServer(app);
+  let server: Server;
   try {
+    server = createServer(await buildApp(config, logger, database, () => stopping !== undefined));
     await listen(server, config.http.port, config.http.host);
   } catch (error) {
     await database.close();
@@ -80,6 +57,27 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     database,
     stop: () => (stopping ??= stop()),
   };
+}
+
+async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<Express> {
+  const chatModel = config.llm ? await createChatModelFromConfig(config.llm) : undefined;
+  if (config.llm) logger.info({ provider: config.llm.provider, model: config.llm.model }, 'FAQ answers written by a chat model');
+  const faq = await createFaqService({ chatModel, generationTimeoutMs: config.llm?.timeoutMs, logger: logger.child({ component: 'faq' }) });
+  const { app } = await composeApp({
+    database,
+    logger,
+    faq,
+    version: config.version,
+    bot: config.bot,
+    directLine: config.directLine,
+    staffApi: {
+      ...(config.staffApi.oidc ? { oidc: createOidcVerifier(config.staffApi.oidc) } : {}),
+      rateLimit: config.staffApi.rateLimit,
+    },
+    statusListeners: config.staffApi.webhook ? [createStatusWebhook({ config: config.staffApi.webhook, logger: logger.child({ component: 'webhook' }) }).listener] : [],
+    isShuttingDown,
+  });
+  return app;
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

@@ -10,7 +10,7 @@ let lyon: string;
 const events: StatusChangeEvent[] = [];
 
 beforeAll(async () => {
-  app = await startTestApp({ staffApi: { onStatusChange: (event) => void events.push(event) } });
+  app = await startTestApp({ statusListeners: [(event) => void events.push(event)] });
   admin = await staffKey(app.staffAccounts, 'admin', [], 'Anne Admin');
   lyon = await staffKey(app.staffAccounts, 'instructeur', ['69'], 'Paul Martin');
 });

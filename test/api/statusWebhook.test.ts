@@ -78,7 +78,7 @@ describe('Status-change webhook through the API', () => {
 
   beforeEach(async () => {
     webhook = webhookTo(receiver.url);
-    app = await startTestApp({ staffApi: { onStatusChange: webhook.listener } });
+    app = await startTestApp({ statusListeners: [webhook.listener] });
     key = await staffKey(app.staffAccounts, 'instructeur', ['69']);
   });
 

@@ -39,7 +39,7 @@ describe('POST /api/messages', () => {
 
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain('préparer une candidature');
-    const stored = await app.database.connection.collection('botstate').findOne({ _id: 'test/users/user-42' as never });
+    const stored = await app.database.connection.collection('botstate').findOne({ _id: 'test/users/user-42/' as never });
     expect(stored).not.toBeNull();
     expect(JSON.parse(String(stored?.data)).profile.turns).toBe(2);
   });

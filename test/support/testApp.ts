@@ -1,11 +1,13 @@
-// Builds the real express app in-process on the test database, listening on a free port.
+// Builds the real product in-process on the test database (the same composition as the server),
+// listening on a free port.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { createApp } from '../../api/app';
+import pino, { type DestinationStream } from 'pino';
+import { composeApp, type CompositionOptions } from '../../api/composition';
 import { openConnection, type Database } from '../../api/database';
-import { createBotRuntime, type BotRuntime } from '../../bot/botRuntime';
-import { DossierRepository } from '../../dossiers/dossierRepository';
+import type { StaffAccountRepository } from '../../api/staff/staffRepository';
+import type { BotRuntime } from '../../bot/botRuntime';
+import type { DossierRepository } from '../../dossiers/dossierRepository';
 import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
 import { startTestDatabase, type TestDatabase } from './testDatabase';
 
@@ -14,23 +16,42 @@ export interface TestApp {
   database: Database;
   repository: DossierRepository;
   bot: BotRuntime;
+  staffAccounts: StaffAccountRepository;
   testDatabase: TestDatabase;
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Overrides of the staff API's dependencies (rate limits, OIDC, clock). */
+  staffApi?: Partial<CompositionOptions['staffApi']>;
+  /** More subscribers to status changes (e.g. a webhook). */
+  statusListeners?: CompositionOptions['statusListeners'];
+  /** Where the app's logs go (silent by default), to check what is logged. */
+  logDestination?: DestinationStream;
+  /** An already running test database (two instances on one database, a restart); a fresh one otherwise. */
+  testDatabase?: TestDatabase;
+  directLine?: Partial<CompositionOptions['directLine']>;
+}
+
 const silentLogger = pino({ level: 'silent' });
 
-export async function startTestApp(): Promise<TestApp> {
-  const testDatabase = await startTestDatabase();
+const TEST_DIRECTLINE_SECRET = 'test-directline-secret-of-at-least-32-characters';
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownDatabase = options.testDatabase === undefined;
+  const testDatabase = options.testDatabase ?? (await startTestDatabase());
   const database = await openConnection(testDatabase.uri, testDatabase.embedded ? 'embedded' : 'mongodb', 1500);
-  const repository = new DossierRepository(database.connection);
-  await repository.init();
-  const faq = await sharedFaq();
-  const bot = createBotRuntime(
-    { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' },
-    { connection: database.connection, repository, faq, logger: silentLogger },
-  );
-  const app = createApp({ logger: silentLogger, database, bot, faq });
+  const logger = options.logDestination ? pino({ level: 'info' }, options.logDestination) : silentLogger;
+  const { app, repository, bot, staffAccounts } = await composeApp({
+    database,
+    logger,
+    faq: await sharedFaq(),
+    version: 'test',
+    bot: { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' },
+    directLine: { secret: TEST_DIRECTLINE_SECRET, tokenTtlSeconds: 3600, ...options.directLine },
+    staffApi: { rateLimit: { perIpPerMinute: 100_000, perKeyPerMinute: 100_000 }, ...options.staffApi },
+    statusListeners: options.statusListeners,
+  });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -39,12 +60,13 @@ export async function startTestApp(): Promise<TestApp> {
     database,
     repository,
     bot,
+    staffAccounts,
     testDatabase,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.close();
-      await testDatabase.close();
+      if (ownDatabase) await testDatabase.close();
     },
   };
 }

@@ -1,0 +1,71 @@
+// Builds the whole product on an open database: the bot, its channels (Bot Framework endpoint, web
+// widget and Direct Line), the FAQ and the staff API. The server and the tests compose it the same way.
+import type { Express } from 'express';
+import { createBotRuntime, type BotRuntime, type BotSettings } from '../bot/botRuntime';
+import { BOT_ACCOUNT, ConversationFeed } from '../bot/directline/conversationFeed';
+import { resolveDirectLineSecret } from '../bot/directline/directLineSecret';
+import { DossierRepository } from '../dossiers/dossierRepository';
+import type { FaqService } from '../knowledge/faq/faqService';
+import { createApp } from './app';
+import type { Database } from './database';
+import type { StaffApiDependencies } from './dossiers/dossierRouter';
+import type { StatusChangeListener } from './dossiers/dossierService';
+import type { Logger } from './logger';
+import { StaffAccountRepository } from './staff/staffRepository';
+
+export interface CompositionOptions {
+  database: Database;
+  logger: Logger;
+  faq: FaqService;
+  version: string;
+  bot: BotSettings;
+  directLine: { secret: string | undefined; tokenTtlSeconds: number; now?: () => Date };
+  staffApi: Omit<StaffApiDependencies, 'dossiers' | 'staffAccounts' | 'onStatusChange'>;
+  /** More subscribers to status changes (the webhook); the applicant's chat notification is always there. */
+  statusListeners?: StatusChangeListener[];
+  draftRetentionDays?: number;
+  isShuttingDown?: () => boolean;
+}
+
+export interface Composition {
+  app: Express;
+  repository: DossierRepository;
+  bot: BotRuntime;
+  staffAccounts: StaffAccountRepository;
+}
+
+export async function composeApp(options: CompositionOptions): Promise<Composition> {
+  const { database, logger, faq } = options;
+  const { connection } = database;
+  const repository = new DossierRepository(connection);
+  const staffAccounts = new StaffAccountRepository(connection);
+  await Promise.all([repository.init(), staffAccounts.init()]);
+  const feed = new ConversationFeed(connection);
+  const bot = createBotRuntime(options.bot, {
+    connection,
+    repository,
+    faq,
+    logger,
+    appendToWidgetFeed: async (conversationId, text) => {
+      await feed.appendActivities(conversationId, [{ type: 'message', from: BOT_ACCOUNT, text, locale: 'fr-FR' }]);
+    },
+  });
+  const secret = await resolveDirectLineSecret(options.directLine.secret, connection);
+  const app = createApp({
+    logger,
+    database,
+    bot,
+    faq,
+    version: options.version,
+    isShuttingDown: options.isShuttingDown,
+    directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now },
+    draftRetentionDays: options.draftRetentionDays,
+    staffApi: {
+      ...options.staffApi,
+      dossiers: repository,
+      staffAccounts,
+      onStatusChange: [(event) => bot.notifyStatusChange(event), ...(options.statusListeners ?? [])],
+    },
+  });
+  return { app, repository, bot, staffAccounts };
+}
