@@ -87,7 +87,9 @@ export class ActionsDialog extends ComponentDialog {
 
   private async loopStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = readSectionOptions(step.options);
-    return step.replaceDialog(ACTIONS_DIALOG, { reference: options.reference, revisit: options.revisit, afterAction: !options.revisit });
+    // Loop by restarting our own waterfall: replacing the component itself from inside would nest a new
+    // copy of it in its own stack at every turn of the loop.
+    return step.replaceDialog(STEPS, { reference: options.reference, revisit: options.revisit, afterAction: !options.revisit });
   }
 
   private async beginNewAction(step: WaterfallStepContext, options: SectionOptions): Promise<DialogTurnResult> {

@@ -14,6 +14,7 @@ import { ReviewDialog, REVIEW_DIALOG, type ReviewOutcome } from './reviewDialog'
 import { SchemeDialog, SCHEME_DIALOG } from './schemeDialog';
 
 export const APPLICATION_DIALOG = 'applicationDialog';
+/** The journey's waterfall; loops restart it (never the component itself, which would nest in its own stack). */
 const STEPS = 'applicationDialog.steps';
 
 /** The dialog of each section the official can fill or edit. */
@@ -66,7 +67,7 @@ export class ApplicationDialog extends ComponentDialog {
   private async nextCorrectionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { reference, corrections } = readSectionOptions(step.options);
     if (!corrections || corrections.length === 0) return step.next();
-    return step.replaceDialog(APPLICATION_DIALOG, { reference, corrections: corrections.slice(1) });
+    return step.replaceDialog(STEPS, { reference, corrections: corrections.slice(1) });
   }
 
   private sectionStep(dialogId: string) {
@@ -103,7 +104,7 @@ export class ApplicationDialog extends ComponentDialog {
     const submitted = await this.store.submit(reference, step.context.activity.from.id);
     if (!submitted.ok) {
       await step.context.sendActivity(`Le dossier n’a pas pu être déposé :\n\n${submitted.reasons.map((reason) => `- ${reason}`).join('\n')}`);
-      return step.replaceDialog(APPLICATION_DIALOG, { reference });
+      return step.replaceDialog(STEPS, { reference });
     }
     const departement = submitted.dossier.collectivity.departement;
     await step.context.sendActivity(
@@ -117,6 +118,6 @@ export class ApplicationDialog extends ComponentDialog {
   /** After an edit, the journey runs again: filled sections are skipped and the review comes back. */
   private async afterEditStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { reference } = readSectionOptions(step.options);
-    return step.replaceDialog(APPLICATION_DIALOG, { reference });
+    return step.replaceDialog(STEPS, { reference });
   }
 }

@@ -48,6 +48,8 @@ describe('The guided application', () => {
       ['40 000 €', 'financement demandez-vous'],
       ['30 000', 'Qui porte'],
       ['L’association Habitat et Humanisme', ['n’ont pas encore d’action', 'ajouter une autre action']],
+      ['où en suis-je', ['Actions : à compléter', 'ajouter une autre action']],
+      ['aide', ['« oui » pour décrire une action de plus', 'ajouter une autre action']],
       ['oui', 'intitulé'],
       ['Parrainage vers l’emploi', 'Dans quel champ'],
       ['emploi', 'Décrivez'],
@@ -66,6 +68,7 @@ describe('The guided application', () => {
       ['15 000', 'financement'],
       ['5 000', 'Qui porte'],
       ['Le CCAS', 'Vous avez décrit 3 action(s)'],
+      ['aide', ['« oui » pour décrire une action de plus', 'Vous avez décrit 3 action(s)']],
       ['non', ['Voici le budget', /Coût total des actions : 75\s000/, 'Votre dossier est complet', 'Que souhaitez-vous faire']],
       ['Déposer le dossier', ['a été déposé', 'préfecture du département 69']],
     ]);
