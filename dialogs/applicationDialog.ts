@@ -3,7 +3,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { SectionId } from '../knowledge/completeness';
 import { ActionsDialog, ACTIONS_DIALOG } from './actionsDialog';
-import { budgetText } from './dossierSummary';
+import { budgetText, departementLabel } from './dossierSummary';
 import { CollectivityDialog, COLLECTIVITY_DIALOG } from './collectivityDialog';
 import { CommitmentsDialog, COMMITMENTS_DIALOG } from './commitmentsDialog';
 import { ContactDialog, CONTACT_DIALOG } from './contactDialog';
@@ -108,7 +108,7 @@ export class ApplicationDialog extends ComponentDialog {
     }
     const departement = submitted.dossier.collectivity.departement;
     await step.context.sendActivity(
-      `Votre dossier ${reference} a été déposé : il est transmis à la préfecture${departement ? ` du département ${departement}` : ''}. ` +
+      `Votre dossier ${reference} a été déposé : il est transmis à la préfecture${departement ? ` du département ${departementLabel(departement)}` : ''}. ` +
         'Un instructeur va l’examiner ; il pourra vous demander des précisions ou des corrections. ' +
         `Je vous préviendrai ici à chaque étape. Conservez la référence ${reference} pour vos échanges avec la préfecture.`,
     );

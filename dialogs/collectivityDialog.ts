@@ -41,8 +41,8 @@ const departement: Question<string> = {
   id: 'collectivity.departement',
   parse: fromText(parseDepartement),
   ask: () => ({
-    text: 'Dans quel département se trouve-t-elle ? Indiquez son numéro.',
-    help: 'J’attends le numéro du département, qui désigne la préfecture destinataire du dossier : par exemple 69, 01, 2A, 2B ou 974.',
+    text: 'Dans quel département se trouve-t-elle ? Indiquez son numéro ou son nom.',
+    help: 'J’attends le numéro ou le nom du département, qui désigne la préfecture destinataire du dossier : par exemple 69, Isère, 2A, 2B ou 974.',
   }),
   current: ({ dossier }) => dossier.collectivity?.departement,
   save: (dossier, value) => {

@@ -92,7 +92,7 @@ const cofinancingAmount: Question<number> = {
     const amount = find(dossier, 'cofinancing')?.amountEuros;
     return amount === undefined ? undefined : formatEuros(amount);
   },
-  save: (dossier, value) => update(dossier, 'cofinancing', { amountEuros: value, detail: `Cofinancement de ${formatEuros(value)}` }),
+  save: (dossier, value) => update(dossier, 'cofinancing', { amountEuros: value }),
 };
 
 const QUESTIONS: AnyQuestion[] = [

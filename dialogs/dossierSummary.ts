@@ -1,6 +1,7 @@
 // The dossier as the official reads it back: a text summary, the budget, and an Adaptive Card 1.5.
 import { CardFactory, type Attachment } from 'botbuilder';
 import { computeBudget, type BudgetTotals } from '../knowledge/completeness';
+import { DEPARTEMENT_NAMES } from '../knowledge/departements';
 import { formatEuros, formatInteger, formatShare } from '../knowledge/formatting';
 import {
   APPROACH_LABELS,
@@ -15,6 +16,12 @@ import {
 import type { Dossier } from '../dossiers/dossierSchema';
 
 const MISSING = 'à compléter';
+
+/** "38 (Isère)". */
+export function departementLabel(code: string): string {
+  const name = DEPARTEMENT_NAMES[code];
+  return name ? `${code} (${name})` : code;
+}
 
 /** The budget lines, in euros, as shown after the actions and in the summary. */
 function budgetLines(totals: BudgetTotals): Array<[string, string]> {
@@ -47,7 +54,7 @@ function summarySections(dossier: Dossier): SummarySection[] {
       facts: [
         ['Nom', collectivity.name ?? MISSING],
         ['Type', collectivity.kind ? COLLECTIVITY_KIND_LABELS[collectivity.kind] : MISSING],
-        ['Département', collectivity.departement ?? MISSING],
+        ['Département', collectivity.departement ? departementLabel(collectivity.departement) : MISSING],
         ['SIREN', collectivity.siren ?? '—'],
         ['Population', collectivity.population === undefined ? '—' : formatInteger(collectivity.population)],
       ],
@@ -74,10 +81,7 @@ function summarySections(dossier: Dossier): SummarySection[] {
       title: 'Engagements de la collectivité',
       facts:
         dossier.commitments.length > 0
-          ? dossier.commitments.map((commitment) => [
-              COMMITMENT_KIND_LABELS[commitment.kind],
-              [commitment.detail ?? MISSING, commitment.estimatedValueEuros === undefined ? '' : ` (valeur estimée ${formatEuros(commitment.estimatedValueEuros)})`].join(''),
-            ])
+          ? dossier.commitments.map((commitment) => [COMMITMENT_KIND_LABELS[commitment.kind], commitmentText(commitment)])
           : [['Engagements', MISSING]],
     },
     {
@@ -101,6 +105,12 @@ function summarySections(dossier: Dossier): SummarySection[] {
     },
     { title: 'Budget', facts: budgetLines(computeBudget(dossier)) },
   ];
+}
+
+function commitmentText(commitment: Dossier['commitments'][number]): string {
+  if (commitment.kind === 'cofinancing') return commitment.amountEuros === undefined ? MISSING : formatEuros(commitment.amountEuros);
+  const value = commitment.estimatedValueEuros === undefined ? '' : ` (valeur estimée ${formatEuros(commitment.estimatedValueEuros)})`;
+  return `${commitment.detail ?? MISSING}${value}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Understanding what officials type in French: codes, numbers, amounts, contacts and choices in free text.
 // Case- and accent-insensitive; every failure says what was wrong with an example.
+import { DEPARTEMENT_NAMES } from './departements';
 import type { Approach, CollectivityKind, CommitmentKind, DiagnosticStatus, IntegrationField } from './schemes';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -21,7 +22,7 @@ export function normalizeText(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Département
 
-const DEPARTEMENT_EXAMPLE = 'Par exemple : 69, 01, 2A ou 974.';
+const DEPARTEMENT_EXAMPLE = 'Indiquez son numéro ou son nom, par exemple 69, Isère, 2A ou 974.';
 
 /** A canonical département code: 01–95 (without 20), 2A, 2B, 971–976. */
 export function isDepartementCode(code: string): boolean {
@@ -33,17 +34,31 @@ export function isDepartementCode(code: string): boolean {
   return /^97[1-6]$/.test(code);
 }
 
-/** "69", "1" → "01", "2a" → "2A", "974", "Rhône (69)". */
+/** A département's name as people type it: no accents, hyphens or apostrophes, no leading article. */
+function departementKey(text: string): string {
+  return normalizeText(text)
+    .replace(/[-'.]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^(le |la |les |l |en |dans le |dans la |dans les |dans l )?(departement )?(du |de la |de l |des |de )?/, '')
+    .replace(/^(le |la |les |l )/, '');
+}
+
+const DEPARTEMENTS_BY_NAME: ReadonlyMap<string, string> = new Map(Object.entries(DEPARTEMENT_NAMES).map(([code, name]) => [departementKey(name), code]));
+
+/** "69", "1" → "01", "2a" → "2A", "974", "Rhône (69)", "Isère", "la Seine-Saint-Denis". */
 export function parseDepartement(input: string): ParseResult<string> {
   const text = normalizeText(input);
   const inParentheses = /\(([^)]*)\)\s*$/.exec(text)?.[1]?.trim();
   const candidate = (inParentheses ?? text).replace(/^(departement|dept|dep)\.?\s*/, '').toUpperCase();
-  if (candidate === '20') {
+  const byName = DEPARTEMENTS_BY_NAME.get(departementKey(input));
+  if (byName) return ok(byName);
+  if (candidate === '20' || departementKey(input) === 'corse') {
     return fail(`La Corse se code 2A (Corse-du-Sud) ou 2B (Haute-Corse) : indiquez l’un de ces deux codes.`);
   }
   const code = /^\d$/.test(candidate) ? `0${candidate}` : candidate;
   if (isDepartementCode(code)) return ok(code);
-  return fail(`Je n’ai pas reconnu ce code de département. ${DEPARTEMENT_EXAMPLE}`);
+  return fail(`Je n’ai pas reconnu ce département. ${DEPARTEMENT_EXAMPLE}`);
 }
 
 // ---------------------------------------------------------------------------------------------

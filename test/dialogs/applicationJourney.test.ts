@@ -70,7 +70,7 @@ describe('The guided application', () => {
       ['Le CCAS', 'Vous avez décrit 3 action(s)'],
       ['aide', ['« oui » pour décrire une action de plus', 'Vous avez décrit 3 action(s)']],
       ['non', ['Voici le budget', /Coût total des actions : 75\s000/, 'Votre dossier est complet', 'Que souhaitez-vous faire']],
-      ['Déposer le dossier', ['a été déposé', 'préfecture du département 69']],
+      ['Déposer le dossier', ['a été déposé', 'préfecture du département 69 (Rhône)']],
     ]);
 
     const [dossier] = (await app.repository.list({ page: 1, limit: 10, q: 'Métropole de Lyon' })).items;
@@ -176,9 +176,10 @@ describe('The guided application', () => {
     await official.play([
       ['Préparer une candidature', 'Quel est le nom'],
       ['Métropole de Nantes', 'département'],
-      ['99', ['Je n’ai pas reconnu ce code de département', 'Dans quel département']],
+      ['99', ['Je n’ai pas reconnu ce département', 'Dans quel département']],
+      ['Lyon', 'son numéro ou son nom'],
       ['20', 'Corse se code 2A'],
-      ['quarante-quatre', 'code de département'],
+      ['quarante-quatre', 'reconnu ce département'],
       ['abc', ['Tapez « aide »', 'département']],
       ['44', 'SIREN'],
       ['123 456 789', ['n’est pas valide', 'SIREN']],
@@ -206,7 +207,7 @@ describe('The guided application', () => {
     await official.play([
       ['Préparer une candidature', 'Quel est le nom'],
       ['Métropole de Rennes', 'département'],
-      ['aide', ['numéro du département', 'Dans quel département']],
+      ['aide', ['le nom du département', 'Dans quel département']],
       ['c’est quoi un BPI ?', [/protection internationale/i, 'Dans quel département']],
       ['où en suis-je', ['Collectivité : à compléter', 'Dans quel département']],
       ['résumé', ['Voici votre dossier TI-', 'Dans quel département']],

@@ -40,16 +40,26 @@ describe('parseDepartement', () => {
     ['95', '95'],
     [' Rhône (69) ', '69'],
     ['département 13', '13'],
+    ['Isère', '38'],
+    ['isere', '38'],
+    ['Rhône', '69'],
+    ['la Seine-Saint-Denis', '93'],
+    ['Côte d’Or', '21'],
+    ['val d oise', '95'],
+    ['dans le Finistère', '29'],
+    ['département du Nord', '59'],
+    ['La Réunion', '974'],
+    ['Corse-du-Sud', '2A'],
   ])('When the official types %p, then the code is %p', (input, expected) => {
     expect(parseDepartement(input)).toEqual({ ok: true, value: expected });
   });
 
-  test.each(['96', '00', '0', '977', '2C', 'Rhône', '', '001', '970'])('When the official types %p, then it is refused with an example', (input) => {
+  test.each(['96', '00', '0', '977', '2C', 'Lyon', 'Bretagne', '', '001', '970'])('When the official types %p, then it is refused with an example', (input) => {
     expectFailureWithExample(parseDepartement(input));
   });
 
-  test('When the official types 20, then the answer explains the Corsican codes', () => {
-    const result = parseDepartement('20');
+  test.each(['20', 'Corse'])('When the official types %p, then the answer explains the Corsican codes', (input) => {
+    const result = parseDepartement(input);
 
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toContain('2A');
