@@ -57,7 +57,7 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
           : '';
       await context.sendActivity(`${state.reason}${extra}`);
     }
-    await context.sendActivity(buildQuestionActivity(spec));
+    await context.sendActivity(buildQuestionActivity(spec, context.activity.channelId));
   }
 
   protected async onRecognize(context: TurnContext, state: PromptState, options: PromptOptions): Promise<PromptRecognizerResult<AnswerOutcome<T>>> {

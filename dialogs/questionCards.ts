@@ -33,7 +33,11 @@ export function escapeMarkdown(text: string): string {
   return text.replace(MARKDOWN_SPECIALS, (character) => `\\${character}`);
 }
 
-export function buildQuestionActivity(spec: QuestionSpec): Partial<Activity> {
+/** Channels that render Adaptive Cards: there the buttons speak for themselves. */
+const CARD_CHANNELS = new Set(['msteams', 'webchat', 'directline', 'emulator']);
+
+export function buildQuestionActivity(spec: QuestionSpec, channelId?: string): Partial<Activity> {
+  const showsCards = channelId !== undefined && CARD_CHANNELS.has(channelId);
   const lines = [spec.text];
   if (spec.current !== undefined) lines.push(`Actuellement : « ${escapeMarkdown(spec.current)} ». Répondez « garder » pour le conserver.`);
   if (spec.optional) lines.push('_(Facultatif : répondez « passer » pour ignorer cette question.)_');
@@ -41,13 +45,13 @@ export function buildQuestionActivity(spec: QuestionSpec): Partial<Activity> {
   if (spec.multiSelect) {
     const choices = spec.multiSelect.choices.map((choice) => choice.title).join(', ');
     const activity = MessageFactory.attachment(multiSelectCard(spec.text, spec.multiSelect.choices, spec.multiSelect.selected ?? []));
-    activity.text = `${text}\n\nCochez les cases puis validez, ou écrivez votre réponse (${choices}).`;
+    activity.text = showsCards ? `${text}\n\nCochez les cases puis validez, ou écrivez votre réponse.` : `${text}\n\nÉcrivez votre réponse parmi : ${choices}.`;
     return activity;
   }
   if (spec.choices && spec.choices.length > 0) {
     const activity = MessageFactory.attachment(choiceCard(spec.text, spec.choices));
-    // The question stays in the text, with the choices spelled out, for channels that show no card.
-    activity.text = `${text}\n\n_(${joinChoices(spec.choices)})_`;
+    // The question stays in the text; channels that show no card also get the choices spelled out.
+    activity.text = showsCards ? text : `${text}\n\n_(${joinChoices(spec.choices)})_`;
     return activity;
   }
   return MessageFactory.text(text);
