@@ -61,4 +61,28 @@ describe('POST /api/messages', () => {
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
+
+  test('When an Azure Bot app id is configured, then an activity without a Bot Framework token is refused with 401 and never reaches the bot', async () => {
+    const secured = await startTestApp({
+      bot: { appId: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e', appPassword: 'secret', appTenantId: undefined, appType: 'MultiTenant' },
+    });
+    try {
+      const anonymous = await fetch(`${secured.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(buildActivity({ text: 'Préparer une candidature', from: { id: 'intruder' } })),
+      });
+      const forged = await fetch(`${secured.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.' },
+        body: JSON.stringify(buildActivity({ text: 'Préparer une candidature', from: { id: 'intruder' } })),
+      });
+
+      expect(anonymous.status).toBe(401);
+      expect(forged.status).toBe(401);
+      expect(await secured.repository.findDraftForOwner({ channel: 'test', userId: 'intruder' })).toBeNull();
+    } finally {
+      await secured.close();
+    }
+  });
 });

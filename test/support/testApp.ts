@@ -31,6 +31,8 @@ export interface TestAppOptions {
   /** An already running test database (two instances on one database, a restart); a fresh one otherwise. */
   testDatabase?: TestDatabase;
   directLine?: Partial<CompositionOptions['directLine']>;
+  /** The Azure Bot registration; none by default (authentication off, as in local use). */
+  bot?: CompositionOptions['bot'];
 }
 
 const silentLogger = pino({ level: 'silent' });
@@ -47,7 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     faq: await sharedFaq(),
     version: 'test',
-    bot: { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' },
+    bot: options.bot ?? { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' },
     directLine: { secret: TEST_DIRECTLINE_SECRET, tokenTtlSeconds: 3600, ...options.directLine },
     staffApi: { rateLimit: { perIpPerMinute: 100_000, perKeyPerMinute: 100_000 }, ...options.staffApi },
     statusListeners: options.statusListeners,
