@@ -2,9 +2,11 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
+import { z } from 'zod';
 import type { BotRuntime } from '../bot/botRuntime';
 import { createDirectLineRouter } from '../bot/directline/directLineRouter';
 import { createWidgetRouter } from '../bot/webchat/widgetRouter';
+import { isDatabaseUnavailable } from '../dossiers/databaseErrors';
 import type { FaqService } from '../knowledge/faq/faqService';
 import type { Database } from './database';
 import { createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
@@ -12,6 +14,7 @@ import { AppError } from './errors';
 import { createFaqRouter } from './faq/faqRouter';
 import type { Logger } from './logger';
 import { createOpenApiRouter } from './openapi';
+import { parseRequest } from './validation';
 
 export interface AppDependencies {
   logger: Logger;
@@ -30,6 +33,23 @@ export interface AppDependencies {
 }
 
 const BOT_BODY_LIMIT = '256kb';
+
+/**
+ * The fields of an incoming activity that the bot uses as keys or in queries (who, where, which
+ * channel) must be plain strings: `{"from": {"id": {"$gt": ""}}}` would otherwise reach a MongoDB
+ * filter as an operator. The rest of the activity is the SDK's to read.
+ */
+const idString = z.string().min(1).max(512);
+const BotActivityEnvelopeSchema = z.looseObject({
+  type: z.string().min(1).max(64),
+  channelId: idString.optional(),
+  serviceUrl: z.string().max(2048).optional(),
+  conversation: z.looseObject({ id: idString, tenantId: idString.optional() }).optional(),
+  from: z.looseObject({ id: idString, aadObjectId: idString.optional(), name: z.string().max(512).nullish() }).optional(),
+  recipient: z.looseObject({ id: idString }).optional(),
+  text: z.string().optional(),
+  locale: z.string().max(64).optional(),
+});
 const WIDGET_POLL = /^\/v3\/directline\/conversations\/[^/]+\/activities/;
 
 export function createApp(deps: AppDependencies): Express {
@@ -73,6 +93,7 @@ export function createApp(deps: AppDependencies): Express {
   });
 
   app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {
+    parseRequest(BotActivityEnvelopeSchema, req.body);
     await bot.handleMessages(req, res);
   });
 
@@ -123,10 +144,11 @@ function toAppError(error: unknown): AppError {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', { cause: error });
   }
   if (isDatabaseUnavailable(error)) return new AppError('DATABASE_UNAVAILABLE', { cause: error });
+  // The router could not decode a path parameter such as `%` or `%E0%A4%A`.
+  if (error instanceof URIError) return new AppError('MALFORMED_URL', { cause: error });
+  // Any other refusal of the HTTP layer (an aborted body, a wrong length) is the client's, not ours.
+  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('BAD_REQUEST', { cause: error });
   return new AppError('INTERNAL', { cause: error });
 }
 
-function isDatabaseUnavailable(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === 'MongoServerSelectionError' || name === 'MongoNetworkError' || name === 'MongoNotConnectedError' || name === 'MongooseServerSelectionError';
-}

@@ -1,16 +1,18 @@
 // Builds the whole product on an open database: the bot, its channels (Bot Framework endpoint, web
 // widget and Direct Line), the FAQ and the staff API. The server and the tests compose it the same way.
 import type { Express } from 'express';
-import { createBotRuntime, type BotRuntime, type BotSettings } from '../bot/botRuntime';
-import { BOT_ACCOUNT, ConversationFeed } from '../bot/directline/conversationFeed';
+import { createBotRuntime, type AssistantRuntime, type BotSettings } from '../bot/botRuntime';
+import { BOT_ACCOUNT, ConversationFeed, DIRECTLINE_CHANNEL_ID } from '../bot/directline/conversationFeed';
 import { resolveDirectLineSecret } from '../bot/directline/directLineSecret';
 import { DossierRepository } from '../dossiers/dossierRepository';
+import { DraftRetention, type RetentionPolicy } from '../dossiers/draftRetention';
 import type { FaqService } from '../knowledge/faq/faqService';
 import { createApp } from './app';
 import type { Database } from './database';
 import type { StaffApiDependencies } from './dossiers/dossierRouter';
 import type { StatusChangeListener } from './dossiers/dossierService';
 import type { Logger } from './logger';
+import { createRetentionTask, type RetentionTask } from './retention';
 import { StaffAccountRepository } from './staff/staffRepository';
 
 export interface CompositionOptions {
@@ -23,16 +25,21 @@ export interface CompositionOptions {
   staffApi: Omit<StaffApiDependencies, 'dossiers' | 'staffAccounts' | 'onStatusChange'>;
   /** More subscribers to status changes (the webhook); the applicant's chat notification is always there. */
   statusListeners?: StatusChangeListener[];
-  draftRetentionDays?: number;
+  /** Drafts untouched this long are deleted, after a warning `warningDays` before (180 and 7 by default). */
+  retention?: Partial<RetentionPolicy>;
   isShuttingDown?: () => boolean;
 }
 
 export interface Composition {
   app: Express;
   repository: DossierRepository;
-  bot: BotRuntime;
+  bot: AssistantRuntime;
   staffAccounts: StaffAccountRepository;
+  /** The draft retention task, for the server's timer (and tests, with their own clock). */
+  retention: RetentionTask;
 }
+
+const DEFAULT_RETENTION: RetentionPolicy = { retentionDays: 180, warningDays: 7 };
 
 export async function composeApp(options: CompositionOptions): Promise<Composition> {
   const { database, logger, faq } = options;
@@ -49,7 +56,14 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     appendToWidgetFeed: async (conversationId, text) => {
       await feed.appendActivities(conversationId, [{ type: 'message', from: BOT_ACCOUNT, text, locale: 'fr-FR' }]);
     },
+    widgetHistory: {
+      channelId: DIRECTLINE_CHANNEL_ID,
+      conversationIdsOf: (userId) => feed.conversationIdsOf(userId),
+      deleteUserHistory: (userId, deletion) => feed.deleteUserHistory(userId, deletion),
+    },
   });
+  const policy: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
+  const retention = createRetentionTask({ retention: new DraftRetention(connection), notifyOwner: bot.notifyOwner, policy, logger: logger.child({ component: 'retention' }) });
   const secret = await resolveDirectLineSecret(options.directLine.secret, connection);
   const app = createApp({
     logger,
@@ -59,7 +73,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     version: options.version,
     isShuttingDown: options.isShuttingDown,
     directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now },
-    draftRetentionDays: options.draftRetentionDays,
+    draftRetentionDays: policy.retentionDays,
     staffApi: {
       ...options.staffApi,
       dossiers: repository,
@@ -67,5 +81,5 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       onStatusChange: [(event) => bot.notifyStatusChange(event), ...(options.statusListeners ?? [])],
     },
   });
-  return { app, repository, bot, staffAccounts };
+  return { app, repository, bot, staffAccounts, retention };
 }

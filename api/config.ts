@@ -55,11 +55,16 @@ const EnvSchema = z
     WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()),
     WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters long').optional()),
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    DRAFT_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(180),
+    DRAFT_RETENTION_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.OIDC_ISSUER) !== Boolean(env.OIDC_AUDIENCE)) {
       const missing = env.OIDC_ISSUER ? 'OIDC_AUDIENCE' : 'OIDC_ISSUER';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'OIDC_ISSUER and OIDC_AUDIENCE are set together (or both left empty)' });
+    }
+    if (env.DRAFT_RETENTION_WARNING_DAYS >= env.DRAFT_RETENTION_DAYS) {
+      ctx.addIssue({ code: 'custom', path: ['DRAFT_RETENTION_WARNING_DAYS'], message: 'must be smaller than DRAFT_RETENTION_DAYS (the warning comes before the deletion)' });
     }
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when WEBHOOK_URL is set (every delivery is signed with it)' });
@@ -92,6 +97,8 @@ export interface Config {
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   database: { uri: string | undefined; dataDir: string; timeoutMs: number };
   directLine: { secret: string | undefined; tokenTtlSeconds: number };
+  /** Drafts untouched for `retentionDays` are deleted, after a warning `warningDays` before. */
+  retention: { retentionDays: number; warningDays: number };
   /** The optional chat model that writes FAQ answers from the retrieved passages; none by default. */
   llm:
     | {
@@ -152,6 +159,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     database: { uri: env.MONGODB_URI, dataDir: env.DATA_DIR, timeoutMs: env.DB_TIMEOUT_MS },
     directLine: { secret: env.DIRECTLINE_SECRET, tokenTtlSeconds: env.DIRECTLINE_TOKEN_TTL_SECONDS },
+    retention: { retentionDays: env.DRAFT_RETENTION_DAYS, warningDays: env.DRAFT_RETENTION_WARNING_DAYS },
     llm:
       env.LLM_PROVIDER && env.LLM_MODEL
         ? {

@@ -1,6 +1,8 @@
 // The one catalogue of expected failures: a stable code, an HTTP status and a French message for the user.
 const ERROR_CATALOGUE = {
   ROUTE_NOT_FOUND: { status: 404, message: 'Cette adresse n’existe pas sur ce service.' },
+  MALFORMED_URL: { status: 400, message: 'L’adresse demandée est mal formée (encodage des caractères invalide).' },
+  BAD_REQUEST: { status: 400, message: 'La requête est mal formée.' },
   NOT_FOUND: { status: 404, message: 'La ressource demandée est introuvable.' },
   VALIDATION_FAILED: { status: 400, message: 'La requête est invalide.' },
   MALFORMED_JSON: { status: 400, message: 'Le corps de la requête n’est pas un JSON valide.' },
@@ -23,7 +25,10 @@ const ERROR_CATALOGUE = {
   EXPORT_TOO_LARGE: { status: 400, message: 'L’export porterait sur trop de dossiers : affinez les filtres (statut, dispositif, département, recherche).' },
   DIRECTLINE_TOKEN_INVALID: { status: 403, message: 'Votre session de discussion a expiré ou n’est pas valide : rechargez la page pour reprendre.' },
   DIRECTLINE_CONVERSATION_NOT_FOUND: { status: 404, message: 'Cette conversation n’existe pas ou a été supprimée.' },
-  DATABASE_UNAVAILABLE: { status: 503, message: 'Le service est momentanément indisponible. Réessayez dans quelques instants.' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    message: 'Le service est momentanément indisponible. Ce qui a déjà été enregistré est conservé : réessayez dans quelques instants.',
+  },
   SHUTTING_DOWN: { status: 503, message: 'Le service redémarre. Réessayez dans quelques instants.' },
   INTERNAL: { status: 500, message: 'Une erreur inattendue est survenue. L’équipe technique a été prévenue.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -9,6 +9,7 @@ import { composeApp } from './composition';
 import type { Config } from './config';
 import { connectDatabase, type Database } from './database';
 import type { Logger } from './logger';
+import { scheduleRetention, type RetentionTask } from './retention';
 import { createStatusWebhook } from './webhooks/statusWebhook';
 
 export interface RunningServer {
@@ -23,8 +24,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const database = await connectDatabase(config.database, logger);
   let stopping: Promise<void> | undefined;
   let server: Server;
+  let retention: RetentionTask;
   try {
-    server = createServer(await buildApp(config, logger, database, () => stopping !== undefined));
+    const built = await buildApp(config, logger, database, () => stopping !== undefined);
+    retention = built.retention;
+    server = createServer(built.app);
     await listen(server, config.http.port, config.http.host);
   } catch (error) {
     await database.close();
@@ -33,6 +37,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.http.host && config.http.host !== '0.0.0.0' ? config.http.host : '127.0.0.1'}:${port}`;
   logger.info({ port, url, database: database.kind, auth: config.bot.appId ? 'jwt' : 'disabled' }, 'Server listening');
+  const retentionTimer = scheduleRetention(retention, { intervalMs: RETENTION_INTERVAL_MS, firstRunDelayMs: RETENTION_FIRST_RUN_MS, logger: logger.child({ component: 'retention' }) });
 
   const stop = async (): Promise<void> => {
     logger.info('Stopping: no new requests, finishing the ones in flight');
@@ -47,6 +52,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await closed;
     clearInterval(reaper);
     clearTimeout(force);
+    await retentionTimer.stop();
     await database.close();
     logger.info('Stopped');
   };
@@ -59,11 +65,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   };
 }
 
-async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<Express> {
+/** The retention sweep runs a minute after start-up (not in the way of a restart), then every six hours. */
+const RETENTION_FIRST_RUN_MS = 60_000;
+const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
+
+async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<{ app: Express; retention: RetentionTask }> {
   const chatModel = config.llm ? await createChatModelFromConfig(config.llm) : undefined;
   if (config.llm) logger.info({ provider: config.llm.provider, model: config.llm.model }, 'FAQ answers written by a chat model');
   const faq = await createFaqService({ chatModel, generationTimeoutMs: config.llm?.timeoutMs, logger: logger.child({ component: 'faq' }) });
-  const { app } = await composeApp({
+  const { app, retention } = await composeApp({
     database,
     logger,
     faq,
@@ -75,9 +85,10 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
       rateLimit: config.staffApi.rateLimit,
     },
     statusListeners: config.staffApi.webhook ? [createStatusWebhook({ config: config.staffApi.webhook, logger: logger.child({ component: 'webhook' }) }).listener] : [],
+    retention: config.retention,
     isShuttingDown,
   });
-  return app;
+  return { app, retention };
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

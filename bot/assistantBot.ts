@@ -21,8 +21,9 @@ import { APPLICATION_DIALOG, ApplicationDialog } from '../dialogs/applicationDia
 import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { escapeMarkdown } from '../dialogs/questionCards';
-import { questionLikelihood, recognizeCommand, type Command } from './commands';
+import { questionLikelihood, recognizeCommand, recognizeErasureConfirmation, type Command } from './commands';
 import type { ConversationReferences } from './notifications';
+import type { ErasureReport, PersonalData } from './personalData';
 
 export const WELCOME_TEXT =
   'Bonjour et bienvenue ! Je suis l’assistant « Territoires d’intégration ». ' +
@@ -39,7 +40,8 @@ const GENERAL_HELP =
   'Je peux :\n\n' +
   '- **vous accompagner pour préparer votre candidature** à un CTAI ou à un PTAI : écrivez « préparer une candidature » ;\n' +
   '- **répondre à vos questions** sur ces dispositifs, en citant mes sources : posez-les simplement, par exemple « qui signe un CTAI ? ».\n\n' +
-  'À tout moment : « aide », « où en suis-je », « résumé », « annuler », « reprendre » ou « recommencer ».';
+  'À tout moment : « aide », « où en suis-je », « résumé », « annuler », « reprendre » ou « recommencer ». ' +
+  '« Supprimer mes données » efface votre brouillon et l’historique de nos conversations.';
 
 const FEEDBACK_CHOICES = ['👍 Utile', '👎 Pas utile'];
 
@@ -47,6 +49,8 @@ interface ConversationMemory {
   dialogVersion?: number;
   /** The last FAQ answer, for « source 2 » and the 👍/👎 feedback. */
   lastFaq?: { question: string; answered: boolean; sources: FaqAnswer['sources'] };
+  /** « Supprimer mes données » was asked: the next message confirms it or not. */
+  pendingErasure?: boolean;
 }
 
 interface UserProfile {
@@ -64,6 +68,8 @@ export interface AssistantBotDependencies {
   feedback: Collection;
   /** Each user's last conversation, for the status notifications. */
   references: ConversationReferences;
+  /** « Supprimer mes données ». */
+  personalData: PersonalData;
   logger: Logger;
   now?: () => Date;
 }
@@ -95,12 +101,18 @@ export class AssistantBot extends ActivityHandler {
       await this.touchProfile(context);
       try {
         await this.handleMessage(context);
-      } catch (error) {
-        if (!(error instanceof DraftUnavailableError)) throw error;
+      } catch (thrown) {
+        const error = draftUnavailable(thrown);
+        if (!error) throw thrown;
         // Submitted from another tab, or deleted on request: the dialog can no longer write to it.
         const dc = await this.dialogs.createContext(context);
         await dc.cancelAllDialogs();
-        await context.sendActivity(`Le dossier ${error.reference} ne peut plus être modifié ici (il a peut-être été déposé depuis une autre fenêtre). Écrivez « résumé » pour le consulter.`);
+        const gone = error.reason === 'not found' || error.reason === 'dossier_not_found';
+        await context.sendActivity(
+          gone
+            ? `Le dossier ${error.reference} n’existe plus : il a été supprimé. Écrivez « préparer une candidature » pour en commencer un nouveau.`
+            : `Le dossier ${error.reference} ne peut plus être modifié ici (il a peut-être été déposé depuis une autre fenêtre). Écrivez « résumé » pour le consulter.`,
+        );
       }
       await next();
     });
@@ -148,6 +160,22 @@ export class AssistantBot extends ActivityHandler {
     }
 
     const text = context.activity.text;
+    if (memory.pendingErasure) {
+      memory.pendingErasure = undefined;
+      const confirmation = recognizeErasureConfirmation(text);
+      if (confirmation === 'yes') {
+        await this.eraseData(dc);
+        return;
+      }
+      await context.sendActivity('D’accord, je ne supprime rien : vos données sont conservées.');
+      // Back to the pending question (a prompt would not ask again in a turn that already answered).
+      if (dc.activeDialog) {
+        await dc.repromptDialog();
+        return;
+      }
+      if (confirmation === 'no') return;
+      // Out of the application, anything else than yes or no is read as usual after that notice.
+    }
     const command = recognizeCommand(text);
     if (command) {
       await this.runCommand(dc, command, memory);
@@ -249,6 +277,12 @@ export class AssistantBot extends ActivityHandler {
         if (dc.activeDialog) await dc.repromptDialog();
         return;
       }
+      case 'eraseData': {
+        const preview = await this.deps.personalData.preview(ownerOf(context.activity));
+        memory.pendingErasure = true;
+        await context.sendActivity(MessageFactory.suggestedActions([...ERASURE_CHOICES], erasureQuestion(preview)));
+        return;
+      }
       case 'feedback': {
         if (memory.lastFaq) {
           await this.deps.feedback.insertOne({
@@ -331,12 +365,30 @@ export class AssistantBot extends ActivityHandler {
     await context.sendActivity(MessageFactory.suggestedActions(FEEDBACK_CHOICES, 'Cette réponse vous a aidé ?'));
   }
 
+  /** Erases the user's data, then this conversation's and user's state, which must not be saved again this turn. */
+  private async eraseData(dc: DialogContext): Promise<void> {
+    const { context } = dc;
+    await dc.cancelAllDialogs();
+    const report = await this.deps.personalData.erase(ownerOf(context.activity), context.activity.conversation?.id);
+    await this.deps.conversationState.delete(context);
+    await this.deps.userState.delete(context);
+    this.deps.logger.info({ erasedDossiers: report.erased.length, keptDossiers: report.kept.length, channel: context.activity.channelId }, 'Personal data erased on request');
+    await context.sendActivity(erasureDoneText(report));
+  }
+
   private async touchProfile(context: TurnContext): Promise<void> {
     const at = this.now().toISOString();
     const profile = await this.profile.get(context, { firstSeenAt: at, lastSeenAt: at, turns: 0 });
     profile.lastSeenAt = at;
     profile.turns += 1;
   }
+}
+
+/** The DraftUnavailableError behind an error, which botbuilder-dialogs wraps in a DialogContextError (`error`). */
+function draftUnavailable(thrown: unknown): DraftUnavailableError | undefined {
+  if (thrown instanceof DraftUnavailableError) return thrown;
+  const inner = (thrown as { error?: unknown } | null)?.error;
+  return inner instanceof DraftUnavailableError ? inner : undefined;
 }
 
 /** Who is writing: the user id on this channel, and the Teams identity when there is one. */
@@ -357,6 +409,36 @@ function activeQuestion(dc: DialogContext) {
   while (inner.child) inner = inner.child;
   const state = inner.activeDialog?.state as { options?: Parameters<typeof AnswerPrompt.specOf>[0] } | undefined;
   return AnswerPrompt.specOf(state?.options);
+}
+
+const ERASURE_CHOICES = ['Oui, supprimer mes données', 'Non, ne rien supprimer'] as const;
+
+function listOf(references: string[]): string {
+  return references.length <= 1 ? references.join('') : `${references.slice(0, -1).join(', ')} et ${references[references.length - 1]}`;
+}
+
+function keptText(kept: string[]): string {
+  if (kept.length === 0) return '';
+  return kept.length === 1
+    ? ` Le dossier ${kept[0]}, déjà déposé, est conservé : la préfecture en a besoin pour son instruction.`
+    : ` Les dossiers ${listOf(kept)}, déjà déposés, sont conservés : la préfecture en a besoin pour leur instruction.`;
+}
+
+function erasureQuestion({ erased, kept }: ErasureReport): string {
+  const drafts = erased.length === 0 ? '' : erased.length === 1 ? `votre brouillon ${erased[0]}, ` : `vos brouillons ${listOf(erased)}, `;
+  return (
+    `Voulez-vous vraiment supprimer vos données ? J’effacerai définitivement ${drafts}l’historique de nos conversations et ce que je garde de vous (préférences, dernière question posée).` +
+    `${keptText(kept)} Répondez « oui » pour confirmer ou « non » pour ne rien supprimer.`
+  );
+}
+
+function erasureDoneText({ erased, kept }: ErasureReport): string {
+  const drafts = erased.length === 0 ? '' : erased.length === 1 ? `votre brouillon ${erased[0]}, ` : `vos brouillons ${listOf(erased)}, `;
+  return (
+    `C’est fait : ${drafts}l’historique de nos conversations et vos préférences ont été supprimés.` +
+    (kept.length === 0 ? '' : `${keptText(kept)} Pour toute question à leur sujet, adressez-vous à la préfecture de votre département.`) +
+    ' Vous pouvez revenir quand vous voulez : écrivez « préparer une candidature » pour commencer un nouveau dossier.'
+  );
 }
 
 function progressText(dossier: Dossier): string {

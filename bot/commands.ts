@@ -11,7 +11,8 @@ export type Command =
   | { kind: 'resume' }
   | { kind: 'ask' }
   | { kind: 'source'; number: number }
-  | { kind: 'feedback'; helpful: boolean };
+  | { kind: 'feedback'; helpful: boolean }
+  | { kind: 'eraseData' };
 
 const RULES: ReadonlyArray<{ pattern: RegExp; command: Command }> = [
   { pattern: /^(aide|a l'aide|help|au secours|je ne comprends pas|j'ai besoin d'aide|\?)$/, command: { kind: 'help' } },
@@ -23,6 +24,10 @@ const RULES: ReadonlyArray<{ pattern: RegExp; command: Command }> = [
   {
     pattern: /^(preparer une candidature|candidater|commencer|deposer un dossier|je veux candidater|demarrer|faire une demande|preparer un dossier)$/,
     command: { kind: 'resume' },
+  },
+  {
+    pattern: /^(supprimer|effacer|efface|supprime|je veux supprimer|je veux effacer) (mes|toutes mes) (donnees|donnees personnelles|informations)$/,
+    command: { kind: 'eraseData' },
   },
   { pattern: /^(poser une question|j'ai une question|une question)$/, command: { kind: 'ask' } },
   { pattern: /^(👍|👍 (utile|oui)|oui,? (elle|ca) m'a aide|utile)$/u, command: { kind: 'feedback', helpful: true } },
@@ -49,4 +54,12 @@ export function questionLikelihood(text: string | undefined): 'certain' | 'likel
   if (trimmed.length < 4) return 'no';
   if (/\?\s*$/.test(trimmed)) return 'certain';
   return QUESTION_START.test(normalizeText(trimmed)) ? 'likely' : 'no';
+}
+
+/** The answer to « voulez-vous vraiment supprimer vos données ? »: only a clear yes deletes anything. */
+export function recognizeErasureConfirmation(text: string | undefined): 'yes' | 'no' | undefined {
+  const normalized = normalizeText(text ?? '').replace(/[!.]+$/, '').trim();
+  if (/^(oui|oui,? (supprimer|tout supprimer|supprimer mes donnees|je confirme|supprimez|effacer|allez-y)|je confirme|confirmer|supprimer)$/.test(normalized)) return 'yes';
+  if (/^(non|non,? (ne rien supprimer|merci|annuler)|annuler|ne rien supprimer|surtout pas)$/.test(normalized)) return 'no';
+  return undefined;
 }

@@ -43,7 +43,16 @@ interface ReferenceDocument {
   userId: string;
   aadObjectId?: string;
   reference: Partial<ConversationReference>;
+  /** Every conversation the user had with the bot on this channel, so « supprimer mes données » can find their states. */
+  conversationIds?: string[];
   updatedAt: Date;
+}
+
+/** A user's conversations on one channel, as remembered. */
+export interface KnownConversations {
+  channel: string;
+  userId: string;
+  conversationIds: string[];
 }
 
 /** The last conversation of each user, per channel, so the bot can write to them later. */
@@ -59,11 +68,26 @@ export class ConversationReferences {
     const userId = activity.from?.id;
     if (!channel || !userId) return;
     const reference = TurnContext.getConversationReference(activity);
+    const conversationId = activity.conversation?.id;
     await this.collection.updateOne(
       { _id: `${channel}|${userId}` },
-      { $set: { channel, userId, reference, updatedAt: now, ...(activity.from?.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}) } },
+      {
+        $set: { channel, userId, reference, updatedAt: now, ...(activity.from?.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}) },
+        ...(conversationId ? { $addToSet: { conversationIds: conversationId } } : {}),
+      },
       { upsert: true },
     );
+  }
+
+  /** The conversations of this user: on the owner's channel, and for Teams on every channel of the same Entra ID identity. */
+  async conversationsOf(owner: Owner): Promise<KnownConversations[]> {
+    const documents = await this.collection.find({ $or: referenceMatch(owner) }).toArray();
+    return documents.map((document) => ({ channel: document.channel, userId: document.userId, conversationIds: document.conversationIds ?? [] }));
+  }
+
+  /** Forgets where to reach this user (« supprimer mes données »). */
+  async forget(owner: Owner): Promise<void> {
+    await this.collection.deleteMany({ $or: referenceMatch(owner) });
   }
 
   /** The applicant's conversation on the channel of the dossier, or their latest Teams one by Entra ID. */
@@ -76,6 +100,10 @@ export class ConversationReferences {
   }
 }
 
+function referenceMatch(owner: Owner): Array<Record<string, string>> {
+  return [{ _id: `${owner.channel}|${owner.userId}` }, ...(owner.aadObjectId ? [{ aadObjectId: owner.aadObjectId }] : [])];
+}
+
 export interface NotifierDependencies {
   references: ConversationReferences;
   /** Sends a message into an existing conversation through the Bot Framework connector (Teams…). */
@@ -86,22 +114,45 @@ export interface NotifierDependencies {
   logger: Logger;
 }
 
-/** A status-change subscriber that never throws: a failed notification is logged, never fails the staff action. */
-export function createStatusNotifier(deps: NotifierDependencies): (event: StatusChangeEvent) => Promise<void> {
-  return async (event) => {
-    const text = statusChangeText(event);
-    if (!text) return;
+/** Writes to an applicant in their last conversation; resolves to whether the message went out, never throws. */
+export type OwnerNotifier = (owner: Owner, text: string, about: { reference: string; reason: string }) => Promise<boolean>;
+
+export function createOwnerNotifier(deps: NotifierDependencies): OwnerNotifier {
+  return async (owner, text, about) => {
     try {
-      const reference = await deps.references.find(event.dossier.owner);
+      const reference = await deps.references.find(owner);
       if (!reference?.conversation?.id) {
-        deps.logger.warn({ reference: event.dossier.reference, to: event.to }, 'No conversation to notify the applicant in');
-        return;
+        deps.logger.warn(about, 'No conversation to notify the applicant in');
+        return false;
       }
       if (deps.isWidgetReference(reference)) await deps.appendToWidgetFeed(reference.conversation.id, text);
       else await deps.sendThroughConnector(reference, text);
-      deps.logger.info({ reference: event.dossier.reference, to: event.to, channel: reference.channelId }, 'Applicant notified of a status change');
+      deps.logger.info({ ...about, channel: reference.channelId }, 'Applicant notified');
+      return true;
     } catch (error) {
-      deps.logger.error({ err: error, reference: event.dossier.reference, to: event.to }, 'Could not notify the applicant');
+      deps.logger.error({ err: error, ...about }, 'Could not notify the applicant');
+      return false;
     }
   };
+}
+
+/** A status-change subscriber that never throws: a failed notification is logged, never fails the staff action. */
+export function createStatusNotifier(notifyOwner: OwnerNotifier): (event: StatusChangeEvent) => Promise<void> {
+  return async (event) => {
+    const text = statusChangeText(event);
+    if (!text) return;
+    await notifyOwner(event.dossier.owner, text, { reference: event.dossier.reference, reason: `status:${event.to}` });
+  };
+}
+
+const FRENCH_DATE = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+
+/** The notice sent before an untouched draft is deleted under the retention rule. */
+export function retentionWarningText(draft: { reference: string; collectivityName?: string; updatedAt: Date; deleteOn: Date }): string {
+  const name = draft.collectivityName ? ` (${escapeMarkdown(draft.collectivityName)})` : '';
+  return (
+    `Votre brouillon ${draft.reference}${name} n’a pas été modifié depuis le ${FRENCH_DATE.format(draft.updatedAt)}. ` +
+    `Sans activité de votre part, il sera supprimé le ${FRENCH_DATE.format(draft.deleteOn)}, selon nos règles de conservation des données. ` +
+    'Pour le garder, écrivez « reprendre » et continuez-le : chaque réponse repousse cette échéance.'
+  );
 }

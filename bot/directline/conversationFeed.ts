@@ -126,16 +126,23 @@ export class ConversationFeed {
     };
   }
 
+  /** The ids of every conversation of a widget user. */
+  async conversationIdsOf(userId: string): Promise<string[]> {
+    const conversations = await this.conversations.find({ userId }, { projection: { _id: 1 } }).toArray();
+    return conversations.map((conversation) => conversation._id);
+  }
+
   /**
    * Deletes every conversation of a widget user and their activities ("supprimer mes données"):
-   * afterwards the widget's polling gets 404 and the page starts a fresh conversation.
+   * afterwards the widget's polling gets 404 and the page starts a fresh conversation. With
+   * `keep`, that conversation stays open but emptied of its activities, so the reply to the
+   * request that deleted it still reaches the user (its numbering goes on, so their watermark holds).
    */
-  async deleteUserHistory(userId: string): Promise<number> {
-    const conversations = await this.conversations.find({ userId }, { projection: { _id: 1 } }).toArray();
-    const ids = conversations.map((conversation) => conversation._id);
+  async deleteUserHistory(userId: string, options: { keep?: string } = {}): Promise<number> {
+    const ids = await this.conversationIdsOf(userId);
     if (ids.length === 0) return 0;
     await this.activities.deleteMany({ conversationId: { $in: ids } });
-    await this.conversations.deleteMany({ _id: { $in: ids } });
+    await this.conversations.deleteMany({ _id: { $in: ids.filter((id) => id !== options.keep) } });
     return ids.length;
   }
 

@@ -2,11 +2,12 @@
 // listening on a free port.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino, { type DestinationStream } from 'pino';
+import pino, { type DestinationStream, type Level } from 'pino';
 import { composeApp, type CompositionOptions } from '../../api/composition';
 import { openConnection, type Database } from '../../api/database';
 import type { StaffAccountRepository } from '../../api/staff/staffRepository';
-import type { BotRuntime } from '../../bot/botRuntime';
+import type { RetentionTask } from '../../api/retention';
+import type { AssistantRuntime } from '../../bot/botRuntime';
 import type { DossierRepository } from '../../dossiers/dossierRepository';
 import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
 import { startTestDatabase, type TestDatabase } from './testDatabase';
@@ -15,8 +16,10 @@ export interface TestApp {
   url: string;
   database: Database;
   repository: DossierRepository;
-  bot: BotRuntime;
+  bot: AssistantRuntime;
   staffAccounts: StaffAccountRepository;
+  /** The draft retention task, to run with a test clock. */
+  retention: RetentionTask;
   testDatabase: TestDatabase;
   close(): Promise<void>;
 }
@@ -28,6 +31,10 @@ export interface TestAppOptions {
   statusListeners?: CompositionOptions['statusListeners'];
   /** Where the app's logs go (silent by default), to check what is logged. */
   logDestination?: DestinationStream;
+  /** The level of those logs (info by default, as in production). */
+  logLevel?: Level;
+  /** The draft retention policy (180 days, warned 7 days before, by default). */
+  retention?: CompositionOptions['retention'];
   /** An already running test database (two instances on one database, a restart); a fresh one otherwise. */
   testDatabase?: TestDatabase;
   directLine?: Partial<CompositionOptions['directLine']>;
@@ -43,8 +50,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const ownDatabase = options.testDatabase === undefined;
   const testDatabase = options.testDatabase ?? (await startTestDatabase());
   const database = await openConnection(testDatabase.uri, testDatabase.embedded ? 'embedded' : 'mongodb', 1500);
-  const logger = options.logDestination ? pino({ level: 'info' }, options.logDestination) : silentLogger;
-  const { app, repository, bot, staffAccounts } = await composeApp({
+  const logger = options.logDestination ? pino({ level: options.logLevel ?? 'info' }, options.logDestination) : silentLogger;
+  const { app, repository, bot, staffAccounts, retention } = await composeApp({
     database,
     logger,
     faq: await sharedFaq(),
@@ -53,6 +60,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     directLine: { secret: TEST_DIRECTLINE_SECRET, tokenTtlSeconds: 3600, ...options.directLine },
     staffApi: { rateLimit: { perIpPerMinute: 100_000, perKeyPerMinute: 100_000 }, ...options.staffApi },
     statusListeners: options.statusListeners,
+    retention: options.retention,
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +71,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     repository,
     bot,
     staffAccounts,
+    retention,
     testDatabase,
     async close() {
       server.closeAllConnections();
