@@ -1,6 +1,7 @@
 // The express app factory: tests build it in-process, the server entry serves it.
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import { z } from 'zod';
 import type { BotRuntime } from '../bot/botRuntime';
@@ -92,7 +93,7 @@ export function createApp(deps: AppDependencies): Express {
     res.status(up ? 200 : 503).json(body);
   });
 
-  app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), async (req, res) => {
+  app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), ...messagesRateLimits(), async (req, res) => {
     parseRequest(BotActivityEnvelopeSchema, req.body);
     await bot.handleMessages(req, res);
   });
@@ -106,6 +107,30 @@ export function createApp(deps: AppDependencies): Express {
   app.use((req, _res, next) => next(new AppError('ROUTE_NOT_FOUND', { details: { method: req.method, path: req.path } })));
   app.use(errorMiddleware(logger));
   return app;
+}
+
+/**
+ * Rate limits in front of the Bot Framework endpoint. Teams traffic arrives from a few Microsoft
+ * addresses shared by every user, so the fine limit is per conversation and the per-address one
+ * only stops a flood.
+ */
+function messagesRateLimits(): RequestHandler[] {
+  const tooMany: RequestHandler = (_req, _res, next) => next(new AppError('TOO_MANY_REQUESTS'));
+  return [
+    rateLimit({ windowMs: 60_000, limit: 6000, standardHeaders: 'draft-8', legacyHeaders: false, identifier: 'messages-per-ip', handler: tooMany }),
+    rateLimit({
+      windowMs: 60_000,
+      limit: 120,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      identifier: 'messages-per-conversation',
+      keyGenerator: (req) => {
+        const conversation = (req.body as { conversation?: { id?: unknown } } | undefined)?.conversation?.id;
+        return typeof conversation === 'string' ? `conversation:${conversation.slice(0, 200)}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
+      },
+      handler: tooMany,
+    }),
+  ];
 }
 
 function refuseWhenStopping(isShuttingDown: (() => boolean) | undefined): RequestHandler {

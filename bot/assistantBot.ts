@@ -21,7 +21,7 @@ import { APPLICATION_DIALOG, ApplicationDialog } from '../dialogs/applicationDia
 import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { escapeMarkdown } from '../dialogs/questionCards';
-import { questionLikelihood, recognizeCommand, recognizeErasureConfirmation, type Command } from './commands';
+import { isJourneyRequest, questionLikelihood, recognizeCommand, recognizeErasureConfirmation, type Command } from './commands';
 import type { ConversationReferences } from './notifications';
 import type { ErasureReport, PersonalData } from './personalData';
 
@@ -200,7 +200,17 @@ export class AssistantBot extends ActivityHandler {
       await context.sendActivity(MessageFactory.suggestedActions([...MENU_CHOICES], MENU_TEXT));
       return;
     }
+    if (isJourneyRequest(text)) {
+      await this.startApplication(dc, false);
+      return;
+    }
     const answer = await this.deps.faq.answer(text);
+    if (!answer.answered && questionLikelihood(text) === 'no') {
+      // A greeting or a word the base does not know: not a question to rate, so offer the menu.
+      await context.sendActivity(answer.answer);
+      await context.sendActivity(MessageFactory.suggestedActions([...MENU_CHOICES], MENU_TEXT));
+      return;
+    }
     await this.sendFaqAnswer(context, text, answer, memory);
   }
 

@@ -63,3 +63,13 @@ export function recognizeErasureConfirmation(text: string | undefined): 'yes' | 
   if (/^(non|non,? (ne rien supprimer|merci|annuler)|annuler|ne rien supprimer|surtout pas)$/.test(normalized)) return 'no';
   return undefined;
 }
+
+/**
+ * Words of the application journey typed when no question is pending (« déposer le dossier »,
+ * « modifier les engagements »…): the way back into the draft, where the review offers them.
+ * Only read outside a dialog, so that they never steal an answer from a pending question.
+ */
+export function isJourneyRequest(text: string | undefined): boolean {
+  const normalized = normalizeText(text ?? '').replace(/[!.]+$/, '').trim();
+  return /^(deposer|soumettre|envoyer|transmettre|completer|modifier|corriger|changer)( (le|mon|ma|les|mes|la|l'|un|une|des))?( \S+){0,3}$/.test(normalized);
+}

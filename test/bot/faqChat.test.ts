@@ -47,4 +47,14 @@ describe('Questions in the chat', () => {
       ['cb d’argent pour l’intégration ?', [/9 millions/i, 'Sources']],
     ]);
   });
+
+  test('When the official only says hello, then the bot invites a question and shows the menu instead of asking for a rating', async () => {
+    const official = new TestConversation(app.url);
+
+    const replies = await official.say('bonjour');
+
+    expect(replies.map((reply) => reply.text).join('\n')).toContain('Posez-moi votre question');
+    expect(replies.at(-1)?.text).toBe('Que souhaitez-vous faire ?');
+    expect(replies.some((reply) => reply.text === 'Cette réponse vous a aidé ?')).toBe(false);
+  });
 });

@@ -63,6 +63,8 @@ describe('POST /api/messages', () => {
   });
 
   test('When an Azure Bot app id is configured, then an activity without a Bot Framework token is refused with 401 and never reaches the bot', async () => {
+    // botbuilder's CloudAdapter reports refused requests with console.error: keep the test output clean.
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const secured = await startTestApp({
       bot: { appId: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e', appPassword: 'secret', appTenantId: undefined, appType: 'MultiTenant' },
     });
@@ -83,6 +85,7 @@ describe('POST /api/messages', () => {
       expect(await secured.repository.findDraftForOwner({ channel: 'test', userId: 'intruder' })).toBeNull();
     } finally {
       await secured.close();
+      consoleError.mockRestore();
     }
   });
 });

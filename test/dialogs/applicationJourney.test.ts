@@ -253,6 +253,9 @@ describe('The guided application', () => {
       ['Une éducatrice de jeunes enfants à temps plein', 'valeur'],
       ['garder', ['Voici le récapitulatif', 'Que souhaitez-vous faire']],
       ['Garder en brouillon', 'reste en brouillon'],
+      // Outside the journey, its words lead back into the draft, up to the review.
+      ['Déposer le dossier', ['Je reprends votre dossier', 'Que souhaitez-vous faire']],
+      ['Garder en brouillon', 'reste en brouillon'],
     ]);
 
     const draft = await findDraft(official.userId);
