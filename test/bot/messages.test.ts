@@ -88,4 +88,22 @@ describe('POST /api/messages', () => {
       consoleError.mockRestore();
     }
   });
+
+  test('When one conversation posts more than 120 activities in a minute, then the next ones get 429 and other conversations are unaffected', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 125; index += 1) {
+      const response = await fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(buildActivity({ text: 'aide', conversation: { id: 'flood' } })),
+      });
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    const other = await postExpectingReplies(app.url, buildActivity({ text: 'aide', conversation: { id: 'quiet' } }));
+
+    expect(statuses.filter((status) => status === 200)).toHaveLength(120);
+    expect(statuses.slice(120)).toEqual([429, 429, 429, 429, 429]);
+    expect(other.length).toBeGreaterThan(0);
+  });
 });
