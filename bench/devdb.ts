@@ -42,6 +42,7 @@ async function benchSize(size: number): Promise<BenchRow[]> {
   try {
     const coll = client.db().collection('dossiers');
     await coll.createIndex({ email: 1 }, { unique: true });
+    await coll.createIndex({ status: 1, createdAt: -1 });
 
     const ids: ObjectId[] = [];
     const insertStarted = performance.now();
@@ -63,6 +64,13 @@ async function benchSize(size: number): Promise<BenchRow[]> {
     const scanPicks = picks(scanQueries, size);
     const unindexed = summarize(await sampleLatencies(scanQueries, (i) => coll.findOne({ serial: scanPicks[i] })));
 
+    // A staff-list-like page: two statuses, newest first, 20 at a time (index ranges merged in order), and its total.
+    const page = (i: number) => coll.find({ status: { $in: ['submitted', 'accepted'] } }).sort({ createdAt: -1 }).skip((i % 5) * 20).limit(20).toArray();
+    const total = () => coll.countDocuments({ status: { $in: ['submitted', 'accepted'] } });
+    await sampleLatencies(WARM_UP / 10, page);
+    const sortedPage = summarize(await sampleLatencies(POINT_QUERIES / 5, page));
+    const counted = summarize(await sampleLatencies(POINT_QUERIES / 5, total));
+
     const checkTarget = size === 100_000;
     const latencyRows = (name: string, s: ReturnType<typeof summarize>, withTarget: boolean): BenchRow[] => [
       { metric: `${label}: ${name} p50 (n=${s.n})`, value: s.p50, unit: 'ms' },
@@ -75,6 +83,8 @@ async function benchSize(size: number): Promise<BenchRow[]> {
       ...latencyRows('find by _id', byId, checkTarget),
       ...latencyRows('find by indexed field', byEmail, checkTarget),
       ...latencyRows('unindexed filter (full scan)', unindexed, false),
+      ...latencyRows('sorted page on an index ($in, sort, skip, limit 20)', sortedPage, false),
+      ...latencyRows(`count on an index (${(size / 2).toLocaleString('en-US')} matches)`, counted, false),
     ];
   } finally {
     await client.close();

@@ -7,6 +7,8 @@ export interface BenchRow {
   /** Human-readable goal, e.g. "< 2 ms". */
   target?: string;
   met?: boolean;
+  /** A short explanation printed beside the figure. */
+  note?: string;
 }
 
 export interface BenchSection {
@@ -48,6 +50,18 @@ export async function sampleLatencies(count: number, fn: (i: number) => Promise<
   return samples;
 }
 
+/** Like sampleLatencies, but stops after `maxMs` too: a slow operation still leaves the run within its budget. */
+export async function sampleWithin(count: number, maxMs: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  const deadline = performance.now() + maxMs;
+  for (let i = 0; i < count && performance.now() < deadline; i++) {
+    const started = performance.now();
+    await fn(i);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
 function formatValue(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
@@ -55,15 +69,16 @@ function formatValue(value: number): string {
   return value.toFixed(3);
 }
 
+function cellsOf(row: BenchRow): string[] {
+  return [row.metric, formatValue(row.value), row.unit, row.target ?? '', row.met === undefined ? '' : row.met ? 'yes' : 'NO', row.note ?? ''];
+}
+
+const HEAD = ['metric', 'value', 'unit', 'target', 'met', 'note'];
+
 export function printSection(section: BenchSection): void {
-  const rows = section.rows.map((r) => [
-    r.metric,
-    formatValue(r.value),
-    r.unit,
-    r.target ?? '',
-    r.met === undefined ? '' : r.met ? 'yes' : 'NO',
-  ]);
-  const head = ['metric', 'value', 'unit', 'target', 'met'];
+  const withNotes = section.rows.some((row) => row.note);
+  const head = withNotes ? HEAD : HEAD.slice(0, 5);
+  const rows = section.rows.map((row) => cellsOf(row).slice(0, head.length));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
@@ -71,4 +86,18 @@ export function printSection(section: BenchSection): void {
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
+}
+
+/** The section as a Markdown table, for the README. */
+export function markdownSection(section: BenchSection): string {
+  const withNotes = section.rows.some((row) => row.note);
+  const head = withNotes ? HEAD : HEAD.slice(0, 5);
+  const escape = (cell: string): string => cell.replace(/\|/g, '\\|');
+  const lines = [`#### ${section.title}`, '', `| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i === 1 ? '---:' : '---')).join(' | ')} |`];
+  for (const row of section.rows) {
+    const cells = cellsOf(row).slice(0, head.length).map(escape);
+    if (row.met === false) cells[4] = '**NO**';
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
 }

@@ -4,12 +4,13 @@ import { Aggregator } from 'mingo';
 import { cursorReply, type CursorRegistry, type ResultDoc } from './cursors';
 import { MAX_BSON_SIZE, buildIndex, deleteDocument, insertDocument, newStats, replaceDocument, type ExecStats } from './documents';
 import { CommandError, badValue, namespaceNotFound } from './errors';
-import { ID_INDEX_SPEC, normaliseIndexSpec, sameIndexOptions, sameKeyPattern, type IndexDef } from './indexes';
-import { collationOf, compileFilter, findMatches, planFor, projectMatch, type Match } from './query';
+import { ID_INDEX_SPEC, normaliseIndexSpec, sameIndexOptions, sameKeyPattern, type IndexDef, type Plan } from './indexes';
+import { collationOf, compileFilter, countMatches, findMatches, planFor, projectMatch, type Match } from './query';
 import type { CollectionInfo, Storage } from './storage';
 import { applyUpdate, idFirst, upsertSeed, validateUpdate } from './update';
 import { exactOf, isPlainObject, keyOf, restoreTypes, toView, viewOf } from './values';
 import type { DevDbLogger } from './index';
+import type { Reply } from './wire';
 
 const MAX_WIRE_VERSION = 21; // MongoDB 7.0; the driver accepts 9 (4.4) and up
 export const MAX_MESSAGE_SIZE = 48_000_000;
@@ -25,7 +26,7 @@ interface CommandRequest {
   connectionId: number;
 }
 
-type Handler = (req: CommandRequest) => Document;
+type Handler = (req: CommandRequest) => Reply;
 
 // -- argument helpers -----------------------------------------------------------------------------
 
@@ -72,6 +73,30 @@ function writeError(index: number, err: CommandError): Document {
 
 const ns = (db: string, coll: string): string => `${db}.${coll}`;
 
+/** A plan as explain's winningPlan shows it, in mongod's stage names. */
+function describePlan(plan: Plan, filter: Document): Document {
+  switch (plan.kind) {
+    case 'id':
+      return { stage: 'IDHACK' };
+    case 'rids':
+      return { stage: 'FETCH', filter, inputStage: { stage: 'OR', inputStages: plan.indexes.map((index) => ({ stage: 'IXSCAN', indexName: index.name, keyPattern: index.spec.key })) } };
+    case 'index':
+      return {
+        stage: 'FETCH',
+        ...(plan.covered ? {} : { filter }),
+        inputStage: {
+          stage: plan.keys.length > 1 && plan.order ? 'SORT_MERGE' : 'IXSCAN',
+          indexName: plan.index.name,
+          keyPattern: plan.index.spec.key,
+          isMultiKey: plan.index.multikey,
+          ...(plan.order ? { direction: plan.order === 1 ? 'forward' : 'backward' } : {}),
+        },
+      };
+    case 'collscan':
+      return { stage: 'COLLSCAN', filter };
+  }
+}
+
 // -- executor ------------------------------------------------------------------------------------
 
 export class CommandExecutor {
@@ -116,8 +141,8 @@ export class CommandExecutor {
     };
   }
 
-  /** Runs one command document (exact form) and returns its reply; never throws. */
-  execute(raw: Document, db: string | undefined, connectionId: number): Document {
+  /** Runs one command document (exact form) and returns its reply; never throws. Durable once `commit()` returns. */
+  execute(raw: Document, db: string | undefined, connectionId: number): Reply {
     const name = Object.keys(raw)[0];
     try {
       if (name === undefined) throw badValue('empty command document');
@@ -129,12 +154,20 @@ export class CommandExecutor {
       }
       const req: CommandRequest = { db: database, cmd: toView(raw) as Document, raw, connectionId };
       this.logger.debug?.({ command: name, db: database }, 'devdb command');
-      return this.storage.transaction(() => handler(req));
+      return this.storage.runCommand(() => handler(req));
     } catch (err) {
       if (err instanceof CommandError) return err.toReply();
       this.logger.error({ err, command: name }, 'devdb command failed');
       return { ok: 0, errmsg: `devdb internal error: ${(err as Error).message}`, code: 1, codeName: 'InternalError' };
     }
+  }
+
+  /**
+   * Makes every command executed since the last call durable at once (group commit: one fsync for all
+   * the commands that arrived together). Throws when the commit fails: then none of them happened.
+   */
+  commit(): void {
+    this.storage.commitGroup();
   }
 
   private ensureCollection(db: string, name: string): { coll: CollectionInfo; created: boolean } {
@@ -215,7 +248,7 @@ export class CommandExecutor {
     return { name, matches, results };
   }
 
-  private find(req: CommandRequest): Document {
+  private find(req: CommandRequest): Reply {
     const { name, results } = this.runFind(req, newStats());
     const limit = optionalNumber(req.cmd, 'limit');
     const single = req.cmd.singleBatch === true || (limit !== undefined && limit < 0);
@@ -223,7 +256,7 @@ export class CommandExecutor {
     return cursorReply(ns(req.db, name), batch, true);
   }
 
-  private getMore(req: CommandRequest): Document {
+  private getMore(req: CommandRequest): Reply {
     const id = req.cmd.getMore;
     if (typeof id !== 'number') throw badValue('getMore must be a cursor id');
     // Not collectionName(): cursors of listCollections and listIndexes live in "$cmd..." namespaces.
@@ -246,10 +279,8 @@ export class CommandExecutor {
     const query = optionalDocument(req.cmd, 'query') ?? {};
     const skip = optionalNumber(req.cmd, 'skip');
     const limit = optionalNumber(req.cmd, 'limit');
-    if (!coll) return { n: 0, ok: 1 };
-    if (Object.keys(query).length === 0 && !skip && !limit) return { n: this.storage.count(coll), ok: 1 };
-    const matches = findMatches(this.storage, coll, query, { skip, limit: limit && Math.abs(limit) }, newStats());
-    return { n: matches.length, ok: 1 };
+    const collation = optionalDocument(req.cmd, 'collation');
+    return { n: countMatches(this.storage, coll, query, { skip, limit: limit && Math.abs(limit), collation }, newStats()), ok: 1 };
   }
 
   private distinct(req: CommandRequest): Document {
@@ -273,7 +304,7 @@ export class CommandExecutor {
     return { values: sorted, ok: 1 };
   }
 
-  private aggregate(req: CommandRequest): Document {
+  private aggregate(req: CommandRequest): Reply {
     if (typeof req.cmd.aggregate !== 'string') throw badValue('devdb supports aggregate on a collection only');
     const name = collectionName(req, 'aggregate');
     const pipeline: unknown = req.cmd.pipeline;
@@ -285,6 +316,11 @@ export class CommandExecutor {
     for (const stage of pipeline as Document[]) {
       const op = Object.keys(stage)[0];
       if (op === '$out' || op === '$merge') throw badValue(`devdb does not support ${op}`);
+    }
+    const counted = this.countPipeline(req, name, pipeline as Document[]);
+    if (counted) {
+      const batch = this.cursors.open(ns(req.db, name), counted, optionalNumber(cursorOptions ?? {}, 'batchSize'));
+      return cursorReply(ns(req.db, name), batch, true);
     }
     // A leading $match goes through the query path, so it can use an index.
     const [first, ...rest] = pipeline as Document[];
@@ -312,6 +348,36 @@ export class CommandExecutor {
     return cursorReply(ns(req.db, name), batch, true);
   }
 
+  /**
+   * The pipeline the driver sends for countDocuments ($match, optional $skip and $limit, then a
+   * $group of a constant summing 1) answered by countMatches, which counts on an index when it can.
+   * Undefined for any other pipeline.
+   */
+  private countPipeline(req: CommandRequest, name: string, pipeline: Document[]): Document[] | undefined {
+    const stages = [...pipeline];
+    const group = stages.pop()?.$group as unknown;
+    if (!isPlainObject(group)) return undefined;
+    const { _id: id, ...accumulators } = group;
+    const entries = Object.entries(accumulators);
+    const [field, accumulator] = entries[0] ?? [];
+    if (entries.length !== 1 || !isPlainObject(accumulator) || Object.keys(accumulator).length !== 1 || accumulator.$sum !== 1) return undefined;
+    if (!(id === null || typeof id === 'number' || (typeof id === 'string' && !id.startsWith('$')))) return undefined;
+    let filter: Document = {};
+    let skip: number | undefined;
+    let limit: number | undefined;
+    if (stages[0] && '$match' in stages[0]) {
+      if (!isPlainObject(stages[0].$match)) return undefined;
+      filter = stages.shift()!.$match as Document;
+    }
+    if (stages[0] && '$skip' in stages[0] && typeof stages[0].$skip === 'number') skip = stages.shift()!.$skip as number;
+    if (stages[0] && '$limit' in stages[0] && typeof stages[0].$limit === 'number') limit = stages.shift()!.$limit as number;
+    if (stages.length > 0 || (limit !== undefined && limit <= 0) || (skip !== undefined && skip < 0)) return undefined;
+    const collation = optionalDocument(req.cmd, 'collation');
+    const n = countMatches(this.storage, this.storage.collection(req.db, name), filter, { skip, limit, collation }, newStats());
+    // $group over no document yields no document.
+    return n === 0 ? [] : [{ _id: id, [field!]: n }];
+  }
+
   private viewsOf(db: string, name: string): Document[] {
     const coll = this.storage.collection(db, name);
     return coll ? [...this.storage.scan(coll)].map((row) => viewOf(row.doc)) : [];
@@ -326,13 +392,11 @@ export class CommandExecutor {
     const { name, matches } = this.runFind(innerReq, stats);
     const coll = this.storage.collection(req.db, name);
     const filter = optionalDocument(innerReq.cmd, 'filter') ?? {};
-    const plan = coll ? planFor(coll, filter, optionalDocument(innerReq.cmd, 'collation')) : { kind: 'collscan' as const };
-    const winningPlan =
-      plan.kind === 'id'
-        ? { stage: 'IDHACK' }
-        : plan.kind === 'index'
-          ? { stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: plan.index.name, keyPattern: plan.index.spec.key } }
-          : { stage: 'COLLSCAN', filter };
+    const sort = optionalDocument(innerReq.cmd, 'sort');
+    const plan = coll ? planFor(this.storage, coll, filter, { sort, collation: optionalDocument(innerReq.cmd, 'collation') }) : { kind: 'collscan' as const };
+    const scan = describePlan(plan, filter);
+    const sortedInMemory = sort && Object.keys(sort).length > 0 && !(plan.kind === 'index' && plan.order);
+    const winningPlan = sortedInMemory ? { stage: 'SORT', sortPattern: sort, inputStage: scan } : scan;
     return {
       queryPlanner: { namespace: ns(req.db, name), parsedQuery: filter, winningPlan, rejectedPlans: [] },
       executionStats: {
@@ -512,7 +576,7 @@ export class CommandExecutor {
     return { dropped: req.db, ok: 1 };
   }
 
-  private listCollections(req: CommandRequest): Document {
+  private listCollections(req: CommandRequest): Reply {
     const filter = optionalDocument(req.cmd, 'filter') ?? {};
     const query = compileFilter(filter);
     const nameOnly = req.cmd.nameOnly === true;
@@ -567,7 +631,7 @@ export class CommandExecutor {
     return reply;
   }
 
-  private listIndexes(req: CommandRequest): Document {
+  private listIndexes(req: CommandRequest): Reply {
     const name = collectionName(req, 'listIndexes');
     const coll = this.storage.collection(req.db, name);
     if (!coll) throw namespaceNotFound(ns(req.db, name));

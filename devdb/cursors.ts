@@ -1,7 +1,7 @@
 // Server-side cursors: results are computed whole when the cursor opens and handed out in batches.
-import { Long, calculateObjectSize, type Document } from 'bson';
+import { Long, serialize, type Document } from 'bson';
 import { CommandError } from './errors';
-import { exactOf } from './values';
+import { EncodedDocument } from './wire';
 
 /** A result waiting in a cursor: a stored document's bytes, or a computed document. */
 export type ResultDoc = Buffer | Document;
@@ -20,7 +20,8 @@ interface OpenCursor {
 }
 
 export interface Batch {
-  docs: Document[];
+  /** Each document's BSON: stored documents go out as stored, never decoded and encoded again. */
+  docs: Buffer[];
   /** 0 when the cursor is exhausted (and closed). */
   id: number;
 }
@@ -68,23 +69,46 @@ export class CursorRegistry {
     this.cursors.clear();
   }
 
-  private take(cursor: OpenCursor, count: number): Document[] {
-    const out: Document[] = [];
+  private take(cursor: OpenCursor, count: number): Buffer[] {
+    const out: Buffer[] = [];
     let bytes = 0;
     while (out.length < count && cursor.position < cursor.docs.length) {
       const item = cursor.docs[cursor.position]!;
-      const size = Buffer.isBuffer(item) ? item.length : calculateObjectSize(item);
+      const encoded = Buffer.isBuffer(item) ? item : Buffer.from(serialize(item, { ignoreUndefined: true }));
       // Always hand out at least one document, or a huge one would block the cursor forever.
-      if (out.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
-      out.push(Buffer.isBuffer(item) ? exactOf(item) : item);
-      bytes += size;
+      if (out.length > 0 && bytes + encoded.length > MAX_BATCH_BYTES) break;
+      out.push(encoded);
+      bytes += encoded.length;
       cursor.position++;
     }
     return out;
   }
 }
 
-export const cursorReply = (ns: string, batch: Batch, first: boolean): Document => ({
-  cursor: { [first ? 'firstBatch' : 'nextBatch']: batch.docs, id: Long.fromNumber(batch.id), ns },
-  ok: 1,
-});
+/** `{cursor: {firstBatch|nextBatch: [...], id, ns}, ok: 1}` in BSON, the batch's documents spliced in as they are. */
+export function cursorReply(ns: string, batch: Batch, first: boolean): EncodedDocument {
+  const array = bsonDocument(batch.docs.map((doc, i) => element(0x03, String(i), doc)));
+  const id = Buffer.alloc(8);
+  id.writeBigInt64LE(BigInt(batch.id));
+  const nsBytes = Buffer.from(ns, 'utf8');
+  const nsValue = Buffer.alloc(4 + nsBytes.length + 1);
+  nsValue.writeInt32LE(nsBytes.length + 1, 0);
+  nsBytes.copy(nsValue, 4);
+  const cursor = bsonDocument([element(0x04, first ? 'firstBatch' : 'nextBatch', array), element(0x12, 'id', id), element(0x02, 'ns', nsValue)]);
+  const ok = Buffer.alloc(8);
+  ok.writeDoubleLE(1);
+  return new EncodedDocument(bsonDocument([element(0x03, 'cursor', cursor), element(0x01, 'ok', ok)]));
+}
+
+/** One BSON element: type, name as a C string, value bytes. */
+function element(type: number, name: string, value: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([type]), Buffer.from(name, 'utf8'), Buffer.from([0]), value]);
+}
+
+/** A BSON document from its elements: total length, elements, terminating zero. */
+function bsonDocument(elements: Buffer[]): Buffer {
+  const length = 4 + elements.reduce((sum, e) => sum + e.length, 0) + 1;
+  const head = Buffer.alloc(4);
+  head.writeInt32LE(length, 0);
+  return Buffer.concat([head, ...elements, Buffer.from([0])], length);
+}

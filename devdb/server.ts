@@ -1,14 +1,31 @@
 // The TCP side: accepts connections, frames messages, runs each request and writes its reply.
 import net from 'node:net';
+import type { Document } from 'bson';
 import type { CommandExecutor } from './commands';
 import { MAX_MESSAGE_SIZE } from './commands';
 import type { DevDbLogger } from './index';
 import { FramingError, MessageFramer, OP_QUERY, ProtocolError, encodeMsgReply, encodeOpReply, parseMessage, type Request } from './wire';
 
+/** A reply computed but not sent yet: it waits for its group's commit. */
+interface PendingReply {
+  socket: net.Socket;
+  bytes: Buffer;
+  /** The same request answered with another document (when the group's commit fails). */
+  encode(reply: Document): Buffer;
+}
+
 export class WireServer {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   private nextConnectionId = 1;
+  /**
+   * Group commit: commands that arrive in the same turn of the event loop (from every connection)
+   * run one after the other in one SQLite transaction, committed with one fsync before any of their
+   * replies leaves. Under concurrent load this turns N fsyncs into one; a lone command waits for
+   * nothing but its own commit, as before.
+   */
+  private pending: PendingReply[] = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly executor: CommandExecutor,
@@ -68,7 +85,9 @@ export class WireServer {
       if (!(err instanceof ProtocolError)) throw err;
       this.logger.warn({ err: err.message, connectionId }, 'devdb received a malformed message');
       const reply = { ok: 0, errmsg: err.message, code: err.code, codeName: err.codeName };
-      socket.write(err.opCode === OP_QUERY ? encodeOpReply(err.requestId, reply) : encodeMsgReply(err.requestId, reply));
+      const encode = (doc: Document): Buffer => (err.opCode === OP_QUERY ? encodeOpReply(err.requestId, doc) : encodeMsgReply(err.requestId, doc));
+      // Queued behind the replies before it on this connection, so replies keep the order of requests.
+      this.queue({ socket, bytes: encode(reply), encode });
       return;
     }
     if (request.opCode === OP_QUERY) {
@@ -77,11 +96,43 @@ export class WireServer {
       const reply = db
         ? this.executor.execute(request.body, db, connectionId)
         : { ok: 0, errmsg: 'OP_QUERY is only supported for commands', code: 352, codeName: 'UnsupportedOpQueryCommand' };
-      socket.write(encodeOpReply(request.requestId, reply));
+      const encode = (doc: Document): Buffer => encodeOpReply(request.requestId, doc);
+      this.queue({ socket, bytes: encode(reply), encode });
       return;
     }
     const reply = this.executor.execute(request.body, undefined, connectionId);
-    // moreToCome: the client (an unacknowledged write) expects no reply.
-    if (!request.moreToCome) socket.write(encodeMsgReply(request.requestId, reply));
+    const encode = (doc: Document): Buffer => encodeMsgReply(request.requestId, doc);
+    // moreToCome: the client (an unacknowledged write) expects no reply; its write still joins the group.
+    if (!request.moreToCome) this.queue({ socket, bytes: encode(reply), encode });
+    else this.scheduleFlush();
+  }
+
+  private queue(reply: PendingReply): void {
+    this.pending.push(reply);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate runs after the I/O callbacks of this loop turn: every request that came in with it joins the group.
+    setImmediate(() => this.flush());
+  }
+
+  /** Commits the group, then sends its replies; a failed commit answers every request of the group with the error. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const replies = this.pending;
+    this.pending = [];
+    let failure: Document | undefined;
+    try {
+      this.executor.commit();
+    } catch (err) {
+      this.logger.error({ err }, 'devdb could not commit a group of commands');
+      failure = { ok: 0, errmsg: `devdb could not commit: ${(err as Error).message}`, code: 1, codeName: 'InternalError' };
+    }
+    for (const reply of replies) {
+      if (!reply.socket.destroyed) reply.socket.write(failure ? reply.encode(failure) : reply.bytes);
+    }
   }
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { Binary, UUID, serialize, deserialize, type Document } from 'bson';
 import Database from 'better-sqlite3';
 import { CommandError } from './errors';
-import { defineIndex, type IndexDef } from './indexes';
+import { defineIndex, indexEntries, keyBounds, type IndexDef, type KeyRange } from './indexes';
+import { viewOf } from './values';
 
 export interface CollectionInfo {
   id: number;
@@ -22,6 +23,11 @@ export interface CollectionInfo {
 export interface DocRow {
   rid: number;
   doc: Buffer;
+}
+
+export interface KeyRow {
+  key: Buffer;
+  rid: number;
 }
 
 const SCHEMA_VERSION = 1;
@@ -58,14 +64,21 @@ CREATE TABLE IF NOT EXISTS index_keys (
 ) WITHOUT ROWID;
 `;
 
-/** Upper bound of every key that starts with `prefix`: encoded values never start with 0xFF. */
-const prefixEnd = (prefix: Buffer): Buffer => Buffer.concat([prefix, Buffer.from([0xff])]);
+const MAX_POOLED_SCANS = 64;
+const MAX_LIKE_MEMO = 32;
+
 
 export class Storage {
   private readonly db: Database.Database;
   private readonly catalog = new Map<string, CollectionInfo>();
   private readonly runInTransaction: <T>(fn: () => T) => T;
   private readonly stmt;
+  /** Counts document writes: what cached scan results are checked against. */
+  private writes = 0;
+  private readonly likeMemo = new Map<string, { writes: number; rids: number[] }>();
+  /** Prepared range scans, reused: a merge of several ranges keeps several of them open at once. */
+  private readonly ascendingScans: Array<Database.Statement<[number, Buffer, Buffer], KeyRow>> = [];
+  private readonly descendingScans: Array<Database.Statement<[number, Buffer, Buffer], KeyRow>> = [];
 
   constructor(filename: string) {
     if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
@@ -97,8 +110,13 @@ export class Storage {
       // Take the lock now rather than at the first write, so the second process fails at start.
       this.db.exec('BEGIN EXCLUSIVE; COMMIT');
     }
-    this.db.pragma('cache_size = -65536');
+    // 16 MiB of page cache: index pages stay in it; documents come from the OS cache. A bigger cache
+    // only makes the embedding server's resident memory grow with the database.
+    this.db.pragma('cache_size = -16384');
     this.db.exec(SCHEMA);
+    // Added after the first release: NULL (unknown) until the catalog is loaded, then 0 or 1.
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(indexes)').all();
+    if (!columns.some((column) => column.name === 'multikey')) this.db.exec('ALTER TABLE indexes ADD COLUMN multikey INTEGER');
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version === 0) this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     else if (version !== SCHEMA_VERSION) {
@@ -112,12 +130,13 @@ export class Storage {
       collections: db.prepare<[], { id: number; db: string; name: string; options: Buffer; uuid: Buffer }>(
         'SELECT id, db, name, options, uuid FROM collections ORDER BY id',
       ),
-      indexes: db.prepare<[], { id: number; coll_id: number; spec: Buffer }>('SELECT id, coll_id, spec FROM indexes ORDER BY id'),
+      indexes: db.prepare<[], { id: number; coll_id: number; spec: Buffer; multikey: number | null }>('SELECT id, coll_id, spec, multikey FROM indexes ORDER BY id'),
+      setMultikey: db.prepare<[number, number]>('UPDATE indexes SET multikey = ? WHERE id = ?'),
       insertCollection: db.prepare<[string, string, Buffer, Buffer]>(
         'INSERT INTO collections (db, name, options, uuid) VALUES (?, ?, ?, ?)',
       ),
       deleteCollection: db.prepare<[number]>('DELETE FROM collections WHERE id = ?'),
-      insertIndex: db.prepare<[number, string, Buffer]>('INSERT INTO indexes (coll_id, name, spec) VALUES (?, ?, ?)'),
+      insertIndex: db.prepare<[number, string, Buffer]>('INSERT INTO indexes (coll_id, name, spec, multikey) VALUES (?, ?, ?, 0)'),
       deleteIndex: db.prepare<[number]>('DELETE FROM indexes WHERE id = ?'),
       deleteIndexKeys: db.prepare<[number]>('DELETE FROM index_keys WHERE index_id = ?'),
       deleteDocs: db.prepare<[number]>('DELETE FROM docs WHERE coll_id = ?'),
@@ -125,6 +144,7 @@ export class Storage {
       scan: db.prepare<[number], DocRow>('SELECT rid, doc FROM docs WHERE coll_id = ? ORDER BY rid'),
       byIdKey: db.prepare<[number, Buffer], DocRow>('SELECT rid, doc FROM docs WHERE coll_id = ? AND id_key = ?'),
       byRid: db.prepare<[number], DocRow>('SELECT rid, doc FROM docs WHERE rid = ?'),
+      ridOfIdKey: db.prepare<[number, Buffer], number>('SELECT rid FROM docs WHERE coll_id = ? AND id_key = ?').pluck(),
       insertDoc: db.prepare<[number, Buffer, Buffer]>('INSERT INTO docs (coll_id, id_key, doc) VALUES (?, ?, ?)'),
       updateDoc: db.prepare<[Buffer, number]>('UPDATE docs SET doc = ? WHERE rid = ?'),
       deleteDoc: db.prepare<[number]>('DELETE FROM docs WHERE rid = ?'),
@@ -132,6 +152,15 @@ export class Storage {
       keyRange: db.prepare<[number, Buffer, Buffer], { rid: number }>(
         'SELECT rid FROM index_keys WHERE index_id = ? AND key >= ? AND key < ?',
       ),
+      // Strings (tag 04) whose text may match; keys holding an escaped NUL (00 FF) end LIKE's text early, so they are always kept; regex values (tag 0C) too.
+      likeKeys: db
+        .prepare<[number, string, number], number>(
+          `SELECT rid FROM index_keys WHERE index_id = ? AND key >= X'04' AND key < X'05' AND (CAST(key AS TEXT) LIKE ? ESCAPE '\\' OR instr(key, X'00FF') > 0)
+           UNION SELECT rid FROM index_keys WHERE index_id = ? AND key >= X'0C' AND key < X'0D'`,
+        )
+        .pluck(),
+      countRange: db.prepare<[number, Buffer, Buffer], { n: number }>('SELECT COUNT(*) AS n FROM index_keys WHERE index_id = ? AND key >= ? AND key < ?'),
+      countExact: db.prepare<[number, Buffer], { n: number }>('SELECT COUNT(*) AS n FROM index_keys WHERE index_id = ? AND key = ?'),
       keyOwner: db.prepare<[number, Buffer, number], { rid: number }>(
         'SELECT rid FROM index_keys WHERE index_id = ? AND key = ? AND rid <> ? LIMIT 1',
       ),
@@ -144,7 +173,38 @@ export class Storage {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // A group whose replies were never sent is still committed: its writes may have been acknowledged... or not, as after a crash.
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.db.close();
+  }
+
+  /**
+   * Runs one command inside the current group commit: the group's transaction opens with its first
+   * command, each command is a savepoint in it (undone alone when it fails), and `commitGroup` makes
+   * the whole group durable with one fsync. Replies must only be sent after that commit.
+   */
+  runCommand<T>(fn: () => T): T {
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    try {
+      return this.runInTransaction(fn);
+    } catch (err) {
+      // The savepoint is rolled back: so must be what the command changed in the in-memory catalog.
+      this.loadCatalog();
+      throw err;
+    }
+  }
+
+  /** Commits the open group, if any; when the commit fails, the whole group is rolled back and the error thrown. */
+  commitGroup(): void {
+    if (!this.db.inTransaction) return;
+    try {
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.loadCatalog();
+      throw err;
+    }
   }
 
   /**
@@ -177,8 +237,32 @@ export class Storage {
       this.catalog.set(`${row.db}.${row.name}`, info);
     }
     for (const row of this.stmt.indexes.all()) {
-      byId.get(row.coll_id)?.indexes.push(defineIndex(row.id, deserialize(row.spec, { promoteValues: false })));
+      const coll = byId.get(row.coll_id);
+      if (!coll) continue;
+      const index = defineIndex(row.id, deserialize(row.spec, { promoteValues: false }), row.multikey !== 0);
+      coll.indexes.push(index);
+      if (row.multikey === null) this.learnMultikey(coll, index);
     }
+  }
+
+  /** For an index of a file written before multikey flags were kept: one pass over its documents, once. */
+  private learnMultikey(coll: CollectionInfo, index: IndexDef): void {
+    let arrays = false;
+    for (const row of this.scan(coll)) {
+      if (indexEntries(index, viewOf(row.doc)).arrays) {
+        arrays = true;
+        break;
+      }
+    }
+    index.multikey = arrays;
+    this.stmt.setMultikey.run(arrays ? 1 : 0, index.id);
+  }
+
+  /** Records that a document put an array under the index's fields (kept with the transaction that did it). */
+  markMultikey(index: IndexDef): void {
+    if (index.multikey) return;
+    this.stmt.setMultikey.run(1, index.id);
+    index.multikey = true;
   }
 
   // -- catalog --------------------------------------------------------------------------------
@@ -214,6 +298,7 @@ export class Storage {
   }
 
   dropCollection(coll: CollectionInfo): void {
+    this.writes++;
     for (const index of coll.indexes) this.removeIndex(coll, index);
     this.stmt.deleteDocs.run(coll.id);
     this.stmt.deleteCollection.run(coll.id);
@@ -249,28 +334,76 @@ export class Storage {
     return this.stmt.byIdKey.get(coll.id, idKey);
   }
 
+  ridOfIdKey(coll: CollectionInfo, idKey: Buffer): number | undefined {
+    return this.stmt.ridOfIdKey.get(coll.id, idKey);
+  }
+
   byRid(rid: number): DocRow | undefined {
     return this.stmt.byRid.get(rid);
   }
 
   insertDoc(coll: CollectionInfo, idKey: Buffer, doc: Buffer): number {
+    this.writes++;
     return Number(this.stmt.insertDoc.run(coll.id, idKey, doc).lastInsertRowid);
   }
 
   updateDoc(rid: number, doc: Buffer): void {
+    this.writes++;
     this.stmt.updateDoc.run(doc, rid);
   }
 
   deleteDoc(rid: number): void {
+    this.writes++;
     this.stmt.deleteDoc.run(rid);
   }
 
   // -- index entries --------------------------------------------------------------------------
 
-  /** Row ids whose entry equals `key`, or starts with it when `prefix` is set. */
-  indexLookup(index: IndexDef, key: Buffer, prefix: boolean): number[] {
-    const rows = prefix ? this.stmt.keyRange.all(index.id, key, prefixEnd(key)) : this.stmt.keyExact.all(index.id, key);
-    return rows.map((r) => r.rid);
+  /** Row ids whose entry equals `key`, or starts with it when `prefix` is set (narrowed by a range on the next field). */
+  indexLookup(index: IndexDef, key: Buffer, prefix: boolean, range?: KeyRange): number[] {
+    if (!prefix) return this.stmt.keyExact.all(index.id, key).map((r) => r.rid);
+    const { from, to } = keyBounds(key, range);
+    return this.stmt.keyRange.all(index.id, from, to).map((r) => r.rid);
+  }
+
+  /**
+   * The row ids of the documents whose key in `index` (a string, first field) may match a LIKE
+   * pattern: what an unanchored search box needs, read in SQLite without a JS object per entry.
+   * Remembered until the next write, so the count and the page of one request scan once.
+   */
+  likeScan(index: IndexDef, like: string): number[] {
+    const memoKey = `${index.id}\u0000${like}`;
+    const memo = this.likeMemo.get(memoKey);
+    if (memo && memo.writes === this.writes) return memo.rids;
+    const rids = this.stmt.likeKeys.all(index.id, like, index.id);
+    this.likeMemo.delete(memoKey);
+    this.likeMemo.set(memoKey, { writes: this.writes, rids });
+    if (this.likeMemo.size > MAX_LIKE_MEMO) this.likeMemo.delete(this.likeMemo.keys().next().value!);
+    return rids;
+  }
+
+  /** How many entries equal `key`, or start with it when `prefix` is set. */
+  countKeys(index: IndexDef, key: Buffer, prefix: boolean, range?: KeyRange): number {
+    if (!prefix) return this.stmt.countExact.get(index.id, key)?.n ?? 0;
+    const { from, to } = keyBounds(key, range);
+    return this.stmt.countRange.get(index.id, from, to)?.n ?? 0;
+  }
+
+  /**
+   * The entries starting with `prefix`, in key order (ties by row id), ascending or descending, read
+   * lazily: the caller stops when it has enough. Several scans can be open at once (one statement
+   * each); none may be open while the database writes.
+   */
+  *scanKeys(index: IndexDef, prefix: Buffer, direction: 1 | -1, range?: KeyRange): Generator<KeyRow> {
+    const pool = direction === 1 ? this.ascendingScans : this.descendingScans;
+    const statement =
+      pool.find((s) => !s.busy) ??
+      this.db.prepare<[number, Buffer, Buffer], KeyRow>(
+        `SELECT key, rid FROM index_keys WHERE index_id = ? AND key >= ? AND key < ? ORDER BY key ${direction === 1 ? 'ASC' : 'DESC'}, rid ${direction === 1 ? 'ASC' : 'DESC'}`,
+      );
+    if (!pool.includes(statement) && pool.length < MAX_POOLED_SCANS) pool.push(statement);
+    const { from, to } = keyBounds(prefix, range);
+    yield* statement.iterate(index.id, from, to);
   }
 
   /** Another document holding `key` in `index`, if any: what unique indexes must refuse. */

@@ -167,8 +167,20 @@ function header(buf: Buffer, length: number, responseTo: number, opCode: number)
   buf.writeInt32LE(opCode, 12);
 }
 
-export function encodeMsgReply(responseTo: number, doc: Document): Buffer {
-  const body = serialize(doc, { ignoreUndefined: true });
+/** A reply document already in BSON (a cursor's batch of stored documents): sent as is. */
+export class EncodedDocument {
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** What a command answers: a document to encode, or one already encoded. */
+export type Reply = Document | EncodedDocument;
+
+function encodeBody(doc: Reply): Uint8Array {
+  return doc instanceof EncodedDocument ? doc.bytes : serialize(doc, { ignoreUndefined: true });
+}
+
+export function encodeMsgReply(responseTo: number, doc: Reply): Buffer {
+  const body = encodeBody(doc);
   const length = HEADER_SIZE + 4 + 1 + body.length;
   const buf = Buffer.alloc(length);
   header(buf, length, responseTo, OP_MSG);
@@ -178,8 +190,8 @@ export function encodeMsgReply(responseTo: number, doc: Document): Buffer {
   return buf;
 }
 
-export function encodeOpReply(responseTo: number, doc: Document): Buffer {
-  const body = serialize(doc, { ignoreUndefined: true });
+export function encodeOpReply(responseTo: number, doc: Reply): Buffer {
+  const body = encodeBody(doc);
   const length = HEADER_SIZE + 20 + body.length;
   const buf = Buffer.alloc(length);
   header(buf, length, responseTo, OP_REPLY);

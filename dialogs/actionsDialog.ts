@@ -29,7 +29,7 @@ export class ActionsDialog extends ComponentDialog {
 
   private async nextActionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = readSectionOptions(step.options);
-    const dossier = await this.store.load(options.reference);
+    const dossier = await this.store.load(options.reference, step.context);
     const actions = dossier.actions ?? [];
     const unfinished = actions.find((action) => !isActionComplete(action));
     if (unfinished) return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId: unfinished.id });
@@ -77,9 +77,13 @@ export class ActionsDialog extends ComponentDialog {
     if (choice === false || (typeof choice === 'object' && choice.kind === 'done')) return step.endDialog();
     if (choice.kind === 'edit') return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId: choice.actionId, revisit: true });
     if (choice.kind === 'delete') {
-      await this.store.change(options.reference, (dossier) => {
-        dossier.actions = (dossier.actions ?? []).filter((action) => action.id !== choice.actionId);
-      });
+      await this.store.change(
+        options.reference,
+        (dossier) => {
+          dossier.actions = (dossier.actions ?? []).filter((action) => action.id !== choice.actionId);
+        },
+        step.context,
+      );
       await step.context.sendActivity('L’action a été supprimée.');
     }
     return step.next();
@@ -94,9 +98,13 @@ export class ActionsDialog extends ComponentDialog {
 
   private async beginNewAction(step: WaterfallStepContext, options: SectionOptions): Promise<DialogTurnResult> {
     const actionId = `act-${randomUUID().slice(0, 8)}`;
-    await this.store.change(options.reference, (dossier) => {
-      dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [] }];
-    });
+    await this.store.change(
+      options.reference,
+      (dossier) => {
+        dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [] }];
+      },
+      step.context,
+    );
     return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId });
   }
 }

@@ -79,7 +79,7 @@ export class ApplicationDialog extends ComponentDialog {
 
   private async budgetStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { reference } = readSectionOptions(step.options);
-    await step.context.sendActivity(budgetText(await this.store.load(reference)));
+    await step.context.sendActivity(budgetText(await this.store.load(reference, step.context)));
     return step.next();
   }
 
@@ -101,7 +101,7 @@ export class ApplicationDialog extends ComponentDialog {
       );
       return step.endDialog();
     }
-    const submitted = await this.store.submit(reference, step.context.activity.from.id);
+    const submitted = await this.store.submit(reference, step.context.activity.from.id, step.context);
     if (!submitted.ok) {
       await step.context.sendActivity(`Le dossier n’a pas pu être déposé :\n\n${submitted.reasons.map((reason) => `- ${reason}`).join('\n')}`);
       return step.replaceDialog(STEPS, { reference });

@@ -86,7 +86,7 @@ export class QuestionSectionDialog extends ComponentDialog {
   private introStep(questions: AnyQuestion[], intro: string): WaterfallStep {
     return async (step) => {
       const options = readSectionOptions(step.options);
-      const dossier = await this.store.load(options.reference);
+      const dossier = await this.store.load(options.reference, step.context);
       if (questions.some((question) => isPending(question, { dossier, options }))) await step.context.sendActivity(intro);
       return step.next();
     };
@@ -95,7 +95,7 @@ export class QuestionSectionDialog extends ComponentDialog {
   private askStep(dialogId: string, question: AnyQuestion): WaterfallStep {
     return async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
       const options = readSectionOptions(step.options);
-      const dossier = await this.store.load(options.reference);
+      const dossier = await this.store.load(options.reference, step.context);
       const context = { dossier, options };
       if (!isPending(question, context)) return step.next();
       const spec = question.ask(context);
@@ -110,11 +110,15 @@ export class QuestionSectionDialog extends ComponentDialog {
       const outcome = step.result as AnswerOutcome<unknown> | undefined;
       if (outcome?.kind === 'answer') {
         (step.values as Record<string, unknown>)[ANSWERED] = true;
-        await this.store.change(options.reference, (dossier) => question.save(dossier, outcome.value, options));
+        await this.store.change(options.reference, (dossier) => question.save(dossier, outcome.value, options), step.context);
       } else if (outcome?.kind === 'skip') {
-        await this.store.change(options.reference, (dossier) => {
-          dossier.skippedQuestions = [...new Set([...(dossier.skippedQuestions ?? []), question.id])];
-        });
+        await this.store.change(
+          options.reference,
+          (dossier) => {
+            dossier.skippedQuestions = [...new Set([...(dossier.skippedQuestions ?? []), question.id])];
+          },
+          step.context,
+        );
       }
       return step.next();
     };

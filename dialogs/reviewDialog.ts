@@ -63,7 +63,7 @@ export class ReviewDialog extends ComponentDialog {
 
   private async showStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = readSectionOptions(step.options);
-    const dossier = await this.store.load(options.reference);
+    const dossier = await this.store.load(options.reference, step.context);
     const report = checkCompleteness(dossier);
     await step.context.sendActivity(MessageFactory.attachment(summaryCard(dossier), 'Voici le récapitulatif de votre dossier.'));
     const lines: string[] = [];
@@ -98,7 +98,7 @@ export class ReviewDialog extends ComponentDialog {
     const decision = outcome.value;
     if (decision.kind === 'submit' || decision.kind === 'keep') return step.endDialog({ kind: decision.kind } satisfies ReviewOutcome);
     if (decision.kind === 'complete') {
-      const section = firstIncompleteSection(checkCompleteness(await this.store.load(options.reference))) ?? 'actions';
+      const section = firstIncompleteSection(checkCompleteness(await this.store.load(options.reference, step.context))) ?? 'actions';
       // A complete action list with a field still uncovered is completed through the actions menu.
       const target = section === 'budget' ? 'actions' : section;
       return step.endDialog({ kind: 'edit', section: target, revisit: target === 'actions' } satisfies ReviewOutcome);

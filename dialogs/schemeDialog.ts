@@ -96,12 +96,16 @@ export class SchemeDialog extends QuestionSectionDialog {
       closingSteps: [
         async (step) => {
           const options = readSectionOptions(step.options);
-          const dossier = await store.load(options.reference);
+          const dossier = await store.load(options.reference, step.context);
           const recommendation = recommendationFor(dossier);
           if (recommendation && !recommendation.otherAllowed && dossier.scheme !== recommendation.recommended) {
-            await store.change(options.reference, (draft) => {
-              draft.scheme = recommendation.recommended;
-            });
+            await store.change(
+              options.reference,
+              (draft) => {
+                draft.scheme = recommendation.recommended;
+              },
+              step.context,
+            );
             await step.context.sendActivity(`${explain(recommendation)}\n\nNous préparons donc un ${recommendation.recommended}.`);
           } else if (dossier.scheme && answeredInThisRun(step)) {
             await step.context.sendActivity(`C’est noté : ${SCHEME_LABELS[dossier.scheme]}.`);

@@ -112,8 +112,19 @@ const dossierSchema = new Schema<Dossier>(
 );
 
 dossierSchema.index({ reference: 1 }, { unique: true });
-// The staff list: filter by status and département, newest first.
-dossierSchema.index({ status: 1, 'collectivity.departement': 1, updatedAt: -1 });
+// The staff list (DossierRepository.list): its filters are equalities or $in (status, département, scheme)
+// followed by its sort fields, so the database reads a page in order from the index (merging the
+// ranges of an $in) and stops, and counts the total on the index alone. Partial: staff only ever
+// list dossiers submitted at least once, so the chat's writes to drafts never touch these indexes.
+const STAFF_LIST = { partialFilterExpression: { submittedAt: { $exists: true } } };
+dossierSchema.index({ status: 1, updatedAt: -1, reference: -1 }, { ...STAFF_LIST, name: 'staff_list' });
+dossierSchema.index({ status: 1, 'collectivity.departement': 1, updatedAt: -1, reference: -1 }, { ...STAFF_LIST, name: 'staff_list_departement' });
+dossierSchema.index({ status: 1, scheme: 1, updatedAt: -1, reference: -1 }, { ...STAFF_LIST, name: 'staff_list_scheme' });
+dossierSchema.index({ status: 1, 'collectivity.departement': 1, scheme: 1, updatedAt: -1, reference: -1 }, { ...STAFF_LIST, name: 'staff_list_departement_scheme' });
+dossierSchema.index({ status: 1, submittedAt: -1, reference: -1 }, { ...STAFF_LIST, name: 'staff_list_by_submission' });
+// The staff list's search box (q): a substring of the name, matched on this index's keys rather than on every dossier.
+dossierSchema.index({ 'collectivity.name': 1 });
+// Drafts by age, for the retention purge.
 dossierSchema.index({ status: 1, updatedAt: -1 });
 // Finding a returning official's draft, in the same channel or, for Teams, by their Entra ID identity.
 dossierSchema.index({ 'owner.userId': 1, 'owner.channel': 1, status: 1 });

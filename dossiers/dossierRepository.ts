@@ -190,7 +190,9 @@ export class DossierRepository {
     const q = query.q?.trim().slice(0, 100);
     if (q) {
       const pattern = new RegExp(escapeRegExp(q), 'i');
-      filter.$or = [{ reference: pattern }, { 'collectivity.name': pattern }];
+      // Each branch is answered from its own index's keys. A reference holds only T, I, digits and
+      // hyphens, so other text can only be part of a name: one index to scan instead of two.
+      filter.$or = [...(/^[ti\d-]+$/i.test(q) ? [{ reference: pattern }] : []), { 'collectivity.name': pattern }];
     }
 
     const limit = Math.min(Math.max(Math.trunc(query.limit), 1), MAX_LIST_LIMIT);

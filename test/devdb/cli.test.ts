@@ -111,4 +111,37 @@ describe('devdb command line', () => {
       await again.close();
     }
   });
+
+  it('When many connections write at once and the server is killed with SIGKILL, then every acknowledged write survives the restart', async () => {
+    const first = start({ DEVDB_PORT: '0', DATA_DIR: dataDir });
+    const uri = await waitForUri(first);
+    const clients = await Promise.all(Array.from({ length: 8 }, () => MongoClient.connect(uri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 10 })));
+    const acknowledged: string[] = [];
+    // Writes that arrive together are committed together: each is answered only once its group is on disk.
+    await Promise.all(
+      clients.flatMap((client, c) =>
+        Array.from({ length: 10 }, async (_, w) => {
+          for (let i = 0; i < 10; i++) {
+            const code = `c${c}-w${w}-${i}`;
+            await client.db().collection('things').insertOne({ code });
+            acknowledged.push(code);
+          }
+        }),
+      ),
+    );
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await Promise.all(clients.map((client) => client.close()));
+    const second = start({ DEVDB_PORT: '0', DATA_DIR: dataDir });
+    const again = await MongoClient.connect(await waitForUri(second), { serverSelectionTimeoutMS: 5000 });
+    try {
+      const codes = (await again.db().collection('things').find({}, { projection: { _id: 0, code: 1 } }).toArray()).map((d) => d.code as string);
+
+      expect(acknowledged).toHaveLength(800);
+      expect(codes.sort()).toEqual([...acknowledged].sort());
+    } finally {
+      await again.close();
+    }
+  });
 });

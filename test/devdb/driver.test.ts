@@ -211,6 +211,34 @@ describe('find', () => {
   });
 });
 
+describe('equality filters', () => {
+  it('When documents are found by plain equalities, then numbers of any type, array elements and nested paths match as in MongoDB', async () => {
+    const docs = freshCollection('equalities');
+    const id = new ObjectId();
+    await docs.insertMany([
+      { n: 1, k: 'int32', tag: new Int32(7) },
+      { n: 2, k: 'double', tag: new Double(7) },
+      { n: 3, k: 'long', tag: Long.fromNumber(7) },
+      { n: 4, k: 'string', tag: '7' },
+      { n: 5, k: 'array', tag: [3, 7] },
+      { n: 6, k: 'nested', owner: [{ user: 'u1' }, { user: 'u2' }], at: new Date('2026-03-02T09:00:00Z'), ok: true, ref: id },
+      { n: 7, k: 'missing' },
+    ]);
+
+    const seven = await docs.find({ tag: 7 }).toArray();
+    const sevenEq = await docs.find({ tag: { $eq: 7 }, k: { $eq: 'array' } }).toArray();
+    const text = await docs.find({ tag: '7' }).toArray();
+    const nested = await docs.find({ 'owner.user': 'u2', at: new Date('2026-03-02T09:00:00Z'), ok: true, ref: id }).toArray();
+    const none = await docs.find({ 'owner.user': 'u2', ok: false }).toArray();
+
+    expect(seven.map((d) => d.n).sort()).toEqual([1, 2, 3, 5]);
+    expect(sevenEq.map((d) => d.n)).toEqual([5]);
+    expect(text.map((d) => d.n)).toEqual([4]);
+    expect(nested.map((d) => d.n)).toEqual([6]);
+    expect(none).toEqual([]);
+  });
+});
+
 describe('update', () => {
   it('When every update operator is applied, then the document changes as MongoDB documents it', async () => {
     const docs = freshCollection('operators');
@@ -501,6 +529,29 @@ describe('indexes and unique constraints', () => {
     await expect(missing).rejects.toMatchObject({ code: 27 });
   });
 
+  it('When updates change indexed fields, then queries through the index find the new values and no longer the old ones', async () => {
+    const docs = freshCollection('reindexed');
+    await docs.createIndex({ status: 1, at: -1 });
+    await docs.createIndex({ code: 1 }, { unique: true });
+    await docs.insertMany(Array.from({ length: 20 }, (_, i) => ({ code: `c${i}`, status: 'draft', at: new Date(Date.UTC(2026, 0, 1 + i)) })));
+
+    await docs.updateOne({ code: 'c3' }, { $set: { status: 'submitted', code: 'c3-bis' } });
+    await docs.findOneAndUpdate({ code: 'c7' }, { $set: { status: 'submitted', at: new Date(Date.UTC(2027, 0, 1)) } });
+    await docs.updateMany({ status: 'draft', at: { $lt: new Date(Date.UTC(2026, 0, 3)) } }, { $set: { status: 'withdrawn' } });
+
+    const submitted = await docs.find({ status: 'submitted' }, { projection: { _id: 0, code: 1 } }).sort({ at: -1 }).toArray();
+    const drafts = await docs.countDocuments({ status: 'draft' });
+    const oldCode = await docs.findOne({ code: 'c3' });
+    const newCode = await docs.findOne({ code: 'c3-bis' });
+    const reused = await docs.insertOne({ code: 'c3', status: 'draft' });
+
+    expect(submitted.map((d) => d.code)).toEqual(['c7', 'c3-bis']);
+    expect(drafts).toBe(16);
+    expect(oldCode).toBeNull();
+    expect(newCode).toMatchObject({ status: 'submitted' });
+    expect(reused.acknowledged).toBe(true);
+  });
+
   it('When an equality query targets _id or an indexed field, then explain shows one document examined instead of a scan', async () => {
     const docs = freshCollection('explain');
     await docs.createIndex({ email: 1 }, { unique: true });
@@ -514,6 +565,179 @@ describe('indexes and unique constraints', () => {
     expect(byEmail.executionStats.nReturned).toBe(1);
     expect(byId.executionStats.totalDocsExamined).toBe(1);
     expect(byAge.executionStats.totalDocsExamined).toBe(300);
+  });
+});
+
+describe('sorted pages and counts served by indexes', () => {
+  /** The same documents in a collection without any index: what the sort must give, computed the plain way. */
+  async function unindexedTwin(docs: Document[]): Promise<Collection<Document>> {
+    const twin = freshCollection('twin');
+    await twin.insertMany(docs.map((d) => ({ ...d })));
+    return twin;
+  }
+
+  const stripIds = (docs: Document[]): Document[] => docs.map(({ _id: _ignored, ...rest }) => rest);
+
+  it('When a page is filtered by equalities and sorted by the fields that follow them in an index, then it is in order and only the page is read', async () => {
+    const docs = freshCollection('ordered_page');
+    await docs.createIndex({ status: 1, dept: 1, updatedAt: -1, ref: -1 });
+    const statuses = ['submitted', 'under_review', 'accepted', 'draft'];
+    await docs.insertMany(
+      Array.from({ length: 400 }, (_, i) => ({ status: statuses[i % 4], dept: ['69', '01', '13'][i % 3], updatedAt: new Date(Date.UTC(2026, 0, 1) + ((i * 7919) % 400) * 3600_000), ref: `TI-2026-${String(i).padStart(5, '0')}` })),
+    );
+    const filter = { status: { $in: ['submitted', 'under_review', 'accepted'] }, dept: { $in: ['69', '13'] } };
+
+    const page = await docs.find(filter, { projection: { _id: 0 } }).sort({ updatedAt: -1, ref: -1 }).skip(5).limit(10).toArray();
+    const explained = (await docs.find(filter).sort({ updatedAt: -1, ref: -1 }).limit(10).explain('executionStats')) as Document;
+    const expected = (await docs.find(filter, { projection: { _id: 0 } }).toArray())
+      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime() || (a.ref < b.ref ? 1 : -1))
+      .slice(5, 15);
+
+    expect(page).toEqual(expected);
+    expect(explained.executionStats.nReturned).toBe(10);
+    expect(explained.executionStats.totalDocsExamined).toBeLessThanOrEqual(20);
+  });
+
+  it('When values of several types are sorted through an index, then the order is the one an unindexed sort gives, both ways', async () => {
+    const values = [3, 'abc', null, undefined, new Date('2026-01-02'), 2.5, 'Abc', -1, '', new ObjectId('65a1b2c3d4e5f60718293a4b'), true, { x: 1 }, Long.fromNumber(10)];
+    const docs: Document[] = values.map((t, n) => (t === undefined ? { k: n % 2 ? 'a' : 'b', n } : { k: n % 2 ? 'a' : 'b', t, n }));
+    const indexed = freshCollection('typed_sort');
+    await indexed.createIndex({ k: 1, t: 1, n: 1 });
+    await indexed.insertMany(docs.map((d) => ({ ...d })));
+    const twin = await unindexedTwin(docs);
+
+    // MongoDB's order: null and missing, numbers, strings (byte-wise), objects, ObjectId, booleans, dates.
+    const ascending = [2, 3, 7, 5, 0, 12, 8, 6, 1, 11, 9, 10, 4];
+
+    for (const direction of [1, -1] as const) {
+      const viaIndex = await indexed.find({ k: { $in: ['a', 'b'] } }).sort({ t: direction, n: direction }).toArray();
+      const plain = await twin.find({ k: { $in: ['a', 'b'] } }).sort({ t: direction, n: direction }).toArray();
+
+      expect(viaIndex.map((d) => d.n)).toEqual(direction === 1 ? ascending : [...ascending].reverse());
+      expect(stripIds(plain)).toEqual(stripIds(viaIndex));
+    }
+  });
+
+  it('When the sort field holds arrays in some documents, then the sort is still the one an unindexed sort gives', async () => {
+    const docs: Document[] = [
+      { k: 'a', tags: [5, 1], n: 1 },
+      { k: 'a', tags: 3, n: 2 },
+      { k: 'a', tags: [], n: 3 },
+      { k: 'a', tags: [2, 9], n: 4 },
+      { k: 'a', n: 5 },
+    ];
+    const indexed = freshCollection('multikey_sort');
+    await indexed.createIndex({ k: 1, tags: 1 });
+    await indexed.insertMany(docs.map((d) => ({ ...d })));
+    const twin = await unindexedTwin(docs);
+
+    // An array sorts by its smallest value ascending, its largest descending; an empty one below null.
+    const expected = { 1: [3, 5, 1, 4, 2], [-1]: [4, 1, 2, 5, 3] };
+
+    for (const direction of [1, -1] as const) {
+      const viaIndex = await indexed.find({ k: 'a' }).sort({ tags: direction, n: 1 }).toArray();
+      const plain = await twin.find({ k: 'a' }).sort({ tags: direction, n: 1 }).toArray();
+
+      expect(viaIndex.map((d) => d.n)).toEqual(expected[direction]);
+      expect(stripIds(plain)).toEqual(stripIds(viaIndex));
+    }
+  });
+
+  it('When documents are counted with equality filters, then countDocuments and count give the matching number, index or not', async () => {
+    const docs = freshCollection('counted');
+    await docs.createIndex({ status: 1, dept: 1 });
+    await docs.insertMany(Array.from({ length: 300 }, (_, i) => ({ status: ['a', 'b', 'c'][i % 3], dept: String(i % 10), n: i, tags: i % 2 ? ['x', 'y'] : ['x'] })));
+
+    const byIndex = await docs.countDocuments({ status: { $in: ['a', 'b', 'b'] }, dept: '3' });
+    const withResidual = await docs.countDocuments({ status: 'a', n: { $lt: 150 } });
+    const skippedAndLimited = await docs.countDocuments({ status: 'c' }, { skip: 10, limit: 50 });
+    const none = await docs.countDocuments({ status: 'z' });
+    const command = await client.db().command({ count: docs.collectionName, query: { status: { $in: ['a', 'c'] } } });
+    await docs.createIndex({ tags: 1 });
+    const multikey = await docs.countDocuments({ tags: 'x' });
+
+    expect(byIndex).toBe(20);
+    expect(withResidual).toBe(50);
+    expect(skippedAndLimited).toBe(50);
+    expect(none).toBe(0);
+    expect(command.n).toBe(200);
+    expect(multikey).toBe(300);
+  });
+
+  it('When a search box looks for text in several indexed fields, then every match is found whatever the case, accents or special characters', async () => {
+    const docs = freshCollection('search');
+    await docs.createIndex({ ref: 1 }, { unique: true });
+    await docs.createIndex({ 'place.name': 1 });
+    await docs.createIndex({ status: 1, at: -1 });
+    const names = ['Métropole de Lyon', 'MÉTROPOLE DE NICE', 'Commune de Gex (Ain)', 'Ville de Tours', '100% solidaire_1', 'a\u0000métropole', 'Saint-Étienne Métropole'];
+    await docs.insertMany([
+      ...names.map((name, i) => ({ ref: `TI-2026-0000${i}`, place: { name }, status: 'open', at: new Date(Date.UTC(2026, 0, 1 + i)) })),
+      // Enough others that reading every open or closed one would cost more than reading the indexes' keys.
+      ...Array.from({ length: 3000 }, (_, i) => ({ ref: `TI-2025-${String(i).padStart(5, '0')}`, place: { name: `Commune ${i}` }, status: i % 2 ? 'open' : 'closed', at: new Date(Date.UTC(2025, 0, 1) + i * 60_000) })),
+      { ref: 'TI-2024-00001', place: { name: ['Métropole en tableau'] }, status: 'open', at: new Date(Date.UTC(2024, 0, 1)) },
+    ]);
+    const search = (text: string, status = ['open', 'closed']) => {
+      const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+      return docs
+        .find({ status: { $in: status }, $or: [{ ref: pattern }, { 'place.name': pattern }] }, { projection: { _id: 0, ref: 1 } })
+        .sort({ at: -1 })
+        .toArray();
+    };
+
+    const metropole = await search('métropole');
+    const parenthesis = await search('Gex (Ain)');
+    const percent = await search('100% solidaire_');
+    const byReference = await search('ti-2026-0000');
+    const nothing = await search('%');
+    const count = await docs.countDocuments({ status: 'open', $or: [{ ref: /étropole/i }, { 'place.name': /étropole/i }] });
+
+    expect(metropole.map((d) => d.ref)).toEqual(['TI-2026-00006', 'TI-2026-00005', 'TI-2026-00001', 'TI-2026-00000', 'TI-2024-00001']);
+    expect(parenthesis.map((d) => d.ref)).toEqual(['TI-2026-00002']);
+    expect(percent.map((d) => d.ref)).toEqual(['TI-2026-00004']);
+    expect(byReference).toHaveLength(7);
+    expect(nothing.map((d) => d.ref)).toEqual(['TI-2026-00004']);
+    expect(count).toBe(5);
+  });
+
+  it('When a range follows an equality in an index, then only the entries in the range are read, of the compared type only', async () => {
+    const feed = freshCollection('ranges');
+    await feed.createIndex({ conv: 1, seq: 1 }, { unique: true });
+    await feed.insertMany(['a', 'b', 'c'].flatMap((conv) => Array.from({ length: 200 }, (_, i) => ({ conv, seq: i + 1 }))));
+    await feed.insertMany([{ conv: 'b', seq: 'not a number' }, { conv: 'b', seq: new Date('2026-01-01') }, { conv: 'b', seq: null }]);
+
+    const after = await feed.find({ conv: 'b', seq: { $gt: 190 } }, { projection: { _id: 0, seq: 1 } }).sort({ seq: 1 }).toArray();
+    const between = await feed.find({ conv: 'b', seq: { $gte: 10, $lt: 13 } }, { projection: { _id: 0, seq: 1 } }).toArray();
+    const last = await feed.find({ conv: 'c', seq: { $lte: 200 } }).sort({ seq: -1 }).limit(1).toArray();
+    const counted = await feed.countDocuments({ conv: 'a', seq: { $gt: 50, $lte: 60 } });
+    const explained = (await feed.find({ conv: 'b', seq: { $gt: 190 } }).sort({ seq: 1 }).explain('executionStats')) as Document;
+
+    expect(after.map((d) => d.seq)).toEqual([191, 192, 193, 194, 195, 196, 197, 198, 199, 200]);
+    expect(between.map((d) => d.seq).sort()).toEqual([10, 11, 12]);
+    expect(last[0]?.seq).toBe(200);
+    expect(counted).toBe(10);
+    expect(explained.executionStats.totalDocsExamined).toBeLessThanOrEqual(10);
+  });
+
+  it('When a partial index exists, then queries that state its condition use it and queries that do not still find every document', async () => {
+    const docs = freshCollection('partial');
+    await docs.createIndex({ status: 1, at: -1 }, { partialFilterExpression: { submittedAt: { $exists: true } } });
+    await docs.insertMany(
+      Array.from({ length: 60 }, (_, i) => ({ status: i % 2 ? 'open' : 'closed', at: new Date(Date.UTC(2026, 0, 1 + i)), ...(i % 3 === 0 ? {} : { submittedAt: new Date(Date.UTC(2026, 1, 1)) }), n: i })),
+    );
+    const visible = { status: { $in: ['open', 'closed'] }, submittedAt: { $exists: true } };
+
+    const page = await docs.find(visible).sort({ at: -1 }).limit(5).toArray();
+    const total = await docs.countDocuments(visible);
+    const all = await docs.countDocuments({ status: { $in: ['open', 'closed'] } });
+    const everyOpen = await docs.find({ status: 'open' }).sort({ at: -1 }).toArray();
+    const explained = (await docs.find(visible).sort({ at: -1 }).limit(5).explain('executionStats')) as Document;
+
+    expect(page.map((d) => d.n)).toEqual([59, 58, 56, 55, 53]);
+    expect(total).toBe(40);
+    expect(all).toBe(60);
+    expect(everyOpen).toHaveLength(30);
+    expect(everyOpen[0]?.n).toBe(59);
+    expect(explained.executionStats.totalDocsExamined).toBeLessThanOrEqual(10);
   });
 });
 

@@ -1,5 +1,9 @@
 // devdb as a server: malformed wire messages, outages (stop/start) and shutdown. Always on devdb itself.
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { deserialize, serialize, type Document } from 'bson';
 import { MongoClient } from 'mongodb';
 import { startDevDb, type DevDb } from '../../devdb';
@@ -271,5 +275,103 @@ describe('outages and shutdown', () => {
     await db.close();
 
     await expect(db.start()).rejects.toThrow(/closed/);
+  });
+});
+
+describe('query plans', () => {
+  let dir: string;
+  let db: DevDb | undefined;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-plans-'));
+  });
+
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function withClient<T>(fn: (client: MongoClient) => Promise<T>): Promise<T> {
+    const client = await MongoClient.connect(db!.uri('plans'), { serverSelectionTimeoutMS: 3000 });
+    try {
+      return await fn(client);
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('When a search looks for text in indexed fields among many documents, then only the indexes are scanned and the matching documents read', async () => {
+    db = await startDevDb({ filename: path.join(dir, 'devdb.sqlite') });
+    const explained = await withClient(async (client) => {
+      const docs = client.db().collection('search');
+      await docs.createIndexes([{ key: { ref: 1 } }, { key: { name: 1 } }, { key: { status: 1, at: -1 } }]);
+      await docs.insertMany(Array.from({ length: 5000 }, (_, i) => ({ ref: `TI-${i}`, name: i % 1000 === 7 ? `Métropole ${i}` : `Commune ${i}`, status: 'open', at: new Date(i * 1000) })));
+      return (await docs.find({ status: 'open', $or: [{ ref: /étropole/i }, { name: /étropole/i }] }).sort({ at: -1 }).explain('executionStats')) as Document;
+    });
+
+    expect(explained.queryPlanner.winningPlan.inputStage.inputStage.stage).toBe('OR');
+    expect(explained.executionStats.nReturned).toBe(5);
+    expect(explained.executionStats.totalDocsExamined).toBe(5);
+  });
+
+  it('When an $or names documents through indexes (a user id, or a Teams identity), then only those are read, however many others match the rest', async () => {
+    db = await startDevDb({ filename: path.join(dir, 'devdb.sqlite') });
+    const { explained, found } = await withClient(async (client) => {
+      const docs = client.db().collection('drafts');
+      await docs.createIndexes([{ key: { 'owner.userId': 1, 'owner.channel': 1, status: 1 } }, { key: { 'owner.aad': 1 } }, { key: { status: 1, updatedAt: -1 } }]);
+      await docs.insertMany(
+        Array.from({ length: 1500 }, (_, i) => ({ owner: { userId: `u${i}`, channel: 'webchat', ...(i % 500 === 3 ? { aad: 'aad-7' } : {}) }, status: 'draft', updatedAt: new Date(i * 1000), n: i })),
+      );
+      const filter = { status: { $in: ['draft', 'changes_requested'] }, $or: [{ 'owner.userId': 'u42', 'owner.channel': 'webchat' }, { 'owner.aad': 'aad-7' }] };
+      return {
+        explained: (await docs.find(filter).sort({ updatedAt: -1 }).explain('executionStats')) as Document,
+        found: await docs.find(filter, { projection: { _id: 0, n: 1 } }).sort({ updatedAt: -1 }).toArray(),
+      };
+    });
+
+    expect(found.map((d) => d.n)).toEqual([1003, 503, 42, 3]);
+    expect(explained.queryPlanner.winningPlan.inputStage.inputStage.stage).toBe('OR');
+    expect(explained.executionStats.totalDocsExamined).toBe(4);
+  });
+
+  it('When a page is sorted on fields that follow an $in in an index, then the index ranges are merged and no sort runs in memory', async () => {
+    db = await startDevDb({ filename: path.join(dir, 'devdb.sqlite') });
+    const explained = await withClient(async (client) => {
+      const docs = client.db().collection('pages');
+      await docs.createIndex({ status: 1, at: -1, ref: -1 }, { partialFilterExpression: { submittedAt: { $exists: true } } });
+      await docs.insertMany(Array.from({ length: 3000 }, (_, i) => ({ status: ['a', 'b', 'c'][i % 3], at: new Date(i * 1000), ref: `r${i}`, submittedAt: new Date() })));
+      return (await docs.find({ status: { $in: ['a', 'b'] }, submittedAt: { $exists: true } }).sort({ at: -1, ref: -1 }).limit(20).explain('executionStats')) as Document;
+    });
+
+    expect(explained.queryPlanner.winningPlan).toMatchObject({ stage: 'FETCH', inputStage: { stage: 'SORT_MERGE', direction: 'backward' } });
+    expect(explained.executionStats.totalDocsExamined).toBe(20);
+  });
+
+  it('When an index once held an array, then after a restart it still serves no sort, and a file from before the flag learns it', async () => {
+    const filename = path.join(dir, 'devdb.sqlite');
+    db = await startDevDb({ filename });
+    await withClient(async (client) => {
+      const docs = client.db().collection('tags');
+      await docs.createIndex({ k: 1, tags: 1 });
+      await docs.insertMany([{ k: 1, tags: ['b', 'a'] }, { k: 1, tags: 'c' }]);
+    });
+    await db.close();
+    // A file written before multikey flags existed: the flag is unknown until the catalog loads.
+    const raw = new Database(filename);
+    raw.exec('UPDATE indexes SET multikey = NULL');
+    raw.close();
+
+    db = await startDevDb({ filename });
+    const { explained, sorted } = await withClient(async (client) => {
+      const docs = client.db().collection('tags');
+      return {
+        explained: (await docs.find({ k: 1 }).sort({ tags: -1 }).explain('executionStats')) as Document,
+        sorted: await docs.find({ k: 1 }, { projection: { _id: 0 } }).sort({ tags: -1 }).toArray(),
+      };
+    });
+
+    expect(explained.queryPlanner.winningPlan.stage).toBe('SORT');
+    expect(sorted).toEqual([{ k: 1, tags: 'c' }, { k: 1, tags: ['b', 'a'] }]);
   });
 });

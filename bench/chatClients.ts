@@ -1,0 +1,194 @@
+// Simulated officials over HTTP: a web widget on the Direct Line endpoint, and a Bot Framework channel on
+// /api/messages (expectReplies). Each turn is timed and checked; nothing here knows the bot's internals.
+import { randomUUID } from 'node:crypto';
+import type { ScriptedTurn } from './journeys';
+
+/** One bot activity as a client reads it. */
+export interface ReadActivity {
+  id?: string;
+  type: string;
+  text?: string;
+  replyToId?: string;
+  from?: { id?: string; role?: string };
+  channelData?: { clientActivityID?: string };
+}
+
+export interface TurnOutcome {
+  /** Milliseconds from sending the message to holding the bot's replies. */
+  latencyMs: number;
+  replies: string[];
+}
+
+/** A failed request or an answer that is not the expected one: the run counts it as an error. */
+export class TurnError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TurnError';
+  }
+}
+
+export interface ChatSession {
+  readonly userId: string;
+  start(): Promise<void>;
+  say(text: string): Promise<TurnOutcome>;
+}
+
+/** Checks that the replies of a turn hold every expected fragment. */
+export function checkTurn(turn: ScriptedTurn, outcome: TurnOutcome): void {
+  const text = outcome.replies.join('\n---\n');
+  const missing = turn.expect.filter((fragment) => !text.includes(fragment));
+  if (missing.length > 0) throw new TurnError(`After « ${turn.say} », expected ${missing.map((m) => `« ${m} »`).join(', ')} in: ${text.slice(0, 600)}`);
+}
+
+async function requestJson(url: string, init: RequestInit & { expectStatus?: number[] }): Promise<Record<string, unknown>> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw new TurnError(`${init.method ?? 'GET'} ${new URL(url).pathname} failed: ${(error as Error).message}`);
+  }
+  const text = await response.text();
+  if (!(init.expectStatus ?? [200]).includes(response.status)) {
+    throw new TurnError(`${init.method ?? 'GET'} ${new URL(url).pathname} answered ${response.status}: ${text.slice(0, 300)}`);
+  }
+  return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+}
+
+/**
+ * The web widget as Web Chat drives it: a token, a conversation, then for each message a POST (answered
+ * once the bot's replies are in the feed) and a GET of the feed from the last watermark.
+ */
+export class DirectLineSession implements ChatSession {
+  private token = '';
+  private conversationId = '';
+  private watermark = '';
+  /** Every activity read from the feed, in order, to check it against a full read at the end. */
+  readonly seen: ReadActivity[] = [];
+  /** The client ids of the messages posted, in order. */
+  readonly posted: string[] = [];
+  userId = '';
+
+  /**
+   * @param clientAddress the address the official's browser has behind the reverse proxy
+   * (X-Forwarded-For from loopback, which the app trusts): the anonymous token limit is per address.
+   */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly clientAddress: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const generated = await this.call('POST', '/tokens/generate', undefined, [200]);
+    this.token = String(generated.token);
+    const started = await this.call('POST', '/conversations', { locale: 'fr-FR' }, [201]);
+    this.token = String(started.token);
+    this.conversationId = String(started.conversationId);
+    // The token's payload names the user the server chose (`sub`).
+    const [payload = ''] = this.token.split('.');
+    this.userId = String((JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub ?? '');
+    // The greeting is in the feed once the conversation is answered.
+    const greeting = await this.read();
+    if (!greeting.some((activity) => activity.type === 'message' && activity.from?.role === 'bot')) throw new TurnError('No greeting in a new Direct Line conversation');
+  }
+
+  async say(text: string): Promise<TurnOutcome> {
+    const clientActivityID = randomUUID();
+    const started = performance.now();
+    const posted = await this.call(
+      'POST',
+      `/conversations/${this.conversationId}/activities`,
+      { type: 'message', text, locale: 'fr-FR', from: { id: 'ignored', role: 'user' }, channelData: { clientActivityID } },
+      [200],
+    );
+    this.posted.push(clientActivityID);
+    const echoId = String(posted.id);
+    const activities = await this.read();
+    const latencyMs = performance.now() - started;
+    const echoes = activities.filter((activity) => activity.id === echoId);
+    if (echoes.length !== 1 || echoes[0]?.channelData?.clientActivityID !== clientActivityID) throw new TurnError(`The message « ${text} » is not echoed once in the feed`);
+    const replies = activities.filter((activity) => activity.replyToId === echoId && activity.type === 'message').map((activity) => activity.text ?? '');
+    if (replies.length === 0) throw new TurnError(`No reply to « ${text} » in the feed`);
+    return { latencyMs, replies };
+  }
+
+  /** The whole feed from the start, page after page, as a client that lost its watermark reads it. */
+  async readAll(): Promise<ReadActivity[]> {
+    const all: ReadActivity[] = [];
+    let watermark = '0';
+    for (let page = 0; page < 100; page += 1) {
+      const body = await this.call('GET', `/conversations/${this.conversationId}/activities?watermark=${watermark}`, undefined, [200]);
+      const activities = body.activities as ReadActivity[];
+      all.push(...activities);
+      if (activities.length === 0 || String(body.watermark) === watermark) break;
+      watermark = String(body.watermark);
+    }
+    return all;
+  }
+
+  private async read(): Promise<ReadActivity[]> {
+    const query = this.watermark === '' ? '' : `?watermark=${this.watermark}`;
+    const body = await this.call('GET', `/conversations/${this.conversationId}/activities${query}`, undefined, [200]);
+    const activities = body.activities as ReadActivity[];
+    this.watermark = String(body.watermark);
+    this.seen.push(...activities);
+    return activities;
+  }
+
+  private call(method: string, path: string, body: unknown, expectStatus: number[]): Promise<Record<string, unknown>> {
+    const headers: Record<string, string> = { 'x-forwarded-for': this.clientAddress };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return requestJson(`${this.baseUrl}/v3/directline${path}`, { method, headers, expectStatus, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  }
+}
+
+/** A Bot Framework channel posting to /api/messages with `deliveryMode: expectReplies`, as the tests do. */
+export class MessagesSession implements ChatSession {
+  readonly userId = `bench-${randomUUID().slice(0, 12)}`;
+  private readonly conversationId = `conv-${randomUUID().slice(0, 12)}`;
+
+  /**
+   * @param clientAddress the address the request comes from behind the reverse proxy: the
+   * endpoint's flood guard (6,000 a minute per address) would otherwise see every official as one.
+   */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly clientAddress: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const replies = await this.post({ type: 'conversationUpdate', membersAdded: [{ id: this.userId }] });
+    if (replies.length === 0) throw new TurnError('No greeting on /api/messages');
+  }
+
+  async say(text: string): Promise<TurnOutcome> {
+    const started = performance.now();
+    const replies = await this.post({ type: 'message', text });
+    const latencyMs = performance.now() - started;
+    if (replies.length === 0) throw new TurnError(`No reply to « ${text} » on /api/messages`);
+    return { latencyMs, replies: replies.map((reply) => reply.text ?? '') };
+  }
+
+  private async post(overrides: Record<string, unknown>): Promise<ReadActivity[]> {
+    const activity = {
+      type: 'message',
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+      channelId: 'bench',
+      serviceUrl: 'http://127.0.0.1:9/',
+      conversation: { id: this.conversationId },
+      from: { id: this.userId, name: 'Agent' },
+      recipient: { id: 'bot', name: 'Assistant' },
+      locale: 'fr-FR',
+      deliveryMode: 'expectReplies',
+      ...overrides,
+    };
+    const body = await requestJson(`${this.baseUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': this.clientAddress },
+      body: JSON.stringify(activity),
+      expectStatus: [200],
+    });
+    return (body.activities as ReadActivity[] | undefined) ?? [];
+  }
+}
