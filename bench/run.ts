@@ -22,7 +22,9 @@ interface Growth {
   staff?: StaffGrowthPoint[];
 }
 
+// devdb first: its client runs in this process, whose heap the other sections grow (and collect).
 const SECTIONS: Record<string, (growth: Growth) => Promise<BenchSection>> = {
+  devdb: () => runDevDbBench(),
   turns: async (growth) => {
     const result = await runTurnBench();
     growth.turns = result.growth;
@@ -34,7 +36,6 @@ const SECTIONS: Record<string, (growth: Growth) => Promise<BenchSection>> = {
     growth.staff = result.growth;
     return result.section;
   },
-  devdb: () => runDevDbBench(),
   memory: () => runMemoryBench(),
   load: () => runLoadBench(),
 };

@@ -135,6 +135,16 @@ export function applyUpdate(current: Document, currentView: Document, update: Up
   if (Array.isArray(update) || isOperatorUpdate(update)) {
     const { modifier, id } = Array.isArray(update) ? { modifier: toView(update) as Document[], id: undefined } : modifierFor(update, options.inserting);
     const docs = [currentView];
+    const positional = !options.inserting && !Array.isArray(update) && usesPositional(update);
+    if (!Array.isArray(update) && !positional && !Array.isArray(modifier) && applySimply(currentView, modifier)) {
+      next = restoreTypes(currentView, current) as Document;
+      if (id) {
+        if ('_id' in current && !sameId(id.value, current._id)) throw immutableId();
+        next._id = id.value;
+      }
+      if ('_id' in current && !sameId(next._id, current._id)) throw immutableId();
+      return idFirst(next);
+    }
     try {
       // The document already matched. mingo re-tests the condition it is given, so it only gets
       // the filter when the positional `$` needs it to find the matched array element.
@@ -161,6 +171,105 @@ export function applyUpdate(current: Document, currentView: Document, update: Up
   }
   if ('_id' in current && !sameId(next._id, current._id)) throw immutableId();
   return idFirst(next);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The updates the product sends on every turn ($set, $unset, $inc, $max, $min, and one value
+// $push'ed or $addToSet'ed) applied directly, without building mingo's operator context (a copy of
+// every operator table per update). Anything less plain (positional paths, arrays on the way,
+// modifiers, mixed types, overlapping paths, a non-numeric $inc target) goes to mingo, as before.
+
+const SIMPLE_OPERATORS = new Set(['$set', '$unset', '$inc', '$max', '$min', '$push', '$addToSet']);
+
+type Step = { op: string; parts: string[]; value: unknown };
+
+/** The container of a path's last part, creating documents on the way when `create`; undefined when not plain. */
+function parentOf(doc: Document, parts: string[], create: boolean): Document | null | undefined {
+  let target: Document = doc;
+  for (const part of parts.slice(0, -1)) {
+    const next: unknown = target[part];
+    if (next === undefined) {
+      if (!create) return null;
+      target[part] = {};
+      target = target[part] as Document;
+    } else if (isPlainObject(next)) target = next;
+    else return undefined;
+  }
+  return target;
+}
+
+/** Whether a step can be applied without mingo, judged on the document before any step runs. */
+function simpleStep(doc: Document, step: Step): boolean {
+  let target: unknown = doc;
+  for (const part of step.parts.slice(0, -1)) {
+    target = (target as Document)[part];
+    if (target === undefined) return step.op !== '$inc' || typeof step.value === 'number';
+    if (!isPlainObject(target)) return false;
+  }
+  const current: unknown = (target as Document)[step.parts.at(-1)!];
+  switch (step.op) {
+    case '$set':
+    case '$unset':
+      return true;
+    case '$inc':
+      return typeof step.value === 'number' && (current === undefined || typeof current === 'number');
+    case '$max':
+    case '$min':
+      return current === undefined || (typeof current === 'number' && typeof step.value === 'number') || (current instanceof Date && step.value instanceof Date);
+    default:
+      // $push and $addToSet of one value (not `{$each: ...}`) onto an array or a missing field.
+      return (current === undefined || Array.isArray(current)) && !(isPlainObject(step.value) && Object.keys(step.value).some((k) => k.startsWith('$')));
+  }
+}
+
+/** Applies a plain operator update to `doc` (a view, changed in place); false, and `doc` untouched, when mingo must do it. */
+function applySimply(doc: Document, modifier: Document): boolean {
+  const steps: Step[] = [];
+  for (const [op, arg] of Object.entries(modifier)) {
+    if (!SIMPLE_OPERATORS.has(op) || !isPlainObject(arg) || Object.keys(arg).length === 0) return false;
+    for (const [path, value] of Object.entries(arg)) {
+      const parts = path.split('.');
+      if (parts.some((part) => part === '' || part.startsWith('$') || /^\d+$/.test(part))) return false;
+      steps.push({ op, parts, value });
+    }
+  }
+  // Two steps on one path, or on a path and one inside it, conflict: mingo says how.
+  const paths = steps.map((step) => step.parts.join('.'));
+  if (paths.some((a, i) => paths.some((b, j) => i !== j && (a === b || b.startsWith(`${a}.`))))) return false;
+  if (!steps.every((step) => simpleStep(doc, step))) return false;
+  for (const step of steps) {
+    const parent = parentOf(doc, step.parts, step.op !== '$unset');
+    if (!parent) continue;
+    const field = step.parts.at(-1)!;
+    const current: unknown = parent[field];
+    switch (step.op) {
+      case '$set':
+        parent[field] = step.value;
+        break;
+      case '$unset':
+        delete parent[field];
+        break;
+      case '$inc':
+        parent[field] = ((current as number | undefined) ?? 0) + (step.value as number);
+        break;
+      case '$max':
+      case '$min': {
+        const replace = current === undefined || (step.op === '$max' ? (step.value as number | Date) > (current as number | Date) : (step.value as number | Date) < (current as number | Date));
+        if (replace) parent[field] = step.value;
+        break;
+      }
+      case '$push':
+        parent[field] = [...((current as unknown[] | undefined) ?? []), step.value];
+        break;
+      case '$addToSet': {
+        const items = (current as unknown[] | undefined) ?? [];
+        const key = keyOf(step.value);
+        parent[field] = items.some((item) => keyOf(item).equals(key)) ? items : [...items, step.value];
+        break;
+      }
+    }
+  }
+  return true;
 }
 
 /** Sets a dotted path, creating the documents on the way. */

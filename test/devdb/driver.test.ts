@@ -264,6 +264,39 @@ describe('update', () => {
     expect(doc?.touched).toBeInstanceOf(Date);
   });
 
+  it('When plain $set, $unset, $inc, $max, $min, $push and $addToSet updates run, then the document changes as MongoDB documents it, number types kept', async () => {
+    const docs = freshCollection('plain_updates');
+    await docs.insertOne({ _id: 1, small: new Int32(5), big: Long.fromNumber(10), at: new Date('2026-01-01'), ids: ['a'], list: [1], nested: { keep: 1, drop: 2 }, arr: [{ x: 1 }] } as Document);
+
+    await docs.updateOne({ _id: 1 } as Document, {
+      $set: { 'created.deep.path': new Int32(3), label: 'x' },
+      $unset: { 'nested.drop': '', 'absent.field': '' },
+      $inc: { small: 2, big: 5, fresh: 4 },
+      $max: { at: new Date('2026-06-01') },
+      $min: { low: 7 },
+      $push: { list: 2, newList: { k: 1 } },
+      $addToSet: { ids: 'a' },
+    } as Document);
+    await docs.updateOne({ _id: 1 } as Document, { $addToSet: { ids: 'b' }, $max: { at: new Date('2025-01-01') } } as Document);
+    const conflicting = await docs.updateOne({ _id: 1 } as Document, { $set: { nested: {} }, $unset: { 'nested.keep': '' } } as Document).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const throughArray = await docs.updateOne({ _id: 1 } as Document, { $set: { 'arr.0.x': 9 } } as Document);
+    const raw = await client.db().collection(docs.collectionName).findOne({ _id: 1 } as Document, { promoteValues: false });
+    const doc = await docs.findOne({ _id: 1 } as Document);
+
+    expect(doc).toMatchObject({ created: { deep: { path: 3 } }, label: 'x', nested: { keep: 1 }, small: 7, fresh: 4, at: new Date('2026-06-01'), low: 7, list: [1, 2], newList: [{ k: 1 }], ids: ['a', 'b'], arr: [{ x: 9 }] });
+    expect(doc?.nested).not.toHaveProperty('drop');
+    expect(doc).not.toHaveProperty('absent');
+    expect(Number(doc?.big)).toBe(15);
+    expect(raw?.small).toBeInstanceOf(Int32);
+    expect(raw?.big).toBeInstanceOf(Long);
+    expect(raw?.created.deep.path).toBeInstanceOf(Int32);
+    expect(conflicting).toMatchObject({ code: 40 });
+    expect(throughArray.modifiedCount).toBe(1);
+  });
+
   it('When updating many documents, then matched and modified counts are reported', async () => {
     const docs = freshCollection('multi');
     await docs.insertMany([{ g: 1, v: 0 }, { g: 1, v: 1 }, { g: 1, v: 1 }, { g: 2, v: 0 }]);
