@@ -2,6 +2,11 @@
 import { z } from 'zod';
 import { devDbFile, startDevDb, type DevDbLogger } from './index';
 
+/** A line for the person who started the server, on standard output. */
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
 const EnvSchema = z.object({
   DEVDB_PORT: z.coerce
     .number({ error: 'DEVDB_PORT doit être un numéro de port (0 à 65535)' })
@@ -13,7 +18,7 @@ const EnvSchema = z.object({
 });
 
 const consoleLogger: DevDbLogger = {
-  info: (obj, msg) => console.log(msg ?? '', JSON.stringify(obj)),
+  info: (obj, msg) => say(`${msg ?? ''} ${JSON.stringify(obj)}`),
   warn: (obj, msg) => console.warn(msg ?? '', JSON.stringify(obj)),
   error: (obj, msg) => console.error(msg ?? '', JSON.stringify(obj, (_k, v: unknown) => (v instanceof Error ? v.message : v))),
 };
@@ -29,13 +34,13 @@ async function main(): Promise<void> {
   }
   const { DEVDB_PORT, DATA_DIR } = parsed.data;
   const db = await startDevDb({ filename: devDbFile(DATA_DIR), port: DEVDB_PORT, logger: consoleLogger });
-  console.log(`devdb prêt : ${db.uri('territoires')}`);
+  say(`devdb prêt : ${db.uri('territoires')}`);
 
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`devdb s'arrête (${signal})`);
+    say(`devdb s'arrête (${signal})`);
     db.close().then(
       () => process.exit(0),
       (err: unknown) => {
