@@ -40,7 +40,7 @@ function tagOf(n: number): string {
 
 const turn = (say: string, ...expect: string[]): ScriptedTurn => ({ say, expect });
 
-/** The CTAI of a métropole, 38 turns: three actions, two commitments, one optional answer skipped. */
+/** The CTAI of a métropole, 46 turns: three actions, two commitments, one optional answer skipped. */
 export function ctaiJourney(n: number): Journey {
   const tag = tagOf(n);
   const name = `Métropole de ${tag}`;

@@ -14,6 +14,7 @@ const CONCURRENCY = 20;
 const STEP_TIME_LIMIT_MS = 240_000;
 const SAMPLE_EVERY_MS = 2000;
 const SETTLE_LIMIT_MS = 60_000;
+const STILL_SAMPLES = 6;
 
 /**
  * The resident memory the server keeps once the conversations are over. Under load V8 lets its heap
@@ -26,8 +27,9 @@ async function settledRss(server: BenchServer, underLoad: number): Promise<{ rss
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, SAMPLE_EVERY_MS));
     samples.push(server.rssMb());
-    const last = samples.slice(-3);
-    const still = last.length === 3 && Math.max(...last) - Math.min(...last) < 3;
+    // Still for 10 s: the reducer works in rounds a few seconds apart.
+    const last = samples.slice(-STILL_SAMPLES);
+    const still = last.length === STILL_SAMPLES && Math.max(...last) - Math.min(...last) < 3;
     const dropped = last.at(-1)! < underLoad * 0.85;
     if ((still && dropped) || performance.now() - started > SETTLE_LIMIT_MS) return { rss: samples.at(-1)!, seconds: (performance.now() - started) / 1000 };
   }

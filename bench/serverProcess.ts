@@ -49,17 +49,27 @@ export async function startBenchServer(kind: ServerKind, env: Record<string, str
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const port = await waitForPort(child);
+  const output = { stderr: '' };
+  const port = await waitForPort(child, output);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
+  /** A server that died under load says why, rather than a missing /proc entry. */
+  const alive = (): void => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The ${kind} server exited (code ${String(child.exitCode)}, signal ${String(child.signalCode)}): ${output.stderr.slice(-4000)}`);
+    }
+  };
   return {
     kind,
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     dataDir,
-    rssMb: () => readRssMb(child.pid!),
+    rssMb: () => {
+      alive();
+      return readRssMb(child.pid!);
+    },
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -71,19 +81,19 @@ export async function startBenchServer(kind: ServerKind, env: Record<string, str
 }
 
 /** Reads the "Server listening" log line; afterwards the logs are drained unread (they cost the server, not us). */
-function waitForPort(child: ChildProcess): Promise<number> {
+function waitForPort(child: ChildProcess, output: { stderr: string }): Promise<number> {
   return new Promise((resolve, reject) => {
     let pending = '';
-    let stderr = '';
     let found = false;
-    const timer = setTimeout(() => fail(new Error(`The ${child.spawnfile} server did not start within ${START_TIMEOUT_MS} ms: ${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(new Error(`The ${child.spawnfile} server did not start within ${START_TIMEOUT_MS} ms: ${output.stderr}`)), START_TIMEOUT_MS);
     const fail = (error: Error): void => {
       clearTimeout(timer);
       child.kill('SIGKILL');
       reject(error);
     };
+    // The last 20,000 characters of stderr, for the error of a server that dies.
     child.stderr?.on('data', (chunk: Buffer) => {
-      if (stderr.length < 20_000) stderr += chunk.toString('utf8');
+      output.stderr = (output.stderr + chunk.toString('utf8')).slice(-20_000);
     });
     child.stdout?.on('data', (chunk: Buffer) => {
       // BENCH_SERVER_ECHO=text: the server's output lines holding that text go to stderr, timed (e.g. "Mark-Compact" with --trace-gc).
@@ -105,7 +115,7 @@ function waitForPort(child: ChildProcess): Promise<number> {
       }
     });
     child.once('exit', (code) => {
-      if (!found) fail(new Error(`The server exited with code ${String(code)} before listening: ${stderr}`));
+      if (!found) fail(new Error(`The server exited with code ${String(code)} before listening: ${output.stderr}`));
     });
   });
 }
