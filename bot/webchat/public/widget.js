@@ -120,7 +120,7 @@
       socket.addEventListener('open', function () {
         if (!lost || forGeneration !== generation) return;
         lost = false;
-        showStatus('La connexion à l’assistant est rétablie : vous pouvez continuer. Un message marqué « Échec de l’envoi » peut être renvoyé avec « Réessayer ».', 'success');
+        showStatus('La connexion à l’assistant est rétablie : vous pouvez continuer. Un message marqué « Échec de l’envoi » peut être renvoyé avec « Réessayez ».', 'success');
         noticeTimer = window.setTimeout(function () {
           showStatus('');
         }, BACK_ONLINE_NOTICE_MS);
