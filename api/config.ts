@@ -47,6 +47,7 @@ const EnvSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString,
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    BOT_ALLOW_UNAUTHENTICATED: optionalString.pipe(z.enum(['true', 'false']).optional()),
     STAFF_RATE_LIMIT_PER_IP: positiveInt(1200),
     STAFF_RATE_LIMIT_PER_KEY: positiveInt(600),
     OIDC_ISSUER: optionalString.pipe(z.url().optional()),
@@ -79,6 +80,13 @@ const EnvSchema = z
         code: 'custom',
         path: ['MicrosoftAppPassword'],
         message: 'is required when MicrosoftAppId is set (the bot cannot answer Azure without it)',
+      });
+    }
+    if (env.BOT_ALLOW_UNAUTHENTICATED === 'true' && env.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_ALLOW_UNAUTHENTICATED'],
+        message: 'is a development switch and is refused when NODE_ENV=production (set MicrosoftAppId and MicrosoftAppPassword instead)',
       });
     }
     if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
@@ -123,6 +131,8 @@ export interface Config {
     appPassword: string | undefined;
     appTenantId: string | undefined;
     appType: Env['MicrosoftAppType'];
+    /** Development only: /api/messages accepts unauthenticated activities replying to this machine (the Emulator). */
+    allowUnauthenticated: boolean;
   };
   /** The prefecture staff API: rate limits, optional OIDC sign-in, optional status-change webhook. */
   staffApi: {
@@ -186,6 +196,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       appPassword: env.MicrosoftAppPassword,
       appTenantId: env.MicrosoftAppTenantId,
       appType: env.MicrosoftAppType,
+      allowUnauthenticated: !env.MicrosoftAppId && env.BOT_ALLOW_UNAUTHENTICATED === 'true',
     },
     staffApi: {
       rateLimit: { perIpPerMinute: env.STAFF_RATE_LIMIT_PER_IP, perKeyPerMinute: env.STAFF_RATE_LIMIT_PER_KEY },

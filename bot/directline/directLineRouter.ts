@@ -106,7 +106,7 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
     } catch (error) {
       if (error instanceof AppError && error.code === 'DIRECTLINE_CONVERSATION_NOT_FOUND') {
         // The turn deleted the user's history ("supprimer mes données"): its replies have nowhere to go.
-        logger.info({ conversationId: conversation.id }, 'Direct Line conversation deleted during its turn');
+        logger.info('Direct Line conversation deleted during its turn');
         return;
       }
       logger.error({ err: error, conversationId: conversation.id, activityType: inbound.type }, 'Direct Line turn failed');
