@@ -175,7 +175,12 @@ describe('Direct Line conversations', () => {
     const feed = await readFeed(session);
 
     expect(answer.status).toBe(201);
-    expect(answer.body).toEqual({ conversationId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), token: expect.any(String), expires_in: 3600 });
+    expect(answer.body).toEqual({
+      conversationId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      token: expect.any(String),
+      expires_in: 3600,
+      streamUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\/[A-Za-z0-9_-]{22}\/stream\?t=/),
+    });
     expect(feed.activities.map((activity) => activity.text)).toEqual([WELCOME_TEXT, MENU_TEXT]);
     expect(feed.activities.map((activity) => activity.id)).toEqual([`${session.conversationId}|0000001`, `${session.conversationId}|0000002`]);
     expect(feed.activities[0]).toMatchObject({ type: 'message', from: BOT_ACCOUNT, conversation: { id: session.conversationId }, timestamp: expect.any(String) });
@@ -192,7 +197,7 @@ describe('Direct Line conversations', () => {
     expect(again.status).toBe(200);
     expect(again.body.conversationId).toBe(session.conversationId);
     expect(reconnect.status).toBe(200);
-    expect(reconnect.body).toEqual({ conversationId: session.conversationId, token: expect.any(String), expires_in: 3600 });
+    expect(reconnect.body).toEqual({ conversationId: session.conversationId, token: expect.any(String), expires_in: 3600, streamUrl: expect.stringContaining(`/conversations/${session.conversationId}/stream?t=`) });
     expect((await readFeed(session)).activities).toHaveLength(2);
   });
 

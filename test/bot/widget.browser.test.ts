@@ -12,7 +12,8 @@ const STORAGE_KEY = 'territoires-integration.webchat';
 const ACTIVITY = '.webchat__basic-transcript__activity';
 const SECRET = 'a-browser-test-secret-of-at-least-32-chars';
 
-jest.setTimeout(60_000);
+// A 30-turn journey takes ~40 s in real Chromium on 2 idle cores; the margin is for a loaded CI machine.
+jest.setTimeout(180_000);
 
 /**
  * The little of the DOM the functions run in the page use: the project compiles without the DOM
