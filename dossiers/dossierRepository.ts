@@ -8,6 +8,7 @@ import { counterModel, dossierModel } from './dossierModel';
 import { DossierReferenceSchema, DossierSchema, EDITABLE_KEYS, NoteSchema, type ActorRef, type Dossier, type DossierPatch, type Owner } from './dossierSchema';
 import type { DossierFailure, Result } from './errors';
 import { applyTransition, type TransitionRequest } from './statusMachine';
+import { ownerFilters } from './ownerIdentity';
 
 /** The statuses in which the applicant may still change the content. */
 const EDITABLE_STATUSES: readonly DossierStatus[] = ['draft', 'changes_requested'];
@@ -73,7 +74,7 @@ export class DossierRepository {
   /** The latest draft or dossier under correction of this official: same user id on the channel, or same Teams identity anywhere. */
   async findDraftForOwner(owner: Owner): Promise<Dossier | null> {
     const found = await this.dossiers
-      .findOne({ status: { $in: RESUMABLE_STATUSES }, $or: ownerMatch(owner) })
+      .findOne({ status: { $in: RESUMABLE_STATUSES }, $or: ownerFilters(owner) })
       .sort({ updatedAt: -1, reference: -1 })
       .lean();
     return this.toDossier(found);
@@ -174,7 +175,7 @@ export class DossierRepository {
 
   /** Deletes the official's drafts ("recommencer"); submitted dossiers are never deleted. Returns how many went. */
   async deleteDraftsOfOwner(owner: Owner): Promise<number> {
-    const result = await this.dossiers.deleteMany({ status: 'draft', $or: ownerMatch(owner) });
+    const result = await this.dossiers.deleteMany({ status: 'draft', $or: ownerFilters(owner) });
     return result.deletedCount;
   }
 
@@ -241,11 +242,6 @@ export class DossierRepository {
   }
 }
 
-function ownerMatch(owner: Owner): Array<Record<string, string>> {
-  const match: Array<Record<string, string>> = [{ 'owner.userId': owner.userId, 'owner.channel': owner.channel }];
-  if (owner.aadObjectId) match.push({ 'owner.aadObjectId': owner.aadObjectId });
-  return match;
-}
 
 function pickEditable(patch: DossierPatch): DossierPatch {
   const picked: Record<string, unknown> = {};
