@@ -3,6 +3,7 @@
 import type { Connection, Model } from 'mongoose';
 import { z } from 'zod';
 import { computeBudget } from '../knowledge/completeness';
+import { checkCorrection } from '../knowledge/corrections';
 import { DossierStatusSchema, type DossierStatus, type Scheme } from '../knowledge/schemes';
 import { counterModel, dossierModel } from './dossierModel';
 import { DossierReferenceSchema, DossierSchema, EDITABLE_KEYS, NoteSchema, type ActorRef, type Dossier, type DossierPatch, type Owner } from './dossierSchema';
@@ -97,6 +98,10 @@ export class DossierRepository {
     }
 
     const next = parsed.data;
+    if (current.status === 'changes_requested') {
+      const check = checkCorrection(current, next, EDITABLE_KEYS, current.changesRequested?.sections ?? []);
+      if (check.outside.length > 0 || check.departementChanged) return failure({ code: 'correction_outside_sections', reference, ...check });
+    }
     const set: Record<string, unknown> = { budget: next.budget, updatedAt: next.updatedAt };
     const unset: Record<string, 1> = {};
     for (const key of EDITABLE_KEYS) {
