@@ -6,7 +6,7 @@ import { computeBudget } from '../knowledge/completeness';
 import { checkCorrection } from '../knowledge/corrections';
 import { DossierStatusSchema, type DossierStatus, type Scheme } from '../knowledge/schemes';
 import { counterModel, dossierModel } from './dossierModel';
-import { DossierReferenceSchema, DossierSchema, EDITABLE_KEYS, NoteSchema, type ActorRef, type Dossier, type DossierPatch, type Owner } from './dossierSchema';
+import { DossierReferenceSchema, DossierSchema, EDITABLE_KEYS, NoteSchema, type ActorRef, type Dossier, type DossierPatch, type HistoryEntry, type Owner } from './dossierSchema';
 import type { DossierFailure, Result } from './errors';
 import { applyTransition, type TransitionRequest } from './statusMachine';
 import { ownerFilters } from './ownerIdentity';
@@ -33,6 +33,9 @@ export interface DossierListQuery {
   sort?: z.infer<typeof DossierListSortSchema>;
 }
 
+/** Told of each status change once it is stored. */
+export type TransitionListener = (dossier: Dossier, entry: HistoryEntry) => Promise<void> | void;
+
 /** The transition to apply; `at` defaults to the repository's clock. */
 export type RepositoryTransition = Omit<TransitionRequest, 'at'> & { at?: Date };
 
@@ -43,6 +46,7 @@ export function isVisibleToStaff(dossier: Pick<Dossier, 'submittedAt' | 'status'
 
 export class DossierRepository {
   private readonly dossiers: Model<Dossier>;
+  private readonly transitionListeners: TransitionListener[] = [];
   private readonly counters: ReturnType<typeof counterModel>;
 
   constructor(
@@ -161,7 +165,25 @@ export class DossierRepository {
         { returnDocument: 'after' },
       )
       .lean();
-    return updated ? success(DossierSchema.parse(updated)) : this.writeConflict(reference, expectedVersion);
+    if (!updated) return this.writeConflict(reference, expectedVersion);
+    const stored = DossierSchema.parse(updated);
+    const last = stored.history[stored.history.length - 1];
+    if (last) this.announce(stored, last);
+    return success(stored);
+  }
+
+  /** Subscribes to every stored status change, the applicant's as well as staff's (the webhook). */
+  onTransition(listener: TransitionListener): void {
+    this.transitionListeners.push(listener);
+  }
+
+  private announce(dossier: Dossier, entry: HistoryEntry): void {
+    for (const listener of this.transitionListeners) {
+      // A subscriber never holds or fails the write; its own failures are its to report.
+      void Promise.resolve()
+        .then(() => listener(dossier, entry))
+        .catch(() => undefined);
+    }
   }
 
   /**
