@@ -23,8 +23,10 @@ export interface CompositionOptions {
   bot: BotSettings;
   directLine: { secret: string | undefined; tokenTtlSeconds: number; now?: () => Date };
   staffApi: Omit<StaffApiDependencies, 'dossiers' | 'staffAccounts' | 'onStatusChange'>;
-  /** More subscribers to status changes (the webhook); the applicant's chat notification is always there. */
+  /** More subscribers to staff's status changes; the applicant's chat notification is always there. */
   statusListeners?: StatusChangeListener[];
+  /** Subscribers to every status change, the applicant's included (the webhook). */
+  transitionListeners?: StatusChangeListener[];
   /** Drafts untouched this long are deleted, after a warning `warningDays` before (180 and 7 by default). */
   retention?: Partial<RetentionPolicy>;
   isShuttingDown?: () => boolean;
@@ -47,6 +49,20 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
   const repository = new DossierRepository(connection);
   const staffAccounts = new StaffAccountRepository(connection);
   await Promise.all([repository.init(), staffAccounts.init()]);
+  for (const listener of options.transitionListeners ?? []) {
+    repository.onTransition((dossier, entry) =>
+      listener({
+        dossier,
+        from: entry.from,
+        to: entry.to,
+        at: entry.at,
+        by: entry.by,
+        ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
+        ...(entry.sections ? { sections: entry.sections } : {}),
+        ...(dossier.changesRequested ? { reason: dossier.changesRequested.reason } : {}),
+      }),
+    );
+  }
   const feed = new ConversationFeed(connection);
   const bot = createBotRuntime(options.bot, {
     connection,

@@ -80,6 +80,9 @@ const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
 async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<{ app: Express; retention: RetentionTask }> {
   const chatModel = config.llm ? await createChatModelFromConfig(config.llm) : undefined;
   if (config.llm) logger.info({ provider: config.llm.provider, model: config.llm.model }, 'FAQ answers written by a chat model');
+  const webhook = config.staffApi.webhook
+    ? createStatusWebhook({ config: config.staffApi.webhook, connection: database.connection, logger: logger.child({ component: 'webhook' }) })
+    : undefined;
   const faq = await createFaqService({ chatModel, generationTimeoutMs: config.llm?.timeoutMs, logger: logger.child({ component: 'faq' }) });
   const { app, retention } = await composeApp({
     database,
@@ -92,10 +95,12 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
       ...(config.staffApi.oidc ? { oidc: createOidcVerifier(config.staffApi.oidc) } : {}),
       rateLimit: config.staffApi.rateLimit,
     },
-    statusListeners: config.staffApi.webhook ? [createStatusWebhook({ config: config.staffApi.webhook, logger: logger.child({ component: 'webhook' }) }).listener] : [],
+    transitionListeners: webhook ? [webhook.listener] : [],
     retention: config.retention,
     isShuttingDown,
   });
+  // Deliveries a previous run left pending go out again, in the background.
+  void webhook?.resume().catch((error: unknown) => logger.error({ err: error }, 'Could not resume the webhook outbox'));
   return { app, retention };
 }
 

@@ -107,12 +107,7 @@ export class AssistantBot extends ActivityHandler {
         // Submitted from another tab, or deleted on request: the dialog can no longer write to it.
         const dc = await this.dialogs.createContext(context);
         await dc.cancelAllDialogs();
-        const gone = error.reason === 'not found' || error.reason === 'dossier_not_found';
-        await context.sendActivity(
-          gone
-            ? `Le dossier ${error.reference} n’existe plus : il a été supprimé. Écrivez « préparer une candidature » pour en commencer un nouveau.`
-            : `Le dossier ${error.reference} ne peut plus être modifié ici (il a peut-être été déposé depuis une autre fenêtre). Écrivez « résumé » pour le consulter.`,
-        );
+        await context.sendActivity(draftUnavailableText(error));
       }
       await next();
     });
@@ -391,6 +386,24 @@ export class AssistantBot extends ActivityHandler {
     const profile = await this.profile.get(context, { firstSeenAt: at, lastSeenAt: at, turns: 0 });
     profile.lastSeenAt = at;
     profile.turns += 1;
+  }
+}
+
+/** Why the draft could not be written, for the official: nothing was changed in any case. */
+function draftUnavailableText(error: DraftUnavailableError): string {
+  switch (error.reason) {
+    case 'not found':
+    case 'dossier_not_found':
+      return `Le dossier ${error.reference} n’existe plus : il a été supprimé. Écrivez « préparer une candidature » pour en commencer un nouveau.`;
+    case 'correction_outside_sections':
+      return (
+        `La préfecture n’a rouvert que certaines sections du dossier ${error.reference} : cette modification porte sur une autre section (ou sur le département, ` +
+        'que seule la préfecture peut changer). Rien n’a été modifié. Écrivez « reprendre » pour revenir aux corrections demandées, ou contactez la préfecture.'
+      );
+    case 'invalid_dossier':
+      return `Cette réponse n’a pas pu être enregistrée dans le dossier ${error.reference} (trop longue ou non valide) : rien n’a été modifié. Écrivez « reprendre » pour continuer.`;
+    default:
+      return `Le dossier ${error.reference} ne peut plus être modifié ici (il a peut-être été déposé depuis une autre fenêtre). Écrivez « résumé » pour le consulter.`;
   }
 }
 

@@ -6,6 +6,7 @@ import type { Dossier, Owner } from '../dossiers/dossierSchema';
 import { SECTION_LABELS, type SectionId } from '../knowledge/completeness';
 import type { DossierStatus } from '../knowledge/schemes';
 import { escapeMarkdown } from '../dialogs/questionCards';
+import { TEAMS_CHANNEL_ID, teamsIdentityOf } from '../dossiers/ownerIdentity';
 
 export interface StatusChangeEvent {
   dossier: Dossier;
@@ -42,6 +43,7 @@ interface ReferenceDocument {
   channel: string;
   userId: string;
   aadObjectId?: string;
+  tenantId?: string;
   reference: Partial<ConversationReference>;
   /** Every conversation the user had with the bot on this channel, so « supprimer mes données » can find their states. */
   conversationIds?: string[];
@@ -72,7 +74,7 @@ export class ConversationReferences {
     await this.collection.updateOne(
       { _id: `${channel}|${userId}` },
       {
-        $set: { channel, userId, reference, updatedAt: now, ...(activity.from?.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}) },
+        $set: { channel, userId, reference, updatedAt: now, ...teamsIdentityOf({ channel, aadObjectId: activity.from?.aadObjectId, tenantId: tenantOf(activity) }) },
         ...(conversationId ? { $addToSet: { conversationIds: conversationId } } : {}),
       },
       { upsert: true },
@@ -94,14 +96,20 @@ export class ConversationReferences {
   async find(owner: Owner): Promise<Partial<ConversationReference> | undefined> {
     const exact = await this.collection.findOne({ _id: `${owner.channel}|${owner.userId}` });
     if (exact) return exact.reference;
-    if (!owner.aadObjectId) return undefined;
-    const [latest] = await this.collection.find({ aadObjectId: owner.aadObjectId }).sort({ updatedAt: -1 }).limit(1).toArray();
+    const teams = teamsIdentityOf(owner);
+    if (!teams) return undefined;
+    const [latest] = await this.collection.find({ channel: TEAMS_CHANNEL_ID, ...teams }).sort({ updatedAt: -1 }).limit(1).toArray();
     return latest?.reference;
   }
 }
 
 function referenceMatch(owner: Owner): Array<Record<string, string>> {
-  return [{ _id: `${owner.channel}|${owner.userId}` }, ...(owner.aadObjectId ? [{ aadObjectId: owner.aadObjectId }] : [])];
+  const teams = teamsIdentityOf(owner);
+  return [{ _id: `${owner.channel}|${owner.userId}` }, ...(teams ? [{ channel: TEAMS_CHANNEL_ID, ...teams }] : [])];
+}
+
+function tenantOf(activity: Partial<Activity>): string | undefined {
+  return activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
 }
 
 export interface NotifierDependencies {

@@ -4,6 +4,7 @@ import type { Connection, Model } from 'mongoose';
 import { dossierModel } from './dossierModel';
 import type { DossierStatus } from '../knowledge/schemes';
 import type { Dossier, Owner } from './dossierSchema';
+import { ownerFilters } from './ownerIdentity';
 
 /** Dossiers that were never handed to the prefecture: drafts, and drafts set aside by « recommencer ». */
 const UNSUBMITTED = { submittedAt: { $exists: false }, status: { $in: ['draft', 'withdrawn'] satisfies DossierStatus[] } };
@@ -17,13 +18,13 @@ export class ApplicantDossiers {
 
   /** The references of the applicant's unsubmitted dossiers, newest first. */
   async unsubmittedReferences(owner: Owner): Promise<string[]> {
-    const found = await this.dossiers.find({ ...UNSUBMITTED, $or: ownerMatch(owner) }, { reference: 1 }).sort({ updatedAt: -1 }).lean();
+    const found = await this.dossiers.find({ ...UNSUBMITTED, $or: ownerFilters(owner) }, { reference: 1 }).sort({ updatedAt: -1 }).lean();
     return found.map((dossier) => dossier.reference);
   }
 
   /** The references of the dossiers the prefecture has received (kept on erasure), newest first. */
   async submittedReferences(owner: Owner): Promise<string[]> {
-    const found = await this.dossiers.find({ submittedAt: { $exists: true }, $or: ownerMatch(owner) }, { reference: 1 }).sort({ submittedAt: -1 }).lean();
+    const found = await this.dossiers.find({ submittedAt: { $exists: true }, $or: ownerFilters(owner) }, { reference: 1 }).sort({ submittedAt: -1 }).lean();
     return found.map((dossier) => dossier.reference);
   }
 
@@ -37,7 +38,3 @@ export class ApplicantDossiers {
   }
 }
 
-/** Same user on the same channel, or the same Teams (Entra ID) identity on any channel, as the repository matches owners. */
-function ownerMatch(owner: Owner): Array<Record<string, string>> {
-  return [{ 'owner.userId': owner.userId, 'owner.channel': owner.channel }, ...(owner.aadObjectId ? [{ 'owner.aadObjectId': owner.aadObjectId }] : [])];
-}

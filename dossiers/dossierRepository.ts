@@ -3,11 +3,13 @@
 import type { Connection, Model } from 'mongoose';
 import { z } from 'zod';
 import { computeBudget } from '../knowledge/completeness';
+import { checkCorrection } from '../knowledge/corrections';
 import { DossierStatusSchema, type DossierStatus, type Scheme } from '../knowledge/schemes';
 import { counterModel, dossierModel } from './dossierModel';
-import { DossierReferenceSchema, DossierSchema, EDITABLE_KEYS, NoteSchema, type ActorRef, type Dossier, type DossierPatch, type Owner } from './dossierSchema';
+import { DossierReferenceSchema, DossierSchema, EDITABLE_KEYS, NoteSchema, type ActorRef, type Dossier, type DossierPatch, type HistoryEntry, type Owner } from './dossierSchema';
 import type { DossierFailure, Result } from './errors';
 import { applyTransition, type TransitionRequest } from './statusMachine';
+import { ownerFilters } from './ownerIdentity';
 
 /** The statuses in which the applicant may still change the content. */
 const EDITABLE_STATUSES: readonly DossierStatus[] = ['draft', 'changes_requested'];
@@ -31,6 +33,9 @@ export interface DossierListQuery {
   sort?: z.infer<typeof DossierListSortSchema>;
 }
 
+/** Told of each status change once it is stored. */
+export type TransitionListener = (dossier: Dossier, entry: HistoryEntry) => Promise<void> | void;
+
 /** The transition to apply; `at` defaults to the repository's clock. */
 export type RepositoryTransition = Omit<TransitionRequest, 'at'> & { at?: Date };
 
@@ -41,6 +46,7 @@ export function isVisibleToStaff(dossier: Pick<Dossier, 'submittedAt' | 'status'
 
 export class DossierRepository {
   private readonly dossiers: Model<Dossier>;
+  private readonly transitionListeners: TransitionListener[] = [];
   private readonly counters: ReturnType<typeof counterModel>;
 
   constructor(
@@ -73,7 +79,7 @@ export class DossierRepository {
   /** The latest draft or dossier under correction of this official: same user id on the channel, or same Teams identity anywhere. */
   async findDraftForOwner(owner: Owner): Promise<Dossier | null> {
     const found = await this.dossiers
-      .findOne({ status: { $in: RESUMABLE_STATUSES }, $or: ownerMatch(owner) })
+      .findOne({ status: { $in: RESUMABLE_STATUSES }, $or: ownerFilters(owner) })
       .sort({ updatedAt: -1, reference: -1 })
       .lean();
     return this.toDossier(found);
@@ -96,6 +102,10 @@ export class DossierRepository {
     }
 
     const next = parsed.data;
+    if (current.status === 'changes_requested') {
+      const check = checkCorrection(current, next, EDITABLE_KEYS, current.changesRequested?.sections ?? []);
+      if (check.outside.length > 0 || check.departementChanged) return failure({ code: 'correction_outside_sections', reference, ...check });
+    }
     const set: Record<string, unknown> = { budget: next.budget, updatedAt: next.updatedAt };
     const unset: Record<string, 1> = {};
     for (const key of EDITABLE_KEYS) {
@@ -155,7 +165,25 @@ export class DossierRepository {
         { returnDocument: 'after' },
       )
       .lean();
-    return updated ? success(DossierSchema.parse(updated)) : this.writeConflict(reference, expectedVersion);
+    if (!updated) return this.writeConflict(reference, expectedVersion);
+    const stored = DossierSchema.parse(updated);
+    const last = stored.history[stored.history.length - 1];
+    if (last) this.announce(stored, last);
+    return success(stored);
+  }
+
+  /** Subscribes to every stored status change, the applicant's as well as staff's (the webhook). */
+  onTransition(listener: TransitionListener): void {
+    this.transitionListeners.push(listener);
+  }
+
+  private announce(dossier: Dossier, entry: HistoryEntry): void {
+    for (const listener of this.transitionListeners) {
+      // A subscriber never holds or fails the write; its own failures are its to report.
+      void Promise.resolve()
+        .then(() => listener(dossier, entry))
+        .catch(() => undefined);
+    }
   }
 
   /**
@@ -174,7 +202,7 @@ export class DossierRepository {
 
   /** Deletes the official's drafts ("recommencer"); submitted dossiers are never deleted. Returns how many went. */
   async deleteDraftsOfOwner(owner: Owner): Promise<number> {
-    const result = await this.dossiers.deleteMany({ status: 'draft', $or: ownerMatch(owner) });
+    const result = await this.dossiers.deleteMany({ status: 'draft', $or: ownerFilters(owner) });
     return result.deletedCount;
   }
 
@@ -241,11 +269,6 @@ export class DossierRepository {
   }
 }
 
-function ownerMatch(owner: Owner): Array<Record<string, string>> {
-  const match: Array<Record<string, string>> = [{ 'owner.userId': owner.userId, 'owner.channel': owner.channel }];
-  if (owner.aadObjectId) match.push({ 'owner.aadObjectId': owner.aadObjectId });
-  return match;
-}
 
 function pickEditable(patch: DossierPatch): DossierPatch {
   const picked: Record<string, unknown> = {};

@@ -10,6 +10,8 @@ export type DossierFailure =
   | { code: 'dossier_not_editable'; reference: string; status: DossierStatus }
   /** The patch would make the dossier invalid; the messages are French, for the official. */
   | { code: 'invalid_dossier'; issues: Array<{ path: string; message: string }> }
+  /** Under a correction request, the change touches a section that was not reopened, or the département. */
+  | { code: 'correction_outside_sections'; reference: string; outside: string[]; departementChanged: boolean }
   | TransitionFailure;
 
 export type Result<T, E = DossierFailure> = { ok: true; value: T } | { ok: false; error: E };

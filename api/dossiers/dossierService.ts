@@ -185,5 +185,7 @@ function fromFailure(failure: DossierFailure): AppError {
       return new AppError('VALIDATION_FAILED', { details: failure.issues });
     case 'dossier_not_editable':
       return new AppError('CONFLICT', { details: { status: failure.status } });
+    case 'correction_outside_sections':
+      return new AppError('CONFLICT', { details: { outside: failure.outside, departementChanged: failure.departementChanged } });
   }
 }

@@ -1,6 +1,9 @@
 // The status-change webhook: each change is POSTed to WEBHOOK_URL, signed with an HMAC of the raw body,
-// retried with exponential back-off a bounded number of times, in the background.
+// retried with exponential back-off a bounded number of times, in the background. With a database,
+// each delivery waits in an outbox collection until it is delivered or abandoned, so a restart
+// resumes it (at least once; the receiver de-duplicates on x-webhook-id, the same on every attempt).
 import { createHmac, randomUUID } from 'node:crypto';
+import type { Collection, Connection } from 'mongoose';
 import type { Config } from '../config';
 import type { StatusChangeWebhook } from '../dossiers/dossierApiSchemas';
 import type { StatusChangeEvent, StatusChangeListener } from '../dossiers/dossierService';
@@ -17,10 +20,22 @@ export interface StatusWebhookOptions {
   maxDelayMs?: number;
   /** Longest wait for one answer of the receiver. */
   attemptTimeoutMs?: number;
+  /** Where pending deliveries are kept across restarts (the `webhook_outbox` collection); in memory only without it. */
+  connection?: Connection;
+  now?: () => Date;
+}
+
+interface OutboxEntry {
+  _id: string;
+  payload: StatusChangeWebhook;
+  attempts: number;
+  createdAt: Date;
 }
 
 export interface StatusWebhook {
   readonly listener: StatusChangeListener;
+  /** Delivers what a previous run left in the outbox (at start-up); resolves to how many were resumed. */
+  resume(): Promise<number>;
   /** Resolves once every delivery in flight has succeeded or given up (tests, graceful stop). */
   idle(): Promise<void>;
 }
@@ -46,8 +61,11 @@ export function createStatusWebhook(options: StatusWebhookOptions): StatusWebhoo
   const target = new URL(config.url);
   const destination = `${target.origin}${target.pathname}`;
 
-  async function deliver(event: StatusChangeEvent): Promise<void> {
-    const payload: StatusChangeWebhook = {
+  const outbox: Collection<OutboxEntry> | undefined = options.connection?.collection<OutboxEntry>('webhook_outbox');
+  const now = options.now ?? (() => new Date());
+
+  function payloadOf(event: StatusChangeEvent): StatusChangeWebhook {
+    return {
       id: randomUUID(),
       event: 'dossier.status_changed',
       reference: event.dossier.reference,
@@ -59,6 +77,9 @@ export function createStatusWebhook(options: StatusWebhookOptions): StatusWebhoo
       ...(event.comment !== undefined ? { comment: event.comment } : {}),
       ...(event.sections ? { sections: event.sections } : {}),
     };
+  }
+
+  async function deliver(payload: StatusChangeWebhook, attemptsBefore = 0): Promise<void> {
     const body = JSON.stringify(payload);
     const headers = {
       'content-type': 'application/json; charset=utf-8',
@@ -67,7 +88,11 @@ export function createStatusWebhook(options: StatusWebhookOptions): StatusWebhoo
       'x-signature': signatureOf(body, config.secret),
     };
     const context = { webhookId: payload.id, reference: payload.reference, to: payload.to, destination };
-    for (let attempt = 1; attempt <= config.maxAttempts; attempt += 1) {
+    const settle = async () => {
+      await outbox?.deleteOne({ _id: payload.id });
+    };
+    for (let attempt = attemptsBefore + 1; attempt <= config.maxAttempts; attempt += 1) {
+      await outbox?.updateOne({ _id: payload.id }, { $set: { attempts: attempt } });
       let retryable = true;
       let outcome: string;
       try {
@@ -75,6 +100,7 @@ export function createStatusWebhook(options: StatusWebhookOptions): StatusWebhoo
         await response.body?.cancel().catch(() => undefined);
         if (response.ok) {
           logger.info({ ...context, attempt, status: response.status }, 'Webhook delivered');
+          await settle();
           return;
         }
         // The receiver refused this very request: sending it again would not change its mind.
@@ -85,19 +111,34 @@ export function createStatusWebhook(options: StatusWebhookOptions): StatusWebhoo
       }
       if (!retryable || attempt === config.maxAttempts) {
         logger.error({ ...context, attempt, outcome }, 'Webhook delivery abandoned');
+        await settle();
         return;
       }
       const delayMs = Math.min(baseDelayMs * 2 ** (attempt - 1), maxDelayMs);
       logger.warn({ ...context, attempt, outcome, retryInMs: delayMs }, 'Webhook delivery failed, will retry');
       await sleep(delayMs);
     }
+    await settle();
+  }
+
+  function track(delivery: Promise<void>): void {
+    const tracked = delivery.catch((error: unknown) => logger.error({ err: error }, 'Webhook delivery crashed'));
+    inFlight.add(tracked);
+    void tracked.finally(() => inFlight.delete(tracked));
   }
 
   return {
     listener: (event) => {
-      const delivery = deliver(event).catch((error: unknown) => logger.error({ err: error }, 'Webhook delivery crashed'));
-      inFlight.add(delivery);
-      void delivery.finally(() => inFlight.delete(delivery));
+      const payload = payloadOf(event);
+      // Written to the outbox before the first attempt: a restart from here on resumes it.
+      track((outbox ? outbox.insertOne({ _id: payload.id, payload, attempts: 0, createdAt: now() }) : Promise.resolve()).then(() => deliver(payload)));
+    },
+    async resume() {
+      if (!outbox) return 0;
+      const pending = await outbox.find({}).sort({ createdAt: 1 }).limit(10_000).toArray();
+      for (const entry of pending) track(deliver(entry.payload, entry.attempts));
+      if (pending.length > 0) logger.info({ count: pending.length }, 'Webhook deliveries resumed from the outbox');
+      return pending.length;
     },
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);

@@ -106,7 +106,7 @@ describe('findDraftForOwner', () => {
   test('When a Teams user comes back in another conversation, then their draft is found by their AAD identity', async () => {
     const draft = await repository.createDraft(teamsOwner);
 
-    const found = await repository.findDraftForOwner({ channel: 'msteams', userId: '29:another-conversation-id', aadObjectId: 'aad-marie' });
+    const found = await repository.findDraftForOwner({ channel: 'msteams', userId: '29:another-conversation-id', aadObjectId: 'aad-marie', tenantId: 'tenant-1' });
 
     expect(found?.reference).toBe(draft.reference);
   });
@@ -325,7 +325,7 @@ describe('deleteDraftsOfOwner', () => {
     const submitted = await submittedDossier(teamsOwner);
     const someoneElses = await repository.createDraft(webOwner);
 
-    const deleted = await repository.deleteDraftsOfOwner({ channel: 'msteams', userId: '29:new-conversation', aadObjectId: 'aad-marie' });
+    const deleted = await repository.deleteDraftsOfOwner({ channel: 'msteams', userId: '29:new-conversation', aadObjectId: 'aad-marie', tenantId: 'tenant-1' });
 
     expect(deleted).toBe(1);
     expect(await repository.findByReference(submitted.reference)).not.toBeNull();

@@ -27,8 +27,10 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Overrides of the staff API's dependencies (rate limits, OIDC, clock). */
   staffApi?: Partial<CompositionOptions['staffApi']>;
-  /** More subscribers to status changes (e.g. a webhook). */
+  /** More subscribers to staff's status changes. */
   statusListeners?: CompositionOptions['statusListeners'];
+  /** Subscribers to every status change, the applicant's included (the webhook, as the server wires it). */
+  transitionListeners?: CompositionOptions['transitionListeners'];
   /** Where the app's logs go (silent by default), to check what is logged. */
   logDestination?: DestinationStream;
   /** The level of those logs (info by default, as in production). */
@@ -63,6 +65,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     directLine: { secret: TEST_DIRECTLINE_SECRET, tokenTtlSeconds: 3600, ...options.directLine },
     staffApi: { rateLimit: { perIpPerMinute: 100_000, perKeyPerMinute: 100_000 }, ...options.staffApi },
     statusListeners: options.statusListeners,
+    transitionListeners: options.transitionListeners,
     retention: options.retention,
   });
   const server: Server = createServer(app);
