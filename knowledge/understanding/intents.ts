@@ -1,0 +1,189 @@
+// What the official wants, from the words of the message and the question on screen. Each rule is a
+// family of French phrasings; the rules are tried in a fixed order, most specific first.
+import type { Entities, Intent, Pending, Target } from './types';
+
+const ERASE = /\b(supprim\w*|effac\w*|detrui\w*|retir\w*|oubli\w*)\b.{0,60}\b(mes|nos|les|toutes? (les|mes)) (donnees|informations|infos|coordonnees)\b|\b(donnees|informations) (personnelles|me concernant)\b.{0,40}\b(supprim|effac)\w*|\brgpd\b.{0,80}\b(effac|supprim|droit)\w*|\b(effacement|suppression) (de |des |de l'ensemble des )?(mes |nos )?(donnees|informations)|\bdroit a l'oubli\b|\bdroit a l'effacement\b/;
+const RESTART = /\b(tout )?recommenc\w*|\brepartir (de|a) zero\b|\brepart(ir|ons|on) de zero\b|\breprendre (tout )?(a|de|depuis) zero\b|\btout reprendre (depuis le debut|a zero|du debut)\b|\b(depuis|du) le debut\b.{0,20}\b(tout|refaire)|\btout refaire\b|\bon efface tout et\b|\bfaire table rase\b|\bremettre a zero\b|\breinitialis\w*\b|\bnouveau dossier vierge\b|\bredemarrer\b/;
+const CANCEL = /\b(on arrete|j'arrete|arretons|arreter|arrete|stop|stoppe[rz]?|annule[rz]?|annulation|laisse[rz]? tomber|on laisse tomber|je laisse tomber|abandonn\w*|on fait une pause|je fais une pause|pause|je reprendrai|on reprendra|nous reprendrons|je continuerai|on continuera|je reviendrai|on reviendra|a plus tard|je dois (y aller|partir|filer)|je dois vous laisser|on s'arrete|arretons[- ]nous|je quitte|quitter|sortir du formulaire|plus le temps|on verra (ca )?(plus tard|demain|lundi))\b/;
+const SOURCE = /\b(source|sources)\b|\bd'ou (vient|viennent|sort|sortent|tenez|tirez)\b|\bca (sort|vient) d'ou\b|\bsur quel(le)? (texte|base|document|fondement)\b|\bquel (texte|document) (dit|prevoit|indique)\b|\bvous vous appuyez\b|\bvous (vous basez|vous fondez)\b|\bou (est-ce que c'est|c'est|est-ce) (ecrit|dit|marque)\b|\bc'est (ecrit|marque) ou\b|\bla reference (de|du) (cette|ce)\b|\bquelle reference\b|\bou avez-vous (lu|trouve)\b|\bou l'avez-vous\b|\bsur quoi vous (basez|appuyez|fondez)\b|\bpreuve\b|\bjustifi\w* (cette|cela|ca)\b/;
+const FEEDBACK = /\b(c'etait|c'est|tres|super|vraiment|parfaitement) (clair|utile|precis|limpide)\b|\b(reponse|explication|recommandation|info) (claire|utile|parfaite|precise|top|nulle|pas claire|incomplete|fausse|a cote)\b|\ba cote de la plaque\b|\bhors sujet\b|\bca ne repond pas\b|\bne repond pas a ma question\b|\bvous n'avez pas (compris|repondu)\b|\bpas (tres )?(utile|clair|claire)\b|\bn'importe quoi\b|\bexactement ce que je (voulais|cherchais)\b|\bmerci pour (la|cette|votre|ces) (reponse|explication|precision|info|information)s?\b|\b(reponse|c'est) (a cote|nulle|bof|inutile)\b|\bje ne suis pas satisfait\b|\bca m'aide (beaucoup|pas)\b|\bca m'a (bien )?aide\b|\bpas du tout ce que\b|👍|👎|\bbien explique\b|\bmal explique\b|\bvotre reponse\b|\bla reponse (est|etait)\b|\bvotre recommandation (est|etait)\b|\btop merci\b|\bgenial\b|\bparfait,? merci\b|\bmerci,? (c'est )?(parfait|top|super|genial|clair)\b|\btres bien explique\b|\bvous etes (nul|top|genial)\b/;
+const STATUS = /\bstatut\b|\betat d'avancement\b|\b(ou en est|ou en sont|il en est ou|ca en est ou|en est ou|c'est ou|ca avance)\b|\bdes nouvelles\b|\b(bien )?(recu|reçu)\b.{0,20}\b(dossier|candidature)|\b(dossier|candidature)\b.{0,40}\b(recu|valide|accepte|refuse|instruit|traite|examine)\b|\ba-t-il ete (valide|recu|traite|accepte|instruit|examine)\b|\b(toujours )?rien recu\b|\bquand (aurons|aurai|aura|aurais|saurons|saurai|vais-je)\b|\bdelai (d'instruction|de reponse)\b|\breponse de la prefecture\b|\bla prefecture (a|l'a) (repondu|valide|statue|regarde)\b|\bavez-vous (des|du) nouveau\b|\bdecision\b.{0,30}\b(prefecture|dossier)\b|\bou en est (mon|notre|le) dossier\b|\bmon dossier (est|a)\b.{0,20}\b(ou|quoi|valide|accepte|refuse)\b/;
+const REPLY_PREFECTURE = /\bprefecture\b.{0,50}\b(demande|demandait|veut|voulait|souhaite|a demande|reclame|attend|m'a (ecrit|demande)|nous a (ecrit|demande))\b|\b(suite|en reponse) (a|au|aux) (la |votre |leur |son |sa )?(demande|mail|message|courrier|remarque|question|observation|relance)s?\b|\b(reponse|repondre|je reponds|nous repondons) a la prefecture\b|\bcomme (demande|souhaite) par la prefecture\b|\bvoici (le|la|les) (bon|bonne|document|piece|element|complement|precision|correction)s?\b|\bmessage de la prefecture\b|\b(l'|un |une )?instructeur\w* (demande|veut|m'a)\b|\bdemande de (complements?|precisions?|corrections?)\b|\bci-joint\b|\bvous trouverez\b|\bje vous (confirme|transmets|envoie|informe)\b/;
+const PROGRESS = /\bou (en )?suis[- ]je\b|\bou j'en suis\b|\bou (on|nous) en (est|sommes)\b|\bon en est ou\b|\bon en est a (quelle|combien|quel)\b|\bon est a quelle (etape|question)\b|\bquelle etape\b|\bil (me|nous)? ?reste (combien|beaucoup|encore|quoi|quelles?)\b|\breste-t-il (beaucoup|combien|encore)\b|\bcombien (de questions|d'etapes|de temps|reste|en reste|de sections)\b|\bavancement\b|\bprogression\b|\bj'ai perdu le fil\b|\bc'est (encore )?long\b|\bc'est bientot fini\b|\bon a (bientot )?fini\b|\bqu'est-ce qu'il (me |nous )?reste\b|\bce qu'il reste\b|\bcombien d'actions\b|\b(quelle|a quelle) partie\b|\bon en est\b|\bou en est le dossier\b|\bou en est mon dossier\b/;
+const SUMMARY = /\brecapitulatif\b|\bresume\b|\brecap\w*\b|\b(revoir|relire|voir|montrer|afficher|rappeler|lister|consulter) (ce que|tout ce que|l'ensemble|les (actions|reponses|informations|infos|elements)|mes (reponses|actions|informations)|le dossier|mon dossier|notre dossier|ce qui a ete)\b|\bce que j'ai (deja )?(saisi|rempli|dit|repondu|entre|indique|mis)\b|\bmes reponses\b|\b(voir|afficher|montrer) (le|mon|notre) dossier\b|\bvue d'ensemble\b|\bce qui est (deja )?(enregistre|saisi)\b|\bles actions (deja )?saisies\b/;
+const HELP = /\bje (ne )?(comprends|comprend|capte|pige|vois) (pas|rien|plus)\b|\bj'ai pas compris\b|\bje n'ai pas compris\b|\bpas (certaine?|sure?|sur) de (saisir|comprendre|bien comprendre)\b|\bqu'est-ce (qu'il|que je dois|qu'on doit|que vous attendez)\b|\bqu'attendez-vous\b|\bqu'est-ce que vous (voulez|attendez)\b|\b(je|on) (dois|doit)? ?(mets?|mettre|coche[rz]?|reponds|ecris|indique|note|remplis|renseigne) (quoi|lequel|laquelle|lesquels|quel|quelle)\b|\bje (le )?(mets?|coche|note|ecris|indique|renseigne) (ou|ou pas|comment)\b|\bje (mets?|met|coche|mettre|indique) (le |la |l')?\w+ ou (le |la |l')?\w+\b|\bque (dois-je|faut-il|doit-on|dois je) (mettre|repondre|indiquer|ecrire|cocher|saisir|renseigner)\b|\b(dois-je|doit-on|faut-il|faut[- ]il|faut|dois je|je dois|on doit|il faut) (que je )?(les )?(mettre|indiquer|mentionner|compter|ecrire|remplir|renseigner|cocher|coller|repondre|saisir|donner|preciser|valoriser|inclure (les|l'ensemble|uniquement))\b|\bc'est obligatoire (de|d')\b|\best-ce obligatoire\b|\b(aide|aidez-moi|help|au secours)\b|\bun exemple\b|\bdonnez-moi un exemple\b|\bpar exemple\b\s*\?|\bcomment (je|on) (remplis|reponds|repond|fais|indique|mets|saisis)\b|\bcomment (remplir|repondre|indiquer|valoriser|saisir|calculer|compter|estimer|chiffrer)\b|\b(titre|format|texte|reponse) (court|long|libre)\b|\bcombien de (lignes|caracteres|mots)\b|\bje (peux|pourrais) (le )?coller\b|\bdans (votre|la) liste\b|\bje (ne )?vois pas (les|de) (choix|boutons|cases|liste)\b|\bc'est dans quelle section\b|\bquelle section\b|\bformat attendu\b|\bquel format\b|\bsous quelle forme\b|\bje sais pas (trop )?(quoi|si|ou|comment)\b|\bje ne sais pas (quoi|si|comment|ou)\b|\bje suis perdue?\b|\bje met quoi\b|\bje mets quoi\b|\bc'est a dire\b|\bvous voulez dire quoi\b|\bque voulez-vous dire\b/;
+const APPLY = /\b(deposer|preparer|monter|faire|commencer|demarrer|lancer|debuter|constituer|remplir|initier|engager|entamer|creer|ouvrir|presenter|soumettre|elaborer)\b.{0,40}\b(candidature|dossier|demande|ctai|ptai|procedure|projet territorial|contrat territorial)\b|\bcandidat(er|ons|e|ure)\b|\bcontractualiser\b|\bse lancer\b|\bon (commence|y va|demarre)\b|\bnouvelle candidature\b|\bpostuler\b|\b(souhaite|souhaitons|souhaiterions|voudrions|voudrais|aimerions|aimerait|voudrait|veut|veux|veulent|aimerais) (faire |monter |avoir |obtenir |signer |mettre en place |porter )?(un|une) (ctai|ptai|contrat territorial|projet territorial|candidature)\b|\bpar ou (on )?commence\b|\bcomment (on )?(fait|faire) pour (deposer|candidater|postuler|s'inscrire)\b|\bpreparer une candidature\b|\bs'engager dans\b|\bbeneficier (d'un|du) (ctai|ptai|dispositif)\b|\bentrer dans (la demarche|le dispositif)\b|\brejoindre (la demarche|le dispositif)\b|\bintegrer (la demarche|le dispositif)\b/;
+const QUESTION_START = /^(c'est quoi|qu'est[- ]ce|quest ce|qu'est ce|comment|pourquoi|combien|quel|quelle|quels|quelles|qui|est[- ]ce|faut[- ]il|peut[- ]on|doit[- ]on|a quoi|y a[- ]t[- ]il|il y a|ya t il|que|quand|ou|une commune peut|peut-il|peut-elle|les? \w+ (peut|peuvent|doit|doivent|est|sont)[- ](il|elle|ils|elles)\b|est-il|est-elle|sont-ils|existe-t-il|pourriez-vous (m'indiquer|me dire|m'expliquer|preciser)|pouvez-vous (m'indiquer|me dire|m'expliquer)|savez-vous|je voudrais savoir|j'aimerais savoir|je me demandais|dites-moi)\b/;
+const QUESTION_WORDS = /\b(c'est quoi|qu'est-ce que|qu'est-ce qu'un|est-ce que|est-ce qu'|qu'entend-on|que signifie|ca veut dire quoi|ca veut dire|difference entre|peut-on|faut-il|doit-on|y a-t-il|existe-t-il|est-il|est-elle|sont-ils|peuvent-ils|peut-il|peut-elle|combien|quel est|quelle est|quels sont|quelles sont|qui (signe|peut|finance|decide|instruit)|a qui|comment (ca|se) (passe|fait)|c'est pareil|ca compte comme|c'est possible|est-ce possible|on peut|je peux|on a le droit|suffit-il|suffit|plafond|minimum|maximum)\b/;
+const CHITCHAT = /^(bonjour|bonsoir|salut|coucou|hello|hey|re|yo|merci|merci beaucoup|merci bien|super|top|cool|ok|okay|d'accord|ca va|comment ca va|comment allez-vous|bonne journee|bonne soiree|au revoir|a bientot|a plus|bye|ciao|bisous|lol|mdr|haha|hi)\b|\b(meteo|il fait (beau|chaud|froid|un temps)|blague|robot|une vraie personne|un humain|ton nom|tu t'appelles|qui es-tu|tu es qui|vous etes qui|comment tu vas|tu vas bien|vous allez bien|bon week-end|bonne fin de journee|me revoila|je suis de retour|rebonjour|foot|match|vacances|cafe)\b/;
+const CORRECTION_MARKER = /\b(je me suis (trompee?|plante|mal exprimee?)|trompee?|erreur|errone\w*|pardon|oups|oula+|oulala|rectifi\w*|correction|je corrige|corriger|en fait|finalement|au fait|c'est faux|est faux|est fausse|sont faux|pas bon|pas le bon|pas la bonne|le bon (c'est|est|numero|chiffre)|la bonne (c'est|est|adresse)|je reviens sur|revenir sur ma reponse|ah non|non attendez|attendez|plutot|et non|au lieu de|j'ai mis|j'ai dit|j'ai donne|j'ai tape|j'ai indique|j'ai saisi|j'ai ecrit|que je vous ai (donne|indique|dit)|que j'ai (donne|mis|saisi|indique|tape|ecrit)|de tout a l'heure|tout a l'heure|precedemment|d'avant|plus haut|avant que j'oublie|petite precision|je precise|il faut lire|lire plutot|ce n'est pas|c'est pas)\b|\b(pas|non) (le |la |les |l')?\S+ mais\b|\brajout(e|ez|er)\b|\bajoutez\b|\benlevez\b|\bretirez\b/;
+const EDIT_VERB = /\b(modifi\w*|chang\w*|editer|retoucher|mettre a jour|mise a jour|revenir sur|reprendre (la|le|les) (partie|section)|revoir (la|le|les) (partie|section)|corriger (la|le|les|l'|mon|ma|mes)|je voulais (le|la|les|l'|plutot|modifier|parler)|non,? (je voulais|plutot|c'est) (le|la|les|l')|pas (cette|ce) (section|partie)|mauvaise section|c'est pas (ca|cette section))\b/;
+
+const FIELD_TARGET_VALUE: ReadonlyArray<{ prefix: string; keys: Array<keyof Entities> }> = [
+  { prefix: 'collectivity.name', keys: ['collectivityName'] },
+  { prefix: 'collectivity.kind', keys: ['collectivityKind'] },
+  { prefix: 'collectivity.departement', keys: ['departement'] },
+  { prefix: 'collectivity.siren', keys: ['siren'] },
+  { prefix: 'collectivity.population', keys: ['population', 'number'] },
+  { prefix: 'contact.name', keys: ['personName'] },
+  { prefix: 'contact.role', keys: ['role'] },
+  { prefix: 'contact.email', keys: ['email'] },
+  { prefix: 'contact.phone', keys: ['phone'] },
+  { prefix: 'scheme.approach', keys: ['approach'] },
+  { prefix: 'scheme.diagnostic', keys: ['diagnostic'] },
+  { prefix: 'scheme.choice', keys: ['scheme'] },
+  { prefix: 'fields.selection', keys: ['fields'] },
+  { prefix: 'commitments.kinds', keys: ['commitments'] },
+  { prefix: 'commitments.amount', keys: ['amount'] },
+  { prefix: 'action.publics', keys: ['publics'] },
+  { prefix: 'action.beneficiaries', keys: ['count', 'number'] },
+  { prefix: 'action.cost', keys: ['amount'] },
+  { prefix: 'action.stateShare', keys: ['amount'] },
+];
+
+/** The question a value belongs to, when the message names none (« c'est le 76 pas le 27 » → the département). */
+export function targetOfValues(entities: Entities, pending: Pending): Target | undefined {
+  const order: Array<[keyof Entities, Target]> = [
+    ['departement', 'collectivity.departement'],
+    ['siren', 'collectivity.siren'],
+    ['email', 'contact.email'],
+    ['phone', 'contact.phone'],
+    ['personName', 'contact.name'],
+    ['role', 'contact.role'],
+    ['collectivityName', 'collectivity.name'],
+    ['collectivityKind', 'collectivity.kind'],
+    ['population', 'collectivity.population'],
+    ['scheme', 'scheme.choice'],
+    ['approach', 'scheme.approach'],
+    ['diagnostic', 'scheme.diagnostic'],
+    ['publics', 'action.publics'],
+    ['count', 'action.beneficiaries'],
+    ['fields', 'fields.selection'],
+    ['commitments', 'commitments.kinds'],
+  ];
+  const found = order.find(([key, target]) => entities[key] !== undefined && target !== pending);
+  return found?.[1];
+}
+
+/** Whether the message gives a value for that question. */
+export function hasValueFor(target: Target | undefined, entities: Entities): boolean {
+  const rule = FIELD_TARGET_VALUE.find((candidate) => candidate.prefix === target);
+  return rule ? rule.keys.some((key) => entities[key] !== undefined) : false;
+}
+
+function sectionOf(id: string): string {
+  return id.split('.')[0] ?? id;
+}
+
+export interface IntentInput {
+  /** Folded text (lower case, no accents, SMS spellings spelled out). */
+  folded: string;
+  /** The same without openers (« bonjour », « attendez », « excusez-moi mais »). */
+  core: string;
+  raw: string;
+  pending: Pending;
+  entities: Entities;
+}
+
+/** The intent of a message. */
+export function classifyIntent({ folded, core, raw, pending, entities }: IntentInput): Intent {
+  const text = core || folded;
+  if (!text.replace(/[\s.!?,;:…-]/g, '')) return /\?/.test(raw) ? 'help' : 'chitchat';
+  const inFlow = pending !== 'none' && pending !== 'submitted';
+  const asks = /\?\s*$/.test(raw.trim()) || /\?/.test(raw) || QUESTION_START.test(text);
+
+  if (ERASE.test(folded)) return 'erase_data';
+  if (RESTART.test(text) && !/\bje (ne )?recommencerai\b/.test(text)) return 'restart';
+  if (SOURCE.test(text) && !/\bsources? de financement\b|\bsource (de|du) (financement|budget)\b/.test(text)) return 'source';
+  if (FEEDBACK.test(text) && !/\bvotre reponse\b.{0,20}\b(oui|non)\b/.test(text)) return 'feedback';
+
+  if (pending === 'submitted') {
+    if (REPLY_PREFECTURE.test(text) || (!asks && hasAnyValue(entities))) return 'reply_prefecture';
+    if (STATUS.test(text) || entities.reference || /\b(dossier|candidature)\b/.test(text) && asks) return 'status';
+  } else if (entities.reference && (STATUS.test(text) || asks || /\b(statut|etat)\b/.test(text))) return 'status';
+  else if (!inFlow && STATUS.test(text) && /\b(dossier|candidature|depose|deposee|envoye)\b/.test(text) && !APPLY.test(text)) return 'status';
+
+  // A skip on an optional question is an answer, even asked as a question (« on peut passer ? »).
+  if (inFlow && entities.skip && !HELP_ABOUT_OBLIGATION.test(text)) return 'answer';
+
+  if (CANCEL.test(text) && !/\b(annul\w*|supprim\w*) (l'action|une action|cette action|le cofinancement)\b/.test(text) && !/\barreter de\b/.test(text)) {
+    if (!(inFlow && pending === 'review.menu' && /\b(brouillon)\b/.test(text))) return 'cancel';
+  }
+  if (PROGRESS.test(text) && !(pending === 'submitted')) return 'progress';
+  if (SUMMARY.test(text) && !/\bresume (de|du) (l'action|projet)\b/.test(text) && pending !== 'action.description') return 'summary';
+
+  const edit = editOrCorrection(text, folded, pending, entities);
+  if (edit) return edit;
+
+  if (HELP.test(text) || (inFlow && isDefinitionOfPending(text, pending))) {
+    // « aide-moi à comprendre ce qu'est un BPI » is still a question about the scheme.
+    if (!(pending === 'none' && /\b(c'est quoi|qu'est-ce|difference|signifie)\b/.test(text) && !/\baide\b/.test(text))) return 'help';
+  }
+
+  if (!inFlow || pending === 'review.menu') {
+    if (APPLY.test(text) && !/\b(c'est quoi|qu'est-ce qu|difference|combien de temps|est-ce qu'une?|peut-(on|il|elle)|faut-il|doit-on|qui peut)\b/.test(text)) return 'apply';
+  }
+
+  if (asks && (QUESTION_WORDS.test(text) || QUESTION_START.test(text) || /\?\s*$/.test(raw.trim()))) {
+    if (inFlow && answersPending(text, pending, entities) && !QUESTION_START.test(text)) return 'answer';
+    if (!(inFlow && /^(et )?(c'est|ca) (bon|ok)\b/.test(text))) return 'question';
+  }
+  if (CHITCHAT.test(text) && !(inFlow && answersPending(text, pending, entities))) {
+    if (!inFlow || !/\b(oui|non|ok|d'accord)\b/.test(text) || !YES_NO_PENDING.has(pending)) return 'chitchat';
+  }
+  if (inFlow) return 'answer';
+  if (QUESTION_WORDS.test(text) || /\b(ctai|ptai|bpi|primo|prefet|prefecture|financement|integration|contrat|dispositif|seed|territoires? d'integration)\b/.test(text)) return 'question';
+  return 'chitchat';
+}
+
+const YES_NO_PENDING: ReadonlySet<Pending> = new Set(['scheme.housing', 'actions.more', 'budget.otherFunders', 'review.confirm']);
+const HELP_ABOUT_OBLIGATION = /\bc'est obligatoire\b|\best-ce obligatoire\b|\best-il obligatoire\b/;
+
+function hasAnyValue(entities: Entities): boolean {
+  return ['siren', 'email', 'phone', 'personName', 'amount', 'count', 'diagnostic', 'departement', 'population'].some((key) => entities[key as keyof Entities] !== undefined);
+}
+
+/** Whether the message holds a value for the question on screen. */
+function answersPending(text: string, pending: Pending, entities: Entities): boolean {
+  if (pending !== 'none' && pending !== 'submitted' && hasValueFor(pending, entities)) return true;
+  if (YES_NO_PENDING.has(pending) && entities.yesNo !== undefined) return !/^(est-ce|faut-il|peut-on|doit-on)/.test(text);
+  return false;
+}
+
+/** « c'est quoi le SIREN ? » on the SIREN question asks how to answer it: help, not the FAQ. */
+const PENDING_SUBJECT: Partial<Record<Pending, RegExp>> = {
+  'collectivity.siren': /\bsiren|siret\b/,
+  'collectivity.kind': /\b(epci|type|metropole|interco\w*)\b/,
+  'commitments.kinds': /\b(coordination|pilotage|engagement)\b/,
+  'scheme.approach': /\b(strategie d'ensemble|actions ciblees)\b/,
+  'action.publics': /\b(public)\b/,
+};
+
+function isDefinitionOfPending(text: string, pending: Pending): boolean {
+  const subject = PENDING_SUBJECT[pending];
+  if (!subject) return false;
+  return /\b(c'est quoi|quelle difference|la diff\w*|qu'est-ce que)\b/.test(text) && subject.test(text) && /\b(liste|coche|je mets|je met|dans votre|c'est le siret|c'est quoi la diff)\b|c'est quoi (le|la) \w+,? c'est (le|la)/.test(text);
+}
+
+function editOrCorrection(text: string, folded: string, pending: Pending, entities: Entities): Intent | undefined {
+  const target = entities.target;
+  const pendingSection = sectionOf(pending);
+  const editVerb = EDIT_VERB.test(text);
+  const marker = CORRECTION_MARKER.test(folded);
+  const valueTarget = target && target.includes('.') ? target : targetOfValues(entities, pending);
+  const namedSomethingElse = target !== undefined && target !== pending && !(target === 'fields.selection' && pending === 'action.field');
+  // Editing: a wish to change a named part, without the new value.
+  if (editVerb && target && !hasValueFor(target, entities) && !/\b(je corrige|rectifi\w*)\b/.test(text)) {
+    if (pending === 'review.section' && !/\b(modifi|chang|revenir)\w*/.test(text)) return undefined;
+    if (target !== pending || /\b(modifi|chang)\w*/.test(text)) return 'edit';
+  }
+  if (!marker && !editVerb) return undefined;
+  if (pending === 'none' || pending === 'submitted') return undefined;
+  if (pending.startsWith('review.') && editVerb && target) return 'edit';
+  const correctionTarget = namedSomethingElse ? target : valueTarget;
+  if (!correctionTarget || correctionTarget === pending) return undefined;
+  if (sectionOf(correctionTarget) === pendingSection && correctionTarget === pending) return undefined;
+  // The value must belong to another question than the one on screen, or that question be named.
+  if (namedSomethingElse || (valueTarget && valueTarget !== pending && !answersPending(text, pending, entities))) return 'correct';
+  return undefined;
+}
