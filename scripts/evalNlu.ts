@@ -13,6 +13,8 @@ for (const split of splits) {
   out(`entity F1            ${percent(report.entityF1)} (precision ${percent(report.entityPrecision)}, recall ${percent(report.entityRecall)})`);
   out(`entity exact match   ${percent(report.entityExactMatch)} of utterances`);
   out(`corrections read as answers: ${report.correctionsReadAsAnswers}`);
+  // The test split is measured, never read for tuning: its confusion is shown only on request.
+  if (split === 'test' && !args.includes('--confusion')) continue;
   out('confusion (expected → got: count):');
   for (const [expected, row] of Object.entries(report.confusion)) {
     const wrong = Object.entries(row).filter(([got]) => got !== expected);

@@ -3,7 +3,7 @@
 import { DEPARTEMENT_NAMES } from '../departements';
 import { isDepartementCode, isValidSiren, parseFields } from '../parsers';
 import type { CollectivityKind, Public, Scheme } from '../schemes';
-import { findNumbers, type NumberMention } from './numbers';
+import { findNumbers, NEGATED_BEFORE, type NumberMention } from './numbers';
 import type { Entities, Pending, Section, SpokenCommitment, Target } from './types';
 
 /** Lower case without accents, one character for one character, so positions in it are positions in the text as typed. */
@@ -27,10 +27,8 @@ function blank(reading: Reading, start: number, end: number): void {
   reading.plain = reading.plain.slice(0, start) + ' '.repeat(end - start) + reading.plain.slice(end);
 }
 
-const NEGATION_BEFORE = /(\bpas|\bnon|et non|au lieu d[eu']?|plutot qu[e']|non pas|et pas|ni)\s*(le |la |l'|les |de |des |du |d'|un |une |que |qu')?\s*$/;
-
 function negatedAt(plain: string, index: number): boolean {
-  return NEGATION_BEFORE.test(plain.slice(Math.max(0, index - 22), index));
+  return NEGATED_BEFORE.test(plain.slice(Math.max(0, index - 30), index));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -79,8 +77,8 @@ function readSiren(reading: Reading): string | undefined {
 const REGION_NAMES = /\b(centre[- ]val de loire|pays de (la )?loire|auvergne[- ]rhone[- ]alpes|provence[- ]alpes[- ]cote d'azur|bourgogne[- ]franche[- ]comte|hauts[- ]de[- ]france|ile[- ]de[- ]france|grand[- ]est|nouvelle[- ]aquitaine|occitanie|bretagne|normandie)\b/g;
 
 /** Names that are also ordinary words or towns: read only when written with a capital, or after « dans le », « en »… */
-const AMBIGUOUS_NAMES = new Set(['cher', 'lot', 'nord', 'somme', 'vienne', 'var', 'manche', 'marne', 'orne', 'indre', 'aube', 'creuse', 'landes', 'loire', 'paris', 'ain', 'eure', 'gard', 'doubs', 'aude', 'oise', 'meuse', 'jura', 'savoie', 'tarn', 'gers', 'charente', 'vendee', 'moselle', 'sarthe', 'yonne', 'gironde', 'isere', 'rhone']);
-const STRONG_AMBIGUOUS = new Set(['cher', 'lot', 'nord', 'somme', 'vienne', 'manche', 'creuse', 'landes', 'paris', 'ain', 'var', 'marne', 'aube']);
+const AMBIGUOUS_NAMES = new Set(['cher', 'lot', 'nord', 'somme', 'vienne', 'var', 'manche', 'marne', 'orne', 'indre', 'aube', 'creuse', 'landes', 'loire', 'paris', 'ain', 'eure', 'gard', 'doubs', 'aude', 'oise', 'meuse', 'jura', 'savoie', 'tarn', 'gers', 'charente', 'vendee', 'moselle', 'sarthe', 'yonne', 'gironde', 'isere', 'rhone', 'reunion']);
+const STRONG_AMBIGUOUS = new Set(['reunion', 'cher', 'lot', 'nord', 'somme', 'vienne', 'manche', 'creuse', 'landes', 'paris', 'ain', 'var', 'marne', 'aube']);
 
 const DEPARTEMENT_KEYS: ReadonlyArray<{ key: string; code: string }> = Object.entries(DEPARTEMENT_NAMES)
   .map(([code, name]) => ({ code, key: plainOf(name).replace(/[-'’]/g, ' ').replace(/\s+/g, ' ').replace(/^la /, '') }))
@@ -106,8 +104,8 @@ function readDepartement(reading: Reading): string | undefined {
   }
   // Codes: anywhere when the question asks for one; otherwise only where a code is expected.
   const codePattern = reading.pending === 'collectivity.departement'
-    ? /(?<![\d,.])\b(\d{1,3}|2a|2b)\b(?![\d,.]|\s*(€|euros?|k\b|%|habitants?|personnes?|ans|mois|jours?|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre))/g
-    : /(?:\(\s*(\d{2,3}|2a|2b)\s*\)|\b(?:departement|dans le|du|le|en|c'est le|c'est|c est)\s+(\d{2,3}|2a|2b)\b(?![\d,.]|\s*(€|euros?|k\b|%|habitants?|hab\b|personnes?|beneficiaires?|familles?|ans|mois|jours?|min|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|pas\b))|\b(2a|2b)\b)/g;
+    ? /(?<![\d,.])\b(\d{1,3}|2a|2b)\b(?![\d,.]|\s\d{3}\b|\s*(€|euros?|k\b|%|habitants?|personnes?|ans|mois|jours?|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre))/g
+    : /(?:\(\s*(\d{2,3}|2a|2b)\s*[),]|\b(?:departement|dans le|du|le|en|c'est le|c'est|c est)\s+(\d{2,3}|2a|2b)\b(?![\d,.]|\s\d{3}\b|\s*(€|euros?|k\b|%|habitants?|hab\b|personnes?|beneficiaires?|familles?|ans|mois|jours?|min|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|pas\b))|\b(2a|2b)\b)/g;
   for (const match of reading.plain.matchAll(codePattern)) {
     const raw = (match[1] ?? match[2] ?? match[4] ?? '').toUpperCase();
     const code = /^\d$/.test(raw) ? `0${raw}` : raw;
@@ -150,10 +148,10 @@ const KIND_HEADS: ReadonlyArray<{ pattern: RegExp; kind: CollectivityKind; offic
   { pattern: /^departement\b/, kind: 'departement', official: 'Département' },
   { pattern: /^conseil regional\b/, kind: 'region', official: 'Région' },
   { pattern: /^region\b/, kind: 'region', official: 'Région' },
-  { pattern: /^(mairie|ville|commune)\b/, kind: 'commune', official: null },
+  { pattern: /^(mairie|ville|commune|ccas)\b/, kind: 'commune', official: null },
 ];
 
-const HEAD_START = /\b(communaute (d'agglomeration|d'agglo|de communes|urbaine)|com ?com|cdc|cc|agglo(meration)?|ca|cu|metropole|conseil departemental|departement|conseil regional|region|mairie|ville|commune)\b/g;
+const HEAD_START = /\b(communaute (d'agglomeration|d'agglo|de communes|urbaine)|com ?com|cdc|cc|agglo(meration)?|ca|cu|metropole|conseil departemental|departement|conseil regional|region|mairie|ville|commune|ccas)\b/g;
 const NAME_STOP = /^(et|on|nous|qui|que|pour|avec|a|au|aux|je|j'|il|elle|ils|mais|donc|car|ou|en|est|sont|souhaite|souhaitons|souhaiterait|voudrait|voudrais|aimerait|veut|candidate|candidater|porte|assurera|apportera|met|mettra|depose|dans|sur|c'est|on|la|le|les|un|une|par|depuis|pas|non)$/;
 
 interface FoundName {
@@ -171,7 +169,10 @@ function findCollectivityName(reading: Reading): FoundName | undefined {
     const spec = KIND_HEADS.find((candidate) => candidate.pattern.test(headText));
     if (!spec) continue;
     // Acronyms only count in capitals as typed (« ca » is also « ça »).
-    if (/^(cc|cdc|ca|cu)$/.test(headText) && !/^(CC|CDC|CdC|CA|CU)$/.test(raw.slice(head.index, head.index + headText.length))) continue;
+    if (/^(cc|cdc|ca|cu)$/.test(headText) && !/^(CC|CDC|CdC|CA|CU)$/.test(raw.slice(head.index, head.index + headText.length)) && !(headText !== 'ca' && /^ (du|de|des|d') /.test(plain.slice(head.index + headText.length, head.index + headText.length + 5)))) continue;
+    // « département » or « région » alone is a place, not a name, unless it names one (« le Département du Tarn »).
+    const following = plain.slice(head.index + headText.length, head.index + headText.length + 40);
+    if (/^(departement|region)$/.test(headText) && !/^\p{Lu}/u.test(raw.slice(head.index, head.index + 1)) && !/^ (de la|de l'|du|des|de|d') ?[a-z]/.test(following) && !(headText === 'region' && new RegExp(`^ ${REGION_NAMES.source.replace(/\\b/g, '')}`).test(following))) continue;
     let cursor = head.index + headText.length;
     const words: string[] = [];
     let end = cursor;
@@ -233,7 +234,7 @@ function readKind(reading: Reading): CollectivityKind | undefined {
     { kind: 'communaute_urbaine', pattern: /\bcommunaute urbaine\b/ },
     { kind: 'communaute_agglomeration', pattern: /\bcommunaute (d'\s*)?agglo(meration)?\b|\bagglo(meration)?\b/ },
     { kind: 'communaute_de_communes', pattern: /\bcommunaute de(s)? communes\b|\bcom ?com\b|\bcomcom\b/ },
-    { kind: 'region', pattern: pending === 'collectivity.kind' ? /\bregion\b/ : /\bconseil regional\b|\b(sommes|est|suis|etes) (la |une )?region\b|\bregion (de |d'|du |des )?\p{L}+(?<!\bregion (met|va|a|est|finance|apporte|participe|donne))|\bregions?\b(?= ?:)/u },
+    { kind: 'region', pattern: pending === 'collectivity.kind' ? /\bregion\b/ : /\bconseil regional\b|\b(sommes|est|suis|etes) (la |une )?region\b|\bregion (?!(met|mettra|va|a|est|finance|financera|apporte|participe|donne|nous|pourrait|peut|qui|et|ou|aussi|pour|en)\b)(de |d'|du |des )?\p{L}+|\bregions?\b(?= ?:)/u },
     { kind: 'departement', pattern: pending === 'collectivity.kind' ? /\bdepartement\b/ : /\bconseil departemental\b|\b(sommes|est|suis|etes) (le |un )departement\b|\bdepartement (de la|de l'|du|des|de|d') ?[a-z]/ },
     { kind: 'commune', pattern: /\b(petite |grande )?commune\b(?! de communes)|\bmairie de\b|\bvillage\b|\bmunicipalite\b|\bville de [a-z]/ },
   ];
@@ -275,16 +276,28 @@ function cutRole(text: string, plain: string, stops: number[]): string {
   return text.slice(0, end).replace(/\s+(de|du|d'|des|a|au|la|le)\s*$/i, '').trim();
 }
 
-function readRole(reading: Reading, nameSpan: { start: number; end: number } | undefined): string | undefined {
+function readRole(reading: Reading, nameSpan: { start: number; end: number } | undefined, collectivity: FoundName | undefined): string | undefined {
   const { raw, plain, pending } = reading;
   const stops = nameSpan ? [nameSpan.start] : [];
+  if (collectivity) {
+    // « secrétaire de mairie de Plouescat »: the role stops where the collectivity's own name begins.
+    const own = plainOf(collectivity.name.replace(/^(Communauté (de communes|d’agglomération|urbaine)|Métropole|Département|Région)\s*/u, '')).trim();
+    const at = own ? plain.indexOf(` de ${own}`, collectivity.start - 40 > 0 ? collectivity.start - 40 : 0) : -1;
+    stops.push(at >= 0 ? at : collectivity.start);
+  }
   if (pending === 'contact.role') {
     const lead = /^\s*(?:bonjour[ ,]*)?(?:(?:alors|euh|bah|ben|donc)[ ,]+)?(?:sa fonction(?: c'est| est|:)?|la fonction(?: c'est| est|:)?|son poste(?: c'est| est|:)?|c'est|je suis|elle est|il est|elle occupe le poste de|il occupe le poste de|poste de|moi je suis)?\s*(?::)?\s*(?:le |la |l'|un |une )?/.exec(plain);
     const start = lead ? lead[0].length : 0;
     const role = cutRole(raw.slice(start), plain.slice(start), stops.map((stop) => stop - start));
     if (role) return role.charAt(0) === role.charAt(0).toUpperCase() && /^\p{Lu}\p{Ll}/u.test(role) ? role : role;
   }
-  const match = new RegExp(`(?:\\bje suis|\\belle est|\\bil est|\\b(?:sa|ma) fonction (?:est|c'est|:)|,|\\bcomme|\\ben tant que|\\bmoi c'est)\\s+(?:le |la |l'|un |une |actuellement |desormais |maintenant )?(${ROLE_HEAD})\\b`).exec(plain);
+  const after = nameSpan ? new RegExp(`^[ ,]+(?:(?:le |la |l')?(${ROLE_HEAD}))\\b`).exec(plain.slice(nameSpan.end)) : null;
+  if (after) {
+    const start = nameSpan!.end + after[0].length - after[1]!.length;
+    const role = cutRole(raw.slice(start), plain.slice(start), []);
+    if (role) return role;
+  }
+  const match = new RegExp(`(?:^\\s*(?:(?:bonjour|bonsoir|madame,? monsieur)[ ,]+)?|(?:\\bje suis|\\belle est|\\bil est|\\b(?:sa|ma) fonction (?:est|c'est|:)|,|\\bcomme|\\ben tant que|\\bmoi c'est)\\s+)(?:le |la |l'|un |une |actuellement |desormais |maintenant )?(${ROLE_HEAD})\\b`).exec(plain);
   if (!match) return undefined;
   const start = match.index + match[0].length - match[1]!.length;
   const role = cutRole(raw.slice(start), plain.slice(start), stops.map((stop) => stop - start));
@@ -297,11 +310,14 @@ const NAME_PARTICLES = new Set(['de', 'du', 'le', 'la', 'van', 'von', 'da', 'di'
 
 /** Up to four name words from `start`; particles (« Le Goff », « de la Tour ») are kept inside a name. */
 function nameFrom(raw: string, plain: string, start: number, allowSingle: boolean): { name: string; end: number } | undefined {
-  const tokens = [...raw.slice(start).matchAll(/[\p{L}][\p{L}'’-]*|[,.;:!?()]|\d+/gu)];
+  const tokens = [...raw.slice(start).matchAll(/[\p{L}][\p{L}'’-]*|[,.;:!?()@]|\d+/gu)];
   const words: string[] = [];
   let end = start;
   for (const token of tokens) {
     const word = token[0];
+    const at = start + (token.index ?? 0);
+    // An e-mail or a phone number already read is not part of a name.
+    if (plain.slice(at, at + word.length).trim() === '' || raw.charAt(at + word.length) === '.' && /^\p{L}$/u.test(word)) break;
     const lower = plainOf(word);
     if (!NAME_TOKEN.test(word)) break;
     const isParticle = NAME_PARTICLES.has(lower) && words.length > 0;
@@ -312,21 +328,20 @@ function nameFrom(raw: string, plain: string, start: number, allowSingle: boolea
   }
   while (words.length > 0 && NAME_PARTICLES.has(plainOf(words[words.length - 1]!))) words.pop();
   if (words.length === 0 || (!allowSingle && words.length < 2)) return undefined;
-  void plain;
   const name = words.map((word) => (/\p{Lu}/u.test(word) ? word : word.replace(/(^|[-'’])(\p{L})/gu, (_all, sep: string, letter: string) => sep + letter.toUpperCase()))).join(' ');
   return { name, end };
 }
 
 function readPersonName(reading: Reading): { name: string; start: number; end: number } | undefined {
   const { raw, plain, pending } = reading;
-  const introductions = /\b(?:c'est moi,?|moi,|moi c'est|je m'appelle|je me nomme|mon nom est|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame)\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
+  const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\((?=\p{Lu})|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
   for (const match of plain.matchAll(introductions)) {
     const start = match.index + match[0].length;
     const found = nameFrom(raw, plain, start, false);
     if (!found) continue;
     // Outside the contact question, only a name as typed with capitals, or right after « moi ».
     const typed = raw.slice(start, found.end);
-    if (pending !== 'contact.name' && !/^\p{Lu}/u.test(typed) && !/moi|referent|contact|appelle|nom/.test(match[0])) continue;
+    if (pending !== 'contact.name' && !/^\p{Lu}/u.test(typed) && !/moi|referent|contact|appelle|nom|mettez|indiquez|remplacez/.test(match[0])) continue;
     if (negatedAt(plain, match.index)) continue;
     return { name: found.name, start, end: found.end };
   }
@@ -381,19 +396,25 @@ function readApproach(reading: Reading): Entities['approach'] {
 function readDiagnostic(reading: Reading): Entities['diagnostic'] {
   const { plain, pending } = reading;
   if (pending !== 'scheme.diagnostic' && !/\bdiagnostic|\bdiag\b|etat des lieux/.test(plain)) return undefined;
-  if (/\b(rien (n'a ete |n'est |de )?(fait|fait|commence|lance)|pas (encore )?(commence|demarre|lance|fait|realise)|aucun|part(ons)? de zero|pas de diag\w*|n'avons pas de|n'a pas de|jamais|on n'en a pas|on en a pas|pas du tout|non\b)/.test(plain)) {
+  if (/\b(rien (n'a ete |n'est |de )?(fait|commence|lance)|pas (encore )?(ete )?(commence|demarre|lance|fait|realise|engage|entame)|aucun|part(ons)? de zero|pas de diag\w*|n'avons pas de|n'a pas de|jamais|on n'en a pas|on en a pas|pas du tout)\b|^\W*non\b/.test(plain)) {
     if (!/\b(en cours|prevu|programme|va (etre|le faire)|on va)\b/.test(plain)) return 'none';
   }
   if (/\b(en cours|pas (encore )?(fini|termine|finalise|acheve|boucle)|commence|demarre|lance|prevu|programme|a venir|bientot|planifie|envisage|on va|va etre|prochainement|en train|en finalisation|finalisation)\b/.test(plain)) return 'planned';
-  if (/\b(realise|fait|termine|acheve|finalise|boucle|deja|dispose|disponible|oui|on en a un|nous en avons un|on l'a|c'est bon|valide|a jour)\b/.test(plain)) return 'done';
+  if (/\b(realise|(?<!en )fait|termine|acheve|finalise|boucle|dispose|disponible|oui|on en a un|nous en avons un|c'est bon|valide|a jour)\b/.test(plain)) return 'done';
   return undefined;
 }
 
 const FIELD_QUESTIONS: ReadonlySet<Pending> = new Set(['scheme.approach', 'fields.selection', 'action.field', 'actions.more']);
 
-function readFields(reading: Reading, talksAboutFields: boolean): Entities['fields'] {
-  if (!FIELD_QUESTIONS.has(reading.pending) && !talksAboutFields) return undefined;
-  const parsed = parseFields(reading.plain.replace(/\bautres? (action|question|chose)s?\b/g, ' '));
+function readFields(reading: Reading, talksAboutFields: boolean, aside: string[]): Entities['fields'] {
+  if (!FIELD_QUESTIONS.has(reading.pending) && !talksAboutFields && reading.pending !== 'none' && reading.pending !== 'submitted') return undefined;
+  let plain = reading.plain;
+  // A role (« chargée de mission cohésion sociale ») or a name says nothing of the fields.
+  for (const text of aside) {
+    const at = plain.indexOf(plainOf(text));
+    if (at >= 0) plain = plain.slice(0, at) + ' '.repeat(text.length) + plain.slice(at + text.length);
+  }
+  const parsed = parseFields(plain.replace(/\b(une |d'|des |un )?autres?\b|\bdroits? (a l'effacement|a l'oubli|d'acces|de rectification|d'opposition)\b/g, ' '));
   if (!parsed.ok) return undefined;
   // A correction names the wrong field after « et non » / « pas »: keep only the right ones.
   const kept = parsed.value;
@@ -412,7 +433,7 @@ const COMMITMENT_RULES: ReadonlyArray<{ value: SpokenCommitment; pattern: RegExp
   { value: 'cofinancing', pattern: /\b(co-?financ\w*|subventions?|apport financier|participation financiere|on (met|mettra|apporte) \d|de l'argent)\b/ },
   { value: 'staff', pattern: /\b(agents?|personnels?|salarie\w*|etp|mise a dispo(sition)? (d'un|de personnel|d'une personne|du personnel|d'agent)|temps de travail|mi[- ]temps|charge de mission dedie|poste dedie)\b/ },
   { value: 'premises', pattern: /\b(salles?|locaux|local|batiments?|bureaux?)\b/ },
-  { value: 'coordination', pattern: /\b(coordination|pilotage|piloter|coordonner|animation du (projet|reseau))\b/ },
+  { value: 'coordination', pattern: /\b(coordination(?! (linguistique|des cours))|pilotage|piloter|coordonner|animation du (projet|reseau))\b/ },
   { value: 'communication', pattern: /\b(communication|relais|diffusion|bulletin municipal|magazine)\b/ },
   { value: 'other', pattern: /\b(appui logistique|logistique|vehicule|materiel|soutien a l'association|autre forme)\b/ },
 ];
@@ -437,7 +458,7 @@ function readPublics(reading: Reading): Public[] | undefined {
   const { plain, pending } = reading;
   const both = /\b(les deux|aux deux|tous les publics|l'ensemble des publics)\b/.test(plain);
   const bpiIndex = plain.search(/\b(bpi|refugi\w*|protection internationale|beneficiaires de la protection)\b/);
-  const newcomerIndex = plain.search(/\b(primo[- ]?arrivan\w*|nouveaux arrivants|personnes? arrivee?s|familles qui arrivent)\b/);
+  const newcomerIndex = plain.search(/\b(primo[- ]?arrivan\w*|nouveaux arrivants|personnes? arrivee?s)\b/);
   if (both && (pending === 'action.publics' || bpiIndex >= 0 || newcomerIndex >= 0 || /\bpublic/.test(plain))) return ['primo_arrivants', 'bpi'];
   const bpi = bpiIndex >= 0 && !negatedAt(plain, bpiIndex) && !/\bque (les )?$/.test(plain.slice(Math.max(0, bpiIndex - 9), bpiIndex));
   const newcomers = newcomerIndex >= 0 && !negatedAt(plain, newcomerIndex);
@@ -445,6 +466,14 @@ function readPublics(reading: Reading): Public[] | undefined {
   if (bpi) return ['bpi'];
   if (newcomers) return ['primo_arrivants'];
   if (pending === 'action.publics' && /\b(etrangers?|primo)\b/.test(plain)) return ['primo_arrivants'];
+  return undefined;
+}
+
+/** A yes or a no said first (« Non, attendez, je veux d'abord modifier le budget »), whatever follows. */
+export function leadingYesNo(text: string): boolean | undefined {
+  const plain = plainOf(text).replace(/[!.?,;:…]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (/^(euh+ |ben |bah |ah |oh )*(non|nan|pas tout de suite|pas encore)\b/.test(plain)) return false;
+  if (/^(euh+ |ben |bah |ah |oh )*(oui|ouais|yes|d'accord|ok)\b/.test(plain)) return true;
   return undefined;
 }
 
@@ -486,7 +515,8 @@ const FIELD_TARGETS: ReadonlyArray<{ target: Target; pattern: RegExp }> = [
   { target: 'scheme.diagnostic', pattern: /\bdiagnostic\b|\bdiag\b/ },
   { target: 'scheme.approach', pattern: /\b(strategie|actions ciblees|approche)\b/ },
   { target: 'action.stateShare', pattern: /\b(part (de l'|d')?etat|financement (de l'|demande a l'|de la part de l')etat|part etat|subvention de l'etat|demande a l'etat|financement etat)\b/ },
-  { target: 'commitments.amount', pattern: /\b(montant du cofinancement|cofinancement de|le cofinancement (est|c'est|sera))\b/ },
+  { target: 'budget.otherFunders', pattern: /\bautres? financeurs?\b/ },
+  { target: 'commitments.amount', pattern: /\b(montant (du )?cofinancement|cofinancement de|le cofinancement (est|c'est|sera))\b/ },
   { target: 'action.cost', pattern: /\b(cout|couts|budget de l'action|montant de l'action|prix)\b/ },
   { target: 'action.beneficiaries', pattern: /\b(beneficiaires|nombre de personnes|personnes beneficiaires)\b/ },
   { target: 'action.publics', pattern: /\b(le public|les publics|public vise|public cible|pour le public)\b/ },
@@ -547,10 +577,10 @@ const AMOUNT_TARGETS: ReadonlySet<Target | undefined> = new Set(['commitments.am
 
 function assignNumbers(entities: Entities, mentions: NumberMention[], pending: Pending, target: Target | undefined): void {
   const usable = mentions.filter((mention) => !(mention.unit === 'none' && mention.value >= 1990 && mention.value <= 2099 && Number.isInteger(mention.value)));
+  // The wrong value of a correction (« 12 000 pas 20 000 ») is never a value.
   const kept = usable.filter((mention) => !mention.negated);
-  const pick = (list: NumberMention[]) => list[list.length - 1];
-  const of = (unit: NumberMention['unit']) => pick(kept.filter((mention) => mention.unit === unit)) ?? pick(usable.filter((mention) => mention.unit === unit));
-  const bare = kept.filter((mention) => mention.unit === 'none');
+  const last = (list: NumberMention[]) => list[list.length - 1];
+  const of = (unit: NumberMention['unit']) => last(kept.filter((mention) => mention.unit === unit));
   const euros = of('euros');
   if (euros) entities.amount = euros.value;
   const inhabitants = of('inhabitants');
@@ -558,20 +588,23 @@ function assignNumbers(entities: Entities, mentions: NumberMention[], pending: P
   const people = of('people');
   if (people) entities.count = Math.round(people.value);
   const context = target ?? pending;
-  const firstBare = pick(bare) ?? pick(usable.filter((mention) => mention.unit === 'none'));
-  if (firstBare) {
-    if (entities.amount === undefined && (AMOUNT_QUESTIONS.has(context as Pending) || AMOUNT_TARGETS.has(context as Target))) entities.amount = firstBare.value;
-    else if (entities.population === undefined && context === 'collectivity.population') entities.population = Math.round(firstBare.value);
-    else if (entities.count === undefined && context === 'action.beneficiaries') entities.count = Math.round(firstBare.value);
-    else entities.number = firstBare.value;
+  const bare = last(kept.filter((mention) => mention.unit === 'none'));
+  if (bare) {
+    if (entities.amount === undefined && (AMOUNT_QUESTIONS.has(context as Pending) || AMOUNT_TARGETS.has(context as Target))) entities.amount = bare.value;
+    else if (entities.population === undefined && context === 'collectivity.population') entities.population = Math.round(bare.value);
+    else if (entities.count === undefined && context === 'action.beneficiaries') entities.count = Math.round(bare.value);
+    else entities.number = bare.value;
   }
-  const other = pick(kept.filter((mention) => mention.unit === 'other'));
+  const other = last(kept.filter((mention) => mention.unit === 'other' || mention.unit === 'percent'));
   if (other && entities.number === undefined) entities.number = other.value;
 }
 
 /** Every value the message carries; `pending` tells how to read what could be several things (« 40 »). */
-export function extractEntities(text: string, pending: Pending): Entities {
-  const reading: Reading = { raw: text, plain: plainOf(text), pending };
+export function extractEntities(text: string, pending: Pending, options: { wholeAnswer?: boolean } = {}): Entities {
+  const wholeAnswer = options.wholeAnswer ?? true;
+  // Reading the whole message as the answer (a bare name, a bare role) is only right when it is one.
+  const reading: Reading = { raw: text, plain: plainOf(text), pending: wholeAnswer ? pending : (pending === 'submitted' ? 'submitted' : 'none') };
+  const numbersPending = pending;
   const entities: Entities = {};
   const set = <K extends keyof Entities>(key: K, value: Entities[K] | undefined) => {
     if (value !== undefined) entities[key] = value;
@@ -585,7 +618,7 @@ export function extractEntities(text: string, pending: Pending): Entities {
     set('collectivityName', name.name);
   }
   set('collectivityKind', readKind(reading) ?? name?.kind);
-  if (pending === 'collectivity.name' && !entities.collectivityName) {
+  if (reading.pending === 'collectivity.name' && !entities.collectivityName) {
     const cleaned = text
       .replace(/^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)?(?:c'est |il s'agit de |nous sommes |on est |la collectivit[ée] c'est |le nom c'est |c'est la |c'est le )?/i, '')
       .replace(/\s*(?:\(.*\)|,? je crois|,? je pense)?\s*[.!]*\s*$/i, '')
@@ -594,15 +627,16 @@ export function extractEntities(text: string, pending: Pending): Entities {
   }
   const person = readPersonName(reading);
   set('personName', person?.name);
-  set('role', readRole(reading, person));
+  set('role', readRole(reading, person, name));
   const section = readSection(reading.plain);
   const fieldTarget = readFieldTarget(reading.plain, section, pending);
+  void numbersPending;
   set('departement', readDepartement(reading));
   set('scheme', readScheme(reading));
   set('approach', readApproach(reading));
   set('diagnostic', readDiagnostic(reading));
-  set('fields', readFields(reading, fieldTarget === 'fields.selection' || /\bchamps?\b/.test(reading.plain)));
-  if (pending === 'commitments.kinds' || /commitments/.test(fieldTarget ?? '') || /\b(mise a dispo|mettons|on met|engagement|cofinanc|valoris|locaux|pilotage|coordination)\w*/.test(reading.plain)) {
+  set('fields', readFields(reading, fieldTarget === 'fields.selection' || /\bchamps?\b/.test(reading.plain), [entities.role, entities.collectivityName].filter((value): value is string => value !== undefined)));
+  if (pending === 'commitments.kinds' || /commitments/.test(fieldTarget ?? '') || /\b(mise a dispo|mettons|on met|engagement|cofinanc|valoris|locaux|pilotage|coordination(?! linguistique)|salle|pret\w* une salle|agent|personnel|argent)\w*/.test(reading.plain)) {
     set('commitments', readCommitments(reading));
   }
   set('publics', readPublics(reading));
@@ -612,13 +646,13 @@ export function extractEntities(text: string, pending: Pending): Entities {
     reading.plain = reading.plain.replace(/\baction (?:n°|no|numero|nr)?\s?\d{1,2}\b/g, (match) => ' '.repeat(match.length));
     reading.plain = reading.plain.replace(/\b(1re|1ere|2e|2eme|3e|3eme|4e|4eme|5e|5eme)\b/g, (match) => ' '.repeat(match.length));
   }
-  assignNumbers(entities, findNumbers(reading.plain), pending, fieldTarget);
+  assignNumbers(entities, findNumbers(reading.plain), numbersPending, fieldTarget);
   if (YES_NO_QUESTIONS.has(pending)) {
-    let yesNo = readYesNo(reading);
+    let yesNo = readYesNo({ ...reading, pending });
     if (yesNo === undefined && pending === 'budget.otherFunders' && (entities.amount !== undefined || /\b(region|departement|caf|fondation|europe|fse|etat|ville|commune|intercommunalite|agglo|metropole)\b/.test(reading.plain))) yesNo = true;
     set('yesNo', yesNo);
   }
-  set('skip', readSkip(reading));
+  set('skip', readSkip({ ...reading, pending }));
   set('section', section);
   set('target', fieldTarget ?? section);
   return entities;

@@ -7,6 +7,9 @@ const UNITS: Record<string, number> = {
 };
 const APPROXIMATE: Record<string, number> = { dizaine: 10, douzaine: 12, quinzaine: 15, vingtaine: 20, trentaine: 30, quarantaine: 40, cinquantaine: 50, soixantaine: 60, centaine: 100 };
 
+/** Written just after the words that announce the wrong value of a correction. */
+export const NEGATED_BEFORE = /(\bpas|\bnon|et non|au lieu d[eu']?|plutot qu[e']|non pas|et pas|\bni|(j'ai|j'avais|g|on a|on avait|vous avez|ai) (mis|dit|tape|ecrit|indique|saisi|donne|note))\s*(que |qu')?(le |la |l'|les |de |des |du |d'|a |au |un |une )?\s*$/;
+
 export type NumberUnit = 'euros' | 'inhabitants' | 'people' | 'percent' | 'other' | 'none';
 
 export interface NumberMention {
@@ -68,11 +71,12 @@ function readWords(text: string): number | undefined {
   return seen ? total + current : undefined;
 }
 
-function unitAfter(rest: string, before: string): NumberUnit {
+function unitAfter(restTyped: string, before: string): NumberUnit {
+  const rest = restTyped.replace(/^\s*(de |d')/, ' ');
   if (/^\s*(€|euros?|eur\b|hors taxes|ht\b|ttc\b)/.test(rest) || /(€|euros?)\s*$/.test(before)) return 'euros';
   if (/^\s*(habitants?|hab\b|ames)/.test(rest)) return 'inhabitants';
   if (/^\s*(personnes?|pers\b|beneficiaires?|familles?|participants?|jeunes|femmes|hommes|enfants|adultes|refugies|stagiaires|menages|gens|bpi|primo)/.test(rest)) return 'people';
-  if (/^\s*(%|pour ?cent)/.test(rest)) return 'percent';
+  if (/^\s*(%|pour ?cent|pourcent)/.test(rest)) return 'percent';
   if (/^\s*(chiffres?|min(utes?)?\b|heures?|h\b|jours?|semaines?|mois|ans?\b|annees?|lignes?|pages?|etp|demi|fois|eme|e\b|er\b|ere\b|sections?|actions?|questions?|etapes?)/.test(rest)) return 'other';
   if (/(poste|action|n°|numero|no|page|section|etape|question|article)\s*$/.test(before)) return 'other';
   return 'none';
@@ -86,10 +90,15 @@ export function findNumbers(folded: string): NumberMention[] {
     let value: number | undefined;
     if (digits) value = readDigits(digits) * multiplierOf(digitMultiplier);
     else if (words) {
-      // « un » and « une » alone are articles, not numbers.
-      if (/^(une?|et)$/.test(words.trim())) continue;
+      // « un » and « une » alone are articles, « les deux » a pair and « zéro » a start, not numbers.
+      if (/^(une?|et|zero)$/.test(words.trim())) continue;
+      const start = match.index ?? 0;
+      if (/(les|des|aux|tous|toutes|entre) $/.test(folded.slice(Math.max(0, start - 8), start)) && words.trim() === 'deux') continue;
       const read = readWords(words.trim());
       if (read === undefined) continue;
+      // A number in words counts only with what it counts (« trois semaines », « cinquante mille euros »).
+      const after = folded.slice(start + whole.length, start + whole.length + 25);
+      if (unitAfter(after, '') === 'none' && !wordMultiplier && read < 1000) continue;
       value = read * multiplierOf(wordMultiplier);
     } else if (approximate) value = APPROXIMATE[approximate];
     if (value === undefined || !Number.isFinite(value)) continue;
@@ -101,7 +110,7 @@ export function findNumbers(folded: string): NumberMention[] {
     let unit = unitAfter(rest, before);
     if (unit === 'none' && multiplied && /€|e\b|eur/.test(digitMultiplier ?? wordMultiplier ?? '')) unit = 'euros';
     if (unit === 'none' && /k€|ke\b|m€/.test(whole)) unit = 'euros';
-    const negated = /(\bpas|\bnon|et non|au lieu d[eu']?|plutot que|pas de|pas a|non pas|ni|et pas)\s*(le |la |l'|les |de |des |du |d')?\s*$/.test(before);
+    const negated = NEGATED_BEFORE.test(before);
     mentions.push({ value, unit, start, end, negated, text: whole });
   }
   return mentions;
