@@ -334,7 +334,7 @@ function nameFrom(raw: string, plain: string, start: number, allowSingle: boolea
 
 function readPersonName(reading: Reading): { name: string; start: number; end: number } | undefined {
   const { raw, plain, pending } = reading;
-  const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\((?=\p{Lu})|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
+  const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
   for (const match of plain.matchAll(introductions)) {
     const start = match.index + match[0].length;
     const found = nameFrom(raw, plain, start, false);
