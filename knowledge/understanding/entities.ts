@@ -173,7 +173,7 @@ function findCollectivityName(reading: Reading): FoundName | undefined {
     // « département » or « région » alone is a place, not a name, unless it names one (« le Département du Tarn »).
     const following = plain.slice(head.index + headText.length, head.index + headText.length + 40);
     if (/^(departement|region)$/.test(headText) && !/^\p{Lu}/u.test(raw.slice(head.index, head.index + 1)) && !/^ (de la|de l'|du|des|de|d') ?[a-z]/.test(following) && !(headText === 'region' && new RegExp(`^ ${REGION_NAMES.source.replace(/\\b/g, '')}`).test(following))) continue;
-    let cursor = head.index + headText.length;
+    const cursor = head.index + headText.length;
     const words: string[] = [];
     let end = cursor;
     const tail = plain.slice(cursor);
@@ -213,7 +213,10 @@ function findCollectivityName(reading: Reading): FoundName | undefined {
     const restClean = rest.replace(/^\s+/, '');
     const typedHead = raw.slice(head.index, head.index + headText.length);
     let name: string;
-    if (spec.official === null) {
+    if (spec.official === null && reading.pending === 'collectivity.name' && raw.slice(end).replace(/[\s.!]/g, '') === '') {
+      // Answering the name question, « Commune de Riom » is the name as the official writes it.
+      name = titleCase(raw.slice(head.index, end));
+    } else if (spec.official === null) {
       name = titleCase(restClean.replace(/^(de |d'|du )/i, ''));
     } else {
       const headOut = /^\p{Lu}/u.test(typedHead) && !/^(CC|CDC|CdC|CA|CU)$/.test(typedHead) ? typedHead : spec.official;

@@ -134,7 +134,7 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
     if (!(pending === 'none' && /\b(c'est quoi|qu'est-ce|difference|signifie)\b/.test(text) && !/\baide\b/.test(text))) return 'help';
   }
 
-  if (!inFlow || pending === 'review.menu') {
+  if (!inFlow) {
     if (APPLY.test(text) && !/\b(c'est quoi|qu'est-ce qu|difference|combien de temps|est-ce qu'une?|peut-(on|il|elle)|faut-il|doit-on|qui peut)\b/.test(text)) return 'apply';
   }
 

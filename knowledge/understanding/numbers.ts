@@ -103,6 +103,8 @@ export function findNumbers(folded: string): NumberMention[] {
     } else if (approximate) value = APPROXIMATE[approximate];
     if (value === undefined || !Number.isFinite(value)) continue;
     const start = match.index ?? 0;
+    // « -5 » is minus five (a range « 2-3 » is not).
+    if (digits && /(^|[^\p{L}\d])-\s*$/u.test(folded.slice(Math.max(0, start - 3), start))) value = -value;
     const end = start + whole.length;
     const before = folded.slice(Math.max(0, start - 25), start);
     const rest = folded.slice(end, end + 25);
