@@ -1,6 +1,7 @@
 // The product's configuration: read from the environment once, at start-up, and validated with zod.
 import { z } from 'zod';
 import { version } from '../package.json';
+import { ATTACHMENTS_ENV, attachmentsConfigFrom, type AttachmentsConfig } from './attachments/attachmentsConfig';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -58,6 +59,7 @@ const EnvSchema = z
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     DRAFT_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(180),
     DRAFT_RETENTION_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+    ...ATTACHMENTS_ENV,
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.OIDC_ISSUER) !== Boolean(env.OIDC_AUDIENCE)) {
@@ -107,6 +109,8 @@ export interface Config {
   directLine: { secret: string | undefined; tokenTtlSeconds: number };
   /** Drafts untouched for `retentionDays` are deleted, after a warning `warningDays` before. */
   retention: { retentionDays: number; warningDays: number };
+  /** Documents attached to dossiers: size limits and the optional ClamAV daemon. */
+  attachments: AttachmentsConfig;
   /** The optional chat model that writes FAQ answers from the retrieved passages; none by default. */
   llm:
     | {
@@ -170,6 +174,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     database: { uri: env.MONGODB_URI, dataDir: env.DATA_DIR, timeoutMs: env.DB_TIMEOUT_MS },
     directLine: { secret: env.DIRECTLINE_SECRET, tokenTtlSeconds: env.DIRECTLINE_TOKEN_TTL_SECONDS },
     retention: { retentionDays: env.DRAFT_RETENTION_DAYS, warningDays: env.DRAFT_RETENTION_WARNING_DAYS },
+    attachments: attachmentsConfigFrom(env),
     llm:
       env.LLM_PROVIDER && env.LLM_MODEL
         ? {
