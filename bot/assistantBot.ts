@@ -204,7 +204,7 @@ export class AssistantBot extends ActivityHandler {
     }
     switch (understanding.intent) {
       case 'question':
-        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(text), memory);
+        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(understanding.core), memory);
         // A digression: the pending question is asked again.
         if (dc.activeDialog) await dc.repromptDialog();
         return;

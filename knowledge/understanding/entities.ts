@@ -105,7 +105,7 @@ function readDepartement(reading: Reading): string | undefined {
   // Codes: anywhere when the question asks for one; otherwise only where a code is expected.
   const codePattern = reading.pending === 'collectivity.departement'
     ? /(?<![\d,.])\b(\d{1,3}|2a|2b)\b(?![\d,.]|\s\d{3}\b|\s*(€|euros?|k\b|%|habitants?|personnes?|ans|mois|jours?|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre))/g
-    : /(?:\(\s*(\d{2,3}|2a|2b)\s*[),]|\b(?:departement|dans le|du|le|en|c'est le|c'est|c est)\s+(\d{2,3}|2a|2b)\b(?![\d,.]|\s\d{3}\b|\s*(€|euros?|k\b|%|habitants?|hab\b|personnes?|beneficiaires?|familles?|ans|mois|jours?|min|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|pas\b))|\b(2a|2b)\b)/g;
+    : /(?:\(\s*(\d{2,3}|2a|2b)\s*[),]|\b(?:departement|dans le|du|le|en|c'est le)\s+(\d{2,3}|2a|2b)\b(?![\d,.]|\s\d{3}\b|\s*(€|euros?|k\b|%|habitants?|hab\b|personnes?|beneficiaires?|familles?|ans|mois|jours?|min|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre))|\b(2a|2b)\b)/g;
   for (const match of reading.plain.matchAll(codePattern)) {
     const raw = (match[1] ?? match[2] ?? match[4] ?? '').toUpperCase();
     const code = /^\d$/.test(raw) ? `0${raw}` : raw;

@@ -19,7 +19,7 @@ const QUESTION_START = /^(c'est quoi|qu'est[- ]ce|quest ce|qu'est ce|comment|pou
 const QUESTION_WORDS = /\b(c'est quoi|qu'est-ce que|qu'est-ce qu'un|est-ce que|est-ce qu'|qu'entend-on|que signifie|ca veut dire quoi|ca veut dire|difference entre|peut-on|faut-il|doit-on|y a-t-il|existe-t-il|est-il|est-elle|sont-ils|peuvent-ils|peut-il|peut-elle|combien|quel est|quelle est|quels sont|quelles sont|qui (signe|peut|finance|decide|instruit)|a qui|comment (ca|se) (passe|fait)|c'est pareil|ca compte comme|c'est possible|est-ce possible|on peut|je peux|on a le droit|suffit-il|suffit|plafond|minimum|maximum)\b/;
 const CHITCHAT = /^(bonjour|bonsoir|salut|coucou|hello|hey|re|yo|merci|merci beaucoup|merci bien|super|top|cool|ok|okay|d'accord|ca va|comment ca va|comment allez-vous|bonne journee|bonne soiree|au revoir|a bientot|a plus|bye|ciao|bisous|lol|mdr|haha|hi)\b|\b(meteo|il fait (beau|chaud|froid|un temps)|blague|robot|une vraie personne|un humain|ton nom|tu t'appelles|qui es-tu|tu es qui|vous etes qui|comment tu vas|tu vas bien|vous allez bien|bon week-end|bonne fin de journee|me revoila|je suis de retour|rebonjour|foot|match|vacances|cafe)\b/;
 const OFF_TOPIC = /\b(meteo|il fait (beau|chaud|froid|un temps|\d+ degres)|il pleut|pleut des cordes|blague|robot|vraie personne|un humain|tu t'appelles|ton nom|ton prenom|qui vous a programme|programme par|un cafe|me chercher un cafe|week-end|bonne annee|joyeux noel|bonnes fetes|bonne fin de (semaine|journee)|bon week|comment ca va|ca va\s*\??$|lol|mdr|vous allez bien|tu vas bien|me revoila|je suis de retour|foot|vacances|ouvert le|vous etes ouverts?|vous remercie encore|merci encore|etes-vous (un|une)|t'es qui)\b|^(ca va|salut|coucou|hello|bonjour|bonsoir|merci)\W*$/;
-const CORRECTION_MARKER = /\b(je me suis (trompee?|plante|mal exprimee?)|trompee?|erreur|errone\w*|pardon|oups|oula+|oulala|rectifi\w*|correction|je corrige|corriger|en fait|finalement|au fait|c'est faux|est faux|est fausse|sont faux|pas bon|pas le bon|pas la bonne|le bon (c'est|est|numero|chiffre)|la bonne (c'est|est|adresse)|je reviens sur|revenir sur ma reponse|ah non|non attendez|attendez|plutot|et non|au lieu de|j'ai mis|j'ai dit|j'ai donne|j'ai tape|j'ai indique|j'ai saisi|j'ai ecrit|que je vous ai (donne|indique|dit)|que j'ai (donne|mis|saisi|indique|tape|ecrit)|de tout a l'heure|tout a l'heure|precedemment|d'avant|plus haut|avant que j'oublie|petite precision|je precise|il faut lire|lire plutot|ce n'est pas|c'est pas)\b|\b(pas|non) (le |la |les |l')?\S+ mais\b|\brajout(e|ez|er)\b|\bajoutez\b|\benlevez\b|\bretirez\b/;
+const CORRECTION_MARKER = /^non,? (le |la |les |l'|c'est |ce n'est )|\b(je me suis (trompee?|plante|mal exprimee?)|trompee?|erreur|errone\w*|pardon|oups|oula+|oulala|rectifi\w*|correction|je corrige|corriger|en fait|finalement|au fait|c'est faux|est faux|est fausse|sont faux|pas bon|pas le bon|pas la bonne|le bon (c'est|est|numero|chiffre)|la bonne (c'est|est|adresse)|je reviens sur|revenir sur ma reponse|ah non|non attendez|plutot|et non|au lieu de|j'ai mis|j'ai dit|j'ai donne|j'ai tape|j'ai indique|j'ai saisi|j'ai ecrit|que je vous ai (donne|indique|dit)|que j'ai (donne|mis|saisi|indique|tape|ecrit)|de tout a l'heure|tout a l'heure|precedemment|d'avant|plus haut|avant que j'oublie|petite precision|je precise|il faut lire|lire plutot|ce n'est pas|c'est pas)\b|\b(pas|non) (le |la |les |l')?\S+ mais\b|\brajout(e|ez|er)\b|\bajoutez\b|\benlevez\b|\bretirez\b/;
 const STRONG_CORRECTION = /\b(je me suis (trompee?|plante)|trompee?|erreur|errone\w*|rectifi\w*|correction|je corrige|c'est faux|est faux|est fausse|pas bon|pas le bon|pas la bonne|le bon (c'est|est)|la bonne (c'est|est)|j'ai mis|j'ai dit|j'ai tape|g mis|j'ai saisi|j'ai indique|que je vous ai|que j'ai (donne|mis|saisi|indique)|et non|au lieu de|pas .{1,25} mais|en fait c'est|finalement c'est|c'est plutot|rajout\w*|ajoutez|enlevez|retirez|pas que)\b/;
 const EDIT_VERB = /\b(modifi\w*|chang\w*|editer|retoucher|mettre a jour|mise a jour|revenir sur|reprendre (la|le|les) (partie|section)|revoir (la|le|les) (partie|section)|corriger (la|le|les|l'|mon|ma|mes)|je voulais (le|la|les|l'|plutot|modifier|parler)|non,? (je voulais|plutot|c'est) (le|la|les|l')|pas (cette|ce) (section|partie)|mauvaise section|c'est pas (ca|cette section))\b/;
 
@@ -75,7 +75,7 @@ export function valueKeysOf(target: Target | undefined): Array<keyof Entities> |
 }
 
 /** Whether the message gives a value for that question. */
-export function hasValueFor(target: Target | undefined, entities: Entities): boolean {
+function hasValueFor(target: Target | undefined, entities: Entities): boolean {
   const rule = FIELD_TARGET_VALUE.find((candidate) => candidate.prefix === target);
   return rule ? rule.keys.some((key) => entities[key] !== undefined) : false;
 }
@@ -123,7 +123,7 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   if (CANCEL.test(text) && !/\b(annul\w*|supprim\w*) (l'action|une action|cette action|le cofinancement)\b/.test(text) && !/\barreter de\b/.test(text)) {
     if (!(inFlow && pending === 'review.menu' && /\b(brouillon)\b/.test(text))) return 'cancel';
   }
-  if (PROGRESS.test(text) && !(pending === 'submitted')) return 'progress';
+  if (PROGRESS.test(text)) return 'progress';
   if (SUMMARY.test(text) && !/\bresume (de|du) (l'action|projet)\b/.test(text) && pending !== 'action.description') return 'summary';
 
   const edit = editOrCorrection(text, folded, pending, entities);
@@ -184,6 +184,8 @@ function isDefinitionOfPending(text: string, pending: Pending): boolean {
 }
 
 function editOrCorrection(text: string, folded: string, pending: Pending, entities: Entities): Intent | undefined {
+  // « c'est quoi un BPI ? » asks; it corrects nothing.
+  if (/\b(c'est quoi|qu'est-ce|que signifie|ca veut dire)\b/.test(text)) return undefined;
   const target = entities.target;
   const pendingSection = sectionOf(pending);
   const editVerb = EDIT_VERB.test(text);

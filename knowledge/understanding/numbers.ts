@@ -10,7 +10,7 @@ const APPROXIMATE: Record<string, number> = { dizaine: 10, douzaine: 12, quinzai
 /** Written just after the words that announce the wrong value of a correction. */
 export const NEGATED_BEFORE = /(\bpas|\bnon|et non|au lieu d[eu']?|plutot qu[e']|non pas|et pas|\bni|(j'ai|j'avais|g|on a|on avait|vous avez|ai) (mis|dit|tape|ecrit|indique|saisi|donne|note))\s*(que |qu')?(le |la |l'|les |de |des |du |d'|a |au |un |une )?\s*$/;
 
-export type NumberUnit = 'euros' | 'inhabitants' | 'people' | 'percent' | 'other' | 'none';
+type NumberUnit = 'euros' | 'inhabitants' | 'people' | 'percent' | 'other' | 'none';
 
 export interface NumberMention {
   value: number;

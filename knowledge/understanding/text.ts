@@ -97,3 +97,17 @@ export function stripOpeners(folded: string): string {
   }
   return text;
 }
+
+/** The message as typed, without its openers: what the FAQ should be asked (« excusez-moi mais c'est quoi un BPI ? » → « c'est quoi un BPI ? »). */
+export function withoutOpeners(raw: string, plain: string): string {
+  let offset = 0;
+  for (let guard = 0; guard < 6; guard += 1) {
+    const rest = plain.slice(offset);
+    const trimmed = rest.length - rest.trimStart().length;
+    const match = OPENER.exec(rest.trimStart());
+    if (!match || match[0].length === 0) break;
+    offset += trimmed + match[0].length;
+  }
+  const result = raw.slice(offset).trim();
+  return result.length > 0 ? result : raw.trim();
+}

@@ -23,7 +23,7 @@ export const INTENTS = [
 export type Intent = (typeof INTENTS)[number];
 
 /** The questions of the journey, by the ids officials' messages are labelled with. */
-export const QUESTION_IDS = [
+const QUESTION_IDS = [
   'collectivity.name',
   'collectivity.kind',
   'collectivity.departement',
@@ -59,7 +59,7 @@ export type QuestionId = (typeof QUESTION_IDS)[number];
 /** What is on screen: a question, nothing (the menu), or a dossier submitted earlier. */
 export type Pending = QuestionId | 'none' | 'submitted';
 
-export const SECTIONS = ['collectivity', 'contact', 'scheme', 'fields', 'commitments', 'actions', 'budget'] as const;
+const SECTIONS = ['collectivity', 'contact', 'scheme', 'fields', 'commitments', 'actions', 'budget'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** A correction's or an edit's target: one question, or a whole section. */
@@ -99,4 +99,6 @@ export interface Entities {
 export interface Understanding {
   intent: Intent;
   entities: Entities;
+  /** The message without its openers (« attendez, », « excusez-moi mais »): what a question to the FAQ is. */
+  core: string;
 }

@@ -1,7 +1,7 @@
 // One understanding step per turn: the message and the question on screen → an intent and its entities.
-import { extractEntities, leadingYesNo } from './entities';
+import { extractEntities, leadingYesNo, plainOf } from './entities';
 import { classifyIntent, targetOfValues, valueKeysOf } from './intents';
-import { fold, stripOpeners } from './text';
+import { fold, stripOpeners, withoutOpeners } from './text';
 import type { Entities, Intent, Pending, Understanding } from './types';
 
 /** Entities that only make sense for some intents (a skip is an answer; a target, a correction or an edit). */
@@ -43,8 +43,6 @@ export function understand(text: string, pending: Pending = 'none'): Understandi
   const intent = classifyIntent({ folded, core, raw, pending, entities });
   // Only an answer is read whole as the value asked for; anything else keeps only what it names.
   const read = intent === 'answer' ? entities : extractEntities(raw, pending, { wholeAnswer: false });
-  return { intent, entities: keepFor(intent, read, pending, raw) };
+  return { intent, entities: keepFor(intent, read, pending, raw), core: withoutOpeners(raw, plainOf(raw)) };
 }
 
-export type { Entities, Intent, Pending, Understanding } from './types';
-export { QUESTION_IDS, INTENTS } from './types';

@@ -20,7 +20,7 @@ type Labelled = z.infer<typeof LabelledSchema>;
 
 export type Split = 'dev' | 'test';
 
-export function loadSplit(split: Split): Labelled[] {
+function loadSplit(split: Split): Labelled[] {
   const file = path.join(__dirname, `${split}.jsonl`);
   return readFileSync(file, 'utf8')
     .split('\n')
