@@ -23,44 +23,48 @@ export const INTENTS = [
 export type Intent = (typeof INTENTS)[number];
 
 /** The questions of the journey, by the ids officials' messages are labelled with. */
-const QUESTION_IDS = [
-  'collectivity.name',
-  'collectivity.kind',
-  'collectivity.departement',
-  'collectivity.siren',
-  'collectivity.population',
-  'contact.name',
-  'contact.role',
-  'contact.email',
-  'contact.phone',
-  'scheme.approach',
-  'scheme.diagnostic',
-  'scheme.housing',
-  'scheme.choice',
-  'fields.selection',
-  'commitments.kinds',
-  'commitments.amount',
-  'action.title',
-  'action.field',
-  'action.description',
-  'action.publics',
-  'action.beneficiaries',
-  'action.cost',
-  'action.stateShare',
-  'action.carrier',
-  'actions.more',
-  'budget.otherFunders',
-  'review.menu',
-  'review.section',
-  'review.confirm',
-] as const;
-export type QuestionId = (typeof QUESTION_IDS)[number];
+export type QuestionId =
+  | 'collectivity.name'
+  | 'collectivity.kind'
+  | 'collectivity.departement'
+  | 'collectivity.siren'
+  | 'collectivity.population'
+  | 'contact.name'
+  | 'contact.role'
+  | 'contact.email'
+  | 'contact.phone'
+  | 'scheme.approach'
+  | 'scheme.diagnostic'
+  | 'scheme.housing'
+  | 'scheme.choice'
+  | 'fields.selection'
+  | 'commitments.kinds'
+  | 'commitments.amount'
+  | 'action.title'
+  | 'action.field'
+  | 'action.description'
+  | 'action.publics'
+  | 'action.beneficiaries'
+  | 'action.cost'
+  | 'action.stateShare'
+  | 'action.carrier'
+  | 'actions.more'
+  | 'budget.otherFunders'
+  | 'review.menu'
+  | 'review.section'
+  | 'review.confirm';
 
 /** What is on screen: a question, nothing (the menu), or a dossier submitted earlier. */
 export type Pending = QuestionId | 'none' | 'submitted';
 
-const SECTIONS = ['collectivity', 'contact', 'scheme', 'fields', 'commitments', 'actions', 'budget'] as const;
-export type Section = (typeof SECTIONS)[number];
+export type Section =
+  | 'collectivity'
+  | 'contact'
+  | 'scheme'
+  | 'fields'
+  | 'commitments'
+  | 'actions'
+  | 'budget';
 
 /** A correction's or an edit's target: one question, or a whole section. */
 export type Target = QuestionId | Section;
