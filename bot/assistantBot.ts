@@ -21,7 +21,10 @@ import { APPLICATION_DIALOG, ApplicationDialog } from '../dialogs/applicationDia
 import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { escapeMarkdown } from '../dialogs/questionCards';
-import { isJourneyRequest, questionLikelihood, recognizeCommand, recognizeErasureConfirmation, type Command } from './commands';
+import { commandOf, recognizeErasureConfirmation, type Command } from './commands';
+import { understand } from '../knowledge/understanding/understand';
+import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
+import { applyCorrection, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
 import type { ConversationReferences } from './notifications';
 import type { ErasureReport, PersonalData } from './personalData';
 
@@ -80,6 +83,7 @@ export class AssistantBot extends ActivityHandler {
   private readonly profile: StatePropertyAccessor<UserProfile>;
   private readonly dialogs: DialogSet;
   private readonly now: () => Date;
+  private readonly store: RepositoryDraftStore;
 
   constructor(private readonly deps: AssistantBotDependencies) {
     super();
@@ -88,7 +92,9 @@ export class AssistantBot extends ActivityHandler {
     this.memory = deps.conversationState.createProperty<ConversationMemory>('memory');
     this.profile = deps.userState.createProperty<UserProfile>('profile');
     this.dialogs = new DialogSet(this.dialogState);
-    this.dialogs.add(new ApplicationDialog(new RepositoryDraftStore(deps.repository)));
+    // One store for the dialogs and the bot's own corrections, so both write from the same copy.
+    this.store = new RepositoryDraftStore(deps.repository);
+    this.dialogs.add(new ApplicationDialog(this.store));
 
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
@@ -171,42 +177,158 @@ export class AssistantBot extends ActivityHandler {
       if (confirmation === 'no') return;
       // Out of the application, anything else than yes or no is read as usual after that notice.
     }
-    const command = recognizeCommand(text);
+    // A card's submit (a multi-select) answers the question on screen.
+    if (dc.activeDialog && context.activity.value !== undefined && !(text ?? '').trim()) {
+      await this.continueSafely(dc);
+      return;
+    }
+    if (!text || text.trim() === '') {
+      if (dc.activeDialog) await this.continueSafely(dc);
+      else await context.sendActivity(MessageFactory.suggestedActions([...MENU_CHOICES], MENU_TEXT));
+      return;
+    }
+
+    // One understanding step per turn, then dispatch.
+    const pending: Pending = dc.activeDialog ? (pendingOfPrompt(innermostDialogId(dc)) ?? 'action.description') : await this.pendingOutsideDialog(context);
+    const understanding = understand(text, pending);
+    this.deps.logger.debug({ intent: understanding.intent, pending }, 'Message understood');
+    const command = commandOf(understanding, text);
     if (command) {
       await this.runCommand(dc, command, memory);
       return;
     }
-
-    if (dc.activeDialog) {
-      const likelihood = questionLikelihood(text);
-      if (likelihood !== 'no') {
-        const answer = await this.deps.faq.answer(text ?? '');
-        if (likelihood === 'certain' || answer.answered) {
-          await this.sendFaqAnswer(context, text ?? '', answer, memory);
+    switch (understanding.intent) {
+      case 'question':
+        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(understanding.core), memory);
+        // A digression: the pending question is asked again.
+        if (dc.activeDialog) await dc.repromptDialog();
+        return;
+      case 'correct':
+        await this.correct(dc, understanding, text);
+        return;
+      case 'edit':
+        await this.edit(dc, understanding);
+        return;
+      case 'apply':
+        if (dc.activeDialog) await dc.repromptDialog();
+        else await this.startApplication(dc, false, understanding.entities);
+        return;
+      case 'reply_prefecture':
+        await this.replyToPrefecture(dc, text, memory);
+        return;
+      case 'chitchat':
+        if (dc.activeDialog) {
+          await context.sendActivity(/merci/i.test(text) ? 'Avec plaisir !' : 'Je reste concentré sur votre dossier : reprenons.');
           await dc.repromptDialog();
           return;
         }
-      }
-      await this.continueSafely(dc);
-      return;
-    }
-
-    if (!text || text.trim() === '') {
-      await context.sendActivity(MessageFactory.suggestedActions([...MENU_CHOICES], MENU_TEXT));
-      return;
-    }
-    if (isJourneyRequest(text)) {
-      await this.startApplication(dc, false);
-      return;
+        break;
+      default:
+        if (dc.activeDialog) {
+          await this.continueSafely(dc);
+          return;
+        }
     }
     const answer = await this.deps.faq.answer(text);
-    if (!answer.answered && questionLikelihood(text) === 'no') {
+    if (!answer.answered && understanding.intent === 'chitchat') {
       // A greeting or a word the base does not know: not a question to rate, so offer the menu.
       await context.sendActivity(answer.answer);
       await context.sendActivity(MessageFactory.suggestedActions([...MENU_CHOICES], MENU_TEXT));
       return;
     }
     await this.sendFaqAnswer(context, text, answer, memory);
+  }
+
+  /** Outside the application: a dossier submitted earlier is what « où en est-il » is about. */
+  private async pendingOutsideDialog(context: TurnContext): Promise<Pending> {
+    const owner = ownerOf(context.activity);
+    if (await this.deps.repository.findDraftForOwner(owner)) return 'none';
+    const latest = await this.deps.repository.findLatestForOwner(owner);
+    return latest && latest.status !== 'draft' ? 'submitted' : 'none';
+  }
+
+  /**
+   * A correction of an earlier answer changes that answer (never the one on screen), says what
+   * changed, and comes back to the pending question; a change the recommendation rests on asks the scheme again.
+   */
+  private async correct(dc: DialogContext, understanding: Understanding, text: string): Promise<void> {
+    const { context } = dc;
+    const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
+    const target = understanding.entities.target;
+    if (!draft || !target) {
+      await context.sendActivity(draft ? 'Je n’ai pas compris quelle réponse corriger. Écrivez par exemple « modifier le département ».' : 'Vous n’avez pas de dossier en cours à corriger.');
+      if (dc.activeDialog) await dc.repromptDialog();
+      return;
+    }
+    if (!target.includes('.')) {
+      await this.edit(dc, understanding);
+      return;
+    }
+    const quoted = quotedValue(text);
+    let result: ReturnType<typeof applyCorrection>;
+    await this.store.change(
+      draft.reference,
+      (dossier) => {
+        result = applyCorrection(dossier, target as QuestionId, understanding.entities, understanding.entities.actionIndex, quoted);
+      },
+      context,
+    );
+    if (!result) {
+      // No new value in the message: open that question, showing its current answer.
+      await this.edit(dc, understanding);
+      return;
+    }
+    await context.sendActivity(`C’est corrigé : ${escapeMarkdown(result.label)}.${result.schemeToReview ? ' Le dispositif recommandé en dépend : je vous reposerai la question.' : ''}`);
+    if (result.schemeToReview) {
+      await dc.cancelAllDialogs();
+      await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference });
+      return;
+    }
+    if (dc.activeDialog) await dc.repromptDialog();
+  }
+
+  /** « modifier le contact, le nom est mal enregistré »: straight to that question (or section), then on with the journey. */
+  private async edit(dc: DialogContext, understanding: Understanding): Promise<void> {
+    const { context } = dc;
+    const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
+    const target = understanding.entities.target;
+    if (!draft) {
+      await context.sendActivity('Vous n’avez pas de dossier en cours à modifier.');
+      await this.startApplication(dc, false);
+      return;
+    }
+    await dc.cancelAllDialogs();
+    if (!target) {
+      await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference });
+      return;
+    }
+    await context.sendActivity(`D’accord, modifions ${TARGET_LABELS[target] ?? 'cette réponse'}.`);
+    await dc.beginDialog(APPLICATION_DIALOG, {
+      reference: draft.reference,
+      focus: target,
+      ...(understanding.entities.actionIndex ? { actionIndex: understanding.entities.actionIndex } : {}),
+    });
+  }
+
+  /** A reply to the prefecture's request: back into the corrections, or joined to the dossier for the instructor. */
+  private async replyToPrefecture(dc: DialogContext, text: string, memory: ConversationMemory): Promise<void> {
+    const { context } = dc;
+    const owner = ownerOf(context.activity);
+    const latest = (await this.deps.repository.findDraftForOwner(owner)) ?? (await this.deps.repository.findLatestForOwner(owner));
+    if (latest?.status === 'changes_requested' && !dc.activeDialog) {
+      await this.startApplication(dc, false);
+      return;
+    }
+    if (latest && latest.status !== 'draft' && latest.status !== 'changes_requested') {
+      await this.deps.repository.addNote(latest.reference, { by: { kind: 'applicant', id: owner.userId }, text: `Message du demandeur : ${text.slice(0, 3900)}` });
+      await context.sendActivity(`Votre réponse est jointe au dossier ${latest.reference} : l’instructeur de la préfecture la verra. Je vous préviendrai ici de la suite.`);
+      return;
+    }
+    if (dc.activeDialog) {
+      await this.continueSafely(dc);
+      return;
+    }
+    await this.sendFaqAnswer(context, text, await this.deps.faq.answer(text), memory);
   }
 
   private async runCommand(dc: DialogContext, command: Command, memory: ConversationMemory): Promise<void> {
@@ -247,8 +369,10 @@ export class AssistantBot extends ActivityHandler {
         return;
       }
       case 'progress': {
-        const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
-        await context.sendActivity(draft ? progressText(draft) : 'Vous n’avez pas de dossier en cours. Écrivez « préparer une candidature » pour en commencer un.');
+        const draft = await this.latestDossier(context);
+        await context.sendActivity(
+          !draft ? 'Vous n’avez pas de dossier en cours. Écrivez « préparer une candidature » pour en commencer un.' : draft.status === 'draft' ? progressText(draft) : statusText(draft),
+        );
         if (dc.activeDialog) await dc.repromptDialog();
         return;
       }
@@ -259,6 +383,21 @@ export class AssistantBot extends ActivityHandler {
           return;
         }
         await context.sendActivity(MessageFactory.attachment(summaryCard(draft), `Voici votre dossier ${draft.reference} (${STATUS_LABELS[draft.status].toLowerCase()}).`));
+        if (dc.activeDialog) await dc.repromptDialog();
+        return;
+      }
+      case 'status': {
+        const owner = ownerOf(context.activity);
+        const found = command.reference ? await this.deps.repository.findByReference(command.reference) : await this.latestDossier(context);
+        // Only the official's own dossiers: a reference typed by someone else says nothing of it.
+        const dossier = found && ownedBy(found, owner) ? found : null;
+        await context.sendActivity(
+          dossier
+            ? statusText(dossier)
+            : command.reference
+              ? `Je ne trouve pas de dossier ${command.reference} à votre nom. Vérifiez la référence (par exemple TI-2026-00002), ou adressez-vous à la préfecture.`
+              : 'Vous n’avez pas encore de dossier. Écrivez « préparer une candidature » pour en commencer un.',
+        );
         if (dc.activeDialog) await dc.repromptDialog();
         return;
       }
@@ -326,7 +465,7 @@ export class AssistantBot extends ActivityHandler {
   }
 
   /** Resumes the official's draft (same user, or same Teams identity) or opens a new one. */
-  private async startApplication(dc: DialogContext, fresh: boolean): Promise<void> {
+  private async startApplication(dc: DialogContext, fresh: boolean, entities?: Entities): Promise<void> {
     const owner = ownerOf(dc.context.activity);
     const existing = fresh ? null : await this.deps.repository.findDraftForOwner(owner);
     if (existing?.status === 'changes_requested' && existing.changesRequested) {
@@ -355,11 +494,25 @@ export class AssistantBot extends ActivityHandler {
       `C’est parti ! J’ai ouvert le dossier ${draft.reference}. Tout est enregistré au fur et à mesure : vous pouvez vous interrompre et reprendre plus tard. ` +
         'Écrivez « aide » à tout moment pour un exemple de réponse.',
     );
+    // The opening sentence may already give the collectivity, the scheme wanted, the fields…
+    if (entities) {
+      let noted: string[] = [];
+      await this.store.change(
+        draft.reference,
+        (dossier) => {
+          noted = keepEarlyAnswers(dossier, entities, undefined);
+        },
+        dc.context,
+      );
+      if (noted.length > 0) await dc.context.sendActivity(`J’ai déjà noté : ${escapeMarkdown(noted.join(' ; '))}.`);
+    }
     await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference });
   }
 
+  /** The draft being prepared, or else the latest dossier, submitted or not. */
   private async latestDossier(context: TurnContext): Promise<Dossier | null> {
-    return this.deps.repository.findDraftForOwner(ownerOf(context.activity));
+    const owner = ownerOf(context.activity);
+    return (await this.deps.repository.findDraftForOwner(owner)) ?? (await this.deps.repository.findLatestForOwner(owner));
   }
 
   private async sendFaqAnswer(context: TurnContext, question: string, answer: FaqAnswer, memory: ConversationMemory): Promise<void> {
@@ -424,6 +577,82 @@ function ownerOf(activity: Partial<Activity>): Owner {
     ...(activity.from?.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}),
     ...(tenantId ? { tenantId } : {}),
   };
+}
+
+/** The id of the dialog at the bottom of the stack: the prompt on screen. */
+function innermostDialogId(dc: DialogContext): string | undefined {
+  let inner: DialogContext = dc;
+  while (inner.child) inner = inner.child;
+  return inner.activeDialog?.id;
+}
+
+/** The first «…» of a correction that is not the wrong value (« « Ateliers du Val » et non « Ateliers » »). */
+function quotedValue(text: string): string | undefined {
+  for (const match of text.matchAll(/[«"“]\s*([^»"”]+?)\s*[»"”]/g)) {
+    const before = text.slice(Math.max(0, match.index - 12), match.index);
+    if (!/(non|pas|au lieu de)\s*$/i.test(before)) return match[1];
+  }
+  return undefined;
+}
+
+function ownedBy(dossier: Dossier, owner: Owner): boolean {
+  const holder = dossier.owner;
+  return (holder.userId === owner.userId && holder.channel === owner.channel) || (owner.aadObjectId !== undefined && holder.aadObjectId === owner.aadObjectId);
+}
+
+/** How each target of an edit reads in « D'accord, modifions … ». */
+const TARGET_LABELS: Record<string, string> = {
+  collectivity: 'la collectivité',
+  contact: 'le contact',
+  scheme: 'le dispositif',
+  fields: 'les champs',
+  commitments: 'les engagements',
+  actions: 'les actions',
+  budget: 'le budget (par les actions)',
+  'collectivity.name': 'le nom de la collectivité',
+  'collectivity.kind': 'le type de collectivité',
+  'collectivity.departement': 'le département',
+  'collectivity.siren': 'le SIREN',
+  'collectivity.population': 'la population',
+  'contact.name': 'le nom du contact',
+  'contact.role': 'la fonction du contact',
+  'contact.email': 'l’adresse électronique du contact',
+  'contact.phone': 'le téléphone du contact',
+  'scheme.approach': 'la démarche',
+  'scheme.diagnostic': 'le diagnostic',
+  'scheme.housing': 'les actions de logement',
+  'scheme.choice': 'le dispositif',
+  'fields.selection': 'les champs',
+  'commitments.kinds': 'les engagements',
+  'commitments.amount': 'le montant du cofinancement',
+  'action.title': 'l’intitulé de l’action',
+  'action.field': 'le champ de l’action',
+  'action.description': 'la description de l’action',
+  'action.publics': 'le public de l’action',
+  'action.beneficiaries': 'le nombre de bénéficiaires',
+  'action.cost': 'le coût de l’action',
+  'action.stateShare': 'le financement demandé à l’État',
+  'action.carrier': 'le porteur de l’action',
+  'budget.otherFunders': 'le budget (par les actions)',
+};
+
+/** A submitted dossier as its official sees it: status, date, what the prefecture asked, what comes next. */
+function statusText(dossier: Dossier): string {
+  const submitted = dossier.submittedAt ? ` le ${new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(dossier.submittedAt)}` : '';
+  const head = `Votre dossier ${dossier.reference}${dossier.collectivity.name ? ` (${escapeMarkdown(dossier.collectivity.name)})` : ''} a le statut « ${STATUS_LABELS[dossier.status]} »${dossier.status === 'draft' ? '' : `, déposé${submitted}`}.`;
+  const request = dossier.changesRequested
+    ? `\n\nLa préfecture demande des corrections (${dossier.changesRequested.sections.map((section) => SECTION_LABELS[section].toLowerCase()).join(', ')}) : ${escapeMarkdown(dossier.changesRequested.reason)}. Écrivez « reprendre » pour les faire.`
+    : '';
+  const next: Record<string, string> = {
+    draft: ' Il n’est pas encore déposé : écrivez « reprendre » pour le continuer.',
+    submitted: ' Il attend d’être examiné par un instructeur de la préfecture ; je vous préviendrai ici de toute demande.',
+    under_review: ' Un instructeur de la préfecture l’examine ; je vous préviendrai ici de toute demande ou décision.',
+    changes_requested: '',
+    accepted: ' Il a été accepté : la préfecture vous contactera pour la suite.',
+    rejected: ' Il n’a pas été retenu ; pour en connaître les motifs, adressez-vous à la préfecture.',
+    withdrawn: ' Il a été retiré.',
+  };
+  return `${head}${next[dossier.status] ?? ''}${request}`;
 }
 
 /** The question waiting for an answer, found at the bottom of the dialog stack. */

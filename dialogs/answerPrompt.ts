@@ -3,7 +3,10 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
 import { normalizeText, type ParseResult } from '../knowledge/parsers';
+import { understand } from '../knowledge/understanding/understand';
+import type { Entities } from '../knowledge/understanding/types';
 import { buildQuestionActivity, newQuestionId, staleCardReason, type QuestionSpec } from './questionCards';
+import { pendingOfPrompt, valueFor } from './understanding';
 
 /** What the official gave: the text typed or the value of a card's submit button. */
 export interface Answer {
@@ -15,7 +18,8 @@ export interface Answer {
 export type AnswerParser<T> = (answer: Answer, spec: QuestionSpec) => ParseResult<T>;
 
 /** The outcome of a question: an answer, "passer" on an optional question, or "garder" when revisiting. */
-export type AnswerOutcome<T> = { kind: 'answer'; value: T } | { kind: 'skip' } | { kind: 'keep' };
+/** `entities`: everything else the message said, kept for the questions still to come. */
+export type AnswerOutcome<T> = { kind: 'answer'; value: T; entities?: Entities } | { kind: 'skip' } | { kind: 'keep' };
 
 interface PromptState {
   failures?: number;
@@ -78,11 +82,17 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
     if (spec?.current !== undefined && KEEP.test(keyword)) return { succeeded: true, value: { kind: 'keep' } };
     if (spec?.optional && SKIP.test(keyword)) return { succeeded: true, value: { kind: 'skip' } };
     if (!spec) return { succeeded: false };
-    const parsed = this.parse(answer, spec);
+    // A sentence is read for its value (« c'est moi, Claire Lefebvre » → « Claire Lefebvre »), a button as it is.
+    const pending = pendingOfPrompt(this.id);
+    const understood = pending && answer.value === undefined && answer.text ? understand(answer.text, pending) : undefined;
+    if (spec.optional && understood?.entities.skip) return { succeeded: true, value: { kind: 'skip' } };
+    const value = understood && pending ? valueFor(pending, understood.entities) : undefined;
+    let parsed = value !== undefined ? this.parse({ text: value, value: undefined }, spec) : this.parse(answer, spec);
+    if (!parsed.ok && value !== undefined) parsed = this.parse(answer, spec);
     if (parsed.ok) {
       state.failures = 0;
       state.reason = undefined;
-      return { succeeded: true, value: { kind: 'answer', value: parsed.value } };
+      return { succeeded: true, value: { kind: 'answer', value: parsed.value, ...(understood ? { entities: understood.entities } : {}) } };
     }
     state.failures = (state.failures ?? 0) + 1;
     state.reason = parsed.reason;

@@ -2,14 +2,20 @@
 // skipping what the draft already holds, so a resumed draft starts again at its first missing answer.
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { SectionId } from '../knowledge/completeness';
+import { ActionDialog, ACTION_DIALOG } from './actionDialog';
 import { ActionsDialog, ACTIONS_DIALOG } from './actionsDialog';
 import { budgetText, departementLabel } from './dossierSummary';
+import { escapeMarkdown } from './questionCards';
+import { formatEuros } from '../knowledge/formatting';
+import type { Dossier } from '../dossiers/dossierSchema';
 import { CollectivityDialog, COLLECTIVITY_DIALOG } from './collectivityDialog';
 import { CommitmentsDialog, COMMITMENTS_DIALOG } from './commitmentsDialog';
 import { ContactDialog, CONTACT_DIALOG } from './contactDialog';
 import type { DraftStore } from './draftStore';
 import { FieldsDialog, FIELDS_DIALOG } from './fieldsDialog';
 import { readSectionOptions } from './questionFlow';
+import { questionIdOf } from './understanding';
+import type { QuestionId } from '../knowledge/understanding/types';
 import { ReviewDialog, REVIEW_DIALOG, type ReviewOutcome } from './reviewDialog';
 import { SchemeDialog, SCHEME_DIALOG } from './schemeDialog';
 
@@ -38,6 +44,8 @@ export class ApplicationDialog extends ComponentDialog {
     this.addDialog(new FieldsDialog(store));
     this.addDialog(new CommitmentsDialog(store));
     this.addDialog(new ActionsDialog(store));
+    // Also here, so that an edit can open one question of one action directly.
+    this.addDialog(new ActionDialog(store));
     this.addDialog(new ReviewDialog(store));
     this.addDialog(
       new WaterfallDialog(STEPS, [
@@ -58,10 +66,31 @@ export class ApplicationDialog extends ComponentDialog {
    * other, showing the current answers; the journey then goes on to the review as usual.
    */
   private async correctionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { reference, corrections } = readSectionOptions(step.options);
+    const { reference, corrections, focus, actionIndex } = readSectionOptions(step.options);
+    if (focus) return this.focusStep(step, reference, focus, actionIndex);
     const [section] = corrections ?? [];
     if (!section) return step.next();
     return step.beginDialog(section === 'budget' ? ACTIONS_DIALOG : SECTION_DIALOGS[section], { reference, revisit: true });
+  }
+
+  /**
+   * An edit named a section (« modifier le contact ») or one question (« le nom du contact est mal
+   * enregistré »): only that is asked again, showing the current answer; the journey then goes on.
+   */
+  private async focusStep(step: WaterfallStepContext, reference: string, focus: string, actionIndex: number | undefined): Promise<DialogTurnResult> {
+    const [section] = focus.split('.');
+    const whole = !focus.includes('.');
+    if (section === 'action' || section === 'actions' || section === 'budget') {
+      const dossier = await this.store.load(reference, step.context);
+      const index = actionIndex ?? (dossier.actions.length === 1 ? 1 : undefined);
+      const action = index ? dossier.actions[index - 1] : undefined;
+      if (action && !whole) return step.beginDialog(ACTION_DIALOG, { reference, actionId: action.id, only: [questionIdOf(focus as QuestionId)] });
+      if (action) return step.beginDialog(ACTION_DIALOG, { reference, actionId: action.id, revisit: true });
+      return step.beginDialog(ACTIONS_DIALOG, { reference, revisit: true });
+    }
+    const dialogId = SECTION_DIALOGS[section as Exclude<SectionId, 'budget' | 'actions'>];
+    if (!dialogId) return step.next();
+    return step.beginDialog(dialogId, whole ? { reference, revisit: true } : { reference, only: [questionIdOf(focus as QuestionId)] });
   }
 
   private async nextCorrectionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -106,12 +135,7 @@ export class ApplicationDialog extends ComponentDialog {
       await step.context.sendActivity(`Le dossier n’a pas pu être déposé :\n\n${submitted.reasons.map((reason) => `- ${reason}`).join('\n')}`);
       return step.replaceDialog(STEPS, { reference });
     }
-    const departement = submitted.dossier.collectivity.departement;
-    await step.context.sendActivity(
-      `Votre dossier ${reference} a été déposé : il est transmis à la préfecture${departement ? ` du département ${departementLabel(departement)}` : ''}. ` +
-        'Un instructeur va l’examiner ; il pourra vous demander des précisions ou des corrections. ' +
-        `Je vous préviendrai ici à chaque étape. Conservez la référence ${reference} pour vos échanges avec la préfecture.`,
-    );
+    await step.context.sendActivity(receiptText(submitted.dossier));
     return step.endDialog();
   }
 
@@ -120,4 +144,23 @@ export class ApplicationDialog extends ComponentDialog {
     const { reference } = readSectionOptions(step.options);
     return step.replaceDialog(STEPS, { reference });
   }
+}
+
+const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
+
+/** The receipt of a submission: reference, date and time, what was sent, and what happens next. */
+function receiptText(dossier: Dossier): string {
+  const departement = dossier.collectivity.departement;
+  const at = dossier.submittedAt ? PARIS_TIME.format(dossier.submittedAt).replace(':', ' h ') : '';
+  const actions = dossier.actions ?? [];
+  const lines = [
+    `✅ **Accusé de dépôt** — votre dossier ${dossier.reference} a été déposé${at ? ` le ${at}` : ''} : il est transmis à la préfecture${departement ? ` du département ${departementLabel(departement)}` : ''}.`,
+    '',
+    `- ${dossier.scheme ?? 'Dispositif'} pour ${escapeMarkdown(dossier.collectivity.name ?? 'votre collectivité')} : ${actions.length} action${actions.length > 1 ? 's' : ''}, coût total ${formatEuros(dossier.budget.actionsCostEuros)}, dont ${formatEuros(dossier.budget.stateFundingRequestedEuros)} demandés à l’État.`,
+    `- Contact : ${escapeMarkdown(dossier.contact.name ?? '')}${dossier.contact.email ? ` (${escapeMarkdown(dossier.contact.email)})` : ''}.`,
+    '',
+    'Et maintenant ? Un instructeur de la préfecture va examiner le dossier ; il pourra vous demander des précisions ou des corrections, que je vous transmettrai ici. ' +
+      `Écrivez « où en est mon dossier » à tout moment pour connaître son statut, et « résumé » pour le relire. Conservez la référence ${dossier.reference} pour vos échanges avec la préfecture.`,
+  ];
+  return lines.join('\n');
 }

@@ -6,7 +6,8 @@ import type { Dossier } from '../dossiers/dossierSchema';
 import type { ParseResult } from '../knowledge/parsers';
 import { AnswerPrompt, answerText, type Answer, type AnswerOutcome, type AnswerParser } from './answerPrompt';
 import type { DraftStore } from './draftStore';
-import type { QuestionSpec } from './questionCards';
+import { escapeMarkdown, type QuestionSpec } from './questionCards';
+import { keepEarlyAnswers } from './understanding';
 
 const SectionOptionsSchema = z.object({
   reference: z.string(),
@@ -16,6 +17,12 @@ const SectionOptionsSchema = z.object({
   actionId: z.string().optional(),
   /** Set when the actions dialog loops back after an action was just described. */
   afterAction: z.boolean().optional(),
+  /** Questions to ask again although answered (an edit of one field); the others are asked only when missing. */
+  only: z.array(z.string()).optional(),
+  /** The labels' id of one question to edit, for the application dialog to open it (e.g. `contact.name`). */
+  focus: z.string().optional(),
+  /** The action an edit or a correction names (1-based). */
+  actionIndex: z.number().int().positive().optional(),
   /** Sections the prefecture asked to correct, still to be revisited before the review. */
   corrections: z.array(z.enum(['collectivity', 'contact', 'scheme', 'fields', 'commitments', 'actions', 'budget'])).optional(),
 });
@@ -99,7 +106,7 @@ export class QuestionSectionDialog extends ComponentDialog {
       const context = { dossier, options };
       if (!isPending(question, context)) return step.next();
       const spec = question.ask(context);
-      const current = options.revisit ? question.current(context) : undefined;
+      const current = options.revisit || options.only?.includes(question.id) ? question.current(context) : undefined;
       return step.prompt(promptId(dialogId, question), { validations: { ...spec, current } });
     };
   }
@@ -110,7 +117,17 @@ export class QuestionSectionDialog extends ComponentDialog {
       const outcome = step.result as AnswerOutcome<unknown> | undefined;
       if (outcome?.kind === 'answer') {
         (step.values as Record<string, unknown>)[ANSWERED] = true;
-        await this.store.change(options.reference, (dossier) => question.save(dossier, outcome.value, options), step.context);
+        let noted: string[] = [];
+        await this.store.change(
+          options.reference,
+          (dossier) => {
+            question.save(dossier, outcome.value, options);
+            // What the sentence said for later questions is kept: they will not be asked.
+            noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id) : [];
+          },
+          step.context,
+        );
+        if (noted.length > 0) await step.context.sendActivity(`J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.`);
       } else if (outcome?.kind === 'skip') {
         await this.store.change(
           options.reference,
@@ -140,5 +157,6 @@ function promptId(dialogId: string, question: AnyQuestion): string {
 function isPending(question: AnyQuestion, context: QuestionContext): boolean {
   if (!question.ask(context)) return false;
   if (context.options.revisit) return true;
+  if (context.options.only?.includes(question.id)) return true;
   return question.current(context) === undefined && !(context.dossier.skippedQuestions ?? []).includes(question.id);
 }

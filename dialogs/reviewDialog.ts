@@ -3,7 +3,11 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { MessageFactory } from 'botbuilder';
 import { checkCompleteness, firstIncompleteSection, SECTION_LABELS, SectionIdSchema, type SectionId } from '../knowledge/completeness';
-import { normalizeText, type ParseResult } from '../knowledge/parsers';
+import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parsers';
+import { formatEuros } from '../knowledge/formatting';
+import { departementLabel } from './dossierSummary';
+import { escapeMarkdown } from './questionCards';
+import type { Dossier } from '../dossiers/dossierSchema';
 import { AnswerPrompt, answerText, type AnswerOutcome } from './answerPrompt';
 import type { DraftStore } from './draftStore';
 import { summaryCard } from './dossierSummary';
@@ -12,6 +16,8 @@ import { readSectionOptions } from './questionFlow';
 export const REVIEW_DIALOG = 'reviewDialog';
 const DECISION_PROMPT = 'reviewDialog.decision';
 const SECTION_PROMPT = 'reviewDialog.section';
+const CONFIRM_PROMPT = 'reviewDialog.confirm';
+const AWAITING = 'awaiting';
 const STEPS = 'reviewDialog.steps';
 
 /** What the review ends with, for the application dialog to act on. */
@@ -57,6 +63,7 @@ export class ReviewDialog extends ComponentDialog {
         return section ? { ok: true, value: section } : { ok: false, reason: 'Je n’ai pas reconnu la section. Répondez par exemple « collectivité », « contact », « dispositif », « champs », « engagements » ou « actions ».' };
       }),
     );
+    this.addDialog(new AnswerPrompt(CONFIRM_PROMPT, (answer) => parseConfirmation(answerText(answer))));
     this.addDialog(new WaterfallDialog(STEPS, [this.showStep.bind(this), this.decisionStep.bind(this), this.sectionStep.bind(this)]));
     this.initialDialogId = STEPS;
   }
@@ -96,7 +103,22 @@ export class ReviewDialog extends ComponentDialog {
     const outcome = step.result as AnswerOutcome<Decision> | undefined;
     if (outcome?.kind !== 'answer') return step.endDialog({ kind: 'keep' } satisfies ReviewOutcome);
     const decision = outcome.value;
-    if (decision.kind === 'submit' || decision.kind === 'keep') return step.endDialog({ kind: decision.kind } satisfies ReviewOutcome);
+    if (decision.kind === 'keep') return step.endDialog({ kind: 'keep' } satisfies ReviewOutcome);
+    if (decision.kind === 'submit') {
+      // Nothing leaves for the prefecture without a clear yes to what will be sent.
+      (step.values as Record<string, unknown>)[AWAITING] = 'confirm';
+      const dossier = await this.store.load(options.reference, step.context);
+      return step.prompt(CONFIRM_PROMPT, {
+        validations: {
+          text: confirmationText(dossier),
+          help: 'Répondez « oui » pour déposer le dossier maintenant, ou « non » pour revenir au récapitulatif sans rien envoyer.',
+          choices: [
+            { value: 'oui', title: 'Oui, déposer' },
+            { value: 'non', title: 'Non, pas encore' },
+          ],
+        },
+      });
+    }
     if (decision.kind === 'complete') {
       const section = firstIncompleteSection(checkCompleteness(await this.store.load(options.reference, step.context))) ?? 'actions';
       // A complete action list with a field still uncovered is completed through the actions menu.
@@ -114,8 +136,31 @@ export class ReviewDialog extends ComponentDialog {
   }
 
   private async sectionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if ((step.values as Record<string, unknown>)[AWAITING] === 'confirm') {
+      const confirmed = step.result as AnswerOutcome<boolean> | undefined;
+      if (confirmed?.kind === 'answer' && confirmed.value) return step.endDialog({ kind: 'submit' } satisfies ReviewOutcome);
+      await step.context.sendActivity('D’accord, rien n’est envoyé : le dossier reste en brouillon.');
+      return step.replaceDialog(STEPS, step.options);
+    }
     const outcome = step.result as AnswerOutcome<SectionId> | undefined;
     if (outcome?.kind !== 'answer') return step.endDialog({ kind: 'keep' } satisfies ReviewOutcome);
     return step.endDialog({ kind: 'edit', section: outcome.value, revisit: true } satisfies ReviewOutcome);
   }
+}
+
+function parseConfirmation(text: string): ParseResult<boolean> {
+  if (/\b(deposer|depose|deposez|envoyer|envoyez|go|on y va|allez-y|c'est parti)\b/.test(normalizeText(text)) && !/^\s*non\b/.test(normalizeText(text))) return { ok: true, value: true };
+  return parseYesNo(text);
+}
+
+/** What will be sent, in one message, before the official confirms. */
+function confirmationText(dossier: Dossier): string {
+  const departement = dossier.collectivity.departement;
+  const actions = dossier.actions ?? [];
+  return (
+    `Vous allez déposer le dossier ${dossier.reference} auprès de la préfecture${departement ? ` du département ${departementLabel(departement)}` : ''}. ` +
+    `Seront transmis : la collectivité (${escapeMarkdown(dossier.collectivity.name ?? '')}), le contact (${escapeMarkdown(dossier.contact.name ?? '')}), le dispositif (${dossier.scheme ?? '—'}), ` +
+    `${dossier.fields.length} champ(s), les engagements de la collectivité et ${actions.length} action(s) pour un coût total de ${formatEuros(dossier.budget.actionsCostEuros)}, dont ${formatEuros(dossier.budget.stateFundingRequestedEuros)} demandés à l’État. ` +
+    'Une fois déposé, le dossier ne se modifie plus que sur demande de la préfecture. Confirmez-vous ?'
+  );
 }

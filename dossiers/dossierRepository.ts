@@ -85,6 +85,15 @@ export class DossierRepository {
     return this.toDossier(found);
   }
 
+  /** The latest dossier of this official, whatever its status (for « où en est mon dossier » after submission). */
+  async findLatestForOwner(owner: Owner): Promise<Dossier | null> {
+    const found = await this.dossiers
+      .findOne({ status: { $ne: 'withdrawn' }, $or: ownerMatch(owner) })
+      .sort({ updatedAt: -1, reference: -1 })
+      .lean();
+    return this.toDossier(found);
+  }
+
   /**
    * Replaces the patched sections if the dossier is still at `expectedVersion`, recomputes the
    * budget, and increments the version. Only drafts and dossiers under correction can be edited.

@@ -252,7 +252,8 @@ describe('The web widget in Chromium', () => {
       // The review's buttons.
       await click(cardButton(await latestCard(page), 'Garder en brouillon'), 'brouillon', 'Garder en brouillon');
       await type('Déposer le dossier', 'Que souhaitez-vous faire');
-      await click(cardButton(await latestCard(page), 'Déposer le dossier'), 'a été déposé', 'Déposer le dossier');
+      await click(cardButton(await latestCard(page), 'Déposer le dossier'), 'Confirmez-vous', 'Déposer le dossier');
+      await click(cardButton(await latestCard(page), 'Oui, déposer'), 'a été déposé', 'Oui, déposer');
 
       // 👍/👎 under an answer of the FAQ.
       await type('Qui signe un CTAI ?', 'Cette réponse vous a aidé');

@@ -70,7 +70,8 @@ describe('The guided application', () => {
       ['Le CCAS', 'Vous avez décrit 3 action(s)'],
       ['aide', ['« oui » pour décrire une action de plus', 'Vous avez décrit 3 action(s)']],
       ['non', ['Voici le budget', /Coût total des actions : 75\s000/, 'Votre dossier est complet', 'Que souhaitez-vous faire']],
-      ['Déposer le dossier', ['a été déposé', 'préfecture du département 69 (Rhône)']],
+      ['Déposer le dossier', ['Vous allez déposer le dossier', 'Confirmez-vous']],
+      ['oui', ['a été déposé', 'préfecture du département 69 (Rhône)']],
     ]);
 
     const [dossier] = (await app.repository.list({ page: 1, limit: 10, q: 'Métropole de Lyon' })).items;
@@ -125,7 +126,8 @@ describe('The guided application', () => {
       ['6 000 €', 'Qui porte'],
       ['La commune', 'ajouter une autre action'],
       ['non', 'Votre dossier est complet'],
-      ['Déposer le dossier', 'a été déposé'],
+      ['Déposer le dossier', 'Confirmez-vous'],
+      ['Oui, déposer', 'a été déposé'],
     ]);
 
     const [dossier] = (await app.repository.list({ page: 1, limit: 10, q: 'Saint-Flour' })).items;
@@ -303,7 +305,8 @@ describe('Corrections requested by the prefecture', () => {
       ['3 000', 'porte'],
       ['La commune', 'ajouter'],
       ['non', 'Votre dossier est complet'],
-      ['Déposer le dossier', 'a été déposé'],
+      ['Déposer le dossier', 'Confirmez-vous'],
+      ['Oui, déposer', 'a été déposé'],
     ]);
     const submitted = await findSubmitted('Commune de Riom');
     const staff = { role: 'instructeur' as const, id: 'staff-1', name: 'Instructeur' };
@@ -324,7 +327,8 @@ describe('Corrections requested by the prefecture', () => {
       ['garder', 'Quelle salle'],
       ['La salle du conseil, le mardi matin', 'valeur'],
       ['passer', ['Voici le récapitulatif', 'Votre dossier est complet']],
-      ['Déposer le dossier', 'a été déposé'],
+      ['Déposer le dossier', 'Confirmez-vous'],
+      ['Oui, déposer', 'a été déposé'],
     ]);
 
     const resubmitted = await findSubmitted('Commune de Riom');

@@ -1,0 +1,227 @@
+// Where understanding meets the dossier: which question a prompt asks, the value of a message for it,
+// the values a message gives for other questions (kept as answers), and corrections of earlier answers.
+import type { Dossier } from '../dossiers/dossierSchema';
+import { DEPARTEMENT_NAMES } from '../knowledge/departements';
+import { formatEuros, formatInteger } from '../knowledge/formatting';
+import { parseEmail, parsePhone } from '../knowledge/parsers';
+import { APPROACH_LABELS, COLLECTIVITY_KIND_LABELS, COMMITMENT_KIND_LABELS, DIAGNOSTIC_STATUS_LABELS, FIELD_LABELS, PUBLIC_LABELS, type CommitmentKind } from '../knowledge/schemes';
+import type { Entities, Pending, QuestionId } from '../knowledge/understanding/types';
+
+/** The question a prompt asks, from its dialog id (e.g. `contactDialog.contact.name`). */
+const PROMPT_QUESTIONS: ReadonlyArray<[RegExp, Pending]> = [
+  [/\.fields$/, 'fields.selection'],
+  [/\.commitments\.cofinancing\.amount$/, 'commitments.amount'],
+  [/\.commitments\.\w+\.value$/, 'commitments.amount'],
+  [/\.commitments\.\w+\.detail$/, 'action.description'],
+  [/\.action\.stateFunding$/, 'action.stateShare'],
+  [/^actionsDialog\.another$/, 'actions.more'],
+  [/^actionsDialog\.manage$/, 'review.section'],
+  [/^reviewDialog\.decision$/, 'review.menu'],
+  [/^reviewDialog\.section$/, 'review.section'],
+  [/^reviewDialog\.confirm$/, 'review.confirm'],
+];
+
+export function pendingOfPrompt(promptId: string | undefined): Pending | undefined {
+  if (!promptId) return undefined;
+  const mapped = PROMPT_QUESTIONS.find(([pattern]) => pattern.test(promptId))?.[1];
+  if (mapped) return mapped;
+  const questionId = promptId.split('.').slice(1).join('.');
+  return /^(collectivity|contact|scheme|commitments|action)\./.test(questionId) ? (questionId as QuestionId) : undefined;
+}
+
+/** The code's question ids for the labels' ids, where they differ. */
+export function questionIdOf(target: QuestionId): string {
+  if (target === 'fields.selection') return 'fields';
+  if (target === 'commitments.amount') return 'commitments.cofinancing.amount';
+  if (target === 'action.stateShare') return 'action.stateFunding';
+  return target;
+}
+
+/**
+ * The value of a message for the question on screen, as text its parser reads (« c'est moi, Claire
+ * Lefebvre » → « Claire Lefebvre »), or undefined when the message should be read as typed.
+ */
+export function valueFor(pending: Pending, entities: Entities): string | undefined {
+  switch (pending) {
+    case 'collectivity.name':
+      return entities.collectivityName;
+    case 'collectivity.kind':
+      return entities.collectivityKind ? COLLECTIVITY_KIND_LABELS[entities.collectivityKind] : undefined;
+    case 'collectivity.departement':
+      return entities.departement;
+    case 'collectivity.siren':
+      return entities.siren;
+    case 'collectivity.population':
+      return entities.population?.toString();
+    case 'contact.name':
+      return entities.personName;
+    case 'contact.role':
+      return entities.role;
+    case 'contact.email':
+      return entities.email;
+    case 'contact.phone':
+      return entities.phone;
+    case 'scheme.approach':
+      return entities.approach ? APPROACH_LABELS[entities.approach] : undefined;
+    case 'scheme.choice':
+      return entities.scheme;
+    case 'commitments.amount':
+    case 'action.cost':
+    case 'action.stateShare':
+      return entities.amount?.toString();
+    case 'action.beneficiaries':
+      return (entities.count ?? entities.number)?.toString();
+    case 'scheme.housing':
+    case 'actions.more':
+    case 'review.confirm':
+      return entities.yesNo === undefined ? undefined : entities.yesNo ? 'oui' : 'non';
+    default:
+      return undefined;
+  }
+}
+
+type Commitment = NonNullable<Dossier['commitments']>[number];
+
+function commitmentKindOf(spoken: NonNullable<Entities['commitments']>[number]): CommitmentKind {
+  return spoken === 'coordination' ? 'other' : spoken;
+}
+
+/** One value a message gives: where it goes, how it reads, and how it is written to the dossier. */
+interface Fill {
+  question: string;
+  label: string;
+  isSet(dossier: Dossier): boolean;
+  write(dossier: Dossier): void;
+}
+
+function fillsOf(entities: Entities): Fill[] {
+  const fills: Fill[] = [];
+  const collectivity = (patch: Partial<Dossier['collectivity']>) => (draft: Dossier) => {
+    draft.collectivity = { ...draft.collectivity, ...patch };
+  };
+  const contact = (patch: Partial<Dossier['contact']>) => (draft: Dossier) => {
+    draft.contact = { ...draft.contact, ...patch };
+  };
+  if (entities.collectivityName) fills.push({ question: 'collectivity.name', label: `nom de la collectivité : ${entities.collectivityName}`, isSet: (d) => !!d.collectivity?.name, write: collectivity({ name: entities.collectivityName.slice(0, 200) }) });
+  if (entities.collectivityKind && entities.collectivityKind !== 'other') {
+    const kind = entities.collectivityKind;
+    fills.push({ question: 'collectivity.kind', label: `type : ${COLLECTIVITY_KIND_LABELS[kind].toLowerCase()}`, isSet: (d) => !!d.collectivity?.kind, write: collectivity({ kind }) });
+  }
+  if (entities.departement) {
+    const code = entities.departement;
+    fills.push({ question: 'collectivity.departement', label: `département : ${code} (${DEPARTEMENT_NAMES[code] ?? code})`, isSet: (d) => !!d.collectivity?.departement, write: collectivity({ departement: code }) });
+  }
+  if (entities.siren) fills.push({ question: 'collectivity.siren', label: `SIREN : ${entities.siren}`, isSet: (d) => !!d.collectivity?.siren, write: collectivity({ siren: entities.siren }) });
+  if (entities.population) fills.push({ question: 'collectivity.population', label: `population : ${formatInteger(entities.population)} habitants`, isSet: (d) => d.collectivity?.population !== undefined, write: collectivity({ population: entities.population }) });
+  if (entities.personName) fills.push({ question: 'contact.name', label: `contact : ${entities.personName}`, isSet: (d) => !!d.contact?.name, write: contact({ name: entities.personName.slice(0, 200) }) });
+  if (entities.role) fills.push({ question: 'contact.role', label: `fonction : ${entities.role}`, isSet: (d) => !!d.contact?.role, write: contact({ role: entities.role.slice(0, 200) }) });
+  if (entities.email && parseEmail(entities.email).ok) fills.push({ question: 'contact.email', label: `e-mail : ${entities.email}`, isSet: (d) => !!d.contact?.email, write: contact({ email: entities.email.toLowerCase() }) });
+  const phone = entities.phone ? parsePhone(entities.phone) : undefined;
+  if (phone?.ok) fills.push({ question: 'contact.phone', label: `téléphone : ${entities.phone}`, isSet: (d) => !!d.contact?.phone, write: contact({ phone: phone.value }) });
+  if (entities.approach) {
+    const approach = entities.approach;
+    fills.push({ question: 'scheme.approach', label: `démarche : ${APPROACH_LABELS[approach].toLowerCase()}`, isSet: (d) => !!d.approach, write: (d) => void (d.approach = approach) });
+  }
+  if (entities.diagnostic) {
+    const status = entities.diagnostic;
+    fills.push({ question: 'scheme.diagnostic', label: DIAGNOSTIC_STATUS_LABELS[status].toLowerCase(), isSet: (d) => !!d.diagnostic?.status, write: (d) => void (d.diagnostic = { ...d.diagnostic, status }) });
+  }
+  if (entities.scheme) {
+    const scheme = entities.scheme;
+    fills.push({ question: 'scheme.choice', label: `dispositif souhaité : ${scheme}`, isSet: (d) => !!d.scheme, write: (d) => void (d.scheme = scheme) });
+  }
+  if (entities.fields && entities.fields.length > 0) {
+    const fields = [...new Set(entities.fields)];
+    fills.push({ question: 'fields', label: `champs : ${fields.map((field) => FIELD_LABELS[field].toLowerCase()).join(', ')}`, isSet: (d) => (d.fields ?? []).length > 0, write: (d) => void (d.fields = fields) });
+  }
+  if (entities.commitments && entities.commitments.length > 0) {
+    const kinds = [...new Set(entities.commitments.map(commitmentKindOf))];
+    fills.push({
+      question: 'commitments.kinds',
+      label: `engagements : ${kinds.map((kind) => COMMITMENT_KIND_LABELS[kind].toLowerCase()).join(', ')}`,
+      isSet: (d) => (d.commitments ?? []).length > 0,
+      write: (d) => void (d.commitments = kinds.map((kind) => d.commitments?.find((commitment) => commitment.kind === kind) ?? ({ kind } as Commitment))),
+    });
+  }
+  // An amount said with the commitments is the cofinancing's.
+  if (entities.amount !== undefined && entities.commitments?.includes('cofinancing')) {
+    const amount = entities.amount;
+    fills.push({
+      question: 'commitments.cofinancing.amount',
+      label: `cofinancement : ${formatEuros(amount)}`,
+      isSet: (d) => d.commitments?.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros !== undefined,
+      write: (d) => void (d.commitments = (d.commitments ?? []).map((commitment) => (commitment.kind === 'cofinancing' ? { ...commitment, amountEuros: amount } : commitment))),
+    });
+  }
+  return fills;
+}
+
+/**
+ * Writes to the draft every value the message gives for a question other than `answered`, unless
+ * that question already has an answer; returns how each value reads, for a one-line confirmation.
+ */
+export function keepEarlyAnswers(dossier: Dossier, entities: Entities, answered: string | undefined): string[] {
+  const noted: string[] = [];
+  // The commitments go first: an amount said with them needs them to exist.
+  const fills = fillsOf(entities).sort((a, b) => Number(b.question === 'commitments.kinds') - Number(a.question === 'commitments.kinds'));
+  for (const fill of fills) {
+    if (fill.question === answered) continue;
+    if (fill.isSet(dossier)) continue;
+    fill.write(dossier);
+    noted.push(fill.label);
+  }
+  return noted;
+}
+
+/** What a correction changed, to say so, and whether the scheme must be chosen again. */
+export interface CorrectionResult {
+  label: string;
+  schemeToReview: boolean;
+}
+
+type Action = NonNullable<Dossier['actions']>[number];
+
+/** Applies a correction of `target` to the dossier; undefined when the message gives no usable value for it. */
+export function applyCorrection(dossier: Dossier, target: QuestionId, entities: Entities, actionIndex: number | undefined, quoted: string | undefined): CorrectionResult | undefined {
+  const action: Action | undefined = target.startsWith('action.') ? (actionIndex ? dossier.actions?.[actionIndex - 1] : dossier.actions?.[dossier.actions.length - 1]) : undefined;
+  const setAction = (patch: Partial<Action>, label: string): CorrectionResult | undefined => {
+    if (!action) return undefined;
+    dossier.actions = dossier.actions.map((candidate) => (candidate.id === action.id ? { ...candidate, ...patch } : candidate));
+    const index = dossier.actions.findIndex((candidate) => candidate.id === action.id) + 1;
+    return { label: `${label} de l’action ${index}`, schemeToReview: false };
+  };
+  switch (target) {
+    case 'action.cost':
+      return entities.amount === undefined ? undefined : setAction({ costEuros: entities.amount }, `coût : ${formatEuros(entities.amount)}`);
+    case 'action.stateShare':
+      return entities.amount === undefined ? undefined : setAction({ stateFundingEuros: entities.amount }, `financement demandé à l’État : ${formatEuros(entities.amount)}`);
+    case 'action.beneficiaries': {
+      const count = entities.count ?? entities.number;
+      return count === undefined ? undefined : setAction({ beneficiaries: Math.round(count) }, `bénéficiaires : ${formatInteger(count)}`);
+    }
+    case 'action.publics':
+      return entities.publics ? setAction({ publics: entities.publics }, `public : ${entities.publics.map((value) => PUBLIC_LABELS[value]).join(' et ')}`) : undefined;
+    case 'action.title':
+      return quoted ? setAction({ title: quoted.slice(0, 200) }, `intitulé : « ${quoted} »`) : undefined;
+    case 'action.carrier':
+      return quoted ? setAction({ carrier: quoted.slice(0, 200) }, `porteur : ${quoted}`) : undefined;
+    case 'action.field':
+      return entities.fields?.[0] ? setAction({ field: entities.fields[0] }, `champ : ${FIELD_LABELS[entities.fields[0]].toLowerCase()}`) : undefined;
+    case 'commitments.amount':
+      if (entities.amount === undefined || !dossier.commitments?.some((commitment) => commitment.kind === 'cofinancing')) return undefined;
+      break;
+    default:
+      break;
+  }
+  const questionId = questionIdOf(target);
+  const fill = fillsOf(entities).find((candidate) => candidate.question === questionId);
+  if (!fill) return undefined;
+  fill.write(dossier);
+  // What the recommendation rests on changed: the scheme (and the housing answer) are asked again.
+  const schemeToReview = ['collectivity.kind', 'scheme.approach', 'scheme.diagnostic'].includes(target) && dossier.scheme !== undefined;
+  if (schemeToReview) {
+    dossier.scheme = undefined;
+    dossier.housingCommitted = undefined;
+  }
+  return { label: fill.label, schemeToReview };
+}

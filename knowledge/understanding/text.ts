@@ -1,0 +1,113 @@
+// The text the rules read: lower case, no accents, SMS spellings spelled out, openers and politeness removed.
+import { normalizeText } from '../parsers';
+
+/** SMS and hurried spellings, read as the words they stand for (whole words only). */
+const SPELLINGS: ReadonlyArray<[RegExp, string]> = [
+  [/\bc koi\b|\bckoi\b|\bc quoi\b|\bc'est koi\b|\bcest quoi\b/g, "c'est quoi"],
+  [/\bkoi\b/g, 'quoi'],
+  [/\bqd\b/g, 'quand'],
+  [/\bpk\b|\bpq\b|\bpourquoi\b/g, 'pourquoi'],
+  [/\bcb\b/g, 'combien'],
+  [/\bjsp\b|\bj'sais pas\b|\bchais pas\b|\bjsais pas\b/g, 'je sais pas'],
+  [/\bchui\b|\bchuis\b|\bj'suis\b/g, 'je suis'],
+  [/\bstp\b|\bsvp\b|\bs'il vous plait\b|\bs'il te plait\b/g, ''],
+  [/\bmrc\b|\bmci\b|\bmerci beaucoup\b/g, 'merci'],
+  [/\bbjr\b|\bbonjours\b/g, 'bonjour'],
+  [/\bslt\b/g, 'salut'],
+  [/\bg\b/g, "j'ai"],
+  [/\bc\b(?!')/g, "c'est"],
+  [/\bcv\b/g, 'ca va'],
+  [/\bjarrete\b/g, "j'arrete"],
+  [/\bjai\b/g, "j'ai"],
+  [/\bjveux\b/g, 'je veux'],
+  [/\bbcp\b/g, 'beaucoup'],
+  [/\bbudjet\b/g, 'budget'],
+  [/\bdonnes\b|\bdonnés\b/g, 'donnees'],
+  [/\bcest\b/g, "c'est"],
+  [/\bya\b/g, 'il y a'],
+  [/\bds\b/g, 'dans'],
+  [/\bpr\b/g, 'pour'],
+  [/\btt\b/g, 'tout'],
+  [/\bpb\b/g, 'probleme'],
+  [/\bdpt\b|\bdept\b|\bdep\b/g, 'departement'],
+  [/\bmodif\b/g, 'modifier'],
+  [/\brecap\b/g, 'recapitulatif'],
+  [/\bqqn\b/g, "quelqu'un"],
+  [/\bqqch\b/g, 'quelque chose'],
+  [/\bmtn\b/g, 'maintenant'],
+  [/\bauj\b|\bajd\b/g, "aujourd'hui"],
+  [/\bpref\b/g, 'prefecture'],
+];
+
+/** Lower case, no accents, SMS spellings spelled out, punctuation kept as single spaces around words. */
+export function fold(text: string): string {
+  let folded = normalizeText(text).replace(/[«»"“”]/g, ' ').replace(/…/g, '...');
+  for (const [pattern, replacement] of SPELLINGS) folded = folded.replace(pattern, replacement);
+  return folded.replace(/\s+/g, ' ').trim();
+}
+
+/** Words that open a message without carrying its point. */
+const OPENER = new RegExp(
+  '^(?:' +
+    [
+      'bonjour( a (vous|tous))?',
+      'bonsoir',
+      'salut',
+      'coucou',
+      'hello',
+      're',
+      'madame,? monsieur',
+      'madame',
+      'monsieur',
+      'attendez',
+      'attends',
+      'attendez une seconde',
+      'une seconde',
+      'pardon',
+      'excusez[- ]moi( mais)?',
+      'excuse[- ]moi( mais)?',
+      'desolee?( mais)?',
+      'euh+',
+      'heu+',
+      'bon',
+      'alors',
+      'ah',
+      'oh',
+      'hmm+',
+      'tiens',
+      'au fait',
+      'dites[- ]moi',
+      'dis[- ]moi',
+      'juste une question',
+      'petite question',
+      'une question',
+      "j'ai une question",
+      'question',
+    ].join('|') +
+    ')(?:[\\s,;:.!?-]+|$)',
+);
+
+/** The message without its openers (« bonjour, attendez, excusez-moi mais c'est quoi un BPI ? » → « c'est quoi un bpi ? »). */
+export function stripOpeners(folded: string): string {
+  let text = folded;
+  for (let guard = 0; guard < 6; guard += 1) {
+    const stripped = text.replace(OPENER, '').trim();
+    if (stripped === text) break;
+    text = stripped;
+  }
+  return text;
+}
+
+/** The message as typed, without its openers: what the FAQ should be asked (« excusez-moi mais c'est quoi un BPI ? » → « c'est quoi un BPI ? »). */
+export function withoutOpeners(raw: string, plain: string): string {
+  let offset = 0;
+  for (let guard = 0; guard < 6; guard += 1) {
+    const rest = plain.slice(offset);
+    const trimmed = rest.length - rest.trimStart().length;
+    const match = OPENER.exec(rest.trimStart());
+    if (!match || match[0].length === 0) break;
+    offset += trimmed + match[0].length;
+  }
+  const result = raw.slice(offset).trim();
+  return result.length > 0 ? result : raw.trim();
+}

@@ -1,0 +1,108 @@
+// The vocabulary of understanding: what an official wants (intent), the question on screen (pending)
+// and the values a message carries (entities), in plain data with no SDK type.
+import type { Approach, CollectivityKind, CommitmentKind, DiagnosticStatus, IntegrationField, Public, Scheme } from '../schemes';
+
+export const INTENTS = [
+  'apply',
+  'answer',
+  'correct',
+  'edit',
+  'question',
+  'help',
+  'progress',
+  'summary',
+  'status',
+  'cancel',
+  'restart',
+  'erase_data',
+  'chitchat',
+  'feedback',
+  'source',
+  'reply_prefecture',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** The questions of the journey, by the ids officials' messages are labelled with. */
+export type QuestionId =
+  | 'collectivity.name'
+  | 'collectivity.kind'
+  | 'collectivity.departement'
+  | 'collectivity.siren'
+  | 'collectivity.population'
+  | 'contact.name'
+  | 'contact.role'
+  | 'contact.email'
+  | 'contact.phone'
+  | 'scheme.approach'
+  | 'scheme.diagnostic'
+  | 'scheme.housing'
+  | 'scheme.choice'
+  | 'fields.selection'
+  | 'commitments.kinds'
+  | 'commitments.amount'
+  | 'action.title'
+  | 'action.field'
+  | 'action.description'
+  | 'action.publics'
+  | 'action.beneficiaries'
+  | 'action.cost'
+  | 'action.stateShare'
+  | 'action.carrier'
+  | 'actions.more'
+  | 'budget.otherFunders'
+  | 'review.menu'
+  | 'review.section'
+  | 'review.confirm';
+
+/** What is on screen: a question, nothing (the menu), or a dossier submitted earlier. */
+export type Pending = QuestionId | 'none' | 'submitted';
+
+export type Section =
+  | 'collectivity'
+  | 'contact'
+  | 'scheme'
+  | 'fields'
+  | 'commitments'
+  | 'actions'
+  | 'budget';
+
+/** A correction's or an edit's target: one question, or a whole section. */
+export type Target = QuestionId | Section;
+
+/** Forms of commitment as officials name them; « coordination » has no form of its own in the dossier. */
+export type SpokenCommitment = CommitmentKind | 'coordination';
+
+export interface Entities {
+  collectivityName?: string;
+  collectivityKind?: CollectivityKind;
+  departement?: string;
+  siren?: string;
+  population?: number;
+  personName?: string;
+  role?: string;
+  email?: string;
+  /** National digits, e.g. "0612345678" (or "+…" when written internationally). */
+  phone?: string;
+  scheme?: Scheme;
+  approach?: Approach;
+  diagnostic?: DiagnosticStatus;
+  fields?: IntegrationField[];
+  commitments?: SpokenCommitment[];
+  amount?: number;
+  count?: number;
+  publics?: Public[];
+  yesNo?: boolean;
+  skip?: true;
+  reference?: string;
+  target?: Target;
+  actionIndex?: number;
+  section?: Section;
+  number?: number;
+}
+
+export interface Understanding {
+  intent: Intent;
+  entities: Entities;
+  /** The message without its openers (« attendez, », « excusez-moi mais »): what a question to the FAQ is. */
+  core: string;
+}

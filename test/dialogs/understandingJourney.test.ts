@@ -1,0 +1,171 @@
+// The phrases of issue 13, as officials type them, through the real bot, dialogs and Bot Framework
+// adapter over HTTP; what they meant is checked in the saved dossier.
+import { TestConversation, type Exchange } from '../support/conversation';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+async function draftOf(official: TestConversation) {
+  const draft = await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId });
+  if (!draft) throw new Error('No draft');
+  return draft;
+}
+
+/** From the menu to the review of a complete PTAI, in sentences, for a commune of Seine-Maritime. */
+const COMMUNE_PTAI: Exchange[] = [
+  ['je voudrais préparer une candidature', ['J’ai ouvert le dossier TI-', 'Quel est le nom']],
+  ['Commune de Fécamp', 'département'],
+  ['Eure, 27', 'SIREN'],
+  ['je ne l’ai pas sous la main', 'habitants'],
+  ['1,7 million', 'personne à contacter'],
+  ['c’est moi, Claire Lefebvre', 'fonction'],
+  ['ah pardon je me suis trompée de département, c’est le 76 pas le 27', [/C’est corrigé : département : 76 \\?\(Seine\\?-Maritime/, 'Quelle est sa fonction']],
+  ['je suis adjoint au maire chargé des solidarités', 'adresse électronique'],
+  ['attendez, c’est quoi un BPI ?', ['protection internationale', 'Quelle est son adresse électronique']],
+  ['où en suis-je ?', ['Collectivité : ✅ complet', 'Quelle est son adresse électronique']],
+  ['claire.lefebvre@fecamp.fr', 'téléphone'],
+  ['passer', 'stratégie d’ensemble'],
+  ['des actions ciblées, sur la garde d’enfants et la mobilité', ['J’ai aussi noté : champs : garde d’enfants, mobilité', 'diagnostic']],
+  ['aucun', ['Nous préparons donc un PTAI', 'Quel engagement']],
+  ['un cofinancement de 50 000 € et on met un agent à disposition', ['J’ai aussi noté : cofinancement : 50', 'personnel']],
+];
+
+describe('Understanding officials as they write', () => {
+  test('When a commune answers in sentences, corrects a département and asks mid-way, then the dossier holds what was meant and nothing is asked twice', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(COMMUNE_PTAI);
+    const draft = await draftOf(official);
+    expect(draft.collectivity).toMatchObject({ name: 'Commune de Fécamp', kind: 'commune', departement: '76', population: 1_700_000 });
+    expect(draft.collectivity.siren).toBeUndefined();
+    expect(draft.skippedQuestions).toContain('collectivity.siren');
+    expect(draft.contact).toMatchObject({ name: 'Claire Lefebvre', role: 'adjoint au maire chargé des solidarités', email: 'claire.lefebvre@fecamp.fr' });
+    expect(draft.fields).toEqual(['childcare', 'mobility']);
+    expect(draft.commitments).toEqual([expect.objectContaining({ kind: 'cofinancing', amountEuros: 50_000 }), expect.objectContaining({ kind: 'staff' })]);
+  });
+
+  test('When the wish to apply comes in a sentence, then the application starts with what the sentence said', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      [
+        'Bonjour, je suis chargée de mission à la Métropole Rouen Normandie, on voudrait déposer une candidature pour un CTAI',
+        ['J’ai ouvert le dossier', 'J’ai déjà noté', 'Métropole Rouen Normandie', 'Dans quel département'],
+      ],
+      ['on est en seine maritime, le 76', 'SIREN'],
+    ]);
+    const draft = await draftOf(official);
+    expect(draft).toMatchObject({ scheme: 'CTAI', collectivity: { name: 'Métropole Rouen Normandie', kind: 'metropole', departement: '76' }, contact: { role: 'chargée de mission' } });
+
+    for (const sentence of ['je veux commencer le dossier de candidature', 'nous sommes le département de la Gironde et on aimerait contractualiser avec l’État']) {
+      const other = new TestConversation(app.url);
+      await other.play([[sentence, ['J’ai ouvert le dossier', 'Quel']]]);
+    }
+    const gironde = new TestConversation(app.url);
+    await gironde.play([['nous sommes le département de la Gironde et on aimerait contractualiser avec l’État', 'J’ai déjà noté']]);
+    expect((await draftOf(gironde)).collectivity).toMatchObject({ kind: 'departement', departement: '33' });
+  });
+
+  test('When a question comes with an opener, then the FAQ answers it and the pending question is asked again', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'Quel est le nom'],
+      ['excusez-moi mais c’est quoi un BPI ?', ['protection internationale', 'Quel est le nom']],
+      ['Ville de Dieppe', 'département'],
+    ]);
+    expect((await draftOf(official)).collectivity.name).toBe('Ville de Dieppe');
+  });
+
+  test('When the scheme is chosen in a sentence, and a section is entered by mistake, then the choice is read and « non je voulais le contact » leaves for the contact', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'nom'],
+      ['Métropole de Nantes', 'département'],
+      ['44', 'SIREN'],
+      ['passer', 'habitants'],
+      ['passer', 'contacter'],
+      ['Paul Martin', 'fonction'],
+      ['Chargé de mission', 'adresse'],
+      ['paul.martin@nantes.fr', 'téléphone'],
+      ['passer', 'stratégie'],
+      ['une stratégie d’ensemble', 'diagnostic'],
+      ['il est réalisé', 'logement'],
+      ['oui', 'Quel dispositif'],
+      ['le contrat, donc CTAI', ['C’est noté', 'champs']],
+      ['modifier la collectivité', ['modifions la collectivité', 'Quel est le nom']],
+      ['non je voulais le contact', ['modifions le nom du contact', 'Actuellement : « Paul Martin »']],
+      ['garder', 'champs'],
+    ]);
+    const draft = await draftOf(official);
+    expect(draft).toMatchObject({ scheme: 'CTAI', collectivity: { name: 'Métropole de Nantes' }, contact: { name: 'Paul Martin' } });
+  });
+});
+
+/** A complete small PTAI up to the review. */
+const TO_REVIEW: Exchange[] = [
+  ['Préparer une candidature', 'nom'],
+  ['Commune de Riom', 'département'],
+  ['63', 'SIREN'],
+  ['passer', 'habitants'],
+  ['passer', 'contacter'],
+  ['Inès Bernrd', 'fonction'],
+  ['Directrice de la cohésion sociale', 'adresse'],
+  ['ines.bernard@riom.fr', 'téléphone'],
+  ['passer', 'stratégie'],
+  ['actions ciblées', 'diagnostic'],
+  ['aucun', 'Nous préparons donc un PTAI'],
+  ['emploi', 'engagement'],
+  ['cofinancement', 'Quel montant'],
+  ['5 000 €', 'intitulé'],
+  ['Job dating', 'champ'],
+  ['emploi', 'Décrivez'],
+  ['Une rencontre avec les employeurs locaux.', 'public'],
+  ['BPI', 'Combien'],
+  ['30', 'coût'],
+  ['8 000', 'financement'],
+  ['3 000', 'porte'],
+  ['La commune', 'ajouter'],
+  ['non', 'Votre dossier est complet'],
+];
+
+describe('Editing, submitting and coming back', () => {
+  test('When the official edits one field from the review, submits with « c’est bon on dépose » and comes back, then only that field changed and the submitted dossier is shown', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_REVIEW,
+      ['modifier le contact, le nom est mal enregistré', ['modifions le nom du contact', 'Actuellement : « Inès Bernrd »']],
+      ['Inès Bernard', ['Votre dossier est complet', 'Que souhaitez-vous faire']],
+      ['changer le coût de l’action 1', ['Actuellement : « 8', 'coût total']],
+      ['9 000 €', 'Que souhaitez-vous faire'],
+      ['c’est bon on dépose', ['Vous allez déposer le dossier', 'Confirmez-vous']],
+      ['oui', ['Accusé de dépôt', 'a été déposé le', 'Et maintenant']],
+    ]);
+    const [dossier] = (await app.repository.list({ page: 1, limit: 10, q: 'Riom' })).items.filter((item) => item.contact.email === 'ines.bernard@riom.fr');
+    expect(dossier).toMatchObject({ status: 'submitted', contact: { name: 'Inès Bernard', role: 'Directrice de la cohésion sociale' } });
+    expect(dossier?.actions[0]).toMatchObject({ costEuros: 9_000, stateFundingEuros: 3_000 });
+    const reference = dossier!.reference;
+
+    await official.play([
+      ['où en suis-je', [`Votre dossier ${reference}`, 'Déposé']],
+      ['résumé', [`Voici votre dossier ${reference}`]],
+      [`quel est le statut de mon dossier ${reference} ?`, [`Votre dossier ${reference}`, 'a le statut « Déposé »']],
+      ['quel est le statut de mon dossier TI-2019-99999 ?', 'Je ne trouve pas de dossier TI-2019-99999 à votre nom'],
+    ]);
+  });
+
+  test('When the official declines the confirmation, then nothing is sent and the review comes back', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_REVIEW,
+      ['Déposer le dossier', 'Confirmez-vous'],
+      ['non', ['rien n’est envoyé', 'Que souhaitez-vous faire']],
+    ]);
+    expect((await draftOf(official)).status).toBe('draft');
+  });
+});
