@@ -483,9 +483,16 @@ export function fieldFitsScheme(scheme: Scheme, field: IntegrationField): RuleOu
       ? { verdict: 'yes', reasons: [reason(needs, 'ctai-besoins')] }
       : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité, mais la liste n’est pas fermée : ${needs.charAt(0).toLowerCase()}${needs.slice(1)}`, 'ctai-besoins')] };
   }
-  const listed: readonly IntegrationField[] = SCHEME_CATALOGUE.PTAI.exampleFields.fields;
+  // « coordination linguistique » is cited for the PTAI: language training belongs to that field.
+  const listed: readonly IntegrationField[] = [...SCHEME_CATALOGUE.PTAI.exampleFields.fields, 'language'];
   const fields = reason('Un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration : de nombreux types de projets sont possibles, par exemple la formation professionnelle, l’accès à l’emploi, les projets à visée sociale, la mobilité, la garde d’enfants ou les coordinations linguistiques.', 'ptai-exemples');
   return listed.includes(field)
     ? { verdict: 'yes', reasons: [fields] }
     : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité parmi les exemples, mais la liste n’est pas fermée.`, 'ptai-exemples'), fields] };
+}
+
+/** Whether a form of engagement counts as the collectivity's engagement: the seed lists five and leaves the list open (« … »). */
+export function commitmentFormAccepted(kind: CommitmentKind): RuleOutcome {
+  const forms = reason('Un engagement pouvant se traduire de différentes manières est attendu de la collectivité : cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse de l’action…', 'engagement-collectivite');
+  return { verdict: kind === 'other' ? 'unspecified' : 'yes', reasons: [forms] };
 }
