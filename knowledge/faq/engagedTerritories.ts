@@ -108,7 +108,11 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
   if (period === '2021' && /metropole/.test(f) && !/territoire|ville/.test(f)) {
     return { reasons: [{ text: 'En 2021, deux métropoles ont rejoint la démarche par une lettre d’engagement : Rouen et Montpellier, avec les villes de Marseille, Tours, Besançon, Poitiers et Le Havre.', ref: REFS['2021'] }] };
   }
-  if (period === '2019-2020') return { reasons: [EARLY_SENTENCE] };
+  if (period === '2019-2020') {
+    // « … une démarche proposée par la DGEF ? »: the contractualisation of 2019-2020 was the Diair's.
+    if (part.yesNo && /propos/.test(f)) return { verdict: /diair/.test(f) ? 'yes' : 'no', reasons: [EARLY_SENTENCE] };
+    return { reasons: [EARLY_SENTENCE] };
+  }
   if (period === '2021') return { reasons: [LATE_SENTENCE] };
   if (period === 'both' || /engag|liste|cite/.test(f)) return { reasons: [EARLY_SENTENCE, LATE_SENTENCE] };
   return undefined;

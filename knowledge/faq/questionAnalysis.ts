@@ -36,7 +36,7 @@ export function fold(text: string): string {
 }
 
 const WH_START =
-  /^(?:(?:et|mais|alors|donc|puis|ensuite|enfin|bref|pour un (?:ctai|ptai)\s*:?|pour les (?:ctai|ptai)\s*:?)\s+)?(?:a |avec |par |pour |de |en |dans |sur |aupres de |entre )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|que|qu'|quoi|lequel|laquelle|lesquels|lesquelles|c'est quoi|c quoi|cest quoi|c'est qui|cest qui|c qui|citez|donnez|dites|expliquez|comparez|decrivez|indiquez|precisez|resumez|definissez)\b/;
+  /^(?:(?:et|mais|alors|donc|puis|ensuite|enfin|bref|pour un (?:ctai|ptai)\s*:?|pour les (?:ctai|ptai)\s*:?)\s+)?(?:a |avec |par |pour |de |en |dans |sur |aupres de |entre )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|que|qu'|ce qu'|ce que|ce qui|quoi|lequel|laquelle|lesquels|lesquelles|c'est quoi|c quoi|cest quoi|c'est qui|cest qui|c qui|citez|donnez|dites|expliquez|comparez|decrivez|indiquez|precisez|resumez|definissez)\b/;
 const WH_ANYWHERE = /\b(?:qui|quel|quelle|quels|quelles|combien|comment|quand(?! meme)|pourquoi|quoi|lesquel(?:le)?s?|laquelle|lequel)\b|\bou (?:je|trouver|se trouve|on)\b/;
 // « Pouvez-vous me dire… », « je voudrais savoir… »: politeness around the question, not part of it.
 const OPENER =
@@ -113,7 +113,9 @@ function schemesIn(folded: string): Scheme[] {
 
 function kindIn(folded: string): CollectivityKind | undefined {
   // « grandes agglomérations » is the CTAI's target, not a communauté d'agglomération
-  const text = folded.replace(/grandes? agglo\w*/g, ' ').replace(/\bville(s)? de (marseille|tours|besancon|poitiers|le havre)\b/g, ' ');
+  const text = folded
+    .replace(/grandes? agglo\w*/g, ' ')
+    .replace(/\b(communaute|urbaine|metropole|region|departement|commune)s\b/g, '$1').replace(/\bville(s)? de (marseille|tours|besancon|poitiers|le havre)\b/g, ' ');
   if (/\bvillage\b/.test(text)) return 'commune';
   const parsed = parseCollectivityKind(text);
   return parsed.ok && parsed.value !== 'other' ? parsed.value : undefined;

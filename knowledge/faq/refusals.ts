@@ -38,7 +38,7 @@ const SILENT_DETAIL = new RegExp(
 );
 
 const DOMAIN =
-  /\bctai|\bptai|contrat|projets? territori|integration|integrer|collectivit|commune|communaut|metropole|departement|region|prefe|diagnostic|refugi|etranger|primo|\bbpi\b|\bcir\b|\bdgef\b|\bdiair\b|demarche|dispositif|contractualis|engagement|cofinanc|agglo|accueil|territoir|subvention|millions/;
+  /\bctai|\bptai|contrat|projets? territori|integration|integrer|collectivit|commune|communaut|metropole|departement|region|prefe|diagnostic|refugi|etranger|primo|\bbpi\b|\bcir\b|\bdgef\b|\bdiair\b|demarche|dispositif|contractualis|engagement|cofinanc|agglo|accueil|territoir|subvention|millions|enveloppe|l'etat\b/;
 
 /** Years the seed speaks of; a question about another year has no answer in it. */
 const KNOWN_YEARS = new Set(['2019', '2020', '2021']);

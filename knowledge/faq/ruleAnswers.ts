@@ -73,7 +73,10 @@ function cirAnswer(part: QuestionPart): RuleAnswer | undefined {
 }
 
 function mustUseCtai(f: string): boolean {
-  return /(?:oblig\w*|doit|doivent|faut|forcement|tenue?s?|necessaire)\W+(?:\w+\W+){0,3}(?:passer par|signer|conclure|avoir|faire)\s+(?:un|le)\s+(?:ctai|contrat)/.test(f);
+  return (
+    /(?:oblig\w*|doit|doivent|faut|forcement|tenue?s?|necessaire)\W+(?:\w+\W+){0,3}(?:passer par|signer|conclure|avoir|faire)\s+(?:un|le)\s+(?:ctai|contrat)/.test(f) &&
+    /pour (?:en )?(?:obtenir|beneficier|avoir|toucher|recevoir)|financement|subvention|9 millions/.test(f)
+  );
 }
 
 function obligationTopic(f: string, part: QuestionPart): ObligationTopic | undefined {
@@ -126,8 +129,29 @@ export function ruleAnswer(part: QuestionPart, question: AnalyzedQuestion): Rule
     if (accepted.length > 0 && part.yesNo) return outcome(commitmentFormAccepted(accepted[0] ?? 'other'));
   }
 
+  const restricted = RESTRICTION.test(f) && !/(?:reserve\w*|que pour|c que|uniquement|seulement)\s+(?:aux? |les |le |un |une )?(?:ctai|ptai)/.test(f);
+  // Eligibility of a kind of collectivity, asked as a yes/no question.
+  if (part.yesNo && kind && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded)) {
+    const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
+    const scheme = schemes[0] ?? (funding ? 'PTAI' : undefined);
+    const field = part.fields[0];
+    if (scheme === 'CTAI') {
+      const base = outcome(ctaiEligibilityVerdict(kind, question.small));
+      return base;
+    }
+    if (scheme === 'PTAI') {
+      const base = outcome(ptaiEligibility(kind));
+      return field ? combine([base, outcome(fieldFitsScheme('PTAI', field))], base.verdict) : base;
+    }
+  }
+
+  // « Quelles autres formes d'engagement pouvons-nous proposer ? »
+  if (!part.yesNo && /formes? d'engagement|engagement (?:de la collectivite|attendu)|(?:comment|de quelle maniere)\b.*\bs'engager|autres? formes?/.test(f) && !/lettre d'engagement/.test(f)) {
+    return outcome(commitmentFormAccepted('cofinancing'));
+  }
+
   // « Les PTAI sont-ils réservés aux… », « ctai c que pour les métropoles ? », « c obligé d'être une grande agglo ? »
-  if ((RESTRICTION.test(f) || (/grandes? agglo/.test(f) && OBLIGATION.test(f))) && schemes.length > 0 && !part.fields.length) {
+  if ((restricted || (/grandes? agglo/.test(f) && OBLIGATION.test(f))) && schemes.length > 0 && !part.fields.length) {
     const scheme = schemes[0] as Scheme;
     return scheme === 'CTAI'
       ? { verdict: 'no', reasons: [{ text: 'Les CTAI visent les grandes agglomérations et sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') }] }
@@ -142,7 +166,7 @@ export function ruleAnswer(part: QuestionPart, question: AnalyzedQuestion): Rule
     if (scheme === 'PTAI') return combine([outcome(fieldFitsScheme('PTAI', fields[0] ?? 'other'))], 'yes');
   }
 
-  if (OBLIGATION.test(f) || ADVICE.test(f) || (part.yesNo && LACKING.test(f))) {
+  if (OBLIGATION.test(f) || ADVICE.test(f) || (part.yesNo && (LACKING.test(f) || /existe|y a-t-il|y a t il|il y a\b/.test(f)))) {
     const topic = obligationTopic(f, part);
     if (/volontaire/.test(f) && (kind === 'departement' || kind === 'region' || /departements|regions/.test(f))) {
       const signatories = { text: 'Les CTAI sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') };
@@ -173,7 +197,7 @@ export function ruleAnswer(part: QuestionPart, question: AnalyzedQuestion): Rule
   if (part.yesNo && /variable/.test(f) && schemes[0] === 'PTAI') return { verdict: 'yes', reasons: schemeObligation('PTAI', 'minimum_funding').reasons };
 
   // Fields of action that fit a scheme.
-  if (fields.length > 0 && /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif/.test(f)) {
+  if (fields.length > 0 && (schemes.length > 0 || /dispositif/.test(f)) && /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif/.test(f)) {
     const targets = schemes.length > 0 ? schemes : (['CTAI', 'PTAI'] as Scheme[]);
     const answers = targets.map((s) => outcome(fieldFitsScheme(s, fields[0] ?? 'other')));
     if (!part.yesNo) return combine(answers.filter((a) => a.verdict === 'yes').length > 0 ? answers.filter((a) => a.verdict === 'yes') : answers, undefined);
@@ -181,16 +205,5 @@ export function ruleAnswer(part: QuestionPart, question: AnalyzedQuestion): Rule
     return { ...combine(answers), verdict };
   }
 
-  // Eligibility of a kind of collectivity.
-  if (POSSIBILITY.test(f) && kind) {
-    const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
-    const scheme = schemes[0] ?? (funding ? 'PTAI' : undefined);
-    if (scheme === 'CTAI') return outcome(ctaiEligibilityVerdict(kind, question.small));
-    if (scheme === 'PTAI') {
-      const base = outcome(ptaiEligibility(kind));
-      const field = part.fields[0];
-      return field ? combine([base, outcome(fieldFitsScheme('PTAI', field))], base.verdict) : base;
-    }
-  }
   return undefined;
 }
