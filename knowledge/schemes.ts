@@ -349,7 +349,7 @@ const PTAI_ALTERNATIVE: Reason = {
 export function ptaiEligibility(kind: CollectivityKind): RuleOutcome {
   return {
     verdict: 'yes',
-    reasons: [{ text: `Les PTAI sont à destination de toute collectivité désireuse de s’engager plus ponctuellement : ${withArticle(kind)} peut donc en porter un, sans seuil de population.`, ref: seedRef('ptai-ouverture') }],
+    reasons: [{ text: `Les PTAI sont à destination de toute collectivité désireuse de s’engager plus ponctuellement, ${withArticle(kind)} comme les autres, sans seuil de population.`, ref: seedRef('ptai-ouverture') }],
   };
 }
 
@@ -411,7 +411,7 @@ const OBLIGATIONS: Record<Scheme, Record<ObligationTopic, RuleOutcome>> = {
       verdict: 'unspecified',
       reasons: [reason('Un CTAI déploie une stratégie d’ensemble ; le texte n’impose que des actions en faveur de l’accès au logement, sans fixer de nombre de domaines.', 'ctai-logement')],
     },
-    commitment: { verdict: 'yes', reasons: [reason('Un engagement est attendu de la collectivité (cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse…).', 'engagement-collectivite')] },
+    commitment: { verdict: 'yes', reasons: [reason('Un engagement est attendu de la collectivité : cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse, etc.', 'engagement-collectivite')] },
     cofinancing: {
       verdict: 'no',
       reasons: [reason('L’engagement attendu de la collectivité peut se traduire de différentes manières : le cofinancement en est une, comme le prêt d’une salle ou la mise à disposition d’un personnel.', 'engagement-collectivite')],
@@ -440,7 +440,7 @@ const OBLIGATIONS: Record<Scheme, Record<ObligationTopic, RuleOutcome>> = {
     },
     all_fields: { verdict: 'no', reasons: [reason('Un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration : un seul suffit.', 'ptai-financement')] },
     several_fields: { verdict: 'no', reasons: [reason('Un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration : un seul suffit.', 'ptai-financement')] },
-    commitment: { verdict: 'yes', reasons: [reason('Un engagement est attendu de la collectivité (cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse…).', 'engagement-collectivite')] },
+    commitment: { verdict: 'yes', reasons: [reason('Un engagement est attendu de la collectivité : cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse, etc.', 'engagement-collectivite')] },
     cofinancing: {
       verdict: 'no',
       reasons: [reason('L’engagement attendu de la collectivité peut se traduire de différentes manières : le cofinancement en est une, comme le prêt d’une salle ou la mise à disposition d’un personnel.', 'engagement-collectivite')],
@@ -478,14 +478,14 @@ export function schemeObligation(scheme: Scheme, topic: ObligationTopic): RuleOu
 export function fieldFitsScheme(scheme: Scheme, field: IntegrationField): RuleOutcome {
   if (scheme === 'CTAI') {
     const listed: readonly IntegrationField[] = SCHEME_CATALOGUE.CTAI.needAreas.fields;
-    const needs = 'Les actions d’un CTAI répondent à des besoins identifiés par un diagnostic territorial, notamment en matière d’accès aux soins, aux droits, au logement, à la formation linguistique, à l’emploi et aux offres sportives et culturelles.';
+    const needs = 'Les actions d’un CTAI répondent à des besoins identifiés notamment en matière d’accès aux soins, aux droits, au logement, à la formation linguistique, à l’emploi et aux offres sportives et culturelles.';
     return listed.includes(field)
       ? { verdict: 'yes', reasons: [reason(needs, 'ctai-besoins')] }
       : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité, mais la liste n’est pas fermée : ${needs.charAt(0).toLowerCase()}${needs.slice(1)}`, 'ctai-besoins')] };
   }
   // « coordination linguistique » is cited for the PTAI: language training belongs to that field.
   const listed: readonly IntegrationField[] = [...SCHEME_CATALOGUE.PTAI.exampleFields.fields, 'language'];
-  const fields = reason('Un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration : de nombreux types de projets sont possibles, par exemple la formation professionnelle, l’accès à l’emploi, les projets à visée sociale, la mobilité, la garde d’enfants ou les coordinations linguistiques.', 'ptai-exemples');
+  const fields = reason('Un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration ; de nombreux types de projets sont possibles : formation professionnelle, emploi, projets à visée sociale, mobilité, garde d’enfants, coordinations linguistiques, etc.', 'ptai-exemples');
   return listed.includes(field)
     ? { verdict: 'yes', reasons: [fields] }
     : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité parmi les exemples, mais la liste n’est pas fermée.`, 'ptai-exemples'), fields] };
@@ -493,6 +493,6 @@ export function fieldFitsScheme(scheme: Scheme, field: IntegrationField): RuleOu
 
 /** Whether a form of engagement counts as the collectivity's engagement: the seed lists five and leaves the list open (« … »). */
 export function commitmentFormAccepted(kind: CommitmentKind): RuleOutcome {
-  const forms = reason('Un engagement pouvant se traduire de différentes manières est attendu de la collectivité : cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse de l’action…', 'engagement-collectivite');
+  const forms = reason('Un engagement est attendu de la collectivité, sous différentes manières : cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse de l’action, etc.', 'engagement-collectivite');
   return { verdict: kind === 'other' ? 'unspecified' : 'yes', reasons: [forms] };
 }

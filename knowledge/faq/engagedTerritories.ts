@@ -55,17 +55,27 @@ const LATE_SENTENCE: Reason = {
   ref: REFS['2021'],
 };
 
-function describe(x: Territory): Reason {
-  return x.period === '2019-2020'
-    ? { text: `${x.name} fait partie des 11 métropoles engagées en 2019 et 2020 dans la contractualisation proposée par la Diair.`, ref: REFS[x.period] }
-    : { text: `${x.name} (${x.kind === 'ville' ? 'ville' : 'métropole'}) a rejoint la démarche en 2021 par une lettre d’engagement.`, ref: REFS[x.period] };
+/** One sentence per period for the territories named: « Grenoble et Lyon font partie des 11 métropoles… ». */
+function describe(named: readonly Territory[]): Reason[] {
+  const reasons: Reason[] = [];
+  const early = named.filter((x) => x.period === '2019-2020');
+  const late = named.filter((x) => x.period === '2021');
+  if (early.length > 0) {
+    const names = list(early.map((x) => x.name));
+    reasons.push({ text: `${names} ${early.length > 1 ? 'font' : 'fait'} partie des 11 métropoles engagées en 2019 et 2020 dans la contractualisation proposée par la Diair.`, ref: REFS['2019-2020'] });
+  }
+  if (late.length > 0) {
+    const names = list(late.map((x) => `${x.name} (${x.kind === 'ville' ? 'ville' : 'métropole'})`));
+    reasons.push({ text: `${names} ${late.length > 1 ? 'ont' : 'a'} rejoint la démarche en 2021 par une lettre d’engagement.`, ref: REFS['2021'] });
+  }
+  return reasons;
 }
 
 const ENGAGEMENT_WORDS = /engag|rejoin|partie|figure|parmi|particip|concern|liste|signe|signataire|cite|dans la demarche|contractualis|depuis|quand|annee|2019|2020|2021|nouveau|pionni|avant|ville|metropole|propos|demarche|territoire/;
 
 function askedPeriod(folded: string): Period | 'both' | undefined {
   const early = /2019|2020|pionni|premier|avant 2021|des le debut/.test(folded);
-  const late = /2021|nouveaux?|nouvelles?|recemment/.test(folded);
+  const late = /2021|nouveaux?|nouvelles?|recemment/.test(folded.replace(/avant 2021/g, ' '));
   if (early && late) return 'both';
   if (early) return '2019-2020';
   if (late) return '2021';
@@ -81,7 +91,7 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
 
   if (named.length > 0 || others.length > 0) {
     if (!ENGAGEMENT_WORDS.test(f)) return undefined;
-    const reasons = named.map(describe);
+    const reasons = describe(named);
     const proper = (n: string): string => n.charAt(0).toUpperCase() + n.slice(1);
     for (const other of others) reasons.push({ text: `${proper(other)} ne figure pas parmi les territoires engagés que cite le texte (11 métropoles en 2019-2020, 7 territoires en 2021).`, ref: REFS['2019-2020'] });
     if (!part.yesNo) return { reasons };
@@ -95,6 +105,7 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
   }
 
   // Lists and counts: « quelles métropoles en 2019-2020 », « combien de territoires en 2021 », « au total ».
+  if (/\bcomment\b|de quelle maniere|par quel/.test(f)) return undefined;
   if (!/metropoles?|territoires?|villes?|collectivites? (?:engagees|signataires)/.test(f) || !/engag|rejoin|contractualis|signe|liste|cite|figur|nouveaux|2019|2020|2021|total|en tout/.test(f)) return undefined;
   if (/\btotal\b|\ben tout\b/.test(f) && /metropole/.test(f)) {
     const metropolises = TERRITORIES.filter((x) => x.kind === 'metropole');

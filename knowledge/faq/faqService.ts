@@ -115,7 +115,8 @@ function fromRule(rule: RuleAnswer, part: QuestionPart): Piece {
 function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer | undefined {
   if (pieces.every((p) => p === undefined)) return undefined;
   const sources: ComposedAnswer['sources'] = [];
-  const said = new Set<string>();
+  const said: Set<string>[] = [];
+  const wordsOf = (sentence: string): Set<string> => new Set(fold(sentence.replace(/\s*\[\d+\]/g, '')).split(/[^a-z0-9]+/).filter((w) => w.length > 3));
   const texts: string[] = [];
   let unanswered = 0;
   for (const piece of pieces) {
@@ -136,9 +137,15 @@ function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer |
     const fresh = renumbered
       .split(/(?<=[.!?…])\s+/)
       .filter((sentence) => {
-        const key = sentence.replace(/\s*\[\d+\]/g, '');
-        if (said.has(key)) return false;
-        said.add(key);
+        // The base and the rules may say the same thing in other words: a sentence is said once.
+        const words = wordsOf(sentence);
+        const repeated = said.some((other) => {
+          let shared = 0;
+          for (const w of words) if (other.has(w)) shared += 1;
+          return shared >= 0.7 * Math.min(words.size, other.size);
+        });
+        if (repeated) return false;
+        said.push(words);
         return true;
       })
       .join(' ');

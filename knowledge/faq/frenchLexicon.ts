@@ -93,6 +93,7 @@ export const EXTRA_STOP_WORDS: readonly string[] = [
   'mettre', 'met', 'mets', 'mettent', 'servir', 'sert', 'servent',
   'moi', 'nous', 'merci', 'svp', 'stp', 'plait', 'plaît', 'madame', 'monsieur', 'beaucoup',
   'ok', 'okay', 'super', 'parfait', 'prévoir', 'prevoir',
+  'texte', 'mentionné', 'mentionnés', 'mentionnées', 'cité', 'cités', 'évoqué', 'évoqués', 'évoquées', 'exactement', 'truc', 'genre',
   // greetings (also listed in GREETINGS so that they get a greeting back)
   'bonjour', 'bonsoir', 'salut', 'coucou', 'hello', 'allo', 'allô', 'hey', 'remercie', 'thanks',
 ];
@@ -126,6 +127,9 @@ export const INTENT_WORDS: Readonly<Record<string, readonly string[]>> = {
   designent: ['définition'],
   definir: ['définition'],
   objectif: ['définition'],
+  mot: ['définition'],
+  comprend: ['définition'],
+  comprends: ['définition'],
   but: ['définition'],
   acronyme: ['définition'],
   // "combien" asks for a quantity: prefer passages that state a number

@@ -115,7 +115,8 @@ function kindIn(folded: string): CollectivityKind | undefined {
   // « grandes agglomérations » is the CTAI's target, not a communauté d'agglomération
   const text = folded
     .replace(/grandes? agglo\w*/g, ' ')
-    .replace(/\b(communaute|urbaine|metropole|region|departement|commune)s\b/g, '$1').replace(/\bville(s)? de (marseille|tours|besancon|poitiers|le havre)\b/g, ' ');
+    .replace(/\b(communaute|urbaine|metropole|region|departement)s\b/g, '$1')
+    .replace(/(?<!\bde |\bdes )\bcommunes\b/g, 'commune').replace(/\bville(s)? de (marseille|tours|besancon|poitiers|le havre)\b/g, ' ');
   if (/\bvillage\b/.test(text)) return 'commune';
   const parsed = parseCollectivityKind(text);
   return parsed.ok && parsed.value !== 'other' ? parsed.value : undefined;
@@ -152,7 +153,9 @@ export function analyzeQuestion(message: string): AnalyzedQuestion {
 
   const rawParts = splitParts(questionText);
   const parts = (rawParts.length > 0 ? rawParts : [questionFolded]).map((text): QuestionPart => {
-    const folded = fold(text).replace(OPENER, '');
+    let folded = fold(text).replace(OPENER, '').replace(/\ben (?:deux|2|trois|3|quelques) mots\b/g, ' ');
+    // « la même année que nous » : the year is in the context.
+    if (/meme annee|cette annee-la/.test(folded) && !/\b20\d\d\b/.test(folded)) folded = `${folded} ${(wholeFolded.match(/\b20\d\d\b/g) ?? []).join(' ')}`.trim();
     const own = schemesIn(folded);
     const fields = fieldsIn(folded);
     return {
