@@ -27,7 +27,7 @@ export interface AnalyzedQuestion {
   readonly small: boolean;
 }
 
-export function fold(text: string): string {
+function fold(text: string): string {
   return foldAccents(text.toLowerCase())
     .replace(/[’‘`´ʼ]/g, "'")
     .replace(/œ/g, 'oe')
@@ -46,7 +46,7 @@ const INVERSION = /\w-(?:t-)?(?:il|elle|on|ils|elles)\b|\best-ce\b|\best ce\b|\b
 const INDIRECT_YES_NO = /\b(?:savoir|demande|demandent|demander|interroge|interrogent|se demande) (?:si|s'il|s'ils|s'elle|s'elles)\b/;
 const INDIRECT_OPEN = /\b(?:savoir|demande|demandent|demander|interroge) (?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|ce qu|ce que)\b/;
 
-export function isYesNo(folded: string): boolean {
+function isYesNo(folded: string): boolean {
   const text = folded.replace(/[?!.…]+$/g, '').trim();
   if (WH_START.test(text)) return false;
   if (INVERSION.test(text) || INDIRECT_YES_NO.test(text)) return true;

@@ -3,11 +3,11 @@
 // scheme details the text is silent on (a duration, a ceiling, a deadline…) the prefecture.
 import type { AnalyzedQuestion } from './questionAnalysis';
 
-export const DONT_KNOW =
+const DONT_KNOW =
   "Je ne sais pas répondre à cette question : l'information ne figure pas dans la documentation dont je dispose sur les CTAI et les PTAI. " +
   'Je vous invite à vous adresser à la préfecture de votre département, qui pourra vous renseigner.';
 
-export const OFF_TOPIC =
+const OFF_TOPIC =
   "Je suis l'assistant « Territoires d'intégration » : je réponds aux questions des collectivités sur les contrats territoriaux d'accueil et d'intégration (CTAI) " +
   "et les projets territoriaux d'accueil et d'intégration (PTAI). Je ne peux pas vous renseigner sur ce sujet.";
 
