@@ -38,7 +38,10 @@ export interface TestAppOptions {
   /** An already running test database (two instances on one database, a restart); a fresh one otherwise. */
   testDatabase?: TestDatabase;
   directLine?: Partial<CompositionOptions['directLine']>;
-  /** The Azure Bot registration; none by default (authentication off, as in local use). */
+  /**
+   * The Azure Bot registration. By default none, with the explicit development switch on, so that
+   * tests talk to /api/messages as the Emulator does (serviceUrl on 127.0.0.1 only).
+   */
   bot?: CompositionOptions['bot'];
 }
 
@@ -56,7 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     faq: await sharedFaq(),
     version: 'test',
-    bot: options.bot ?? { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' },
+    bot: options.bot ?? { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant', allowUnauthenticated: true },
     directLine: { secret: TEST_DIRECTLINE_SECRET, tokenTtlSeconds: 3600, ...options.directLine },
     staffApi: { rateLimit: { perIpPerMinute: 100_000, perKeyPerMinute: 100_000 }, ...options.staffApi },
     statusListeners: options.statusListeners,
