@@ -329,3 +329,170 @@ function withArticle(kind: CollectivityKind): string {
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A yes/no question about the schemes, settled by the seed: yes, no, or the text does not say. */
+export type RuleVerdict = 'yes' | 'no' | 'unspecified';
+
+export interface RuleOutcome {
+  verdict: RuleVerdict;
+  reasons: Reason[];
+  /** Where the answer is no (or not given), what the collectivity can do instead. */
+  alternative?: Reason;
+}
+
+const PTAI_ALTERNATIVE: Reason = {
+  text: 'Le PTAI, lui, est ouvert à toute collectivité qui souhaite s’engager plus ponctuellement.',
+  ref: seedRef('ptai-ouverture'),
+};
+
+/** Whether a kind of collectivity may carry a PTAI: the seed opens it to "toute collectivité". */
+export function ptaiEligibility(kind: CollectivityKind): RuleOutcome {
+  return {
+    verdict: 'yes',
+    reasons: [{ text: `Les PTAI sont à destination de toute collectivité désireuse de s’engager plus ponctuellement, ${withArticle(kind)} comme les autres, sans seuil de population.`, ref: seedRef('ptai-ouverture') }],
+  };
+}
+
+/**
+ * Whether a collectivity may sign a CTAI, as the FAQ's verdict. The seed names the signatories
+ * (« signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les
+ * départements et les régions volontaires ») for « les grandes agglomérations »: a kind outside
+ * that list gets « non, d’après le texte », with the PTAI as the way in. For a commune the journey
+ * (`ctaiEligibility`) lets the prefecture decide, because cities joined in 2021 by a letter of
+ * engagement: that nuance is given as a second reason, unless the commune calls itself small.
+ */
+export function ctaiEligibilityVerdict(kind: CollectivityKind, selfDescribedSmall = false): RuleOutcome {
+  const eligibility = ctaiEligibility(kind);
+  if (eligibility.allowed === true) return { verdict: 'yes', reasons: eligibility.reasons };
+  if (kind === 'other') {
+    return {
+      verdict: 'unspecified',
+      reasons: [{ text: `Ce type de collectivité n’est ni cité parmi les signataires des CTAI (${SIGNATORIES_TEXT}) ni exclu : la préfecture en décide.`, ref: seedRef('ctai-signataires') }],
+      alternative: PTAI_ALTERNATIVE,
+    };
+  }
+  const reasons: Reason[] = [
+    { text: `Les CTAI visent les grandes agglomérations et sont signés par les préfets avec ${SIGNATORIES_TEXT}.`, ref: seedRef('ctai-signataires') },
+  ];
+  if (kind === 'commune' && !selfDescribedSmall) {
+    reasons.push({ text: 'Des villes (Marseille, Tours, Besançon, Poitiers, Le Havre) ont toutefois rejoint la démarche en 2021 par une lettre d’engagement : la préfecture en décide.', ref: seedRef('ctai-lettre-engagement') });
+  }
+  return { verdict: 'no', reasons, alternative: PTAI_ALTERNATIVE };
+}
+
+/** What an official may ask whether a scheme requires. */
+export type ObligationTopic =
+  | 'diagnostic'
+  | 'housing'
+  | 'all_fields'
+  | 'several_fields'
+  | 'commitment'
+  | 'cofinancing'
+  | 'strategy'
+  | 'prefect_signature'
+  | 'minimum_funding'
+  | 'letter_of_engagement'
+  | 'national_strategy'
+  | 'signing_duty';
+
+const reason = (text: string, id: Parameters<typeof seedRef>[0]): Reason => ({ text, ref: seedRef(id) });
+
+const OBLIGATIONS: Record<Scheme, Record<ObligationTopic, RuleOutcome>> = {
+  CTAI: {
+    diagnostic: { verdict: 'yes', reasons: [reason('Les actions d’un CTAI répondent à des besoins identifiés par un diagnostic territorial.', 'ctai-diagnostic')] },
+    housing: { verdict: 'yes', reasons: [reason('Les CTAI comportent obligatoirement des actions en faveur de l’accès au logement.', 'ctai-logement')] },
+    all_fields: {
+      verdict: 'no',
+      reasons: [
+        reason('Les besoins d’un CTAI portent « notamment » sur les soins, les droits, le logement, la formation linguistique, l’emploi, le sport et la culture ; seul le logement est obligatoire.', 'ctai-logement'),
+      ],
+    },
+    several_fields: {
+      verdict: 'unspecified',
+      reasons: [reason('Un CTAI déploie une stratégie d’ensemble ; le texte n’impose que des actions en faveur de l’accès au logement, sans fixer de nombre de domaines.', 'ctai-logement')],
+    },
+    commitment: { verdict: 'yes', reasons: [reason('Un engagement est attendu de la collectivité : cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse, etc.', 'engagement-collectivite')] },
+    cofinancing: {
+      verdict: 'no',
+      reasons: [reason('L’engagement attendu de la collectivité peut se traduire de différentes manières : le cofinancement en est une, comme le prêt d’une salle ou la mise à disposition d’un personnel.', 'engagement-collectivite')],
+    },
+    strategy: { verdict: 'yes', reasons: [reason('Les CTAI visent les grandes agglomérations désireuses de déployer une stratégie d’ensemble, déclinée en actions concrètes.', 'ctai-cible')] },
+    prefect_signature: { verdict: 'yes', reasons: [reason('Les CTAI sont négociés et signés par les préfets.', 'ctai-signataires')] },
+    minimum_funding: { verdict: 'unspecified', reasons: [reason('Le texte ne fixe pas de montant pour un CTAI : 9 millions d’euros sont mobilisés pour l’ensemble de la démarche.', 'financement-national')] },
+    letter_of_engagement: {
+      verdict: 'unspecified',
+      reasons: [reason('Les sept territoires de 2021 se sont engagés par une lettre d’engagement, mais le texte n’en fait pas une obligation.', 'ctai-lettre-engagement')],
+    },
+    national_strategy: {
+      verdict: 'yes',
+      reasons: [reason('Les actions d’un CTAI, complémentaires du contrat d’intégration républicaine, s’inscrivent dans les priorités de la stratégie nationale d’accueil et d’intégration des réfugiés.', 'ctai-cir')],
+    },
+    signing_duty: {
+      verdict: 'no',
+      reasons: [reason('Les CTAI sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires : rien n’y oblige.', 'ctai-signataires')],
+    },
+  },
+  PTAI: {
+    diagnostic: { verdict: 'no', reasons: [reason('Pour un PTAI, un diagnostic territorial préalable n’est pas requis, même s’il est conseillé.', 'ptai-diagnostic')] },
+    housing: {
+      verdict: 'unspecified',
+      reasons: [reason('Le texte impose des actions en faveur du logement aux seuls CTAI ; un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration.', 'ptai-financement')],
+    },
+    all_fields: { verdict: 'no', reasons: [reason('Un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration : un seul suffit.', 'ptai-financement')] },
+    several_fields: { verdict: 'no', reasons: [reason('Un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration : un seul suffit.', 'ptai-financement')] },
+    commitment: { verdict: 'yes', reasons: [reason('Un engagement est attendu de la collectivité : cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse, etc.', 'engagement-collectivite')] },
+    cofinancing: {
+      verdict: 'no',
+      reasons: [reason('L’engagement attendu de la collectivité peut se traduire de différentes manières : le cofinancement en est une, comme le prêt d’une salle ou la mise à disposition d’un personnel.', 'engagement-collectivite')],
+    },
+    strategy: { verdict: 'no', reasons: [reason('Le PTAI permet de s’engager plus ponctuellement, sans stratégie d’ensemble.', 'ptai-ouverture')] },
+    prefect_signature: { verdict: 'unspecified', reasons: [reason('Le texte dit que les CTAI sont signés par les préfets, mais ne dit pas qui signe un PTAI.', 'ctai-signataires')] },
+    minimum_funding: {
+      verdict: 'no',
+      reasons: [reason('Un PTAI peut mobiliser un financement de l’État d’ampleur variable, sans minimum, et s’inscrire dans un ou plusieurs champs de l’intégration (formation professionnelle, coordination linguistique…).', 'ptai-financement')],
+    },
+    letter_of_engagement: {
+      verdict: 'unspecified',
+      reasons: [reason('Le texte ne mentionne une lettre d’engagement que pour les territoires ayant rejoint la contractualisation en 2021, pas pour les PTAI.', 'ctai-lettre-engagement')],
+    },
+    national_strategy: {
+      verdict: 'unspecified',
+      reasons: [reason('Le texte rattache les actions des CTAI à la stratégie nationale d’accueil et d’intégration des réfugiés ; pour les PTAI, il dit seulement qu’ils sont complémentaires du contrat d’intégration républicaine.', 'ptai-cir')],
+    },
+    signing_duty: {
+      verdict: 'no',
+      reasons: [reason('Les PTAI sont à destination de toute collectivité désireuse de s’engager : c’est une démarche volontaire.', 'ptai-ouverture')],
+    },
+  },
+};
+
+/** Whether a scheme requires something, from the seed: the FAQ's answer to « faut-il… », « est-ce obligatoire… ». */
+export function schemeObligation(scheme: Scheme, topic: ObligationTopic): RuleOutcome {
+  return OBLIGATIONS[scheme][topic];
+}
+
+/**
+ * Whether a field of action fits a scheme: listed for it (CTAI needs, PTAI examples), or not
+ * listed, which the seed does not close (« notamment », « etc. »): the text does not say.
+ */
+export function fieldFitsScheme(scheme: Scheme, field: IntegrationField): RuleOutcome {
+  if (scheme === 'CTAI') {
+    const listed: readonly IntegrationField[] = SCHEME_CATALOGUE.CTAI.needAreas.fields;
+    const needs = 'Les actions d’un CTAI répondent à des besoins identifiés notamment en matière d’accès aux soins, aux droits, au logement, à la formation linguistique, à l’emploi et aux offres sportives et culturelles.';
+    return listed.includes(field)
+      ? { verdict: 'yes', reasons: [reason(needs, 'ctai-besoins')] }
+      : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité, mais la liste n’est pas fermée : ${needs.charAt(0).toLowerCase()}${needs.slice(1)}`, 'ctai-besoins')] };
+  }
+  // « coordination linguistique » is cited for the PTAI: language training belongs to that field.
+  const listed: readonly IntegrationField[] = [...SCHEME_CATALOGUE.PTAI.exampleFields.fields, 'language'];
+  const fields = reason('Un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration ; de nombreux types de projets sont possibles : formation professionnelle, emploi, projets à visée sociale, mobilité, garde d’enfants, coordinations linguistiques, etc.', 'ptai-exemples');
+  return listed.includes(field)
+    ? { verdict: 'yes', reasons: [fields] }
+    : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité parmi les exemples, mais la liste n’est pas fermée.`, 'ptai-exemples'), fields] };
+}
+
+/** Whether a form of engagement counts as the collectivity's engagement: the seed lists five and leaves the list open (« … »). */
+export function commitmentFormAccepted(kind: CommitmentKind): RuleOutcome {
+  const forms = reason('Un engagement est attendu de la collectivité, sous différentes manières : cofinancement, prêt d’une salle, mise à disposition d’un personnel, relais dans la communication, soutien à l’association porteuse de l’action, etc.', 'engagement-collectivite');
+  return { verdict: kind === 'other' ? 'unspecified' : 'yes', reasons: [forms] };
+}

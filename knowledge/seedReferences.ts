@@ -57,6 +57,25 @@ export const SEED_REFERENCES = {
     quote:
       'De nombreux types de projets sont possibles, par exemple dans les domaines de la formation professionnelle, de l’accès à l\'emploi, des projets à visée sociale, de la mobilité, de la garde d’enfants, de coordinations linguistiques, etc.',
   },
+  'ctai-cir': {
+    id: 'ctai-cir',
+    quote:
+      'Ces actions, complémentaires au contrat d’intégration républicaine, s’inscrivent dans les priorités de la stratégie nationale d’accueil et d’intégration des réfugiés',
+  },
+  'ctai-metropoles-2019': {
+    id: 'ctai-metropoles-2019',
+    quote:
+      'En 2019 et 2020, 11 métropoles se sont engagées dans la démarche de la contractualisation proposée par la Diair : Brest, Dijon, Lyon, Grenoble, Nantes, Toulouse, Rennes, Bordeaux, Clermont-Ferrand, Nancy et Strasbourg.',
+  },
+  'ptai-cir': {
+    id: 'ptai-cir',
+    quote: 'Les PTAI, complémentaires du contrat d’intégration républicaine',
+  },
+  'demarche-porteurs': {
+    id: 'demarche-porteurs',
+    quote:
+      'En 2021, la Direction générale des étrangers en France (DGEF) et la Délégation interministérielle à l’accueil et à l’intégration des réfugiés (Diair) rapprochent leurs dispositifs de partenariats avec les collectivités pour mettre en place des "Territoires d’intégration".',
+  },
   'engagement-collectivite': {
     id: 'engagement-collectivite',
     quote:

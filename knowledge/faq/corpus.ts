@@ -25,11 +25,14 @@ export interface Passage {
   readonly text: string;
   readonly source: string;
   readonly date: string;
+  /** questions this passage answers, in several registers: indexed, never shown */
+  readonly questions?: string;
 }
 
 interface Section {
   readonly heading: string;
   readonly body: string;
+  readonly questions: string;
 }
 
 // Passages stay small so that a citation points at a precise place; sections in our documents are
@@ -73,14 +76,20 @@ function sections(title: string, body: string): Section[] {
   const out: Section[] = [];
   let heading = title;
   let lines: string[] = [];
+  let questions: string[] = [];
   const flush = (): void => {
     const text = toPlainText(lines.join('\n'));
-    if (text.length > 0) out.push({ heading, body: text });
+    if (text.length > 0) out.push({ heading, body: text, questions: questions.join(' ') });
     lines = [];
+    questions = [];
   };
   for (const line of body.split(/\r?\n/)) {
     const match = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
-    if (match) {
+    // « ? Qui signe un CTAI ? »: a question the section answers, for retrieval only.
+    const question = /^\?\s+(.*)$/.exec(line.trim());
+    if (question) {
+      questions.push(question[1] ?? '');
+    } else if (match) {
       flush();
       heading = toPlainText(match[1] ?? '') || title;
     } else {
@@ -97,7 +106,7 @@ async function passagesOf(file: string, content: string): Promise<Passage[]> {
   const out: Passage[] = [];
   for (const section of sections(meta.title, body)) {
     for (const chunk of await splitter.splitText(section.body)) {
-      out.push({ id: `${docId}#${out.length + 1}`, title: meta.title, section: section.heading, text: chunk, source: meta.source, date: meta.date });
+      out.push({ id: `${docId}#${out.length + 1}`, title: meta.title, section: section.heading, text: chunk, source: meta.source, date: meta.date, ...(section.questions ? { questions: section.questions } : {}) });
     }
   }
   return out;

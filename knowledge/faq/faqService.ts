@@ -3,11 +3,16 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { z } from 'zod';
 import { DEFAULT_CORPUS_DIR, loadPassages, type Passage } from './corpus';
-import { composeExtractive, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
+import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
 import type { SmallTalk } from './frenchText';
+import { territoryAnswer } from './engagedTerritories';
 import { generateAnswer } from './generatedAnswer';
 import { LexicalIndex, type IndexedPassage, type ResolvedQuery } from './lexicalIndex';
+import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from './questionAnalysis';
+import { refusalAfterLookup, refusalBeforeLookup } from './refusals';
+import { ruleAnswer, type RuleAnswer } from './ruleAnswers';
+import type { RuleVerdict } from '../schemes';
 
 export const FaqAnswerSchema = z.object({
   answered: z.boolean(),
@@ -51,9 +56,6 @@ const MIN_COVERAGE = 0.6;
 const RETRIEVED_PASSAGES = 4;
 const DEFAULT_GENERATION_TIMEOUT_MS = 8000;
 
-const DONT_KNOW =
-  "Je ne sais pas répondre à cette question : l'information ne figure pas dans la documentation dont je dispose sur les CTAI et les PTAI. " +
-  'Je vous invite à vous adresser à la préfecture de votre département, qui pourra vous renseigner.';
 const INVITATION =
   "Je réponds à vos questions sur les contrats territoriaux d'accueil et d'intégration (CTAI) " +
   "et les projets territoriaux d'accueil et d'intégration (PTAI). Posez-moi votre question, par exemple : " +
@@ -70,6 +72,89 @@ function copiesOf(passages: readonly Passage[], copies: number): Passage[] {
   return Array.from({ length: copies }, (_, copy) =>
     passages.map((p) => (copy === 0 ? p : { ...p, id: `${p.id}@${copy}` })),
   ).flat();
+}
+
+/** The answer to one part of a question, its markers numbered from [1] in its own sources. */
+interface Piece extends ComposedAnswer {
+  readonly verdict?: RuleVerdict;
+}
+
+const SEED_TITLE = 'Texte de référence « Territoires d’intégration »';
+const VERDICT_OPENINGS: Record<RuleVerdict, string> = { yes: 'Oui', no: 'Non', unspecified: 'Le texte ne le précise pas' };
+
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’']/g, "'");
+}
+
+function withMarker(sentence: string, marker: number): string {
+  const trimmed = sentence.trim();
+  const end = /[.!?…]$/.exec(trimmed);
+  return end ? `${trimmed.slice(0, -1)} [${marker}]${end[0]}` : `${trimmed} [${marker}].`;
+}
+
+/** A rule's reasons as an answer citing the seed sentences they rest on. */
+function fromRule(rule: RuleAnswer, part: QuestionPart): Piece {
+  const sources: ComposedAnswer['sources'] = [];
+  const sentences = rule.reasons.map((reason) => {
+    const id = `texte-de-reference#${reason.ref.id}`;
+    let marker = sources.findIndex((s) => s.id === id) + 1;
+    if (marker === 0) {
+      sources.push({ id, title: SEED_TITLE, excerpt: excerptOf(reason.ref.quote) });
+      marker = sources.length;
+    }
+    return withMarker(reason.text, marker);
+  });
+  return { verdict: part.yesNo ? rule.verdict : undefined, answer: sentences.join(' '), sources };
+}
+
+/**
+ * The parts' answers in one text: the first verdict opens it, each later verdict opens its own
+ * sentence, markers are renumbered over the merged sources, and a sentence already said is not
+ * said twice. Undefined when no part has an answer.
+ */
+function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer | undefined {
+  if (pieces.every((p) => p === undefined)) return undefined;
+  const sources: ComposedAnswer['sources'] = [];
+  const said: Set<string>[] = [];
+  const wordsOf = (sentence: string): Set<string> => new Set(fold(sentence.replace(/\s*\[\d+\]/g, '')).split(/[^a-z0-9]+/).filter((w) => w.length > 3));
+  const texts: string[] = [];
+  let unanswered = 0;
+  for (const piece of pieces) {
+    if (!piece) {
+      unanswered += 1;
+      continue;
+    }
+    const renumbered = piece.answer.replace(/\[(\d+)\]/g, (_all, n: string) => {
+      const source = piece.sources[Number(n) - 1];
+      if (!source) return '';
+      let marker = sources.findIndex((s) => s.id === source.id) + 1;
+      if (marker === 0) {
+        sources.push(source);
+        marker = sources.length;
+      }
+      return `[${marker}]`;
+    });
+    const fresh = renumbered
+      .split(/(?<=[.!?…])\s+/)
+      .filter((sentence) => {
+        // The base and the rules may say the same thing in other words: a sentence is said once.
+        const words = wordsOf(sentence);
+        const repeated = said.some((other) => {
+          let shared = 0;
+          for (const w of words) if (other.has(w)) shared += 1;
+          return shared >= 0.7 * Math.min(words.size, other.size);
+        });
+        if (repeated) return false;
+        said.push(words);
+        return true;
+      })
+      .join(' ');
+    if (fresh === '' && !piece.verdict) continue;
+    texts.push(piece.verdict ? `${VERDICT_OPENINGS[piece.verdict]} : ${fresh.charAt(0).toLowerCase()}${fresh.slice(1)}` : fresh);
+  }
+  if (unanswered > 0) texts.push('Pour le reste de votre question, le texte ne le précise pas : la préfecture pourra vous renseigner.');
+  const cited = new Set([...texts.join(' ').matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
+  return { answer: texts.join(' '), sources: sources.filter((_s, i) => cited.has(i + 1)) };
 }
 
 export async function createFaqService(options: FaqServiceOptions = {}): Promise<FaqService> {
@@ -91,23 +176,44 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     return undefined;
   }
 
-  async function answer(question: string): Promise<FaqAnswer> {
-    const query: ResolvedQuery = index.resolve(question);
-    // A greeting, thanks, or nothing but question words: there is nothing to look up yet.
-    if (query.contentCount === 0) return { answered: false, answer: SMALL_TALK_REPLIES[query.smallTalk ?? 'none'], sources: [] };
-
-    const documents = await retriever.invoke(question);
+  /** One part looked up in the base: the passages' best sentences, or undefined when none answers it. */
+  async function retrieved(part: QuestionPart, question: AnalyzedQuestion, single: boolean): Promise<Piece | undefined> {
+    // « qui le signe ? » after « Qu'est-ce qu'un CTAI » : the part is read with the scheme it is about.
+    const hint = part.schemes.filter((s) => !new RegExp(`\\b${s.toLowerCase()}\\b`).test(part.folded)).join(' ');
+    const text = hint ? `${part.text} ${hint}` : part.text;
+    const query: ResolvedQuery = index.resolve(text);
+    if (query.contentCount === 0) return undefined;
+    const documents = await retriever.invoke(text);
     const ranked: RankedPassage[] = documents.map((doc) => ({
       passage: index.passages[doc.metadata.passageIndex] as IndexedPassage,
       score: doc.metadata.score,
     }));
     const best = documents[0]?.metadata;
-    if (!best || best.coverage < MIN_COVERAGE || !best.numbersFound) {
-      return { answered: false, answer: DONT_KNOW, sources: [] };
-    }
+    if (!best || best.coverage < MIN_COVERAGE || !best.numbersFound) return undefined;
+    const composed = (single ? await generated(question.parts.length === 1 ? text : part.text, ranked) : undefined) ?? composeExtractive(ranked, query, termWeight);
+    if (composed.answer === '') return undefined;
+    // A yes/no question whose every word the best passage holds, asked without a negation, is answered yes.
+    const verdict: RuleVerdict | undefined =
+      part.yesNo && best.coverage === 1 && !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer)) ? 'yes' : undefined;
+    return { verdict, ...composed };
+  }
 
-    const composed = (await generated(question, ranked)) ?? composeExtractive(ranked, query, termWeight);
-    if (composed.answer === '') return { answered: false, answer: DONT_KNOW, sources: [] };
+  async function answer(question: string): Promise<FaqAnswer> {
+    const query: ResolvedQuery = index.resolve(question);
+    // A greeting, thanks, or nothing but question words: there is nothing to look up yet.
+    if (query.contentCount === 0) return { answered: false, answer: SMALL_TALK_REPLIES[query.smallTalk ?? 'none'], sources: [] };
+
+    const analyzed = analyzeQuestion(question);
+    const refusal = refusalBeforeLookup(analyzed);
+    if (refusal) return { answered: false, answer: refusal, sources: [] };
+
+    const pieces: (Piece | undefined)[] = [];
+    for (const part of analyzed.parts) {
+      const rule = territoryAnswer(part) ?? ruleAnswer(part, analyzed);
+      pieces.push(rule ? fromRule(rule, part) : await retrieved(part, analyzed, analyzed.parts.length === 1));
+    }
+    const composed = composePieces(pieces);
+    if (!composed) return { answered: false, answer: refusalAfterLookup(analyzed), sources: [] };
     return { answered: true, ...composed };
   }
 

@@ -93,6 +93,7 @@ export const EXTRA_STOP_WORDS: readonly string[] = [
   'mettre', 'met', 'mets', 'mettent', 'servir', 'sert', 'servent',
   'moi', 'nous', 'merci', 'svp', 'stp', 'plait', 'plaît', 'madame', 'monsieur', 'beaucoup',
   'ok', 'okay', 'super', 'parfait', 'prévoir', 'prevoir',
+  'texte', 'mentionné', 'mentionnés', 'mentionnées', 'cité', 'cités', 'évoqué', 'évoqués', 'évoquées', 'exactement', 'truc', 'genre',
   // greetings (also listed in GREETINGS so that they get a greeting back)
   'bonjour', 'bonsoir', 'salut', 'coucou', 'hello', 'allo', 'allô', 'hey', 'remercie', 'thanks',
 ];
@@ -122,6 +123,14 @@ export const INTENT_WORDS: Readonly<Record<string, readonly string[]>> = {
   definition: ['définition'],
   définition: ['définition'],
   sigle: ['définition'],
+  designe: ['définition'],
+  designent: ['définition'],
+  definir: ['définition'],
+  objectif: ['définition'],
+  mot: ['définition'],
+  comprend: ['définition'],
+  comprends: ['définition'],
+  but: ['définition'],
   acronyme: ['définition'],
   // "combien" asks for a quantity: prefer passages that state a number
   combien: [NUMBER_TERM],
@@ -158,6 +167,8 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['communication', 'communiquer', 'relais', 'relayer', 'publicité', 'promotion'],
   ['association', 'associations', 'associatif', 'porteuse', 'porteur'],
   ['exemple', 'exemples', 'type', 'types', 'idée', 'idées'],
+  ['domaine', 'domaines', 'thématique', 'thématiques', 'champ', 'champs', 'secteur', 'secteurs'],
+  ['différence', 'différences', 'diff', 'distingue', 'distinguer'],
   ['préfet', 'préfets', 'préfecture', 'préfète'],
   ['informations', 'renseignements', 'détails', 'documentation'],
   ['complémentaire', 'complément', 'compléter', 'lien', 'articulation'],

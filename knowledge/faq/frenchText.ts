@@ -72,6 +72,7 @@ function normalize(text: string): string {
       .replace(/æ/g, 'ae')
       // "qu'est-ce que X" and "que veut dire X" ask for a definition like "c'est quoi X"
       .replace(/qu'est[\s-]+ce/g, ' quoi ')
+      .replace(/\bce qu'est\b/g, ' quoi ')
       .replace(/veu[tx][\s-]+dire/g, ' signifie ')
   );
 }

@@ -119,7 +119,7 @@ export class LexicalIndex {
 
     this.passages = passages.map((passage) => {
       // Copies made for benchmarks share their text: analyse each distinct passage once.
-      const cacheKey = `${passage.title}\u0000${passage.section}\u0000${passage.text}`;
+      const cacheKey = `${passage.title}\u0000${passage.section}\u0000${passage.text}\u0000${passage.questions ?? ''}`;
       let entry = analyzed.get(cacheKey);
       if (!entry) {
         entry = this.analyzePassage(passage);
@@ -258,6 +258,8 @@ export class LexicalIndex {
     };
     add(passage.title, 1, true);
     if (passage.section !== passage.title) add(passage.section, HEADING_WEIGHT, true);
+    // The questions a passage answers say what it is about, as its heading does.
+    if (passage.questions) add(passage.questions, 1, true);
     add(passage.text, 1);
     const sentences = splitSentences(passage.text).map((text) => ({
       text,

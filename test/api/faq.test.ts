@@ -33,6 +33,23 @@ describe('POST /api/faq', () => {
     expect(String(body.answer)).toMatch(/préfecture/i);
   });
 
+  test('When an eligibility question is asked over HTTP, then the answer opens on its verdict and cites the seed', async () => {
+    const { status, body } = await ask({ question: 'Une communauté de communes peut-elle signer un CTAI ?' });
+
+    expect(status).toBe(200);
+    expect(body.answered).toBe(true);
+    expect(String(body.answer)).toMatch(/^Non\b/);
+    expect(String(body.answer)).toContain('PTAI');
+    expect(body.sources).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'texte-de-reference#ctai-signataires' })]));
+  });
+
+  test('When an off-topic question is asked over HTTP, then it is declined without a pointer to the prefecture', async () => {
+    const { body } = await ask({ question: 'Comment faire une pâte à crêpes ?' });
+
+    expect(body.answered).toBe(false);
+    expect(String(body.answer)).not.toMatch(/préfecture/);
+  });
+
   test.each([
     ['an empty question', { question: '' }, 'vide'],
     ['a blank question', { question: '   ' }, 'vide'],

@@ -1,0 +1,130 @@
+// The territories the seed names as engaged (11 metropolises in 2019-2020, 7 territories in 2021),
+// as data, so that « Lyon en fait-elle partie ? », « Montpellier dès 2019 ? » or « combien de
+// métropoles au total ? » get an exact answer instead of a passage that merely mentions them.
+import { seedRef, type Reason } from '../seedReferences';
+import type { QuestionPart } from './questionAnalysis';
+import type { RuleAnswer } from './ruleAnswers';
+
+type Period = '2019-2020' | '2021';
+
+interface Territory {
+  readonly name: string;
+  readonly pattern: RegExp;
+  readonly kind: 'metropole' | 'ville';
+  readonly period: Period;
+}
+
+const t = (name: string, pattern: RegExp, kind: Territory['kind'], period: Period): Territory => ({ name, pattern, kind, period });
+
+const TERRITORIES: readonly Territory[] = [
+  t('Brest', /\bbrest\b/, 'metropole', '2019-2020'),
+  t('Dijon', /\bdijon\b/, 'metropole', '2019-2020'),
+  t('Lyon', /\blyon\b/, 'metropole', '2019-2020'),
+  t('Grenoble', /\bgrenoble\b/, 'metropole', '2019-2020'),
+  t('Nantes', /\bnantes\b/, 'metropole', '2019-2020'),
+  t('Toulouse', /\btoulouse\b/, 'metropole', '2019-2020'),
+  t('Rennes', /\brennes\b/, 'metropole', '2019-2020'),
+  t('Bordeaux', /\bbordeaux\b/, 'metropole', '2019-2020'),
+  t('Clermont-Ferrand', /\bclermont\b/, 'metropole', '2019-2020'),
+  t('Nancy', /\bnancy\b/, 'metropole', '2019-2020'),
+  t('Strasbourg', /\bstrasbourg\b/, 'metropole', '2019-2020'),
+  t('Marseille', /\bmarseille\b/, 'ville', '2021'),
+  t('Tours', /\btours\b/, 'ville', '2021'),
+  t('Besançon', /\bbesancon\b/, 'ville', '2021'),
+  t('Poitiers', /\bpoitiers\b/, 'ville', '2021'),
+  t('Le Havre', /\b(?:le )?havre\b/, 'ville', '2021'),
+  t('Rouen', /\brouen\b/, 'metropole', '2021'),
+  t('Montpellier', /\bmontpellier\b/, 'metropole', '2021'),
+];
+
+// Large French cities the seed does not name: « Lille en fait-elle partie ? » is answered « non ».
+const OTHER_CITIES =
+  /\b(paris|lille|nice|toulon|metz|orleans|saint-etienne|angers|le mans|reims|caen|limoges|amiens|perpignan|avignon|mulhouse|nimes|aix|pau|bayonne|la rochelle|lorient|quimper|vannes|chambery|annecy|valence|troyes|calais|dunkerque|argenteuil|montreuil|saint-denis|nanterre|versailles|cergy|creteil|ajaccio|bastia|cayenne|limoges|lens|douai|brive|niort|angouleme|saint-nazaire|la roche-sur-yon|colmar|belfort|evry)\b/g;
+
+const REFS = { '2019-2020': seedRef('ctai-metropoles-2019'), '2021': seedRef('ctai-lettre-engagement') } as const;
+const EARLY = TERRITORIES.filter((x) => x.period === '2019-2020');
+
+const list = (names: readonly string[]): string => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} et ${names[names.length - 1]}`);
+
+const EARLY_SENTENCE: Reason = {
+  text: `En 2019 et 2020, 11 métropoles se sont engagées dans la contractualisation proposée par la Diair : ${list(EARLY.map((x) => x.name))}.`,
+  ref: REFS['2019-2020'],
+};
+const LATE_SENTENCE: Reason = {
+  text: 'En 2021, sept nouveaux territoires ont rejoint la démarche par une lettre d’engagement : les villes de Marseille, Tours, Besançon, Poitiers et Le Havre, et les métropoles de Rouen et de Montpellier.',
+  ref: REFS['2021'],
+};
+
+/** One sentence per period for the territories named: « Grenoble et Lyon font partie des 11 métropoles… ». */
+function describe(named: readonly Territory[]): Reason[] {
+  const reasons: Reason[] = [];
+  const early = named.filter((x) => x.period === '2019-2020');
+  const late = named.filter((x) => x.period === '2021');
+  if (early.length > 0) {
+    const names = list(early.map((x) => x.name));
+    reasons.push({ text: `${names} ${early.length > 1 ? 'font' : 'fait'} partie des 11 métropoles engagées en 2019 et 2020 dans la contractualisation proposée par la Diair.`, ref: REFS['2019-2020'] });
+  }
+  if (late.length > 0) {
+    const names = list(late.map((x) => `${x.name} (${x.kind === 'ville' ? 'ville' : 'métropole'})`));
+    reasons.push({ text: `${names} ${late.length > 1 ? 'ont' : 'a'} rejoint la démarche en 2021 par une lettre d’engagement.`, ref: REFS['2021'] });
+  }
+  return reasons;
+}
+
+const ENGAGEMENT_WORDS = /engag|rejoin|partie|figure|parmi|particip|concern|liste|signe|signataire|cite|dans la demarche|contractualis|depuis|quand|annee|2019|2020|2021|nouveau|pionni|avant|ville|metropole|propos|demarche|territoire/;
+
+function askedPeriod(folded: string): Period | 'both' | undefined {
+  const early = /2019|2020|pionni|premier|avant 2021|des le debut/.test(folded);
+  const late = /2021|nouveaux?|nouvelles?|recemment/.test(folded.replace(/avant 2021/g, ' '));
+  if (early && late) return 'both';
+  if (early) return '2019-2020';
+  if (late) return '2021';
+  return undefined;
+}
+
+/** An answer from the table of engaged territories, when the part is about them. */
+export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
+  const f = part.folded;
+  const named = TERRITORIES.filter((x) => x.pattern.test(f));
+  const others = [...new Set([...f.matchAll(OTHER_CITIES)].map((m) => m[1] ?? ''))].filter((n) => n !== '' && !TERRITORIES.some((x) => x.pattern.test(n)));
+  const period = askedPeriod(f);
+
+  if (named.length > 0 || others.length > 0) {
+    if (!ENGAGEMENT_WORDS.test(f)) return undefined;
+    const reasons = describe(named);
+    const proper = (n: string): string => n.charAt(0).toUpperCase() + n.slice(1);
+    for (const other of others) reasons.push({ text: `${proper(other)} ne figure pas parmi les territoires engagés que cite le texte (11 métropoles en 2019-2020, 7 territoires en 2021).`, ref: REFS['2019-2020'] });
+    if (!part.yesNo) return { reasons };
+    let yes = others.length === 0;
+    if (/meme annee|en meme temps/.test(f)) yes = new Set(named.map((x) => x.period)).size === 1;
+    else if (period && period !== 'both' && !/ou avant|ou apres|ou pas/.test(f)) yes = yes && named.every((x) => x.period === period);
+    if (/en tant que ville|c(?:'est)? une ville|des villes/.test(f) && !/metropole/.test(f)) yes = yes && named.every((x) => x.kind === 'ville');
+    if (/en tant que metropole/.test(f)) yes = yes && named.every((x) => x.kind === 'metropole');
+    if (/\bou\b/.test(f) && /ou avant|ou apres|villes? ou (?:des )?metropoles?/.test(f)) return { reasons };
+    return { verdict: yes ? 'yes' : 'no', reasons };
+  }
+
+  // Lists and counts: « quelles métropoles en 2019-2020 », « combien de territoires en 2021 », « au total ».
+  if (/\bcomment\b|de quelle maniere|par quel/.test(f)) return undefined;
+  if (!/metropoles?|territoires?|villes?|collectivites? (?:engagees|signataires)/.test(f) || !/engag|rejoin|contractualis|signe|liste|cite|figur|nouveaux|2019|2020|2021|total|en tout/.test(f)) return undefined;
+  if (/\btotal\b|\ben tout\b/.test(f) && /metropole/.test(f)) {
+    const metropolises = TERRITORIES.filter((x) => x.kind === 'metropole');
+    return {
+      reasons: [
+        { text: `${metropolises.length} métropoles au total : les 11 de 2019-2020 (${list(EARLY.map((x) => x.name))}) et, en 2021, Rouen et Montpellier.`, ref: REFS['2019-2020'] },
+        { text: 'En 2021 ont aussi rejoint la démarche les villes de Marseille, Tours, Besançon, Poitiers et Le Havre.', ref: REFS['2021'] },
+      ],
+    };
+  }
+  if (period === '2021' && /metropole/.test(f) && !/territoire|ville/.test(f)) {
+    return { reasons: [{ text: 'En 2021, deux métropoles ont rejoint la démarche par une lettre d’engagement : Rouen et Montpellier, avec les villes de Marseille, Tours, Besançon, Poitiers et Le Havre.', ref: REFS['2021'] }] };
+  }
+  if (period === '2019-2020') {
+    // « … une démarche proposée par la DGEF ? »: the contractualisation of 2019-2020 was the Diair's.
+    if (part.yesNo && /propos/.test(f)) return { verdict: /diair/.test(f) ? 'yes' : 'no', reasons: [EARLY_SENTENCE] };
+    return { reasons: [EARLY_SENTENCE] };
+  }
+  if (period === '2021') return { reasons: [LATE_SENTENCE] };
+  if (period === 'both' || /engag|liste|cite/.test(f)) return { reasons: [EARLY_SENTENCE, LATE_SENTENCE] };
+  return undefined;
+}

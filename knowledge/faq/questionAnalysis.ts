@@ -1,0 +1,171 @@
+// Reads a question as officials write it: the question isolated from the context sentences
+// before it, cut into its parts, each part typed (yes/no or open) with the scheme, the kind of
+// collectivity and the fields it names, read from the part or, failing that, from the whole message.
+import { parseCollectivityKind, parseFields } from '../parsers';
+import type { CollectivityKind, IntegrationField, Scheme } from '../schemes';
+import { foldAccents } from './frenchText';
+
+export interface QuestionPart {
+  /** the part as typed */
+  readonly text: string;
+  /** lower case, no accents, straight apostrophes */
+  readonly folded: string;
+  readonly yesNo: boolean;
+  /** schemes named in the part, or else in the whole message */
+  readonly schemes: readonly Scheme[];
+  readonly kind?: CollectivityKind;
+  readonly fields: readonly IntegrationField[];
+}
+
+export interface AnalyzedQuestion {
+  readonly parts: readonly QuestionPart[];
+  /** the whole message, folded: for what the context says (« nous sommes une petite commune ») */
+  readonly folded: string;
+  /** the question sentences without the context, folded: what refusals look at */
+  readonly questionFolded: string;
+  /** the collectivity calls itself small (« petite commune », « village », « rural ») */
+  readonly small: boolean;
+}
+
+function fold(text: string): string {
+  return foldAccents(text.toLowerCase())
+    .replace(/[’‘`´ʼ]/g, "'")
+    .replace(/œ/g, 'oe')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const WH_START =
+  /^(?:(?:et|mais|alors|donc|puis|ensuite|enfin|bref|pour un (?:ctai|ptai)\s*:?|pour les (?:ctai|ptai)\s*:?)\s+)?(?:a |avec |par |pour |de |en |dans |sur |aupres de |entre )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|que|qu'|ce qu'|ce que|ce qui|quoi|lequel|laquelle|lesquels|lesquelles|c'est quoi|c quoi|cest quoi|c'est qui|cest qui|c qui|citez|donnez|dites|expliquez|comparez|decrivez|indiquez|precisez|resumez|definissez)\b/;
+const WH_ANYWHERE = /\b(?:qui|quel|quelle|quels|quelles|combien|comment|quand(?! meme)|pourquoi|quoi|lesquel(?:le)?s?|laquelle|lequel)\b|\bou (?:je|trouver|se trouve|on)\b/;
+// « Pouvez-vous me dire… », « je voudrais savoir… »: politeness around the question, not part of it.
+const OPENER =
+  /^(?:(?:bonjour|bonsoir|salut|hello|madame|monsieur|svp|s'il vous plait)[\s,!.]*)*(?:(?:pouvez|pourriez|peux|pourrais)[\s-](?:vous|tu) (?:me |nous )?(?:dire|definir|expliquer|donner|indiquer|preciser|citer|rappeler|resumer|confirmer)(?: si)?|(?:je (?:voudrais|souhaiterais|souhaite|veux) |j'aimerais |on voudrait |nous voudrions )?savoir(?: si)?|dites(?:[\s-]moi| nous)?|une question\s*:|question\s*:)\s*/;
+const INVERSION = /\w-(?:t-)?(?:il|elle|on|ils|elles)\b|\best-ce\b|\best ce\b|\bou pas\b|\bou non\b|\boui ou non\b|^(?:et )?si\b/;
+// « savoir si… », « demande si… »: an indirect yes/no question inside a sentence of context.
+const INDIRECT_YES_NO = /\b(?:savoir|demande|demandent|demander|interroge|interrogent|se demande) (?:si|s'il|s'ils|s'elle|s'elles)\b/;
+const INDIRECT_OPEN = /\b(?:savoir|demande|demandent|demander|interroge) (?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|ce qu|ce que)\b/;
+
+function isYesNo(folded: string): boolean {
+  const text = folded.replace(/[?!.…]+$/g, '').trim();
+  if (WH_START.test(text)) return false;
+  if (INVERSION.test(text) || INDIRECT_YES_NO.test(text)) return true;
+  return !WH_ANYWHERE.test(text);
+}
+
+/** Sentences of a message: a full stop, question or exclamation mark followed by a space. */
+function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?…])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function isQuestionSentence(sentence: string): boolean {
+  const folded = fold(sentence);
+  return /\?\s*$/.test(sentence) || WH_START.test(folded) || INDIRECT_YES_NO.test(folded) || INDIRECT_OPEN.test(folded);
+}
+
+// What a question asks about once these are set aside: « Que leur dire ? », « Qu'en est-il ? »,
+// « Est-ce le cas ? », « A-t-il raison ? » ask about the sentences before them.
+const EMPTY_QUESTION_WORDS = new Set(
+  'que qu quoi leur lui dire repondre repondre indiquer ecrire conseiller faire dois je on en est il elle ce cas raison a t avis le la les chiffre quel quelle est sont vrai exact correct bien ca cela donc alors nous vous moi peut on doit pense penser'.split(' '),
+);
+
+function isEmptyQuestion(folded: string): boolean {
+  const words = folded.split(/[^a-z0-9]+/).filter((w) => w.length > 0);
+  return words.length > 0 && words.every((w) => EMPTY_QUESTION_WORDS.has(w));
+}
+
+// A part starts at « , qui… », « , et combien… », « ; le diagnostic est-il… », « et faut-il… ».
+const PART_START =
+  /(?:\s*[,;:]\s*(?:et |mais |puis )?|\s+(?:et|puis|mais aussi|ainsi que) )(?=(?:a |avec |par |pour |dans |sur |en |de )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|pourquoi|lequel|laquelle|lesquels|lesquelles|ou|est-ce|si |s'il|faut-il|peut-on|doit-on|y a-t-il|existe-t-il)\b)/g;
+const CLAUSE_WITH_INVERSION = /\s*[,;]\s*(?:et\s+)?(?=[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b)/g;
+
+const isQuestionLike = (folded: string): boolean => /\?\s*$/.test(folded) || WH_START.test(folded) || INVERSION.test(folded);
+
+function splitParts(question: string): string[] {
+  const out: string[] = [];
+  for (const sentence of fold(question).split(/(?<=\?)\s+/)) {
+    const marked = sentence.replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000');
+    const pieces = marked.split('\u0000').map((p) => p.trim().replace(/^[,;:]\s*/, '')).filter((p) => p.replace(/[?.!\s]/g, '').length > 0);
+    // « Pour un PTAI : qui…, quel… » and « Entre CTAI et PTAI, quel… »: a leading phrase is the parts' context;
+    // « … et quand ? » is too short to stand alone.
+    const merged: string[] = [];
+    let prefix = '';
+    pieces.forEach((piece, i) => {
+      const words = piece.split(/\s+/).filter((w) => /\w/.test(w));
+      if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0) prefix = `${prefix}${piece} `;
+      else if (words.length < 2 && merged.length > 0) merged[merged.length - 1] = `${merged[merged.length - 1] ?? ''} ${piece}`;
+      else merged.push(`${prefix}${piece}`);
+    });
+    out.push(...merged);
+  }
+  return out;
+}
+
+function schemesIn(folded: string): Scheme[] {
+  const found: Scheme[] = [];
+  if (/\bctai\b|contrats? territori\w* (?:d'|pour l')accueil|\bcontrats?\b/.test(folded)) found.push('CTAI');
+  if (/\bptai\b|projets? territori\w* d'accueil/.test(folded)) found.push('PTAI');
+  return found;
+}
+
+function kindIn(folded: string): CollectivityKind | undefined {
+  // « grandes agglomérations » is the CTAI's target, not a communauté d'agglomération
+  const text = folded
+    .replace(/grandes? agglo\w*/g, ' ')
+    .replace(/\b(communaute|urbaine|metropole|region|departement)s\b/g, '$1')
+    .replace(/(?<!\bde |\bdes )\bcommunes\b/g, 'commune').replace(/\bville(s)? de (marseille|tours|besancon|poitiers|le havre)\b/g, ' ');
+  if (/\bvillage\b/.test(text)) return 'commune';
+  const parsed = parseCollectivityKind(text);
+  return parsed.ok && parsed.value !== 'other' ? parsed.value : undefined;
+}
+
+function fieldsIn(folded: string): IntegrationField[] {
+  const parsed = parseFields(folded.replace(/\bautres?\b/g, ' '));
+  return parsed.ok ? parsed.value.filter((f) => f !== 'other') : [];
+}
+
+const SMALL = /\bpetite? (?:commune|ville|collectivite|mairie)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
+
+export function analyzeQuestion(message: string): AnalyzedQuestion {
+  const all = sentences(message.trim());
+  let questionSentences = all.filter(isQuestionSentence);
+  if (questionSentences.length === 0) questionSentences = all.slice(-1);
+  const last = questionSentences[questionSentences.length - 1] ?? '';
+  if (isEmptyQuestion(fold(last).replace(OPENER, ''))) {
+    // The real question is in the context: « … veulent savoir qui négocie le contrat. Que leur dire ? »,
+    // or it is a claim to confirm: « il pense que la commune devra payer. Est-ce le cas ? »
+    const asked = all.filter((s) => s !== last && (INDIRECT_YES_NO.test(fold(s)) || INDIRECT_OPEN.test(fold(s))));
+    if (asked.length > 0) {
+      questionSentences = asked.map((s) => fold(s).replace(/^.*?\b(?:savoir|demande|demandent|demander|interroge|interrogent|se demande)\s+/, '').replace(/[.!…]+$/, ' ?'));
+    } else {
+      questionSentences = [`${all.filter((s) => s !== last).join(' ').replace(/[.!…]+$/, '')} ?`];
+    }
+  }
+  const wholeFolded = fold(message);
+  const questionText = questionSentences.map((s) => fold(s).replace(OPENER, '')).join(' ');
+  const questionFolded = fold(questionText);
+  const wholeSchemes = schemesIn(questionFolded).length > 0 ? schemesIn(questionFolded) : schemesIn(wholeFolded);
+  const wholeKind = kindIn(questionFolded) ?? kindIn(wholeFolded);
+  const wholeFields = fieldsIn(wholeFolded);
+
+  const rawParts = splitParts(questionText);
+  const parts = (rawParts.length > 0 ? rawParts : [questionFolded]).map((text): QuestionPart => {
+    let folded = fold(text).replace(OPENER, '').replace(/\ben (?:deux|2|trois|3|quelques) mots\b/g, ' ');
+    // « la même année que nous » : the year is in the context.
+    if (/meme annee|cette annee-la/.test(folded) && !/\b20\d\d\b/.test(folded)) folded = `${folded} ${(wholeFolded.match(/\b20\d\d\b/g) ?? []).join(' ')}`.trim();
+    const own = schemesIn(folded);
+    const fields = fieldsIn(folded);
+    return {
+      text: folded,
+      folded,
+      yesNo: isYesNo(folded),
+      schemes: own.length > 0 ? own : wholeSchemes,
+      kind: kindIn(folded) ?? wholeKind,
+      fields: fields.length > 0 ? fields : wholeFields,
+    };
+  });
+  return { parts, folded: wholeFolded, questionFolded, small: SMALL.test(wholeFolded) };
+}

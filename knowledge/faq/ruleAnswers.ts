@@ -1,0 +1,209 @@
+// Questions about eligibility and obligations (« une commune peut-elle… », « faut-il… », « est-ce
+// obligatoire… ») answered by the scheme rules of knowledge/schemes, the ones the application
+// journey applies, with the seed sentence each rule rests on; not by retrieval.
+import type { CommitmentKind, RuleOutcome, RuleVerdict, Scheme } from '../schemes';
+import { commitmentFormAccepted, ctaiEligibilityVerdict, fieldFitsScheme, ptaiEligibility, schemeObligation, type ObligationTopic } from '../schemes';
+import { seedRef, type Reason } from '../seedReferences';
+import type { AnalyzedQuestion, QuestionPart } from './questionAnalysis';
+
+export interface RuleAnswer {
+  /** the verdict the answer opens on; none for an open question */
+  readonly verdict?: RuleVerdict;
+  readonly reasons: readonly Reason[];
+}
+
+const OBLIGATION = /\bfaut\b|\bfaudra|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|indispensable|imperatif|forcement|\btenus?\b|\bcondition|empeche|facultatif|optionnel|dispense|\bbesoin d/;
+const ADVICE = /recommand|conseill|\butile\b|preferable/;
+// The question asks whether something may be left out: the rule's verdict is turned round.
+const WITHOUT = /facultatif|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;
+const LACKING = /\bsans\b|\bpas de\b|\bpas d'|\baucun|\bni\b/;
+const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|\bc bon\b|\bok\b|quand meme/;
+const REQUIREMENT_VERB = /empeche|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
+const RESTRICTION = /reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
+const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|\bqu'un\b|\bqu'une\b|\bseul truc\b/;
+const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
+
+const outcome = (o: RuleOutcome): RuleAnswer => ({ verdict: o.verdict, reasons: [...o.reasons, ...(o.alternative ? [o.alternative] : [])] });
+
+function turned(verdict: RuleVerdict | undefined): RuleVerdict | undefined {
+  if (verdict === 'yes') return 'no';
+  if (verdict === 'no') return 'yes';
+  return verdict;
+}
+
+/** Several outcomes in one answer: the verdict of the first, the reasons of all, each once. */
+function combine(answers: readonly RuleAnswer[], verdict?: RuleVerdict): RuleAnswer {
+  const reasons: Reason[] = [];
+  for (const a of answers) for (const r of a.reasons) if (!reasons.some((x) => x.text === r.text)) reasons.push(r);
+  return { verdict: verdict ?? answers[0]?.verdict, reasons };
+}
+
+function orderedSchemes(part: QuestionPart): Scheme[] {
+  return [...part.schemes].sort((a, b) => {
+    const at = (s: Scheme): number => {
+      const i = part.folded.search(s === 'CTAI' ? /\bctai|contrat/ : /\bptai|projet/);
+      return i < 0 ? 999 : i;
+    };
+    return at(a) - at(b);
+  });
+}
+
+function commitmentKindsIn(f: string): CommitmentKind[] {
+  const kinds: CommitmentKind[] = [];
+  if (/\bsalles?\b|\blocal\b|\blocaux\b/.test(f)) kinds.push('premises');
+  if (/personnel|\bagents?\b|mise a disposition/.test(f)) kinds.push('staff');
+  if (/communication|\brelai|relayer|informer|l'information aupres|diffus/.test(f)) kinds.push('communication');
+  if (/association/.test(f)) kinds.push('association_support');
+  if (/cofinanc|argent|\bsous\b|verser|\bpayer\b|mettre des sous|budget propre|financer elle|financer nous/.test(f)) kinds.push('cofinancing');
+  return kinds;
+}
+
+function cirAnswer(part: QuestionPart): RuleAnswer | undefined {
+  const f = part.folded;
+  if (!/\bcir\b|integration republicaine/.test(f) || !/remplac|substitu|a la place|complementaire|doublon|concurren|\blien\b|articul|rapport/.test(f)) return undefined;
+  const schemes = part.schemes.length > 0 ? orderedSchemes(part) : (['CTAI', 'PTAI'] as Scheme[]);
+  const reasons = schemes.map((s) =>
+    s === 'CTAI'
+      ? { text: 'Les actions des CTAI sont complémentaires du contrat d’intégration républicaine (CIR) et s’inscrivent dans la stratégie nationale d’accueil et d’intégration des réfugiés.', ref: seedRef('ctai-cir') }
+      : { text: 'Les PTAI sont complémentaires du contrat d’intégration républicaine (CIR).', ref: seedRef('ptai-cir') },
+  );
+  let verdict: RuleVerdict | undefined;
+  if (part.yesNo) verdict = /remplac|substitu|a la place|doublon|concurren/.test(f) ? 'no' : 'yes';
+  return { verdict, reasons };
+}
+
+function mustUseCtai(f: string): boolean {
+  return (
+    /(?:oblig\w*|doit|doivent|faut|forcement|tenue?s?|necessaire)\W+(?:\w+\W+){0,3}(?:passer par|signer|conclure|avoir|faire)\s+(?:un|le)\s+(?:ctai|contrat)/.test(f) &&
+    /pour (?:en )?(?:obtenir|beneficier|avoir|toucher|recevoir)|financement|subvention|9 millions/.test(f)
+  );
+}
+
+function obligationTopic(f: string, part: QuestionPart): ObligationTopic | undefined {
+  if (/diagnostic|\bdiag\b|besoins? identifi/.test(f)) return 'diagnostic';
+  if (/strategie nationale/.test(f)) return 'national_strategy';
+  if (/lettre d'engagement/.test(f)) return 'letter_of_engagement';
+  if (/minimum|minimal|plancher|\bseuil|trop (?:faible|petit|modeste)|petit montant|faible montant/.test(f)) return 'minimum_funding';
+  if (/logement|heberg|\bloger\b|habitat/.test(f) || part.fields.includes('housing')) return 'housing';
+  if (/tous les (?:champs|domaines)|plusieurs (?:champs|domaines)|\bcouvrir\b/.test(f)) return 'all_fields';
+  if (/cofinanc|argent|\bsous\b|verser|\bpayer\b|seule option|seul moyen/.test(f) && !/de l'etat/.test(f)) return 'cofinancing';
+  if (/\bengag|contribu|impliqu|particip/.test(f)) return 'commitment';
+  if (/strategie (?:d'ensemble|globale)/.test(f)) return 'strategy';
+  if (/\bprefets?\b/.test(f)) return 'prefect_signature';
+  if (/signer/.test(f) && part.kind) return 'signing_duty';
+  return undefined;
+}
+
+/** A rule's answer to one part of a question, or undefined when no rule settles it. */
+export function ruleAnswer(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | undefined {
+  // « Cela empêche-t-il… », « Ce domaine fait-il partie… »: the subject is in the context.
+  const f = ANAPHORA.test(part.folded) ? `${question.folded} ${part.folded}` : part.folded;
+  const schemes = orderedSchemes(part);
+  const kind = part.kind;
+
+  const cir = cirAnswer(part);
+  if (cir) return cir;
+
+  if (mustUseCtai(f)) {
+    return {
+      verdict: part.yesNo || /\bpense\b/.test(f) ? 'no' : undefined,
+      reasons: [
+        { text: 'Non : les CTAI visent les grandes agglomérations désireuses de déployer une stratégie d’ensemble.', ref: seedRef('ctai-cible') },
+        { text: 'Les PTAI sont à destination de toute collectivité désireuse de s’engager plus ponctuellement, avec un financement de l’État d’ampleur variable.', ref: seedRef('ptai-ouverture') },
+      ].map((r, i) => (i === 0 ? { ...r, text: r.text.replace(/^Non : l/, 'L') } : r)),
+    };
+  }
+
+  // Who negotiates a CTAI, asked as a yes/no about someone else than the prefect.
+  if (part.yesNo && /negoci|sign/.test(f) && /ministere|ministre|\bdgef\b|\bdiair\b|etat direct|gouvernement/.test(f) && !/prefet/.test(f)) {
+    return { verdict: 'no', reasons: [{ text: 'Les CTAI sont négociés et signés par les préfets avec les collectivités.', ref: seedRef('ctai-signataires') }] };
+  }
+
+  // Forms of engagement: « peut-on prêter une salle comme participation ? », « le cofinancement est-il la seule option ? »
+  const commitments = commitmentKindsIn(f);
+  if (commitments.length > 0 && /engag|particip|contribu|compter|comme|suffi|limiter|option|soutenir|forme|obligatoirement|forcement|\bdoi|oblig|faut|plutot|se contenter/.test(f) && !/lettre d'engagement/.test(f)) {
+    if (commitments.includes('cofinancing') && (OBLIGATION.test(f) || /seule option|seul moyen|seule forme/.test(f))) {
+      return outcome(schemeObligation(schemes[0] ?? 'PTAI', 'cofinancing'));
+    }
+    const accepted = commitments.filter((k) => k !== 'cofinancing');
+    if (accepted.length > 0 && part.yesNo) return outcome(commitmentFormAccepted(accepted[0] ?? 'other'));
+  }
+
+  const restricted = RESTRICTION.test(f) && !/(?:reserve\w*|que pour|c que|uniquement|seulement)\s+(?:aux? |les |le |un |une )?(?:ctai|ptai)/.test(f);
+  // Eligibility of a kind of collectivity, asked as a yes/no question.
+  if (part.yesNo && kind && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded)) {
+    const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
+    const scheme = schemes[0] ?? (funding ? 'PTAI' : undefined);
+    const field = part.fields[0];
+    if (scheme === 'CTAI') {
+      const base = outcome(ctaiEligibilityVerdict(kind, question.small));
+      return base;
+    }
+    if (scheme === 'PTAI') {
+      const base = outcome(ptaiEligibility(kind));
+      return field ? combine([base, outcome(fieldFitsScheme('PTAI', field))], base.verdict) : base;
+    }
+  }
+
+  // « Quelles autres formes d'engagement pouvons-nous proposer ? »
+  if (!part.yesNo && /formes? d'engagement|engagement (?:de la collectivite|attendu)|(?:comment|de quelle maniere)\b.*\bs'engager|autres? formes?/.test(f) && !/lettre d'engagement/.test(f)) {
+    return outcome(commitmentFormAccepted('cofinancing'));
+  }
+
+  // « Les PTAI sont-ils réservés aux… », « ctai c que pour les métropoles ? », « c obligé d'être une grande agglo ? »
+  if ((restricted || (/grandes? agglo/.test(f) && OBLIGATION.test(f))) && schemes.length > 0 && !part.fields.length) {
+    const scheme = schemes[0] as Scheme;
+    return scheme === 'CTAI'
+      ? { verdict: 'no', reasons: [{ text: 'Les CTAI visent les grandes agglomérations et sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') }] }
+      : { verdict: 'no', reasons: [{ text: 'Les PTAI sont à destination de toute collectivité désireuse de s’engager plus ponctuellement, sans stratégie d’ensemble ni CTAI préalable.', ref: seedRef('ptai-ouverture') }] };
+  }
+
+  // A field of action: « un CTAI peut-il porter exclusivement sur l'emploi ? », « le sport rentre-t-il dans un CTAI ? »
+  const fields = part.fields.filter((x) => x !== 'housing' || !OBLIGATION.test(f));
+  if (fields.length > 0 && EXCLUSIVE.test(f) && schemes.length > 0) {
+    const scheme = schemes[0] as Scheme;
+    if (scheme === 'CTAI' && !fields.includes('housing')) return { verdict: 'no', reasons: schemeObligation('CTAI', 'housing').reasons };
+    if (scheme === 'PTAI') return combine([outcome(fieldFitsScheme('PTAI', fields[0] ?? 'other'))], 'yes');
+  }
+
+  if (OBLIGATION.test(f) || ADVICE.test(f) || (part.yesNo && (LACKING.test(f) || /existe|y a-t-il|y a t il|il y a\b|trop (?:faible|petit|modeste)/.test(f)))) {
+    const topic = obligationTopic(f, part);
+    if (/volontaire/.test(f) && (kind === 'departement' || kind === 'region' || /departements|regions/.test(f))) {
+      const signatories = { text: 'Les CTAI sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') };
+      return { verdict: part.yesNo ? (/tenu|oblige/.test(f) ? 'no' : 'yes') : undefined, reasons: [signatories] };
+    }
+    if (topic && (schemes.length > 0 || topic === 'commitment' || topic === 'cofinancing')) {
+      const targets = schemes.length > 0 ? schemes : (['PTAI'] as Scheme[]);
+      const answers = targets.map((s) => outcome(schemeObligation(s, topic)));
+      let verdict = answers[0]?.verdict;
+      if (ADVICE.test(f) && topic === 'diagnostic' && !REQUIREMENT_VERB.test(f)) verdict = 'yes';
+      else if (WITHOUT.test(f) || (LACKING.test(f) && POSSIBILITY.test(f) && !REQUIREMENT_VERB.test(f))) verdict = turned(verdict);
+      if (topic === 'minimum_funding' && /variable/.test(f)) verdict = 'yes';
+      const combined = combine(answers, verdict);
+      return part.yesNo ? combined : { reasons: combined.reasons };
+    }
+    // « Quelle action doit-il obligatoirement contenir ? », « qu'est-ce qui n'est pas obligatoire pour un PTAI ? »
+    if (!part.yesNo && schemes.length > 0 && /oblig|impos|requis|exigence|contenir|comporter/.test(f)) {
+      return combine(schemes.map((s) => (s === 'CTAI' ? outcome(schemeObligation('CTAI', 'housing')) : outcome(schemeObligation('PTAI', /pas oblig|pas requis/.test(f) ? 'diagnostic' : 'several_fields')))));
+    }
+    if (part.yesNo && schemes.length > 0 && /thematique|domaine|champ|volet|action/.test(f) && /impos|oblig|requis/.test(f)) {
+      return outcome(schemeObligation(schemes[0] as Scheme, schemes[0] === 'CTAI' ? 'housing' : 'all_fields'));
+    }
+    if (part.yesNo && /actions? concretes?/.test(f) && schemes[0] === 'CTAI') {
+      return { verdict: 'yes', reasons: [{ text: 'Les CTAI visent les grandes agglomérations désireuses de déployer une stratégie d’ensemble, déclinée dans des actions concrètes.', ref: seedRef('ctai-cible') }] };
+    }
+  }
+
+  if (part.yesNo && /variable/.test(f) && schemes[0] === 'PTAI') return { verdict: 'yes', reasons: schemeObligation('PTAI', 'minimum_funding').reasons };
+
+  // Fields of action that fit a scheme.
+  if (fields.length > 0 && (schemes.length > 0 || /dispositif/.test(f)) && /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif/.test(f)) {
+    const targets = schemes.length > 0 ? schemes : (['CTAI', 'PTAI'] as Scheme[]);
+    const answers = targets.map((s) => outcome(fieldFitsScheme(s, fields[0] ?? 'other')));
+    if (!part.yesNo) return combine(answers.filter((a) => a.verdict === 'yes').length > 0 ? answers.filter((a) => a.verdict === 'yes') : answers, undefined);
+    const verdict = answers.every((a) => a.verdict === 'yes') ? 'yes' : answers.find((a) => a.verdict !== 'yes')?.verdict;
+    return { ...combine(answers), verdict };
+  }
+
+  return undefined;
+}

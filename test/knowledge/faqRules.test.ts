@@ -1,0 +1,120 @@
+import { ctaiEligibilityVerdict, fieldFitsScheme, ptaiEligibility, schemeObligation } from '../../knowledge/schemes';
+import { SEED_REFERENCES } from '../../knowledge/seedReferences';
+import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
+import { analyzeQuestion } from '../../knowledge/faq/questionAnalysis';
+
+describe('Scheme rules as verdicts', () => {
+  test('When a communauté de communes asks for a CTAI, then the verdict is no, with the signatories quoted and the PTAI as the alternative', () => {
+    const outcome = ctaiEligibilityVerdict('communaute_de_communes');
+
+    expect(outcome.verdict).toBe('no');
+    expect(outcome.reasons[0]?.ref.quote).toBe(SEED_REFERENCES['ctai-signataires'].quote);
+    expect(outcome.alternative?.text).toContain('PTAI');
+  });
+
+  test('When a département asks for a CTAI, then the verdict is yes', () => {
+    expect(ctaiEligibilityVerdict('departement').verdict).toBe('yes');
+  });
+
+  test('When a self-described small commune asks for a CTAI, then the verdict is no without the letter-of-engagement nuance', () => {
+    const outcome = ctaiEligibilityVerdict('commune', true);
+
+    expect(outcome.verdict).toBe('no');
+    expect(outcome.reasons.map((r) => r.ref.id)).toEqual(['ctai-signataires']);
+  });
+
+  test.each([
+    ['PTAI', 'diagnostic', 'no', 'ptai-diagnostic'],
+    ['CTAI', 'housing', 'yes', 'ctai-logement'],
+    ['PTAI', 'housing', 'unspecified', 'ptai-financement'],
+    ['PTAI', 'minimum_funding', 'no', 'ptai-financement'],
+    ['PTAI', 'cofinancing', 'no', 'engagement-collectivite'],
+    ['CTAI', 'letter_of_engagement', 'unspecified', 'ctai-lettre-engagement'],
+  ] as const)('When %s is asked whether %s is required, then the verdict is %s, from %s', (scheme, topic, verdict, ref) => {
+    const outcome = schemeObligation(scheme, topic);
+
+    expect(outcome.verdict).toBe(verdict);
+    expect(outcome.reasons[0]?.ref.id).toBe(ref);
+  });
+
+  test('When a field is listed for a scheme, then it fits; when it is not, the text does not say', () => {
+    expect(fieldFitsScheme('CTAI', 'sport_culture').verdict).toBe('yes');
+    expect(fieldFitsScheme('PTAI', 'mobility').verdict).toBe('yes');
+    expect(fieldFitsScheme('PTAI', 'housing').verdict).toBe('unspecified');
+  });
+
+  test('When any kind of collectivity asks for a PTAI, then the verdict is yes', () => {
+    expect(ptaiEligibility('commune').verdict).toBe('yes');
+  });
+});
+
+describe('Reading a question', () => {
+  test('When context sentences come before the question, then only the question is split into parts and the context gives the kind', () => {
+    const analyzed = analyzeQuestion('Nous sommes une région. Nous aimons la formation. Une région peut-elle entrer dans un CTAI, et faut-il y inclure le logement ?');
+
+    expect(analyzed.parts).toHaveLength(2);
+    expect(analyzed.parts.every((p) => p.yesNo && p.kind === 'region' && p.schemes.includes('CTAI'))).toBe(true);
+  });
+
+  test('When the last sentence asks nothing by itself, then the question is read from the context', () => {
+    const analyzed = analyzeQuestion('Nos élus veulent savoir qui négocie le contrat côté État. Que leur dire ?');
+
+    expect(analyzed.parts[0]?.folded).toContain('negocie');
+  });
+});
+
+describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope questions', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each([
+    ['une communauté de communes peut-elle signer un CTAI ?', /^Non\b/, 'PTAI'],
+    ['Une commune de 3 000 habitants peut-elle bénéficier d’un PTAI ?', /^Oui\b/, 'toute collectivité'],
+    ['Un PTAI doit-il couvrir tous les champs ?', /^Non\b/, 'un ou plusieurs champs'],
+    ['le diagnostic est il obligatoire pour un ptai', /^Non\b/, 'pas requis'],
+    ['Le logement est-il obligatoire dans un CTAI ?', /^Oui\b/, 'logement'],
+    ['on est une ptite commune, on peut faire un ctai ou pas ?', /^Non\b/, 'PTAI'],
+    ['Un PTAI doit-il obligatoirement comporter des actions sur le logement ?', /^Le texte ne le précise pas\b/, 'un ou plusieurs champs'],
+    ['Nous sommes une petite commune rurale. Nous voulons aider quelques familles réfugiées. On peut faire un CTAI ?', /^Non\b/, 'PTAI'],
+  ])('When asked « %s », then the answer opens on its verdict and gives the reason', async (question, verdict, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toMatch(verdict);
+    expect(result.answer).toContain(fact);
+    expect(result.answer.length).toBeLessThanOrEqual(400);
+    expect(result.sources[0]?.id).toMatch(/^texte-de-reference#/);
+    expect(result.answer).toMatch(/\[1\]/);
+  });
+
+  test('When a question has two parts, then each part is answered', async () => {
+    const result = await faq.answer('Combien de métropoles en 2019-2020, et combien de territoires en 2021 ?');
+
+    expect(result.answer).toContain('11 métropoles');
+    expect(result.answer).toContain('sept');
+  });
+
+  test.each([
+    ['Quel est le montant maximum d’un PTAI ?', 'préfecture'],
+    ['Combien de temps dure un CTAI ?', 'préfecture'],
+    ['Quel temps fera-t-il demain à Lyon ?', 'CTAI'],
+    ['Donne-moi une recette de crêpes', 'CTAI'],
+    ['Comment obtenir un titre de séjour ?', 'service-public.fr'],
+  ])('When asked « %s », which the base does not answer, then it declines and points to the right place', async (question, pointer) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(false);
+    expect(result.answer).toContain(pointer);
+    expect(result.answer).not.toContain('9 millions');
+  });
+
+  test('When the question is off-topic, then the refusal says what the assistant is for without sending to the prefecture', async () => {
+    const result = await faq.answer('Quelle est la recette de la mayonnaise ?');
+
+    expect(result.answered).toBe(false);
+    expect(result.answer).not.toContain('préfecture');
+  });
+});
