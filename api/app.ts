@@ -9,6 +9,7 @@ import { createDirectLineRouter } from '../bot/directline/directLineRouter';
 import { createWidgetRouter } from '../bot/webchat/widgetRouter';
 import { isDatabaseUnavailable } from '../dossiers/databaseErrors';
 import type { FaqService } from '../knowledge/faq/faqService';
+import type { DirectLineUploadSettings } from './attachments/directLineUpload';
 import type { Database } from './database';
 import { createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
 import { AppError } from './errors';
@@ -28,7 +29,7 @@ export interface AppDependencies {
   /** The prefecture staff API (/api/dossiers). */
   staffApi: StaffApiDependencies;
   /** The web widget's Direct Line: the signing secret (from `resolveDirectLineSecret`) and token lifetime. */
-  directLine: { secret: string; tokenTtlSeconds: number; now?: () => Date };
+  directLine: { secret: string; tokenTtlSeconds: number; now?: () => Date; upload?: DirectLineUploadSettings };
   /** Quoted by the widget page's explanation of how data is kept. */
   draftRetentionDays?: number;
 }

@@ -94,6 +94,7 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
     },
     statusListeners: config.staffApi.webhook ? [createStatusWebhook({ config: config.staffApi.webhook, logger: logger.child({ component: 'webhook' }) }).listener] : [],
     retention: config.retention,
+    attachments: config.attachments,
     isShuttingDown,
   });
   return { app, retention };

@@ -5,6 +5,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { directLineUpload, type DirectLineUploadSettings } from '../../api/attachments/directLineUpload';
 import { AppError } from '../../api/errors';
 import type { BotRuntime } from '../botRuntime';
 import { BOT_ACCOUNT, ConversationFeed, DIRECTLINE_CHANNEL_ID, DIRECTLINE_SERVICE_URL, type ConversationRecord, type FeedActivity } from './conversationFeed';
@@ -25,6 +26,8 @@ export interface DirectLineRouterDependencies {
   resumeWindowSeconds?: number;
   /** How long a post waits for the bot's turn before answering `{id}` anyway (the turn goes on). */
   turnResponseBudgetMs?: number;
+  /** Web Chat's file upload; without it the upload route does not exist. */
+  upload?: DirectLineUploadSettings;
 }
 
 const DEFAULT_RESUME_WINDOW_SECONDS = 180 * 24 * 3600;
@@ -130,6 +133,25 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
     res.status(status).json({ ...(claims.conversationId === undefined ? {} : { conversationId: claims.conversationId }), token: issued.token, expires_in: issued.expiresIn });
   };
 
+  /** Echoes a user's activity to the feed and runs its turn, in the conversation's order; resolves to the echo's id. */
+  const postUserActivity = async (conversation: ConversationRecord, activity: Partial<Activity>): Promise<string> => {
+    const echoed = deferred<FeedActivity>();
+    const work = turns.run(conversation.id, async () => {
+      // The echo (with the server's id and timestamp) is what tells Web Chat the message was sent.
+      const appended = await feed.appendActivities(conversation.id, [activity]).catch((error: unknown) => {
+        echoed.reject(error);
+        return [];
+      });
+      const echo = appended[0];
+      if (!echo) return;
+      echoed.resolve(echo);
+      await runTurn(conversation, { ...activity, id: echo.id, timestamp: new Date(echo.timestamp) }, echo.id);
+    });
+    const echo = await echoed.promise;
+    await withinBudget(work);
+    return echo.id;
+  };
+
   const router = express.Router();
   const json = express.json({ limit: BODY_LIMIT });
   const parseJson: RequestHandler = (req, res, next) => json(req, res, (error?: unknown) => next(error === undefined ? undefined : toBodyError(error)));
@@ -199,22 +221,11 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
       res.json({ id: `${conversation.id}|typing` });
       return;
     }
-    const echoed = deferred<FeedActivity>();
-    const work = turns.run(conversation.id, async () => {
-      // The echo (with the server's id and timestamp) is what tells Web Chat the message was sent.
-      const appended = await feed.appendActivities(conversation.id, [toUserActivity(posted, conversation)]).catch((error: unknown) => {
-        echoed.reject(error);
-        return [];
-      });
-      const echo = appended[0];
-      if (!echo) return;
-      echoed.resolve(echo);
-      await runTurn(conversation, { ...toUserActivity(posted, conversation), id: echo.id, timestamp: new Date(echo.timestamp) }, echo.id);
-    });
-    const echo = await echoed.promise;
-    await withinBudget(work);
-    res.json({ id: echo.id });
+    res.json({ id: await postUserActivity(conversation, toUserActivity(posted, conversation)) });
   });
+
+  // Web Chat's paperclip (owned by the attachments feature: api/attachments/directLineUpload.ts).
+  if (deps.upload) router.post('/conversations/:id/upload', authenticate(), limits.write, directLineUpload({ ...deps.upload, authorise, envelope: inboundEnvelope, post: postUserActivity }));
 
   router.get('/conversations/:id/activities', authenticate(), limits.read, async (req, res) => {
     const conversation = await authorise(req, res);

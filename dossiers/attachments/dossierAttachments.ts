@@ -7,7 +7,7 @@ import type { DossierStatus } from '../../knowledge/schemes';
 import { dossierModel } from '../dossierModel';
 import { ATTACHMENT_KIND_LABELS, AttachmentRefSchema, MAX_ATTACHMENTS_PER_DOSSIER, type AttachmentKind, type AttachmentRef, type ScanStatus } from './attachmentSchema';
 import type { VirusScanner } from './clamdScanner';
-import { ACCEPTED_FORMATS_TEXT, detectContentType, sanitizeFileName } from './contentType';
+import { ACCEPTED_FORMATS_TEXT, detectContentType, displayName, sanitizeFileName } from './contentType';
 
 export interface AttachmentLimits {
   maxFileBytes: number;
@@ -75,7 +75,7 @@ export class DossierAttachments {
 
   /** Checks a file and, if it passes, stores it and lists it on the dossier. Nothing is stored on a refusal. */
   async attach(reference: string, file: IncomingFile): Promise<AttachOutcome> {
-    const shownName = sanitizeFileName(file.name, 'x').replace(/\.x$/, '') || 'document';
+    const shownName = displayName(file.name);
     const { maxFileBytes } = this.options.limits;
     if (file.bytes.length === 0) return refuse('empty', `Le fichier « ${shownName} » est vide : rien n’a été enregistré.`);
     if (file.bytes.length > maxFileBytes) {

@@ -9,6 +9,7 @@ import type { StaffAccountRepository } from '../../api/staff/staffRepository';
 import type { RetentionTask } from '../../api/retention';
 import type { AssistantRuntime } from '../../bot/botRuntime';
 import type { DossierRepository } from '../../dossiers/dossierRepository';
+import type { DossierAttachments } from '../../dossiers/attachments/dossierAttachments';
 import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
 import { startTestDatabase, type TestDatabase } from './testDatabase';
 
@@ -20,6 +21,8 @@ export interface TestApp {
   staffAccounts: StaffAccountRepository;
   /** The draft retention task, to run with a test clock. */
   retention: RetentionTask;
+  /** The dossiers' documents (GridFS). */
+  attachments: DossierAttachments;
   testDatabase: TestDatabase;
   close(): Promise<void>;
 }
@@ -43,6 +46,8 @@ export interface TestAppOptions {
    * tests talk to /api/messages as the Emulator does (serviceUrl on 127.0.0.1 only).
    */
   bot?: CompositionOptions['bot'];
+  /** Documents: limits, clamd, Teams downloads. */
+  attachments?: CompositionOptions['attachments'];
 }
 
 const silentLogger = pino({ level: 'silent' });
@@ -54,7 +59,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const testDatabase = options.testDatabase ?? (await startTestDatabase());
   const database = await openConnection(testDatabase.uri, testDatabase.embedded ? 'embedded' : 'mongodb', 1500);
   const logger = options.logDestination ? pino({ level: options.logLevel ?? 'info' }, options.logDestination) : silentLogger;
-  const { app, repository, bot, staffAccounts, retention } = await composeApp({
+  const { app, repository, bot, staffAccounts, retention, attachments } = await composeApp({
     database,
     logger,
     faq: await sharedFaq(),
@@ -64,6 +69,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     staffApi: { rateLimit: { perIpPerMinute: 100_000, perKeyPerMinute: 100_000 }, ...options.staffApi },
     statusListeners: options.statusListeners,
     retention: options.retention,
+    attachments: options.attachments,
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -75,6 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     bot,
     staffAccounts,
     retention,
+    attachments,
     testDatabase,
     async close() {
       server.closeAllConnections();
