@@ -9,6 +9,8 @@ import { createDirectLineRouter } from '../bot/directline/directLineRouter';
 import { createWidgetRouter } from '../bot/webchat/widgetRouter';
 import { isDatabaseUnavailable } from '../dossiers/databaseErrors';
 import type { FaqService } from '../knowledge/faq/faqService';
+import type { DossierAttachments } from '../dossiers/attachments/dossierAttachments';
+import { createAttachmentRouter } from './attachments/attachmentRouter';
 import type { DirectLineUploadSettings } from './attachments/directLineUpload';
 import type { Database } from './database';
 import { createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
@@ -32,6 +34,8 @@ export interface AppDependencies {
   directLine: { secret: string; tokenTtlSeconds: number; now?: () => Date; upload?: DirectLineUploadSettings };
   /** Quoted by the widget page's explanation of how data is kept. */
   draftRetentionDays?: number;
+  /** The dossiers' documents, for staff (api/attachments/). */
+  attachments?: DossierAttachments;
 }
 
 const BOT_BODY_LIMIT = '256kb';
@@ -107,6 +111,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createFaqRouter(deps.faq));
   app.use(createOpenApiRouter(deps.version ?? 'dev'));
   app.use(createDossierRouter(deps.staffApi, logger));
+  if (deps.attachments) app.use(createAttachmentRouter({ dossiers: deps.staffApi.dossiers, attachments: deps.attachments, clock: deps.staffApi.clock }, logger));
   app.use('/v3/directline', createDirectLineRouter({ bot, connection: database.connection, logger, ...deps.directLine }));
   app.use(createWidgetRouter({ draftRetentionDays: deps.draftRetentionDays }));
 

@@ -102,6 +102,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     isShuttingDown: options.isShuttingDown,
     directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now, upload: { inbox: uploads, maxFileBytes: attachmentsConfig.limits.maxFileBytes } },
     draftRetentionDays: policy.retentionDays,
+    attachments,
     staffApi: {
       ...options.staffApi,
       dossiers: repository,
