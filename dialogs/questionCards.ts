@@ -31,7 +31,7 @@ export const MULTI_SELECT_INPUT = 'selection';
  * The key, in every value a card submits, naming the question the card was asked for: a click on an
  * old card (the question has moved on) is recognised and never taken as the answer to the current one.
  */
-export const CARD_QUESTION_KEY = 'question';
+const CARD_QUESTION_KEY = 'question';
 
 /** A new id for one asking of a question (kept in the prompt's state; a retry keeps it). */
 export function newQuestionId(): string {
@@ -56,7 +56,7 @@ export function staleCardReason(value: unknown, questionId: string | undefined):
  *   botframework-webchat 4.18): a messageBack shows the title as the user's message and sends, with
  *   the same text, a value naming the question, so an old card is recognised.
  */
-export function choiceButtonData(title: string, questionId: string | undefined): Record<string, unknown> {
+function choiceButtonData(title: string, questionId: string | undefined): Record<string, unknown> {
   return {
     msteams: { type: 'imBack', value: title },
     __isBotFrameworkCardAction: true,

@@ -246,6 +246,8 @@ describe('The web widget in Chromium', () => {
       await type('La commune', 'ajouter une autre action');
       await click(cardButton(await latestCard(page), 'Non'), 'Que souhaitez-vous faire', 'Non');
 
+      // The review's card shows each action's description.
+      await page.locator('.ac-adaptiveCard').getByText('Prise en charge de leçons de conduite.', { exact: true }).first().waitFor();
       // The review's buttons.
       await click(cardButton(await latestCard(page), 'Garder en brouillon'), 'brouillon', 'Garder en brouillon');
       await type('Déposer le dossier', 'Que souhaitez-vous faire');
