@@ -19,7 +19,7 @@ export interface PendingUpload {
 }
 
 /** The `contentUrl` our upload route gives each file of the activity it posts. */
-export const UPLOAD_URL_PREFIX = 'urn:territoires:upload:';
+const UPLOAD_URL_PREFIX = 'urn:territoires:upload:';
 const HOLD_MS = 5 * 60_000;
 
 /** Files between the upload request and the bot's turn, handed over once each. */

@@ -13,7 +13,7 @@ import { escapeMarkdown } from '../../dialogs/questionCards';
 import { findDocument, recognizeDocumentCommand } from './documentCommands';
 
 /** Files the widget's upload route holds for the turn it starts (api/attachments/directLineUpload.ts). */
-export interface UploadSource {
+interface UploadSource {
   take(contentUrl: string, conversationId: string): { name: string; bytes?: Buffer; size: number } | undefined;
 }
 
@@ -29,9 +29,9 @@ export interface AttachmentTurnsDependencies {
   logger: Logger;
 }
 
-export const TEAMS_FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
-export const TEAMS_FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
-export const TEAMS_FILE_INFO = 'application/vnd.microsoft.teams.card.file.info';
+const TEAMS_FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+const TEAMS_FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
+const TEAMS_FILE_INFO = 'application/vnd.microsoft.teams.card.file.info';
 
 interface ReceivedFile {
   name: string;

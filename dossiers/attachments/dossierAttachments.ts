@@ -21,7 +21,7 @@ export interface IncomingFile {
   kind: AttachmentKind;
 }
 
-export type AttachFailureCode = 'empty' | 'too_large' | 'dossier_full' | 'too_many' | 'type_refused' | 'infected' | 'dossier_not_found' | 'not_editable';
+type AttachFailureCode = 'empty' | 'too_large' | 'dossier_full' | 'too_many' | 'type_refused' | 'infected' | 'dossier_not_found' | 'not_editable';
 
 export type AttachOutcome =
   | { ok: true; attachment: AttachmentRef; reference: string }
@@ -37,7 +37,7 @@ interface FileMetadata {
   scan: ScanStatus;
 }
 
-export const ATTACHMENTS_BUCKET = 'attachments';
+const ATTACHMENTS_BUCKET = 'attachments';
 /** Statuses in which the applicant may add or remove documents, as for the rest of the content. */
 const EDITABLE: readonly DossierStatus[] = ['draft', 'changes_requested'];
 const MAX_LINK_ATTEMPTS = 5;
