@@ -9,6 +9,9 @@ import { createDirectLineRouter } from '../bot/directline/directLineRouter';
 import { createWidgetRouter } from '../bot/webchat/widgetRouter';
 import { isDatabaseUnavailable } from '../dossiers/databaseErrors';
 import type { FaqService } from '../knowledge/faq/faqService';
+import type { DossierAttachments } from '../dossiers/attachments/dossierAttachments';
+import { createAttachmentRouter } from './attachments/attachmentRouter';
+import type { DirectLineUploadSettings } from './attachments/directLineUpload';
 import type { Database } from './database';
 import { createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
 import { AppError } from './errors';
@@ -28,9 +31,11 @@ export interface AppDependencies {
   /** The prefecture staff API (/api/dossiers). */
   staffApi: StaffApiDependencies;
   /** The web widget's Direct Line: the signing secret (from `resolveDirectLineSecret`) and token lifetime. */
-  directLine: { secret: string; tokenTtlSeconds: number; now?: () => Date };
+  directLine: { secret: string; tokenTtlSeconds: number; now?: () => Date; upload?: DirectLineUploadSettings };
   /** Quoted by the widget page's explanation of how data is kept. */
   draftRetentionDays?: number;
+  /** The dossiers' documents, for staff (api/attachments/). */
+  attachments?: DossierAttachments;
 }
 
 const BOT_BODY_LIMIT = '256kb';
@@ -106,6 +111,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createFaqRouter(deps.faq));
   app.use(createOpenApiRouter(deps.version ?? 'dev'));
   app.use(createDossierRouter(deps.staffApi, logger));
+  if (deps.attachments) app.use(createAttachmentRouter({ dossiers: deps.staffApi.dossiers, attachments: deps.attachments, clock: deps.staffApi.clock }, logger));
   app.use('/v3/directline', createDirectLineRouter({ bot, connection: database.connection, logger, ...deps.directLine }));
   app.use(createWidgetRouter({ draftRetentionDays: deps.draftRetentionDays }));
 

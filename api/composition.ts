@@ -7,7 +7,12 @@ import { resolveDirectLineSecret } from '../bot/directline/directLineSecret';
 import { DossierRepository } from '../dossiers/dossierRepository';
 import { DraftRetention, type RetentionPolicy } from '../dossiers/draftRetention';
 import type { FaqService } from '../knowledge/faq/faqService';
+import { AttachmentTurns, type AttachmentTurnsDependencies } from '../bot/attachments/attachmentTurns';
+import { ClamdScanner } from '../dossiers/attachments/clamdScanner';
+import { DossierAttachments } from '../dossiers/attachments/dossierAttachments';
 import { createApp } from './app';
+import { DEFAULT_ATTACHMENTS_CONFIG, type AttachmentsConfig } from './attachments/attachmentsConfig';
+import { UploadInbox } from './attachments/directLineUpload';
 import type { Database } from './database';
 import type { StaffApiDependencies } from './dossiers/dossierRouter';
 import type { StatusChangeListener } from './dossiers/dossierService';
@@ -30,6 +35,8 @@ export interface CompositionOptions {
   /** Drafts untouched this long are deleted, after a warning `warningDays` before (180 and 7 by default). */
   retention?: Partial<RetentionPolicy>;
   isShuttingDown?: () => boolean;
+  /** Documents: limits and clamd (from the configuration; defaults otherwise), and Teams file downloads (on with an app id). */
+  attachments?: AttachmentsConfig & { teamsFiles?: AttachmentTurnsDependencies['teamsFiles'] };
 }
 
 export interface Composition {
@@ -39,6 +46,8 @@ export interface Composition {
   staffAccounts: StaffAccountRepository;
   /** The draft retention task, for the server's timer (and tests, with their own clock). */
   retention: RetentionTask;
+  /** The dossiers' documents. */
+  attachments: DossierAttachments;
 }
 
 const DEFAULT_RETENTION: RetentionPolicy = { retentionDays: 180, warningDays: 7 };
@@ -64,11 +73,27 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     );
   }
   const feed = new ConversationFeed(connection);
+  const attachmentsConfig = options.attachments ?? DEFAULT_ATTACHMENTS_CONFIG;
+  const attachments = new DossierAttachments(connection, {
+    limits: attachmentsConfig.limits,
+    ...(attachmentsConfig.clamd ? { scanner: new ClamdScanner(attachmentsConfig.clamd.address, attachmentsConfig.clamd.timeoutMs) } : {}),
+    logger: logger.child({ component: 'attachments' }),
+  });
+  const uploads = new UploadInbox();
+  const attachmentTurns = new AttachmentTurns({
+    attachments,
+    repository,
+    uploads,
+    teamsFiles: options.attachments?.teamsFiles ?? { enabled: Boolean(options.bot.appId) },
+    logger: logger.child({ component: 'attachments' }),
+  });
   const bot = createBotRuntime(options.bot, {
     connection,
     repository,
     faq,
     logger,
+    attachmentTurns,
+    deleteDossierFiles: (references) => attachments.deleteFilesOf(references),
     appendToWidgetFeed: async (conversationId, text) => {
       await feed.appendActivities(conversationId, [{ type: 'message', from: BOT_ACCOUNT, text, locale: 'fr-FR' }]);
     },
@@ -79,7 +104,10 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     },
   });
   const policy: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
-  const retention = createRetentionTask({ retention: new DraftRetention(connection), notifyOwner: bot.notifyOwner, policy, logger: logger.child({ component: 'retention' }) });
+  const retention = createRetentionTask({ retention: new DraftRetention(connection), notifyOwner: bot.notifyOwner, policy, logger: logger.child({ component: 'retention' }), deleteDossierFiles: async (references) => {
+    await attachments.deleteFilesOf(references);
+    await attachments.deleteOrphans();
+  } });
   const secret = await resolveDirectLineSecret(options.directLine.secret, connection);
   const app = createApp({
     logger,
@@ -88,8 +116,9 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     faq,
     version: options.version,
     isShuttingDown: options.isShuttingDown,
-    directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now },
+    directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now, upload: { inbox: uploads, maxFileBytes: attachmentsConfig.limits.maxFileBytes } },
     draftRetentionDays: policy.retentionDays,
+    attachments,
     staffApi: {
       ...options.staffApi,
       dossiers: repository,
@@ -97,5 +126,5 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       onStatusChange: [(event) => bot.notifyStatusChange(event), ...(options.statusListeners ?? [])],
     },
   });
-  return { app, repository, bot, staffAccounts, retention };
+  return { app, repository, bot, staffAccounts, retention, attachments };
 }

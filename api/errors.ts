@@ -37,6 +37,8 @@ const ERROR_CATALOGUE = {
   CHANGES_REQUEST_INCOMPLETE: { status: 400, message: 'Une demande de corrections doit indiquer les sections à corriger (sections) et le motif (reason).' },
   DOSSIER_INCOMPLETE: { status: 409, message: 'Le dossier est incomplet : il ne peut pas être déposé en l’état.' },
   EXPORT_TOO_LARGE: { status: 400, message: 'L’export porterait sur trop de dossiers : affinez les filtres (statut, dispositif, département, recherche).' },
+  ATTACHMENT_NOT_FOUND: { status: 404, message: 'Ce document est introuvable dans ce dossier.' },
+  ATTACHMENT_PENDING_SCAN: { status: 409, message: 'Ce document est en attente d’analyse antivirus : il pourra être ouvert une fois l’analyse faite. Réessayez plus tard.' },
   DIRECTLINE_TOKEN_INVALID: { status: 403, message: 'Votre session de discussion a expiré ou n’est pas valide : rechargez la page pour reprendre.' },
   DIRECTLINE_CONVERSATION_NOT_FOUND: { status: 404, message: 'Cette conversation n’existe pas ou a été supprimée.' },
   DATABASE_UNAVAILABLE: {

@@ -16,7 +16,14 @@ export interface RetentionTask {
   run(now: Date): Promise<RetentionReport>;
 }
 
-export function createRetentionTask(deps: { retention: DraftRetention; notifyOwner: OwnerNotifier; policy: RetentionPolicy; logger: Logger }): RetentionTask {
+export function createRetentionTask(deps: {
+  retention: DraftRetention;
+  notifyOwner: OwnerNotifier;
+  policy: RetentionPolicy;
+  logger: Logger;
+  /** Deletes the stored documents of the purged drafts, and any left by an interrupted deletion. */
+  deleteDossierFiles?: (references: string[]) => Promise<unknown>;
+}): RetentionTask {
   const { retention, policy, logger } = deps;
   return {
     async run(now) {
@@ -30,6 +37,7 @@ export function createRetentionTask(deps: { retention: DraftRetention; notifyOwn
         else unreachable += 1;
       }
       const purged = await retention.purge(now, policy);
+      await deps.deleteDossierFiles?.(purged);
       const report = { warned, unreachable, purged: purged.length };
       if (warned + unreachable + purged.length > 0) logger.info({ ...report, retentionDays: policy.retentionDays }, 'Draft retention: warnings sent and expired drafts deleted');
       return report;

@@ -97,6 +97,7 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
     },
     transitionListeners: webhook ? [webhook.listener] : [],
     retention: config.retention,
+    attachments: config.attachments,
     isShuttingDown,
   });
   // Deliveries a previous run left pending go out again, in the background.

@@ -5,6 +5,7 @@ import {
   MessageFactory,
   type Activity,
   type BotState,
+  type InvokeResponse,
   type StatePropertyAccessor,
   type TurnContext,
 } from 'botbuilder';
@@ -26,6 +27,7 @@ import { understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { applyCorrection, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
 import type { ConversationReferences } from './notifications';
+import type { AttachmentTurns } from './attachments/attachmentTurns';
 import type { ErasureReport, PersonalData } from './personalData';
 
 export const WELCOME_TEXT =
@@ -73,6 +75,8 @@ export interface AssistantBotDependencies {
   references: ConversationReferences;
   /** « Supprimer mes données ». */
   personalData: PersonalData;
+  /** Documents sent in the chat and the document commands (bot/attachments/). */
+  attachmentTurns?: AttachmentTurns;
   logger: Logger;
   now?: () => Date;
 }
@@ -129,6 +133,11 @@ export class AssistantBot extends ActivityHandler {
     await this.deps.userState.saveChanges(context, false);
   }
 
+  /** Teams' file consent answers go to the attachments; any other invoke as before. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    return (await this.deps.attachmentTurns?.onInvoke(context, ownerOf(context.activity))) ?? super.onInvokeActivity(context);
+  }
+
   private async greet(context: TurnContext): Promise<void> {
     await context.sendActivity(WELCOME_TEXT);
     const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
@@ -176,6 +185,10 @@ export class AssistantBot extends ActivityHandler {
       }
       if (confirmation === 'no') return;
       // Out of the application, anything else than yes or no is read as usual after that notice.
+    }
+    if (await this.deps.attachmentTurns?.handle(dc, ownerOf(context.activity))) {
+      if (dc.activeDialog) await dc.repromptDialog();
+      return;
     }
     // A card's submit (a multi-select) answers the question on screen.
     if (dc.activeDialog && context.activity.value !== undefined && !(text ?? '').trim()) {

@@ -17,6 +17,7 @@ import { isDatabaseUnavailable } from '../dossiers/databaseErrors';
 import { DossierRepository } from '../dossiers/dossierRepository';
 import type { FaqService } from '../knowledge/faq/faqService';
 import { AssistantBot } from './assistantBot';
+import type { AttachmentTurns } from './attachments/attachmentTurns';
 import { DIRECTLINE_CHANNEL_ID, DIRECTLINE_SERVICE_URL } from './directline/conversationFeed';
 import { MongoStorage } from './mongoStorage';
 import { ConversationReferences, createOwnerNotifier, createStatusNotifier, type OwnerNotifier, type StatusChangeEvent } from './notifications';
@@ -102,6 +103,10 @@ export const DATABASE_UNAVAILABLE_TEXT =
   'mais votre dernier message n’a pas pu être pris en compte : renvoyez-le dans quelques instants.';
 
 export interface BotRuntimeDependencies {
+  /** Documents in the chat (widget uploads, Teams files); without it files are ignored. */
+  attachmentTurns?: AttachmentTurns;
+  /** Deletes the stored files of erased drafts. */
+  deleteDossierFiles?: (references: string[]) => Promise<unknown>;
   connection: Connection;
   /** Appends a bot message to a web widget conversation's feed (our Direct Line has no connector). */
   appendToWidgetFeed?: (conversationId: string, text: string) => Promise<void>;
@@ -146,11 +151,12 @@ export function createBotRuntime(settings: BotSettings, deps: BotRuntimeDependen
 
   const storage = new MongoStorage(connection);
   const references = new ConversationReferences(connection);
-  const personalData = new PersonalData({ dossiers: new ApplicantDossiers(connection), storage, references, widget: deps.widgetHistory });
+  const personalData = new PersonalData({ dossiers: new ApplicantDossiers(connection), storage, references, widget: deps.widgetHistory, deleteDossierFiles: deps.deleteDossierFiles });
   const bot = new AssistantBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
     repository: deps.repository,
+    attachmentTurns: deps.attachmentTurns,
     faq: deps.faq,
     feedback: connection.collection('faq_feedback'),
     references,

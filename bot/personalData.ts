@@ -25,6 +25,8 @@ export interface PersonalDataDependencies {
   storage: Storage;
   references: ConversationReferences;
   widget?: WidgetHistory;
+  /** Deletes the stored documents of the erased drafts (dossiers/attachments/). */
+  deleteDossierFiles?: (references: string[]) => Promise<unknown>;
 }
 
 export class PersonalData {
@@ -42,6 +44,7 @@ export class PersonalData {
    */
   async erase(owner: Owner, currentConversationId: string | undefined): Promise<ErasureReport> {
     const erased = await this.deps.dossiers.eraseUnsubmitted(owner);
+    await this.deps.deleteDossierFiles?.(erased);
     const kept = await this.deps.dossiers.submittedReferences(owner);
 
     const keys = new Set<string>([stateKey(owner.channel, 'users', owner.userId)]);

@@ -88,7 +88,7 @@ export class DossierRepository {
   /** The latest dossier of this official, whatever its status (for « où en est mon dossier » after submission). */
   async findLatestForOwner(owner: Owner): Promise<Dossier | null> {
     const found = await this.dossiers
-      .findOne({ status: { $ne: 'withdrawn' }, $or: ownerMatch(owner) })
+      .findOne({ status: { $ne: 'withdrawn' }, $or: ownerFilters(owner) })
       .sort({ updatedAt: -1, reference: -1 })
       .lean();
     return this.toDossier(found);

@@ -6,6 +6,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { directLineUpload, type DirectLineUploadSettings } from '../../api/attachments/directLineUpload';
 import { AppError } from '../../api/errors';
 import type { BotRuntime } from '../botRuntime';
 import { BOT_ACCOUNT, ConversationFeed, DIRECTLINE_CHANNEL_ID, DIRECTLINE_SERVICE_URL, type ConversationRecord, type FeedActivity } from './conversationFeed';
@@ -27,6 +28,8 @@ export interface DirectLineRouterDependencies {
   resumeWindowSeconds?: number;
   /** How long a post waits for the bot's turn before answering `{id}` anyway (the turn goes on). */
   turnResponseBudgetMs?: number;
+  /** Web Chat's file upload; without it the upload route does not exist. */
+  upload?: DirectLineUploadSettings;
   /** Where the router is mounted, for the streams' URLs (`/v3/directline`). */
   basePath?: string;
 }
@@ -137,6 +140,25 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
     res.status(status).json({ ...(claims.conversationId === undefined ? {} : { conversationId: claims.conversationId }), token: issued.token, expires_in: issued.expiresIn });
   };
 
+  /** Echoes a user's activity to the feed and runs its turn, in the conversation's order; resolves to the echo's id. */
+  const postUserActivity = async (conversation: ConversationRecord, activity: Partial<Activity>): Promise<string> => {
+    const echoed = deferred<FeedActivity>();
+    const work = turns.run(conversation.id, async () => {
+      // The echo (with the server's id and timestamp) is what tells Web Chat the message was sent.
+      const appended = await feed.appendActivities(conversation.id, [activity]).catch((error: unknown) => {
+        echoed.reject(error);
+        return [];
+      });
+      const echo = appended[0];
+      if (!echo) return;
+      echoed.resolve(echo);
+      await runTurn(conversation, { ...activity, id: echo.id, timestamp: new Date(echo.timestamp) }, echo.id);
+    });
+    const echo = await echoed.promise;
+    await withinBudget(work);
+    return echo.id;
+  };
+
   /** A conversation's start or reconnection: a fresh token and the stream to read it from, after `watermark`. */
   const answerWithStream = (req: Request, res: Response, claims: { userId: string; conversationId: string }, status = 200, watermark?: string) => {
     const issued = tokens.issue(claims);
@@ -224,22 +246,11 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
       res.json({ id: `${conversation.id}|typing` });
       return;
     }
-    const echoed = deferred<FeedActivity>();
-    const work = turns.run(conversation.id, async () => {
-      // The echo (with the server's id and timestamp) is what tells Web Chat the message was sent.
-      const appended = await feed.appendActivities(conversation.id, [toUserActivity(posted, conversation)]).catch((error: unknown) => {
-        echoed.reject(error);
-        return [];
-      });
-      const echo = appended[0];
-      if (!echo) return;
-      echoed.resolve(echo);
-      await runTurn(conversation, { ...toUserActivity(posted, conversation), id: echo.id, timestamp: new Date(echo.timestamp) }, echo.id);
-    });
-    const echo = await echoed.promise;
-    await withinBudget(work);
-    res.json({ id: echo.id });
+    res.json({ id: await postUserActivity(conversation, toUserActivity(posted, conversation)) });
   });
+
+  // Web Chat's paperclip (owned by the attachments feature: api/attachments/directLineUpload.ts).
+  if (deps.upload) router.post('/conversations/:id/upload', authenticate(), limits.write, directLineUpload({ ...deps.upload, authorise, envelope: inboundEnvelope, post: postUserActivity }));
 
   router.get('/conversations/:id/activities', authenticate(), limits.read, async (req, res) => {
     const conversation = await authorise(req, res);

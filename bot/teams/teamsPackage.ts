@@ -44,7 +44,7 @@ export function buildTeamsManifest(input: TeamsPackageInput): Record<string, unk
       {
         botId: input.botId,
         scopes: ['personal'],
-        supportsFiles: false,
+        supportsFiles: true,
         isNotificationOnly: false,
         commandLists: [
           {

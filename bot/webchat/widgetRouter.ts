@@ -73,7 +73,8 @@ const pageSecurity = helmet({
         'style-src': ["'self'", (_req, res) => `'nonce-${String((res as Response).locals.cspNonce)}'`, EMPTY_STYLE_HASH],
         'img-src': ["'self'", 'data:', 'blob:'],
         'font-src': ["'self'"],
-        'connect-src': ["'self'"],
+        // blob: lets Web Chat read the file chosen with the paperclip before it uploads it.
+        'connect-src': ["'self'", 'blob:'],
         'media-src': ["'self'", 'blob:'],
         'object-src': ["'none'"],
         'base-uri': ["'none'"],

@@ -1,7 +1,7 @@
 // The documents attached to a dossier, as the dossier records them (the bytes are in GridFS).
 import { z } from 'zod';
 
-export const AttachmentKindSchema = z.enum(['diagnostic', 'deliberation', 'budget', 'partner_letter', 'other']);
+const AttachmentKindSchema = z.enum(['diagnostic', 'deliberation', 'budget', 'partner_letter', 'other']);
 export type AttachmentKind = z.infer<typeof AttachmentKindSchema>;
 
 /** Where a document is filed, as the official and staff read it. */
@@ -17,10 +17,10 @@ export const ATTACHMENT_KIND_LABELS: Record<AttachmentKind, string> = {
  * The antivirus verdict: `clean` (clamd found nothing), `pending` (clamd could not be reached: held
  * « en attente d'analyse » until it can), `not_scanned` (no clamd configured).
  */
-export const ScanStatusSchema = z.enum(['clean', 'pending', 'not_scanned']);
+const ScanStatusSchema = z.enum(['clean', 'pending', 'not_scanned']);
 export type ScanStatus = z.infer<typeof ScanStatusSchema>;
 
-export const ALLOWED_CONTENT_TYPES = [
+const ALLOWED_CONTENT_TYPES = [
   'application/pdf',
   'application/vnd.oasis.opendocument.text',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -29,7 +29,7 @@ export const ALLOWED_CONTENT_TYPES = [
   'image/jpeg',
   'image/png',
 ] as const;
-export const AttachmentContentTypeSchema = z.enum(ALLOWED_CONTENT_TYPES);
+const AttachmentContentTypeSchema = z.enum(ALLOWED_CONTENT_TYPES);
 export type AttachmentContentType = z.infer<typeof AttachmentContentTypeSchema>;
 
 /** Most documents one dossier may hold, whatever their size. */

@@ -134,3 +134,9 @@ export function sanitizeFileName(raw: string, extension: string): string {
   base = [...base].slice(0, MAX_BASE_LENGTH).join('').trim();
   return `${base || 'document'}.${extension}`;
 }
+
+/** The name as the official gave it, cleaned for a message (its extension kept). */
+export function displayName(raw: string): string {
+  const segment = (raw.split(/[/\\]/).pop() ?? '').normalize('NFC').replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
+  return [...segment].slice(0, MAX_BASE_LENGTH + 10).join('') || 'document';
+}

@@ -7,7 +7,7 @@ import type { DossierStatus } from '../../knowledge/schemes';
 import { dossierModel } from '../dossierModel';
 import { ATTACHMENT_KIND_LABELS, AttachmentRefSchema, MAX_ATTACHMENTS_PER_DOSSIER, type AttachmentKind, type AttachmentRef, type ScanStatus } from './attachmentSchema';
 import type { VirusScanner } from './clamdScanner';
-import { ACCEPTED_FORMATS_TEXT, detectContentType, sanitizeFileName } from './contentType';
+import { ACCEPTED_FORMATS_TEXT, detectContentType, displayName, sanitizeFileName } from './contentType';
 
 export interface AttachmentLimits {
   maxFileBytes: number;
@@ -21,7 +21,7 @@ export interface IncomingFile {
   kind: AttachmentKind;
 }
 
-export type AttachFailureCode = 'empty' | 'too_large' | 'dossier_full' | 'too_many' | 'type_refused' | 'infected' | 'dossier_not_found' | 'not_editable';
+type AttachFailureCode = 'empty' | 'too_large' | 'dossier_full' | 'too_many' | 'type_refused' | 'infected' | 'dossier_not_found' | 'not_editable';
 
 export type AttachOutcome =
   | { ok: true; attachment: AttachmentRef; reference: string }
@@ -37,7 +37,7 @@ interface FileMetadata {
   scan: ScanStatus;
 }
 
-export const ATTACHMENTS_BUCKET = 'attachments';
+const ATTACHMENTS_BUCKET = 'attachments';
 /** Statuses in which the applicant may add or remove documents, as for the rest of the content. */
 const EDITABLE: readonly DossierStatus[] = ['draft', 'changes_requested'];
 const MAX_LINK_ATTEMPTS = 5;
@@ -75,7 +75,7 @@ export class DossierAttachments {
 
   /** Checks a file and, if it passes, stores it and lists it on the dossier. Nothing is stored on a refusal. */
   async attach(reference: string, file: IncomingFile): Promise<AttachOutcome> {
-    const shownName = sanitizeFileName(file.name, 'x').replace(/\.x$/, '') || 'document';
+    const shownName = displayName(file.name);
     const { maxFileBytes } = this.options.limits;
     if (file.bytes.length === 0) return refuse('empty', `Le fichier « ${shownName} » est vide : rien n’a été enregistré.`);
     if (file.bytes.length > maxFileBytes) {

@@ -9,6 +9,7 @@ import type { StaffAccountRepository } from '../../api/staff/staffRepository';
 import type { RetentionTask } from '../../api/retention';
 import type { AssistantRuntime } from '../../bot/botRuntime';
 import type { DossierRepository } from '../../dossiers/dossierRepository';
+import type { DossierAttachments } from '../../dossiers/attachments/dossierAttachments';
 import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
 import { startTestDatabase, type TestDatabase } from './testDatabase';
 
@@ -20,6 +21,8 @@ export interface TestApp {
   staffAccounts: StaffAccountRepository;
   /** The draft retention task, to run with a test clock. */
   retention: RetentionTask;
+  /** The dossiers' documents (GridFS). */
+  attachments: DossierAttachments;
   testDatabase: TestDatabase;
   close(): Promise<void>;
 }
@@ -45,6 +48,8 @@ export interface TestAppOptions {
    * tests talk to /api/messages as the Emulator does (serviceUrl on 127.0.0.1 only).
    */
   bot?: CompositionOptions['bot'];
+  /** Documents: limits, clamd, Teams downloads. */
+  attachments?: CompositionOptions['attachments'];
 }
 
 const silentLogger = pino({ level: 'silent' });
@@ -56,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const testDatabase = options.testDatabase ?? (await startTestDatabase());
   const database = await openConnection(testDatabase.uri, testDatabase.embedded ? 'embedded' : 'mongodb', 1500);
   const logger = options.logDestination ? pino({ level: options.logLevel ?? 'info' }, options.logDestination) : silentLogger;
-  const { app, repository, bot, staffAccounts, retention } = await composeApp({
+  const { app, repository, bot, staffAccounts, retention, attachments } = await composeApp({
     database,
     logger,
     faq: await sharedFaq(),
@@ -67,6 +72,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     statusListeners: options.statusListeners,
     transitionListeners: options.transitionListeners,
     retention: options.retention,
+    attachments: options.attachments,
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -78,6 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     bot,
     staffAccounts,
     retention,
+    attachments,
     testDatabase,
     async close() {
       server.closeAllConnections();

@@ -50,7 +50,7 @@
     bubbleMaxWidth: 600,
     bubbleMinWidth: 0,
     markdownRenderHTML: false,
-    hideUploadButton: true,
+    hideUploadButton: false,
     sendBoxTextWrap: true,
     sendBoxButtonColor: '#000091',
     sendBoxButtonColorOnHover: '#1212ff',
