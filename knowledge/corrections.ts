@@ -4,7 +4,7 @@
 import type { SectionId } from './completeness';
 
 /** The parts of a dossier behind each section of a correction request (the budget is computed from actions and commitments). */
-export const SECTION_PARTS: Record<SectionId, readonly string[]> = {
+const SECTION_PARTS: Record<SectionId, readonly string[]> = {
   collectivity: ['collectivity'],
   contact: ['contact'],
   scheme: ['scheme', 'approach', 'diagnostic', 'housingCommitted'],
