@@ -11,6 +11,7 @@ import { createApp } from './app';
 import type { Database } from './database';
 import type { StaffApiDependencies } from './dossiers/dossierRouter';
 import type { StatusChangeListener } from './dossiers/dossierService';
+import type { InstructionOptions } from './instruction/instructionRouter';
 import type { Logger } from './logger';
 import { createRetentionTask, type RetentionTask } from './retention';
 import { StaffAccountRepository } from './staff/staffRepository';
@@ -28,6 +29,8 @@ export interface CompositionOptions {
   /** Drafts untouched this long are deleted, after a warning `warningDays` before (180 and 7 by default). */
   retention?: Partial<RetentionPolicy>;
   isShuttingDown?: () => boolean;
+  /** The back-office pages: session lifetimes, ProConnect, e-mail. */
+  instruction?: InstructionOptions;
 }
 
 export interface Composition {
@@ -74,6 +77,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     isShuttingDown: options.isShuttingDown,
     directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now },
     draftRetentionDays: policy.retentionDays,
+    ...(options.instruction ? { instruction: options.instruction } : {}),
     staffApi: {
       ...options.staffApi,
       dossiers: repository,

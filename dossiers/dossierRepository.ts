@@ -1,11 +1,23 @@
 // Reading and writing dossiers: references, drafts of a returning official, optimistic concurrency,
 // status transitions with their history, staff notes and the staff list. No HTTP, no bot concerns.
+import { randomBytes } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import { z } from 'zod';
 import { computeBudget } from '../knowledge/completeness';
 import { DossierStatusSchema, type DossierStatus, type Scheme } from '../knowledge/schemes';
 import { counterModel, dossierModel } from './dossierModel';
-import { DossierReferenceSchema, DossierSchema, EDITABLE_KEYS, NoteSchema, type ActorRef, type Dossier, type DossierPatch, type Owner } from './dossierSchema';
+import {
+  DossierReferenceSchema,
+  DossierSchema,
+  EDITABLE_KEYS,
+  MessageSchema,
+  NoteSchema,
+  type ActorRef,
+  type Dossier,
+  type DossierMessage,
+  type DossierPatch,
+  type Owner,
+} from './dossierSchema';
 import type { DossierFailure, Result } from './errors';
 import { applyTransition, type TransitionRequest } from './statusMachine';
 
@@ -26,6 +38,10 @@ export interface DossierListQuery {
   departements?: readonly string[];
   /** Part of a reference or of a collectivity name, case-insensitive. */
   q?: string;
+  /** Dossiers bearing any of these labels. */
+  labels?: readonly string[];
+  /** Dossiers this staff account follows. */
+  followedBy?: string;
   page: number;
   limit: number;
   sort?: z.infer<typeof DossierListSortSchema>;
@@ -149,7 +165,8 @@ export class DossierRepository {
         {
           $set: set,
           ...(next.changesRequested ? {} : { $unset: { changesRequested: 1 } }),
-          $push: { history: entry },
+          // A submission keeps what was submitted, so the next one can show what changed.
+          $push: next.status === 'submitted' ? { history: entry, submissions: submissionSnapshot(next) } : { history: entry },
           $inc: { version: 1 },
         },
         { returnDocument: 'after' },
@@ -172,6 +189,48 @@ export class DossierRepository {
     return updated ? success(DossierSchema.parse(updated)) : failure({ code: 'dossier_not_found', reference });
   }
 
+  /** Replaces the labels of a dossier; like notes, labels leave the version alone. */
+  async setLabels(reference: string, labels: readonly string[]): Promise<Result<Dossier>> {
+    const parsed = DossierSchema.shape.labels.safeParse([...new Set(labels)]);
+    if (!parsed.success) {
+      return failure({ code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: `labels.${issue.path.join('.')}`, message: issue.message })) });
+    }
+    return this.sideUpdate(reference, { $set: { labels: parsed.data ?? [] } });
+  }
+
+  /** Adds or removes a staff account among the dossier's followers (« suivre »). */
+  async setFollowing(reference: string, staffId: string, follow: boolean): Promise<Result<Dossier>> {
+    return this.sideUpdate(reference, follow ? { $addToSet: { followers: staffId } } : { $pull: { followers: staffId } });
+  }
+
+  /** Appends a message to the dossier's thread (the prefecture's or the applicant's); leaves the version alone. */
+  async addMessage(reference: string, message: { by: ActorRef; text: string; at?: Date }): Promise<Result<{ dossier: Dossier; message: DossierMessage }>> {
+    const parsed = MessageSchema.safeParse({ id: randomBytes(9).toString('base64url'), at: message.at ?? this.clock(), by: message.by, text: message.text });
+    if (!parsed.success) {
+      return { ok: false, error: { code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: `messages.${issue.path.join('.')}`, message: issue.message })) } };
+    }
+    const updated = await this.sideUpdate(reference, { $push: { messages: parsed.data } });
+    return updated.ok ? { ok: true, value: { dossier: updated.value, message: parsed.data } } : updated;
+  }
+
+  /** Records that a prefecture message reached the applicant's chat. */
+  async markMessageDelivered(reference: string, messageId: string, at: Date = this.clock()): Promise<void> {
+    await this.dossiers.updateOne({ reference, 'messages.id': messageId }, { $set: { 'messages.$.deliveredAt': at } });
+  }
+
+  /** The labels used on the dossiers of these départements (all when undefined), for the list's filter. */
+  async labelsIn(departements: readonly string[] | undefined): Promise<string[]> {
+    const filter: Record<string, unknown> = { submittedAt: { $exists: true }, ...(departements ? { 'collectivity.departement': { $in: [...departements] } } : {}) };
+    const labels = (await this.dossiers.distinct('labels', filter)) as unknown[];
+    return labels.filter((label): label is string => typeof label === 'string').sort((a, b) => a.localeCompare(b, 'fr'));
+  }
+
+  private async sideUpdate(reference: string, update: Record<string, unknown>): Promise<Result<Dossier>> {
+    if (!DossierReferenceSchema.safeParse(reference).success) return failure({ code: 'dossier_not_found', reference });
+    const updated = await this.dossiers.findOneAndUpdate({ reference }, update, { returnDocument: 'after' }).lean();
+    return updated ? success(DossierSchema.parse(updated)) : failure({ code: 'dossier_not_found', reference });
+  }
+
   /** Deletes the official's drafts ("recommencer"); submitted dossiers are never deleted. Returns how many went. */
   async deleteDraftsOfOwner(owner: Owner): Promise<number> {
     const result = await this.dossiers.deleteMany({ status: 'draft', $or: ownerMatch(owner) });
@@ -188,6 +247,8 @@ export class DossierRepository {
     if (query.scheme) filter.scheme = query.scheme;
     if (query.departements) filter['collectivity.departement'] = { $in: [...query.departements] };
     const q = query.q?.trim().slice(0, 100);
+    if (query.labels && query.labels.length > 0) filter.labels = { $in: [...query.labels] };
+    if (query.followedBy) filter.followers = query.followedBy;
     if (q) {
       const pattern = new RegExp(escapeRegExp(q), 'i');
       // Each branch is answered from its own index's keys. A reference holds only T, I, digits and
@@ -245,6 +306,16 @@ function ownerMatch(owner: Owner): Array<Record<string, string>> {
   const match: Array<Record<string, string>> = [{ 'owner.userId': owner.userId, 'owner.channel': owner.channel }];
   if (owner.aadObjectId) match.push({ 'owner.aadObjectId': owner.aadObjectId });
   return match;
+}
+
+/** The applicant's content at a submission, as plain data (see dossierDiff). */
+function submissionSnapshot(dossier: Dossier): { at: Date; version: number; content: Record<string, unknown> } {
+  const content: Record<string, unknown> = {};
+  for (const key of EDITABLE_KEYS) {
+    if (key !== 'skippedQuestions' && dossier[key] !== undefined) content[key] = structuredClone(dossier[key]);
+  }
+  content.budget = structuredClone(dossier.budget);
+  return { at: dossier.updatedAt, version: dossier.version + 1, content };
 }
 
 function pickEditable(patch: DossierPatch): DossierPatch {

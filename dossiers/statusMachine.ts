@@ -92,6 +92,7 @@ export function applyTransition(dossier: Dossier, request: TransitionRequest): T
     to,
     ...(request.comment !== undefined ? { comment: request.comment } : {}),
     ...(sections ? { sections } : {}),
+    ...(changesRequested ? { reason: changesRequested.reason } : request.reason !== undefined ? { reason: request.reason } : {}),
   };
   const next: Dossier = {
     ...dossier,

@@ -38,6 +38,8 @@ export interface TestAppOptions {
   /** An already running test database (two instances on one database, a restart); a fresh one otherwise. */
   testDatabase?: TestDatabase;
   directLine?: Partial<CompositionOptions['directLine']>;
+  /** The back-office pages' options (session lifetimes, ProConnect, e-mail). */
+  instruction?: CompositionOptions['instruction'];
   /** The Azure Bot registration; none by default (authentication off, as in local use). */
   bot?: CompositionOptions['bot'];
 }
@@ -61,6 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     staffApi: { rateLimit: { perIpPerMinute: 100_000, perKeyPerMinute: 100_000 }, ...options.staffApi },
     statusListeners: options.statusListeners,
     retention: options.retention,
+    ...(options.instruction ? { instruction: options.instruction } : {}),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
