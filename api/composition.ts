@@ -12,6 +12,8 @@ import type { Database } from './database';
 import type { StaffApiDependencies } from './dossiers/dossierRouter';
 import type { StatusChangeListener } from './dossiers/dossierService';
 import type { InstructionOptions } from './instruction/instructionRouter';
+import { AgentNotifications, createSmtpSender } from './instruction/mailer';
+import { PrefectureReplies } from '../bot/notifications';
 import type { Logger } from './logger';
 import { createRetentionTask, type RetentionTask } from './retention';
 import { StaffAccountRepository } from './staff/staffRepository';
@@ -51,11 +53,27 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
   const staffAccounts = new StaffAccountRepository(connection);
   await Promise.all([repository.init(), staffAccounts.init()]);
   const feed = new ConversationFeed(connection);
+  const mail = options.instruction?.mail;
+  const agentMail = mail
+    ? new AgentNotifications({ accounts: staffAccounts, send: createSmtpSender(mail), publicBaseUrl: options.instruction?.publicBaseUrl, logger: logger.child({ component: 'mail' }) })
+    : undefined;
+  if (agentMail) {
+    repository.onTransition(
+      (dossier, entry) => agentMail.dossierSubmitted(dossier, entry),
+      (error) => logger.error({ err: error }, 'Could not tell the agents of a submission by e-mail'),
+    );
+  }
+  const prefectureReplies = new PrefectureReplies({
+    repository,
+    ...(agentMail ? { onReply: (dossier, message) => agentMail.applicantMessage(dossier, message) } : {}),
+    logger: logger.child({ component: 'replies' }),
+  });
   const bot = createBotRuntime(options.bot, {
     connection,
     repository,
     faq,
     logger,
+    prefectureReplies,
     appendToWidgetFeed: async (conversationId, text) => {
       await feed.appendActivities(conversationId, [{ type: 'message', from: BOT_ACCOUNT, text, locale: 'fr-FR' }]);
     },
@@ -77,7 +95,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     isShuttingDown: options.isShuttingDown,
     directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now },
     draftRetentionDays: policy.retentionDays,
-    ...(options.instruction ? { instruction: options.instruction } : {}),
+    instruction: { ...options.instruction, notifyOwner: bot.notifyOwner },
     staffApi: {
       ...options.staffApi,
       dossiers: repository,

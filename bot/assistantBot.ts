@@ -22,7 +22,7 @@ import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { escapeMarkdown } from '../dialogs/questionCards';
 import { isJourneyRequest, questionLikelihood, recognizeCommand, recognizeErasureConfirmation, type Command } from './commands';
-import type { ConversationReferences } from './notifications';
+import type { ConversationReferences, PrefectureReplies } from './notifications';
 import type { ErasureReport, PersonalData } from './personalData';
 
 export const WELCOME_TEXT =
@@ -72,6 +72,8 @@ export interface AssistantBotDependencies {
   personalData: PersonalData;
   logger: Logger;
   now?: () => Date;
+  /** « répondre à la préfecture : … » lands in the dossier's thread (back-office). */
+  prefectureReplies?: PrefectureReplies;
 }
 
 export class AssistantBot extends ActivityHandler {
@@ -99,6 +101,11 @@ export class AssistantBot extends ActivityHandler {
 
     this.onMessage(async (context, next) => {
       await this.touchProfile(context);
+      const replied = await this.deps.prefectureReplies?.handle(ownerOf(context.activity), context.activity.text);
+      if (replied) {
+        await context.sendActivity(replied);
+        return next();
+      }
       try {
         await this.handleMessage(context);
       } catch (thrown) {

@@ -18,7 +18,7 @@ import type { FaqService } from '../knowledge/faq/faqService';
 import { AssistantBot } from './assistantBot';
 import { DIRECTLINE_SERVICE_URL } from './directline/conversationFeed';
 import { MongoStorage } from './mongoStorage';
-import { ConversationReferences, createOwnerNotifier, createStatusNotifier, type OwnerNotifier, type StatusChangeEvent } from './notifications';
+import { ConversationReferences, createOwnerNotifier, createStatusNotifier, type OwnerNotifier, type PrefectureReplies, type StatusChangeEvent } from './notifications';
 import { PersonalData, type WidgetHistory } from './personalData';
 
 export interface BotSettings {
@@ -72,6 +72,8 @@ export interface BotRuntimeDependencies {
   repository: DossierRepository;
   faq: FaqService;
   logger: Logger;
+  /** The applicant's replies to the prefecture, for the back-office's thread. */
+  prefectureReplies?: PrefectureReplies;
 }
 
 export function createBotRuntime(settings: BotSettings, deps: BotRuntimeDependencies): AssistantRuntime {
@@ -115,6 +117,7 @@ export function createBotRuntime(settings: BotSettings, deps: BotRuntimeDependen
     references,
     personalData,
     logger: botLogger,
+    ...(deps.prefectureReplies ? { prefectureReplies: deps.prefectureReplies } : {}),
   });
 
   const notifyOwner = createOwnerNotifier({

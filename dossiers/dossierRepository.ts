@@ -16,6 +16,7 @@ import {
   type Dossier,
   type DossierMessage,
   type DossierPatch,
+  type HistoryEntry,
   type Owner,
 } from './dossierSchema';
 import type { DossierFailure, Result } from './errors';
@@ -55,9 +56,13 @@ export function isVisibleToStaff(dossier: Pick<Dossier, 'submittedAt' | 'status'
   return dossier.status !== 'draft' && dossier.submittedAt !== undefined;
 }
 
+/** Told of every stored status change, whoever made it (the applicant's submission in the chat, an agent's decision). */
+export type TransitionListener = (dossier: Dossier, entry: HistoryEntry) => Promise<void> | void;
+
 export class DossierRepository {
   private readonly dossiers: Model<Dossier>;
   private readonly counters: ReturnType<typeof counterModel>;
+  private readonly transitionListeners: Array<{ listener: TransitionListener; onError: (error: unknown) => void }> = [];
 
   constructor(
     connection: Connection,
@@ -140,6 +145,20 @@ export class DossierRepository {
     return last;
   }
 
+  /** Subscribes to stored transitions; the listener is never awaited by the writer, and its failures go to `onError`. */
+  onTransition(listener: TransitionListener, onError: (error: unknown) => void): void {
+    this.transitionListeners.push({ listener, onError });
+  }
+
+  /** The official's latest dossier that the prefecture has (submitted at least once): where their replies go. */
+  async findLatestSubmittedForOwner(owner: Owner): Promise<Dossier | null> {
+    const found = await this.dossiers
+      .findOne({ status: { $ne: 'draft' }, submittedAt: { $exists: true }, $or: ownerMatch(owner) })
+      .sort({ updatedAt: -1, reference: -1 })
+      .lean();
+    return this.toDossier(found);
+  }
+
   /** Applies a status transition (status machine rules) and appends it to the history, atomically with the version check. */
   async transition(reference: string, expectedVersion: number, request: RepositoryTransition): Promise<Result<Dossier>> {
     const current = await this.findByReference(reference);
@@ -172,7 +191,16 @@ export class DossierRepository {
         { returnDocument: 'after' },
       )
       .lean();
-    return updated ? success(DossierSchema.parse(updated)) : this.writeConflict(reference, expectedVersion);
+    if (!updated) return this.writeConflict(reference, expectedVersion);
+    const stored = DossierSchema.parse(updated);
+    if (entry) {
+      for (const { listener, onError } of this.transitionListeners) {
+        void Promise.resolve()
+          .then(() => listener(stored, entry))
+          .catch(onError);
+      }
+    }
+    return success(stored);
   }
 
   /**

@@ -93,7 +93,7 @@ export class DossierService {
         by: entry.by,
         ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
         ...(entry.sections ? { sections: entry.sections } : {}),
-        ...(dossier.changesRequested ? { reason: dossier.changesRequested.reason } : {}),
+        ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
       });
     }
     return toDetail(dossier, staff);
@@ -207,6 +207,8 @@ function fromFailure(failure: DossierFailure): AppError {
     }
     case 'changes_request_incomplete':
       return new AppError('CHANGES_REQUEST_INCOMPLETE', { details: { missing: failure.missing } });
+    case 'motivation_required':
+      return new AppError('MOTIVATION_REQUIRED');
     case 'dossier_incomplete':
       return new AppError('DOSSIER_INCOMPLETE', { details: { problems: failure.problems } });
     case 'invalid_dossier':

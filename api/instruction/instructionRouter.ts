@@ -12,6 +12,10 @@ import type { StaffAccountRepository } from '../staff/staffRepository';
 import { html } from './html';
 import { renderPage } from './layout';
 import { createListRoutes } from './listPage';
+import { createDossierRoutes } from './dossierPage';
+import type { MailSettings } from './mailer';
+import { MessageService } from './messageService';
+import type { OwnerNotifier } from '../../bot/notifications';
 import { loadAgent, requireAgent, verifyCsrf, type SignedInAgent } from './sessionAuth';
 import { DEFAULT_SESSION_POLICY, SessionStore, type SessionPolicy } from './sessionStore';
 import { createSignInRoutes } from './signInPage';
@@ -19,6 +23,12 @@ import { createSignInRoutes } from './signInPage';
 /** What the server's configuration decides about the back-office. */
 export interface InstructionOptions {
   session?: Partial<SessionPolicy>;
+  /** SMTP settings: agents are told of new dossiers and messages by e-mail; off when absent. */
+  mail?: MailSettings;
+  /** Where the service is published, for the links in e-mails. */
+  publicBaseUrl?: string;
+  /** Writes to the applicant in their chat (the bot's proactive messages). */
+  notifyOwner?: OwnerNotifier;
 }
 
 export interface InstructionDependencies extends InstructionOptions {
@@ -71,6 +81,7 @@ export function createInstructionRouter(deps: InstructionDependencies): Router {
   router.use('/instruction', createSignInRoutes({ accounts: deps.staffAccounts, sessions, policy, logger, proConnect: false }));
   router.use('/instruction', requireAgent, verifyCsrf);
   router.use('/instruction', createListRoutes({ service }));
+  router.use('/instruction', createDossierRoutes({ service, messages: new MessageService({ repository: deps.dossiers, notifyOwner: deps.notifyOwner, logger, clock }), clock }));
   router.use('/instruction', (req, _res, next) => next(new AppError('ROUTE_NOT_FOUND', { details: { path: req.path } })));
   router.use('/instruction', errorPage(logger));
   return router;

@@ -54,11 +54,11 @@ export function renderPage({ title, agent, notice, body }: PageOptions): string 
             ? html`<div class="fr-header__tools">
             <div class="fr-header__tools-links">
               <ul class="fr-btns-group">
-                <li><span class="fr-btn fr-icon-account-circle-line ti-agent" id="ti-agent">${agent.name} (${agent.role === 'admin' ? 'administrateur, tous départements' : `départements ${agent.departements.join(', ')}`})</span></li>
+                <li><span class="fr-btn ti-agent" id="ti-agent">${agent.name} (${agent.role === 'admin' ? 'administrateur, tous départements' : `départements ${agent.departements.join(', ')}`})</span></li>
                 <li>
                   <form method="post" action="/instruction/deconnexion">
                     <input type="hidden" name="_csrf" value="${agent.csrf}">
-                    <button type="submit" class="fr-btn fr-icon-logout-box-r-line">Se déconnecter</button>
+                    <button type="submit" class="fr-btn">Se déconnecter</button>
                   </form>
                 </li>
               </ul>

@@ -210,7 +210,7 @@ ${pagination(view, pages)}`;
 function row(dossier: Dossier, staffId: string): SafeHtml {
   const followed = dossier.followers?.includes(staffId) === true;
   return html`<tr>
-  <td><a href="/instruction/dossiers/${dossier.reference}">${dossier.reference}</a>${followed ? html` <span class="fr-icon-eye-line fr-icon--sm" aria-hidden="true"></span><span class="fr-sr-only">(suivi)</span>` : ''}</td>
+  <td><a href="/instruction/dossiers/${dossier.reference}">${dossier.reference}</a>${followed ? html` <span class="fr-badge fr-badge--sm fr-badge--no-icon">suivi</span>` : ''}</td>
   <td>${dossier.collectivity.name ?? 'Sans nom'}</td>
   <td>${dossier.collectivity.departement ?? '—'}</td>
   <td>${dossier.scheme ?? '—'}</td>
