@@ -54,6 +54,11 @@ const BotActivityEnvelopeSchema = z.looseObject({
   text: z.string().optional(),
   locale: z.string().max(64).optional(),
 });
+/** A widget conversation id is a bearer of its dialog: the request log names the route, never the id. */
+function redactIds(path: string): string {
+  return path.replace(/\/conversations\/[^/]+/g, '/conversations/:id');
+}
+
 const WIDGET_POLL = /^\/v3\/directline\/conversations\/[^/]+\/activities/;
 
 export function createApp(deps: AppDependencies): Express {
@@ -70,7 +75,7 @@ export function createApp(deps: AppDependencies): Express {
       genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 64) : randomUUID()),
       // Only the request line and the outcome: bodies and headers may carry personal data or keys.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: redactIds(req.url.split('?')[0] ?? '') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (req, res, error) => {

@@ -1,6 +1,7 @@
 // The product's configuration: read from the environment once, at start-up, and validated with zod.
 import { z } from 'zod';
 import { version } from '../package.json';
+import { ATTACHMENTS_ENV, attachmentsConfigFrom, type AttachmentsConfig } from './attachments/attachmentsConfig';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -46,6 +47,7 @@ const EnvSchema = z
     MicrosoftAppPassword: optionalString,
     MicrosoftAppTenantId: optionalString,
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    BOT_ALLOW_UNAUTHENTICATED: optionalString.pipe(z.enum(['true', 'false']).optional()),
     STAFF_RATE_LIMIT_PER_IP: positiveInt(1200),
     STAFF_RATE_LIMIT_PER_KEY: positiveInt(600),
     OIDC_ISSUER: optionalString.pipe(z.url().optional()),
@@ -57,6 +59,7 @@ const EnvSchema = z
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     DRAFT_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(180),
     DRAFT_RETENTION_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+    ...ATTACHMENTS_ENV,
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.OIDC_ISSUER) !== Boolean(env.OIDC_AUDIENCE)) {
@@ -79,6 +82,13 @@ const EnvSchema = z
         message: 'is required when MicrosoftAppId is set (the bot cannot answer Azure without it)',
       });
     }
+    if (env.BOT_ALLOW_UNAUTHENTICATED === 'true' && env.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_ALLOW_UNAUTHENTICATED'],
+        message: 'is a development switch and is refused when NODE_ENV=production (set MicrosoftAppId and MicrosoftAppPassword instead)',
+      });
+    }
     if (env.MicrosoftAppType === 'SingleTenant' && env.MicrosoftAppId && !env.MicrosoftAppTenantId) {
       ctx.addIssue({
         code: 'custom',
@@ -99,6 +109,8 @@ export interface Config {
   directLine: { secret: string | undefined; tokenTtlSeconds: number };
   /** Drafts untouched for `retentionDays` are deleted, after a warning `warningDays` before. */
   retention: { retentionDays: number; warningDays: number };
+  /** Documents attached to dossiers: size limits and the optional ClamAV daemon. */
+  attachments: AttachmentsConfig;
   /** The optional chat model that writes FAQ answers from the retrieved passages; none by default. */
   llm:
     | {
@@ -119,6 +131,8 @@ export interface Config {
     appPassword: string | undefined;
     appTenantId: string | undefined;
     appType: Env['MicrosoftAppType'];
+    /** Development only: /api/messages accepts unauthenticated activities replying to this machine (the Emulator). */
+    allowUnauthenticated: boolean;
   };
   /** The prefecture staff API: rate limits, optional OIDC sign-in, optional status-change webhook. */
   staffApi: {
@@ -160,6 +174,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     database: { uri: env.MONGODB_URI, dataDir: env.DATA_DIR, timeoutMs: env.DB_TIMEOUT_MS },
     directLine: { secret: env.DIRECTLINE_SECRET, tokenTtlSeconds: env.DIRECTLINE_TOKEN_TTL_SECONDS },
     retention: { retentionDays: env.DRAFT_RETENTION_DAYS, warningDays: env.DRAFT_RETENTION_WARNING_DAYS },
+    attachments: attachmentsConfigFrom(env),
     llm:
       env.LLM_PROVIDER && env.LLM_MODEL
         ? {
@@ -181,6 +196,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
       appPassword: env.MicrosoftAppPassword,
       appTenantId: env.MicrosoftAppTenantId,
       appType: env.MicrosoftAppType,
+      allowUnauthenticated: !env.MicrosoftAppId && env.BOT_ALLOW_UNAUTHENTICATED === 'true',
     },
     staffApi: {
       rateLimit: { perIpPerMinute: env.STAFF_RATE_LIMIT_PER_IP, perKeyPerMinute: env.STAFF_RATE_LIMIT_PER_KEY },

@@ -2,7 +2,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
-import { devDbFile, startDevDb, type DevDb } from '../devdb';
+import { connectionString, credentialsFile, devDbFile, readCredentials, startDevDb, type DevDb } from '../devdb';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
@@ -26,11 +26,15 @@ function embeddedAddressFile(dataDir: string): string {
   return path.join(dataDir, 'devdb.address.json');
 }
 
-/** The URI of the embedded database a running server opened under `dataDir`, if it said so. */
+/**
+ * The URI of the embedded database a running server opened under `dataDir`, if it said so, with
+ * the credentials devdb keeps in that (private) folder: only the server's user can read them.
+ */
 export function runningEmbeddedUri(dataDir: string): string | undefined {
   try {
     const { host, port } = JSON.parse(readFileSync(embeddedAddressFile(dataDir), 'utf8')) as { host?: unknown; port?: unknown };
-    return typeof host === 'string' && typeof port === 'number' ? `mongodb://${host}:${port}/${EMBEDDED_DB_NAME}` : undefined;
+    const credentials = readCredentials(credentialsFile(devDbFile(dataDir)));
+    return typeof host === 'string' && typeof port === 'number' && credentials ? connectionString(host, port, EMBEDDED_DB_NAME, credentials) : undefined;
   } catch {
     return undefined;
   }
@@ -44,7 +48,7 @@ export async function connectDatabase(database: Config['database'], logger: Logg
     const started = await startDevDb({ filename, port: 0, logger: logger.child({ component: 'devdb' }) });
     const addressFile = embeddedAddressFile(database.dataDir);
     try {
-      writeFileSync(addressFile, JSON.stringify({ host: started.host, port: started.port, pid: process.pid }));
+      writeFileSync(addressFile, JSON.stringify({ host: started.host, port: started.port, pid: process.pid }), { mode: 0o600 });
     } catch (error) {
       logger.warn({ err: error, file: addressFile }, 'Could not write the embedded database address: npm run staff will not reach it while the server runs');
     }

@@ -9,6 +9,20 @@ const ERROR_CATALOGUE = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Le corps de la requête doit être envoyé en JSON (Content-Type: application/json).' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Le corps de la requête est trop volumineux.' },
   UNAUTHORIZED: { status: 401, message: 'Authentification requise : une clé valide est attendue dans l’en-tête Authorization.' },
+  BOT_AUTHENTICATION_NOT_CONFIGURED: {
+    status: 401,
+    message:
+      'Ce point d’entrée n’accepte que le trafic authentifié du Bot Framework, et aucune inscription Azure Bot (MicrosoftAppId) n’est configurée sur ce serveur.',
+  },
+  BOT_UNAUTHENTICATED: { status: 401, message: 'Jeton Bot Framework absent ou invalide : l’activité est refusée.' },
+  BOT_SERVICE_URL_REFUSED: {
+    status: 401,
+    message: 'L’adresse de réponse (serviceUrl) de l’activité n’est pas garantie par le jeton : l’activité est refusée.',
+  },
+  BOT_CHANNEL_REFUSED: {
+    status: 403,
+    message: 'Les conversations du widget web passent uniquement par son propre canal Direct Line, pas par ce point d’entrée.',
+  },
   FORBIDDEN: { status: 403, message: 'Vous n’avez pas accès à cette ressource.' },
   CONFLICT: { status: 409, message: 'L’opération est impossible dans l’état actuel de la ressource.' },
   PRECONDITION_FAILED: { status: 412, message: 'La ressource a été modifiée entre-temps : relisez-la avant de réessayer.' },

@@ -36,7 +36,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.http.host && config.http.host !== '0.0.0.0' ? config.http.host : '127.0.0.1'}:${port}`;
-  logger.info({ port, url, database: database.kind, auth: config.bot.appId ? 'jwt' : 'disabled' }, 'Server listening');
+  const botAuth = config.bot.appId ? 'jwt' : config.bot.allowUnauthenticated ? 'development-unauthenticated' : 'refused';
+  logger.info({ port, url, database: database.kind, auth: botAuth }, 'Server listening');
+  if (botAuth === 'development-unauthenticated') {
+    logger.warn(
+      'BOT_ALLOW_UNAUTHENTICATED=true: /api/messages accepts UNAUTHENTICATED activities (replies only to this machine). Development only: never expose this server.',
+    );
+  } else if (botAuth === 'refused') {
+    logger.warn('MicrosoftAppId is not set: /api/messages refuses every activity (401). The web widget (Direct Line) works; Teams needs an Azure Bot registration.');
+  }
   const retentionTimer = scheduleRetention(retention, { intervalMs: RETENTION_INTERVAL_MS, firstRunDelayMs: RETENTION_FIRST_RUN_MS, logger: logger.child({ component: 'retention' }) });
 
   const stop = async (): Promise<void> => {

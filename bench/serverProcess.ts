@@ -39,7 +39,10 @@ export async function startBenchServer(kind: ServerKind, env: Record<string, str
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
+      // The /api/messages bench posts as the Emulator does, which the development switch allows
+      // and production refuses; NODE_ENV changes nothing else in the product.
+      NODE_ENV: 'test',
+      BOT_ALLOW_UNAUTHENTICATED: 'true',
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

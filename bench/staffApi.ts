@@ -85,6 +85,7 @@ function benchDossier(i: number): Dossier {
     owner: { channel: 'webchat', userId: `dl_bench_${i}` },
     history,
     notes: [],
+    attachments: [],
     ...(status === 'changes_requested' ? { changesRequested: { sections: ['actions' as const], reason: 'Précisez le budget des actions.' } } : {}),
     version: 3 + history.length,
     createdAt,

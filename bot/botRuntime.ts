@@ -11,12 +11,13 @@ import {
 import type { Request, Response } from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
+import { AppError } from '../api/errors';
 import { ApplicantDossiers } from '../dossiers/applicantData';
 import { isDatabaseUnavailable } from '../dossiers/databaseErrors';
 import { DossierRepository } from '../dossiers/dossierRepository';
 import type { FaqService } from '../knowledge/faq/faqService';
 import { AssistantBot } from './assistantBot';
-import { DIRECTLINE_SERVICE_URL } from './directline/conversationFeed';
+import { DIRECTLINE_CHANNEL_ID, DIRECTLINE_SERVICE_URL } from './directline/conversationFeed';
 import { MongoStorage } from './mongoStorage';
 import { ConversationReferences, createOwnerNotifier, createStatusNotifier, type OwnerNotifier, type PrefectureReplies, type StatusChangeEvent } from './notifications';
 import { PersonalData, type WidgetHistory } from './personalData';
@@ -26,6 +27,31 @@ export interface BotSettings {
   appPassword: string | undefined;
   appTenantId: string | undefined;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  /**
+   * Development only (the config refuses it in production): without an app id, accept unauthenticated
+   * activities whose serviceUrl is on this machine, as the Bot Framework Emulator sends them.
+   */
+  allowUnauthenticated?: boolean;
+  /** Where channel tokens' signing keys are published and who issues them: the Bot Framework's by default (a loopback server in tests). */
+  channelTokens?: { openIdMetadataUrl: string; issuer: string };
+}
+
+/**
+ * Channels that only our own Direct Line may carry: their conversation state must never be reachable
+ * through /api/messages (a stranger naming a widget conversation id would share its dialog).
+ */
+const WIDGET_CHANNELS = new Set([DIRECTLINE_CHANNEL_ID, 'webchat', 'directline']);
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function isLoopbackServiceUrl(serviceUrl: string | undefined): boolean {
+  if (!serviceUrl) return false;
+  try {
+    const url = new URL(serviceUrl);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTS.has(url.hostname);
+  } catch {
+    return false;
+  }
 }
 
 export interface BotRuntime {
@@ -44,6 +70,18 @@ export interface BotRuntime {
 export interface AssistantRuntime extends BotRuntime {
   /** Writes to an applicant in their last conversation (retention warnings); resolves to whether it went out, never throws. */
   notifyOwner: OwnerNotifier;
+}
+
+type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+
+/** The claim of a Bot Framework channel token naming where the bot may POST its replies. */
+const SERVICE_URL_CLAIM = 'serviceurl';
+
+/** The adapter of /api/messages, fed with requests `createBotRuntime` has already authenticated. */
+class BotFrameworkChannelAdapter extends CloudAdapter {
+  processAuthenticated(authenticated: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authenticated, activity, logic);
+  }
 }
 
 /** An adapter for activities that never left this process: it trusts them and collects the replies. */
@@ -83,11 +121,14 @@ export function createBotRuntime(settings: BotSettings, deps: BotRuntimeDependen
     MicrosoftAppPassword: settings.appPassword ?? '',
     MicrosoftAppTenantId: settings.appTenantId ?? '',
     MicrosoftAppType: settings.appType,
+    ...(settings.channelTokens
+      ? { ToBotFromChannelOpenIdMetadataUrl: settings.channelTokens.openIdMetadataUrl, ToBotFromChannelTokenIssuer: settings.channelTokens.issuer }
+      : {}),
   };
-  // With an empty MicrosoftAppId the SDK accepts unauthenticated activities (local use, the web
-  // widget's own Direct Line); as soon as an app id is set every request must carry a valid JWT.
+  // With an empty MicrosoftAppId the SDK itself would accept anyone: `authenticate` below refuses
+  // that unless the development switch is on, and then only for a serviceUrl on this machine.
   const auth = new ConfigurationBotFrameworkAuthentication(authConfig, new ConfigurationServiceClientCredentialFactory(authConfig));
-  const adapter = new CloudAdapter(auth);
+  const adapter = new BotFrameworkChannelAdapter(auth);
   const internalAdapter = new InternalChannelAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const botLogger = logger.child({ component: 'bot' });
 
@@ -142,10 +183,44 @@ export function createBotRuntime(settings: BotSettings, deps: BotRuntimeDependen
     logger: botLogger,
   });
 
+  /**
+   * Who may post to /api/messages: the Bot Framework, with a token that vouches for the activity's
+   * serviceUrl (the bot POSTs its replies there, so an unchecked one is a blind SSRF).
+   */
+  const authenticate = async (activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> => {
+    if (WIDGET_CHANNELS.has(activity.channelId)) throw new AppError('BOT_CHANNEL_REFUSED');
+    if (!settings.appId) {
+      if (!settings.allowUnauthenticated) throw new AppError('BOT_AUTHENTICATION_NOT_CONFIGURED');
+      if (!isLoopbackServiceUrl(activity.serviceUrl)) throw new AppError('BOT_SERVICE_URL_REFUSED');
+      return auth.authenticateRequest(activity, '');
+    }
+    if (!authHeader) throw new AppError('BOT_UNAUTHENTICATED');
+    let result: AuthenticateRequestResult;
+    try {
+      result = await auth.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      // Whatever the SDK throws on a bad token (`alg: none`, a garbled header) is a refusal, not a 500.
+      throw new AppError('BOT_UNAUTHENTICATED', { cause: error });
+    }
+    // Emulator and skill tokens carry no serviceUrl claim: nothing then vouches for where replies would go.
+    if (result.claimsIdentity.getClaimValue(SERVICE_URL_CLAIM) !== activity.serviceUrl) {
+      throw new AppError('BOT_SERVICE_URL_REFUSED');
+    }
+    return result;
+  };
+
   return {
     notifyStatusChange: createStatusNotifier(notifyOwner),
     notifyOwner,
-    handleMessages: (req, res) => adapter.process(req, res, (context) => bot.run(context)),
+    handleMessages: async (req, res) => {
+      const activity = req.body as Activity;
+      const authHeader = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+      const authenticated = await authenticate(activity, authHeader);
+      const invokeResponse = await adapter.processAuthenticated(authenticated, activity, (context) => bot.run(context));
+      res.status(invokeResponse?.status ?? 200);
+      if (invokeResponse?.body === undefined) res.end();
+      else res.json(invokeResponse.body);
+    },
     processInternal: (activity) => internalAdapter.processInternal(activity, (context) => bot.run(context)),
   };
 }

@@ -1,6 +1,6 @@
 // `npm run devdb`: devdb as a standalone server, so any MongoDB tool or a second process can use it.
 import { z } from 'zod';
-import { devDbFile, startDevDb, type DevDbLogger } from './index';
+import { credentialsFile, devDbFile, startDevDb, type DevDbLogger } from './index';
 
 /** A line for the person who started the server, on standard output. */
 function say(line: string): void {
@@ -35,6 +35,9 @@ async function main(): Promise<void> {
   const { DEVDB_PORT, DATA_DIR } = parsed.data;
   const db = await startDevDb({ filename: devDbFile(DATA_DIR), port: DEVDB_PORT, logger: consoleLogger });
   say(`devdb prêt : ${db.uri('territoires')}`);
+  say(`Écoute sur ${db.host} seulement (boucle locale). Connexion authentifiée (SCRAM-SHA-256, utilisateur « ${db.credentials.username} », base d'authentification admin) :`);
+  say(`  mongosh '${db.uri('territoires')}'`);
+  say(`Identifiants conservés dans ${credentialsFile(devDbFile(DATA_DIR))} (lisible par vous seul, dossier 0700).`);
 
   let stopping = false;
   const shutdown = (signal: string): void => {

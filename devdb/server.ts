@@ -3,8 +3,10 @@ import net from 'node:net';
 import type { Document } from 'bson';
 import type { CommandExecutor } from './commands';
 import { MAX_MESSAGE_SIZE } from './commands';
+import { COMMANDS_WITHOUT_AUTH, type ScramServer, type ScramSession } from './auth';
+import { CommandError } from './errors';
 import type { DevDbLogger } from './index';
-import { FramingError, MessageFramer, OP_QUERY, ProtocolError, encodeMsgReply, encodeOpReply, parseMessage, type Request } from './wire';
+import { EncodedDocument, FramingError, MessageFramer, OP_QUERY, ProtocolError, encodeMsgReply, encodeOpReply, parseMessage, type Reply, type Request } from './wire';
 
 /** A reply computed but not sent yet: it waits for its group's commit. */
 interface PendingReply {
@@ -30,6 +32,10 @@ export class WireServer {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly logger: DevDbLogger,
+    /** When set, every connection authenticates (SCRAM-SHA-256) before any other command. */
+    private readonly scram?: ScramServer,
+    /** busy[0]: when the command running now started (ms since epoch), 0 when idle; read by a watchdog. */
+    private readonly busy?: Float64Array,
   ) {}
 
   /** Starts listening and resolves with the bound port. */
@@ -58,6 +64,7 @@ export class WireServer {
   private accept(socket: net.Socket): void {
     const connectionId = this.nextConnectionId++;
     const framer = new MessageFramer(MAX_MESSAGE_SIZE);
+    const auth = this.scram?.session();
     this.sockets.add(socket);
     socket.setNoDelay(true);
     socket.on('close', () => this.sockets.delete(socket));
@@ -66,7 +73,7 @@ export class WireServer {
       try {
         for (const message of framer.push(chunk)) {
           if (socket.destroyed) return;
-          this.handle(socket, message, connectionId);
+          this.handle(socket, message, connectionId, auth);
         }
       } catch (err) {
         // Framing lost (impossible length, unknown opcode): nothing more on this stream can be trusted.
@@ -77,7 +84,7 @@ export class WireServer {
     });
   }
 
-  private handle(socket: net.Socket, message: Buffer, connectionId: number): void {
+  private handle(socket: net.Socket, message: Buffer, connectionId: number, auth: ScramSession | undefined): void {
     let request: Request;
     try {
       request = parseMessage(message);
@@ -94,17 +101,55 @@ export class WireServer {
       // Only commands travel over OP_QUERY nowadays (the first handshake): "<db>.$cmd".
       const db = request.collection.endsWith('.$cmd') ? request.collection.slice(0, -'.$cmd'.length) : undefined;
       const reply = db
-        ? this.executor.execute(request.body, db, connectionId)
+        ? this.run(request.body, db, connectionId, auth)
         : { ok: 0, errmsg: 'OP_QUERY is only supported for commands', code: 352, codeName: 'UnsupportedOpQueryCommand' };
       const encode = (doc: Document): Buffer => encodeOpReply(request.requestId, doc);
       this.queue({ socket, bytes: encode(reply), encode });
       return;
     }
-    const reply = this.executor.execute(request.body, undefined, connectionId);
+    const reply = this.run(request.body, undefined, connectionId, auth);
     const encode = (doc: Document): Buffer => encodeMsgReply(request.requestId, doc);
     // moreToCome: the client (an unacknowledged write) expects no reply; its write still joins the group.
     if (!request.moreToCome) this.queue({ socket, bytes: encode(reply), encode });
     else this.scheduleFlush();
+  }
+
+  /** Authentication first, then the command itself. */
+  private run(body: Document, db: string | undefined, connectionId: number, auth: ScramSession | undefined): Reply {
+    const name = Object.keys(body)[0] ?? '';
+    const database = db ?? (typeof body.$db === 'string' ? body.$db : '');
+    if (auth && this.scram) {
+      try {
+        if (name === 'saslStart') return auth.start(body, database);
+        if (name === 'saslContinue') return auth.continue(body);
+      } catch (err) {
+        if (err instanceof CommandError) return err.toReply();
+        throw err;
+      }
+      if (!auth.authenticated && !COMMANDS_WITHOUT_AUTH.has(name)) {
+        return { ok: 0, errmsg: `Command ${name} requires authentication`, code: 13, codeName: 'Unauthorized' };
+      }
+    }
+    if (this.busy) this.busy[0] = Date.now();
+    let reply: Reply;
+    try {
+      reply = this.executor.execute(body, db, connectionId);
+    } finally {
+      if (this.busy) this.busy[0] = 0;
+    }
+    if (auth && this.scram && (name === 'hello' || name === 'isMaster' || name === 'ismaster') && !(reply instanceof EncodedDocument) && reply.ok === 1) {
+      const mechanisms = this.scram.mechanismsFor(body.saslSupportedMechs);
+      if (mechanisms) reply.saslSupportedMechs = mechanisms;
+      const speculative = body.speculativeAuthenticate as Document | undefined;
+      if (speculative && typeof speculative === 'object' && !auth.authenticated) {
+        try {
+          reply.speculativeAuthenticate = auth.start(speculative, typeof speculative.db === 'string' ? speculative.db : '');
+        } catch {
+          // the client then authenticates with saslStart
+        }
+      }
+    }
+    return reply;
   }
 
   private queue(reply: PendingReply): void {
@@ -126,10 +171,13 @@ export class WireServer {
     this.pending = [];
     let failure: Document | undefined;
     try {
+      if (this.busy) this.busy[0] = Date.now();
       this.executor.commit();
     } catch (err) {
       this.logger.error({ err }, 'devdb could not commit a group of commands');
       failure = { ok: 0, errmsg: `devdb could not commit: ${(err as Error).message}`, code: 1, codeName: 'InternalError' };
+    } finally {
+      if (this.busy) this.busy[0] = 0;
     }
     for (const reply of replies) {
       if (!reply.socket.destroyed) reply.socket.write(failure ? reply.encode(failure) : reply.bytes);

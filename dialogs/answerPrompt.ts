@@ -3,7 +3,7 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
 import { normalizeText, type ParseResult } from '../knowledge/parsers';
-import { buildQuestionActivity, type QuestionSpec } from './questionCards';
+import { buildQuestionActivity, newQuestionId, staleCardReason, type QuestionSpec } from './questionCards';
 
 /** What the official gave: the text typed or the value of a card's submit button. */
 export interface Answer {
@@ -20,6 +20,8 @@ export type AnswerOutcome<T> = { kind: 'answer'; value: T } | { kind: 'skip' } |
 interface PromptState {
   failures?: number;
   reason?: string;
+  /** Which asking of the question its cards belong to (a retry keeps it). */
+  questionId?: string;
 }
 
 /** After this many failed answers the retry also offers help (and skipping, when the question allows it). */
@@ -57,7 +59,8 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
           : '';
       await context.sendActivity(`${state.reason}${extra}`);
     }
-    await context.sendActivity(buildQuestionActivity(spec, context.activity.channelId));
+    state.questionId ??= newQuestionId();
+    await context.sendActivity(buildQuestionActivity(spec, context.activity.channelId, state.questionId));
   }
 
   protected async onRecognize(context: TurnContext, state: PromptState, options: PromptOptions): Promise<PromptRecognizerResult<AnswerOutcome<T>>> {
@@ -66,6 +69,12 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
     const spec = AnswerPrompt.specOf(options);
     const answer: Answer = { text: answerText({ text: activity.text ?? '', value: undefined }), value: activity.value };
     const keyword = normalizeText(answer.text);
+    // A click on an old card: not an answer, nor a failure; the current question is asked again.
+    const stale = staleCardReason(activity.value, state.questionId);
+    if (stale) {
+      state.reason = stale;
+      return { succeeded: false };
+    }
     if (spec?.current !== undefined && KEEP.test(keyword)) return { succeeded: true, value: { kind: 'keep' } };
     if (spec?.optional && SKIP.test(keyword)) return { succeeded: true, value: { kind: 'skip' } };
     if (!spec) return { succeeded: false };

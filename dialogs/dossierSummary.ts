@@ -88,8 +88,8 @@ function summarySections(dossier: Dossier): SummarySection[] {
       title: 'Actions',
       facts:
         dossier.actions.length > 0
-          ? dossier.actions.map((action, index) => [
-              `${index + 1}. ${action.title ?? 'Sans titre'}`,
+          ? dossier.actions.flatMap((action, index): Array<[string, string]> => [
+              [`${index + 1}. ${action.title ?? 'Sans titre'}`,
               [
                 action.field ? FIELD_LABELS[action.field] : MISSING,
                 action.publics.length > 0 ? action.publics.map((value) => PUBLIC_LABELS[value]).join(' et ') : undefined,
@@ -100,6 +100,9 @@ function summarySections(dossier: Dossier): SummarySection[] {
               ]
                 .filter((part) => part !== undefined)
                 .join(' · '),
+              ],
+              // What the action is, in the official's words: the review shows it as the summary does.
+              ['Description', action.description ?? MISSING],
             ])
           : [['Actions', MISSING]],
     },

@@ -1,5 +1,6 @@
 // How a question looks in the chat: plain text, buttons for single choices, an Adaptive Card 1.5 for
 // multi-selects. What the official typed is only ever shown escaped or as a plain text run.
+import { randomBytes } from 'node:crypto';
 import { CardFactory, MessageFactory, type Activity, type Attachment } from 'botbuilder';
 
 interface ChoiceOption {
@@ -26,6 +27,49 @@ export interface QuestionSpec {
 /** The card input id of a multi-select; a submit arrives as `value[MULTI_SELECT_INPUT]` = "a,b,c". */
 export const MULTI_SELECT_INPUT = 'selection';
 
+/**
+ * The key, in every value a card submits, naming the question the card was asked for: a click on an
+ * old card (the question has moved on) is recognised and never taken as the answer to the current one.
+ */
+const CARD_QUESTION_KEY = 'question';
+
+/** A new id for one asking of a question (kept in the prompt's state; a retry keeps it). */
+export function newQuestionId(): string {
+  return randomBytes(6).toString('base64url');
+}
+
+/**
+ * Why a submitted value is not an answer to the question being asked, if it comes from the card of
+ * another question; undefined when it is typed text, a current card, or a card from before ids.
+ */
+export function staleCardReason(value: unknown, questionId: string | undefined): string | undefined {
+  if (questionId === undefined || value === null || typeof value !== 'object') return undefined;
+  const cardQuestion = (value as Record<string, unknown>)[CARD_QUESTION_KEY];
+  if (typeof cardQuestion !== 'string' || cardQuestion === questionId) return undefined;
+  return 'Ce bouton appartient à une question précédente : je ne l’ai pas pris comme réponse. Voici la question en cours.';
+}
+
+/**
+ * What a card button submits, built in this one place for every channel:
+ * - Teams (`msteams`) sends an imBack: the title as the user's own message;
+ * - Web Chat reads `cardAction` when `__isBotFrameworkCardAction` is set (AdaptiveCardRenderer in
+ *   botframework-webchat 4.18): a messageBack shows the title as the user's message and sends, with
+ *   the same text, a value naming the question, so an old card is recognised.
+ */
+function choiceButtonData(title: string, questionId: string | undefined): Record<string, unknown> {
+  return {
+    msteams: { type: 'imBack', value: title },
+    __isBotFrameworkCardAction: true,
+    cardAction: {
+      type: 'messageBack',
+      title,
+      text: title,
+      displayText: title,
+      value: { card: 'choice', ...(questionId === undefined ? {} : { [CARD_QUESTION_KEY]: questionId }) },
+    },
+  };
+}
+
 const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+\-.!|<>~]/g;
 
 /** Makes user text inert in a Markdown message (Web Chat and Teams render bot text as Markdown). */
@@ -36,7 +80,8 @@ export function escapeMarkdown(text: string): string {
 /** Channels that render Adaptive Cards: there the buttons speak for themselves. */
 const CARD_CHANNELS = new Set(['msteams', 'webchat', 'directline', 'emulator']);
 
-export function buildQuestionActivity(spec: QuestionSpec, channelId?: string): Partial<Activity> {
+/** The question as a message; `questionId` (from `newQuestionId`) goes into what its card submits. */
+export function buildQuestionActivity(spec: QuestionSpec, channelId?: string, questionId?: string): Partial<Activity> {
   const showsCards = channelId !== undefined && CARD_CHANNELS.has(channelId);
   const lines = [spec.text];
   if (spec.current !== undefined) lines.push(`Actuellement : « ${escapeMarkdown(spec.current)} ». Répondez « garder » pour le conserver.`);
@@ -44,12 +89,12 @@ export function buildQuestionActivity(spec: QuestionSpec, channelId?: string): P
   const text = lines.join('\n\n');
   if (spec.multiSelect) {
     const choices = spec.multiSelect.choices.map((choice) => choice.title).join(', ');
-    const activity = MessageFactory.attachment(multiSelectCard(spec.text, spec.multiSelect.choices, spec.multiSelect.selected ?? []));
+    const activity = MessageFactory.attachment(multiSelectCard(spec.text, spec.multiSelect.choices, spec.multiSelect.selected ?? [], questionId));
     activity.text = showsCards ? `${text}\n\nCochez les cases puis validez, ou écrivez votre réponse.` : `${text}\n\nÉcrivez votre réponse parmi : ${choices}.`;
     return activity;
   }
   if (spec.choices && spec.choices.length > 0) {
-    const activity = MessageFactory.attachment(choiceCard(spec.text, spec.choices));
+    const activity = MessageFactory.attachment(choiceCard(spec.text, spec.choices, questionId));
     // The question stays in the text; channels that show no card also get the choices spelled out.
     activity.text = showsCards ? text : `${text}\n\n_(${joinChoices(spec.choices)})_`;
     return activity;
@@ -63,11 +108,10 @@ function joinChoices(choices: ChoiceOption[]): string {
 }
 
 /**
- * The buttons of a single choice. Each button behaves as an imBack in Teams (`msteams`) and in Web
- * Chat (`__isBotFrameworkCardAction`): the choice is sent as the user's own message, so it shows
- * in the conversation and the bot reads it like typed text.
+ * The buttons of a single choice: each sends the choice as the user's own message, so it shows in
+ * the conversation and the bot reads it like typed text (see `choiceButtonData`).
  */
-function choiceCard(question: string, choices: ChoiceOption[]): Attachment {
+function choiceCard(question: string, choices: ChoiceOption[], questionId: string | undefined): Attachment {
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -79,14 +123,15 @@ function choiceCard(question: string, choices: ChoiceOption[]): Attachment {
         actions: choices.map((choice) => ({
           type: 'Action.Submit',
           title: choice.title,
-          data: { msteams: { type: 'imBack', value: choice.title }, __isBotFrameworkCardAction: true, type: 'imBack', value: choice.title },
+          data: choiceButtonData(choice.title, questionId),
         })),
       },
     ],
   });
 }
 
-function multiSelectCard(question: string, choices: ChoiceOption[], selected: string[]): Attachment {
+/** « Valider » submits the ticked values (`selection`) with the question's id; Web Chat sends it as a postBack. */
+function multiSelectCard(question: string, choices: ChoiceOption[], selected: string[], questionId: string | undefined): Attachment {
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -103,6 +148,6 @@ function multiSelectCard(question: string, choices: ChoiceOption[], selected: st
         choices: choices.map((choice) => ({ title: choice.title, value: choice.value })),
       },
     ],
-    actions: [{ type: 'Action.Submit', title: 'Valider', data: { card: 'multiSelect' } }],
+    actions: [{ type: 'Action.Submit', title: 'Valider', data: { card: 'multiSelect', ...(questionId === undefined ? {} : { [CARD_QUESTION_KEY]: questionId }) } }],
   });
 }

@@ -16,6 +16,7 @@ import {
   PublicSchema,
   SchemeSchema,
 } from '../knowledge/schemes';
+import { AttachmentRefSchema, MAX_ATTACHMENTS_PER_DOSSIER } from './attachments/attachmentSchema';
 
 /** Maximum lengths of free text, in characters, so that no input can break a card, a CSV or a PDF. */
 export const TEXT_LIMITS = { name: 200, detail: 500, description: 2000, comment: 2000, note: 4000 } as const;
@@ -189,6 +190,8 @@ export const DossierSchema = z.object({
   messages: z.array(MessageSchema).max(1000).optional(),
   /** The content at each submission (the latest last), for « ce qui a changé ». */
   submissions: z.array(SubmissionSnapshotSchema).max(50).optional(),
+  /** The documents attached by the applicant (bytes in GridFS, see dossiers/attachments/). */
+  attachments: z.array(AttachmentRefSchema).max(MAX_ATTACHMENTS_PER_DOSSIER).default([]),
   /** The open correction request, while the status is changes_requested. */
   changesRequested: ChangesRequestedSchema.optional(),
   /** Incremented on every write: optimistic concurrency (the API's If-Match). */

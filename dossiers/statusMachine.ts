@@ -115,6 +115,13 @@ export function applyTransition(dossier: Dossier, request: TransitionRequest): T
   return { ok: true, dossier: next, entry };
 }
 
+/**
+ * The applicant is recorded as such, never by their chat user id: the history is read by staff (and
+ * sent to the webhook), and a chat id is enough to act as the applicant on their channel.
+ */
+export const APPLICANT_ACTOR: ActorRef = { kind: 'applicant', id: 'demandeur' };
+
 function actorRef(actor: Actor): ActorRef {
-  return { kind: actor.role === 'applicant' ? 'applicant' : 'staff', id: actor.id, ...(actor.name !== undefined ? { name: actor.name } : {}) };
+  if (actor.role === 'applicant') return APPLICANT_ACTOR;
+  return { kind: 'staff', id: actor.id, ...(actor.name !== undefined ? { name: actor.name } : {}) };
 }

@@ -3,7 +3,7 @@
 import { DossierReferenceSchema, type ActorRef, type Dossier } from '../../dossiers/dossierSchema';
 import { isVisibleToStaff, MAX_LIST_LIMIT, type DossierRepository } from '../../dossiers/dossierRepository';
 import type { DossierFailure } from '../../dossiers/errors';
-import { allowedTransitions, type Actor } from '../../dossiers/statusMachine';
+import { allowedTransitions, APPLICANT_ACTOR, type Actor } from '../../dossiers/statusMachine';
 import { checkCompleteness, type SectionId } from '../../knowledge/completeness';
 import { STATUS_LABELS, type DossierStatus } from '../../knowledge/schemes';
 import { AppError } from '../errors';
@@ -178,7 +178,8 @@ function actorOf(staff: StaffPrincipal): Actor {
 
 function toView(dossier: Dossier): DossierView {
   const { owner: _owner, skippedQuestions: _skipped, notes: _notes, ...view } = dossier;
-  return view;
+  // Entries written before the applicant was recorded without their chat id.
+  return { ...view, history: view.history.map((entry) => (entry.by.kind === 'applicant' ? { ...entry, by: APPLICANT_ACTOR } : entry)) };
 }
 
 function toDetail(dossier: Dossier, staff: StaffPrincipal): DossierDetail {

@@ -1,4 +1,5 @@
 // Each web widget conversation and its activity feed, in MongoDB, so any instance serves it and a restart loses nothing.
+import { EventEmitter } from 'node:events';
 import type { Activity } from 'botbuilder';
 import type { Collection, Connection } from 'mongoose';
 import { AppError } from '../../api/errors';
@@ -49,6 +50,13 @@ const DUPLICATE_KEY = 11000;
 /** Enough for a crowd of writers on one conversation; beyond that something is wrong. */
 const MAX_APPEND_ATTEMPTS = 50;
 const DEFAULT_PAGE_SIZE = 100;
+
+/**
+ * Tells this process's Direct Line streams that a conversation's feed grew (`'appended'`, with its
+ * id), whichever feed instance wrote it: a stream then reads and pushes the new activities at once.
+ */
+export const feedAppended = new EventEmitter();
+feedAppended.setMaxListeners(0);
 
 export class ConversationFeed {
   private readonly conversations: Collection<ConversationDocument>;
@@ -110,6 +118,7 @@ export class ConversationFeed {
       seq += 1;
     }
     await this.conversations.updateOne({ _id: conversationId }, { $max: { lastSeq: seq - 1 }, $set: { updatedAt: this.now() } });
+    feedAppended.emit('appended', conversationId);
     return appended;
   }
 

@@ -1,4 +1,5 @@
-// The web widget's Direct Line 3.0 subset (tokens, conversations, activities by polling), mounted at /v3/directline.
+// The web widget's Direct Line 3.0 subset (tokens, conversations, activities pushed on a WebSocket stream or polled), mounted at /v3/directline.
+import type { Server } from 'node:http';
 import type { Activity, ChannelAccount, ConversationAccount } from 'botbuilder';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
@@ -8,6 +9,7 @@ import { z } from 'zod';
 import { AppError } from '../../api/errors';
 import type { BotRuntime } from '../botRuntime';
 import { BOT_ACCOUNT, ConversationFeed, DIRECTLINE_CHANNEL_ID, DIRECTLINE_SERVICE_URL, type ConversationRecord, type FeedActivity } from './conversationFeed';
+import { DirectLineStreams, streamUrlFor } from './directLineStream';
 import { CONVERSATION_ID_PATTERN, DirectLineTokens, newUserId, type TokenClaims } from './directLineTokens';
 
 export interface DirectLineRouterDependencies {
@@ -25,11 +27,14 @@ export interface DirectLineRouterDependencies {
   resumeWindowSeconds?: number;
   /** How long a post waits for the bot's turn before answering `{id}` anyway (the turn goes on). */
   turnResponseBudgetMs?: number;
+  /** Where the router is mounted, for the streams' URLs (`/v3/directline`). */
+  basePath?: string;
 }
 
 const DEFAULT_RESUME_WINDOW_SECONDS = 180 * 24 * 3600;
-/** Direct Line answers a post once the bot has replied, within 15 s; Web Chat waits 20 s. */
-const DEFAULT_TURN_RESPONSE_BUDGET_MS = 15_000;
+/** Direct Line answers a post once the bot has replied, within 8 s; the widget's client waits 10 s. */
+const DEFAULT_TURN_RESPONSE_BUDGET_MS = 8_000;
+const DEFAULT_BASE_PATH = '/v3/directline';
 const BODY_LIMIT = '64kb';
 const MAX_TEXT_LENGTH = 10_000;
 const DEFAULT_LOCALE = 'fr-FR';
@@ -73,6 +78,8 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
   const turnBudgetMs = deps.turnResponseBudgetMs ?? DEFAULT_TURN_RESPONSE_BUDGET_MS;
   const turns = new TurnQueue();
   const limits = createLimits();
+  const basePath = deps.basePath ?? DEFAULT_BASE_PATH;
+  const streams = new DirectLineStreams({ basePath, feed, tokens, logger });
 
   const authenticate = (graceSeconds = 0): RequestHandler => (req, res, next) => {
     const token = bearerToken(req);
@@ -106,7 +113,7 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
     } catch (error) {
       if (error instanceof AppError && error.code === 'DIRECTLINE_CONVERSATION_NOT_FOUND') {
         // The turn deleted the user's history ("supprimer mes données"): its replies have nowhere to go.
-        logger.info({ conversationId: conversation.id }, 'Direct Line conversation deleted during its turn');
+        logger.info('Direct Line conversation deleted during its turn');
         return;
       }
       logger.error({ err: error, conversationId: conversation.id, activityType: inbound.type }, 'Direct Line turn failed');
@@ -130,7 +137,23 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
     res.status(status).json({ ...(claims.conversationId === undefined ? {} : { conversationId: claims.conversationId }), token: issued.token, expires_in: issued.expiresIn });
   };
 
+  /** A conversation's start or reconnection: a fresh token and the stream to read it from, after `watermark`. */
+  const answerWithStream = (req: Request, res: Response, claims: { userId: string; conversationId: string }, status = 200, watermark?: string) => {
+    const issued = tokens.issue(claims);
+    res.status(status).json({
+      conversationId: claims.conversationId,
+      token: issued.token,
+      expires_in: issued.expiresIn,
+      streamUrl: streamUrlFor(req, basePath, claims.conversationId, issued.token, watermark),
+    });
+  };
+
   const router = express.Router();
+  // Stream upgrades arrive on the HTTP server, not through Express: listen there once a client has come.
+  router.use((req, _res, next) => {
+    streams.attach((req.socket as { server?: Server }).server);
+    next();
+  });
   const json = express.json({ limit: BODY_LIMIT });
   const parseJson: RequestHandler = (req, res, next) => json(req, res, (error?: unknown) => next(error === undefined ? undefined : toBodyError(error)));
 
@@ -163,7 +186,7 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
       // A token already bound to a conversation resumes it (a reload), without a new greeting.
       const existing = await feed.findConversation(claims.conversationId);
       if (existing?.userId === claims.userId) {
-        answerWithToken(res, { userId: claims.userId, conversationId: existing.id });
+        answerWithStream(req, res, { userId: claims.userId, conversationId: existing.id });
         return;
       }
     }
@@ -183,12 +206,14 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
       ),
     );
     await withinBudget(greeting);
-    answerWithToken(res, { userId: claims.userId, conversationId: conversation.id }, 201);
+    answerWithStream(req, res, { userId: claims.userId, conversationId: conversation.id }, 201);
   });
 
   router.get('/conversations/:id', authenticate(), limits.read, async (req, res) => {
     const conversation = await authorise(req, res);
-    answerWithToken(res, { userId: conversation.userId, conversationId: conversation.id });
+    // Direct Line's reconnection: the stream resumes after the watermark the client has seen.
+    const { watermark } = parseOrReject(WatermarkQuerySchema, req.query);
+    answerWithStream(req, res, { userId: conversation.userId, conversationId: conversation.id }, 200, watermark);
   });
 
   router.post('/conversations/:id/activities', authenticate(), limits.write, parseJson, async (req, res) => {

@@ -42,7 +42,7 @@ describe('The server process', () => {
   });
 
   test('When SIGTERM arrives during a request, then the request completes, new ones are refused and the exit code is 0', async () => {
-    const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '8000' });
+    const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '8000', BOT_ALLOW_UNAUTHENTICATED: 'true' });
     const port = Number(new URL(server.url).port);
     const body = JSON.stringify(buildActivity({ text: 'bonjour', conversation: { id: 'in-flight' } }));
     const half = Math.floor(body.length / 2);

@@ -224,3 +224,32 @@ describe('Rate limits', () => {
     }
   });
 });
+
+describe('The applicant’s chat identity (F3)', () => {
+  test('When staff read a dossier, its list or its export, then the applicant’s channel user id appears nowhere, not even in entries stored before the fix', async () => {
+    const dossier = await submittedDossier(app.repository);
+    const chatId = dossier.owner.userId;
+    // An entry as the status machine wrote it before: the widget user id of the applicant.
+    await dossierModel(app.database.connection).updateOne(
+      { reference: dossier.reference },
+      { $push: { history: { at: new Date(), by: { kind: 'applicant', id: 'dl_legacy-widget-user' }, from: 'draft', to: 'submitted' } } },
+    );
+
+    const detail = await call(app.url, `/api/dossiers/${dossier.reference}`, { key: admin });
+    const list = await call(app.url, '/api/dossiers', { key: admin });
+    const csv = await call(app.url, '/api/dossiers/export.csv', { key: admin });
+
+    expect(detail.status).toBe(200);
+    const history = detail.body.history as Array<{ by: { kind: string; id: string } }>;
+    expect(history.map((entry) => entry.by)).toEqual([
+      { kind: 'applicant', id: 'demandeur' },
+      { kind: 'applicant', id: 'demandeur' },
+    ]);
+    for (const answer of [detail, list, csv]) {
+      expect(answer.text).not.toContain(chatId);
+      expect(answer.text).not.toContain('dl_legacy-widget-user');
+    }
+    const stored = await app.repository.findByReference(dossier.reference);
+    expect(JSON.stringify(stored?.history)).not.toContain(chatId);
+  });
+});

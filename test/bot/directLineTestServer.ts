@@ -1,12 +1,14 @@
 // One server instance with the web widget and its Direct Line, on a given test database: the real
 // composition, so several instances (or a restart) can share one database.
 import type { Database } from '../../api/database';
+import type { DossierRepository } from '../../dossiers/dossierRepository';
 import { startTestApp } from '../support/testApp';
 import type { TestDatabase } from '../support/testDatabase';
 
 export interface DirectLineTestServer {
   url: string;
   database: Database;
+  repository: DossierRepository;
   close(): Promise<void>;
 }
 

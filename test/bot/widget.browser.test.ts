@@ -117,6 +117,35 @@ function userIdOf(token: string | undefined): string {
   return payload.sub;
 }
 
+/** Waits until an activity after the first `after` ones is from the bot and contains `text`; returns the new count. */
+async function waitForBotText(page: Page, after: number, text: string): Promise<number> {
+  await page
+    .waitForFunction(
+      ({ selector, count, expected }) => {
+        const { document } = globalThis as unknown as PageGlobals;
+        const activities = Array.from(document.querySelectorAll(selector) as ArrayLike<PageElement & { textContent: string | null }>).slice(count);
+        return activities.some((activity) => activity.querySelector('.webchat__bubble--from-user') === null && (activity.textContent ?? '').includes(expected));
+      },
+      { selector: ACTIVITY, count: after, expected: text },
+      { timeout: 15_000 },
+    )
+    .catch(async (error: unknown) => {
+      const transcript = (await page.locator(ACTIVITY).allTextContents()).slice(after).join('\n---\n');
+      throw new Error(`The bot never said « ${text} » after activity ${after}. It said:\n${transcript}\n(${String(error)})`);
+    });
+  return page.locator(ACTIVITY).count();
+}
+
+/** The latest card in the transcript (the question being asked), pinned: it stays that card when more come. */
+async function latestCard(page: Page) {
+  const cards = page.locator('.ac-adaptiveCard');
+  return cards.nth((await cards.count()) - 1);
+}
+
+function cardButton(card: Awaited<ReturnType<typeof latestCard>>, title: string) {
+  return card.getByRole('button', { name: title, exact: true });
+}
+
 describe('The web widget in Chromium', () => {
   test('When an official chats, clicks a suggested action and reloads, then every reply shows and the history comes back, with nothing fetched from elsewhere', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
@@ -149,6 +178,100 @@ describe('The web widget in Chromium', () => {
       expect((await storedSession(page)).conversationId).toBe(session.conversationId);
       expect(await userBubble(page, MENU_CHOICES[2]).count()).toBe(1);
       expect(outside).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('When an official goes through the application by clicking, then every kind of button sends its message and the bot moves on, and an old card cannot answer the current question', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'fr-FR',
+    });
+    try {
+      const { page, problems } = await openWidget(context);
+      const input = page.getByPlaceholder('Écrivez votre message…');
+      const type = async (text: string, expected: string): Promise<void> => {
+        const before = await page.locator(ACTIVITY).count();
+        await input.fill(text);
+        await input.press('Enter');
+        await userBubble(page, text).last().waitFor();
+        await waitForBotText(page, before, expected);
+      };
+      /** Clicks, checks the user's message shows (when it is one that shows), and waits for the bot's next words. */
+      const click = async (button: ReturnType<Page['locator']>, expected: string, shown?: string): Promise<void> => {
+        const before = await page.locator(ACTIVITY).count();
+        await button.click();
+        if (shown !== undefined) await userBubble(page, shown).last().waitFor();
+        await waitForBotText(page, before, expected);
+      };
+      await waitForGreeting(page);
+
+      // The menu's suggested actions.
+      await click(suggestedAction(page, 'Préparer une candidature'), 'Quel est le nom', 'Préparer une candidature');
+      await type('Saint-Flour', 'type de collectivité');
+      // A single-choice card.
+      await click(cardButton(await latestCard(page), 'Commune'), 'département', 'Commune');
+      await type('15', 'SIREN');
+      await type('passer', 'habitants');
+      await type('6 500 habitants', 'personne à contacter');
+      await type('Louis Durand', 'fonction');
+      await type('Adjoint aux solidarités', 'adresse électronique');
+      await type('l.durand@saint-flour.fr', 'téléphone');
+      await type('passer', 'stratégie d’ensemble');
+      const approachCard = await latestCard(page);
+      await click(cardButton(approachCard, 'Des actions ciblées'), 'diagnostic', 'Des actions ciblées');
+      await click(cardButton(await latestCard(page), 'Pas de diagnostic territorial'), 'Dans quels champs', 'Pas de diagnostic territorial');
+      // A multi-select card and « Valider ».
+      const fieldsCard = await latestCard(page);
+      await fieldsCard.getByRole('checkbox', { name: 'Mobilité' }).check();
+      await click(cardButton(fieldsCard, 'Valider'), 'Quel engagement');
+
+      // Old cards, clicked after the question moved on: recognised, and the current question asked again.
+      await click(cardButton(fieldsCard, 'Valider'), 'question précédente');
+      await waitForBotText(page, (await page.locator(ACTIVITY).count()) - 2, 'Quel engagement');
+      await click(cardButton(approachCard, 'Des actions ciblées'), 'question précédente', 'Des actions ciblées');
+      // The pending question was left untouched: its own card still answers it.
+      await (await latestCard(page)).getByRole('checkbox', { name: 'Relais dans la communication' }).check();
+      await click(cardButton(await latestCard(page), 'Valider'), 'relaierez-vous');
+      await type('Un article dans le bulletin municipal', 'intitulé');
+      await type('Aide au permis de conduire', 'champ');
+      await type('Mobilité', 'Décrivez');
+      await type('Prise en charge de leçons de conduite.', 'public');
+      await type('les deux', 'Combien');
+      await type('12', 'coût');
+      await type('6 000 €', 'financement');
+      await type('6 000 €', 'Qui porte');
+      await type('La commune', 'ajouter une autre action');
+      await click(cardButton(await latestCard(page), 'Non'), 'Que souhaitez-vous faire', 'Non');
+
+      // The review's card shows each action's description.
+      await page.locator('.ac-adaptiveCard').getByText('Prise en charge de leçons de conduite.', { exact: true }).first().waitFor();
+      // The review's buttons.
+      await click(cardButton(await latestCard(page), 'Garder en brouillon'), 'brouillon', 'Garder en brouillon');
+      await type('Déposer le dossier', 'Que souhaitez-vous faire');
+      await click(cardButton(await latestCard(page), 'Déposer le dossier'), 'a été déposé', 'Déposer le dossier');
+
+      // 👍/👎 under an answer of the FAQ.
+      await type('Qui signe un CTAI ?', 'Cette réponse vous a aidé');
+      await click(suggestedAction(page, '👍 Utile'), 'Merci', '👍 Utile');
+      await type('Qui peut candidater à un PTAI ?', 'Cette réponse vous a aidé');
+      await click(suggestedAction(page, '👎 Pas utile'), 'Merci', '👎 Pas utile');
+
+      const [dossier] = (await server.repository.list({ page: 1, limit: 10, q: 'Saint-Flour' })).items;
+      expect(dossier).toMatchObject({
+        status: 'submitted',
+        scheme: 'PTAI',
+        approach: 'targeted',
+        fields: ['mobility'],
+        collectivity: { kind: 'commune', departement: '15' },
+      });
+      expect(dossier?.commitments.map((commitment) => commitment.kind)).toEqual(['communication']);
+      await page.screenshot({
+        path: path.join(ARTIFACTS, 'widget-journey.png'),
+        fullPage: true,
+      });
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -31,8 +31,8 @@ function spawnCli(env: Record<string, string>): CliProcess {
 async function waitForUri(cli: CliProcess, timeoutMs = 20000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const match = /mongodb:\/\/127\.0\.0\.1:(\d+)\//.exec(cli.output());
-    if (match) return `mongodb://127.0.0.1:${match[1]}/crashtest`;
+    const match = /(mongodb:\/\/[^@\s]+@127\.0\.0\.1:\d+\/)territoires(\?\S+)/.exec(cli.output());
+    if (match) return `${match[1]}crashtest${match[2]}`;
     if (cli.child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

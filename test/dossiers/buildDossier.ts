@@ -48,6 +48,7 @@ export function buildDossier(overrides: Partial<Dossier> = {}): Dossier {
     owner: { channel: 'msteams', userId: 'user-1', aadObjectId: 'aad-1', tenantId: 'tenant-1' },
     history: [],
     notes: [],
+    attachments: [],
     version: 1,
     createdAt: CREATED_AT,
     updatedAt: CREATED_AT,

@@ -233,7 +233,7 @@ describe('transition', () => {
     const submitted = await submittedDossier();
 
     expect(submitted).toMatchObject({ status: 'submitted', submittedAt: now, version: 3 });
-    expect(submitted.history).toEqual([{ at: now, by: { kind: 'applicant', id: 'marie', name: 'Marie Dupont' }, from: 'draft', to: 'submitted' }]);
+    expect(submitted.history).toEqual([{ at: now, by: { kind: 'applicant', id: 'demandeur' }, from: 'draft', to: 'submitted' }]);
     expect(await repository.findByReference(submitted.reference)).toEqual(submitted);
   });
 

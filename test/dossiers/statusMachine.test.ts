@@ -37,7 +37,7 @@ describe('applyTransition', () => {
     expect(result.dossier.status).toBe('submitted');
     expect(result.dossier.submittedAt).toEqual(AT);
     expect(result.dossier.updatedAt).toEqual(AT);
-    expect(result.dossier.history).toEqual([{ at: AT, by: { kind: 'applicant', id: 'user-1', name: 'Marie Dupont' }, from: 'draft', to: 'submitted' }]);
+    expect(result.dossier.history).toEqual([{ at: AT, by: { kind: 'applicant', id: 'demandeur' }, from: 'draft', to: 'submitted' }]);
     expect(result.dossier.version).toBe(1);
     expect(DossierSchema.safeParse(result.dossier).success).toBe(true);
   });

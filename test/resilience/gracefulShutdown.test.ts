@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<ServerProcess> {
-  const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '15000' });
+  const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '15000', BOT_ALLOW_UNAUTHENTICATED: 'true' });
   running.push(server);
   return server;
 }

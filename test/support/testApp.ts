@@ -40,7 +40,10 @@ export interface TestAppOptions {
   directLine?: Partial<CompositionOptions['directLine']>;
   /** The back-office pages' options (session lifetimes, ProConnect, e-mail). */
   instruction?: CompositionOptions['instruction'];
-  /** The Azure Bot registration; none by default (authentication off, as in local use). */
+  /**
+   * The Azure Bot registration. By default none, with the explicit development switch on, so that
+   * tests talk to /api/messages as the Emulator does (serviceUrl on 127.0.0.1 only).
+   */
   bot?: CompositionOptions['bot'];
 }
 
@@ -58,7 +61,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     faq: await sharedFaq(),
     version: 'test',
-    bot: options.bot ?? { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant' },
+    bot: options.bot ?? { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant', allowUnauthenticated: true },
     directLine: { secret: TEST_DIRECTLINE_SECRET, tokenTtlSeconds: 3600, ...options.directLine },
     staffApi: { rateLimit: { perIpPerMinute: 100_000, perKeyPerMinute: 100_000 }, ...options.staffApi },
     statusListeners: options.statusListeners,

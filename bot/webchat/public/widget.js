@@ -4,7 +4,13 @@
 
   var STORAGE_KEY = 'territoires-integration.webchat';
   var DOMAIN = window.location.origin + '/v3/directline';
+  // Used only where the browser has no WebSocket: replies are otherwise pushed on Direct Line's stream.
   var POLLING_INTERVAL_MS = 1000;
+  // DirectLineJS's wait for an answer, and between two reconnection attempts while the server is away.
+  var REQUEST_TIMEOUT_MS = 10 * 1000;
+  // How soon DirectLineJS retries after its stream closes (its own default draws 3 to 15 s).
+  var STREAM_RETRY_DELAY_MS = 1000;
+  var BACK_ONLINE_NOTICE_MS = 8 * 1000;
   var SAVE_INTERVAL_MS = 60 * 1000;
   // DirectLineJS's connection states.
   var ONLINE = 2;
@@ -21,6 +27,8 @@
 
   var current = null;
   var failedStarts = 0;
+  var generation = 0;
+  var noticeTimer = null;
 
   var styleOptions = {
     primaryFont: 'Marianne, arial, sans-serif',
@@ -95,8 +103,35 @@
     }
   }
 
-  function showStatus(text) {
+  function showStatus(text, kind) {
+    window.clearTimeout(noticeTimer);
     statusLine.textContent = text;
+    statusLine.className = 'ti-chat__status' + (text && kind ? ' ti-chat__status--' + kind : '');
+  }
+
+  /**
+   * The browser's WebSocket, watched: when the stream of the current connection drops, the page says
+   * so (DirectLineJS reconnects by itself, from the last activity it has seen), and again once it is back.
+   */
+  function watchedWebSocket(forGeneration) {
+    var lost = false;
+    return function WatchedWebSocket(url, protocols) {
+      var socket = protocols === undefined ? new window.WebSocket(url) : new window.WebSocket(url, protocols);
+      socket.addEventListener('open', function () {
+        if (!lost || forGeneration !== generation) return;
+        lost = false;
+        showStatus('La connexion à l’assistant est rétablie : vous pouvez continuer. Un message marqué « Échec de l’envoi » peut être renvoyé avec « Réessayez ».', 'success');
+        noticeTimer = window.setTimeout(function () {
+          showStatus('');
+        }, BACK_ONLINE_NOTICE_MS);
+      });
+      socket.addEventListener('close', function () {
+        if (forGeneration !== generation || lost) return;
+        lost = true;
+        showStatus('La connexion à l’assistant est interrompue. Reconnexion automatique en cours… Les messages envoyés pendant la coupure seront à renvoyer.', 'warning');
+      });
+      return socket;
+    };
   }
 
   function postToken(token, body) {
@@ -119,6 +154,7 @@
   }
 
   function stop() {
+    generation += 1;
     if (!current) return;
     window.clearInterval(current.saver);
     current.subscription.unsubscribe();
@@ -149,9 +185,16 @@
       domain: DOMAIN,
       token: session.token,
       conversationId: session.conversationId,
-      webSocket: false,
+      webSocket: typeof window.WebSocket === 'function',
       pollingInterval: POLLING_INTERVAL_MS,
     });
+    // Web Chat's createDirectLine passes on neither the WebSocket class nor the timeout: DirectLineJS
+    // reads them (and its retry delay) when it uses them, so they are set on the instance.
+    directLine.services.WebSocket = watchedWebSocket(generation);
+    directLine.timeout = REQUEST_TIMEOUT_MS;
+    directLine.getRetryDelay = function () {
+      return STREAM_RETRY_DELAY_MS;
+    };
     var restarted = false;
     var subscription = directLine.connectionStatus$.subscribe(function (status) {
       if (status === ONLINE) {
