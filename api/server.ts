@@ -95,6 +95,7 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
     statusListeners: config.staffApi.webhook ? [createStatusWebhook({ config: config.staffApi.webhook, logger: logger.child({ component: 'webhook' }) }).listener] : [],
     retention: config.retention,
     isShuttingDown,
+    instruction: { ...(config.mail ? { mail: config.mail } : {}), ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) },
   });
   return { app, retention };
 }
