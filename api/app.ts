@@ -16,6 +16,7 @@ import type { Database } from './database';
 import { createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
 import { AppError } from './errors';
 import { createFaqRouter } from './faq/faqRouter';
+import { createInstructionRouter, type InstructionOptions } from './instruction/instructionRouter';
 import type { Logger } from './logger';
 import { createOpenApiRouter } from './openapi';
 import { parseRequest } from './validation';
@@ -32,6 +33,8 @@ export interface AppDependencies {
   staffApi: StaffApiDependencies;
   /** The web widget's Direct Line: the signing secret (from `resolveDirectLineSecret`) and token lifetime. */
   directLine: { secret: string; tokenTtlSeconds: number; now?: () => Date; upload?: DirectLineUploadSettings };
+  /** The back-office pages (/instruction/): sessions, ProConnect, e-mail. */
+  instruction?: InstructionOptions;
   /** Quoted by the widget page's explanation of how data is kept. */
   draftRetentionDays?: number;
   /** The dossiers' documents, for staff (api/attachments/). */
@@ -112,6 +115,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createOpenApiRouter(deps.version ?? 'dev'));
   app.use(createDossierRouter(deps.staffApi, logger));
   if (deps.attachments) app.use(createAttachmentRouter({ dossiers: deps.staffApi.dossiers, attachments: deps.attachments, clock: deps.staffApi.clock }, logger));
+  app.use(createInstructionRouter({ ...deps.staffApi, ...deps.instruction, connection: database.connection, logger }));
   app.use('/v3/directline', createDirectLineRouter({ bot, connection: database.connection, logger, ...deps.directLine }));
   app.use(createWidgetRouter({ draftRetentionDays: deps.draftRetentionDays }));
 

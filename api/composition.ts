@@ -16,6 +16,9 @@ import { UploadInbox } from './attachments/directLineUpload';
 import type { Database } from './database';
 import type { StaffApiDependencies } from './dossiers/dossierRouter';
 import type { StatusChangeListener } from './dossiers/dossierService';
+import type { InstructionOptions } from './instruction/instructionRouter';
+import { AgentNotifications, createSmtpSender } from './instruction/mailer';
+import { PrefectureReplies } from '../bot/notifications';
 import type { Logger } from './logger';
 import { createRetentionTask, type RetentionTask } from './retention';
 import { StaffAccountRepository } from './staff/staffRepository';
@@ -37,6 +40,8 @@ export interface CompositionOptions {
   isShuttingDown?: () => boolean;
   /** Documents: limits and clamd (from the configuration; defaults otherwise), and Teams file downloads (on with an app id). */
   attachments?: AttachmentsConfig & { teamsFiles?: AttachmentTurnsDependencies['teamsFiles'] };
+  /** The back-office pages: session lifetimes, ProConnect, e-mail. */
+  instruction?: InstructionOptions;
 }
 
 export interface Composition {
@@ -87,6 +92,21 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     teamsFiles: options.attachments?.teamsFiles ?? { enabled: Boolean(options.bot.appId) },
     logger: logger.child({ component: 'attachments' }),
   });
+  const mail = options.instruction?.mail;
+  const agentMail = mail
+    ? new AgentNotifications({ accounts: staffAccounts, send: createSmtpSender(mail), publicBaseUrl: options.instruction?.publicBaseUrl, logger: logger.child({ component: 'mail' }) })
+    : undefined;
+  if (agentMail) {
+    repository.onTransition(
+      (dossier, entry) => agentMail.dossierSubmitted(dossier, entry),
+      (error) => logger.error({ err: error }, 'Could not tell the agents of a submission by e-mail'),
+    );
+  }
+  const prefectureReplies = new PrefectureReplies({
+    repository,
+    ...(agentMail ? { onReply: (dossier, message) => agentMail.applicantMessage(dossier, message) } : {}),
+    logger: logger.child({ component: 'replies' }),
+  });
   const bot = createBotRuntime(options.bot, {
     connection,
     repository,
@@ -94,6 +114,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     logger,
     attachmentTurns,
     deleteDossierFiles: (references) => attachments.deleteFilesOf(references),
+    prefectureReplies,
     appendToWidgetFeed: async (conversationId, text) => {
       await feed.appendActivities(conversationId, [{ type: 'message', from: BOT_ACCOUNT, text, locale: 'fr-FR' }]);
     },
@@ -119,6 +140,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now, upload: { inbox: uploads, maxFileBytes: attachmentsConfig.limits.maxFileBytes } },
     draftRetentionDays: policy.retentionDays,
     attachments,
+    instruction: { ...options.instruction, notifyOwner: bot.notifyOwner },
     staffApi: {
       ...options.staffApi,
       dossiers: repository,

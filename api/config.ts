@@ -57,6 +57,12 @@ const EnvSchema = z
     WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()),
     WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters long').optional()),
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    SMTP_HOST: optionalString,
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+    SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+    SMTP_USER: optionalString,
+    SMTP_PASSWORD: optionalString,
+    SMTP_FROM: z.string().trim().default('Instruction Territoires d’intégration <no-reply@localhost>'),
     DRAFT_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(180),
     DRAFT_RETENTION_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     ...ATTACHMENTS_ENV,
@@ -123,6 +129,8 @@ export interface Config {
         timeoutMs: number;
       }
     | undefined;
+  /** SMTP for e-mails to prefecture agents (new dossier, new message); off when SMTP_HOST is unset. */
+  mail: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string } | undefined;
   /** Where the service is published (links of the Teams manifest). */
   publicBaseUrl: string | undefined;
   teams: { appId: string | undefined };
@@ -190,6 +198,16 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
           }
         : undefined,
     publicBaseUrl: env.PUBLIC_BASE_URL,
+    mail: env.SMTP_HOST
+      ? {
+          host: env.SMTP_HOST,
+          port: env.SMTP_PORT,
+          secure: env.SMTP_SECURE === 'true',
+          ...(env.SMTP_USER ? { user: env.SMTP_USER } : {}),
+          ...(env.SMTP_PASSWORD ? { password: env.SMTP_PASSWORD } : {}),
+          from: env.SMTP_FROM,
+        }
+      : undefined,
     teams: { appId: env.TEAMS_APP_ID },
     bot: {
       appId: env.MicrosoftAppId,

@@ -35,6 +35,7 @@ const ERROR_CATALOGUE = {
   INVALID_IF_MATCH: { status: 400, message: 'L’en-tête If-Match doit contenir une seule version du dossier, par exemple "3".' },
   TRANSITION_NOT_ALLOWED: { status: 409, message: 'Ce changement de statut n’est pas possible depuis le statut actuel du dossier.' },
   CHANGES_REQUEST_INCOMPLETE: { status: 400, message: 'Une demande de corrections doit indiquer les sections à corriger (sections) et le motif (reason).' },
+  MOTIVATION_REQUIRED: { status: 400, message: 'Un refus doit être motivé : indiquez la motivation (reason, ou à défaut comment), qui sera transmise au demandeur.' },
   DOSSIER_INCOMPLETE: { status: 409, message: 'Le dossier est incomplet : il ne peut pas être déposé en l’état.' },
   EXPORT_TOO_LARGE: { status: 400, message: 'L’export porterait sur trop de dossiers : affinez les filtres (statut, dispositif, département, recherche).' },
   ATTACHMENT_NOT_FOUND: { status: 404, message: 'Ce document est introuvable dans ce dossier.' },

@@ -26,7 +26,7 @@ import { commandOf, recognizeErasureConfirmation, type Command } from './command
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { applyCorrection, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
-import type { ConversationReferences } from './notifications';
+import type { ConversationReferences, PrefectureReplies } from './notifications';
 import type { AttachmentTurns } from './attachments/attachmentTurns';
 import type { ErasureReport, PersonalData } from './personalData';
 
@@ -79,6 +79,8 @@ export interface AssistantBotDependencies {
   attachmentTurns?: AttachmentTurns;
   logger: Logger;
   now?: () => Date;
+  /** « répondre à la préfecture : … » lands in the dossier's thread (back-office). */
+  prefectureReplies?: PrefectureReplies;
 }
 
 export class AssistantBot extends ActivityHandler {
@@ -109,6 +111,11 @@ export class AssistantBot extends ActivityHandler {
 
     this.onMessage(async (context, next) => {
       await this.touchProfile(context);
+      const replied = await this.deps.prefectureReplies?.handle(ownerOf(context.activity), context.activity.text);
+      if (replied) {
+        await context.sendActivity(replied);
+        return next();
+      }
       try {
         await this.handleMessage(context);
       } catch (thrown) {

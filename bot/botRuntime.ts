@@ -20,7 +20,7 @@ import { AssistantBot } from './assistantBot';
 import type { AttachmentTurns } from './attachments/attachmentTurns';
 import { DIRECTLINE_CHANNEL_ID, DIRECTLINE_SERVICE_URL } from './directline/conversationFeed';
 import { MongoStorage } from './mongoStorage';
-import { ConversationReferences, createOwnerNotifier, createStatusNotifier, type OwnerNotifier, type StatusChangeEvent } from './notifications';
+import { ConversationReferences, createOwnerNotifier, createStatusNotifier, type OwnerNotifier, type PrefectureReplies, type StatusChangeEvent } from './notifications';
 import { PersonalData, type WidgetHistory } from './personalData';
 
 export interface BotSettings {
@@ -115,6 +115,8 @@ export interface BotRuntimeDependencies {
   repository: DossierRepository;
   faq: FaqService;
   logger: Logger;
+  /** The applicant's replies to the prefecture, for the back-office's thread. */
+  prefectureReplies?: PrefectureReplies;
 }
 
 export function createBotRuntime(settings: BotSettings, deps: BotRuntimeDependencies): AssistantRuntime {
@@ -162,6 +164,7 @@ export function createBotRuntime(settings: BotSettings, deps: BotRuntimeDependen
     references,
     personalData,
     logger: botLogger,
+    ...(deps.prefectureReplies ? { prefectureReplies: deps.prefectureReplies } : {}),
   });
 
   const notifyOwner = createOwnerNotifier({

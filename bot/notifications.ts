@@ -2,7 +2,8 @@
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import type { Collection, Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import type { Dossier, Owner } from '../dossiers/dossierSchema';
+import type { DossierRepository } from '../dossiers/dossierRepository';
+import type { Dossier, DossierMessage, Owner } from '../dossiers/dossierSchema';
 import { SECTION_LABELS, type SectionId } from '../knowledge/completeness';
 import type { DossierStatus } from '../knowledge/schemes';
 import { escapeMarkdown } from '../dialogs/questionCards';
@@ -14,6 +15,51 @@ export interface StatusChangeEvent {
   to: DossierStatus;
   comment?: string;
   sections?: SectionId[];
+  /** A decision's motivation. */
+  reason?: string;
+}
+
+function motivation(event: StatusChangeEvent): string {
+  return event.reason ? `\n\nMotivation de la préfecture : ${escapeMarkdown(event.reason)}` : '';
+}
+
+/** How the applicant replies to the prefecture from the chat: « répondre à la préfecture : … ». */
+const REPLY_PATTERN = /^\s*r[ée]pon(?:dre|ds|se)\s+(?:à|a)\s+la\s+pr[ée]fecture\b\s*[:,-]?\s*([\s\S]*)$/i;
+
+/** What the applicant reads when an agent writes to them from the back-office. */
+export function prefectureMessageText(reference: string, agentName: string, text: string): string {
+  return (
+    `Message de la préfecture (${escapeMarkdown(agentName)}) au sujet de votre dossier ${reference} :\n\n${escapeMarkdown(text)}\n\n` +
+    'Pour lui répondre, écrivez « répondre à la préfecture : » suivi de votre message.'
+  );
+}
+
+/** The applicant's replies in the chat, stored in the dossier's thread; the bot asks it first on every message. */
+export class PrefectureReplies {
+  constructor(
+    private readonly deps: {
+      repository: DossierRepository;
+      /** Told after a reply is stored (e-mail to the agents); never awaited. */
+      onReply?: (dossier: Dossier, message: DossierMessage) => Promise<void>;
+      logger: Logger;
+    },
+  ) {}
+
+  /** The answer to send when the message is a reply to the prefecture; undefined for any other message. */
+  async handle(owner: Owner, text: string | undefined): Promise<string | undefined> {
+    const match = REPLY_PATTERN.exec(text ?? '');
+    if (!match) return undefined;
+    const body = (match[1] ?? '').trim();
+    const dossier = await this.deps.repository.findLatestSubmittedForOwner(owner);
+    if (!dossier) return 'Vous n’avez pas encore de dossier déposé auprès de la préfecture : votre message n’a pas été transmis. Écrivez « reprendre » pour continuer votre brouillon.';
+    if (!body) return `Écrivez votre message juste après, par exemple : « répondre à la préfecture : le budget est corrigé ». Il sera joint au dossier ${dossier.reference}.`;
+    const stored = await this.deps.repository.addMessage(dossier.reference, { by: { kind: 'applicant', id: owner.userId }, text: body });
+    if (!stored.ok) return 'Ce message n’a pas pu être transmis (il est peut-être trop long : 4000 caractères au plus). Raccourcissez-le et renvoyez-le.';
+    if (this.deps.onReply) {
+      void this.deps.onReply(stored.value.dossier, stored.value.message).catch((error: unknown) => this.deps.logger.error({ err: error, reference: dossier.reference }, 'Reply subscriber failed'));
+    }
+    return `Votre message est transmis à la préfecture, joint au dossier ${dossier.reference}. Sa réponse vous parviendra ici.`;
+  }
 }
 
 /** What the applicant reads; undefined for changes they made themselves (submission, withdrawal). */
@@ -26,13 +72,14 @@ function statusChangeText(event: StatusChangeEvent): string | undefined {
     case 'changes_requested': {
       const request = event.dossier.changesRequested;
       const sections = (request?.sections ?? event.sections ?? []).map((section) => SECTION_LABELS[section].toLowerCase()).join(', ');
-      const reason = request?.reason ? `\n\nMotif : ${escapeMarkdown(request.reason)}` : comment;
+      const explanation = request?.comment ? `\n\n${escapeMarkdown(request.comment)}` : '';
+      const reason = request?.reason ? `\n\nMotif : ${escapeMarkdown(request.reason)}${explanation}` : comment;
       return `La préfecture demande des corrections sur votre dossier ${reference}${sections ? ` (${sections})` : ''}.${reason}\n\nÉcrivez « reprendre » pour les faire : seules ces sections vous seront redemandées.`;
     }
     case 'accepted':
-      return `Bonne nouvelle : votre dossier ${reference} a été accepté par la préfecture.${comment}`;
+      return `Bonne nouvelle : votre dossier ${reference} a été accepté par la préfecture.${motivation(event) || comment}`;
     case 'rejected':
-      return `Votre dossier ${reference} n’a pas été retenu par la préfecture.${comment}\n\nPour en savoir plus, vous pouvez contacter la préfecture de votre département.`;
+      return `Votre dossier ${reference} n’a pas été retenu par la préfecture.${motivation(event) || comment}\n\nPour en savoir plus, vous pouvez contacter la préfecture de votre département.`;
     default:
       return undefined;
   }

@@ -90,11 +90,27 @@ const dossierSchema = new Schema<Dossier>(
           to: { type: String, enum: statusEnum, required: true },
           comment: String,
           sections: { type: [{ type: String, enum: sectionEnum }], default: undefined },
+          reason: String,
         },
         subdocument,
       ),
     ],
     notes: [new Schema({ at: { type: Date, required: true }, by: { type: actorSchema, required: true }, text: { type: String, required: true } }, subdocument)],
+    labels: { type: [String], default: undefined },
+    followers: { type: [String], default: undefined },
+    messages: {
+      type: [
+        new Schema(
+          { id: { type: String, required: true }, at: { type: Date, required: true }, by: { type: actorSchema, required: true }, text: { type: String, required: true }, deliveredAt: Date },
+          subdocument,
+        ),
+      ],
+      default: undefined,
+    },
+    submissions: {
+      type: [new Schema({ at: { type: Date, required: true }, version: { type: Number, required: true }, content: { type: Schema.Types.Mixed, required: true } }, subdocument)],
+      default: undefined,
+    },
     changesRequested: new Schema({ sections: [{ type: String, enum: sectionEnum }], reason: { type: String, required: true }, comment: String }, subdocument),
     version: { type: Number, required: true },
     createdAt: { type: Date, required: true },
@@ -129,6 +145,8 @@ dossierSchema.index({ status: 1, updatedAt: -1 });
 // Finding a returning official's draft, in the same channel or, for Teams, by their Entra ID identity.
 dossierSchema.index({ 'owner.userId': 1, 'owner.channel': 1, status: 1 });
 dossierSchema.index({ 'owner.aadObjectId': 1 });
+// The back-office's « suivis par moi » tab.
+dossierSchema.index({ followers: 1 });
 
 interface Counter {
   _id: string;

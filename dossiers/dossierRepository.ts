@@ -1,12 +1,25 @@
 // Reading and writing dossiers: references, drafts of a returning official, optimistic concurrency,
 // status transitions with their history, staff notes and the staff list. No HTTP, no bot concerns.
+import { randomBytes } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import { z } from 'zod';
 import { computeBudget } from '../knowledge/completeness';
 import { checkCorrection } from '../knowledge/corrections';
 import { DossierStatusSchema, type DossierStatus, type Scheme } from '../knowledge/schemes';
 import { counterModel, dossierModel } from './dossierModel';
-import { DossierReferenceSchema, DossierSchema, EDITABLE_KEYS, NoteSchema, type ActorRef, type Dossier, type DossierPatch, type HistoryEntry, type Owner } from './dossierSchema';
+import {
+  DossierReferenceSchema,
+  DossierSchema,
+  EDITABLE_KEYS,
+  MessageSchema,
+  NoteSchema,
+  type ActorRef,
+  type Dossier,
+  type DossierMessage,
+  type DossierPatch,
+  type HistoryEntry,
+  type Owner,
+} from './dossierSchema';
 import type { DossierFailure, Result } from './errors';
 import { applyTransition, type TransitionRequest } from './statusMachine';
 import { ownerFilters } from './ownerIdentity';
@@ -28,13 +41,14 @@ export interface DossierListQuery {
   departements?: readonly string[];
   /** Part of a reference or of a collectivity name, case-insensitive. */
   q?: string;
+  /** Dossiers bearing any of these labels. */
+  labels?: readonly string[];
+  /** Dossiers this staff account follows. */
+  followedBy?: string;
   page: number;
   limit: number;
   sort?: z.infer<typeof DossierListSortSchema>;
 }
-
-/** Told of each status change once it is stored. */
-export type TransitionListener = (dossier: Dossier, entry: HistoryEntry) => Promise<void> | void;
 
 /** The transition to apply; `at` defaults to the repository's clock. */
 export type RepositoryTransition = Omit<TransitionRequest, 'at'> & { at?: Date };
@@ -44,10 +58,13 @@ export function isVisibleToStaff(dossier: Pick<Dossier, 'submittedAt' | 'status'
   return dossier.status !== 'draft' && dossier.submittedAt !== undefined;
 }
 
+/** Told of every stored status change, whoever made it (the applicant's submission in the chat, an agent's decision). */
+export type TransitionListener = (dossier: Dossier, entry: HistoryEntry) => Promise<void> | void;
+
 export class DossierRepository {
   private readonly dossiers: Model<Dossier>;
-  private readonly transitionListeners: TransitionListener[] = [];
   private readonly counters: ReturnType<typeof counterModel>;
+  private readonly transitionListeners: Array<{ listener: TransitionListener; onError: (error: unknown) => void }> = [];
 
   constructor(
     connection: Connection,
@@ -143,6 +160,23 @@ export class DossierRepository {
     return last;
   }
 
+  /**
+   * Subscribes to every stored status change, the applicant's as well as staff's (the webhook, the agents' e-mails).
+   * The listener is never awaited by the writer; its failures go to `onError`.
+   */
+  onTransition(listener: TransitionListener, onError: (error: unknown) => void = () => undefined): void {
+    this.transitionListeners.push({ listener, onError });
+  }
+
+  /** The official's latest dossier that the prefecture has (submitted at least once): where their replies go. */
+  async findLatestSubmittedForOwner(owner: Owner): Promise<Dossier | null> {
+    const found = await this.dossiers
+      .findOne({ status: { $ne: 'draft' }, submittedAt: { $exists: true }, $or: ownerFilters(owner) })
+      .sort({ updatedAt: -1, reference: -1 })
+      .lean();
+    return this.toDossier(found);
+  }
+
   /** Applies a status transition (status machine rules) and appends it to the history, atomically with the version check. */
   async transition(reference: string, expectedVersion: number, request: RepositoryTransition): Promise<Result<Dossier>> {
     const current = await this.findByReference(reference);
@@ -168,7 +202,8 @@ export class DossierRepository {
         {
           $set: set,
           ...(next.changesRequested ? {} : { $unset: { changesRequested: 1 } }),
-          $push: { history: entry },
+          // A submission keeps what was submitted, so the next one can show what changed.
+          $push: next.status === 'submitted' ? { history: entry, submissions: submissionSnapshot(next) } : { history: entry },
           $inc: { version: 1 },
         },
         { returnDocument: 'after' },
@@ -181,17 +216,12 @@ export class DossierRepository {
     return success(stored);
   }
 
-  /** Subscribes to every stored status change, the applicant's as well as staff's (the webhook). */
-  onTransition(listener: TransitionListener): void {
-    this.transitionListeners.push(listener);
-  }
-
   private announce(dossier: Dossier, entry: HistoryEntry): void {
-    for (const listener of this.transitionListeners) {
+    for (const { listener, onError } of this.transitionListeners) {
       // A subscriber never holds or fails the write; its own failures are its to report.
       void Promise.resolve()
         .then(() => listener(dossier, entry))
-        .catch(() => undefined);
+        .catch(onError);
     }
   }
 
@@ -206,6 +236,48 @@ export class DossierRepository {
     }
     if (!DossierReferenceSchema.safeParse(reference).success) return failure({ code: 'dossier_not_found', reference });
     const updated = await this.dossiers.findOneAndUpdate({ reference }, { $push: { notes: parsed.data } }, { returnDocument: 'after' }).lean();
+    return updated ? success(DossierSchema.parse(updated)) : failure({ code: 'dossier_not_found', reference });
+  }
+
+  /** Replaces the labels of a dossier; like notes, labels leave the version alone. */
+  async setLabels(reference: string, labels: readonly string[]): Promise<Result<Dossier>> {
+    const parsed = DossierSchema.shape.labels.safeParse([...new Set(labels)]);
+    if (!parsed.success) {
+      return failure({ code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: `labels.${issue.path.join('.')}`, message: issue.message })) });
+    }
+    return this.sideUpdate(reference, { $set: { labels: parsed.data ?? [] } });
+  }
+
+  /** Adds or removes a staff account among the dossier's followers (« suivre »). */
+  async setFollowing(reference: string, staffId: string, follow: boolean): Promise<Result<Dossier>> {
+    return this.sideUpdate(reference, follow ? { $addToSet: { followers: staffId } } : { $pull: { followers: staffId } });
+  }
+
+  /** Appends a message to the dossier's thread (the prefecture's or the applicant's); leaves the version alone. */
+  async addMessage(reference: string, message: { by: ActorRef; text: string; at?: Date }): Promise<Result<{ dossier: Dossier; message: DossierMessage }>> {
+    const parsed = MessageSchema.safeParse({ id: randomBytes(9).toString('base64url'), at: message.at ?? this.clock(), by: message.by, text: message.text });
+    if (!parsed.success) {
+      return { ok: false, error: { code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: `messages.${issue.path.join('.')}`, message: issue.message })) } };
+    }
+    const updated = await this.sideUpdate(reference, { $push: { messages: parsed.data } });
+    return updated.ok ? { ok: true, value: { dossier: updated.value, message: parsed.data } } : updated;
+  }
+
+  /** Records that a prefecture message reached the applicant's chat. */
+  async markMessageDelivered(reference: string, messageId: string, at: Date = this.clock()): Promise<void> {
+    await this.dossiers.updateOne({ reference, 'messages.id': messageId }, { $set: { 'messages.$.deliveredAt': at } });
+  }
+
+  /** The labels used on the dossiers of these départements (all when undefined), for the list's filter. */
+  async labelsIn(departements: readonly string[] | undefined): Promise<string[]> {
+    const filter: Record<string, unknown> = { submittedAt: { $exists: true }, ...(departements ? { 'collectivity.departement': { $in: [...departements] } } : {}) };
+    const labels = (await this.dossiers.distinct('labels', filter)) as unknown[];
+    return labels.filter((label): label is string => typeof label === 'string').sort((a, b) => a.localeCompare(b, 'fr'));
+  }
+
+  private async sideUpdate(reference: string, update: Record<string, unknown>): Promise<Result<Dossier>> {
+    if (!DossierReferenceSchema.safeParse(reference).success) return failure({ code: 'dossier_not_found', reference });
+    const updated = await this.dossiers.findOneAndUpdate({ reference }, update, { returnDocument: 'after' }).lean();
     return updated ? success(DossierSchema.parse(updated)) : failure({ code: 'dossier_not_found', reference });
   }
 
@@ -225,6 +297,8 @@ export class DossierRepository {
     if (query.scheme) filter.scheme = query.scheme;
     if (query.departements) filter['collectivity.departement'] = { $in: [...query.departements] };
     const q = query.q?.trim().slice(0, 100);
+    if (query.labels && query.labels.length > 0) filter.labels = { $in: [...query.labels] };
+    if (query.followedBy) filter.followers = query.followedBy;
     if (q) {
       const pattern = new RegExp(escapeRegExp(q), 'i');
       // Each branch is answered from its own index's keys. A reference holds only T, I, digits and
@@ -278,6 +352,16 @@ export class DossierRepository {
   }
 }
 
+
+/** The applicant's content at a submission, as plain data (see dossierDiff). */
+function submissionSnapshot(dossier: Dossier): { at: Date; version: number; content: Record<string, unknown> } {
+  const content: Record<string, unknown> = {};
+  for (const key of EDITABLE_KEYS) {
+    if (key !== 'skippedQuestions' && dossier[key] !== undefined) content[key] = structuredClone(dossier[key]);
+  }
+  content.budget = structuredClone(dossier.budget);
+  return { at: dossier.updatedAt, version: dossier.version + 1, content };
+}
 
 function pickEditable(patch: DossierPatch): DossierPatch {
   const picked: Record<string, unknown> = {};

@@ -116,6 +116,8 @@ const HistoryEntrySchema = z.object({
   to: DossierStatusSchema,
   comment: plainText(TEXT_LIMITS.comment).optional(),
   sections: z.array(SectionIdSchema).optional(),
+  /** For a correction request or a decision: why, as the agent wrote it (shown to the applicant). */
+  reason: plainText(TEXT_LIMITS.comment).optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
@@ -124,6 +126,27 @@ export const NoteSchema = z.object({
   at: z.date(),
   by: ActorRefSchema,
   text: plainText(TEXT_LIMITS.note),
+});
+
+/** A back-office label: short free text chosen by the agents (« urgent », « budget à revoir »). */
+export const LabelSchema = plainText(40);
+
+/** One message of the dossier's thread between the prefecture and the applicant. */
+export const MessageSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  at: z.date(),
+  by: ActorRefSchema,
+  text: plainText(TEXT_LIMITS.note),
+  /** When a prefecture message reached the applicant's chat; absent if it could not be delivered (yet). */
+  deliveredAt: z.date().optional(),
+});
+export type DossierMessage = z.infer<typeof MessageSchema>;
+
+/** What the applicant had written at a submission, so the agent sees what changed at the next one. */
+const SubmissionSnapshotSchema = z.object({
+  at: z.date(),
+  version: z.number().int().min(1),
+  content: z.record(z.string(), z.unknown()),
 });
 
 const ChangesRequestedSchema = z.object({
@@ -159,6 +182,14 @@ export const DossierSchema = z.object({
   owner: OwnerSchema,
   history: z.array(HistoryEntrySchema).default([]),
   notes: z.array(NoteSchema).default([]),
+  /** Back-office labels; like notes, they never change the version. */
+  labels: z.array(LabelSchema).max(10).optional(),
+  /** Ids of the staff accounts that follow the dossier (« suivre »). */
+  followers: z.array(z.string().min(1).max(100)).max(500).optional(),
+  /** The thread between the prefecture and the applicant. */
+  messages: z.array(MessageSchema).max(1000).optional(),
+  /** The content at each submission (the latest last), for « ce qui a changé ». */
+  submissions: z.array(SubmissionSnapshotSchema).max(50).optional(),
   /** The documents attached by the applicant (bytes in GridFS, see dossiers/attachments/). */
   attachments: z.array(AttachmentRefSchema).max(MAX_ATTACHMENTS_PER_DOSSIER).default([]),
   /** The open correction request, while the status is changes_requested. */

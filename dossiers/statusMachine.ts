@@ -50,6 +50,8 @@ export type TransitionRequest = z.infer<typeof TransitionRequestSchema> & { by: 
 export type TransitionFailure =
   | { code: 'transition_not_allowed'; from: DossierStatus; to: DossierStatus; allowed: DossierStatus[] }
   | { code: 'changes_request_incomplete'; missing: Array<'sections' | 'reason'> }
+  /** A refusal must say why (reason, or comment): the applicant is told. */
+  | { code: 'motivation_required' }
   | { code: 'dossier_incomplete'; problems: CompletenessProblem[] };
 
 export type TransitionResult = { ok: true; dossier: Dossier; entry: HistoryEntry } | { ok: false; error: TransitionFailure };
@@ -80,6 +82,10 @@ export function applyTransition(dossier: Dossier, request: TransitionRequest): T
     changesRequested = { sections, reason, ...(request.comment !== undefined && request.comment !== reason ? { comment: request.comment } : {}) };
   }
 
+  if (to === 'rejected' && !(request.reason ?? request.comment)) {
+    return { ok: false, error: { code: 'motivation_required' } };
+  }
+
   if (to === 'submitted') {
     const report = checkCompleteness(dossier);
     if (!report.complete) return { ok: false, error: { code: 'dossier_incomplete', problems: report.problems } };
@@ -92,6 +98,7 @@ export function applyTransition(dossier: Dossier, request: TransitionRequest): T
     to,
     ...(request.comment !== undefined ? { comment: request.comment } : {}),
     ...(sections ? { sections } : {}),
+    ...(changesRequested ? { reason: changesRequested.reason } : request.reason !== undefined ? { reason: request.reason } : {}),
   };
   const next: Dossier = {
     ...dossier,

@@ -13,9 +13,12 @@ const USAGE = `Utilisation :
   npm run staff -- create --name "Prénom Nom" --role instructeur|admin [--departements 69,01] [--email prenom.nom@exemple.gouv.fr]
   npm run staff -- list
   npm run staff -- revoke <identifiant>
+  npm run staff -- password <identifiant>   (lit le mot de passe sur l’entrée standard)
 
 create affiche la clé d’API seule sur la dernière ligne : elle n’est montrée qu’une fois.
---email relie le compte à une connexion OIDC (ProConnect) quand OIDC_ISSUER est configuré.`;
+--email est l’identifiant de connexion aux pages /instruction/ (avec le mot de passe défini par password,
+12 caractères au moins), et relie le compte à ProConnect quand il est configuré.
+Exemple : printf '%s\n' 'un mot de passe long' | npm run staff -- password 0123456789abcdef`;
 
 class UsageError extends Error {}
 
@@ -27,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  if (!['create', 'list', 'revoke'].includes(command)) throw new UsageError(`Commande inconnue : ${command}`);
+  if (!['create', 'list', 'revoke', 'password'].includes(command)) throw new UsageError(`Commande inconnue : ${command}`);
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   const database = await openDatabase(config.database);
@@ -41,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
         return await list(accounts, rest);
       case 'revoke':
         return await revoke(accounts, rest);
+      case 'password':
+        return await password(accounts, rest);
       default:
         throw new UsageError(`Commande inconnue : ${command}`);
     }
@@ -111,6 +116,25 @@ async function revoke(accounts: StaffAccountRepository, args: string[]): Promise
     return 1;
   }
   process.stdout.write(`Compte ${account.id} (${account.name}) révoqué : sa clé est refusée dès maintenant.\n`);
+  return 0;
+}
+
+async function password(accounts: StaffAccountRepository, args: string[]): Promise<number> {
+  const { positionals } = parse(args, {});
+  const [id, ...extra] = positionals;
+  if (!id || extra.length > 0) throw new UsageError('Indiquez l’identifiant du compte (voir npm run staff -- list), et le mot de passe sur l’entrée standard.');
+  if (!StaffIdSchema.safeParse(id).success) throw new UsageError(`Identifiant invalide : ${id} (16 caractères hexadécimaux, voir npm run staff -- list).`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const secret = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  const result = await accounts.setPassword(id, secret);
+  if (!result.ok) {
+    const reasons = { not_found: `Aucun compte n’a l’identifiant ${id}.`, too_short: 'Mot de passe trop court : 12 caractères au moins.', too_long: 'Mot de passe trop long : 200 caractères au plus.' };
+    process.stderr.write(`${reasons[result.code]}\n`);
+    return 1;
+  }
+  const login = result.account.email ? `connexion avec ${result.account.email}` : 'ajoutez une adresse électronique au compte pour qu’il puisse se connecter';
+  process.stdout.write(`Mot de passe enregistré pour ${result.account.name} (${login}).\n`);
   return 0;
 }
 

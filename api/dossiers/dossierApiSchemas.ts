@@ -1,7 +1,7 @@
 // The staff API's shapes: each zod schema validates the request and writes the OpenAPI document.
 import { z } from 'zod';
 import { DossierListSortSchema, MAX_LIST_LIMIT } from '../../dossiers/dossierRepository';
-import { DossierReferenceSchema, DossierSchema, NoteSchema, TEXT_LIMITS } from '../../dossiers/dossierSchema';
+import { DossierReferenceSchema, DossierSchema, LabelSchema, NoteSchema, TEXT_LIMITS } from '../../dossiers/dossierSchema';
 import { TransitionRequestSchema } from '../../dossiers/statusMachine';
 import { SectionIdSchema } from '../../knowledge/completeness';
 import { isDepartementCode } from '../../knowledge/parsers';
@@ -29,6 +29,7 @@ export const DossierFiltersSchema = z.strictObject({
   scheme: SchemeSchema.optional(),
   departement: listOf(DepartementSchema, '69,01').optional(),
   q: z.string().trim().min(1).max(100).optional().meta({ description: 'Partie de la référence ou du nom de la collectivité, sans distinction de casse.' }),
+  label: listOf(LabelSchema, 'urgent').optional().meta({ description: 'Les dossiers portant l’une de ces étiquettes.' }),
   sort: DossierListSortSchema.optional().meta({ description: 'Ordre des dossiers ; par défaut -updatedAt (les plus récemment modifiés d’abord).' }),
 });
 export type DossierFilters = z.infer<typeof DossierFiltersSchema>;

@@ -27,6 +27,9 @@ export interface StatusChangeEvent {
 /** A subscriber to status changes (the webhook, the chat notification). Its failures are logged, never the caller's. */
 export type StatusChangeListener = (event: StatusChangeEvent) => Promise<void> | void;
 
+/** The list's filters as the back-office uses them. */
+export type PageFilters = DossierFilters & { followedBy?: string };
+
 /** More dossiers than this in one export is refused: narrow the filters. */
 const EXPORT_MAX_ROWS = 5000;
 
@@ -90,7 +93,7 @@ export class DossierService {
         by: entry.by,
         ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
         ...(entry.sections ? { sections: entry.sections } : {}),
-        ...(dossier.changesRequested ? { reason: dossier.changesRequested.reason } : {}),
+        ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
       });
     }
     return toDetail(dossier, staff);
@@ -105,7 +108,31 @@ export class DossierService {
     return note;
   }
 
-  private listDossiers(staff: StaffPrincipal, filters: DossierFilters, page: number, limit: number): Promise<{ items: Dossier[]; total: number }> {
+  /** The back-office list: the same scope as the API, plus « suivis par moi ». */
+  page(staff: StaffPrincipal, filters: PageFilters, page: number, limit: number): Promise<{ items: Dossier[]; total: number }> {
+    return this.listDossiers(staff, filters, page, limit);
+  }
+
+  /** The labels in use in the caller's départements, for the list's filter. */
+  labelsInScope(staff: StaffPrincipal): Promise<string[]> {
+    return this.repository.labelsIn(staff.role === 'admin' ? undefined : staff.departements);
+  }
+
+  async setLabels(staff: StaffPrincipal, reference: string, labels: readonly string[]): Promise<Dossier> {
+    await this.find(staff, reference);
+    const result = await this.repository.setLabels(reference, labels);
+    if (!result.ok) throw fromFailure(result.error);
+    return result.value;
+  }
+
+  async setFollowing(staff: StaffPrincipal, reference: string, follow: boolean): Promise<Dossier> {
+    await this.find(staff, reference);
+    const result = await this.repository.setFollowing(reference, staff.id, follow);
+    if (!result.ok) throw fromFailure(result.error);
+    return result.value;
+  }
+
+  private listDossiers(staff: StaffPrincipal, filters: PageFilters, page: number, limit: number): Promise<{ items: Dossier[]; total: number }> {
     const departements = scopeOf(staff, filters.departement);
     if (departements?.length === 0) return Promise.resolve({ items: [], total: 0 });
     return this.repository.list({
@@ -113,6 +140,8 @@ export class DossierService {
       ...(filters.scheme ? { scheme: filters.scheme } : {}),
       ...(departements ? { departements } : {}),
       ...(filters.q ? { q: filters.q } : {}),
+      ...(filters.label ? { labels: filters.label } : {}),
+      ...(filters.followedBy ? { followedBy: filters.followedBy } : {}),
       ...(filters.sort ? { sort: filters.sort } : {}),
       page,
       limit,
@@ -179,6 +208,8 @@ function fromFailure(failure: DossierFailure): AppError {
     }
     case 'changes_request_incomplete':
       return new AppError('CHANGES_REQUEST_INCOMPLETE', { details: { missing: failure.missing } });
+    case 'motivation_required':
+      return new AppError('MOTIVATION_REQUIRED');
     case 'dossier_incomplete':
       return new AppError('DOSSIER_INCOMPLETE', { details: { problems: failure.problems } });
     case 'invalid_dossier':

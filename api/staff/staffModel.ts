@@ -15,6 +15,8 @@ const staffSchema = new Schema<StoredStaffAccount>(
     email: String,
     keySalt: { type: String, required: true },
     keyHash: { type: String, required: true },
+    passwordSalt: String,
+    passwordHash: String,
     createdAt: { type: Date, required: true },
     lastUsedAt: Date,
     revokedAt: Date,

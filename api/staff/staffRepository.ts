@@ -3,7 +3,7 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { staffModel } from './staffModel';
-import { StaffAccountSchema, type StaffAccount, type StaffRole } from './staffSchema';
+import { PASSWORD_RULES, StaffAccountSchema, type StaffAccount, type StaffRole } from './staffSchema';
 
 const KEY_PATTERN = /^ti_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 const SCRYPT_OPTIONS = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
@@ -104,6 +104,49 @@ export class StaffAccountRepository {
     if (!account || !matches || account.revokedAt) return null;
     await this.touch(account);
     return account;
+  }
+
+  /** Sets (or replaces) the back-office password of an account; refused when too short or too long. */
+  async setPassword(id: string, password: string): Promise<{ ok: true; account: StaffAccount } | { ok: false; code: 'not_found' | 'too_short' | 'too_long' }> {
+    if (password.length < PASSWORD_RULES.min) return { ok: false, code: 'too_short' };
+    if (password.length > PASSWORD_RULES.max) return { ok: false, code: 'too_long' };
+    const salt = randomBytes(16);
+    const hash = await hashSecret(password.normalize('NFC'), salt);
+    const updated = await this.accounts
+      .findOneAndUpdate({ _id: id }, { $set: { passwordSalt: salt.toString('base64'), passwordHash: hash.toString('base64') } }, { returnDocument: 'after' })
+      .lean();
+    return updated ? { ok: true, account: fromStored(updated) } : { ok: false, code: 'not_found' };
+  }
+
+  /**
+   * The active account with this e-mail and password, or null. An unknown e-mail, an account
+   * without password and a wrong password all cost one scrypt and answer the same null.
+   */
+  async authenticatePassword(email: string, password: string): Promise<StaffAccount | null> {
+    const candidate = password.slice(0, PASSWORD_RULES.max).normalize('NFC');
+    const found = await this.accounts.findOne({ email: email.trim().toLowerCase(), revokedAt: { $exists: false } }).lean();
+    const account = found ? fromStored(found) : null;
+    if (!account?.passwordHash || !account.passwordSalt) return this.burnScrypt(candidate).then(() => null);
+    const expected = Buffer.from(account.passwordHash, 'base64');
+    const actual = await hashSecret(candidate, Buffer.from(account.passwordSalt, 'base64'));
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null;
+    await this.touch(account);
+    return account;
+  }
+
+  /** The account with this id if it is still active (a back-office session's account), or null. */
+  async findActiveById(id: string): Promise<StaffAccount | null> {
+    const found = await this.accounts.findOne({ _id: id, revokedAt: { $exists: false } }).lean();
+    return found ? fromStored(found) : null;
+  }
+
+  /** The active accounts that see this département (its instructeurs and every admin): whom to tell by e-mail. */
+  async activeFor(departement: string | undefined): Promise<StaffAccount[]> {
+    const found = await this.accounts
+      .find({ revokedAt: { $exists: false }, $or: [{ role: 'admin' }, ...(departement ? [{ departements: departement }] : [])] })
+      .sort({ createdAt: 1 })
+      .lean();
+    return found.map(fromStored);
   }
 
   /** The active account with this e-mail (an OIDC sign-in), or null. */

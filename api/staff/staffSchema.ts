@@ -20,6 +20,9 @@ export const StaffAccountSchema = z
     /** scrypt(secret, salt), both base64. */
     keySalt: z.string().min(1),
     keyHash: z.string().min(1),
+    /** scrypt(password, salt), both base64: the back-office sign-in (/instruction/). Absent until a password is set. */
+    passwordSalt: z.string().min(1).optional(),
+    passwordHash: z.string().min(1).optional(),
     createdAt: z.date(),
     lastUsedAt: z.date().optional(),
     revokedAt: z.date().optional(),
@@ -43,3 +46,6 @@ export interface StaffPrincipal {
 export function toPrincipal(account: StaffAccount, via: StaffPrincipal['via']): StaffPrincipal {
   return { id: account.id, name: account.name, role: account.role, departements: account.departements, via };
 }
+
+/** What a back-office password must be: long enough to resist guessing, short enough to hash quickly. */
+export const PASSWORD_RULES = { min: 12, max: 200 } as const;

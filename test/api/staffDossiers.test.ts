@@ -232,7 +232,7 @@ describe('POST /api/dossiers/:reference/transitions', () => {
 
     const answers = await Promise.all(
       (['accepted', 'rejected', 'accepted', 'rejected'] as const).map((to, index) =>
-        call(app.url, `/api/dossiers/${dossier.reference}/transitions`, { key: index % 2 === 0 ? admin : lyon, body: { to }, headers: { 'if-match': etag } }),
+        call(app.url, `/api/dossiers/${dossier.reference}/transitions`, { key: index % 2 === 0 ? admin : lyon, body: { to, comment: 'Décision motivée.' }, headers: { 'if-match': etag } }),
       ),
     );
 

@@ -260,7 +260,7 @@ describe('transition', () => {
 
     const results = await Promise.all([
       repository.transition(reviewed.reference, reviewed.version, { to: 'accepted', by: instructeur }),
-      repository.transition(reviewed.reference, reviewed.version, { to: 'rejected', by: { role: 'admin', id: 'staff-1' } }),
+      repository.transition(reviewed.reference, reviewed.version, { to: 'rejected', by: { role: 'admin', id: 'staff-1' }, reason: 'Hors du champ du dispositif.' }),
     ]);
 
     expect(results.filter((result) => result.ok)).toHaveLength(1);

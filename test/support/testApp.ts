@@ -43,6 +43,8 @@ export interface TestAppOptions {
   /** An already running test database (two instances on one database, a restart); a fresh one otherwise. */
   testDatabase?: TestDatabase;
   directLine?: Partial<CompositionOptions['directLine']>;
+  /** The back-office pages' options (session lifetimes, ProConnect, e-mail). */
+  instruction?: CompositionOptions['instruction'];
   /**
    * The Azure Bot registration. By default none, with the explicit development switch on, so that
    * tests talk to /api/messages as the Emulator does (serviceUrl on 127.0.0.1 only).
@@ -73,6 +75,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     transitionListeners: options.transitionListeners,
     retention: options.retention,
     attachments: options.attachments,
+    ...(options.instruction ? { instruction: options.instruction } : {}),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,374 @@
+// The dossier page's markup: every section at a glance, the history, the changes, the thread, notes, labels and the decision forms.
+import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
+import type { Dossier } from '../../dossiers/dossierSchema';
+import { allowedTransitions } from '../../dossiers/statusMachine';
+import { checkCompleteness, SECTION_LABELS, SectionIdSchema, type SectionId } from '../../knowledge/completeness';
+import { formatShare } from '../../knowledge/formatting';
+import {
+  APPROACH_LABELS,
+  COLLECTIVITY_KIND_LABELS,
+  COMMITMENT_KIND_LABELS,
+  DIAGNOSTIC_STATUS_LABELS,
+  FIELD_LABELS,
+  PUBLIC_LABELS,
+  recommendScheme,
+  SCHEME_LABELS,
+  STATUS_LABELS,
+} from '../../knowledge/schemes';
+import type { StaffPrincipal } from '../staff/staffSchema';
+import { formatDateTime, formatEuros, html, type SafeHtml } from './html';
+import { statusBadge } from './listPage';
+
+/** The kinds of correction request, as in Démarche Numérique. */
+export const CORRECTION_KINDS = {
+  incorrect: 'Information incorrecte',
+  incomplete: 'Information incomplète',
+  outdated: 'Information obsolète',
+} as const;
+export type CorrectionKind = keyof typeof CORRECTION_KINDS;
+
+/** Which form the agent sent, what they typed (kept when refused), and why it was refused. */
+export interface FormState {
+  form: 'review' | 'corrections' | 'accept' | 'reject' | 'message' | 'note' | 'labels';
+  values: Record<string, string | string[]>;
+  error: string;
+}
+
+export interface DossierViewOptions {
+  dossier: Dossier;
+  staff: StaffPrincipal;
+  csrf: string;
+  state?: FormState;
+}
+
+const dash = (value: string | number | undefined): string => (value === undefined || value === '' ? 'non renseigné' : String(value));
+
+function valueIn(state: FormState | undefined, form: FormState['form'], name: string): string {
+  if (state?.form !== form) return '';
+  const value = state.values[name];
+  return typeof value === 'string' ? value : '';
+}
+
+function errorIn(state: FormState | undefined, form: FormState['form'], id: string): SafeHtml | '' {
+  return state?.form === form ? html`<p class="fr-error-text" id="${id}">${state.error}</p>` : '';
+}
+
+function hidden(csrf: string, version?: number): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${csrf}">${version === undefined ? '' : html`<input type="hidden" name="version" value="${version}">`}`;
+}
+
+export function renderDossier({ dossier, staff, csrf, state }: DossierViewOptions): SafeHtml {
+  const { collectivity, contact } = dossier;
+  const followed = dossier.followers?.includes(staff.id) === true;
+  const base = `/instruction/dossiers/${dossier.reference}`;
+  const allowed = allowedTransitions(dossier.status, staff.role);
+  const report = checkCompleteness(dossier);
+
+  return html`<nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+  <ol class="fr-breadcrumb__list"><li><a class="fr-breadcrumb__link" href="/instruction/">Dossiers</a></li><li><a class="fr-breadcrumb__link" aria-current="page">${dossier.reference}</a></li></ol>
+</nav>
+<div class="fr-grid-row fr-grid-row--gutters fr-grid-row--middle">
+  <div class="fr-col-12 fr-col-md-8">
+    <h1 class="fr-mb-1w">${dossier.reference} — ${collectivity.name ?? 'Collectivité sans nom'}</h1>
+    <p class="fr-mb-1w">${statusBadge(dossier.status)} ${dossier.scheme ? html`<span class="fr-tag fr-tag--sm">${dossier.scheme}</span>` : ''} ${(dossier.labels ?? []).map((label) => html`<span class="fr-tag fr-tag--sm">${label}</span> `)}</p>
+    <p class="fr-text--sm">${dossier.submittedAt ? `Déposé le ${formatDateTime(dossier.submittedAt)}` : ''} · Modifié le ${formatDateTime(dossier.updatedAt)} · Version ${dossier.version}</p>
+  </div>
+  <div class="fr-col-12 fr-col-md-4">
+    <form method="post" action="${base}/suivre">
+      ${hidden(csrf)}
+      <input type="hidden" name="suivre" value="${followed ? 'non' : 'oui'}">
+      <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--right">
+        <li><button type="submit" class="fr-btn fr-btn--secondary">${followed ? 'Ne plus suivre' : 'Suivre ce dossier'}</button></li>
+        <li><a class="fr-btn fr-btn--tertiary" href="${base}.pdf">PDF</a></li>
+      </ul>
+    </form>
+  </div>
+</div>
+
+${decisionPanel(dossier, allowed, csrf, state)}
+
+<div class="fr-grid-row fr-grid-row--gutters">
+  <div class="fr-col-12 fr-col-lg-8">
+    ${changesPanel(dossier)}
+    ${!report.complete ? html`<div class="fr-alert fr-alert--warning fr-mb-3w"><h2 class="fr-alert__title">Le dossier est incomplet</h2><ul>${report.problems.map((problem) => html`<li>${SECTION_LABELS[problem.section]} : ${problem.message}</li>`)}</ul></div>` : ''}
+
+    <section class="ti-card" aria-labelledby="s-collectivity">
+      <h2 class="fr-h4" id="s-collectivity">Collectivité</h2>
+      <dl class="ti-dl">
+        <dt>Nom</dt><dd>${dash(collectivity.name)}</dd>
+        <dt>Type</dt><dd>${collectivity.kind ? COLLECTIVITY_KIND_LABELS[collectivity.kind] : 'non renseigné'}</dd>
+        <dt>Département</dt><dd>${dash(collectivity.departement)}</dd>
+        <dt>SIREN</dt><dd>${dash(collectivity.siren)}</dd>
+        <dt>Population</dt><dd>${collectivity.population === undefined ? 'non renseignée' : `${collectivity.population.toLocaleString('fr-FR').replace(/[\u202f\u00a0]/g, ' ')} habitants`}</dd>
+      </dl>
+    </section>
+
+    <section class="ti-card" aria-labelledby="s-contact">
+      <h2 class="fr-h4" id="s-contact">Contact</h2>
+      <dl class="ti-dl">
+        <dt>Nom</dt><dd>${dash(contact.name)}</dd>
+        <dt>Fonction</dt><dd>${dash(contact.role)}</dd>
+        <dt>Courriel</dt><dd>${contact.email ? html`<a href="mailto:${contact.email}">${contact.email}</a>` : 'non renseigné'}</dd>
+        <dt>Téléphone</dt><dd>${dash(contact.phone)}</dd>
+      </dl>
+    </section>
+
+    ${schemeSection(dossier)}
+
+    <section class="ti-card" aria-labelledby="s-fields">
+      <h2 class="fr-h4" id="s-fields">Champs d’intervention</h2>
+      ${dossier.fields.length === 0 ? html`<p>Aucun champ choisi.</p>` : html`<ul>${dossier.fields.map((field) => html`<li>${FIELD_LABELS[field]}</li>`)}</ul>`}
+    </section>
+
+    <section class="ti-card" aria-labelledby="s-commitments">
+      <h2 class="fr-h4" id="s-commitments">Engagements de la collectivité</h2>
+      ${dossier.commitments.length === 0
+        ? html`<p>Aucun engagement.</p>`
+        : html`<ul>${dossier.commitments.map(
+            (commitment) =>
+              html`<li><strong>${COMMITMENT_KIND_LABELS[commitment.kind]}</strong>${commitment.detail ? ` : ${commitment.detail}` : ''}${commitment.amountEuros !== undefined ? ` — montant ${formatEuros(commitment.amountEuros)}` : ''}${commitment.estimatedValueEuros !== undefined ? ` — valeur estimée ${formatEuros(commitment.estimatedValueEuros)}` : ''}</li>`,
+          )}</ul>`}
+    </section>
+
+    <section class="ti-card" aria-labelledby="s-actions">
+      <h2 class="fr-h4" id="s-actions">Actions (${dossier.actions.length})</h2>
+      ${dossier.actions.map(
+        (action, index) => html`<h3 class="fr-h6 fr-mb-1w">${index + 1}. ${action.title ?? 'Action sans titre'}</h3>
+      <dl class="ti-dl">
+        <dt>Champ</dt><dd>${action.field ? FIELD_LABELS[action.field] : 'non renseigné'}</dd>
+        <dt>Description</dt><dd>${dash(action.description)}</dd>
+        <dt>Publics</dt><dd>${action.publics.length === 0 ? 'non renseignés' : action.publics.map((item) => PUBLIC_LABELS[item]).join(', ')}</dd>
+        <dt>Bénéficiaires</dt><dd>${dash(action.beneficiaries)}</dd>
+        <dt>Coût</dt><dd>${formatEuros(action.costEuros)}</dd>
+        <dt>Part de l’État demandée</dt><dd>${formatEuros(action.stateFundingEuros)}${action.costEuros && action.stateFundingEuros !== undefined ? ` (${formatShare(action.stateFundingEuros / action.costEuros)})` : ''}</dd>
+        <dt>Porteur</dt><dd>${dash(action.carrier)}</dd>
+      </dl>`,
+      )}
+    </section>
+
+    ${budgetSection(dossier)}
+    ${historySection(dossier)}
+    ${messagesSection(dossier, base, csrf, state)}
+  </div>
+
+  <div class="fr-col-12 fr-col-lg-4">
+    ${labelsSection(dossier, base, csrf, state)}
+    ${notesSection(dossier, base, csrf, state)}
+  </div>
+</div>`;
+}
+
+function schemeSection(dossier: Dossier): SafeHtml {
+  const { kind } = dossier.collectivity;
+  const recommendation =
+    kind && dossier.approach && dossier.diagnostic
+      ? recommendScheme({
+          kind,
+          approach: dossier.approach,
+          diagnostic: dossier.diagnostic.status,
+          ...(dossier.housingCommitted !== undefined ? { housingCommitted: dossier.housingCommitted } : {}),
+          ...(dossier.collectivity.population !== undefined ? { population: dossier.collectivity.population } : {}),
+        })
+      : undefined;
+  return html`<section class="ti-card" aria-labelledby="s-scheme">
+  <h2 class="fr-h4" id="s-scheme">Dispositif</h2>
+  <dl class="ti-dl">
+    <dt>Dispositif choisi</dt><dd>${dossier.scheme ? SCHEME_LABELS[dossier.scheme] : 'non choisi'}</dd>
+    <dt>Démarche</dt><dd>${dossier.approach ? APPROACH_LABELS[dossier.approach] : 'non renseignée'}</dd>
+    <dt>Diagnostic</dt><dd>${dossier.diagnostic ? DIAGNOSTIC_STATUS_LABELS[dossier.diagnostic.status] : 'non renseigné'}${dossier.diagnostic?.summary ? ` : ${dossier.diagnostic.summary}` : ''}</dd>
+    <dt>Actions logement</dt><dd>${dossier.housingCommitted === undefined ? 'non renseigné' : dossier.housingCommitted ? 'prévues' : 'non prévues'}</dd>
+  </dl>
+  ${recommendation
+    ? html`<h3 class="fr-h6">Recommandation de l’assistant : ${recommendation.recommended}${dossier.scheme && dossier.scheme !== recommendation.recommended ? ' (la collectivité a choisi l’autre dispositif)' : ''}</h3>
+  <ul>${recommendation.reasons.map((reason) => html`<li>${reason.text}</li>`)}</ul>`
+    : ''}
+</section>`;
+}
+
+function budgetSection(dossier: Dossier): SafeHtml {
+  const { budget } = dossier;
+  // What the actions cost beyond the State's share and the collectivity's contribution: positive means not yet financed.
+  const balance = Math.round((budget.actionsCostEuros - budget.stateFundingRequestedEuros - budget.collectivityContributionEuros) * 100) / 100;
+  return html`<section class="ti-card" aria-labelledby="s-budget">
+  <h2 class="fr-h4" id="s-budget">Budget</h2>
+  <dl class="ti-dl">
+    <dt>Coût total des actions</dt><dd>${formatEuros(budget.actionsCostEuros)}</dd>
+    <dt>Financement de l’État demandé</dt><dd>${formatEuros(budget.stateFundingRequestedEuros)}${budget.stateFundingShare !== null ? ` (${formatShare(budget.stateFundingShare)} du coût)` : ''}</dd>
+    <dt>Cofinancement de la collectivité</dt><dd>${formatEuros(budget.cofinancingEuros)}</dd>
+    <dt>Valeur des apports en nature</dt><dd>${formatEuros(budget.inKindValueEuros)}</dd>
+    <dt>Contribution totale de la collectivité</dt><dd>${formatEuros(budget.collectivityContributionEuros)}</dd>
+    <dt>Solde</dt><dd>${balance === 0 ? 'équilibré (0 €)' : balance > 0 ? `${formatEuros(balance)} restent à financer` : `${formatEuros(-balance)} de ressources au-delà du coût`}</dd>
+  </dl>
+</section>`;
+}
+
+function changesPanel(dossier: Dossier): SafeHtml | '' {
+  const changed = changesSincePreviousSubmission(dossier);
+  if (!changed) return '';
+  return html`<section class="ti-card ti-diff" aria-labelledby="s-changes">
+  <h2 class="fr-h4" id="s-changes">Ce qui a changé depuis le dépôt du ${formatDateTime(changed.since)}</h2>
+  ${changed.changes.length === 0
+    ? html`<p>Rien n’a changé dans le contenu du dossier.</p>`
+    : html`<div class="fr-table fr-table--no-caption"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content"><table>
+    <caption>Modifications depuis le dépôt précédent</caption>
+    <thead><tr><th scope="col">Section</th><th scope="col">Élément</th><th scope="col">Avant</th><th scope="col">Après</th></tr></thead>
+    <tbody>${changed.changes.map(
+      (change) =>
+        html`<tr><td>${SECTION_LABELS[change.section]}</td><td>${change.label}</td><td>${change.before === undefined ? html`<em>absent</em>` : html`<del>${change.before}</del>`}</td><td>${change.after === undefined ? html`<em>supprimé</em>` : html`<ins>${change.after}</ins>`}</td></tr>`,
+    )}</tbody>
+  </table></div></div></div></div>`}
+</section>`;
+}
+
+function actorName(by: Dossier['history'][number]['by']): string {
+  if (by.kind === 'applicant') return 'Le demandeur';
+  if (by.kind === 'system') return 'Le système';
+  return by.name ?? 'Un agent';
+}
+
+function historySection(dossier: Dossier): SafeHtml {
+  return html`<section class="ti-card" aria-labelledby="s-history">
+  <h2 class="fr-h4" id="s-history">Historique</h2>
+  <ol class="ti-history">${[...dossier.history].reverse().map(
+    (entry) => html`<li><p class="fr-mb-0"><strong>${formatDateTime(entry.at)}</strong> — ${actorName(entry.by)} : ${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}</p>
+    ${entry.sections ? html`<p class="fr-mb-0">Sections à corriger : ${entry.sections.map((section) => SECTION_LABELS[section]).join(', ')}</p>` : ''}
+    ${entry.reason ? html`<p class="fr-mb-0">Motif : ${entry.reason}</p>` : ''}
+    ${entry.comment ? html`<p class="fr-mb-1w">Commentaire : ${entry.comment}</p>` : ''}</li>`,
+  )}</ol>
+</section>`;
+}
+
+function messagesSection(dossier: Dossier, base: string, csrf: string, state: FormState | undefined): SafeHtml {
+  const messages = dossier.messages ?? [];
+  return html`<section class="ti-card" aria-labelledby="s-messages" id="messagerie">
+  <h2 class="fr-h4" id="s-messages">Messagerie avec le demandeur</h2>
+  <p class="fr-text--sm">Vos messages arrivent dans la conversation du demandeur (Teams ou assistant web) ; ses réponses dans la conversation s’affichent ici.</p>
+  ${messages.length === 0
+    ? html`<p>Aucun message pour l’instant.</p>`
+    : html`<ol class="ti-thread">${messages.map(
+        (message) => html`<li class="ti-message ${message.by.kind === 'staff' ? 'ti-message--staff' : ''}">
+      <p class="fr-text--sm fr-mb-1v"><strong>${message.by.kind === 'staff' ? `${message.by.name ?? 'Un agent'} (préfecture)` : 'Le demandeur'}</strong>, le ${formatDateTime(message.at)}${message.by.kind === 'staff' ? (message.deliveredAt ? ' — remis dans sa conversation' : ' — pas encore remis') : ''}</p>
+      <p class="fr-mb-0 ti-pre">${message.text}</p></li>`,
+      )}</ol>`}
+  <form method="post" action="${base}/messages">
+    ${hidden(csrf)}
+    <div class="fr-input-group ${state?.form === 'message' ? 'fr-input-group--error' : ''}">
+      <label class="fr-label" for="message">Écrire au demandeur</label>
+      <textarea class="fr-input" id="message" name="texte" rows="4" maxlength="4000"${state?.form === 'message' ? html` aria-describedby="message-error"` : ''}>${valueIn(state, 'message', 'texte')}</textarea>
+      ${errorIn(state, 'message', 'message-error')}
+    </div>
+    <button type="submit" class="fr-btn">Envoyer le message</button>
+  </form>
+</section>`;
+}
+
+function labelsSection(dossier: Dossier, base: string, csrf: string, state: FormState | undefined): SafeHtml {
+  const current = state?.form === 'labels' ? valueIn(state, 'labels', 'etiquettes') : (dossier.labels ?? []).join(', ');
+  return html`<section class="ti-card" aria-labelledby="s-labels">
+  <h2 class="fr-h4" id="s-labels">Étiquettes</h2>
+  <form method="post" action="${base}/etiquettes">
+    ${hidden(csrf)}
+    <div class="fr-input-group ${state?.form === 'labels' ? 'fr-input-group--error' : ''}">
+      <label class="fr-label" for="etiquettes">Étiquettes du dossier <span class="fr-hint-text">Séparées par des virgules, par exemple : urgent, budget à revoir</span></label>
+      <input class="fr-input" id="etiquettes" name="etiquettes" value="${current}"${state?.form === 'labels' ? html` aria-describedby="labels-error"` : ''}>
+      ${errorIn(state, 'labels', 'labels-error')}
+    </div>
+    <button type="submit" class="fr-btn fr-btn--secondary fr-btn--sm">Enregistrer les étiquettes</button>
+  </form>
+</section>`;
+}
+
+function notesSection(dossier: Dossier, base: string, csrf: string, state: FormState | undefined): SafeHtml {
+  return html`<section class="ti-card" aria-labelledby="s-notes">
+  <h2 class="fr-h4" id="s-notes">Annotations privées</h2>
+  <p class="fr-text--sm">Visibles des seuls agents, jamais du demandeur.</p>
+  ${dossier.notes.length === 0
+    ? html`<p>Aucune annotation.</p>`
+    : html`<ul class="ti-notes">${[...dossier.notes].reverse().map(
+        (note) => html`<li><p class="fr-text--sm fr-mb-0"><strong>${note.by.name ?? 'Un agent'}</strong>, le ${formatDateTime(note.at)}</p><p class="ti-pre">${note.text}</p></li>`,
+      )}</ul>`}
+  <form method="post" action="${base}/annotations">
+    ${hidden(csrf)}
+    <div class="fr-input-group ${state?.form === 'note' ? 'fr-input-group--error' : ''}">
+      <label class="fr-label" for="annotation">Nouvelle annotation</label>
+      <textarea class="fr-input" id="annotation" name="texte" rows="3" maxlength="4000"${state?.form === 'note' ? html` aria-describedby="note-error"` : ''}>${valueIn(state, 'note', 'texte')}</textarea>
+      ${errorIn(state, 'note', 'note-error')}
+    </div>
+    <button type="submit" class="fr-btn fr-btn--secondary fr-btn--sm">Ajouter l’annotation</button>
+  </form>
+</section>`;
+}
+
+function decisionPanel(dossier: Dossier, allowed: readonly string[], csrf: string, state: FormState | undefined): SafeHtml | '' {
+  if (allowed.length === 0) {
+    return dossier.status === 'changes_requested' && dossier.changesRequested
+      ? html`<div class="fr-callout fr-mb-3w"><h2 class="fr-callout__title fr-h5">En attente des corrections du demandeur</h2><p class="fr-callout__text">Sections : ${dossier.changesRequested.sections.map((section) => SECTION_LABELS[section]).join(', ')}. Motif : ${dossier.changesRequested.reason}${dossier.changesRequested.comment ? ` — ${dossier.changesRequested.comment}` : ''}</p></div>`
+      : '';
+  }
+  const action = `/instruction/dossiers/${dossier.reference}/decision`;
+  const checked = (name: string): string[] => {
+    const value = state?.form === 'corrections' ? state.values[name] : undefined;
+    return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  };
+  return html`<section class="ti-card" aria-labelledby="s-decision" id="decision">
+  <h2 class="fr-h4" id="s-decision">Instruire le dossier</h2>
+  ${allowed.includes('under_review')
+    ? html`<form method="post" action="${action}">
+    ${hidden(csrf, dossier.version)}<input type="hidden" name="vers" value="under_review">
+    ${errorIn(state, 'review', 'review-error')}
+    <p>Le dossier attend d’être examiné. Commencer l’instruction prévient le demandeur dans sa conversation.</p>
+    <button type="submit" class="fr-btn">Commencer l’instruction</button>
+  </form>`
+    : ''}
+  ${allowed.includes('changes_requested')
+    ? html`<form method="post" action="${action}" class="fr-mb-4w">
+    ${hidden(csrf, dossier.version)}<input type="hidden" name="vers" value="changes_requested">
+    <h3 class="fr-h5">Demander des corrections</h3>
+    ${errorIn(state, 'corrections', 'corrections-error')}
+    <fieldset class="fr-fieldset" aria-labelledby="corrections-sections-legend">
+      <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="corrections-sections-legend">Sections à corriger</legend>
+      ${SectionIdSchema.options.map(
+        (section: SectionId) => html`<div class="fr-fieldset__element"><div class="fr-checkbox-group">
+        <input type="checkbox" id="section-${section}" name="sections" value="${section}"${checked('sections').includes(section) ? html` checked` : ''}>
+        <label class="fr-label" for="section-${section}">${SECTION_LABELS[section]}</label></div></div>`,
+      )}
+    </fieldset>
+    <fieldset class="fr-fieldset" aria-labelledby="corrections-kind-legend">
+      <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="corrections-kind-legend">Motif</legend>
+      ${Object.entries(CORRECTION_KINDS).map(
+        ([kind, label]) => html`<div class="fr-fieldset__element"><div class="fr-radio-group">
+        <input type="radio" id="motif-${kind}" name="motif" value="${kind}"${valueIn(state, 'corrections', 'motif') === kind ? html` checked` : ''}>
+        <label class="fr-label" for="motif-${kind}">${label}</label></div></div>`,
+      )}
+    </fieldset>
+    <div class="fr-input-group">
+      <label class="fr-label" for="corrections-commentaire">Ce que le demandeur doit corriger <span class="fr-hint-text">Transmis au demandeur dans sa conversation et gardé dans l’historique</span></label>
+      <textarea class="fr-input" id="corrections-commentaire" name="commentaire" rows="3" maxlength="2000">${valueIn(state, 'corrections', 'commentaire')}</textarea>
+    </div>
+    <button type="submit" class="fr-btn fr-btn--secondary">Demander des corrections</button>
+  </form>`
+    : ''}
+  ${allowed.includes('accepted')
+    ? html`<form method="post" action="${action}" class="fr-mb-4w">
+    ${hidden(csrf, dossier.version)}<input type="hidden" name="vers" value="accepted">
+    <h3 class="fr-h5">Accepter</h3>
+    ${errorIn(state, 'accept', 'accept-error')}
+    <div class="fr-input-group">
+      <label class="fr-label" for="accept-motivation">Motivation (facultative) <span class="fr-hint-text">Transmise au demandeur</span></label>
+      <textarea class="fr-input" id="accept-motivation" name="motivation" rows="2" maxlength="2000">${valueIn(state, 'accept', 'motivation')}</textarea>
+    </div>
+    <button type="submit" class="fr-btn">Accepter le dossier</button>
+  </form>
+  <form method="post" action="${action}">
+    ${hidden(csrf, dossier.version)}<input type="hidden" name="vers" value="rejected">
+    <h3 class="fr-h5">Refuser</h3>
+    ${errorIn(state, 'reject', 'reject-error')}
+    <div class="fr-input-group ${state?.form === 'reject' ? 'fr-input-group--error' : ''}">
+      <label class="fr-label" for="reject-motivation">Motivation du refus (obligatoire) <span class="fr-hint-text">Transmise au demandeur</span></label>
+      <textarea class="fr-input" id="reject-motivation" name="motivation" rows="2" maxlength="2000"${state?.form === 'reject' ? html` aria-describedby="reject-error"` : ''}>${valueIn(state, 'reject', 'motivation')}</textarea>
+    </div>
+    <button type="submit" class="fr-btn fr-btn--tertiary">Refuser le dossier</button>
+  </form>`
+    : ''}
+</section>`;
+}
