@@ -107,7 +107,7 @@ interface Conversation {
 const authFailed = (): CommandError => new CommandError(18, 'AuthenticationFailed', 'Authentication failed.');
 
 /** The commands a connection may send before it has authenticated (as on mongod). */
-export const COMMANDS_WITHOUT_AUTH = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'buildinfo', 'saslStart', 'saslContinue', 'logout', 'endSessions']);
+export const COMMANDS_WITHOUT_AUTH = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'buildInfo', 'buildinfo', 'saslStart', 'saslContinue', 'endSessions', 'connectionStatus']);
 
 export class ScramServer {
   private readonly secret: StoredSecret;
@@ -138,7 +138,7 @@ export class ScramSession {
   private nextId = 1;
 
   constructor(
-    private readonly username: string,
+    readonly username: string,
     private readonly secret: StoredSecret,
   ) {}
 

@@ -5,7 +5,7 @@ import { cursorReply, type CursorRegistry, type ResultDoc } from './cursors';
 import { MAX_BSON_SIZE, buildIndex, deleteDocument, insertDocument, newStats, replaceDocument, type ExecStats } from './documents';
 import { CommandError, badValue, namespaceNotFound } from './errors';
 import { ID_INDEX_SPEC, normaliseIndexSpec, sameIndexOptions, sameKeyPattern, type IndexDef, type Plan } from './indexes';
-import { collationOf, compileFilter, countMatches, findMatches, planFor, projectMatch, type Match } from './query';
+import { collationKey, collationOf, compileFilter, mapStrings, countMatches, findMatches, planFor, projectMatch, type Match } from './query';
 import type { CollectionInfo, Storage } from './storage';
 import { applyUpdate, idFirst, upsertSeed, validateUpdate } from './update';
 import { exactOf, isPlainObject, keyOf, restoreTypes, toView, viewOf } from './values';
@@ -138,6 +138,13 @@ export class CommandExecutor {
       listCollections: (req) => this.listCollections(req),
       listDatabases: (req) => this.listDatabases(req),
       explain: (req) => this.explain(req),
+      dbStats: (req) => this.dbStats(req),
+      dbstats: (req) => this.dbStats(req),
+      collStats: (req) => this.collStats(req),
+      collstats: (req) => this.collStats(req),
+      serverStatus: () => this.serverStatus(),
+      listCommands: () => ({ commands: Object.fromEntries(Object.keys(this.handlers).map((n) => [n, { help: '', requiresAuth: true, adminOnly: false }])), ok: 1 }),
+      renameCollection: (req) => this.renameCollection(req),
     };
   }
 
@@ -146,6 +153,9 @@ export class CommandExecutor {
     const name = Object.keys(raw)[0];
     try {
       if (name === undefined) throw badValue('empty command document');
+      if (raw.txnNumber !== undefined || raw.startTransaction !== undefined || raw.autocommit !== undefined || name === 'commitTransaction' || name === 'abortTransaction') {
+        throw new CommandError(20, 'IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+      }
       const handler = Object.prototype.hasOwnProperty.call(this.handlers, name) ? this.handlers[name] : undefined;
       if (!handler) throw new CommandError(59, 'CommandNotFound', `no such command: '${name}'`);
       const database = db ?? raw.$db;
@@ -192,8 +202,84 @@ export class CommandExecutor {
       minWireVersion: 0,
       maxWireVersion: MAX_WIRE_VERSION,
       readOnly: false,
+      // Sessions are accepted (as on a standalone mongod); transactions are refused in execute().
+      logicalSessionTimeoutMinutes: 30,
       ok: 1,
     };
+  }
+
+  // -- administration ------------------------------------------------------------------------------
+
+  private collectionSizes(coll: CollectionInfo): { count: number; size: number } {
+    return { count: this.storage.count(coll), size: this.storage.dataSize(coll) };
+  }
+
+  private collStats(req: CommandRequest): Document {
+    const name = collectionName(req, Object.keys(req.cmd)[0]!);
+    const coll = this.storage.collection(req.db, name);
+    if (!coll) throw namespaceNotFound(ns(req.db, name));
+    const { count, size } = this.collectionSizes(coll);
+    return {
+      ns: ns(req.db, name),
+      count,
+      size,
+      avgObjSize: count ? Math.round(size / count) : 0,
+      storageSize: size,
+      nindexes: coll.indexes.length + 1,
+      totalIndexSize: 0,
+      indexSizes: Object.fromEntries([['_id_', 0], ...coll.indexes.map((i) => [i.name, 0])]),
+      capped: false,
+      ok: 1,
+    };
+  }
+
+  private dbStats(req: CommandRequest): Document {
+    const collections = this.storage.collections(req.db);
+    let objects = 0;
+    let dataSize = 0;
+    let indexes = 0;
+    for (const coll of collections) {
+      const { count, size } = this.collectionSizes(coll);
+      objects += count;
+      dataSize += size;
+      indexes += coll.indexes.length + 1;
+    }
+    return { db: req.db, collections: collections.length, views: 0, objects, avgObjSize: objects ? dataSize / objects : 0, dataSize, storageSize: dataSize, indexes, indexSize: 0, totalSize: dataSize, scaleFactor: 1, ok: 1 };
+  }
+
+  private serverStatus(): Document {
+    return {
+      host: 'localhost',
+      version: SERVER_VERSION,
+      process: 'devdb',
+      pid: process.pid,
+      uptime: Math.floor(process.uptime()),
+      uptimeMillis: Math.floor(process.uptime() * 1000),
+      localTime: new Date(),
+      storageEngine: { name: 'devdb-sqlite', persistent: true },
+      ok: 1,
+    };
+  }
+
+  private renameCollection(req: CommandRequest): Document {
+    if (req.db !== 'admin') throw new CommandError(13, 'Unauthorized', 'renameCollection may only be run against the admin database.');
+    const parse = (field: string): [string, string] => {
+      const v: unknown = req.cmd[field];
+      const dot = typeof v === 'string' ? v.indexOf('.') : -1;
+      if (typeof v !== 'string' || dot <= 0 || dot === v.length - 1) throw new CommandError(73, 'InvalidNamespace', `Invalid namespace specified '${String(v)}'`);
+      return [v.slice(0, dot), v.slice(dot + 1)];
+    };
+    const [fromDb, fromName] = parse('renameCollection');
+    const [toDb, toName] = parse('to');
+    const source = this.storage.collection(fromDb, fromName);
+    if (!source) throw new CommandError(26, 'NamespaceNotFound', 'Source collection does not exist');
+    const target = this.storage.collection(toDb, toName);
+    if (target && target !== source) {
+      if (req.cmd.dropTarget !== true) throw new CommandError(48, 'NamespaceExists', 'target namespace exists');
+      this.storage.dropCollection(target);
+    }
+    if (target !== source) this.storage.renameCollection(source, toDb, toName);
+    return { ok: 1 };
   }
 
   private buildInfo(): Document {
@@ -288,11 +374,18 @@ export class CommandExecutor {
     const key = req.cmd.key;
     if (typeof key !== 'string' || key === '') throw badValue("'key' must be a non-empty string");
     const query = optionalDocument(req.cmd, 'query') ?? {};
-    const matches = findMatches(this.storage, this.storage.collection(req.db, name), query, {}, newStats());
+    const collation = optionalDocument(req.cmd, 'collation');
+    const collated = collationKey(collation);
+    const matches = findMatches(this.storage, this.storage.collection(req.db, name), query, { collation }, newStats());
     const values = new Map<string, unknown>();
     const collect = (v: unknown, parts: string[]): void => {
       if (parts.length === 0) {
-        for (const x of Array.isArray(v) ? v : [v]) if (x !== undefined) values.set(keyOf(toView(x)).toString('latin1'), x);
+        for (const x of Array.isArray(v) ? v : [v]) {
+          if (x === undefined) continue;
+          // Under a collation, values it deems equal are one value (the first one met).
+          const id = keyOf(toView(collated ? mapStrings(x, collated) : x)).toString('latin1');
+          if (!values.has(id)) values.set(id, x);
+        }
         return;
       }
       if (Array.isArray(v)) return v.forEach((x) => collect(x, parts));
@@ -338,6 +431,9 @@ export class CommandExecutor {
       if (err instanceof CommandError) throw err;
       throw badValue(`aggregation failed: ${(err as Error).message}`);
     }
+    // $count over no document outputs no document (mingo answers a count of 0).
+    const last = (pipeline as Document[]).at(-1);
+    if (last && typeof last.$count === 'string' && output.length === 1 && output[0]![last.$count] === 0) output = [];
     // Documents that still carry a source _id get that document's exact numeric types back.
     const byId = new Map(matches.map((m) => [keyOf(m.view._id).toString('latin1'), m.doc]));
     const results = output.map((doc) => {
@@ -447,6 +543,10 @@ export class CommandExecutor {
   private update(req: CommandRequest): Document {
     const name = collectionName(req, 'update');
     const statements = documentArray(req.raw, 'updates');
+    // MongoDB 7.0 (the version devdb answers as) has no sort on update statements: it refuses them.
+    if (statements.some((statement) => statement.sort !== undefined)) {
+      throw new CommandError(40415, 'IDLUnknownField', "BSON field 'update.updates.sort' is an unknown field.");
+    }
     let coll = this.storage.collection(req.db, name);
     if (!coll && statements.some((s) => s.upsert === true)) coll = this.ensureCollection(req.db, name).coll;
     let n = 0;

@@ -21,10 +21,50 @@ export interface FindOptions {
   collation?: Document;
 }
 
-/** The collation mingo should apply; none for the default binary comparison ("simple"). */
+/**
+ * The collation mingo should apply; none for the default binary comparison ("simple"). ICU names
+ * (`en_US`) become BCP 47 tags (`en-US`); a locale Intl does not know is refused, as mongod does.
+ */
 export function collationOf(spec: Document | undefined): CollationSpec | undefined {
-  if (!spec || typeof spec.locale !== 'string' || spec.locale === 'simple') return undefined;
-  return spec as unknown as CollationSpec;
+  if (spec === undefined || spec === null) return undefined;
+  if (!isPlainObject(spec) || typeof spec.locale !== 'string') throw badValue("collation must be a document with a 'locale' string");
+  if (spec.locale === 'simple') return undefined;
+  const locale = spec.locale.replace(/_/g, '-');
+  let known: string[];
+  try {
+    known = Intl.Collator.supportedLocalesOf(locale);
+  } catch {
+    known = [];
+  }
+  if (known.length === 0) throw badValue(`Field 'locale' is invalid in: { locale: "${spec.locale}" }`);
+  const strength = spec.strength === undefined ? 3 : Number(spec.strength);
+  if (![1, 2, 3, 4, 5].includes(strength)) throw badValue(`Field 'strength' is invalid in the collation`);
+  return { ...spec, locale, strength } as unknown as CollationSpec;
+}
+
+/**
+ * How a collation compares strings for equality, as a key: strength 1 ignores case and accents
+ * (« Élise » = « elise » = « ELISE »), 2 ignores case only, 3 and above tell every difference.
+ * Undefined when strings compare as they are.
+ */
+export function collationKey(spec: Document | undefined): ((s: string) => string) | undefined {
+  const collation = collationOf(spec) as (CollationSpec & { strength: number; locale: string }) | undefined;
+  if (!collation || collation.strength >= 3) return undefined;
+  const locale = collation.locale;
+  if (collation.strength === 1) return (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase(locale);
+  return (s) => s.normalize('NFC').toLocaleLowerCase(locale);
+}
+
+/** `value` with every string replaced by its collation key (regular expressions ignore collations). */
+export function mapStrings(value: unknown, key: (s: string) => string): unknown {
+  if (typeof value === 'string') return key(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, key));
+  if (isPlainObject(value)) {
+    const out: Document = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, key);
+    return out;
+  }
+  return value;
 }
 
 /** Compiles a filter (a view), turning mingo's complaints into the BadValue mongod would answer. */
@@ -122,7 +162,12 @@ export function findMatches(
   // A covered plan designates exactly the matching documents: no need to test them (nor to compile
   // the filter, which then holds nothing but equalities and the partial index's own conditions).
   const covered = plan.kind !== 'collscan' && plan.covered;
-  const query = covered ? undefined : ((!collationOf(options.collation) && equalityMatcher(filter)) || compileFilter(filter, options.collation));
+  const key = collationKey(options.collation);
+  const query = covered
+    ? undefined
+    : key
+      ? compileFilter(mapStrings(filter, key), options.collation)
+      : (!collationOf(options.collation) && equalityMatcher(filter)) || compileFilter(filter, options.collation);
 
   // Covered and in order: every entry is a match, so the skipped ones need not even be read.
   const unread = covered && inOrder ? skip : 0;
@@ -130,7 +175,7 @@ export function findMatches(
   for (const row of candidates(storage, coll, plan, stats, unread)) {
     if (query) {
       const view = viewOf(row.doc);
-      if (!testDoc(query, view)) continue;
+      if (!testDoc(query, key ? (mapStrings(view, key) as Document) : view)) continue;
       matches.push({ rid: row.rid, doc: row.doc, view });
     } else matches.push(lazyMatch(row.rid, row.doc));
     if (matches.length + unread >= enough) break;

@@ -129,6 +129,15 @@ export class WireServer {
       if (!auth.authenticated && !COMMANDS_WITHOUT_AUTH.has(name)) {
         return { ok: 0, errmsg: `Command ${name} requires authentication`, code: 13, codeName: 'Unauthorized' };
       }
+      if (name === 'connectionStatus') {
+        return {
+          authInfo: {
+            authenticatedUsers: auth.authenticated ? [{ user: auth.username, db: 'admin' }] : [],
+            authenticatedUserRoles: auth.authenticated ? [{ role: 'root', db: 'admin' }] : [],
+          },
+          ok: 1,
+        };
+      }
     }
     if (this.busy) this.busy[0] = Date.now();
     let reply: Reply;

@@ -305,6 +305,22 @@ export class Storage {
     this.catalog.delete(`${coll.db}.${coll.name}`);
   }
 
+  /** Moves a collection (its documents and indexes follow its id). */
+  renameCollection(coll: CollectionInfo, db: string, name: string): void {
+    this.writes++;
+    this.db.prepare('UPDATE collections SET db = ?, name = ? WHERE id = ?').run(db, name, coll.id);
+    this.catalog.delete(`${coll.db}.${coll.name}`);
+    coll.db = db;
+    coll.name = name;
+    this.catalog.set(`${db}.${name}`, coll);
+  }
+
+  /** The bytes of the collection's documents. */
+  dataSize(coll: CollectionInfo): number {
+    const row = this.db.prepare<[number], { size: number }>('SELECT coalesce(sum(length(doc)), 0) AS size FROM docs WHERE coll_id = ?').get(coll.id);
+    return row?.size ?? 0;
+  }
+
   /** Records an index definition; the caller fills its entries. */
   addIndex(coll: CollectionInfo, spec: Document): IndexDef {
     const result = this.stmt.insertIndex.run(coll.id, String(spec.name), Buffer.from(serialize(spec)));

@@ -1,0 +1,101 @@
+// Behaviours where devdb used to differ from MongoDB 7.0 silently (issue 18), through the driver.
+import { MongoClient, type Collection } from 'mongodb';
+import { startTestDatabase, type TestDatabase } from '../support/testDatabase';
+
+let database: TestDatabase;
+let client: MongoClient;
+let names: Collection<{ _id: number; s?: string; x?: number }>;
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  client = new MongoClient(database.uri, { serverSelectionTimeoutMS: 5000 });
+  await client.connect();
+  names = client.db().collection('names');
+  await names.insertMany([
+    { _id: 1, s: 'Élise' },
+    { _id: 2, s: 'elise' },
+    { _id: 3, s: 'ELISE' },
+    { _id: 4, s: 'Elisa' },
+  ]);
+});
+
+afterAll(async () => {
+  await client?.close();
+  await database?.close();
+});
+
+describe('collation', () => {
+  it.each([
+    [{ locale: 'fr', strength: 1 }, [1, 2, 3]],
+    [{ locale: 'en', strength: 2 }, [2, 3]],
+    [{ locale: 'en_US', strength: 3 }, [2]],
+    [{ locale: 'simple' }, [2]],
+  ])('When finding "elise" with %j, then the documents it deems equal are found', async (collation, ids) => {
+    const found = await names.find({ s: 'elise' }, { collation, sort: { _id: 1 } }).toArray();
+    expect(found.map((d) => d._id)).toEqual(ids);
+    expect(await names.countDocuments({ s: 'elise' }, { collation })).toBe(ids.length);
+  });
+
+  it('When distinct runs with a strength-1 French collation, then « Élise / elise / ELISE » are one value', async () => {
+    const values = await names.distinct('s', {}, { collation: { locale: 'fr', strength: 1 } });
+    expect(values).toHaveLength(2);
+    expect(values).toEqual(expect.arrayContaining(['Élise', 'Elisa']));
+  });
+
+  it('When a collation names a locale that does not exist, then the query is refused (BadValue)', async () => {
+    await expect(names.find({}, { collation: { locale: 'xx_YY' } }).toArray()).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('aggregation and updates', () => {
+  it('When $count runs over no document, then the result is empty, not a count of 0', async () => {
+    expect(await names.aggregate([{ $match: { s: 'nobody' } }, { $count: 'n' }]).toArray()).toEqual([]);
+    expect(await names.aggregate([{ $count: 'n' }]).toArray()).toEqual([{ n: 4 }]);
+  });
+
+  it('When updateOne or replaceOne carries a sort, then it is refused as MongoDB 7.0 does, and nothing changes', async () => {
+    await expect(names.updateOne({}, { $set: { x: 1 } }, { sort: { _id: -1 } })).rejects.toMatchObject({ code: 40415 });
+    await expect(names.replaceOne({}, { s: 'x' }, { sort: { _id: -1 } })).rejects.toMatchObject({ code: 40415 });
+    expect(await names.countDocuments({ x: 1 })).toBe(0);
+    expect(await names.countDocuments({ s: 'x' })).toBe(0);
+  });
+});
+
+describe('sessions and administration', () => {
+  it('When a client uses an explicit session, then it works; a transaction is refused as on a standalone mongod', async () => {
+    const hello = await client.db('admin').command({ hello: 1 });
+    expect(hello.logicalSessionTimeoutMinutes).toBe(30);
+    const session = client.startSession();
+    try {
+      expect(await names.countDocuments({}, { session })).toBe(4);
+      session.startTransaction();
+      await expect(names.insertOne({ _id: 99 }, { session })).rejects.toThrow(/retryable writes|Transaction numbers/);
+    } finally {
+      await session.endSession();
+    }
+    expect(await names.countDocuments({ _id: 99 })).toBe(0);
+  });
+
+  it('When an admin tool asks for dbStats, collStats, serverStatus, listCommands and connectionStatus, then each answers', async () => {
+    const db = client.db();
+    expect(await db.command({ dbStats: 1 })).toMatchObject({ ok: 1, objects: expect.any(Number), collections: expect.any(Number) });
+    expect(await db.command({ collStats: 'names' })).toMatchObject({ ok: 1, count: 4 });
+    expect(await client.db('admin').command({ serverStatus: 1 })).toMatchObject({ ok: 1, version: expect.any(String) });
+    const commands = await client.db('admin').command({ listCommands: 1 });
+    expect(Object.keys(commands.commands as object)).toEqual(expect.arrayContaining(['find', 'insert', 'renameCollection']));
+    const status = await client.db('admin').command({ connectionStatus: 1 });
+    expect((status.authInfo as { authenticatedUsers: unknown[] }).authenticatedUsers).toHaveLength(database.embedded ? 1 : (status.authInfo as { authenticatedUsers: unknown[] }).authenticatedUsers.length);
+  });
+
+  it('When a collection is renamed, then its documents and indexes follow and the old name is gone', async () => {
+    const db = client.db();
+    const source = db.collection('to_rename');
+    await source.insertOne({ a: 1 });
+    await source.createIndex({ a: 1 }, { unique: true });
+    await client.db('admin').command({ renameCollection: `${db.databaseName}.to_rename`, to: `${db.databaseName}.renamed` });
+    const renamed = db.collection('renamed');
+    expect(await renamed.countDocuments({ a: 1 })).toBe(1);
+    await expect(renamed.insertOne({ a: 1 })).rejects.toMatchObject({ code: 11000 });
+    expect((await db.listCollections({ name: 'to_rename' }).toArray()).length).toBe(0);
+  });
+});
