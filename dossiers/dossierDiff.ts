@@ -18,7 +18,7 @@ import {
 import type { Dossier } from './dossierSchema';
 
 /** One readable line of a dossier's content: « Actions › Intermédiation locative › Coût : 120 000 € ». */
-export interface ContentLine {
+interface ContentLine {
   section: SectionId;
   label: string;
   value: string;
@@ -36,7 +36,7 @@ type Content = Partial<Pick<Dossier, 'scheme' | 'collectivity' | 'contact' | 'ap
 const euros = (amount: number | undefined): string | undefined => (amount === undefined ? undefined : formatEuros(amount).replace(/[\u202f\u00a0]/g, ' '));
 
 /** The content as labelled lines; the same line label before and after is what is compared. */
-export function describeContent(input: Record<string, unknown>): ContentLine[] {
+function describeContent(input: Record<string, unknown>): ContentLine[] {
   const content = input as Content;
   const lines: ContentLine[] = [];
   const push = (section: SectionId, label: string, value: string | undefined): void => {
@@ -78,7 +78,7 @@ export function describeContent(input: Record<string, unknown>): ContentLine[] {
 }
 
 /** The lines that differ between two contents, in reading order; empty when nothing changed. */
-export function diffContents(before: Record<string, unknown>, after: Record<string, unknown>): ContentChange[] {
+function diffContents(before: Record<string, unknown>, after: Record<string, unknown>): ContentChange[] {
   const key = (line: ContentLine): string => `${line.section}|${line.label}`;
   const old = new Map(describeContent(before).map((line) => [key(line), line]));
   const next = describeContent(after);

@@ -25,7 +25,6 @@ export const CORRECTION_KINDS = {
   incomplete: 'Information incomplète',
   outdated: 'Information obsolète',
 } as const;
-export type CorrectionKind = keyof typeof CORRECTION_KINDS;
 
 /** Which form the agent sent, what they typed (kept when refused), and why it was refused. */
 export interface FormState {

@@ -16,7 +16,7 @@ export interface PageOptions {
   body: SafeHtml;
 }
 
-export const SERVICE_NAME = 'Instruction des dossiers Territoires d’intégration';
+const SERVICE_NAME = 'Instruction des dossiers Territoires d’intégration';
 
 export function renderPage({ title, agent, notice, body }: PageOptions): string {
   return html`<!doctype html>

@@ -10,9 +10,9 @@ import { formatDate, html, queryString, type SafeHtml } from './html';
 import { renderPage } from './layout';
 import { agentOf } from './sessionAuth';
 
-export const PAGE_SIZE = 20;
+const PAGE_SIZE = 20;
 
-export const TABS = [
+const TABS = [
   { id: 'a-examiner', label: 'À examiner', status: ['submitted'] },
   { id: 'en-instruction', label: 'En instruction', status: ['under_review'] },
   { id: 'corrections', label: 'Corrections demandées', status: ['changes_requested'] },
@@ -31,7 +31,7 @@ const SORT_LABELS: Record<z.infer<typeof DossierListSortSchema>, string> = {
 };
 
 /** What the page reads from its query string; a value that does not parse is simply not applied. */
-export interface ListView {
+interface ListView {
   tab: TabId;
   scheme?: z.infer<typeof SchemeSchema>;
   departement?: string;
@@ -46,7 +46,7 @@ function valueOf<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-export function listViewOf(req: Request): ListView {
+function listViewOf(req: Request): ListView {
   const query = req.query as Record<string, unknown>;
   const scheme = valueOf(SchemeSchema, query.dispositif);
   const departement = valueOf(z.string().refine(isDepartementCode), query.departement);
@@ -64,7 +64,7 @@ export function listViewOf(req: Request): ListView {
 }
 
 /** The service's filters for a tab of the view (shared by the list and the exports). */
-export function filtersOf(view: ListView, tabId: TabId, staffId: string): PageFilters {
+function filtersOf(view: ListView, tabId: TabId, staffId: string): PageFilters {
   const tab = TABS.find((candidate) => candidate.id === tabId) ?? TABS[0];
   return {
     ...(tab.status ? { status: [...tab.status] } : { followedBy: staffId }),
@@ -77,7 +77,7 @@ export function filtersOf(view: ListView, tabId: TabId, staffId: string): PageFi
 }
 
 /** The view's query string, with some parts changed (another tab, another page). */
-export function linkOf(view: ListView, changes: Partial<ListView> = {}): string {
+function linkOf(view: ListView, changes: Partial<ListView> = {}): string {
   const next = { ...view, ...changes };
   return `/instruction/${queryString({
     onglet: next.tab,

@@ -8,7 +8,7 @@ import type { PageAgent } from './layout';
 import type { Session, SessionPolicy, SessionStore } from './sessionStore';
 
 export const SESSION_COOKIE = 'ti_instruction';
-export const COOKIE_PATH = '/instruction';
+const COOKIE_PATH = '/instruction';
 
 export interface SignedInAgent {
   principal: StaffPrincipal;

@@ -141,7 +141,7 @@ export function createSignInRoutes(deps: SignInDependencies): Router {
 }
 
 /** Opens a session for this account and sets its cookie (after a password or a ProConnect sign-in). */
-export async function startSession(req: Request, res: Response, deps: Pick<SignInDependencies, 'sessions' | 'policy'>, staffId: string, via: 'password' | 'oidc'): Promise<void> {
+async function startSession(req: Request, res: Response, deps: Pick<SignInDependencies, 'sessions' | 'policy'>, staffId: string, via: 'password' | 'oidc'): Promise<void> {
   const { token } = await deps.sessions.open(staffId, via);
   openSessionCookie(req, res, token, deps.policy);
   clearCookie(req, res, SIGN_IN_COOKIE);

@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { StaffAccountRepository } from '../../api/staff/staffRepository';
 import type { StaffAccount } from '../../api/staff/staffSchema';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let agents = 0;
 
