@@ -135,7 +135,7 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   }
 
   if (!inFlow) {
-    if (APPLY.test(text) && !/\b(c'est quoi|qu'est-ce qu|difference|combien de temps|est-ce qu'une?|peut-(on|il|elle)|faut-il|doit-on|qui peut)\b/.test(text)) return 'apply';
+    if (APPLY.test(text) && !/\b(c'est quoi|qu'est-ce qu|difference|combien de temps|est-ce qu'une?|peut-(on|il|elle)|faut-il|doit-on|qui peut|date limite|delais?)\b|^(quel(le)?s?|quand|combien|jusqu'a quand|a quelle) /.test(text)) return 'apply';
   }
 
   if (OFF_TOPIC.test(text) && !(inFlow && answersPending(text, pending, entities) && !/\b(programme|robot|blague|meteo|cafe)\b/.test(text)) && !/\b(ctai|ptai|bpi|dossier|candidature|prefet)\b/.test(text)) return 'chitchat';

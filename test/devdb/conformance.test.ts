@@ -63,12 +63,17 @@ afterAll(async () => {
 });
 
 if (!SPEC_DIR) {
-  test.skip('MongoDB CRUD conformance not run: MONGODB_SPECS_DIR is unset (see the comment at the top of this file)', () => undefined);
+  // The conformance run itself needs MONGODB_SPECS_DIR (see the top of this file); without it, only the list is checked.
+  test('Without MONGODB_SPECS_DIR, the expected-failure list still names each test with its reason', () => {
+    const entries = Object.entries(expectedFailures);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.filter(([key, reason]) => !/^[\w.-]+\.json: .+/.test(key) || reason.trim() === '')).toEqual([]);
+  });
 } else if (files.length === 0) {
   throw new Error(`MONGODB_SPECS_DIR (${SPEC_DIR}) holds no unified-format .json file`);
 }
 
-describe.each(files)('$name', ({ name, file }) => {
+for (const { name, file } of files) describe(name, () => {
   for (const test of file.tests) {
     const key = `${name}: ${test.description}`;
     it(test.description, async () => {
