@@ -82,6 +82,7 @@ describe('applyTransition', () => {
       from: 'under_review',
       to: 'changes_requested',
       comment: 'Merci de détailler la salle.',
+      reason: 'Le cofinancement doit être précisé.',
       sections: ['commitments', 'actions'],
     });
   });
