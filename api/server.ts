@@ -1,6 +1,7 @@
 // Starts the whole product (database, bot, HTTP) and stops it gracefully; used by the entry and by tests.
 import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createServer, type Server } from 'node:http';
 import { createChatModelFromConfig } from '../knowledge/faq/chatModelFactory';
 import { createFaqService } from '../knowledge/faq/faqService';
@@ -20,6 +21,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+const upgradedSockets = new WeakMap<Server, Set<Duplex>>();
+
+function trackUpgradedSockets(server: Server): void {
+  const sockets = new Set<Duplex>();
+  upgradedSockets.set(server, sockets);
+  server.on('upgrade', (_request, socket: Duplex) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+}
+
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const database = await connectDatabase(config.database, logger);
   let stopping: Promise<void> | undefined;
@@ -29,6 +41,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const built = await buildApp(config, logger, database, () => stopping !== undefined);
     retention = built.retention;
     server = createServer(built.app);
+    trackUpgradedSockets(server);
     await listen(server, config.http.port, config.http.host);
   } catch (error) {
     await database.close();
@@ -50,6 +63,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const stop = async (): Promise<void> => {
     logger.info('Stopping: no new requests, finishing the ones in flight');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // A socket upgraded to a WebSocket (the widget's live stream) is no request in flight, and
+    // closeAllConnections() does not reach it: without this, server.close() would wait for ever.
+    // The page reconnects, to this server once restarted or to another instance.
+    for (const socket of upgradedSockets.get(server) ?? []) socket.destroy();
     // A keep-alive connection becomes idle once its request in flight is answered: close it then.
     server.closeIdleConnections();
     const reaper = setInterval(() => server.closeIdleConnections(), 50);

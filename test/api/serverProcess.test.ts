@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import WebSocket from 'ws';
 import { buildActivity } from '../support/activities';
 import { spawnServer, startServerProcess } from '../support/serverProcess';
 
@@ -39,6 +40,34 @@ describe('The server process', () => {
     expect(code).toBe(1);
     expect(started.stderr()).toMatch(/PORT/);
     expect(started.stderr()).toMatch(/\.env\.example/);
+  });
+
+  test('When SIGTERM arrives while a widget page holds its live stream open, then the server still stops and exits 0', async () => {
+    // A long shutdown timeout: the socket upgraded to a WebSocket must be closed at once, not left to the timeout
+    // (closeAllConnections() never reached it, and the process used to hang).
+    const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '600000' });
+    const post = async (route: string, token: string, body?: unknown) => {
+      const response = await fetch(`${server.url}/v3/directline${route}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return (await response.json()) as Record<string, string>;
+    };
+    const generated = await (await fetch(`${server.url}/v3/directline/tokens/generate`, { method: 'POST' })).json() as { token: string };
+    const conversation = await post('/conversations', generated.token, { user: {}, locale: 'fr-FR' });
+    const stream = new WebSocket(conversation.streamUrl!);
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
+    const streamClosed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+
+    server.child.kill('SIGTERM');
+
+    expect(await server.exited).toBe(0);
+    await streamClosed;
+    expect(stream.readyState).toBe(WebSocket.CLOSED);
   });
 
   test('When SIGTERM arrives during a request, then the request completes, new ones are refused and the exit code is 0', async () => {
