@@ -94,7 +94,7 @@ export function ctaiJourney(n: number): Journey {
       turn('200', 'coût'),
       turn('15 000', 'financement'),
       turn('5 000', 'Qui porte'),
-      turn('Le CCAS', 'Vous avez décrit 3 action(s)'),
+      turn('Le CCAS', 'Vous avez décrit 3 actions'),
       turn('non', 'Voici le budget', 'Votre dossier est complet', 'Que souhaitez-vous faire'),
       turn('Déposer le dossier', 'a été déposé', `préfecture du département ${departement}`),
     ],

@@ -1,4 +1,5 @@
 // Section 6: the actions, one after the other, until the official has described them all.
+import { formatCount } from '../knowledge/formatting';
 import { randomUUID } from 'node:crypto';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parsers';
@@ -117,7 +118,7 @@ function actionsIntro(dossier: Dossier): string {
 /** Reminds which chosen fields still have no action (and the housing rule of a CTAI). */
 function coverageHint(dossier: Dossier): string {
   const uncovered = uncoveredFields(dossier);
-  if (uncovered.length === 0) return `Vous avez décrit ${dossier.actions?.length ?? 0} action(s). `;
+  if (uncovered.length === 0) return `Vous avez décrit ${formatCount(dossier.actions?.length ?? 0, 'action')}. `;
   return `Ces champs retenus n’ont pas encore d’action : ${uncovered.map((field) => FIELD_LABELS[field].toLowerCase()).join(', ')}. `;
 }
 

@@ -4,7 +4,7 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import { MessageFactory } from 'botbuilder';
 import { checkCompleteness, firstIncompleteSection, SECTION_LABELS, SectionIdSchema, type SectionId } from '../knowledge/completeness';
 import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parsers';
-import { formatEuros } from '../knowledge/formatting';
+import { formatCount, formatEuros } from '../knowledge/formatting';
 import { departementLabel } from './dossierSummary';
 import { escapeMarkdown } from './questionCards';
 import type { Dossier } from '../dossiers/dossierSchema';
@@ -160,7 +160,7 @@ function confirmationText(dossier: Dossier): string {
   return (
     `Vous allez déposer le dossier ${dossier.reference} auprès de la préfecture${departement ? ` du département ${departementLabel(departement)}` : ''}. ` +
     `Seront transmis : la collectivité (${escapeMarkdown(dossier.collectivity.name ?? '')}), le contact (${escapeMarkdown(dossier.contact.name ?? '')}), le dispositif (${dossier.scheme ?? '—'}), ` +
-    `${dossier.fields.length} champ(s), les engagements de la collectivité et ${actions.length} action(s) pour un coût total de ${formatEuros(dossier.budget.actionsCostEuros)}, dont ${formatEuros(dossier.budget.stateFundingRequestedEuros)} demandés à l’État. ` +
+    `${formatCount(dossier.fields.length, 'champ')}, les engagements de la collectivité et ${formatCount(actions.length, 'action')} pour un coût total de ${formatEuros(dossier.budget.actionsCostEuros)}, dont ${formatEuros(dossier.budget.stateFundingRequestedEuros)} demandés à l’État. ` +
     'Une fois déposé, le dossier ne se modifie plus que sur demande de la préfecture. Confirmez-vous ?'
   );
 }

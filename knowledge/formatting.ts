@@ -19,3 +19,8 @@ export function formatInteger(value: number): string {
 export function formatShare(share: number): string {
   return PERCENT.format(share);
 }
+
+/** "1 action", "3 actions", "0 champ": French puts the singular for 0 and 1. */
+export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatInteger(count)} ${Math.abs(count) >= 2 ? plural : singular}`;
+}
