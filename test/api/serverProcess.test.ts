@@ -7,6 +7,9 @@ import WebSocket from 'ws';
 import { buildActivity } from '../support/activities';
 import { spawnServer, startServerProcess } from '../support/serverProcess';
 
+// Each test starts real server processes (tsx, devdb in its worker): a bound for a loaded 2-core machine, not a speed check.
+jest.setTimeout(90_000);
+
 let dataDir: string;
 
 beforeEach(() => {

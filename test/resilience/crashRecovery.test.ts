@@ -6,6 +6,9 @@ import path from 'node:path';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess';
 import { FIRST_HALF, FIRST_HALF_DRAFT, readDatabaseFile, WidgetUser } from './resilienceSupport';
 
+// Each test starts real server processes (tsx, devdb in its worker): a bound for a loaded 2-core machine, not a speed check.
+jest.setTimeout(90_000);
+
 let dataDir: string;
 const running: ServerProcess[] = [];
 

@@ -9,6 +9,9 @@ import { TestConversation } from '../support/conversation';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess';
 import { FIRST_HALF, readDatabaseFile, waitFor, WidgetUser } from './resilienceSupport';
 
+// Each test starts real server processes (tsx, devdb in its worker): a bound for a loaded 2-core machine, not a speed check.
+jest.setTimeout(90_000);
+
 const CONVERSATIONS_PER_CHANNEL = 10;
 
 let dataDir: string;
