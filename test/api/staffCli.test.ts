@@ -64,7 +64,7 @@ describe('npm run staff', () => {
       server.child.kill('SIGTERM');
       await server.exited;
     }
-  }, 60_000);
+  }, 90_000);
 
   test('When no server runs, then the command opens the embedded database itself and the account is there for the next run', async () => {
     const created = await staff(dataDir, 'create', '--name', 'Anne Admin', '--role', 'admin');
@@ -73,7 +73,7 @@ describe('npm run staff', () => {
     expect(created.code).toBe(0);
     expect(lastLine(created.stdout)).toMatch(/^ti_/);
     expect(listed.stdout).toMatch(/Anne Admin +admin +tous/);
-  }, 30_000);
+  }, 90_000);
 
   test.each([
     [['create', '--role', 'admin'], 2, '--name'],
@@ -88,5 +88,5 @@ describe('npm run staff', () => {
 
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);
-  }, 30_000);
+  }, 90_000);
 });
