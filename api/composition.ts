@@ -15,7 +15,7 @@ import { DEFAULT_ATTACHMENTS_CONFIG, type AttachmentsConfig } from './attachment
 import { UploadInbox } from './attachments/directLineUpload';
 import type { Database } from './database';
 import type { StaffApiDependencies } from './dossiers/dossierRouter';
-import type { StatusChangeListener } from './dossiers/dossierService';
+import { statusChangeEventOf, type StatusChangeListener } from './dossiers/dossierService';
 import type { InstructionOptions } from './instruction/instructionRouter';
 import { AgentNotifications, createSmtpSender } from './instruction/mailer';
 import { PrefectureReplies } from '../bot/notifications';
@@ -64,18 +64,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
   const staffAccounts = new StaffAccountRepository(connection);
   await Promise.all([repository.init(), staffAccounts.init()]);
   for (const listener of options.transitionListeners ?? []) {
-    repository.onTransition((dossier, entry) =>
-      listener({
-        dossier,
-        from: entry.from,
-        to: entry.to,
-        at: entry.at,
-        by: entry.by,
-        ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
-        ...(entry.sections ? { sections: entry.sections } : {}),
-        ...(dossier.changesRequested ? { reason: dossier.changesRequested.reason } : {}),
-      }),
-    );
+    repository.onTransition((dossier, entry) => listener(statusChangeEventOf(dossier, entry)));
   }
   const feed = new ConversationFeed(connection);
   const attachmentsConfig = options.attachments ?? DEFAULT_ATTACHMENTS_CONFIG;

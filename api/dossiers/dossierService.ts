@@ -1,6 +1,6 @@
 // What staff may do with dossiers: scoped reads, transitions with optimistic concurrency, notes.
 // Drafts and dossiers outside an instructeur's départements answer "not found", as if absent.
-import { DossierReferenceSchema, type ActorRef, type Dossier } from '../../dossiers/dossierSchema';
+import { DossierReferenceSchema, type ActorRef, type Dossier, type HistoryEntry } from '../../dossiers/dossierSchema';
 import { isVisibleToStaff, MAX_LIST_LIMIT, type DossierRepository } from '../../dossiers/dossierRepository';
 import type { DossierFailure } from '../../dossiers/errors';
 import { allowedTransitions, APPLICANT_ACTOR, type Actor } from '../../dossiers/statusMachine';
@@ -22,6 +22,20 @@ export interface StatusChangeEvent {
   /** For changes_requested: the sections the applicant must correct, and why. */
   sections?: SectionId[];
   reason?: string;
+}
+
+/** The event for a stored history entry: one shape for the API's subscribers and the repository's. */
+export function statusChangeEventOf(dossier: Dossier, entry: HistoryEntry): StatusChangeEvent {
+  return {
+    dossier,
+    from: entry.from,
+    to: entry.to,
+    at: entry.at,
+    by: entry.by,
+    ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
+    ...(entry.sections ? { sections: entry.sections } : {}),
+    ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+  };
 }
 
 /** A subscriber to status changes (the webhook, the chat notification). Its failures are logged, never the caller's. */
@@ -85,16 +99,7 @@ export class DossierService {
     const dossier = result.value;
     const entry = dossier.history[dossier.history.length - 1];
     if (entry) {
-      this.publish({
-        dossier,
-        from: entry.from,
-        to: entry.to,
-        at: entry.at,
-        by: entry.by,
-        ...(entry.comment !== undefined ? { comment: entry.comment } : {}),
-        ...(entry.sections ? { sections: entry.sections } : {}),
-        ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
-      });
+      this.publish(statusChangeEventOf(dossier, entry));
     }
     return toDetail(dossier, staff);
   }
