@@ -1,6 +1,7 @@
 // The product's configuration: read from the environment once, at start-up, and validated with zod.
 import { z } from 'zod';
 import { version } from '../package.json';
+import type { ProConnectSettings } from './auth/proConnect';
 import { ATTACHMENTS_ENV, attachmentsConfigFrom, type AttachmentsConfig } from './attachments/attachmentsConfig';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -54,6 +55,12 @@ const EnvSchema = z
     OIDC_AUDIENCE: optionalString,
     OIDC_JWKS_URI: optionalString.pipe(z.url().optional()),
     OIDC_EMAIL_CLAIM: z.string().trim().min(1).default('email'),
+    PROCONNECT_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    PROCONNECT_CLIENT_ID: optionalString,
+    PROCONNECT_CLIENT_SECRET: optionalString,
+    PROCONNECT_REDIRECT_URI: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    PROCONNECT_POST_LOGOUT_REDIRECT_URI: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    PROCONNECT_SCOPES: z.string().trim().min(1).default('openid email given_name usual_name'),
     WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()),
     WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters long').optional()),
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
@@ -71,6 +78,14 @@ const EnvSchema = z
     if (Boolean(env.OIDC_ISSUER) !== Boolean(env.OIDC_AUDIENCE)) {
       const missing = env.OIDC_ISSUER ? 'OIDC_AUDIENCE' : 'OIDC_ISSUER';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'OIDC_ISSUER and OIDC_AUDIENCE are set together (or both left empty)' });
+    }
+    const proConnect = [env.PROCONNECT_ISSUER, env.PROCONNECT_CLIENT_ID, env.PROCONNECT_CLIENT_SECRET];
+    if (proConnect.some(Boolean) && !proConnect.every(Boolean)) {
+      const missing = env.PROCONNECT_ISSUER ? (env.PROCONNECT_CLIENT_ID ? 'PROCONNECT_CLIENT_SECRET' : 'PROCONNECT_CLIENT_ID') : 'PROCONNECT_ISSUER';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'PROCONNECT_ISSUER, PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET are set together (or all left empty)' });
+    }
+    if (env.PROCONNECT_ISSUER && !env.PROCONNECT_REDIRECT_URI && !env.PUBLIC_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PROCONNECT_REDIRECT_URI'], message: 'is required with PROCONNECT_ISSUER when PUBLIC_BASE_URL is not set' });
     }
     if (env.DRAFT_RETENTION_WARNING_DAYS >= env.DRAFT_RETENTION_DAYS) {
       ctx.addIssue({ code: 'custom', path: ['DRAFT_RETENTION_WARNING_DAYS'], message: 'must be smaller than DRAFT_RETENTION_DAYS (the warning comes before the deletion)' });
@@ -133,6 +148,8 @@ export interface Config {
   mail: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string } | undefined;
   /** Where the service is published (links of the Teams manifest). */
   publicBaseUrl: string | undefined;
+  /** ProConnect sign-in of the back-office; off when PROCONNECT_ISSUER is unset. */
+  proConnect: ProConnectSettings | undefined;
   teams: { appId: string | undefined };
   bot: {
     appId: string | undefined;
@@ -198,6 +215,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
           }
         : undefined,
     publicBaseUrl: env.PUBLIC_BASE_URL,
+    proConnect: proConnectFrom(env),
     mail: env.SMTP_HOST
       ? {
           host: env.SMTP_HOST,
@@ -224,5 +242,18 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
           : undefined,
       webhook: env.WEBHOOK_URL && env.WEBHOOK_SECRET ? { url: env.WEBHOOK_URL, secret: env.WEBHOOK_SECRET, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS } : undefined,
     },
+  };
+}
+
+function proConnectFrom(env: Env): ProConnectSettings | undefined {
+  if (!env.PROCONNECT_ISSUER || !env.PROCONNECT_CLIENT_ID || !env.PROCONNECT_CLIENT_SECRET) return undefined;
+  const base = env.PUBLIC_BASE_URL?.replace(/\/+$/, '');
+  return {
+    issuer: env.PROCONNECT_ISSUER,
+    clientId: env.PROCONNECT_CLIENT_ID,
+    clientSecret: env.PROCONNECT_CLIENT_SECRET,
+    redirectUri: env.PROCONNECT_REDIRECT_URI ?? `${base ?? ''}/instruction/proconnect/retour`,
+    ...(env.PROCONNECT_POST_LOGOUT_REDIRECT_URI ? { postLogoutRedirectUri: env.PROCONNECT_POST_LOGOUT_REDIRECT_URI } : {}),
+    scopes: env.PROCONNECT_SCOPES,
   };
 }

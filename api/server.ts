@@ -116,7 +116,11 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
     retention: config.retention,
     attachments: config.attachments,
     isShuttingDown,
-    instruction: { ...(config.mail ? { mail: config.mail } : {}), ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}) },
+    instruction: {
+      ...(config.mail ? { mail: config.mail } : {}),
+      ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+      ...(config.proConnect ? { proConnect: config.proConnect } : {}),
+    },
   });
   // Deliveries a previous run left pending go out again, in the background.
   void webhook?.resume().catch((error: unknown) => logger.error({ err: error }, 'Could not resume the webhook outbox'));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
+import { ProConnectClient, type ProConnectSettings } from '../auth/proConnect';
 import type { DossierRepository } from '../../dossiers/dossierRepository';
 import { isDatabaseUnavailable } from '../../dossiers/databaseErrors';
 import { DossierService, type StatusChangeListener } from '../dossiers/dossierService';
@@ -18,6 +19,7 @@ import { MessageService } from './messageService';
 import type { OwnerNotifier } from '../../bot/notifications';
 import { loadAgent, requireAgent, verifyCsrf, type SignedInAgent } from './sessionAuth';
 import { DEFAULT_SESSION_POLICY, SessionStore, type SessionPolicy } from './sessionStore';
+import { createProConnectRoutes } from './proConnectPage';
 import { createSignInRoutes } from './signInPage';
 
 /** What the server's configuration decides about the back-office. */
@@ -29,6 +31,8 @@ export interface InstructionOptions {
   publicBaseUrl?: string;
   /** Writes to the applicant in their chat (the bot's proactive messages). */
   notifyOwner?: OwnerNotifier;
+  /** ProConnect sign-in; only local accounts when absent. */
+  proConnect?: ProConnectSettings;
 }
 
 export interface InstructionDependencies extends InstructionOptions {
@@ -78,7 +82,11 @@ export function createInstructionRouter(deps: InstructionDependencies): Router {
   router.use('/instruction/assets', express.static(path.join(__dirname, 'public'), { index: false, redirect: false, maxAge: '1h' }));
   router.use('/instruction', pageSecurity, noStore, express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 200 }));
   router.use('/instruction', loadAgent({ sessions, accounts: deps.staffAccounts }));
-  router.use('/instruction', createSignInRoutes({ accounts: deps.staffAccounts, sessions, policy, logger, proConnect: false }));
+  const proConnect = deps.proConnect ? new ProConnectClient(deps.proConnect) : undefined;
+  router.use('/instruction', createSignInRoutes({ accounts: deps.staffAccounts, sessions, policy, logger, ...(proConnect ? { proConnect } : {}) }));
+  if (proConnect) {
+    router.use('/instruction', createProConnectRoutes({ client: proConnect, accounts: deps.staffAccounts, sessions, policy, connection: deps.connection, logger, clock }));
+  }
   router.use('/instruction', requireAgent, verifyCsrf);
   router.use('/instruction', createListRoutes({ service }));
   router.use('/instruction', createDossierRoutes({ service, messages: new MessageService({ repository: deps.dossiers, notifyOwner: deps.notifyOwner, logger, clock }), clock }));

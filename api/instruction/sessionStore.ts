@@ -17,6 +17,8 @@ interface SessionDocument {
   /** The CSRF token every form of this session carries. */
   csrf: string;
   via: 'password' | 'oidc';
+  /** The provider's ID token of a ProConnect session: the hint of the provider's sign-out. */
+  idToken?: string;
   createdAt: Date;
   lastSeenAt: Date;
   expiresAt: Date;
@@ -26,6 +28,7 @@ export interface Session {
   staffId: string;
   csrf: string;
   via: SessionDocument['via'];
+  idToken?: string;
   createdAt: Date;
 }
 
@@ -48,7 +51,7 @@ export class SessionStore {
   }
 
   /** Opens a session and returns the token for the cookie (shown once, never stored). */
-  async open(staffId: string, via: SessionDocument['via']): Promise<{ token: string; session: Session }> {
+  async open(staffId: string, via: SessionDocument['via'], idToken?: string): Promise<{ token: string; session: Session }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.clock();
     const document: SessionDocument = {
@@ -56,6 +59,7 @@ export class SessionStore {
       staffId,
       csrf: randomBytes(32).toString('base64url'),
       via,
+      ...(idToken ? { idToken } : {}),
       createdAt: now,
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + this.policy.absoluteMinutes * 60_000),
@@ -63,7 +67,7 @@ export class SessionStore {
     await this.collection.insertOne(document);
     // Old sessions are swept on each sign-in, so the collection never grows without bound.
     await this.collection.deleteMany({ expiresAt: { $lte: now } });
-    return { token, session: { staffId, csrf: document.csrf, via, createdAt: now } };
+    return { token, session: { staffId, csrf: document.csrf, via, ...(idToken ? { idToken } : {}), createdAt: now } };
   }
 
   /** The live session of this token, or null when unknown, expired or idle for too long (then it is deleted). */
@@ -79,7 +83,7 @@ export class SessionStore {
       return null;
     }
     if (now.getTime() - found.lastSeenAt.getTime() >= TOUCH_RESOLUTION_MS) await this.collection.updateOne({ _id: id }, { $set: { lastSeenAt: now } });
-    return { staffId: found.staffId, csrf: found.csrf, via: found.via, createdAt: found.createdAt };
+    return { staffId: found.staffId, csrf: found.csrf, via: found.via, ...(found.idToken ? { idToken: found.idToken } : {}), createdAt: found.createdAt };
   }
 
   async close(token: string): Promise<void> {

@@ -2,11 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import type { ProConnectClient } from '../auth/proConnect';
 import type { Logger } from '../logger';
 import type { StaffAccountRepository } from '../staff/staffRepository';
 import { html } from './html';
 import { renderPage } from './layout';
-import { clearCookie, cookiesOf, openSessionCookie, safeReturnPath, sameToken, SESSION_COOKIE, setCookie } from './sessionAuth';
+import { clearCookie, cookiesOf, openSessionCookie, safeReturnPath, sameToken, SESSION_COOKIE, setCookie, type SignedInAgent } from './sessionAuth';
 import type { SessionPolicy, SessionStore } from './sessionStore';
 
 /** The sign-in form's own CSRF token, before any session exists (double submit: cookie and field). */
@@ -18,11 +19,11 @@ export interface SignInDependencies {
   sessions: SessionStore;
   policy: SessionPolicy;
   logger: Logger;
-  /** Whether the ProConnect button is shown (its routes are mounted beside). */
-  proConnect: boolean;
+  /** The ProConnect client when configured: the button is shown, and sign-out goes through the provider. */
+  proConnect?: ProConnectClient;
 }
 
-interface SignInView {
+export interface SignInView {
   retour: string;
   email?: string;
   error?: string;
@@ -43,7 +44,7 @@ export function createSignInRoutes(deps: SignInDependencies): Router {
         : req.query.deconnecte === '1'
           ? 'Vous êtes déconnecté.'
           : undefined;
-    sendSignIn(req, res, 200, { retour: safeReturnPath(req.query.retour), ...(info ? { info } : {}) });
+    sendSignIn(req, res, 200, { retour: safeReturnPath(req.query.retour), ...(info ? { info } : {}) }, deps.proConnect !== undefined);
   });
 
   router.post(
@@ -54,7 +55,7 @@ export function createSignInRoutes(deps: SignInDependencies): Router {
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       identifier: 'instruction-sign-in',
-      handler: (req, res) => sendSignIn(req, res, 429, { retour: '/instruction/', error: 'Trop de tentatives de connexion : attendez une minute avant de réessayer.' }),
+      handler: (req, res) => sendSignIn(req, res, 429, { retour: '/instruction/', error: 'Trop de tentatives de connexion : attendez une minute avant de réessayer.' }, deps.proConnect !== undefined),
     }),
     async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
@@ -62,17 +63,17 @@ export function createSignInRoutes(deps: SignInDependencies): Router {
       const email = typeof body.email === 'string' ? body.email.trim().slice(0, 320) : '';
       const password = typeof body.password === 'string' ? body.password : '';
       if (!sameToken(body._csrf, cookiesOf(req)[SIGN_IN_COOKIE] ?? '')) {
-        sendSignIn(req, res, 403, { retour, email, error: 'Le formulaire de connexion a expiré : saisissez à nouveau votre mot de passe.' });
+        sendSignIn(req, res, 403, { retour, email, error: 'Le formulaire de connexion a expiré : saisissez à nouveau votre mot de passe.' }, deps.proConnect !== undefined);
         return;
       }
       if (!email || !password) {
-        sendSignIn(req, res, 400, { retour, email, error: 'Saisissez votre adresse électronique et votre mot de passe.' });
+        sendSignIn(req, res, 400, { retour, email, error: 'Saisissez votre adresse électronique et votre mot de passe.' }, deps.proConnect !== undefined);
         return;
       }
       const account = await deps.accounts.authenticatePassword(email, password);
       if (!account) {
         deps.logger.warn({ ip: req.ip }, 'Back-office: sign-in refused');
-        sendSignIn(req, res, 401, { retour, email, error: 'Adresse électronique ou mot de passe incorrect.' });
+        sendSignIn(req, res, 401, { retour, email, error: 'Adresse électronique ou mot de passe incorrect.' }, deps.proConnect !== undefined);
         return;
       }
       await startSession(req, res, deps, account.id, 'password');
@@ -83,13 +84,20 @@ export function createSignInRoutes(deps: SignInDependencies): Router {
 
   router.post('/deconnexion', async (req, res) => {
     const token = cookiesOf(req)[SESSION_COOKIE];
+    const idToken = (res.locals.agent as SignedInAgent | undefined)?.session.idToken;
     // Signing out needs no CSRF check to be safe: the worst a forged one does is sign the agent out.
     if (token) await deps.sessions.close(token);
     clearCookie(req, res, SESSION_COOKIE);
-    res.redirect(303, '/instruction/connexion?deconnecte=1');
+    // A ProConnect session is ended at the provider too, or the next click on the button signs in again at once.
+    const atProvider = idToken && deps.proConnect ? await deps.proConnect.signOutUrl(idToken).catch(() => null) : null;
+    res.redirect(303, atProvider ?? '/instruction/connexion?deconnecte=1');
   });
 
-  function sendSignIn(req: Request, res: Response, status: number, view: SignInView): void {
+  return router;
+}
+
+/** The sign-in page, with a fresh token for its form; the ProConnect button when it is configured. */
+export function sendSignIn(req: Request, res: Response, status: number, view: SignInView, proConnect: boolean): void {
     const csrf = randomBytes(32).toString('base64url');
     setCookie(req, res, SIGN_IN_COOKIE, csrf, SIGN_IN_COOKIE_SECONDS);
     res.status(status).type('html').send(
@@ -99,9 +107,9 @@ export function createSignInRoutes(deps: SignInDependencies): Router {
         body: html`<div class="fr-grid-row fr-grid-row--center">
   <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
     <h1>Connexion à l’espace d’instruction</h1>
-    ${deps.proConnect
+    ${proConnect
       ? html`<div class="fr-connect-group">
-      <a class="fr-connect" href="/instruction/proconnect?retour=${encodeURIComponent(view.retour)}"><span class="fr-connect__login">S’identifier avec</span> <span class="fr-connect__brand">ProConnect</span></a>
+      <a class="fr-connect" href="/instruction/proconnect?retour=${encodeURIComponent(view.retour)}"><span class="fr-connect__login">Se connecter avec</span> <span class="fr-connect__brand">ProConnect</span></a>
       <p><a href="https://www.proconnect.gouv.fr/" target="_blank" rel="noopener" title="Qu’est-ce que ProConnect ? — nouvelle fenêtre">Qu’est-ce que ProConnect ?</a></p>
     </div>
     <p class="fr-hr-or">ou</p>`
@@ -135,14 +143,18 @@ export function createSignInRoutes(deps: SignInDependencies): Router {
 </div>`,
       }),
     );
-  }
-
-  return router;
 }
 
 /** Opens a session for this account and sets its cookie (after a password or a ProConnect sign-in). */
-async function startSession(req: Request, res: Response, deps: Pick<SignInDependencies, 'sessions' | 'policy'>, staffId: string, via: 'password' | 'oidc'): Promise<void> {
-  const { token } = await deps.sessions.open(staffId, via);
+export async function startSession(
+  req: Request,
+  res: Response,
+  deps: Pick<SignInDependencies, 'sessions' | 'policy'>,
+  staffId: string,
+  via: 'password' | 'oidc',
+  idToken?: string,
+): Promise<void> {
+  const { token } = await deps.sessions.open(staffId, via, idToken);
   openSessionCookie(req, res, token, deps.policy);
   clearCookie(req, res, SIGN_IN_COOKIE);
 }
