@@ -14,7 +14,8 @@ import { html } from './html';
 import { renderPage } from './layout';
 import { createListRoutes } from './listPage';
 import { createDossierRoutes } from './dossierPage';
-import type { MailSettings } from './mailer';
+import { createAdminRoutes } from './adminPage';
+import { createSmtpSender, type MailSettings } from './mailer';
 import { MessageService } from './messageService';
 import type { OwnerNotifier } from '../../bot/notifications';
 import { loadAgent, requireAgent, verifyCsrf, type SignedInAgent } from './sessionAuth';
@@ -89,6 +90,16 @@ export function createInstructionRouter(deps: InstructionDependencies): Router {
   }
   router.use('/instruction', requireAgent, verifyCsrf);
   router.use('/instruction', createListRoutes({ service }));
+  router.use(
+    '/instruction',
+    createAdminRoutes({
+      accounts: deps.staffAccounts,
+      sessions,
+      logger,
+      ...(deps.mail ? { sendMail: createSmtpSender(deps.mail) } : {}),
+      ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
+    }),
+  );
   router.use('/instruction', createDossierRoutes({ service, messages: new MessageService({ repository: deps.dossiers, notifyOwner: deps.notifyOwner, logger, clock }), clock }));
   router.use('/instruction', (req, _res, next) => next(new AppError('ROUTE_NOT_FOUND', { details: { path: req.path } })));
   router.use('/instruction', errorPage(logger));

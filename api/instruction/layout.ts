@@ -55,6 +55,7 @@ export function renderPage({ title, agent, notice, body }: PageOptions): string 
             <div class="fr-header__tools-links">
               <ul class="fr-btns-group">
                 <li><span class="fr-btn ti-agent" id="ti-agent">${agent.name} (${agent.role === 'admin' ? 'administrateur, tous départements' : `départements ${agent.departements.join(', ')}`})</span></li>
+                ${agent.role === 'admin' ? html`<li><a class="fr-btn" href="/instruction/admin/comptes">Comptes des agents</a></li>` : ''}
                 <li>
                   <form method="post" action="/instruction/deconnexion">
                     <input type="hidden" name="_csrf" value="${agent.csrf}">

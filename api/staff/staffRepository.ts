@@ -89,6 +89,21 @@ export class StaffAccountRepository {
     return updated ? fromStored(updated) : null;
   }
 
+  /** Replaces an active instructeur's départements (an admin sees them all); validated as at creation. */
+  async setDepartements(
+    id: string,
+    departements: readonly string[],
+  ): Promise<{ ok: true; account: StaffAccount } | { ok: false; code: 'not_found' } | { ok: false; code: 'invalid'; issues: Array<{ path: string; message: string }> }> {
+    const existing = await this.findActiveById(id);
+    if (!existing) return { ok: false, code: 'not_found' };
+    const parsed = StaffAccountSchema.safeParse({ ...existing, departements: existing.role === 'admin' ? [] : [...new Set(departements)] });
+    if (!parsed.success) {
+      return { ok: false, code: 'invalid', issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) };
+    }
+    const updated = await this.accounts.findOneAndUpdate({ _id: id, revokedAt: { $exists: false } }, { $set: { departements: parsed.data.departements } }, { returnDocument: 'after' }).lean();
+    return updated ? { ok: true, account: fromStored(updated) } : { ok: false, code: 'not_found' };
+  }
+
   /**
    * The active account a key belongs to, or null. Malformed keys, unknown ids, wrong secrets and
    * revoked accounts all cost one scrypt and all answer null, so neither the time nor the answer
