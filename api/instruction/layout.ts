@@ -54,7 +54,7 @@ export function renderPage({ title, agent, notice, body }: PageOptions): string 
             ? html`<div class="fr-header__tools">
             <div class="fr-header__tools-links">
               <ul class="fr-btns-group">
-                <li><span class="fr-btn ti-agent" id="ti-agent">${agent.name} (${agent.role === 'admin' ? 'administrateur, tous départements' : `départements ${agent.departements.join(', ')}`})</span></li>
+                <li><span class="fr-btn ti-agent" id="ti-agent">${agent.name} (${agent.role === 'admin' ? 'administrateur' : `départements ${agent.departements.join(', ')}`})</span></li>
                 ${agent.role === 'admin' ? html`<li><a class="fr-btn" href="/instruction/admin/comptes">Comptes des agents</a></li>` : ''}
                 <li>
                   <form method="post" action="/instruction/deconnexion">

@@ -132,7 +132,7 @@ export function createListRoutes(deps: { service: DossierService }): Router {
 <form method="get" action="/instruction/" class="ti-filters fr-mb-3w" role="search" aria-label="Filtrer les dossiers">
   <input type="hidden" name="onglet" value="${view.tab}">
   <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
-    <div class="fr-col-12 fr-col-md-4">
+    <div class="fr-col-12 fr-col-md-3">
       <div class="fr-input-group">
         <label class="fr-label" for="recherche">Rechercher <span class="fr-hint-text">Nom de la collectivité ou référence (TI-2026-00042)</span></label>
         <input class="fr-input" type="search" id="recherche" name="recherche" value="${view.q ?? ''}">
@@ -168,7 +168,7 @@ export function createListRoutes(deps: { service: DossierService }): Router {
         </select>
       </div>
     </div>
-    <div class="fr-col-6 fr-col-md-2">
+    <div class="fr-col-6 fr-col-md-3">
       <div class="fr-select-group">
         <label class="fr-label" for="tri">Trier par</label>
         <select class="fr-select" id="tri" name="tri">
