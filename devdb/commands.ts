@@ -7,6 +7,7 @@ import { CommandError, badValue, namespaceNotFound } from './errors';
 import { ID_INDEX_SPEC, normaliseIndexSpec, sameIndexOptions, sameKeyPattern, type IndexDef, type Plan } from './indexes';
 import { collationKey, collationOf, compileFilter, mapStrings, countMatches, findMatches, planFor, projectMatch, type Match } from './query';
 import type { CollectionInfo, Storage } from './storage';
+import { defaultParameters, validateTtlSpec, type ServerParameters } from './ttl';
 import { applyUpdate, idFirst, upsertSeed, validateUpdate } from './update';
 import { exactOf, isPlainObject, keyOf, restoreTypes, toView, viewOf } from './values';
 import type { DevDbLogger } from './index';
@@ -101,6 +102,10 @@ function describePlan(plan: Plan, filter: Document): Document {
 
 export class CommandExecutor {
   private readonly handlers: Record<string, Handler>;
+  /** What getParameter and setParameter read and write (not kept across restarts, as mongod's). */
+  readonly parameters: ServerParameters = defaultParameters();
+  /** Called after setParameter changed a parameter (the TTL monitor's sleep). */
+  onParameterChange: (() => void) | undefined;
 
   constructor(
     private readonly storage: Storage,
@@ -116,6 +121,7 @@ export class CommandExecutor {
       buildInfo: () => this.buildInfo(),
       buildinfo: () => this.buildInfo(),
       getParameter: (req) => this.getParameter(req),
+      setParameter: (req) => this.setParameter(req),
       endSessions: () => ({ ok: 1 }),
       insert: (req) => this.insert(req),
       find: (req) => this.find(req),
@@ -302,11 +308,37 @@ export class CommandExecutor {
       featureCompatibilityVersion: { version: '7.0' },
       authenticationMechanisms: [],
       maxBSONDepth: 100,
+      ...this.parameters,
     };
     if (req.cmd.getParameter === '*') return { ...known, ok: 1 };
     const wanted = Object.keys(req.cmd).filter((k) => k in known);
     if (wanted.length === 0) throw new CommandError(72, 'InvalidOptions', 'no option found to get');
     return { ...Object.fromEntries(wanted.map((k) => [k, known[k]])), ok: 1 };
+  }
+
+  private setParameter(req: CommandRequest): Document {
+    if (req.db !== 'admin') throw new CommandError(13, 'Unauthorized', 'setParameter may only be run against the admin database.');
+    const fields = Object.keys(req.cmd).filter((k) => k !== 'setParameter' && !k.startsWith('$') && k !== 'lsid' && k !== 'comment');
+    if (fields.length === 0) throw new CommandError(72, 'InvalidOptions', 'no option found to set, use help:true to see options ');
+    if (fields.length > 1) throw new CommandError(2, 'BadValue', 'Only one parameter may be set at a time');
+    const field = fields[0]!;
+    const value: unknown = req.cmd[field];
+    const params = this.parameters;
+    let was: unknown;
+    if (field === 'ttlMonitorSleepSecs') {
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw badValue(`Invalid value for parameter ttlMonitorSleepSecs: ${String(value)} is not a valid integer`);
+      if (value < 1) throw badValue(`Invalid value for parameter ttlMonitorSleepSecs: ${value} is not greater than or equal to 1`);
+      was = params.ttlMonitorSleepSecs;
+      params.ttlMonitorSleepSecs = value;
+    } else if (field === 'ttlMonitorEnabled') {
+      if (typeof value !== 'boolean' && typeof value !== 'number') throw badValue(`Invalid value for parameter ttlMonitorEnabled: ${String(value)} is not a boolean`);
+      was = params.ttlMonitorEnabled;
+      params.ttlMonitorEnabled = Boolean(value);
+    } else {
+      throw new CommandError(72, 'InvalidOptions', `attempted to set unrecognized parameter [${field}], use help:true to see options `);
+    }
+    this.onParameterChange?.();
+    return { was, ok: 1 };
   }
 
   // -- reads ---------------------------------------------------------------------------------------
@@ -713,6 +745,7 @@ export class CommandExecutor {
     const before = coll.indexes.length + 1;
     for (const raw of specs) {
       const spec = normaliseIndexSpec(raw);
+      validateTtlSpec(spec);
       if (spec.name === '_id_' || sameKeyPattern(spec.key as Document, { _id: 1 })) continue;
       const sameName = coll.indexes.find((i) => i.name === spec.name);
       if (sameName) {

@@ -6,6 +6,7 @@ import { CommandExecutor } from './commands';
 import { CursorRegistry } from './cursors';
 import { WireServer } from './server';
 import { Storage } from './storage';
+import { TtlMonitor } from './ttl';
 
 export { credentialsFile, readCredentials, connectionString } from './auth';
 
@@ -258,7 +259,10 @@ export async function startDevDbHere(
   const credentials = resolvedCredentials(options);
   const storage = new Storage(options.filename);
   const cursors = new CursorRegistry();
-  const server = new WireServer(new CommandExecutor(storage, cursors, logger), logger, new ScramServer(credentials), options.busy);
+  const executor = new CommandExecutor(storage, cursors, logger);
+  const server = new WireServer(executor, logger, new ScramServer(credentials), options.busy);
+  const ttl = new TtlMonitor(storage, executor.parameters, logger);
+  executor.onParameterChange = () => ttl.reschedule();
   let port = options.port ?? 0;
   let running = false;
   if (options.listen !== false) {
@@ -272,6 +276,7 @@ export async function startDevDbHere(
   }
   const sweeper = setInterval(() => cursors.sweep(), CURSOR_SWEEP_MS);
   sweeper.unref();
+  ttl.start();
 
   let closing: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
@@ -299,6 +304,7 @@ export async function startDevDbHere(
     close: () => {
       closing ??= (async () => {
         clearInterval(sweeper);
+        ttl.stop();
         await stop();
         storage.close();
       })();

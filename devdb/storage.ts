@@ -271,6 +271,16 @@ export class Storage {
     return this.catalog.get(`${db}.${name}`);
   }
 
+  /** Every collection of every database. */
+  allCollections(): CollectionInfo[] {
+    return [...this.catalog.values()];
+  }
+
+  /** True while a group of commands is open (executed, not committed yet). */
+  get inGroup(): boolean {
+    return this.db.inTransaction;
+  }
+
   collections(db: string): CollectionInfo[] {
     return [...this.catalog.values()].filter((c) => c.db === db);
   }
