@@ -1,6 +1,7 @@
 // Simulated officials over HTTP: a web widget on the Direct Line endpoint, and a Bot Framework channel on
 // /api/messages (expectReplies). Each turn is timed and checked; nothing here knows the bot's internals.
 import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
 import type { ScriptedTurn } from './journeys';
 
 /** One bot activity as a client reads it. */
@@ -132,6 +133,148 @@ export class DirectLineSession implements ChatSession {
     this.watermark = String(body.watermark);
     this.seen.push(...activities);
     return activities;
+  }
+
+  private call(method: string, path: string, body: unknown, expectStatus: number[]): Promise<Record<string, unknown>> {
+    const headers: Record<string, string> = { 'x-forwarded-for': this.clientAddress };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return requestJson(`${this.baseUrl}/v3/directline${path}`, { method, headers, expectStatus, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  }
+}
+
+/** How a Web Chat-like client receives the bot's replies. */
+export type ReceiveMode = 'stream' | 'poll';
+
+interface Received {
+  at: number;
+  texts: string[];
+}
+
+const REPLY_TIMEOUT_MS = 15_000;
+const REPLY_SETTLE_MS = 30;
+
+/**
+ * The web widget as the official feels it: Web Chat posts the message and shows the reply when it
+ * reaches the page, either pushed on the conversation's WebSocket `streamUrl`, or read by its fallback,
+ * a GET of the feed every second whatever the user does. A turn is timed from the send to the moment
+ * the first reply is received, not to the end of the POST.
+ */
+export class WebChatSession implements ChatSession {
+  private token = '';
+  private conversationId = '';
+  private watermark = '';
+  private socket: WebSocket | undefined;
+  private polling = false;
+  private greeted = false;
+  /** The bot's replies by the id of the message they answer, with the moment the first one arrived. */
+  private readonly received = new Map<string, Received>();
+  private wake: (() => void) | undefined;
+  userId = '';
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly clientAddress: string,
+    private readonly mode: ReceiveMode,
+    private readonly pollMs = 1000,
+  ) {}
+
+  async start(): Promise<void> {
+    const generated = await this.call('POST', '/tokens/generate', undefined, [200]);
+    this.token = String(generated.token);
+    const started = await this.call('POST', '/conversations', { locale: 'fr-FR' }, [201]);
+    this.token = String(started.token);
+    this.conversationId = String(started.conversationId);
+    const [payload = ''] = this.token.split('.');
+    this.userId = String((JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub ?? '');
+    if (this.mode === 'stream') await this.openStream(String(started.streamUrl));
+    else this.startPolling();
+    await this.until(() => this.greeted, 'No greeting in a new Web Chat conversation');
+  }
+
+  async say(text: string): Promise<TurnOutcome> {
+    const started = performance.now();
+    const posted = await this.call(
+      'POST',
+      `/conversations/${this.conversationId}/activities`,
+      { type: 'message', text, locale: 'fr-FR', from: { id: 'ignored', role: 'user' }, channelData: { clientActivityID: randomUUID() } },
+      [200],
+    );
+    const echoId = String(posted.id);
+    await this.until(() => this.received.has(echoId), `No reply to « ${text} » reached the client (${this.mode})`);
+    const reply = this.received.get(echoId)!;
+    // The turn is timed at its first reply; the script is checked on all of them, which may come in a later set.
+    await new Promise((resolve) => setTimeout(resolve, REPLY_SETTLE_MS));
+    this.received.delete(echoId);
+    return { latencyMs: reply.at - started, replies: reply.texts };
+  }
+
+  /** Closes the socket or stops polling. */
+  close(): void {
+    this.polling = false;
+    this.socket?.close();
+  }
+
+  private take(activities: ReadActivity[]): void {
+    const at = performance.now();
+    for (const activity of activities) {
+      if (activity.type !== 'message' || activity.from?.role !== 'bot') continue;
+      this.greeted = true;
+      if (!activity.replyToId) continue;
+      const entry = this.received.get(activity.replyToId) ?? { at, texts: [] };
+      entry.texts.push(activity.text ?? '');
+      this.received.set(activity.replyToId, entry);
+    }
+    this.wake?.();
+  }
+
+  private openStream(url: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { headers: { 'x-forwarded-for': this.clientAddress } });
+      this.socket = socket;
+      socket.once('open', () => resolve());
+      socket.once('error', (error) => reject(new TurnError(`The stream did not open: ${error.message}`)));
+      socket.on('message', (data: Buffer) => {
+        const text = data.toString('utf8');
+        if (text.trim() === '') return;
+        const set = JSON.parse(text) as { activities?: ReadActivity[]; watermark?: string };
+        if (set.watermark) this.watermark = set.watermark;
+        this.take(set.activities ?? []);
+      });
+    });
+  }
+
+  private startPolling(): void {
+    this.polling = true;
+    const poll = async (): Promise<void> => {
+      while (this.polling) {
+        const query = this.watermark === '' ? '' : `?watermark=${this.watermark}`;
+        try {
+          const body = await this.call('GET', `/conversations/${this.conversationId}/activities${query}`, undefined, [200]);
+          this.watermark = String(body.watermark);
+          this.take(body.activities as ReadActivity[]);
+        } catch {
+          // A failed poll is retried at the next interval, as Web Chat does; a missing reply times out.
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+      }
+    };
+    void poll();
+  }
+
+  private async until(done: () => boolean, failure: string): Promise<void> {
+    const deadline = performance.now() + REPLY_TIMEOUT_MS;
+    while (!done()) {
+      const left = deadline - performance.now();
+      if (left <= 0) throw new TurnError(failure);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
   }
 
   private call(method: string, path: string, body: unknown, expectStatus: number[]): Promise<Record<string, unknown>> {

@@ -96,7 +96,8 @@ export function ctaiJourney(n: number): Journey {
       turn('5 000', 'Qui porte'),
       turn('Le CCAS', 'Vous avez décrit 3 actions'),
       turn('non', 'Voici le budget', 'Votre dossier est complet', 'Que souhaitez-vous faire'),
-      turn('Déposer le dossier', 'a été déposé', `préfecture du département ${departement}`),
+      turn('Déposer le dossier', 'Confirmez-vous'),
+      turn('Oui', 'a été déposé', `préfecture du département ${departement}`),
     ],
     expected: {
       status: 'submitted',
@@ -181,7 +182,8 @@ export function ptaiJourney(n: number): Journey {
       turn('6 000 €', 'Qui porte'),
       turn('La commune', 'ajouter une autre action'),
       turn('non', 'Votre dossier est complet'),
-      turn('Déposer le dossier', 'a été déposé'),
+      turn('Déposer le dossier', 'Confirmez-vous'),
+      turn('Oui', 'a été déposé'),
     ],
     expected: {
       status: 'submitted',

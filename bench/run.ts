@@ -11,6 +11,7 @@ import { markdownSection, printSection, type BenchRow, type BenchSection } from 
 import { runLoadBench } from './load';
 import { runMemoryBench } from './memory';
 import { runStaffApiBench, type StaffGrowthPoint } from './staffApi';
+import { runStreamingBench } from './streaming';
 import { runTurnBench, type TurnBenchResult } from './turns';
 
 const README = path.join(__dirname, '..', 'README.md');
@@ -30,6 +31,7 @@ const SECTIONS: Record<string, (growth: Growth) => Promise<BenchSection>> = {
     growth.turns = result.growth;
     return result.section;
   },
+  streaming: () => runStreamingBench(),
   faq: () => runFaqBench(),
   staff: async (growth) => {
     const result = await runStaffApiBench();
