@@ -55,6 +55,20 @@ async function requestJson(url: string, init: RequestInit & { expectStatus?: num
   return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
 }
 
+/** A Direct Line request as the widget's browser sends it, behind its own address, with its token if any. */
+function directLineCall(baseUrl: string, clientAddress: string, token: string, method: string, path: string, body: unknown, expectStatus: number[]): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = { 'x-forwarded-for': clientAddress };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return requestJson(`${baseUrl}/v3/directline${path}`, { method, headers, expectStatus, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
+
+/** The user the server chose, named by the token's payload (`sub`). */
+function userOfToken(token: string): string {
+  const [payload = ''] = token.split('.');
+  return String((JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub ?? '');
+}
+
 /**
  * The web widget as Web Chat drives it: a token, a conversation, then for each message a POST (answered
  * once the bot's replies are in the feed) and a GET of the feed from the last watermark.
@@ -84,9 +98,7 @@ export class DirectLineSession implements ChatSession {
     const started = await this.call('POST', '/conversations', { locale: 'fr-FR' }, [201]);
     this.token = String(started.token);
     this.conversationId = String(started.conversationId);
-    // The token's payload names the user the server chose (`sub`).
-    const [payload = ''] = this.token.split('.');
-    this.userId = String((JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub ?? '');
+    this.userId = userOfToken(this.token);
     // The greeting is in the feed once the conversation is answered.
     const greeting = await this.read();
     if (!greeting.some((activity) => activity.type === 'message' && activity.from?.role === 'bot')) throw new TurnError('No greeting in a new Direct Line conversation');
@@ -136,10 +148,7 @@ export class DirectLineSession implements ChatSession {
   }
 
   private call(method: string, path: string, body: unknown, expectStatus: number[]): Promise<Record<string, unknown>> {
-    const headers: Record<string, string> = { 'x-forwarded-for': this.clientAddress };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return requestJson(`${this.baseUrl}/v3/directline${path}`, { method, headers, expectStatus, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return directLineCall(this.baseUrl, this.clientAddress, this.token, method, path, body, expectStatus);
   }
 }
 
@@ -185,8 +194,7 @@ export class WebChatSession implements ChatSession {
     const started = await this.call('POST', '/conversations', { locale: 'fr-FR' }, [201]);
     this.token = String(started.token);
     this.conversationId = String(started.conversationId);
-    const [payload = ''] = this.token.split('.');
-    this.userId = String((JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub ?? '');
+    this.userId = userOfToken(this.token);
     if (this.mode === 'stream') await this.openStream(String(started.streamUrl));
     else this.startPolling();
     await this.until(() => this.greeted, 'No greeting in a new Web Chat conversation');
@@ -278,10 +286,7 @@ export class WebChatSession implements ChatSession {
   }
 
   private call(method: string, path: string, body: unknown, expectStatus: number[]): Promise<Record<string, unknown>> {
-    const headers: Record<string, string> = { 'x-forwarded-for': this.clientAddress };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return requestJson(`${this.baseUrl}/v3/directline${path}`, { method, headers, expectStatus, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return directLineCall(this.baseUrl, this.clientAddress, this.token, method, path, body, expectStatus);
   }
 }
 
