@@ -1,31 +1,16 @@
 // The administrators' account pages over real HTTP: list, create (with the invitation over real SMTP), départements, revocation.
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { startTestApp, type TestApp } from '../support/testApp';
-import { CookieClient, createAgent, hiddenValue, type TestAgent } from './instructionSupport';
+import { CookieClient, createAgent, hiddenValue, startLoopbackSmtp, type LoopbackSmtp, type TestAgent } from './instructionSupport';
 
-let smtp: SMTPServer;
-let mails: Array<{ to: string[]; data: string }> = [];
+let smtp: LoopbackSmtp;
 let app: TestApp;
 let admin: TestAgent;
 let instructeur: TestAgent;
 let adminClient: CookieClient;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((address) => address.address), data: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const { port } = smtp.server.address() as AddressInfo;
+  smtp = await startLoopbackSmtp();
+  const { port } = smtp;
   app = await startTestApp({
     instruction: { mail: { host: '127.0.0.1', port, secure: false, from: 'Instruction <no-reply@prefecture.test>' }, publicBaseUrl: 'https://instruction.example.gouv.fr' },
   });
@@ -37,11 +22,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 beforeEach(() => {
-  mails = [];
+  smtp.mails.length = 0;
 });
 
 async function csrfOf(client: CookieClient): Promise<string> {
@@ -106,9 +91,9 @@ describe('Accounts of the agents (administrators)', () => {
     expect(created).toMatchObject({ name: 'Nadia Nouvelle', role: 'instructeur', departements: ['69', '2A', '01'] });
     expect(page.text).toContain('Le compte est créé et l’agent a reçu une invitation par courriel.');
     expect(page.text).toContain('69, 2A, 01');
-    expect(mails).toHaveLength(1);
-    expect(mails[0]?.to).toEqual(['nadia.nouvelle@rhone.gouv.fr']);
-    expect(mails[0]?.data).toContain('https://instruction.example.gouv.fr/instruction/');
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]?.to).toEqual(['nadia.nouvelle@rhone.gouv.fr']);
+    expect(smtp.mails[0]?.data).toContain('https://instruction.example.gouv.fr/instruction/');
   });
 
   test.each([
@@ -133,7 +118,7 @@ describe('Accounts of the agents (administrators)', () => {
     if ((form.departements ?? '').trim()) expect(answer.text).toContain(`value="${(form.departements ?? '').trim()}"`);
     if (form.role === 'instructeur') expect(answer.text).toMatch(/id="role-instructeur" name="role" value="instructeur" checked/);
     expect((await app.staffAccounts.list()).length).toBe(before);
-    expect(mails).toHaveLength(0);
+    expect(smtp.mails).toHaveLength(0);
   });
 
   test('When the e-mail is already an active account’s, then the form says so and keeps what was typed', async () => {

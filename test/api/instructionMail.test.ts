@@ -1,35 +1,15 @@
 // E-mails to the agents over real SMTP: a loopback smtp-server receives what the product sends.
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { submittedDossier } from './staffApiSupport';
-import { createAgent, type TestAgent } from './instructionSupport';
+import { createAgent, startLoopbackSmtp, type LoopbackSmtp, type ReceivedMail, type TestAgent } from './instructionSupport';
 
-interface Received {
-  to: string[];
-  data: string;
-}
-
-let smtp: SMTPServer;
-let received: Received[] = [];
+let smtp: LoopbackSmtp;
 let app: TestApp;
 let lyon: TestAgent;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((address) => address.address), data: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const { port } = smtp.server.address() as AddressInfo;
+  smtp = await startLoopbackSmtp();
+  const { port } = smtp;
   app = await startTestApp({
     instruction: { mail: { host: '127.0.0.1', port, secure: false, from: 'Instruction <no-reply@prefecture.test>' }, publicBaseUrl: 'https://instruction.example.gouv.fr' },
   });
@@ -39,17 +19,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 beforeEach(() => {
-  received = [];
+  smtp.mails.length = 0;
 });
 
-async function waitForMail(count: number): Promise<Received[]> {
+async function waitForMail(count: number): Promise<ReceivedMail[]> {
   const deadline = Date.now() + 10_000;
-  while (received.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  return received;
+  while (smtp.mails.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return [...smtp.mails];
 }
 
 /** The decoded text of a quoted-printable message body. */
@@ -63,7 +43,7 @@ describe('E-mails to the agents', () => {
 
     const [mail] = await waitForMail(1);
 
-    expect(received).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
     expect(mail?.to).toEqual([lyon.email]);
     const text = decoded(mail?.data ?? '');
     // The subject is a MIME encoded word: « Nouveau dossier : TI-… » with spaces as underscores.
@@ -75,7 +55,7 @@ describe('E-mails to the agents', () => {
   test('When the applicant replies to the prefecture in the chat, then the instructeurs get the message by e-mail', async () => {
     const dossier = await submittedDossier(app.repository, { departement: '69' });
     await waitForMail(1);
-    received = [];
+    smtp.mails.length = 0;
 
     // The applicant writes in their chat: a real turn through the bot.
     const replies = await app.bot.processInternal({

@@ -1,6 +1,9 @@
-// Helpers of the back-office tests: agents with a password, a small HTTP client that keeps cookies, Chromium and axe.
+// Helpers of the back-office tests: agents with a password, a small HTTP client that keeps cookies, a loopback
+// SMTP server, Chromium and axe.
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
 import type { StaffAccountRepository } from '../../api/staff/staffRepository';
 import type { StaffAccount } from '../../api/staff/staffSchema';
 
@@ -124,3 +127,35 @@ export async function signInWithKeyboard(page: Page, baseUrl: string, agent: Tes
   await page.waitForURL(/\/instruction\/(\?.*)?$/);
 }
 
+
+export interface ReceivedMail {
+  to: string[];
+  data: string;
+}
+
+export interface LoopbackSmtp {
+  port: number;
+  /** Every message received, in order; `mails.length = 0` forgets them. */
+  mails: ReceivedMail[];
+  close(): Promise<void>;
+}
+
+/** A real SMTP server on 127.0.0.1 (no TLS, no authentication) that keeps what the product sends. */
+export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
+  const mails: ReceivedMail[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((address) => address.address), data: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const { port } = smtp.server.address() as AddressInfo;
+  return { port, mails, close: () => new Promise<void>((resolve) => smtp.close(() => resolve())) };
+}
