@@ -63,10 +63,14 @@ function directLineCall(baseUrl: string, clientAddress: string, token: string, m
   return requestJson(`${baseUrl}/v3/directline${path}`, { method, headers, expectStatus, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
-/** The user the server chose, named by the token's payload (`sub`). */
-function userOfToken(token: string): string {
+/** A token, then a conversation, as Web Chat starts; the user is the one the server chose (the token's `sub`). */
+async function startConversation(baseUrl: string, clientAddress: string): Promise<{ token: string; conversationId: string; userId: string; streamUrl: string }> {
+  const generated = await directLineCall(baseUrl, clientAddress, '', 'POST', '/tokens/generate', undefined, [200]);
+  const started = await directLineCall(baseUrl, clientAddress, String(generated.token), 'POST', '/conversations', { locale: 'fr-FR' }, [201]);
+  const token = String(started.token);
   const [payload = ''] = token.split('.');
-  return String((JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub ?? '');
+  const userId = String((JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub ?? '');
+  return { token, conversationId: String(started.conversationId), userId, streamUrl: String(started.streamUrl) };
 }
 
 /**
@@ -93,12 +97,8 @@ export class DirectLineSession implements ChatSession {
   ) {}
 
   async start(): Promise<void> {
-    const generated = await this.call('POST', '/tokens/generate', undefined, [200]);
-    this.token = String(generated.token);
-    const started = await this.call('POST', '/conversations', { locale: 'fr-FR' }, [201]);
-    this.token = String(started.token);
-    this.conversationId = String(started.conversationId);
-    this.userId = userOfToken(this.token);
+    const started = await startConversation(this.baseUrl, this.clientAddress);
+    ({ token: this.token, conversationId: this.conversationId, userId: this.userId } = started);
     // The greeting is in the feed once the conversation is answered.
     const greeting = await this.read();
     if (!greeting.some((activity) => activity.type === 'message' && activity.from?.role === 'bot')) throw new TurnError('No greeting in a new Direct Line conversation');
@@ -189,13 +189,9 @@ export class WebChatSession implements ChatSession {
   ) {}
 
   async start(): Promise<void> {
-    const generated = await this.call('POST', '/tokens/generate', undefined, [200]);
-    this.token = String(generated.token);
-    const started = await this.call('POST', '/conversations', { locale: 'fr-FR' }, [201]);
-    this.token = String(started.token);
-    this.conversationId = String(started.conversationId);
-    this.userId = userOfToken(this.token);
-    if (this.mode === 'stream') await this.openStream(String(started.streamUrl));
+    const started = await startConversation(this.baseUrl, this.clientAddress);
+    ({ token: this.token, conversationId: this.conversationId, userId: this.userId } = started);
+    if (this.mode === 'stream') await this.openStream(started.streamUrl);
     else this.startPolling();
     await this.until(() => this.greeted, 'No greeting in a new Web Chat conversation');
   }
