@@ -193,8 +193,10 @@ export class AssistantBot extends ActivityHandler {
       if (confirmation === 'no') return;
       // Out of the application, anything else than yes or no is read as usual after that notice.
     }
-    if (await this.deps.attachmentTurns?.handle(dc, ownerOf(context.activity))) {
-      if (dc.activeDialog) await dc.repromptDialog();
+    const documentTurn = await this.deps.attachmentTurns?.handle(dc, ownerOf(context.activity));
+    if (documentTurn) {
+      // The file a question asked for answers it; otherwise the pending question is asked again.
+      if (dc.activeDialog) await (documentTurn === 'continue' ? this.continueSafely(dc) : dc.repromptDialog());
       return;
     }
     // A card's submit (a multi-select) answers the question on screen.

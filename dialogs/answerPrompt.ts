@@ -79,6 +79,7 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
       state.reason = stale;
       return { succeeded: false };
     }
+    if (spec?.acceptsFile && (activity.attachments ?? []).length > 0) return { succeeded: true, value: { kind: 'keep' } };
     if (spec?.current !== undefined && KEEP.test(keyword)) return { succeeded: true, value: { kind: 'keep' } };
     if (spec?.optional && SKIP.test(keyword)) return { succeeded: true, value: { kind: 'skip' } };
     if (!spec) return { succeeded: false };

@@ -22,6 +22,8 @@ export interface QuestionSpec {
   current?: string;
   /** An upper bound for an amount, checked by the parser. */
   maxEuros?: number;
+  /** The question asks for a document: a message carrying a file answers it (the file is filed before the dialog runs). */
+  acceptsFile?: boolean;
 }
 
 /** The card input id of a multi-select; a submit arrives as `value[MULTI_SELECT_INPUT]` = "a,b,c". */

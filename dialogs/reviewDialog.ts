@@ -7,6 +7,7 @@ import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parser
 import { formatCount, formatEuros } from '../knowledge/formatting';
 import { departementLabel } from './dossierSummary';
 import { escapeMarkdown } from './questionCards';
+import { ATTACHMENT_KIND_LABELS, type AttachmentKind } from '../dossiers/attachments/attachmentSchema';
 import type { Dossier } from '../dossiers/dossierSchema';
 import { AnswerPrompt, answerText, type AnswerOutcome } from './answerPrompt';
 import type { DraftStore } from './draftStore';
@@ -77,6 +78,7 @@ export class ReviewDialog extends ComponentDialog {
     if (report.complete) lines.push('Votre dossier est complet : vous pouvez le déposer.');
     else lines.push(`Avant de le déposer, il reste ${report.problems.length === 1 ? 'un point' : `${report.problems.length} points`} à régler :`, ...report.problems.map((problem) => `- ${problem.message}`));
     if (report.warnings.length > 0) lines.push('', 'À savoir :', ...report.warnings.map((warning) => `- ${warning.message}`));
+    lines.push('', ...documentLines(dossier));
     await step.context.sendActivity(lines.join('\n'));
     const choices = report.complete
       ? [
@@ -163,4 +165,23 @@ function confirmationText(dossier: Dossier): string {
     `${formatCount(dossier.fields.length, 'champ')}, les engagements de la collectivité et ${formatCount(actions.length, 'action')} pour un coût total de ${formatEuros(dossier.budget.actionsCostEuros)}, dont ${formatEuros(dossier.budget.stateFundingRequestedEuros)} demandés à l’État. ` +
     'Une fois déposé, le dossier ne se modifie plus que sur demande de la préfecture. Confirmez-vous ?'
   );
+}
+
+/** Documents offered at the review, none of them required (the seed text asks for none). */
+const OPTIONAL_DOCUMENTS: ReadonlyArray<{ kind: AttachmentKind; label: string }> = [
+  { kind: 'deliberation', label: 'la délibération de votre assemblée' },
+  { kind: 'budget', label: 'le budget prévisionnel' },
+];
+
+/** The documents attached, and the optional ones the official may still send with the paperclip. */
+function documentLines(dossier: Dossier): string[] {
+  const lines: string[] = [];
+  if (dossier.attachments.length > 0) {
+    lines.push(`Documents joints : ${dossier.attachments.map((attachment) => `« ${escapeMarkdown(attachment.name)} » (${ATTACHMENT_KIND_LABELS[attachment.kind]})`).join(', ')}.`);
+  }
+  const missing = OPTIONAL_DOCUMENTS.filter((document) => !dossier.attachments.some((attachment) => attachment.kind === document.kind));
+  if (missing.length > 0) {
+    lines.push(`Documents facultatifs que vous pouvez joindre avec le trombone si vous le souhaitez : ${missing.map((document) => document.label).join(' et ')}.`);
+  }
+  return lines;
 }

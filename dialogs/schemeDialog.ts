@@ -13,6 +13,7 @@ import {
   type Scheme,
   type SchemeRecommendation,
 } from '../knowledge/schemes';
+import { ACCEPTED_FORMATS_TEXT } from '../dossiers/attachments/contentType';
 import type { Dossier } from '../dossiers/dossierSchema';
 import type { DraftStore } from './draftStore';
 import { answeredInThisRun, fromText, QuestionSectionDialog, readSectionOptions, type Question } from './questionFlow';
@@ -45,6 +46,27 @@ const diagnostic: Question<DiagnosticStatus> = {
   save: (dossier, value) => {
     dossier.diagnostic = { ...dossier.diagnostic, status: value };
   },
+};
+
+/** The question asking for the diagnostic's file: a file sent while it is on screen is filed as the diagnostic. */
+export const DIAGNOSTIC_FILE_QUESTION = 'scheme.diagnosticFile';
+
+const diagnosticFile: Question<never> = {
+  id: DIAGNOSTIC_FILE_QUESTION,
+  // The file itself answers (see acceptsFile); typed words other than « plus tard » do not.
+  parse: () => ({ ok: false, reason: 'Envoyez le fichier avec le trombone (« Joindre un fichier » dans Teams), ou répondez « plus tard » pour continuer sans.' }),
+  ask: ({ dossier }) =>
+    dossier.diagnostic?.status === 'done'
+      ? {
+          text: 'Pouvez-vous joindre le fichier du diagnostic territorial ? Envoyez-le maintenant avec le trombone, ou répondez « plus tard ».',
+          help: `Envoyez le fichier du diagnostic (${ACCEPTED_FORMATS_TEXT}) avec le trombone. Vous pourrez aussi l’envoyer plus tard, à tout moment : répondez « plus tard » pour continuer.`,
+          choices: [{ value: 'plus tard', title: 'Plus tard' }],
+          optional: true,
+          acceptsFile: true,
+        }
+      : undefined,
+  current: ({ dossier }) => dossier.attachments.find((attachment) => attachment.kind === 'diagnostic')?.name,
+  save: () => undefined,
 };
 
 const housing: Question<boolean> = {
@@ -91,7 +113,7 @@ const scheme: Question<Scheme> = {
 
 export class SchemeDialog extends QuestionSectionDialog {
   constructor(store: DraftStore) {
-    super(SCHEME_DIALOG, store, [approach, diagnostic, housing, scheme], {
+    super(SCHEME_DIALOG, store, [approach, diagnostic, diagnosticFile, housing, scheme], {
       intro: 'Voyons maintenant quel dispositif convient à votre projet.',
       closingSteps: [
         async (step) => {

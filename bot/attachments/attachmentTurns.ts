@@ -5,11 +5,12 @@ import { MessageFactory, type Activity, type Attachment, type InvokeResponse, ty
 import type { DialogContext } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
 import { guessAttachmentKind } from '../../dossiers/attachments/attachmentKinds';
-import type { AttachmentRef } from '../../dossiers/attachments/attachmentSchema';
+import type { AttachmentKind, AttachmentRef } from '../../dossiers/attachments/attachmentSchema';
 import { DossierAttachments, formatBytes, kindLabel } from '../../dossiers/attachments/dossierAttachments';
 import type { DossierRepository } from '../../dossiers/dossierRepository';
 import type { Dossier, Owner } from '../../dossiers/dossierSchema';
 import { escapeMarkdown } from '../../dialogs/questionCards';
+import { DIAGNOSTIC_FILE_QUESTION } from '../../dialogs/schemeDialog';
 import { findDocument, recognizeDocumentCommand } from './documentCommands';
 
 /** Files the widget's upload route holds for the turn it starts (api/attachments/directLineUpload.ts). */
@@ -45,32 +46,41 @@ interface ConsentContext {
   attachmentId: string;
 }
 
+/**
+ * How a handled turn leaves the pending question: asked again (`reprompt`), or answered by the file
+ * it asked for (`continue`: the dialog moves on). False when the turn is not about documents.
+ */
+type AttachmentTurnOutcome = false | 'reprompt' | 'continue';
+
+/** The questions that ask for a document, and where a file sent while they are on screen is filed. */
+const DOCUMENT_QUESTIONS: ReadonlyArray<{ questionId: string; kind: AttachmentKind }> = [{ questionId: DIAGNOSTIC_FILE_QUESTION, kind: 'diagnostic' }];
+
 export class AttachmentTurns {
   constructor(private readonly deps: AttachmentTurnsDependencies) {}
 
-  /** Handles this message if it carries files or is a document command; true when the turn is answered. */
-  async handle(dc: DialogContext, owner: Owner): Promise<boolean> {
+  /** Handles this message if it carries files or is a document command. */
+  async handle(dc: DialogContext, owner: Owner): Promise<AttachmentTurnOutcome> {
     const { context } = dc;
     const files = this.filesOf(context.activity);
     if (files.length > 0) {
-      await this.receive(dc, owner, files);
-      return true;
+      const filed = await this.receive(dc, owner, files);
+      return filed && documentQuestionOf(activeDialogId(dc)) ? 'continue' : 'reprompt';
     }
     const command = recognizeDocumentCommand(context.activity.text);
     if (!command) return false;
     const draft = await this.deps.repository.findDraftForOwner(owner);
     if (command.kind === 'list') {
       await context.sendActivity(draft ? listText(draft) : 'Vous n’avez pas de dossier en cours, donc aucun document joint.');
-      return true;
+      return 'reprompt';
     }
     if (!draft || draft.attachments.length === 0) {
       await context.sendActivity(draft ? `Le dossier ${draft.reference} n’a aucun document joint.` : 'Vous n’avez pas de dossier en cours, donc aucun document joint.');
-      return true;
+      return 'reprompt';
     }
     const found = findDocument(draft.attachments, command.target);
     if (found === 'ambiguous' || found === undefined) {
       await context.sendActivity(`${found === 'ambiguous' ? 'Plusieurs documents correspondent' : 'Je ne trouve pas ce document'}. ${listText(draft)}\n\nPrécisez son numéro, par exemple « ${command.kind === 'remove' ? 'supprimer' : 'envoyer'} le document 1 ».`);
-      return true;
+      return 'reprompt';
     }
     if (command.kind === 'remove') {
       const removed = await this.deps.attachments.remove(draft.reference, found.id);
@@ -79,10 +89,10 @@ export class AttachmentTurns {
           ? `C’est fait : « ${escapeMarkdown(removed.name)} » est retiré du dossier ${draft.reference} et supprimé.`
           : `Je n’ai pas pu retirer « ${escapeMarkdown(found.name)} » : le dossier ${draft.reference} ne peut plus être modifié.`,
       );
-      return true;
+      return 'reprompt';
     }
     await this.offer(context, draft, found);
-    return true;
+    return 'reprompt';
   }
 
   /** Teams' answer to a file consent card; undefined for any other invoke. */
@@ -143,7 +153,8 @@ export class AttachmentTurns {
     await context.sendActivity(MessageFactory.attachment(card, `Acceptez l’envoi pour recevoir « ${escapeMarkdown(attachment.name)} » dans votre OneDrive.`));
   }
 
-  private async receive(dc: DialogContext, owner: Owner, files: Array<Promise<ReceivedFile>>): Promise<void> {
+  /** Files what it can; true when at least one file was filed. */
+  private async receive(dc: DialogContext, owner: Owner, files: Array<Promise<ReceivedFile>>): Promise<boolean> {
     const { context } = dc;
     const draft = await this.deps.repository.findDraftForOwner(owner);
     const received = await Promise.all(files);
@@ -151,22 +162,26 @@ export class AttachmentTurns {
       await context.sendActivity(
         `Pour joindre ${received.length > 1 ? 'des documents' : 'un document'}, il faut un dossier en cours : écrivez « préparer une candidature », puis renvoyez ${received.length > 1 ? 'les fichiers' : 'le fichier'}. Rien n’a été enregistré.`,
       );
-      return;
+      return false;
     }
     const pendingQuestion = activeDialogId(dc);
+    // The question on screen asked for this document: its kind wins over the file's name.
+    const askedKind = documentQuestionOf(pendingQuestion)?.kind;
+    let filed = false;
     const lines: string[] = [];
     for (const file of received) {
       if (!file.bytes) {
         lines.push(file.problem ?? `Je n’ai pas pu lire « ${escapeMarkdown(file.name)} » : rien n’a été enregistré.`);
         continue;
       }
-      const kind = guessAttachmentKind([context.activity.text ?? '', file.name], pendingQuestion);
+      const kind = askedKind ?? guessAttachmentKind([context.activity.text ?? '', file.name], pendingQuestion);
       const outcome = await this.deps.attachments.attach(draft.reference, { bytes: file.bytes, name: file.name, kind });
       if (!outcome.ok) {
         lines.push(outcome.message);
         continue;
       }
       const { attachment } = outcome;
+      filed = true;
       lines.push(
         `J’ai bien reçu « ${escapeMarkdown(attachment.name)} » (${formatBytes(attachment.size)}) : il est classé comme ${kindLabel(attachment.kind)} dans le dossier ${draft.reference}.` +
           (attachment.scan === 'pending'
@@ -176,6 +191,7 @@ export class AttachmentTurns {
       );
     }
     await context.sendActivity(lines.join('\n\n'));
+    return filed;
   }
 
   /** The files of a message: widget uploads (held by the upload route) and Teams files (to download). */
@@ -245,6 +261,11 @@ function activeDialogId(dc: DialogContext): string | undefined {
   let inner: DialogContext = dc;
   while (inner.child) inner = inner.child;
   return inner.activeDialog?.id;
+}
+
+/** The document question whose prompt is on screen (a question's prompt id ends with its question id). */
+function documentQuestionOf(promptId: string | undefined): { questionId: string; kind: AttachmentKind } | undefined {
+  return promptId ? DOCUMENT_QUESTIONS.find((question) => promptId.endsWith(`.${question.questionId}`)) : undefined;
 }
 
 function ownedBy(dossier: Dossier, owner: Owner): boolean {

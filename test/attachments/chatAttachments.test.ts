@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { startFakeConnector, type FakeConnector } from '../support/fakeConnector';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { startClamd, type ClamdProcess } from './clamdProcess';
+import { buildDossier } from '../dossiers/buildDossier';
 import { executable, infectedPdf, pdf, pdfOfSize } from './sampleFiles';
 
 let app: TestApp;
@@ -99,11 +100,23 @@ async function upload(session: WidgetSession, files: Array<{ name: string; bytes
   return { status: response.status, texts: await botTexts(session) };
 }
 
-async function draftOf(session: WidgetSession) {
-  const owner = { channel: 'webchat', userId: '' };
+async function ownerOf(session: WidgetSession) {
   const conversation = await app.database.connection.db!.collection('directline_conversations').findOne({ _id: session.conversationId as never });
-  owner.userId = String(conversation?.userId);
-  return app.repository.findDraftForOwner(owner);
+  return { channel: 'webchat', userId: String(conversation?.userId) };
+}
+
+async function draftOf(session: WidgetSession) {
+  return app.repository.findDraftForOwner(await ownerOf(session));
+}
+
+/** A draft of this widget user, already filled with these parts of a complete CTAI. */
+async function prefilledDraft(session: WidgetSession, keys: ReadonlyArray<'scheme' | 'collectivity' | 'contact' | 'approach' | 'diagnostic' | 'housingCommitted' | 'fields' | 'commitments' | 'actions'>) {
+  const draft = await app.repository.createDraft(await ownerOf(session));
+  const complete = buildDossier();
+  const patch = Object.fromEntries(keys.map((key) => [key, complete[key]]));
+  const updated = await app.repository.update(draft.reference, draft.version, patch);
+  if (!updated.ok) throw new Error('could not prefill the draft');
+  return updated.value;
 }
 
 describe('Documents through the web widget’s Direct Line upload', () => {
@@ -181,6 +194,64 @@ describe('Documents through the web widget’s Direct Line upload', () => {
     await say(session, 'oui');
 
     expect(await files.countDocuments({ 'metadata.dossier': reference })).toBe(0);
+  });
+});
+
+describe('Documents the journey asks for', () => {
+  test('When the diagnostic is « réalisé », then the bot asks for its file, and a file sent then is filed as the diagnostic whatever its name', async () => {
+    const session = await widgetSession();
+    await prefilledDraft(session, ['collectivity', 'contact', 'approach']);
+    expect(await say(session, 'reprendre')).toContain('Où en est le diagnostic territorial');
+
+    const asked = await say(session, 'il est réalisé');
+    expect(asked).toContain('Pouvez-vous joindre le fichier du diagnostic territorial');
+    expect(asked).toContain('« plus tard »');
+
+    const { texts } = await upload(session, [{ name: 'Rapport final 2025.pdf', bytes: pdf('Rapport') }]);
+    expect(texts).toMatch(/J’ai bien reçu « Rapport final 2025\.pdf » .* classé comme diagnostic territorial/);
+    // The journey goes on with the next question, not the same one again.
+    expect(texts).toContain('Prévoyez-vous d’en inclure');
+    expect(texts).not.toContain('Pouvez-vous joindre le fichier du diagnostic');
+    expect((await draftOf(session))?.attachments.map((attachment) => attachment.kind)).toEqual(['diagnostic']);
+  });
+
+  test('When the official answers « plus tard » to the diagnostic file, then the journey goes on and does not ask again', async () => {
+    const session = await widgetSession();
+    await prefilledDraft(session, ['collectivity', 'contact', 'approach', 'diagnostic']);
+    expect(await say(session, 'reprendre')).toContain('Pouvez-vous joindre le fichier du diagnostic territorial');
+
+    expect(await say(session, 'oui')).toContain('Envoyez le fichier avec le trombone');
+    expect(await say(session, 'plus tard')).toContain('Prévoyez-vous d’en inclure');
+
+    const draft = await draftOf(session);
+    expect(draft?.attachments).toEqual([]);
+    expect(draft?.skippedQuestions).toContain('scheme.diagnosticFile');
+    await say(session, 'annuler');
+    expect(await say(session, 'reprendre')).not.toContain('Pouvez-vous joindre le fichier du diagnostic');
+  });
+
+  test('When the diagnostic is only « prévu », then no file is asked for', async () => {
+    const session = await widgetSession();
+    await prefilledDraft(session, ['collectivity', 'contact', 'approach']);
+    await say(session, 'reprendre');
+    expect(await say(session, 'il est prévu')).not.toContain('joindre le fichier du diagnostic');
+  });
+
+  test('When the official reaches the review, then the deliberation and the budget are offered as optional documents, and those attached are listed', async () => {
+    const session = await widgetSession();
+    const draft = await prefilledDraft(session, ['scheme', 'collectivity', 'contact', 'approach', 'diagnostic', 'housingCommitted', 'fields', 'commitments', 'actions']);
+    const attached = await app.attachments.attach(draft.reference, { bytes: pdf('Diagnostic'), name: 'Diagnostic.pdf', kind: 'diagnostic' });
+    expect(attached.ok).toBe(true);
+
+    const review = await say(session, 'reprendre');
+
+    expect(review).toContain('Votre dossier est complet');
+    expect(review).toContain('Documents joints : « Diagnostic.pdf » (diagnostic territorial)');
+    expect(review).toMatch(/facultatifs.*la délibération.*le budget/s);
+
+    const { texts } = await upload(session, [{ name: 'Délibération du conseil.pdf', bytes: pdf('Délibération') }]);
+    expect(texts).toContain('classé comme délibération');
+    expect(texts).toContain('Que souhaitez-vous faire');
   });
 });
 

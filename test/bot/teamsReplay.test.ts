@@ -72,7 +72,7 @@ describe('Microsoft Teams through a simulated connector', () => {
     const button = buttons.find((action) => action.title === 'Communauté de communes')!;
     // Teams turns an imBack Action.Submit into a message whose text is the button's value.
     const afterKind = await send(conversationId, user, { text: button.data.msteams.value });
-    for (const answer of ['29', 'passer', 'passer', 'Camille Martin', 'Chargée de mission', 'camille.martin@quimperle.fr', 'passer', 'des actions ciblées', 'réalisé']) {
+    for (const answer of ['29', 'passer', 'passer', 'Camille Martin', 'Chargée de mission', 'camille.martin@quimperle.fr', 'passer', 'des actions ciblées', 'réalisé', 'plus tard']) {
       await send(conversationId, user, { text: answer });
     }
     const fieldsCard = await send(conversationId, user, { text: 'PTAI' });

@@ -32,7 +32,8 @@ describe('The guided application', () => {
     await official.play([
       ...METROPOLE_COLLECTIVITY_AND_CONTACT,
       ['Une stratégie d’ensemble', 'diagnostic territorial'],
-      ['il est réalisé', 'Prévoyez-vous d’en inclure'],
+      ['il est réalisé', 'joindre le fichier du diagnostic territorial'],
+      ['plus tard', 'Prévoyez-vous d’en inclure'],
       ['oui', ['Je vous recommande un **CTAI**', 'Quel dispositif retenez-vous']],
       ['CTAI', ['C’est noté', 'Dans quels champs']],
       ['logement, emploi et santé', 'Quel engagement'],
@@ -152,7 +153,8 @@ describe('The guided application', () => {
       ['anne.legall@morlaix.fr', 'téléphone'],
       ['06.12.34.56.78', 'stratégie'],
       ['une stratégie d’ensemble', 'diagnostic'],
-      ['réalisé', ['ne figure pas parmi les signataires des CTAI', 'Nous préparons donc un PTAI']],
+      ['réalisé', 'joindre le fichier du diagnostic territorial'],
+      ['plus tard', ['ne figure pas parmi les signataires des CTAI', 'Nous préparons donc un PTAI']],
     ]);
 
     const dossier = (await app.repository.list({ page: 1, limit: 10, q: 'Morlaix' })).items[0] ?? (await findDraft(official.userId));
