@@ -133,6 +133,7 @@ function modifierFor(update: Document, inserting: boolean): { modifier: Document
 export function applyUpdate(current: Document, currentView: Document, update: UpdateSpec, options: ApplyOptions): Document {
   let next: Document;
   if (Array.isArray(update) || isOperatorUpdate(update)) {
+    if (!Array.isArray(update)) checkUpdateTypes(current, update, options.inserting);
     const { modifier, id } = Array.isArray(update) ? { modifier: toView(update) as Document[], id: undefined } : modifierFor(update, options.inserting);
     const docs = [currentView];
     const positional = !options.inserting && !Array.isArray(update) && usesPositional(update);
@@ -302,4 +303,96 @@ export function upsertSeed(filter: Document): Document {
   };
   visit(filter);
   return seed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Type errors of update operators, raised before anything changes (mongod's codes and messages):
+// mingo would leave the document as it is, or change part of it.
+
+/** A value as mongod writes it in error messages: `{a: 5}`, `"x"`, `[ 1, 2 ]`. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return value.length ? `[ ${value.map(shown).join(', ')} ]` : '[]';
+  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${k}: ${shown(v)}`).join(', ')}}`;
+  if (value instanceof Date) return `new Date(${value.getTime()})`;
+  const bson = value as { _bsontype?: string; toHexString?: () => string } | null;
+  if (bson?._bsontype === 'ObjectId') return `ObjectId('${bson.toHexString!()}')`;
+  return String(value);
+}
+
+const NUMERIC_BSON = new Set(['Int32', 'Double', 'Long', 'Decimal128']);
+
+function isNumeric(value: unknown): boolean {
+  return typeof value === 'number' || NUMERIC_BSON.has((value as { _bsontype?: string } | null)?._bsontype ?? '');
+}
+
+/** A value's BSON type name, as `$type` spells it. */
+function bsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'date';
+  if (isPlainObject(value)) return 'object';
+  const names: Record<string, string> = { Int32: 'int', Double: 'double', Long: 'long', Decimal128: 'decimal', ObjectId: 'objectId', Binary: 'binData', BSONRegExp: 'regex', Timestamp: 'timestamp' };
+  return names[(value as { _bsontype?: string })._bsontype ?? ''] ?? 'object';
+}
+
+type Resolved = { kind: 'found'; value: unknown } | { kind: 'missing' } | { kind: 'blocked'; field: string; part: string; value: unknown };
+
+/** Where a dotted path leads in an exact document: a value, nothing yet, or a scalar (or array) that cannot hold the rest. */
+function resolvePath(doc: Document, parts: string[]): Resolved {
+  let current: unknown = doc;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    let next: unknown;
+    if (isPlainObject(current)) next = current[part];
+    else if (Array.isArray(current) && /^\d+$/.test(part)) next = current[Number(part)];
+    else return { kind: 'blocked', field: parts[i - 1]!, part, value: current };
+    if (next === undefined) return { kind: 'missing' };
+    current = next;
+  }
+  return { kind: 'found', value: current };
+}
+
+/** Operators that create the fields they name; the others ($unset, $pull, $pop…) do nothing on a path that cannot exist. */
+const CREATES_PATHS = new Set(['$set', '$setOnInsert', '$inc', '$mul', '$min', '$max', '$push', '$addToSet', '$currentDate', '$bit']);
+
+const typeMismatch = (message: string): CommandError => new CommandError(14, 'TypeMismatch', message);
+
+/**
+ * Throws the error mongod answers for an operator update that does not fit `current` (exact form):
+ * TypeMismatch (14) for arithmetic on a non-number, BadValue (2) for an array operator on a
+ * non-array, PathNotViable (28) for a field created inside a scalar.
+ */
+function checkUpdateTypes(current: Document, update: Document, inserting: boolean): void {
+  const id = `{_id: ${shown(current._id)}}`;
+  for (const [op, arg] of Object.entries(update)) {
+    if (!isPlainObject(arg) || (op === '$setOnInsert' && !inserting)) continue;
+    for (const [path, value] of Object.entries(arg)) {
+      const parts = path.split('.');
+      if (parts.some((part) => part.startsWith('$'))) continue; // positional paths: mingo resolves them
+      const field = parts.at(-1)!;
+      if (op === '$inc' && !isNumeric(value)) throw typeMismatch(`Cannot increment with non-numeric argument: {${path}: ${shown(value)}}`);
+      if (op === '$mul' && !isNumeric(value)) throw typeMismatch(`Cannot multiply with non-numeric argument: {${path}: ${shown(value)}}`);
+      if (op === '$pullAll' && !Array.isArray(value)) throw badValue(`$pullAll requires an array argument but was given a ${bsonTypeName(value)}`);
+      const at = resolvePath(current, parts);
+      if (at.kind === 'blocked') {
+        if (CREATES_PATHS.has(op)) throw new CommandError(28, 'PathNotViable', `Cannot create field '${at.part}' in element {${at.field}: ${shown(at.value)}}`);
+        continue;
+      }
+      if (at.kind === 'missing') continue;
+      const target = at.value;
+      const type = bsonTypeName(target);
+      if ((op === '$inc' || op === '$mul') && !isNumeric(target)) {
+        throw typeMismatch(`Cannot apply ${op} to a value of non-numeric type. ${id} has the field '${field}' of non-numeric type ${type}`);
+      }
+      if (Array.isArray(target)) continue;
+      if (op === '$push') throw badValue(`The field '${path}' must be an array but is of type ${type} in document ${id}`);
+      if (op === '$addToSet') throw badValue(`Cannot apply $addToSet to non-array field. Field named '${field}' has non-array type ${type}`);
+      if (op === '$pop') throw typeMismatch(`Path '${path}' contains an element of non-array type '${type}'`);
+      if (op === '$pull' || op === '$pullAll') throw badValue('Cannot apply $pull to a non-array value');
+    }
+  }
 }

@@ -1,6 +1,8 @@
 // Behaviours where devdb used to differ from MongoDB 7.0 silently (issue 18), through the driver.
-import { MongoClient, type Collection } from 'mongodb';
+import { MongoClient, type Collection, type Document } from 'mongodb';
 import { startTestDatabase, type TestDatabase } from '../support/testDatabase';
+
+type AnyDoc = { _id: number } & Document;
 
 let database: TestDatabase;
 let client: MongoClient;
@@ -58,6 +60,44 @@ describe('aggregation and updates', () => {
     await expect(names.replaceOne({}, { s: 'x' }, { sort: { _id: -1 } })).rejects.toMatchObject({ code: 40415 });
     expect(await names.countDocuments({ x: 1 })).toBe(0);
     expect(await names.countDocuments({ s: 'x' })).toBe(0);
+  });
+});
+
+describe('update operators on values of the wrong type', () => {
+  const typed = (): Collection<AnyDoc> => client.db().collection<AnyDoc>('typed');
+  beforeEach(async () => {
+    await typed().deleteMany({});
+    await typed().insertOne({ _id: 1, s: 'texte', n: 5, list: [1], a: 5 });
+  });
+
+  it.each([
+    ['$inc on a string', { $inc: { s: 1 } }, 14, 'TypeMismatch', /Cannot apply \$inc to a value of non-numeric type\. \{_id: 1\} has the field 's' of non-numeric type string/],
+    ['$inc by a string', { $inc: { n: 'un' } }, 14, 'TypeMismatch', /Cannot increment with non-numeric argument: \{n: "un"\}/],
+    ['$mul on a string', { $mul: { s: 2 } }, 14, 'TypeMismatch', /Cannot apply \$mul to a value of non-numeric type/],
+    ['$push on a number', { $push: { n: 1 } }, 2, 'BadValue', /The field 'n' must be an array but is of type int in document \{_id: 1\}/],
+    ['$addToSet on a string', { $addToSet: { s: 1 } }, 2, 'BadValue', /Cannot apply \$addToSet to non-array field/],
+    ['$pop on a number', { $pop: { n: 1 } }, 14, 'TypeMismatch', /Path 'n' contains an element of non-array type 'int'/],
+    ['$pull on a string', { $pull: { s: 'x' } }, 2, 'BadValue', /Cannot apply \$pull to a non-array value/],
+    ["$set of 'a.b' where a is 5", { $set: { 'a.b': 1 } }, 28, 'PathNotViable', /Cannot create field 'b' in element \{a: 5\}/],
+  ])('When %s, then the update fails with MongoDB\'s code and nothing is written', async (_label, operators, code, codeName, message) => {
+    const update = operators as Document;
+    // Each with a valid $set beside it: the whole update is refused, not half applied.
+    const error = await typed().updateOne({ _id: 1 }, { ...update, $set: { ...(update.$set as Document | undefined), touched: true } }).catch((err: unknown) => err);
+    expect(error).toMatchObject({ code, codeName });
+    expect((error as Error).message).toMatch(message);
+    await expect(typed().findOneAndUpdate({ _id: 1 }, update)).rejects.toMatchObject({ code });
+    await expect(typed().bulkWrite([{ updateOne: { filter: { _id: 1 }, update } }])).rejects.toMatchObject({ code });
+    expect(await typed().findOne({ _id: 1 })).toEqual({ _id: 1, s: 'texte', n: 5, list: [1], a: 5 });
+  });
+
+  it('When the same operators meet values of the right type, or $unset a path inside a scalar, then they apply', async () => {
+    await typed().updateOne({ _id: 1 }, { $inc: { n: 1 }, $push: { list: 2 }, $set: { 'b.c': 1 }, $unset: { 'a.b': '' } } as Document);
+    expect(await typed().findOne({ _id: 1 })).toEqual({ _id: 1, s: 'texte', n: 6, list: [1, 2], a: 5, b: { c: 1 } });
+  });
+
+  it('When an upsert inserts a document whose $inc is not numeric, then it is refused and nothing is inserted', async () => {
+    await expect(typed().updateOne({ _id: 2 }, { $inc: { n: 'x' } } as Document, { upsert: true })).rejects.toMatchObject({ code: 14 });
+    expect(await typed().countDocuments({ _id: 2 })).toBe(0);
   });
 });
 
