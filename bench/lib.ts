@@ -93,7 +93,7 @@ export function markdownSection(section: BenchSection): string {
   const withNotes = section.rows.some((row) => row.note);
   const head = withNotes ? HEAD : HEAD.slice(0, 5);
   const escape = (cell: string): string => cell.replace(/\|/g, '\\|');
-  const lines = [`#### ${section.title}`, '', `| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i === 1 ? '---:' : '---')).join(' | ')} |`];
+  const lines = [`### ${section.title}`, '', `| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i === 1 ? '---:' : '---')).join(' | ')} |`];
   for (const row of section.rows) {
     const cells = cellsOf(row).slice(0, head.length).map(escape);
     if (row.met === false) cells[4] = '**NO**';

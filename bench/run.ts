@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark section (or those named: `npm run bench -- turns staff`), prints
 // each figure with its target, keeps the figures in bench/results/<timestamp>.json (and .md), and with
-// --update-readme puts the tables in README.md between the bench markers.
+// --update-figures puts the tables in bench/FIGURES.md between the bench markers.
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,9 +14,9 @@ import { runStaffApiBench, type StaffGrowthPoint } from './staffApi';
 import { runStreamingBench } from './streaming';
 import { runTurnBench, type TurnBenchResult } from './turns';
 
-const README = path.join(__dirname, '..', 'README.md');
-const README_START = '<!-- bench:start -->';
-const README_END = '<!-- bench:end -->';
+const FIGURES = path.join(__dirname, 'FIGURES.md');
+const FIGURES_START = '<!-- bench:start -->';
+const FIGURES_END = '<!-- bench:end -->';
 
 interface Growth {
   turns?: TurnBenchResult['growth'];
@@ -94,7 +94,7 @@ function describeMachine(info: Record<string, string | number>, loadAfter: strin
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const updateReadme = args.includes('--update-readme');
+  const updateFigures = args.includes('--update-figures');
   const names = args.filter((arg) => !arg.startsWith('--'));
   const unknown = names.filter((name) => !(name in SECTIONS));
   if (unknown.length > 0) throw new Error(`Unknown section(s) ${unknown.join(', ')}: choose among ${Object.keys(SECTIONS).join(', ')}`);
@@ -141,13 +141,13 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(dir, `${stamp}.md`), `${markdown}\n`);
   console.log(`\nResults written to ${path.relative(process.cwd(), json)} (and .md)`);
 
-  if (updateReadme) {
-    const readme = fs.readFileSync(README, 'utf8');
-    const from = readme.indexOf(README_START);
-    const to = readme.indexOf(README_END);
-    if (from < 0 || to < from) throw new Error(`README.md has no ${README_START} … ${README_END} block to fill`);
-    fs.writeFileSync(README, `${readme.slice(0, from + README_START.length)}\n${markdown}\n${readme.slice(to)}`);
-    console.log('README.md updated between the bench markers.');
+  if (updateFigures) {
+    const figures = fs.readFileSync(FIGURES, 'utf8');
+    const from = figures.indexOf(FIGURES_START);
+    const to = figures.indexOf(FIGURES_END);
+    if (from < 0 || to < from) throw new Error(`bench/FIGURES.md has no ${FIGURES_START} … ${FIGURES_END} block to fill`);
+    fs.writeFileSync(FIGURES, `${figures.slice(0, from + FIGURES_START.length)}\n${markdown}\n${figures.slice(to)}`);
+    console.log('bench/FIGURES.md updated between the bench markers.');
   }
   if (failed) process.exitCode = 1;
 }
