@@ -35,6 +35,19 @@ describe('The server process', () => {
     }
   });
 
+  test('When `npm start` receives SIGTERM (as from a supervisor or a terminal), then the server itself stops cleanly and npm exits 0', async () => {
+    // npm passes the signal to the shell running the script: the script must exec node, or the shell dies and the server is left running.
+    const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir }, 60_000, 'npm start');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+
+    server.child.kill('SIGTERM');
+    const code = await server.exited;
+
+    expect(code).toBe(0);
+    expect(server.logs.some((line) => line.msg === 'Stopped')).toBe(true);
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+
   test('When a variable is invalid, then start-up stops with exit code 1 and a message naming it', async () => {
     const started = spawnServer({ PORT: 'quatre-vingt', DATA_DIR: dataDir });
 

@@ -14,8 +14,12 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnServer(env: Record<string, string>): { child: ChildProcess; logs: Array<Record<string, unknown>>; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
+/** `node --import tsx api/main.ts` as the tests run it, or `npm start` itself, which a newcomer and a supervisor run. */
+type Launch = 'node' | 'npm start';
+
+export function spawnServer(env: Record<string, string>, launch: Launch = 'node'): { child: ChildProcess; logs: Array<Record<string, unknown>>; stderr: () => string; exited: Promise<number | null> } {
+  const [command, args] = launch === 'node' ? [process.execPath, ['--import', 'tsx', 'api/main.ts']] : ['npm', ['start', '--silent']];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,8 +47,8 @@ export function spawnServer(env: Record<string, string>): { child: ChildProcess;
 }
 
 /** Starts the server and waits for its "listening" log line. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 30000): Promise<ServerProcess> {
-  const started = spawnServer(env);
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 30000, launch: Launch = 'node'): Promise<ServerProcess> {
+  const started = spawnServer(env, launch);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const listening = started.logs.find((line) => line.msg === 'Server listening');
