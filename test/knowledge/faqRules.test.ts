@@ -1,4 +1,4 @@
-import { ctaiEligibilityVerdict, fieldFitsScheme, ptaiEligibility, schemeObligation } from '../../knowledge/schemes';
+import { ctaiEligibility, ctaiEligibilityVerdict, fieldFitsScheme, ptaiEligibility, schemeObligation } from '../../knowledge/schemes';
 import { SEED_REFERENCES } from '../../knowledge/seedReferences';
 import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
 import { analyzeQuestion } from '../../knowledge/faq/questionAnalysis';
@@ -10,6 +10,16 @@ describe('Scheme rules as verdicts', () => {
     expect(outcome.verdict).toBe('no');
     expect(outcome.reasons[0]?.ref.quote).toBe(SEED_REFERENCES['ctai-signataires'].quote);
     expect(outcome.alternative?.text).toContain('PTAI');
+  });
+
+  test.each([false, true])('When a commune (small: %p) asks for a CTAI, then the FAQ verdict and the journey quote the same reasons from ctaiEligibility', (small) => {
+    const journey = ctaiEligibility('commune', { selfDescribedSmall: small });
+    const faqVerdict = ctaiEligibilityVerdict('commune', small);
+
+    expect(faqVerdict.reasons).toEqual(journey.reasons);
+    expect(faqVerdict.verdict).toBe(journey.verdict);
+    expect(faqVerdict.alternative).toEqual(journey.alternative);
+    expect(journey.allowed).toBe(small ? false : 'prefecture_decides');
   });
 
   test('When a département asks for a CTAI, then the verdict is yes', () => {
@@ -79,6 +89,9 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['on est une ptite commune, on peut faire un ctai ou pas ?', /^Non\b/, 'PTAI'],
     ['Un PTAI doit-il obligatoirement comporter des actions sur le logement ?', /^Le texte ne le précise pas\b/, 'un ou plusieurs champs'],
     ['Nous sommes une petite commune rurale. Nous voulons aider quelques familles réfugiées. On peut faire un CTAI ?', /^Non\b/, 'PTAI'],
+    ['Une commune peut-elle signer un CTAI ?', /^Non\b/, 'lettre d’engagement'],
+    ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
+    ['Peut-on financer des cours de français ?', /^Oui\b/, 'linguistique'],
   ])('When asked « %s », then the answer opens on its verdict and gives the reason', async (question, verdict, fact) => {
     const result = await faq.answer(question);
 
