@@ -98,8 +98,18 @@ function obligationTopic(f: string, part: QuestionPart): ObligationTopic | undef
   return undefined;
 }
 
-/** A rule's answer to one part of a question, or undefined when no rule settles it. */
+/**
+ * A rule's answer to one part of a question, or undefined when no rule settles it. A yes/no part
+ * that settles nothing alone is read again with the context before it: « Il n'a pas de diagnostic.
+ * Peut-on quand même lancer un PTAI ? » asks about the diagnostic.
+ */
 export function ruleAnswer(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | undefined {
+  const alone = ruleFor(part, question);
+  if (alone || !part.yesNo) return alone;
+  return question.context === '' ? undefined : ruleFor({ ...part, folded: `${question.context} ${part.folded}` }, question);
+}
+
+function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | undefined {
   // « Cela empêche-t-il… », « Ce domaine fait-il partie… »: the subject is in the context.
   const f = ANAPHORA.test(part.folded) ? `${question.folded} ${part.folded}` : part.folded;
   const schemes = orderedSchemes(part);

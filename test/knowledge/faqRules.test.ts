@@ -103,6 +103,28 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answer).toMatch(/\[1\]/);
   });
 
+  test.each([
+    ['bonjour, excusez-moi mais c koi un ctai svp', 'grandes agglomérations'],
+    ["Bonjour, excusez-moi de vous déranger, je voulais savoir ce qu'est un PTAI. Merci d'avance !", 'toute collectivité'],
+    ["Qu'entend-on par « Territoires d'intégration » ?", 'CTAI'],
+    ['En quoi consiste un CTAI ?', 'stratégie d'],
+  ])('When « %s » is asked with politeness, SMS or another way of asking, then it is answered', async (question, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain(fact);
+  });
+
+  test.each([
+    ["Le conseil municipal hésite, il n'a pas de diagnostic. Peut-on quand même lancer un PTAI ?", /^Oui\b/, 'pas requis'],
+    ["Notre commune a peu de moyens. Nous pourrions prêter une salle à l'association qui donne des cours. Est-ce que ça compte comme engagement ?", /^Oui\b/, 'salle'],
+  ])('When the context before a yes/no question holds its subject, then the rule reads it: « %s »', async (question, verdict, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(verdict);
+    expect(result.answer).toContain(fact);
+  });
+
   test('When a question has two parts, then each part is answered', async () => {
     const result = await faq.answer('Combien de métropoles en 2019-2020, et combien de territoires en 2021 ?');
 
