@@ -168,50 +168,83 @@ export function fieldOptionsFor(scheme: Scheme): { suggested: IntegrationField[]
   return { suggested, others, required, ref };
 }
 
+const PTAI_ALTERNATIVE: Reason = {
+  text: 'Le PTAI, lui, est ouvert à toute collectivité qui souhaite s’engager plus ponctuellement.',
+  ref: seedRef('ptai-ouverture'),
+};
+
 const SIGNATORIES_TEXT = 'les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires';
 
+/** A kind's CTAI eligibility, as the journey applies it and the FAQ says it: one function for both. */
+interface CtaiEligibility {
+  allowed: CtaiAllowance;
+  /** the FAQ's verdict to « peut-elle signer un CTAI ? »: a kind the seed does not list gets « non », even when the prefecture may still decide */
+  verdict: RuleVerdict;
+  reasons: Reason[];
+  /** the way in when the answer is not yes */
+  alternative?: Reason;
+}
+
+interface CtaiEligibilityContext {
+  /** the collectivity calls itself small (« petite commune », « village »): not one of the « grandes agglomérations » the CTAI targets */
+  selfDescribedSmall?: boolean;
+}
+
 /** Whether a kind of collectivity may sign a CTAI, and why, from the seed alone. */
-export function ctaiEligibility(kind: CollectivityKind): { allowed: CtaiAllowance; reasons: Reason[] } {
+export function ctaiEligibility(kind: CollectivityKind, context: CtaiEligibilityContext = {}): CtaiEligibility {
   const signatories: readonly CollectivityKind[] = SCHEME_CATALOGUE.CTAI.signatoryKinds.kinds;
   const signatoriesRef = SCHEME_CATALOGUE.CTAI.signatoryKinds.ref;
   if (signatories.includes(kind)) {
     return {
       allowed: true,
+      verdict: 'yes',
       reasons: [{ text: `Les CTAI sont signés par les préfets avec ${SIGNATORIES_TEXT} : ${withArticle(kind)} peut donc en conclure un.`, ref: signatoriesRef }],
     };
   }
+  if (kind === 'commune' && context.selfDescribedSmall) {
+    return {
+      allowed: false,
+      verdict: 'no',
+      reasons: [{ text: `Les CTAI visent les grandes agglomérations et sont signés par les préfets avec ${SIGNATORIES_TEXT}.`, ref: signatoriesRef }],
+      alternative: PTAI_ALTERNATIVE,
+    };
+  }
   if (kind === 'commune') {
+    // Cities joined in 2021 by a letter of engagement: not a listed signatory, yet not ruled out.
     return {
       allowed: 'prefecture_decides',
+      verdict: 'no',
       reasons: [
-        { text: `Les communes ne figurent pas parmi les signataires prévus des CTAI, qui sont signés avec ${SIGNATORIES_TEXT}.`, ref: signatoriesRef },
-        {
-          text: 'Des villes (Marseille, Tours, Besançon, Poitiers et Le Havre) ont toutefois rejoint la démarche en 2021 par une lettre d’engagement : pour une commune, c’est la préfecture qui décide.',
-          ref: SCHEME_CATALOGUE.CTAI.byLetterOfEngagement.ref,
-        },
+        { text: 'Les CTAI visent les grandes agglomérations et sont signés avec les métropoles, les communautés urbaines, les départements et les régions volontaires, pas les communes.', ref: signatoriesRef },
+        { text: 'Des villes ont toutefois rejoint la démarche en 2021 par une lettre d’engagement : c’est la préfecture qui décide.', ref: SCHEME_CATALOGUE.CTAI.byLetterOfEngagement.ref },
       ],
+      alternative: PTAI_ALTERNATIVE,
     };
   }
   if (kind === 'communaute_de_communes' || kind === 'communaute_agglomeration') {
     return {
       allowed: false,
+      verdict: 'no',
       reasons: [
         {
           text: `${capitalize(withArticle(kind))} ne figure pas parmi les signataires des CTAI, qui sont signés avec ${SIGNATORIES_TEXT}. Le PTAI, ouvert à toute collectivité, vous est donc conseillé ; vous pouvez toutefois interroger la préfecture.`,
           ref: signatoriesRef,
         },
       ],
+      alternative: PTAI_ALTERNATIVE,
     };
   }
   // 'other': the seed neither lists nor excludes it.
   return {
     allowed: 'prefecture_decides',
+    verdict: 'unspecified',
     reasons: [
       {
         text: `Le texte de référence ne cite pas ce type de collectivité parmi les signataires des CTAI (${SIGNATORIES_TEXT}) sans pour autant l’exclure : c’est la préfecture qui décide.`,
         ref: signatoriesRef,
       },
     ],
+    alternative: PTAI_ALTERNATIVE,
   };
 }
 
@@ -340,10 +373,6 @@ export interface RuleOutcome {
   alternative?: Reason;
 }
 
-const PTAI_ALTERNATIVE: Reason = {
-  text: 'Le PTAI, lui, est ouvert à toute collectivité qui souhaite s’engager plus ponctuellement.',
-  ref: seedRef('ptai-ouverture'),
-};
 
 /** Whether a kind of collectivity may carry a PTAI: the seed opens it to "toute collectivité". */
 export function ptaiEligibility(kind: CollectivityKind): RuleOutcome {
@@ -353,31 +382,10 @@ export function ptaiEligibility(kind: CollectivityKind): RuleOutcome {
   };
 }
 
-/**
- * Whether a collectivity may sign a CTAI, as the FAQ's verdict. The seed names the signatories
- * (« signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les
- * départements et les régions volontaires ») for « les grandes agglomérations »: a kind outside
- * that list gets « non, d’après le texte », with the PTAI as the way in. For a commune the journey
- * (`ctaiEligibility`) lets the prefecture decide, because cities joined in 2021 by a letter of
- * engagement: that nuance is given as a second reason, unless the commune calls itself small.
- */
+/** `ctaiEligibility` as a verdict for the FAQ: the same reasons the journey gives, nothing of its own. */
 export function ctaiEligibilityVerdict(kind: CollectivityKind, selfDescribedSmall = false): RuleOutcome {
-  const eligibility = ctaiEligibility(kind);
-  if (eligibility.allowed === true) return { verdict: 'yes', reasons: eligibility.reasons };
-  if (kind === 'other') {
-    return {
-      verdict: 'unspecified',
-      reasons: [{ text: `Ce type de collectivité n’est ni cité parmi les signataires des CTAI (${SIGNATORIES_TEXT}) ni exclu : la préfecture en décide.`, ref: seedRef('ctai-signataires') }],
-      alternative: PTAI_ALTERNATIVE,
-    };
-  }
-  const reasons: Reason[] = [
-    { text: `Les CTAI visent les grandes agglomérations et sont signés par les préfets avec ${SIGNATORIES_TEXT}.`, ref: seedRef('ctai-signataires') },
-  ];
-  if (kind === 'commune' && !selfDescribedSmall) {
-    reasons.push({ text: 'Des villes (Marseille, Tours, Besançon, Poitiers, Le Havre) ont toutefois rejoint la démarche en 2021 par une lettre d’engagement : la préfecture en décide.', ref: seedRef('ctai-lettre-engagement') });
-  }
-  return { verdict: 'no', reasons, alternative: PTAI_ALTERNATIVE };
+  const { verdict, reasons, alternative } = ctaiEligibility(kind, { selfDescribedSmall });
+  return alternative ? { verdict, reasons, alternative } : { verdict, reasons };
 }
 
 /** What an official may ask whether a scheme requires. */
@@ -478,14 +486,14 @@ export function schemeObligation(scheme: Scheme, topic: ObligationTopic): RuleOu
 export function fieldFitsScheme(scheme: Scheme, field: IntegrationField): RuleOutcome {
   if (scheme === 'CTAI') {
     const listed: readonly IntegrationField[] = SCHEME_CATALOGUE.CTAI.needAreas.fields;
-    const needs = 'Les actions d’un CTAI répondent à des besoins identifiés notamment en matière d’accès aux soins, aux droits, au logement, à la formation linguistique, à l’emploi et aux offres sportives et culturelles.';
+    const needs = 'Les besoins d’un CTAI portent notamment sur l’accès aux soins, aux droits, au logement, à la formation linguistique, à l’emploi et aux offres sportives et culturelles.';
     return listed.includes(field)
       ? { verdict: 'yes', reasons: [reason(needs, 'ctai-besoins')] }
       : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité, mais la liste n’est pas fermée : ${needs.charAt(0).toLowerCase()}${needs.slice(1)}`, 'ctai-besoins')] };
   }
   // « coordination linguistique » is cited for the PTAI: language training belongs to that field.
   const listed: readonly IntegrationField[] = [...SCHEME_CATALOGUE.PTAI.exampleFields.fields, 'language'];
-  const fields = reason('Un PTAI peut s’inscrire dans un ou plusieurs champs de l’intégration ; de nombreux types de projets sont possibles : formation professionnelle, emploi, projets à visée sociale, mobilité, garde d’enfants, coordinations linguistiques, etc.', 'ptai-exemples');
+  const fields = reason('Un PTAI peut porter sur un ou plusieurs champs ; de nombreux types de projets sont possibles : formation professionnelle, emploi, projets à visée sociale, mobilité, garde d’enfants, coordination linguistique, etc.', 'ptai-exemples');
   return listed.includes(field)
     ? { verdict: 'yes', reasons: [fields] }
     : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité parmi les exemples, mais la liste n’est pas fermée.`, 'ptai-exemples'), fields] };

@@ -3,6 +3,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { z } from 'zod';
 import { DEFAULT_CORPUS_DIR, loadPassages, type Passage } from './corpus';
+import { MAX_ANSWER_LENGTH } from './blindEvaluation';
 import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
 import type { SmallTalk } from './frenchText';
@@ -13,6 +14,7 @@ import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from './que
 import { refusalAfterLookup, refusalBeforeLookup } from './refusals';
 import { ruleAnswer, type RuleAnswer } from './ruleAnswers';
 import type { RuleVerdict } from '../schemes';
+import type { Reason } from '../seedReferences';
 
 export const FaqAnswerSchema = z.object({
   answered: z.boolean(),
@@ -88,14 +90,28 @@ function fold(text: string): string {
 
 function withMarker(sentence: string, marker: number): string {
   const trimmed = sentence.trim();
+  if (/\betc\.$/.test(trimmed)) return `${trimmed} [${marker}]`;
   const end = /[.!?…]$/.exec(trimmed);
   return end ? `${trimmed.slice(0, -1)} [${marker}]${end[0]}` : `${trimmed} [${marker}].`;
+}
+
+/**
+ * The reasons that fit in one answer of MAX_ANSWER_LENGTH characters, verdict and markers included:
+ * the first (the rule itself) and the last (the alternative, when there is one) are kept, middle
+ * ones are left out first.
+ */
+function withinLength(reasons: readonly Reason[], verdict: RuleVerdict | undefined): Reason[] {
+  const kept = [...reasons];
+  const opening = verdict ? VERDICT_OPENINGS[verdict].length + 3 : 0;
+  const length = (): number => opening + kept.reduce((n, r) => n + r.text.length + 5, 0);
+  while (kept.length > 1 && length() > MAX_ANSWER_LENGTH) kept.splice(kept.length > 2 ? kept.length - 2 : kept.length - 1, 1);
+  return kept;
 }
 
 /** A rule's reasons as an answer citing the seed sentences they rest on. */
 function fromRule(rule: RuleAnswer, part: QuestionPart): Piece {
   const sources: ComposedAnswer['sources'] = [];
-  const sentences = rule.reasons.map((reason) => {
+  const sentences = withinLength(rule.reasons, part.yesNo ? rule.verdict : undefined).map((reason) => {
     const id = `texte-de-reference#${reason.ref.id}`;
     let marker = sources.findIndex((s) => s.id === id) + 1;
     if (marker === 0) {

@@ -132,6 +132,19 @@ export const INTENT_WORDS: Readonly<Record<string, readonly string[]>> = {
   comprends: ['définition'],
   but: ['définition'],
   acronyme: ['définition'],
+  // other ways of asking what something is: « qu'entend-on par », « que recouvre », « en quoi consiste »
+  entend: ['définition'],
+  recouvre: ['définition'],
+  recouvrent: ['définition'],
+  consiste: ['définition'],
+  consistent: ['définition'],
+  represente: ['définition'],
+  notion: ['définition'],
+  terme: ['définition'],
+  expression: ['définition'],
+  correspond: ['définition'],
+  sert: ['définition'],
+  servent: ['définition'],
   // "combien" asks for a quantity: prefer passages that state a number
   combien: [NUMBER_TERM],
   nombre: [NUMBER_TERM],
@@ -146,7 +159,7 @@ export const INTENT_WORDS: Readonly<Record<string, readonly string[]>> = {
  * indexed as written.
  */
 export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
-  ['financement', 'financer', 'financements', 'argent', 'sous', 'budget', 'budgets', 'montant', 'montants', 'subvention', 'subventions', 'crédits', 'fonds', 'dotation', 'euros', 'millions', 'enveloppe', 'coût', 'payer', 'paie'],
+  ['financement', 'financer', 'financements', 'argent', 'somme', 'sommes', 'global', 'globale', 'total', 'totale', 'sous', 'budget', 'budgets', 'montant', 'montants', 'subvention', 'subventions', 'crédits', 'fonds', 'dotation', 'euros', 'millions', 'enveloppe', 'coût', 'payer', 'paie'],
   ['signer', 'signature', 'signataire', 'signataires', 'conclure', 'contractualiser', 'contractualisation'],
   ['négocier', 'négociation', 'négocié'],
   ['diagnostic', 'diagnostics'],

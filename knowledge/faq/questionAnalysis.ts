@@ -4,6 +4,7 @@
 import { parseCollectivityKind, parseFields } from '../parsers';
 import type { CollectivityKind, IntegrationField, Scheme } from '../schemes';
 import { foldAccents } from './frenchText';
+import { normalizeQuestion } from './questionNormalization';
 
 export interface QuestionPart {
   /** the part as typed */
@@ -23,6 +24,8 @@ export interface AnalyzedQuestion {
   readonly folded: string;
   /** the question sentences without the context, folded: what refusals look at */
   readonly questionFolded: string;
+  /** the sentences before the question that ask nothing (« nous sommes une région. »), folded; empty when none */
+  readonly context: string;
   /** the collectivity calls itself small (« petite commune », « village », « rural ») */
   readonly small: boolean;
 }
@@ -129,10 +132,13 @@ function fieldsIn(folded: string): IntegrationField[] {
 
 const SMALL = /\bpetite? (?:commune|ville|collectivite|mairie)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
 
-export function analyzeQuestion(message: string): AnalyzedQuestion {
-  const all = sentences(message.trim());
+export function analyzeQuestion(typed: string): AnalyzedQuestion {
+  const message = normalizeQuestion(typed);
+  const all = sentences(message);
   let questionSentences = all.filter(isQuestionSentence);
   if (questionSentences.length === 0) questionSentences = all.slice(-1);
+  const asking = new Set(questionSentences);
+  const context = all.filter((s) => !asking.has(s)).join(' ');
   const last = questionSentences[questionSentences.length - 1] ?? '';
   if (isEmptyQuestion(fold(last).replace(OPENER, ''))) {
     // The real question is in the context: « … veulent savoir qui négocie le contrat. Que leur dire ? »,
@@ -167,5 +173,5 @@ export function analyzeQuestion(message: string): AnalyzedQuestion {
       fields: fields.length > 0 ? fields : wholeFields,
     };
   });
-  return { parts, folded: wholeFolded, questionFolded, small: SMALL.test(wholeFolded) };
+  return { parts, folded: wholeFolded, questionFolded, context: fold(context), small: SMALL.test(wholeFolded) };
 }

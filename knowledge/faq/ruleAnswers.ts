@@ -23,7 +23,11 @@ const RESTRICTION = /reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)
 const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|\bqu'un\b|\bqu'une\b|\bseul truc\b/;
 const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
 
-const outcome = (o: RuleOutcome): RuleAnswer => ({ verdict: o.verdict, reasons: [...o.reasons, ...(o.alternative ? [o.alternative] : [])] });
+// The alternative (the PTAI) is added unless a reason already points to it.
+const outcome = (o: RuleOutcome): RuleAnswer => ({
+  verdict: o.verdict,
+  reasons: [...o.reasons, ...(o.alternative && !o.reasons.some((r) => r.text.includes('PTAI')) ? [o.alternative] : [])],
+});
 
 function turned(verdict: RuleVerdict | undefined): RuleVerdict | undefined {
   if (verdict === 'yes') return 'no';
@@ -94,8 +98,18 @@ function obligationTopic(f: string, part: QuestionPart): ObligationTopic | undef
   return undefined;
 }
 
-/** A rule's answer to one part of a question, or undefined when no rule settles it. */
+/**
+ * A rule's answer to one part of a question, or undefined when no rule settles it. A yes/no part
+ * that settles nothing alone is read again with the context before it: « Il n'a pas de diagnostic.
+ * Peut-on quand même lancer un PTAI ? » asks about the diagnostic.
+ */
 export function ruleAnswer(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | undefined {
+  const alone = ruleFor(part, question);
+  if (alone || !part.yesNo) return alone;
+  return question.context === '' ? undefined : ruleFor({ ...part, folded: `${question.context} ${part.folded}` }, question);
+}
+
+function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | undefined {
   // « Cela empêche-t-il… », « Ce domaine fait-il partie… »: the subject is in the context.
   const f = ANAPHORA.test(part.folded) ? `${question.folded} ${part.folded}` : part.folded;
   const schemes = orderedSchemes(part);
@@ -197,10 +211,14 @@ export function ruleAnswer(part: QuestionPart, question: AnalyzedQuestion): Rule
   if (part.yesNo && /variable/.test(f) && schemes[0] === 'PTAI') return { verdict: 'yes', reasons: schemeObligation('PTAI', 'minimum_funding').reasons };
 
   // Fields of action that fit a scheme.
-  if (fields.length > 0 && (schemes.length > 0 || /dispositif/.test(f)) && /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif/.test(f)) {
+  // « cours de français, c'est possible ? » names no scheme: it is possible when either scheme takes the field.
+  const anyScheme = schemes.length === 0 && part.yesNo && /possible|\bpeu[tx]?\b|\bpeuvent\b|financ|subvention|\baide|\bok\b|envisageable|eligible|autorise/.test(f);
+  if (fields.length > 0 && (schemes.length > 0 || anyScheme || /dispositif/.test(f)) && /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif|subvention|\baide|\bok\b|envisageable|eligible|autorise/.test(f)) {
     const targets = schemes.length > 0 ? schemes : (['CTAI', 'PTAI'] as Scheme[]);
     const answers = targets.map((s) => outcome(fieldFitsScheme(s, fields[0] ?? 'other')));
-    if (!part.yesNo) return combine(answers.filter((a) => a.verdict === 'yes').length > 0 ? answers.filter((a) => a.verdict === 'yes') : answers, undefined);
+    const fitting = answers.filter((a) => a.verdict === 'yes');
+    if (!part.yesNo) return combine(fitting.length > 0 ? fitting : answers, undefined);
+    if (anyScheme && fitting.length > 0) return combine(fitting, 'yes');
     const verdict = answers.every((a) => a.verdict === 'yes') ? 'yes' : answers.find((a) => a.verdict !== 'yes')?.verdict;
     return { ...combine(answers), verdict };
   }

@@ -1,4 +1,4 @@
-import { ctaiEligibilityVerdict, fieldFitsScheme, ptaiEligibility, schemeObligation } from '../../knowledge/schemes';
+import { ctaiEligibility, ctaiEligibilityVerdict, fieldFitsScheme, ptaiEligibility, schemeObligation } from '../../knowledge/schemes';
 import { SEED_REFERENCES } from '../../knowledge/seedReferences';
 import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
 import { analyzeQuestion } from '../../knowledge/faq/questionAnalysis';
@@ -10,6 +10,16 @@ describe('Scheme rules as verdicts', () => {
     expect(outcome.verdict).toBe('no');
     expect(outcome.reasons[0]?.ref.quote).toBe(SEED_REFERENCES['ctai-signataires'].quote);
     expect(outcome.alternative?.text).toContain('PTAI');
+  });
+
+  test.each([false, true])('When a commune (small: %p) asks for a CTAI, then the FAQ verdict and the journey quote the same reasons from ctaiEligibility', (small) => {
+    const journey = ctaiEligibility('commune', { selfDescribedSmall: small });
+    const faqVerdict = ctaiEligibilityVerdict('commune', small);
+
+    expect(faqVerdict.reasons).toEqual(journey.reasons);
+    expect(faqVerdict.verdict).toBe(journey.verdict);
+    expect(faqVerdict.alternative).toEqual(journey.alternative);
+    expect(journey.allowed).toBe(small ? false : 'prefecture_decides');
   });
 
   test('When a département asks for a CTAI, then the verdict is yes', () => {
@@ -79,6 +89,9 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['on est une ptite commune, on peut faire un ctai ou pas ?', /^Non\b/, 'PTAI'],
     ['Un PTAI doit-il obligatoirement comporter des actions sur le logement ?', /^Le texte ne le précise pas\b/, 'un ou plusieurs champs'],
     ['Nous sommes une petite commune rurale. Nous voulons aider quelques familles réfugiées. On peut faire un CTAI ?', /^Non\b/, 'PTAI'],
+    ['Une commune peut-elle signer un CTAI ?', /^Non\b/, 'lettre d’engagement'],
+    ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
+    ['Peut-on financer des cours de français ?', /^Oui\b/, 'linguistique'],
   ])('When asked « %s », then the answer opens on its verdict and gives the reason', async (question, verdict, fact) => {
     const result = await faq.answer(question);
 
@@ -88,6 +101,28 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answer.length).toBeLessThanOrEqual(400);
     expect(result.sources[0]?.id).toMatch(/^texte-de-reference#/);
     expect(result.answer).toMatch(/\[1\]/);
+  });
+
+  test.each([
+    ['bonjour, excusez-moi mais c koi un ctai svp', 'grandes agglomérations'],
+    ["Bonjour, excusez-moi de vous déranger, je voulais savoir ce qu'est un PTAI. Merci d'avance !", 'toute collectivité'],
+    ["Qu'entend-on par « Territoires d'intégration » ?", 'CTAI'],
+    ['En quoi consiste un CTAI ?', 'stratégie d'],
+  ])('When « %s » is asked with politeness, SMS or another way of asking, then it is answered', async (question, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain(fact);
+  });
+
+  test.each([
+    ["Le conseil municipal hésite, il n'a pas de diagnostic. Peut-on quand même lancer un PTAI ?", /^Oui\b/, 'pas requis'],
+    ["Notre commune a peu de moyens. Nous pourrions prêter une salle à l'association qui donne des cours. Est-ce que ça compte comme engagement ?", /^Oui\b/, 'salle'],
+  ])('When the context before a yes/no question holds its subject, then the rule reads it: « %s »', async (question, verdict, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(verdict);
+    expect(result.answer).toContain(fact);
   });
 
   test('When a question has two parts, then each part is answered', async () => {

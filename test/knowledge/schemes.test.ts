@@ -17,6 +17,7 @@ import {
   STATUS_LABELS,
   type CollectivityKind,
   type SchemeAnswers,
+  type CtaiAllowance,
 } from '../../knowledge/schemes';
 import { SEED_REFERENCES } from '../../knowledge/seedReferences';
 
@@ -98,7 +99,7 @@ describe('Scheme catalogue', () => {
 });
 
 describe('ctaiEligibility', () => {
-  test.each<[CollectivityKind, boolean | 'prefecture_decides', string]>([
+  test.each<[CollectivityKind, CtaiAllowance, string]>([
     ['metropole', true, 'ctai-signataires'],
     ['communaute_urbaine', true, 'ctai-signataires'],
     ['departement', true, 'ctai-signataires'],
