@@ -435,7 +435,7 @@ function readFields(reading: Reading, talksAboutFields: boolean, aside: string[]
 const COMMITMENT_RULES: ReadonlyArray<{ value: SpokenCommitment; pattern: RegExp }> = [
   { value: 'cofinancing', pattern: /\b(co-?financ\w*|subventions?|apport financier|participation financiere|on (met|mettra|apporte) \d|de l'argent)\b/ },
   { value: 'staff', pattern: /\b(agents?|personnels?|salarie\w*|etp|mise a dispo(sition)? (d'un|de personnel|d'une personne|du personnel|d'agent)|temps de travail|mi[- ]temps|charge de mission dedie|poste dedie)\b/ },
-  { value: 'premises', pattern: /\b(salles?|locaux|local|batiments?|bureaux?)\b/ },
+  { value: 'premises', pattern: /\b(salles?|(des|nos|les|ses|leurs|mes) locaux|(un|le|notre) local|batiments?|bureaux?)\b/ },
   { value: 'coordination', pattern: /\b(coordination(?! (linguistique|des cours))|pilotage|piloter|coordonner|animation du (projet|reseau))\b/ },
   { value: 'communication', pattern: /\b(communication|relais|diffusion|bulletin municipal|magazine)\b/ },
   { value: 'other', pattern: /\b(appui logistique|logistique|vehicule|materiel|soutien a l'association|autre forme)\b/ },
@@ -578,7 +578,31 @@ function readActionIndex(plain: string, pending: Pending): number | undefined {
 const AMOUNT_QUESTIONS: ReadonlySet<Pending> = new Set(['commitments.amount', 'action.cost', 'action.stateShare', 'budget.otherFunders']);
 const AMOUNT_TARGETS: ReadonlySet<Target | undefined> = new Set(['commitments.amount', 'action.cost', 'action.stateShare', 'budget', 'budget.otherFunders']);
 
-function assignNumbers(entities: Entities, mentions: NumberMention[], pending: Pending, target: Target | undefined): void {
+const STATE_NEAR = /\b(l'etat|etat|part etat|subvention|demand\w*|sollicit\w*)\b/;
+const COST_BEFORE = /\b(cout\w*|coute\w*|budget( total| global| de l'action)?|total|revient a|montant total|pour un total de)\b[^\d€]{0,25}$/;
+
+/** Which euro amounts are a cost and which the State's share, from the words around each (« coûte 8 000 € dont 3 000 € demandés à l’État »). */
+function readBudgetRoles(entities: Entities, euros: NumberMention[], plain: string, pending: Pending): void {
+  const unlabelled: NumberMention[] = [];
+  for (const mention of euros) {
+    const before = plain.slice(Math.max(0, mention.start - 40), mention.start);
+    const after = plain.slice(mention.end, mention.end + 30);
+    const beforeClause = before.split(/[.;,]|\bet\b|\bdont\b/).pop() ?? '';
+    const afterClause = after.split(/[.;,]|\bet\b|\bdont\b|\bpour\b/)[0] ?? '';
+    let role: 'cost' | 'stateShare' | undefined;
+    if (STATE_NEAR.test(afterClause)) role = 'stateShare';
+    else if (COST_BEFORE.test(beforeClause)) role = 'cost';
+    else if (/\b(l'etat|etat)\b/.test(beforeClause) || /\b(demand\w*|sollicit\w*)\b.{0,12}$/.test(beforeClause)) role = 'stateShare';
+    if (role && entities[role] === undefined) entities[role] = mention.value;
+    else if (!role) unlabelled.push(mention);
+  }
+  // On the cost or the State-share question, the amount said without a word is that one.
+  const bare = unlabelled[0];
+  if (bare && pending === 'action.cost' && entities.cost === undefined) entities.cost = bare.value;
+  if (bare && pending === 'action.stateShare' && entities.stateShare === undefined) entities.stateShare = bare.value;
+}
+
+function assignNumbers(entities: Entities, mentions: NumberMention[], pending: Pending, target: Target | undefined, plain: string): void {
   const usable = mentions.filter((mention) => !(mention.unit === 'none' && mention.value >= 1990 && mention.value <= 2099 && Number.isInteger(mention.value)));
   // The wrong value of a correction (« 12 000 pas 20 000 ») is never a value.
   const kept = usable.filter((mention) => !mention.negated);
@@ -586,6 +610,7 @@ function assignNumbers(entities: Entities, mentions: NumberMention[], pending: P
   const of = (unit: NumberMention['unit']) => last(kept.filter((mention) => mention.unit === unit));
   const euros = of('euros');
   if (euros) entities.amount = euros.value;
+  readBudgetRoles(entities, kept.filter((mention) => mention.unit === 'euros'), plain, pending);
   const inhabitants = of('inhabitants');
   if (inhabitants) entities.population = Math.round(inhabitants.value);
   const people = of('people');
@@ -639,7 +664,7 @@ export function extractEntities(text: string, pending: Pending, options: { whole
   set('approach', readApproach(reading));
   set('diagnostic', readDiagnostic(reading));
   set('fields', readFields(reading, fieldTarget === 'fields.selection' || /\bchamps?\b/.test(reading.plain), [entities.role, entities.collectivityName].filter((value): value is string => value !== undefined)));
-  if (pending === 'commitments.kinds' || /commitments/.test(fieldTarget ?? '') || /\b(mise a dispo|mettons|on met|engagement|cofinanc|valoris|locaux|pilotage|coordination(?! linguistique)|salle|pret\w* une salle|agent|personnel|argent)\w*/.test(reading.plain)) {
+  if (pending === 'commitments.kinds' || /commitments/.test(fieldTarget ?? '') || /\b(mise a dispo|mettons|on met|engagement|cofinanc|valoris|(?:des|nos|les|ses|leurs) locaux|pilotage|coordination(?! linguistique)|salle|pret\w* une salle|agent|personnel|argent)\w*/.test(reading.plain)) {
     set('commitments', readCommitments(reading));
   }
   set('publics', readPublics(reading));
@@ -649,7 +674,7 @@ export function extractEntities(text: string, pending: Pending, options: { whole
     reading.plain = reading.plain.replace(/\baction (?:n°|no|numero|nr)?\s?\d{1,2}\b/g, (match) => ' '.repeat(match.length));
     reading.plain = reading.plain.replace(/\b(1re|1ere|2e|2eme|3e|3eme|4e|4eme|5e|5eme)\b/g, (match) => ' '.repeat(match.length));
   }
-  assignNumbers(entities, findNumbers(reading.plain), numbersPending, fieldTarget);
+  assignNumbers(entities, findNumbers(reading.plain), numbersPending, fieldTarget, reading.plain);
   if (YES_NO_QUESTIONS.has(pending)) {
     let yesNo = readYesNo({ ...reading, pending });
     if (yesNo === undefined && pending === 'budget.otherFunders' && (entities.amount !== undefined || /\b(region|departement|caf|fondation|europe|fse|etat|ville|commune|intercommunalite|agglo|metropole)\b/.test(reading.plain))) yesNo = true;
