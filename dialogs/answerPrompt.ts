@@ -114,6 +114,12 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
     const pending = pendingOfPrompt(this.id);
     const understood = pending && answer.value === undefined && answer.text ? understand(answer.text, pending) : undefined;
     if (spec.optional && understood?.entities.skip) return { succeeded: true, value: { kind: 'skip' } };
+    // A long sentence on the name question with no name in it is never stored as the name.
+    if (pending === 'contact.name' && understood && !understood.entities.personName && answer.text.split(/\s+/).length > 5) {
+      state.failures = (state.failures ?? 0) + 1;
+      state.reason = 'Je n’ai pas trouvé de prénom et de nom dans votre message. Indiquez-les simplement, par exemple « Camille Martin ».';
+      return { succeeded: false };
+    }
     if (understood?.selfOnly) {
       state.reason = 'D’accord, c’est vous qui suivrez le dossier : indiquez-moi votre prénom et votre nom.';
       return { succeeded: false };

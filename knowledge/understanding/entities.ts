@@ -340,7 +340,8 @@ function readPersonName(reading: Reading): { name: string; start: number; end: n
   const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
   for (const match of plain.matchAll(introductions)) {
     const start = match.index + match[0].length;
-    const found = nameFrom(raw, plain, start, false);
+    // After « c’est moi, », one capitalised word is a name (« c’est moi, Dupont »).
+    const found = nameFrom(raw, plain, start, false) ?? (/moi,?\s*$/.test(match[0]) && /^\p{Lu}/u.test(raw.slice(start, start + 1)) ? nameFrom(raw, plain, start, true) : undefined);
     if (!found) continue;
     // Outside the contact question, only a name as typed with capitals, or right after « moi ».
     const typed = raw.slice(start, found.end);
@@ -349,10 +350,17 @@ function readPersonName(reading: Reading): { name: string; start: number; end: n
     return { name: found.name, start, end: found.end };
   }
   if (pending === 'contact.name') {
-    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)?(?:ce sera |c'est |il s'agit de |moi[ ,]+|la personne c'est |le contact c'est )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
+    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)*(?:la personne |le contact |la referente? |le referent )?(?:ce sera |ce serait |ca sera |ca serait |c'est |il s'agit de |moi[ ,]+|la personne c'est |le contact c'est )?(?:plutot |finalement )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
     const start = lead ? lead[0].length : 0;
     const found = nameFrom(raw, plain, start, true);
-    if (found) return { name: found.name, start, end: found.end };
+    if (found && !/^(ma|mon|notre|la|le|une?)$/.test(plainOf(found.name))) return { name: found.name, start, end: found.end };
+    // « ma collègue Sophie Durand qui gère le dossier »: the first two capitalised words in a row.
+    const capitalised = /(?<![\p{L}'’])(\p{Lu}[\p{Ll}'’-]+)\s+(\p{Lu}[\p{L}'’-]+)/u.exec(raw.slice(1));
+    if (capitalised) {
+      const at = capitalised.index + 1;
+      const named = nameFrom(raw, plain, at, false);
+      if (named) return { name: named.name, start: at, end: named.end };
+    }
   }
   return undefined;
 }
