@@ -222,6 +222,12 @@ export class AssistantBot extends ActivityHandler {
     switch (understanding.intent) {
       case 'question':
         await this.sendFaqAnswer(context, text, await this.deps.faq.answer(understanding.core), memory);
+        // « 76. c’est quoi un BPI ? »: the answer part then answers the question on screen, which moves on.
+        if (understanding.answerPart && dc.activeDialog) {
+          context.activity.text = understanding.answerPart;
+          await this.continueSafely(dc);
+          return;
+        }
         // A digression: the pending question is asked again.
         if (dc.activeDialog) await dc.repromptDialog();
         return;

@@ -1,11 +1,12 @@
 // One prompt for every question of the journey: it reads typed text or a card's submitted value, parses
 // it with a rule of knowledge/, and on failure says what was wrong, with an example, before asking again.
-import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
 import { normalizeText, type ParseResult } from '../knowledge/parsers';
+import { leadingYesNo } from '../knowledge/understanding/entities';
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities } from '../knowledge/understanding/types';
-import { buildQuestionActivity, newQuestionId, staleCardReason, type QuestionSpec } from './questionCards';
+import { buildQuestionActivity, escapeMarkdown, newQuestionId, staleCardReason, type QuestionSpec } from './questionCards';
 import { pendingOfPrompt, valueFor } from './understanding';
 
 /** What the official gave: the text typed or the value of a card's submit button. */
@@ -26,6 +27,10 @@ interface PromptState {
   reason?: string;
   /** Which asking of the question its cards belong to (a retry keeps it). */
   questionId?: string;
+  /** A value read from a hedged or long sentence, waiting for the official's « oui » before it is stored. */
+  confirming?: string;
+  /** The official answered « non » to that confirmation: the question is asked again. */
+  declined?: boolean;
 }
 
 /** After this many failed answers the retry also offers help (and skipping, when the question allows it). */
@@ -55,6 +60,14 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
   protected async onPrompt(context: TurnContext, state: PromptState, options: PromptOptions, isRetry: boolean): Promise<void> {
     const spec = AnswerPrompt.specOf(options);
     if (!spec) return;
+    if (state.declined) {
+      state.declined = undefined;
+      state.confirming = undefined;
+    }
+    if (isRetry && state.confirming !== undefined) {
+      await context.sendActivity(MessageFactory.suggestedActions(['Oui', 'Non'], `${escapeMarkdown(state.confirming)}, c’est bien ça ?`));
+      return;
+    }
     if (isRetry && state.reason) {
       const failures = state.failures ?? 0;
       const extra =
@@ -80,6 +93,21 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
       return { succeeded: false };
     }
     if (spec?.acceptsFile && (activity.attachments ?? []).length > 0) return { succeeded: true, value: { kind: 'keep' } };
+    // Recognition runs twice a turn (before bubbling, then to continue): it must give the same result both times.
+    if (state.confirming !== undefined && spec) {
+      // « oui » stores the value read; « non » asks the question again; anything else is a new answer.
+      const yes = keyword.split(' ').length <= 4 ? leadingYesNo(answer.text) : undefined;
+      if (yes === true) {
+        const confirmed = this.parse({ text: state.confirming, value: undefined }, spec);
+        if (confirmed.ok) return { succeeded: true, value: { kind: 'answer', value: confirmed.value } };
+      }
+      if (yes === false) {
+        state.declined = true;
+        state.reason = undefined;
+        return { succeeded: false };
+      }
+      state.confirming = undefined;
+    }
     if (spec?.current !== undefined && KEEP.test(keyword)) return { succeeded: true, value: { kind: 'keep' } };
     if (spec?.optional && SKIP.test(keyword)) return { succeeded: true, value: { kind: 'skip' } };
     if (!spec) return { succeeded: false };
@@ -87,9 +115,25 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
     const pending = pendingOfPrompt(this.id);
     const understood = pending && answer.value === undefined && answer.text ? understand(answer.text, pending) : undefined;
     if (spec.optional && understood?.entities.skip) return { succeeded: true, value: { kind: 'skip' } };
+    // A long sentence on the name question with no name in it is never stored as the name.
+    if (pending === 'contact.name' && understood && !understood.entities.personName && answer.text.split(/\s+/).length > 5) {
+      state.failures = (state.failures ?? 0) + 1;
+      state.reason = 'Je n’ai pas trouvé de prénom et de nom dans votre message. Indiquez-les simplement, par exemple « Camille Martin ».';
+      return { succeeded: false };
+    }
+    if (understood?.selfOnly) {
+      state.reason = 'D’accord, c’est vous qui suivrez le dossier : indiquez-moi votre prénom et votre nom.';
+      return { succeeded: false };
+    }
     const value = understood && pending ? valueFor(pending, understood.entities) : undefined;
     let parsed = value !== undefined ? this.parse({ text: value, value: undefined }, spec) : this.parse(answer, spec);
     if (!parsed.ok && value !== undefined) parsed = this.parse(answer, spec);
+    if (parsed.ok && understood?.unsure && value !== undefined) {
+      // Not stored yet: « Claire Lefebvre, c’est bien ça ? »
+      state.confirming = value;
+      state.reason = undefined;
+      return { succeeded: false };
+    }
     if (parsed.ok) {
       state.failures = 0;
       state.reason = undefined;

@@ -123,7 +123,7 @@ export class QuestionSectionDialog extends ComponentDialog {
           (dossier) => {
             question.save(dossier, outcome.value, options);
             // What the sentence said for later questions is kept: they will not be asked.
-            noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id) : [];
+            noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId) : [];
           },
           step.context,
         );

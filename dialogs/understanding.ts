@@ -66,9 +66,11 @@ export function valueFor(pending: Pending, entities: Entities): string | undefin
     case 'scheme.choice':
       return entities.scheme;
     case 'commitments.amount':
-    case 'action.cost':
-    case 'action.stateShare':
       return entities.amount?.toString();
+    case 'action.cost':
+      return (entities.cost ?? entities.amount)?.toString();
+    case 'action.stateShare':
+      return (entities.stateShare ?? entities.amount)?.toString();
     case 'action.beneficiaries':
       return (entities.count ?? entities.number)?.toString();
     case 'scheme.housing':
@@ -81,6 +83,7 @@ export function valueFor(pending: Pending, entities: Entities): string | undefin
 }
 
 type Commitment = NonNullable<Dossier['commitments']>[number];
+type Action = NonNullable<Dossier['actions']>[number];
 
 function commitmentKindOf(spoken: NonNullable<Entities['commitments']>[number]): CommitmentKind {
   return spoken === 'coordination' ? 'other' : spoken;
@@ -94,7 +97,7 @@ interface Fill {
   write(dossier: Dossier): void;
 }
 
-function fillsOf(entities: Entities): Fill[] {
+function fillsOf(entities: Entities, actionId?: string): Fill[] {
   const fills: Fill[] = [];
   const collectivity = (patch: Partial<Dossier['collectivity']>) => (draft: Dossier) => {
     draft.collectivity = { ...draft.collectivity, ...patch };
@@ -117,7 +120,7 @@ function fillsOf(entities: Entities): Fill[] {
   if (entities.role) fills.push({ question: 'contact.role', label: `fonction : ${entities.role}`, isSet: (d) => !!d.contact?.role, write: contact({ role: entities.role.slice(0, 200) }) });
   if (entities.email && parseEmail(entities.email).ok) fills.push({ question: 'contact.email', label: `e-mail : ${entities.email}`, isSet: (d) => !!d.contact?.email, write: contact({ email: entities.email.toLowerCase() }) });
   const phone = entities.phone ? parsePhone(entities.phone) : undefined;
-  if (phone?.ok) fills.push({ question: 'contact.phone', label: `téléphone : ${entities.phone}`, isSet: (d) => !!d.contact?.phone, write: contact({ phone: phone.value }) });
+  if (phone?.ok) fills.push({ question: 'contact.phone', label: `téléphone : ${/^0\d{9}$/.test(entities.phone ?? '') ? entities.phone!.replace(/(\d{2})(?=\d)/g, '$1 ') : entities.phone}`, isSet: (d) => !!d.contact?.phone, write: contact({ phone: phone.value }) });
   if (entities.approach) {
     const approach = entities.approach;
     fills.push({ question: 'scheme.approach', label: `démarche : ${APPROACH_LABELS[approach].toLowerCase()}`, isSet: (d) => !!d.approach, write: (d) => void (d.approach = approach) });
@@ -153,6 +156,25 @@ function fillsOf(entities: Entities): Fill[] {
       write: (d) => void (d.commitments = (d.commitments ?? []).map((commitment) => (commitment.kind === 'cofinancing' ? { ...commitment, amountEuros: amount } : commitment))),
     });
   }
+  // An action's cost or State share said in a sentence about that action.
+  const action = (patch: Partial<Action>) => (draft: Dossier) => {
+    draft.actions = (draft.actions ?? []).map((candidate) => (candidate.id === actionId ? { ...candidate, ...patch } : candidate));
+  };
+  const current = (draft: Dossier) => draft.actions?.find((candidate) => candidate.id === actionId);
+  if (actionId && entities.cost !== undefined) {
+    const costEuros = entities.cost;
+    fills.push({ question: 'action.cost', label: `coût : ${formatEuros(costEuros)}`, isSet: (d) => current(d)?.costEuros !== undefined, write: action({ costEuros }) });
+  }
+  if (actionId && entities.stateShare !== undefined) {
+    const stateFundingEuros = entities.stateShare;
+    fills.push({
+      question: 'action.stateFunding',
+      label: `financement demandé à l’État : ${formatEuros(stateFundingEuros)}`,
+      // Never more than the cost: the question then asks again, with its own check.
+      isSet: (d) => current(d)?.stateFundingEuros !== undefined || stateFundingEuros > (current(d)?.costEuros ?? entities.cost ?? Infinity),
+      write: action({ stateFundingEuros }),
+    });
+  }
   return fills;
 }
 
@@ -160,10 +182,10 @@ function fillsOf(entities: Entities): Fill[] {
  * Writes to the draft every value the message gives for a question other than `answered`, unless
  * that question already has an answer; returns how each value reads, for a one-line confirmation.
  */
-export function keepEarlyAnswers(dossier: Dossier, entities: Entities, answered: string | undefined): string[] {
+export function keepEarlyAnswers(dossier: Dossier, entities: Entities, answered: string | undefined, actionId?: string): string[] {
   const noted: string[] = [];
-  // The commitments go first: an amount said with them needs them to exist.
-  const fills = fillsOf(entities).sort((a, b) => Number(b.question === 'commitments.kinds') - Number(a.question === 'commitments.kinds'));
+  // The commitments go first: an amount said with them needs them to exist; an action's cost before its State share.
+  const fills = fillsOf(entities, actionId).sort((a, b) => Number(b.question === 'commitments.kinds') - Number(a.question === 'commitments.kinds'));
   for (const fill of fills) {
     if (fill.question === answered) continue;
     if (fill.isSet(dossier)) continue;
@@ -178,8 +200,6 @@ export interface CorrectionResult {
   label: string;
   schemeToReview: boolean;
 }
-
-type Action = NonNullable<Dossier['actions']>[number];
 
 /** Applies a correction of `target` to the dossier; undefined when the message gives no usable value for it. */
 export function applyCorrection(dossier: Dossier, target: QuestionId, entities: Entities, actionIndex: number | undefined, quoted: string | undefined): CorrectionResult | undefined {

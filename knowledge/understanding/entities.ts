@@ -340,7 +340,8 @@ function readPersonName(reading: Reading): { name: string; start: number; end: n
   const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
   for (const match of plain.matchAll(introductions)) {
     const start = match.index + match[0].length;
-    const found = nameFrom(raw, plain, start, false);
+    // After « c’est moi, », one capitalised word is a name (« c’est moi, Dupont »).
+    const found = nameFrom(raw, plain, start, false) ?? (/moi,?\s*$/.test(match[0]) && /^\p{Lu}/u.test(raw.slice(start, start + 1)) ? nameFrom(raw, plain, start, true) : undefined);
     if (!found) continue;
     // Outside the contact question, only a name as typed with capitals, or right after « moi ».
     const typed = raw.slice(start, found.end);
@@ -349,10 +350,17 @@ function readPersonName(reading: Reading): { name: string; start: number; end: n
     return { name: found.name, start, end: found.end };
   }
   if (pending === 'contact.name') {
-    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)?(?:ce sera |c'est |il s'agit de |moi[ ,]+|la personne c'est |le contact c'est )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
+    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)*(?:la personne |le contact |la referente? |le referent )?(?:ce sera |ce serait |ca sera |ca serait |c'est |il s'agit de |moi[ ,]+|la personne c'est |le contact c'est )?(?:plutot |finalement )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
     const start = lead ? lead[0].length : 0;
     const found = nameFrom(raw, plain, start, true);
-    if (found) return { name: found.name, start, end: found.end };
+    if (found && !/^(ma|mon|notre|la|le|une?)$/.test(plainOf(found.name))) return { name: found.name, start, end: found.end };
+    // « ma collègue Sophie Durand qui gère le dossier »: the first two capitalised words in a row.
+    const capitalised = /(?<![\p{L}'’])(\p{Lu}[\p{Ll}'’-]+)\s+(\p{Lu}[\p{L}'’-]+)/u.exec(raw.slice(1));
+    if (capitalised) {
+      const at = capitalised.index + 1;
+      const named = nameFrom(raw, plain, at, false);
+      if (named) return { name: named.name, start: at, end: named.end };
+    }
   }
   return undefined;
 }
@@ -435,7 +443,7 @@ function readFields(reading: Reading, talksAboutFields: boolean, aside: string[]
 const COMMITMENT_RULES: ReadonlyArray<{ value: SpokenCommitment; pattern: RegExp }> = [
   { value: 'cofinancing', pattern: /\b(co-?financ\w*|subventions?|apport financier|participation financiere|on (met|mettra|apporte) \d|de l'argent)\b/ },
   { value: 'staff', pattern: /\b(agents?|personnels?|salarie\w*|etp|mise a dispo(sition)? (d'un|de personnel|d'une personne|du personnel|d'agent)|temps de travail|mi[- ]temps|charge de mission dedie|poste dedie)\b/ },
-  { value: 'premises', pattern: /\b(salles?|locaux|local|batiments?|bureaux?)\b/ },
+  { value: 'premises', pattern: /\b(salles?|(des|nos|les|ses|leurs|mes) locaux|(un|le|notre) local|batiments?|bureaux?)\b/ },
   { value: 'coordination', pattern: /\b(coordination(?! (linguistique|des cours))|pilotage|piloter|coordonner|animation du (projet|reseau))\b/ },
   { value: 'communication', pattern: /\b(communication|relais|diffusion|bulletin municipal|magazine)\b/ },
   { value: 'other', pattern: /\b(appui logistique|logistique|vehicule|materiel|soutien a l'association|autre forme)\b/ },
@@ -578,7 +586,31 @@ function readActionIndex(plain: string, pending: Pending): number | undefined {
 const AMOUNT_QUESTIONS: ReadonlySet<Pending> = new Set(['commitments.amount', 'action.cost', 'action.stateShare', 'budget.otherFunders']);
 const AMOUNT_TARGETS: ReadonlySet<Target | undefined> = new Set(['commitments.amount', 'action.cost', 'action.stateShare', 'budget', 'budget.otherFunders']);
 
-function assignNumbers(entities: Entities, mentions: NumberMention[], pending: Pending, target: Target | undefined): void {
+const STATE_NEAR = /\b(l'etat|etat|part etat|subvention|demand\w*|sollicit\w*)\b/;
+const COST_BEFORE = /\b(cout\w*|coute\w*|budget( total| global| de l'action)?|total|revient a|montant total|pour un total de)\b[^\d€]{0,25}$/;
+
+/** Which euro amounts are a cost and which the State's share, from the words around each (« coûte 8 000 € dont 3 000 € demandés à l’État »). */
+function readBudgetRoles(entities: Entities, euros: NumberMention[], plain: string, pending: Pending): void {
+  const unlabelled: NumberMention[] = [];
+  for (const mention of euros) {
+    const before = plain.slice(Math.max(0, mention.start - 40), mention.start);
+    const after = plain.slice(mention.end, mention.end + 30);
+    const beforeClause = before.split(/[.;,]|\bet\b|\bdont\b/).pop() ?? '';
+    const afterClause = after.split(/[.;,]|\bet\b|\bdont\b|\bpour\b/)[0] ?? '';
+    let role: 'cost' | 'stateShare' | undefined;
+    if (STATE_NEAR.test(afterClause)) role = 'stateShare';
+    else if (COST_BEFORE.test(beforeClause)) role = 'cost';
+    else if (/\b(l'etat|etat)\b/.test(beforeClause) || /\b(demand\w*|sollicit\w*)\b.{0,12}$/.test(beforeClause)) role = 'stateShare';
+    if (role && entities[role] === undefined) entities[role] = mention.value;
+    else if (!role) unlabelled.push(mention);
+  }
+  // On the cost or the State-share question, the amount said without a word is that one.
+  const bare = unlabelled[0];
+  if (bare && pending === 'action.cost' && entities.cost === undefined) entities.cost = bare.value;
+  if (bare && pending === 'action.stateShare' && entities.stateShare === undefined) entities.stateShare = bare.value;
+}
+
+function assignNumbers(entities: Entities, mentions: NumberMention[], pending: Pending, target: Target | undefined, plain: string): void {
   const usable = mentions.filter((mention) => !(mention.unit === 'none' && mention.value >= 1990 && mention.value <= 2099 && Number.isInteger(mention.value)));
   // The wrong value of a correction (« 12 000 pas 20 000 ») is never a value.
   const kept = usable.filter((mention) => !mention.negated);
@@ -586,6 +618,7 @@ function assignNumbers(entities: Entities, mentions: NumberMention[], pending: P
   const of = (unit: NumberMention['unit']) => last(kept.filter((mention) => mention.unit === unit));
   const euros = of('euros');
   if (euros) entities.amount = euros.value;
+  readBudgetRoles(entities, kept.filter((mention) => mention.unit === 'euros'), plain, pending);
   const inhabitants = of('inhabitants');
   if (inhabitants) entities.population = Math.round(inhabitants.value);
   const people = of('people');
@@ -639,7 +672,7 @@ export function extractEntities(text: string, pending: Pending, options: { whole
   set('approach', readApproach(reading));
   set('diagnostic', readDiagnostic(reading));
   set('fields', readFields(reading, fieldTarget === 'fields.selection' || /\bchamps?\b/.test(reading.plain), [entities.role, entities.collectivityName].filter((value): value is string => value !== undefined)));
-  if (pending === 'commitments.kinds' || /commitments/.test(fieldTarget ?? '') || /\b(mise a dispo|mettons|on met|engagement|cofinanc|valoris|locaux|pilotage|coordination(?! linguistique)|salle|pret\w* une salle|agent|personnel|argent)\w*/.test(reading.plain)) {
+  if (pending === 'commitments.kinds' || /commitments/.test(fieldTarget ?? '') || /\b(mise a dispo|mettons|on met|engagement|cofinanc|valoris|(?:des|nos|les|ses|leurs) locaux|pilotage|coordination(?! linguistique)|salle|pret\w* une salle|agent|personnel|argent)\w*/.test(reading.plain)) {
     set('commitments', readCommitments(reading));
   }
   set('publics', readPublics(reading));
@@ -649,7 +682,7 @@ export function extractEntities(text: string, pending: Pending, options: { whole
     reading.plain = reading.plain.replace(/\baction (?:n°|no|numero|nr)?\s?\d{1,2}\b/g, (match) => ' '.repeat(match.length));
     reading.plain = reading.plain.replace(/\b(1re|1ere|2e|2eme|3e|3eme|4e|4eme|5e|5eme)\b/g, (match) => ' '.repeat(match.length));
   }
-  assignNumbers(entities, findNumbers(reading.plain), numbersPending, fieldTarget);
+  assignNumbers(entities, findNumbers(reading.plain), numbersPending, fieldTarget, reading.plain);
   if (YES_NO_QUESTIONS.has(pending)) {
     let yesNo = readYesNo({ ...reading, pending });
     if (yesNo === undefined && pending === 'budget.otherFunders' && (entities.amount !== undefined || /\b(region|departement|caf|fondation|europe|fse|etat|ville|commune|intercommunalite|agglo|metropole)\b/.test(reading.plain))) yesNo = true;

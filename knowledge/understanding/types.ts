@@ -89,6 +89,10 @@ export interface Entities {
   fields?: IntegrationField[];
   commitments?: SpokenCommitment[];
   amount?: number;
+  /** An amount said to be an action's total cost (« elle coûte 8 000 € »). */
+  cost?: number;
+  /** An amount said to be asked of the State (« dont 3 000 € demandés à l’État »). */
+  stateShare?: number;
   count?: number;
   publics?: Public[];
   yesNo?: boolean;
@@ -105,4 +109,10 @@ export interface Understanding {
   entities: Entities;
   /** The message without its openers (« attendez, », « excusez-moi mais »): what a question to the FAQ is. */
   core: string;
+  /** A question that begins with an answer (« 76. c’est quoi un BPI ? »): the answer part, for the question on screen. */
+  answerPart?: string;
+  /** The value read for a free-text question comes from a hedged or long sentence: to be confirmed, not stored. */
+  unsure?: true;
+  /** « c’est moi » on the contact's name: the official means themself, whose name is still to be given. */
+  selfOnly?: true;
 }

@@ -2,7 +2,7 @@
 import { extractEntities, leadingYesNo, plainOf } from './entities';
 import { classifyIntent, targetOfValues, valueKeysOf } from './intents';
 import { fold, stripOpeners, withoutOpeners } from './text';
-import type { Entities, Intent, Pending, Understanding } from './types';
+import type { Entities, Intent, Pending, Target, Understanding } from './types';
 
 /** Entities that only make sense for some intents (a skip is an answer; a target, a correction or an edit). */
 function keepFor(intent: Intent, entities: Entities, pending: Pending, text: string): Entities {
@@ -35,14 +35,71 @@ function keepFor(intent: Intent, entities: Entities, pending: Pending, text: str
   return kept;
 }
 
-export function understand(text: string, pending: Pending = 'none'): Understanding {
-  const raw = (text ?? '').slice(0, 4000);
+const IN_FLOW = (pending: Pending) => pending !== 'none' && pending !== 'submitted';
+const YES_NO: ReadonlySet<Pending> = new Set(['scheme.housing', 'actions.more', 'budget.otherFunders', 'review.confirm']);
+
+/** Whether a message gives the question on screen its value. */
+function answersQuestion(pending: Pending, understood: Understanding): boolean {
+  if (understood.intent !== 'answer') return false;
+  if (YES_NO.has(pending)) return understood.entities.yesNo !== undefined;
+  return (valueKeysOf(pending as Target) ?? []).some((key) => understood.entities[key] !== undefined);
+}
+
+/** « 76. c’est quoi un BPI ? »: an answer to the question on screen, then a question of the official's own. */
+function splitAnswerAndQuestion(raw: string, pending: Pending): { answer: string; question: Understanding } | undefined {
+  if (!IN_FLOW(pending) || !/\?\s*$/.test(raw)) return undefined;
+  for (const boundary of raw.matchAll(/[.;!,]\s+(?:et\s+|mais\s+)?|\s+(?:et|mais)\s+(?=(?:c'|c’|qu|quel|comment|pourquoi|est-ce|combien|ou\b|où\b))/g)) {
+    const head = raw.slice(0, boundary.index).trim();
+    const tail = raw.slice(boundary.index + boundary[0].length).trim();
+    // « excusez-moi mais c’est quoi… » is an opener, not an answer.
+    const headCore = stripOpeners(fold(head));
+    if (!head || head.length > 200 || tail.length < 5 || !headCore.replace(/\W/g, '')) continue;
+    // « si on part sur…, ça veut dire… ? », « l’accès aux droits peut-il…, ou… ? »: one question, not an answer then a question.
+    if (/^(si|s'il|quand|comment|pourquoi|est-ce|combien|quel\w*|qui|que|qu'|ou|peut-on|faut-il|doit-on)\b|-(t-)?(il|elle|ils|elles|on)\b|\best-ce\b/.test(headCore)) continue;
+    const question = understandWhole(tail, pending);
+    if (question.intent !== 'question') continue;
+    if (answersQuestion(pending, understandWhole(head, pending))) return { answer: head, question };
+  }
+  return undefined;
+}
+
+/** Hedges: the official is not sure of the value given (« je crois que c’est… »). */
+const HEDGE = /\b(je crois|je pense|il me semble|peut[- ]etre|normalement|sauf erreur|si je ne me trompe|a verifier|je verifie|je dois verifier|sous reserve|probablement|sans doute|a priori|je ne suis pas (sure?|certaine?)|pas (sure?|certaine?)|ce serait|ca serait|en principe)\b/;
+/** The questions whose answer is free text: a value cut out of a hedged or long sentence is confirmed before it is stored. */
+const FREE_TEXT: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.name', 'contact.role']);
+const FILLERS = new Set(["c'est", 'moi', 'est', 'la', 'le', 'l', 'personne', 'contact', 'ce', 'sera', 'serait', 'plutot', 'euh', 'alors', 'bonjour', 'il', 'elle', "s'agit", 'de', 'du', 'des', 'madame', 'monsieur', 'm', 'mme', 'oui', 'donc', 'ca', 'a', 'contacter', 'referent', 'referente', 'notre', 'mon', 'ma', 'collegue', 'nom', 'je', "m'appelle", 'me', 'nomme', 'finalement', 'pour', 'dossier', 'sa', 'fonction', 'son', 'poste', 'suis', 'nous', 'sommes', 'on', 'qui', 'que', 'et', 'un', 'une', 'mission', 'chargee', 'charge']);
+
+/** Whether the value read for a free-text question should be confirmed rather than stored. */
+function isUnsure(raw: string, pending: Pending, entities: Entities): boolean {
+  if (!FREE_TEXT.has(pending)) return false;
+  const value = pending === 'contact.name' ? entities.personName : pending === 'contact.role' ? entities.role : entities.collectivityName;
+  if (value === undefined) return false;
+  const plain = plainOf(raw);
+  if (HEDGE.test(plain)) return true;
+  const valueWords = new Set(plainOf(value).split(/[^\p{L}']+/u));
+  const leftover = plain.split(/[^\p{L}']+/u).filter((word) => word && !valueWords.has(word) && !FILLERS.has(word));
+  return leftover.length >= 4;
+}
+
+function understandWhole(raw: string, pending: Pending): Understanding {
   const folded = fold(raw);
   const core = stripOpeners(folded);
   const entities = extractEntities(raw, pending);
   const intent = classifyIntent({ folded, core, raw, pending, entities });
   // Only an answer is read whole as the value asked for; anything else keeps only what it names.
   const read = intent === 'answer' ? entities : extractEntities(raw, pending, { wholeAnswer: false });
-  return { intent, entities: keepFor(intent, read, pending, raw), core: withoutOpeners(raw, plainOf(raw)) };
+  const understood: Understanding = { intent, entities: keepFor(intent, read, pending, raw), core: withoutOpeners(raw, plainOf(raw)) };
+  if (intent === 'answer' && isUnsure(raw, pending, understood.entities)) understood.unsure = true;
+  // « c’est moi » names nobody: the official's own name is still to be given.
+  if (intent === 'answer' && pending === 'contact.name' && !understood.entities.personName && /^\W*(?:(?:euh|alors|ben|bah|oui)\W+)*(?:c'est|ce sera|ca sera)?\s*moi(?:[- ]meme)?\W*$/.test(plainOf(raw))) understood.selfOnly = true;
+  return understood;
+}
+
+export function understand(text: string, pending: Pending = 'none'): Understanding {
+  const raw = (text ?? '').slice(0, 4000);
+  const understood = understandWhole(raw, pending);
+  if (understood.intent !== 'question' && understood.intent !== 'correct') return understood;
+  const split = splitAnswerAndQuestion(raw, pending);
+  return split ? { ...split.question, answerPart: split.answer } : understood;
 }
 

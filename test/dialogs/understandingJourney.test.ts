@@ -170,3 +170,89 @@ describe('Editing, submitting and coming back', () => {
     expect((await draftOf(official)).status).toBe('draft');
   });
 });
+
+/** From the menu to the contact's name, for a collectivity named as `name` in `departement`. */
+function toContact(name: string, departement: string): Exchange[] {
+  return [
+    ['Préparer une candidature', 'nom'],
+    [name, 'département'],
+    [departement, 'SIREN'],
+    ['passer', 'habitants'],
+    ['passer', 'contacter'],
+  ];
+}
+
+describe('Walkthrough findings of a new official', () => {
+  test('When the name says the kind after it (« Nantes Métropole »), the département comes as « département 44 » and the phone is refused or corrected later, then each lands where it belongs', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'nom'],
+      ['Nantes Métropole', 'Dans quel département'],
+      ['département 44', 'SIREN'],
+      ['passer', 'habitants'],
+      ['passer', 'contacter'],
+      ['c’est moi', ['votre prénom et votre nom', 'Qui est la personne à contacter']],
+      ['c’est moi, Julie Morel', 'fonction'],
+      ['responsable du pôle solidarités', 'adresse'],
+      ['julie.morel@nantesmetropole.fr', 'téléphone'],
+      ['pas de tel.', 'stratégie'],
+      ['une stratégie d’ensemble', 'diagnostic'],
+      ['en fait mon numéro c’est 06 12 34 56 78', ['C’est corrigé : téléphone : 06 12 34 56 78', 'diagnostic']],
+    ]);
+    const draft = await draftOf(official);
+    expect(draft.collectivity).toMatchObject({ name: 'Nantes Métropole', kind: 'metropole', departement: '44' });
+    expect(draft.contact).toMatchObject({ name: 'Julie Morel', role: 'responsable du pôle solidarités', phone: '+33612345678' });
+  });
+
+  test('When a role comes without « je suis » and the phone is declined as « pas de téléphone », then the role alone is stored and the phone skipped', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...toContact('Métropole de Lyon', '69'),
+      ['Camille Roux', 'fonction'],
+      ['chargée de mission à la Métropole de Lyon', 'adresse'],
+      ['camille.roux@grandlyon.fr', 'téléphone'],
+      ['pas de téléphone', 'stratégie'],
+    ]);
+    const draft = await draftOf(official);
+    expect(draft.contact).toMatchObject({ name: 'Camille Roux', role: 'chargée de mission' });
+    expect(draft.contact.phone).toBeUndefined();
+    expect(draft.skippedQuestions).toContain('contact.phone');
+  });
+
+  test('When an answer and a question come in one message (« 76. c’est quoi un BPI ? »), then the answer is stored, the question answered, and the next question asked', async () => {
+    const official = new TestConversation(app.url);
+    const replies = async (said: string) => (await official.say(said)).map((reply) => reply.text).join('\n---\n');
+    await official.play([
+      ['Préparer une candidature', 'nom'],
+      ['Commune de Fécamp', 'département'],
+    ]);
+    const text = await replies('76. c’est quoi un BPI ?');
+    expect(text).toContain('protection internationale');
+    // The FAQ answer first, then the question now pending.
+    expect(text.lastIndexOf('SIREN')).toBeGreaterThan(text.indexOf('protection internationale'));
+    expect((await draftOf(official)).collectivity.departement).toBe('76');
+  });
+
+  test('When a name is hedged (« je crois que c’est Claire Lefebvre »), then a short confirmation is asked before storing it, and « non » asks the name again', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...toContact('Commune de Fécamp', '76'),
+      ['euh je crois que c’est Claire Lefebvre mais je vérifie', 'Claire Lefebvre, c’est bien ça ?'],
+      ['non', 'Qui est la personne à contacter'],
+      ['je pense que ce sera Paul Martin', 'Paul Martin, c’est bien ça ?'],
+      ['oui', 'fonction'],
+    ]);
+    expect((await draftOf(official)).contact.name).toBe('Paul Martin');
+  });
+
+  test('When the cost and the State share are said early in a sentence, then those questions are not asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_REVIEW.slice(0, 16),
+      ['Une rencontre avec les employeurs locaux. Elle coûte 8 000 € dont 3 000 € demandés à l’État.', ['J’ai aussi noté', 'coût : 8', 'public']],
+      ['BPI', 'Combien'],
+      ['30', 'porte'],
+    ]);
+    expect((await draftOf(official)).actions[0]).toMatchObject({ costEuros: 8_000, stateFundingEuros: 3_000 });
+  });
+});

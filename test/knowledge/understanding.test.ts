@@ -13,11 +13,18 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['collectivity.departement', 'en Seine-Maritime (76)', 'answer', { departement: '76' }],
   ['collectivity.departement', 'dans l’Aveyron', 'answer', { departement: '12' }],
   ['collectivity.population', '1,7 million', 'answer', { population: 1_700_000 }],
-  ['action.cost', '100k€', 'answer', { amount: 100_000 }],
-  ['action.cost', 'cinquante mille euros', 'answer', { amount: 50_000 }],
+  ['action.cost', '100k€', 'answer', { amount: 100_000, cost: 100_000 }],
+  ['action.cost', 'cinquante mille euros', 'answer', { amount: 50_000, cost: 50_000 }],
   ['collectivity.siren', 'je ne l’ai pas sous la main', 'answer', { skip: true }],
   ['scheme.choice', 'le contrat, donc CTAI', 'answer', { scheme: 'CTAI' }],
   ['contact.name', 'c’est moi, Claire Lefebvre', 'answer', { personName: 'Claire Lefebvre' }],
+  ['contact.name', 'c’est moi, Dupont', 'answer', { personName: 'Dupont' }],
+  ['contact.name', 'ma collègue Sophie Durand qui gère le dossier', 'answer', { personName: 'Sophie Durand' }],
+  ['contact.name', 'euh la personne ce serait plutôt claire lefebvre je pense', 'answer', { personName: 'Claire Lefebvre' }],
+  ['contact.role', 'chargée de mission à la Métropole de Lyon', 'answer', { role: 'chargée de mission', collectivityKind: 'metropole' }],
+  ['collectivity.departement', 'département 44', 'answer', { departement: '44' }],
+  ['contact.phone', 'pas de tel.', 'answer', { skip: true }],
+  ['action.description', 'Une rencontre avec les employeurs locaux. Elle coûte 8 000 € dont 3 000 € demandés à l’État.', 'answer', { amount: 3_000, cost: 8_000, stateShare: 3_000 }],
   ['contact.role', 'je suis adjoint au maire chargé des solidarités', 'answer', { role: 'adjoint au maire chargé des solidarités' }],
   ['contact.role', 'ah pardon je me suis trompée de département, c’est le 76 pas le 27', 'correct', { departement: '76', target: 'collectivity.departement' }],
   ['scheme.approach', 'non, le contact c’est Paul Martin', 'correct', { personName: 'Paul Martin', target: 'contact.name' }],
@@ -41,6 +48,17 @@ describe('Understanding a message', () => {
   test.each(PHRASES)('When « %s » is pending and the official writes « %s », then it reads as %s with its entities', (pending, text, intent, entities) => {
     expect(understand(text, pending)).toMatchObject({ intent, entities });
     expect(understand(text, pending).entities).toEqual(entities);
+  });
+
+  test('When an answer comes before a question, then the answer part is set apart for the question on screen', () => {
+    expect(understand('76. c’est quoi un BPI ?', 'collectivity.departement')).toMatchObject({ intent: 'question', answerPart: '76', core: 'c’est quoi un BPI ?' });
+    expect(understand('Si on part sur une stratégie d’ensemble, ça veut dire qu’on est en CTAI ?', 'scheme.approach').answerPart).toBeUndefined();
+  });
+
+  test('When a name is hedged or only « c’est moi », then it is marked to confirm or to ask again', () => {
+    expect(understand('je pense que ce sera Paul Martin', 'contact.name')).toMatchObject({ unsure: true, entities: { personName: 'Paul Martin' } });
+    expect(understand('c’est moi', 'contact.name')).toMatchObject({ selfOnly: true, entities: {} });
+    expect(understand('c’est moi, Claire Lefebvre', 'contact.name').unsure).toBeUndefined();
   });
 
   test('When the opener is removed, then the FAQ gets the question alone', () => {
