@@ -85,11 +85,7 @@ describe('Understanding officials as they write', () => {
   test('When the scheme is chosen in a sentence, and a section is entered by mistake, then the choice is read and « non je voulais le contact » leaves for the contact', async () => {
     const official = new TestConversation(app.url);
     await official.play([
-      ['Préparer une candidature', 'nom'],
-      ['Métropole de Nantes', 'département'],
-      ['44', 'SIREN'],
-      ['passer', 'habitants'],
-      ['passer', 'contacter'],
+      ...toContact('Métropole de Nantes', '44'),
       ['Paul Martin', 'fonction'],
       ['Chargé de mission', 'adresse'],
       ['paul.martin@nantes.fr', 'téléphone'],
@@ -110,11 +106,7 @@ describe('Understanding officials as they write', () => {
 
 /** A complete small PTAI up to the review. */
 const TO_REVIEW: Exchange[] = [
-  ['Préparer une candidature', 'nom'],
-  ['Commune de Riom', 'département'],
-  ['63', 'SIREN'],
-  ['passer', 'habitants'],
-  ['passer', 'contacter'],
+  ...toContact('Commune de Riom', '63'),
   ['Inès Bernrd', 'fonction'],
   ['Directrice de la cohésion sociale', 'adresse'],
   ['ines.bernard@riom.fr', 'téléphone'],
@@ -175,7 +167,7 @@ describe('Editing, submitting and coming back', () => {
 function toContact(name: string, departement: string): Exchange[] {
   return [
     ['Préparer une candidature', 'nom'],
-    [name, 'département'],
+    [name, 'Dans quel département'],
     [departement, 'SIREN'],
     ['passer', 'habitants'],
     ['passer', 'contacter'],
@@ -186,11 +178,7 @@ describe('Walkthrough findings of a new official', () => {
   test('When the name says the kind after it (« Nantes Métropole »), the département comes as « département 44 » and the phone is refused or corrected later, then each lands where it belongs', async () => {
     const official = new TestConversation(app.url);
     await official.play([
-      ['Préparer une candidature', 'nom'],
-      ['Nantes Métropole', 'Dans quel département'],
-      ['département 44', 'SIREN'],
-      ['passer', 'habitants'],
-      ['passer', 'contacter'],
+      ...toContact('Nantes Métropole', 'département 44'),
       ['c’est moi', ['votre prénom et votre nom', 'Qui est la personne à contacter']],
       ['c’est moi, Julie Morel', 'fonction'],
       ['responsable du pôle solidarités', 'adresse'],
