@@ -21,6 +21,10 @@ const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|poss
 const REQUIREMENT_VERB = /empeche|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
 const RESTRICTION = /reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
 const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|\bqu'un\b|\bqu'une\b|\bseul truc\b/;
+/** « c'est possible ? », « on peut ? », « c'est finançable ? »: whether something is allowed. */
+const ASKS_IF_ALLOWED = /possible|\bpeu[tx]?\b|\bpeuvent\b|financ|subvention|\baide|\bok\b|envisageable|eligible|autorise/;
+/** Whether a field belongs to a scheme, asked in other words. */
+const ASKS_ABOUT_FIELD = /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif/;
 const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
 
 // The alternative (the PTAI) is added unless a reason already points to it.
@@ -212,8 +216,9 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
 
   // Fields of action that fit a scheme.
   // « cours de français, c'est possible ? » names no scheme: it is possible when either scheme takes the field.
-  const anyScheme = schemes.length === 0 && part.yesNo && /possible|\bpeu[tx]?\b|\bpeuvent\b|financ|subvention|\baide|\bok\b|envisageable|eligible|autorise/.test(f);
-  if (fields.length > 0 && (schemes.length > 0 || anyScheme || /dispositif/.test(f)) && /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif|subvention|\baide|\bok\b|envisageable|eligible|autorise/.test(f)) {
+  const asksIfAllowed = ASKS_IF_ALLOWED.test(f);
+  const anyScheme = schemes.length === 0 && part.yesNo && asksIfAllowed;
+  if (fields.length > 0 && (schemes.length > 0 || anyScheme || /dispositif/.test(f)) && (asksIfAllowed || ASKS_ABOUT_FIELD.test(f))) {
     const targets = schemes.length > 0 ? schemes : (['CTAI', 'PTAI'] as Scheme[]);
     const answers = targets.map((s) => outcome(fieldFitsScheme(s, fields[0] ?? 'other')));
     const fitting = answers.filter((a) => a.verdict === 'yes');
