@@ -221,15 +221,21 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
 
     const analyzed = analyzeQuestion(question);
     const refusal = refusalBeforeLookup(analyzed);
-    if (refusal) return { answered: false, answer: refusal, sources: [] };
+    const several = analyzed.parts.length > 1;
+    if (refusal && !several) return { answered: false, answer: refusal, sources: [] };
 
+    // Of a question in several parts, a part the text is silent on is left unanswered, not the others.
     const pieces: (Piece | undefined)[] = [];
     for (const part of analyzed.parts) {
+      if (several && refusalBeforeLookup(analyzed, part)) {
+        pieces.push(undefined);
+        continue;
+      }
       const rule = territoryAnswer(part) ?? ruleAnswer(part, analyzed);
-      pieces.push(rule ? fromRule(rule, part) : await retrieved(part, analyzed, analyzed.parts.length === 1));
+      pieces.push(rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several));
     }
     const composed = composePieces(pieces);
-    if (!composed) return { answered: false, answer: refusalAfterLookup(analyzed), sources: [] };
+    if (!composed) return { answered: false, answer: refusal ?? refusalAfterLookup(analyzed), sources: [] };
     return { answered: true, ...composed };
   }
 

@@ -128,6 +128,12 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
     };
   }
 
+  // Who signs a PTAI: the text names the CTAI's signatories only.
+  if (schemes.length === 1 && schemes[0] === 'PTAI' && /\bsign|negoci/.test(f) && !/\bctai\b|contrat/.test(f)) {
+    const silent = schemeObligation('PTAI', 'prefect_signature');
+    return part.yesNo ? outcome(silent) : { reasons: silent.reasons };
+  }
+
   // Who negotiates a CTAI, asked as a yes/no about someone else than the prefect.
   if (part.yesNo && /negoci|sign/.test(f) && /ministere|ministre|\bdgef\b|\bdiair\b|etat direct|gouvernement/.test(f) && !/prefet/.test(f)) {
     return { verdict: 'no', reasons: [{ text: 'Les CTAI sont négociés et signés par les préfets avec les collectivités.', ref: seedRef('ctai-signataires') }] };

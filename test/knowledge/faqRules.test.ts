@@ -138,12 +138,33 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['Quel temps fera-t-il demain à Lyon ?', 'CTAI'],
     ['Donne-moi une recette de crêpes', 'CTAI'],
     ['Comment obtenir un titre de séjour ?', 'service-public.fr'],
+    ['Un PTAI peut-il recevoir jusqu’à 9 millions d’euros ?', 'préfecture'],
+    ['Le financement d’un CTAI est-il de 9 millions ?', 'préfecture'],
+    ['Quel est le montant maximal qu’un CTAI peut recevoir ?', 'préfecture'],
+    ['Une collectivité peut-elle avoir à la fois un CTAI et un PTAI ?', 'préfecture'],
+    ['Qui a gagné la coupe du monde 2018 ?', 'je réponds aux questions des collectivités'],
+    ['Comment s’inscrire à Pôle emploi ?', 'je réponds aux questions des collectivités'],
   ])('When asked « %s », which the base does not answer, then it declines and points to the right place', async (question, pointer) => {
     const result = await faq.answer(question);
 
     expect(result.answered).toBe(false);
     expect(result.answer).toContain(pointer);
     expect(result.answer).not.toContain('9 millions');
+  });
+
+  test('When one part of a question is a detail the text is silent on, then the other part is still answered', async () => {
+    const result = await faq.answer('Quel est le budget total, et combien de temps dure un CTAI ?');
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain('9 millions');
+    expect(result.answer).toContain('le texte ne le précise pas');
+  });
+
+  test('When asked whether the prefect signs a PTAI, then the answer says the text does not say', async () => {
+    const result = await faq.answer('Le PTAI est-il signé par le préfet ?');
+
+    expect(result.answer).toMatch(/^Le texte ne le précise pas\b/);
+    expect(result.answer).toContain('CTAI sont signés par les préfets');
   });
 
   test('When the question is off-topic, then the refusal says what the assistant is for without sending to the prefecture', async () => {
