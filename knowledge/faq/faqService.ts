@@ -76,6 +76,26 @@ function copiesOf(passages: readonly Passage[], copies: number): Passage[] {
   ).flat();
 }
 
+/** A one-part question takes the scheme its context names; a part of several only when it points back to one. */
+function analyzedSingle(question: AnalyzedQuestion): boolean {
+  return question.parts.length === 1;
+}
+
+// Spelled-out names an answer in several parts can do without: the acronym is enough.
+const SPELLED_OUT: readonly [RegExp, string][] = [
+  [/\bla Direction générale des étrangers en France \(DGEF\)/g, 'la DGEF'],
+  [/\bla Délégation interministérielle à l['’]accueil et à l['’]intégration des réfugiés \(Diair\)/g, 'la Diair'],
+  [/\b(?:des |les )?bénéficiaires de la protection internationale \(BPI\)/g, 'les BPI'],
+  [/\bdu contrat d['’]intégration républicaine \(CIR\)/g, 'du CIR'],
+  [/\b(CTAI|PTAI) \((?:contrat|projet) territorial d['’]accueil et d['’]intégration\)/g, '$1'],
+];
+
+/** A part's answer made shorter for an answer in several parts: acronyms, and its first sentence only. */
+function compact(text: string): string {
+  const short = SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), text);
+  return short.length > MAX_ANSWER_LENGTH / 2 ? (short.split(/(?<=[.!?…])\s+/)[0] ?? short) : short;
+}
+
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
 interface Piece extends ComposedAnswer {
   readonly verdict?: RuleVerdict;
@@ -169,6 +189,7 @@ function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer |
     texts.push(piece.verdict ? `${VERDICT_OPENINGS[piece.verdict]} : ${fresh.charAt(0).toLowerCase()}${fresh.slice(1)}` : fresh);
   }
   if (unanswered > 0) texts.push('Pour le reste de votre question, le texte ne le précise pas : la préfecture pourra vous renseigner.');
+  if (texts.join(' ').length > MAX_ANSWER_LENGTH) texts.splice(0, texts.length, ...texts.map(compact));
   const cited = new Set([...texts.join(' ').matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   return { answer: texts.join(' '), sources: sources.filter((_s, i) => cited.has(i + 1)) };
 }
@@ -195,7 +216,7 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
   /** One part looked up in the base: the passages' best sentences, or undefined when none answers it. */
   async function retrieved(part: QuestionPart, question: AnalyzedQuestion, single: boolean): Promise<Piece | undefined> {
     // « qui le signe ? » after « Qu'est-ce qu'un CTAI » : the part is read with the scheme it is about.
-    const hint = part.schemes.filter((s) => !new RegExp(`\\b${s.toLowerCase()}\\b`).test(part.folded)).join(' ');
+    const hint = part.anaphoric || analyzedSingle(question) ? part.schemes.filter((s) => !new RegExp(`\\b${s.toLowerCase()}\\b`).test(part.folded)).join(' ') : '';
     const text = hint ? `${part.text} ${hint}` : part.text;
     const query: ResolvedQuery = index.resolve(text);
     if (query.contentCount === 0) return undefined;

@@ -14,6 +14,8 @@ export interface QuestionPart {
   readonly yesNo: boolean;
   /** schemes named in the part, or else in the whole message */
   readonly schemes: readonly Scheme[];
+  /** the part names no scheme but points back to one (« qui le signe ? », « faut-il… ») */
+  readonly anaphoric: boolean;
   readonly kind?: CollectivityKind;
   readonly fields: readonly IntegrationField[];
 }
@@ -87,10 +89,14 @@ const CLAUSE_WITH_INVERSION = /\s*[,;]\s*(?:et\s+)?(?=[^,;?]*\w-(?:t-)?(?:il|ell
 
 const isQuestionLike = (folded: string): boolean => /\?\s*$/.test(folded) || WH_START.test(folded) || INVERSION.test(folded);
 
+// « Pour un PTAI : », « Entre CTAI et PTAI, », « CTAI : »: a phrase that sets what the parts after it are about.
+// « le montant total, qui… » is a part of its own.
+const LEADING_CONTEXT = /^(?:(?:et |mais )?(?:pour|entre|concernant|s'agissant d[eu']|a propos d[eu']|en ce qui concerne|sur|dans|quant a|au sujet d[eu'])\b|(?:les? |un |une )?(?:ctai|ptai|cir|demarche|dispositifs?)\s*[:,]?$)/;
+
 function splitParts(question: string): string[] {
   const out: string[] = [];
   for (const sentence of fold(question).split(/(?<=\?)\s+/)) {
-    const marked = sentence.replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000');
+    const marked = sentence.replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000').replace(/,?\s+(?:ainsi que|de meme que)\s+/g, '\u0000');
     const pieces = marked.split('\u0000').map((p) => p.trim().replace(/^[,;:]\s*/, '')).filter((p) => p.replace(/[?.!\s]/g, '').length > 0);
     // « Pour un PTAI : qui…, quel… » and « Entre CTAI et PTAI, quel… »: a leading phrase is the parts' context;
     // « … et quand ? » is too short to stand alone.
@@ -98,7 +104,7 @@ function splitParts(question: string): string[] {
     let prefix = '';
     pieces.forEach((piece, i) => {
       const words = piece.split(/\s+/).filter((w) => /\w/.test(w));
-      if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0) prefix = `${prefix}${piece} `;
+      if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0 && LEADING_CONTEXT.test(piece)) prefix = `${prefix}${piece} `;
       else if (words.length < 2 && merged.length > 0) merged[merged.length - 1] = `${merged[merged.length - 1] ?? ''} ${piece}`;
       else merged.push(`${prefix}${piece}`);
     });
@@ -129,6 +135,9 @@ function fieldsIn(folded: string): IntegrationField[] {
   const parsed = parseFields(folded.replace(/\bautres?\b/g, ' '));
   return parsed.ok ? parsed.value.filter((f) => f !== 'other') : [];
 }
+
+// A pronoun or an inverted subject standing for a scheme named elsewhere in the message.
+const ANAPHORIC = /-(?:t-)?(?:il|elle|ils|elles)\b|\b(?:le|la|les|l'|y|en|lui) (?:signe|signent|negocie|porte|finance|impose|concerne|peut|peuvent|doit|doivent|faut|compte|comporte)|\b(?:qui|comment|ou) (?:le|la|les|l')|\blequel\b|\blaquelle\b|\bce (?:dispositif|contrat|projet)\b|^(?:et )?(?:pour )?(?:un|le|les|l') ?(?:autre|deuxieme|second)\b/;
 
 const SMALL = /\bpetite? (?:commune|ville|collectivite|mairie)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
 
@@ -169,6 +178,7 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
       folded,
       yesNo: isYesNo(folded),
       schemes: own.length > 0 ? own : wholeSchemes,
+      anaphoric: own.length === 0 && ANAPHORIC.test(folded),
       kind: kindIn(folded) ?? wholeKind,
       fields: fields.length > 0 ? fields : wholeFields,
     };

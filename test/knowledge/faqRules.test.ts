@@ -125,11 +125,25 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answer).toContain(fact);
   });
 
-  test('When a question has two parts, then each part is answered', async () => {
+  test('When a question has two parts, then each part is answered within 400 characters', async () => {
     const result = await faq.answer('Combien de métropoles en 2019-2020, et combien de territoires en 2021 ?');
 
     expect(result.answer).toContain('11 métropoles');
     expect(result.answer).toContain('sept');
+    expect(result.answer.length).toBeLessThanOrEqual(400);
+  });
+
+  test.each([
+    ['Quelle somme est mobilisée et qui peut signer un CTAI ?', ['9 millions', 'métropoles']],
+    ['Quelles villes ont rejoint la démarche en 2021 et comment ?', ['Marseille', 'lettre d’engagement']],
+    ['1) Qu’est-ce qu’un CTAI ? 2) Qu’est-ce qu’un PTAI ?', ['grandes agglomérations', 'toute collectivité']],
+    ['dites moi le montant total, qui a lancé la démarche et quand', ['9 millions', 'DGEF', '2021']],
+    ['Je voudrais connaître le montant total mobilisé ainsi que les administrations qui portent la démarche.', ['9 millions', 'Diair']],
+  ])('When « %s » asks several things, then each is answered, within 400 characters', async (question, facts) => {
+    const result = await faq.answer(question);
+
+    for (const fact of facts) expect(result.answer).toContain(fact);
+    expect(result.answer.length).toBeLessThanOrEqual(400);
   });
 
   test.each([
