@@ -96,6 +96,15 @@ function compact(text: string): string {
   return short.length > MAX_ANSWER_LENGTH / 2 ? (short.split(/(?<=[.!?…])\s+/)[0] ?? short) : short;
 }
 
+const CONTEXT_WEIGHT = 0.3;
+const NAMES = /\b(?:ctai|ptai|bpi|cir|dgef|diair|primo-arrivants?|territoires d'integration)\b/g;
+
+/** The question's words, with the context's as optional, lighter words: they rank, they are not required. */
+function withContext(query: ResolvedQuery, context: ResolvedQuery): ResolvedQuery {
+  const extra = context.groups.filter((g) => !g.exact && !g.optional).map((g) => ({ ...g, optional: true, terms: g.terms.map((t) => ({ ...t, weight: t.weight * CONTEXT_WEIGHT })) }));
+  return { ...query, groups: [...query.groups, ...extra] };
+}
+
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
 interface Piece extends ComposedAnswer {
   readonly verdict?: RuleVerdict;
@@ -217,15 +226,19 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
   async function retrieved(part: QuestionPart, question: AnalyzedQuestion, single: boolean): Promise<Piece | undefined> {
     // « qui le signe ? » after « Qu'est-ce qu'un CTAI » : the part is read with the scheme it is about.
     const hint = part.anaphoric || analyzedSingle(question) ? part.schemes.filter((s) => !new RegExp(`\\b${s.toLowerCase()}\\b`).test(part.folded)).join(' ') : '';
-    const text = hint ? `${part.text} ${hint}` : part.text;
-    const query: ResolvedQuery = index.resolve(text);
+    let text = hint ? `${part.text} ${hint}` : part.text;
+    let query: ResolvedQuery = index.resolve(text);
+    // « Que signifie ce sigle ? » after « on me parle de BPI »: the names of the context are what is asked about.
+    if (query.contentCount === 0 && question.context !== '') {
+      const names = question.context.match(NAMES) ?? [];
+      text = `${text} ${names.join(' ')}`;
+      query = index.resolve(text);
+    }
     if (query.contentCount === 0) return undefined;
-    const documents = await retriever.invoke(text);
-    const ranked: RankedPassage[] = documents.map((doc) => ({
-      passage: index.passages[doc.metadata.passageIndex] as IndexedPassage,
-      score: doc.metadata.score,
-    }));
-    const best = documents[0]?.metadata;
+    // The context sentences (« nous sommes une petite commune… ») steer the ranking without being words the answer must hold.
+    const hits = question.context === '' ? (await retriever.invoke(text)).map((doc) => ({ ...doc.metadata, passage: index.passages[doc.metadata.passageIndex] as IndexedPassage })) : index.search(withContext(query, index.resolve(question.context)), RETRIEVED_PASSAGES);
+    const ranked: RankedPassage[] = hits.map((hit) => ({ passage: hit.passage, score: hit.score }));
+    const best = hits[0];
     if (!best || best.coverage < MIN_COVERAGE || !best.numbersFound) return undefined;
     const composed = (single ? await generated(question.parts.length === 1 ? text : part.text, ranked) : undefined) ?? composeExtractive(ranked, query, termWeight);
     if (composed.answer === '') return undefined;

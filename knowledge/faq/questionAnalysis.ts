@@ -48,8 +48,11 @@ const OPENER =
   /^(?:(?:bonjour|bonsoir|salut|hello|madame|monsieur|svp|s'il vous plait)[\s,!.]*)*(?:(?:pouvez|pourriez|peux|pourrais)[\s-](?:vous|tu) (?:me |nous )?(?:dire|definir|expliquer|donner|indiquer|preciser|citer|rappeler|resumer|confirmer)(?: si)?|(?:je (?:voudrais|souhaiterais|souhaite|veux) |j'aimerais |on voudrait |nous voudrions )?savoir(?: si)?|dites(?:[\s-]moi| nous)?|une question\s*:|question\s*:)\s*/;
 const INVERSION = /\w-(?:t-)?(?:il|elle|on|ils|elles)\b|\best-ce\b|\best ce\b|\bou pas\b|\bou non\b|\boui ou non\b|^(?:et )?si\b/;
 // « savoir si… », « demande si… »: an indirect yes/no question inside a sentence of context.
-const INDIRECT_YES_NO = /\b(?:savoir|demande|demandent|demander|interroge|interrogent|se demande) (?:si|s'il|s'ils|s'elle|s'elles)\b/;
-const INDIRECT_OPEN = /\b(?:savoir|demande|demandent|demander|interroge) (?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|ce qu|ce que)\b/;
+const ASKING_VERB = '(?:savoir|comprendre|demande|demandent|demander|interroge|interrogent|se demande|me demande|me demandent|nous demandent)';
+const INDIRECT_YES_NO = new RegExp(`\\b${ASKING_VERB} (?:si|s'il|s'ils|s'elle|s'elles)\\b`);
+const INDIRECT_OPEN = new RegExp(`\\b${ASKING_VERB} (?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|ce qu|ce que|la difference|les differences|le role)\\b|\\bs'interroge(?:nt)? sur\\b`);
+// « Mon maire croit que… Est-ce exact ? »: the claim to confirm is the question.
+const CLAIM = /^.*?\b(?:pense|pensent|croit|croient|affirme|affirment|assure|assurent|estime|estiment|soutient|dit|disent|m'a dit|on m'a dit|on nous a dit|a lu|ai lu|a entendu(?: dire)?|ai entendu(?: dire)?|explique|considere|est persuadee?|me dit) (?:qu'|que )(.+)$/;
 
 function isYesNo(folded: string): boolean {
   const text = folded.replace(/[?!.…]+$/g, '').trim();
@@ -74,7 +77,9 @@ function isQuestionSentence(sentence: string): boolean {
 // What a question asks about once these are set aside: « Que leur dire ? », « Qu'en est-il ? »,
 // « Est-ce le cas ? », « A-t-il raison ? » ask about the sentences before them.
 const EMPTY_QUESTION_WORDS = new Set(
-  'que qu quoi leur lui dire repondre repondre indiquer ecrire conseiller faire dois je on en est il elle ce cas raison a t avis le la les chiffre quel quelle est sont vrai exact correct bien ca cela donc alors nous vous moi peut on doit pense penser'.split(' '),
+  ('que qu quoi leur lui dire repondre repondre indiquer ecrire conseiller faire dois je on en est il elle ce cas raison a t avis le la les chiffre quel quelle est sont vrai exact correct bien ca cela donc alors nous vous moi peut on doit pense penser ' +
+    'comment puis peux pourrais pouvez pourriez m me j eclairer aider pensez dit prevoit texte sujet propos point conseillez reponse apporter vraiment reellement juste fonde sur certain confirmer confirmez confirme situation notre y voir clair orienter renseigner s ai elles ils lieu vous-meme')
+    .split(' '),
 );
 
 function isEmptyQuestion(folded: string): boolean {
@@ -153,8 +158,11 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
     // The real question is in the context: « … veulent savoir qui négocie le contrat. Que leur dire ? »,
     // or it is a claim to confirm: « il pense que la commune devra payer. Est-ce le cas ? »
     const asked = all.filter((s) => s !== last && (INDIRECT_YES_NO.test(fold(s)) || INDIRECT_OPEN.test(fold(s))));
+    const claims = all.filter((s) => s !== last && CLAIM.test(fold(s)));
     if (asked.length > 0) {
-      questionSentences = asked.map((s) => fold(s).replace(/^.*?\b(?:savoir|demande|demandent|demander|interroge|interrogent|se demande)\s+/, '').replace(/[.!…]+$/, ' ?'));
+      questionSentences = asked.map((s) => fold(s).replace(new RegExp(`^.*?\\b${ASKING_VERB}\\s+`), '').replace(/^.*?\bs'interroge(?:nt)? sur\s+/, 'quels sont ').replace(/[.!…]+$/, ' ?'));
+    } else if (claims.length > 0) {
+      questionSentences = claims.map((s) => `est-ce que ${(CLAIM.exec(fold(s))?.[1] ?? '').replace(/[.!…]+$/, '')} ?`);
     } else {
       questionSentences = [`${all.filter((s) => s !== last).join(' ').replace(/[.!…]+$/, '')} ?`];
     }

@@ -12,7 +12,7 @@ export interface RuleAnswer {
   readonly reasons: readonly Reason[];
 }
 
-const OBLIGATION = /\bfaut\b|\bfaudra|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|indispensable|imperatif|forcement|\btenus?\b|\bcondition|empeche|facultatif|optionnel|dispense|\bbesoin d/;
+const OBLIGATION = /\bfaut\b|\bfaudra|\bfallait\b|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|indispensable|imperatif|forcement|\btenus?\b|\bcondition|empeche|facultatif|optionnel|dispense|\bbesoin d/;
 const ADVICE = /recommand|conseill|\butile\b|preferable/;
 // The question asks whether something may be left out: the rule's verdict is turned round.
 const WITHOUT = /facultatif|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;

@@ -125,6 +125,17 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answer).toContain(fact);
   });
 
+  test.each([
+    ["Le président du département s'interroge sur les signataires possibles d'un CTAI. Comment lui répondre ?", 'départements'],
+    ['Je suis nouvelle au service et on me parle sans cesse de BPI. Que signifie ce sigle ?', 'bénéficiaires de la protection internationale'],
+    ["En réunion, quelqu'un a dit que les actions des CTAI remplacent le contrat d'intégration républicaine. Je n'en suis pas sûr. Qu'en pensez-vous ?", 'complémentaires'],
+  ])('When the question is asked in the context before a closing « que lui dire ? », then it is read there: « %s »', async (question, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain(fact);
+  });
+
   test('When a question has two parts, then each part is answered within 400 characters', async () => {
     const result = await faq.answer('Combien de métropoles en 2019-2020, et combien de territoires en 2021 ?');
 
