@@ -19,8 +19,9 @@ const WITHOUT = /facultatif|optionnel|dispense|se passer|pas (?:obligatoire|requ
 const LACKING = /\bsans\b|\bpas de\b|\bpas d'|\baucun|\bni\b/;
 const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|\bc bon\b|\bok\b|quand meme/;
 const REQUIREMENT_VERB = /empeche|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
-const RESTRICTION = /reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
+const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
 const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|\bqu'un\b|\bqu'une\b|\bseul truc\b/;
+const SMALL_AMOUNT = /(?:financement|montant|budget|enveloppe|somme|subvention)s? (?:tres |assez )?(?:modeste|faible|petite?|reduite?|limitee?)|(?:modeste|faible|petite?|reduite?) (?:financement|montant|budget|enveloppe|somme|subvention)/;
 const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
 
 // The alternative (the PTAI) is added unless a reason already points to it.
@@ -150,6 +151,11 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   const restricted = RESTRICTION.test(f) && !/(?:reserve\w*|que pour|c que|uniquement|seulement)\s+(?:aux? |les |le |un |une )?(?:ctai|ptai)/.test(f);
+  // « un PTAI est-il possible avec un financement modeste ? »: the PTAI's funding has no minimum.
+  if (part.yesNo && (schemes[0] ?? 'PTAI') === 'PTAI' && SMALL_AMOUNT.test(f)) {
+    return { verdict: /minimum|plancher|\bseuil/.test(part.folded) ? 'no' : 'yes', reasons: schemeObligation('PTAI', 'minimum_funding').reasons };
+  }
+
   // Eligibility of a kind of collectivity, asked as a yes/no question.
   if (part.yesNo && kind && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded)) {
     const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
@@ -171,8 +177,10 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « Les PTAI sont-ils réservés aux… », « ctai c que pour les métropoles ? », « c obligé d'être une grande agglo ? »
-  if ((restricted || (/grandes? agglo/.test(f) && OBLIGATION.test(f))) && schemes.length > 0 && !part.fields.length) {
-    const scheme = schemes[0] as Scheme;
+  const stateFunding = /financ|subvention|argent|soutien de l'etat/.test(f);
+  if ((restricted || (/grandes? agglo/.test(f) && OBLIGATION.test(f))) && (schemes.length > 0 || stateFunding) && !part.fields.length) {
+    // State funding asked of no scheme: the PTAI is the one open to every collectivity.
+    const scheme: Scheme = schemes[0] ?? 'PTAI';
     return scheme === 'CTAI'
       ? { verdict: 'no', reasons: [{ text: 'Les CTAI visent les grandes agglomérations et sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') }] }
       : { verdict: 'no', reasons: [{ text: 'Les PTAI sont à destination de toute collectivité désireuse de s’engager plus ponctuellement, sans stratégie d’ensemble ni CTAI préalable.', ref: seedRef('ptai-ouverture') }] };

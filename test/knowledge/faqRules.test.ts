@@ -92,6 +92,8 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['Une commune peut-elle signer un CTAI ?', /^Non\b/, 'lettre d’engagement'],
     ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
     ['Peut-on financer des cours de français ?', /^Oui\b/, 'linguistique'],
+    ['Mon maire croit que seules les métropoles peuvent avoir un financement de l’État. Est-ce exact ?', /^Non\b/, 'toute collectivité'],
+    ['Le département a une petite enveloppe. Un PTAI est-il possible même avec un financement modeste de l’État ?', /^Oui\b/, 'sans minimum'],
   ])('When asked « %s », then the answer opens on its verdict and gives the reason', async (question, verdict, fact) => {
     const result = await faq.answer(question);
 
