@@ -97,6 +97,12 @@ function compact(text: string): string {
 }
 
 const CONTEXT_WEIGHT = 0.3;
+
+/** « Je travaille à la métropole de Lyon. Sommes-nous déjà engagés ? »: the territory is named in the context. */
+function territoryOfContext(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | undefined {
+  if (question.context === '' || !/\b(?:nous|notre|elle|il|ils|on|y)\b/.test(part.folded) || !/engag|rejoin|partie|signataire|contractualis|demarche|\bpris\b|comment/.test(part.folded)) return undefined;
+  return territoryAnswer({ ...part, folded: `${question.context} ${part.folded}` });
+}
 const NAMES = /\b(?:ctai|ptai|bpi|cir|dgef|diair|primo-arrivants?|territoires d'integration)\b/g;
 
 /** The question's words, with the context's as optional, lighter words: they rank, they are not required. */
@@ -115,6 +121,13 @@ const VERDICT_OPENINGS: Record<RuleVerdict, string> = { yes: 'Oui', no: 'Non', u
 
 function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’']/g, "'");
+}
+
+// After « Oui : », a sentence goes on in lower case, but a name (« Lyon », « Paris ») keeps its capital.
+const COMMON_OPENING = /^(?:Le|La|Les|L['’]|Un|Une|Des|Du|De|Pour|Il|Elle|Ils|Elles|Ce|Cette|Ces|Cet|Aucun|Aucune|Seul|Seule|Seuls|Toute|Tout|Tous|Peuvent|Rien|En|Si|Sur|Dans|Avec|Sans|Votre|Vos|Notre|Nos|Chaque)(?=[\s’'])/;
+
+function afterColon(sentence: string): string {
+  return COMMON_OPENING.test(sentence) ? `${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}` : sentence;
 }
 
 function withMarker(sentence: string, marker: number): string {
@@ -195,7 +208,7 @@ function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer |
       })
       .join(' ');
     if (fresh === '' && !piece.verdict) continue;
-    texts.push(piece.verdict ? `${VERDICT_OPENINGS[piece.verdict]} : ${fresh.charAt(0).toLowerCase()}${fresh.slice(1)}` : fresh);
+    texts.push(piece.verdict ? `${VERDICT_OPENINGS[piece.verdict]} : ${afterColon(fresh)}` : fresh);
   }
   if (unanswered > 0) texts.push('Pour le reste de votre question, le texte ne le précise pas : la préfecture pourra vous renseigner.');
   if (texts.join(' ').length > MAX_ANSWER_LENGTH) texts.splice(0, texts.length, ...texts.map(compact));
@@ -265,7 +278,7 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
         pieces.push(undefined);
         continue;
       }
-      const rule = territoryAnswer(part) ?? ruleAnswer(part, analyzed);
+      const rule = territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed);
       pieces.push(rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several));
     }
     const composed = composePieces(pieces);

@@ -194,7 +194,12 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
     if (scheme === 'PTAI') return combine([outcome(fieldFitsScheme('PTAI', fields[0] ?? 'other'))], 'yes');
   }
 
-  if (OBLIGATION.test(f) || ADVICE.test(f) || (part.yesNo && (LACKING.test(f) || /existe|y a-t-il|y a t il|il y a\b|trop (?:faible|petit|modeste)/.test(f)))) {
+  // « Un PTAI peut-il porter sur un seul champ ? »
+  if (part.yesNo && schemes[0] === 'PTAI' && /\bun seul (?:champ|domaine|secteur)|une seule (?:thematique|action)|un (?:unique |seul )?champ\b/.test(f) && !OBLIGATION.test(f)) {
+    return { verdict: 'yes', reasons: schemeObligation('PTAI', 'several_fields').reasons };
+  }
+
+  if (OBLIGATION.test(f) || ADVICE.test(f) || (part.yesNo && (LACKING.test(f) || /existe|y a-t-il|y a t il|il y a\b|trop (?:faible|petit|modeste)|\bminimum\b|plancher/.test(f)))) {
     const topic = obligationTopic(f, part);
     if (/volontaire/.test(f) && (kind === 'departement' || kind === 'region' || /departements|regions/.test(f))) {
       const signatories = { text: 'Les CTAI sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') };

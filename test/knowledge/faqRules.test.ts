@@ -92,6 +92,8 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['Une commune peut-elle signer un CTAI ?', /^Non\b/, 'lettre d’engagement'],
     ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
     ['Peut-on financer des cours de français ?', /^Oui\b/, 'linguistique'],
+    ['Un PTAI peut-il porter sur un seul champ ?', /^Oui\b/, 'un seul suffit'],
+    ['Le financement de l’État pour un PTAI a-t-il un minimum ?', /^Non\b/, 'sans minimum'],
     ['Mon maire croit que seules les métropoles peuvent avoir un financement de l’État. Est-ce exact ?', /^Non\b/, 'toute collectivité'],
     ['Le département a une petite enveloppe. Un PTAI est-il possible même avec un financement modeste de l’État ?', /^Oui\b/, 'sans minimum'],
   ])('When asked « %s », then the answer opens on its verdict and gives the reason', async (question, verdict, fact) => {
@@ -136,6 +138,15 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
 
     expect(result.answered).toBe(true);
     expect(result.answer).toContain(fact);
+  });
+
+  test.each([
+    ['Je travaille à la métropole de Lyon. Sommes-nous déjà engagés dans la démarche ?', /^Oui : Lyon fait partie des 11 métropoles/],
+    ['La métropole de Rouen a rejoint la démarche. Je me demande comment elle s’y est prise.', /lettre d’engagement/],
+  ])('When the territory is named in the context, then the question about it is answered: « %s »', async (question, expected) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(expected);
   });
 
   test('When a question has two parts, then each part is answered within 400 characters', async () => {
