@@ -121,7 +121,7 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
     };
   }
   // A count asked without the names: the count (two lists of names would not fit in one answer).
-  const countOnly = !part.yesNo && /combien|nombre/.test(f) && !/lesquel|quel|\bnoms?\b|liste|\bqui\b/.test(f);
+  const countOnly = !part.yesNo && /combien|nombre/.test(f) && !/lesquel|quel|\bnoms?\b|liste|\bqui\b|villes?\b/.test(f);
   if (countOnly && period === '2019-2020') return { reasons: [EARLY_COUNT] };
   if (countOnly && period === '2021') return { reasons: [LATE_COUNT] };
   if (countOnly && period === 'both') return { reasons: [EARLY_COUNT, LATE_COUNT] };

@@ -144,7 +144,7 @@ function fieldsIn(folded: string): IntegrationField[] {
 // A pronoun or an inverted subject standing for a scheme named elsewhere in the message.
 const ANAPHORIC = /-(?:t-)?(?:il|elle|ils|elles)\b|\b(?:le|la|les|l'|y|en|lui) (?:signe|signent|negocie|porte|finance|impose|concerne|peut|peuvent|doit|doivent|faut|compte|comporte)|\b(?:qui|comment|ou) (?:le|la|les|l')|\blequel\b|\blaquelle\b|\bce (?:dispositif|contrat|projet)\b|^(?:et )?(?:pour )?(?:un|le|les|l') ?(?:autre|deuxieme|second)\b/;
 
-const SMALL = /\bpetite? (?:commune|ville|collectivite|mairie)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
+const SMALL = /\bpetite?s? (?:communes?|villes?|collectivites?|mairies?)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
 
 export function analyzeQuestion(typed: string): AnalyzedQuestion {
   const message = normalizeQuestion(typed);

@@ -66,7 +66,7 @@ const KNOWN_YEARS = new Set(['2019', '2020', '2021']);
  */
 export function refusalBeforeLookup(question: AnalyzedQuestion, part?: QuestionPart): string | undefined {
   const q = part ? part.folded : question.questionFolded;
-  if (IMMIGRATION.test(q) || (CIR_ITSELF.test(q) && !/\bctai|\bptai|contrat territorial|projet territorial|complementair|remplac|lien|rapport|articul/.test(q))) return IMMIGRATION_PROCEDURE;
+  if (IMMIGRATION.test(q) || (CIR_ITSELF.test(q) && !/\bctai|\bptai|contrat territorial|projet territorial|complementair|remplac|lien|rapport|articul|signifi|veut dire|sigle|acronyme|^(?:que|qu'est-ce que|c'est quoi) (?:le |la )?cir\b/.test(q))) return IMMIGRATION_PROCEDURE;
   if (PERSONAL_SERVICES.test(q)) return OFF_TOPIC;
   if (SILENT_DETAIL.test(q)) return DONT_KNOW;
   if (ONE_SCHEME_AMOUNT.test(q) && ONE_RECIPIENT.test(q) && !FLOOR.test(q) && !/\bsign|\bdoi[st]\b|\bfaut\b|oblig/.test(q)) return DONT_KNOW;

@@ -17,7 +17,7 @@ const ADVICE = /recommand|conseill|\butile\b|preferable/;
 // The question asks whether something may be left out: the rule's verdict is turned round.
 const WITHOUT = /facultatif|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;
 const LACKING = /\bsans\b|\bpas de\b|\bpas d'|\baucun|\bni\b/;
-const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|\bc bon\b|\bok\b|quand meme/;
+const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
 const REQUIREMENT_VERB = /empeche|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
 const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
 const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|\bqu'un\b|\bqu'une\b|\bseul truc\b/;
@@ -136,7 +136,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // Who negotiates a CTAI, asked as a yes/no about someone else than the prefect.
-  if (part.yesNo && /negoci|sign/.test(f) && /ministere|ministre|\bdgef\b|\bdiair\b|etat direct|gouvernement/.test(f) && !/prefet/.test(f)) {
+  if (part.yesNo && /negoci|sign/.test(f) && /ministere|ministre|\bdgef\b|\bdiair\b|etat direct|gouvernement|\bmaires?\b|\belus?\b|conseil municipal/.test(f) && !/prefet/.test(f)) {
     return { verdict: 'no', reasons: [{ text: 'Les CTAI sont négociés et signés par les préfets avec les collectivités.', ref: seedRef('ctai-signataires') }] };
   }
 
@@ -154,6 +154,11 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   // « un PTAI est-il possible avec un financement modeste ? »: the PTAI's funding has no minimum.
   if (part.yesNo && (schemes[0] ?? 'PTAI') === 'PTAI' && SMALL_AMOUNT.test(f)) {
     return { verdict: /minimum|plancher|\bseuil/.test(part.folded) ? 'no' : 'yes', reasons: schemeObligation('PTAI', 'minimum_funding').reasons };
+  }
+
+  // « PTAI ou CTAI pour une petite ville ? »: what each scheme says of this kind.
+  if (kind && schemes.length === 2 && (!part.yesNo || /\b(?:ptai|ctai) ou (?:un |le |en )?(?:ctai|ptai)\b|lequel|quel dispositif/.test(f))) {
+    return { reasons: combine([outcome(ctaiEligibilityVerdict(kind, question.small)), outcome(ptaiEligibility(kind))]).reasons };
   }
 
   // Eligibility of a kind of collectivity, asked as a yes/no question.

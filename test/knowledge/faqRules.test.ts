@@ -93,6 +93,9 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
     ['Peut-on financer des cours de français ?', /^Oui\b/, 'linguistique'],
     ['Un PTAI peut-il porter sur un seul champ ?', /^Oui\b/, 'un seul suffit'],
+    ['Les CTAI s’adressent-ils aux petites communes ?', /^Non\b/, 'grandes agglomérations'],
+    ['Les CTAI sont-ils signés par les maires ?', /^Non\b/, 'préfets'],
+    ['ptai ou ctai pour une petite ville ?', /^Les CTAI visent les grandes agglomérations/, 'PTAI'],
     ['Le financement de l’État pour un PTAI a-t-il un minimum ?', /^Non\b/, 'sans minimum'],
     ['Mon maire croit que seules les métropoles peuvent avoir un financement de l’État. Est-ce exact ?', /^Non\b/, 'toute collectivité'],
     ['Le département a une petite enveloppe. Un PTAI est-il possible même avec un financement modeste de l’État ?', /^Oui\b/, 'sans minimum'],
@@ -112,6 +115,8 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ["Bonjour, excusez-moi de vous déranger, je voulais savoir ce qu'est un PTAI. Merci d'avance !", 'toute collectivité'],
     ["Qu'entend-on par « Territoires d'intégration » ?", 'CTAI'],
     ['En quoi consiste un CTAI ?', 'stratégie d'],
+    ['Que signifie CIR ?', "contrat d'intégration républicaine"],
+    ['Combien de villes ont rejoint la démarche en 2021 ?', 'Marseille'],
   ])('When « %s » is asked with politeness, SMS or another way of asking, then it is answered', async (question, fact) => {
     const result = await faq.answer(question);
 
