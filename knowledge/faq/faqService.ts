@@ -93,7 +93,7 @@ const SPELLED_OUT: readonly [RegExp, string][] = [
 /** A part's answer made shorter for an answer in several parts: acronyms, and its first sentence only. */
 function compact(text: string): string {
   const short = SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), text);
-  return short.length > MAX_ANSWER_LENGTH / 2 ? (short.split(/(?<=[.!?…])\s+/)[0] ?? short) : short;
+  return short.length > MAX_ANSWER_LENGTH / 2 ? (short.split(/(?<=[.!?…])\s+(?!\[)/)[0] ?? short) : short;
 }
 
 const CONTEXT_WEIGHT = 0.3;
@@ -193,7 +193,7 @@ function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer |
       return `[${marker}]`;
     });
     const fresh = renumbered
-      .split(/(?<=[.!?…])\s+/)
+      .split(/(?<=[.!?…])\s+(?!\[)/)
       .filter((sentence) => {
         // The base and the rules may say the same thing in other words: a sentence is said once.
         const words = wordsOf(sentence);

@@ -1,7 +1,7 @@
 // Questions about eligibility and obligations (« une commune peut-elle… », « faut-il… », « est-ce
 // obligatoire… ») answered by the scheme rules of knowledge/schemes, the ones the application
 // journey applies, with the seed sentence each rule rests on; not by retrieval.
-import type { CommitmentKind, RuleOutcome, RuleVerdict, Scheme } from '../schemes';
+import type { CommitmentKind, IntegrationField, RuleOutcome, RuleVerdict, Scheme } from '../schemes';
 import { commitmentFormAccepted, ctaiEligibilityVerdict, fieldFitsScheme, ptaiEligibility, schemeObligation, type ObligationTopic } from '../schemes';
 import { seedRef, type Reason } from '../seedReferences';
 import type { AnalyzedQuestion, QuestionPart } from './questionAnalysis';
@@ -154,6 +154,13 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   // « un PTAI est-il possible avec un financement modeste ? »: the PTAI's funding has no minimum.
   if (part.yesNo && (schemes[0] ?? 'PTAI') === 'PTAI' && SMALL_AMOUNT.test(f)) {
     return { verdict: /minimum|plancher|\bseuil/.test(part.folded) ? 'no' : 'yes', reasons: schemeObligation('PTAI', 'minimum_funding').reasons };
+  }
+
+  // « Quels domaines pour un CTAI ? », « quels besoins le diagnostic d'un CTAI identifie-t-il ? »: the scheme's list of fields.
+  if (!part.yesNo && schemes.length === 1 && part.fields.length === 0 && /\bquel(?:le)?s? (?:sont (?:les )?)?(?:domaines?|champs?|thematiques?|secteurs?|besoins?|sujets?|types? (?:de )?(?:projets?|actions?))\b/.test(part.folded)) {
+    // A field the seed lists for the scheme, so that its answer is the list itself.
+    const listed: IntegrationField = schemes[0] === 'CTAI' ? 'health' : 'mobility';
+    return { reasons: fieldFitsScheme(schemes[0] as Scheme, listed).reasons };
   }
 
   // « PTAI ou CTAI pour une petite ville ? »: what each scheme says of this kind.

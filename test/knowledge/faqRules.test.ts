@@ -154,6 +154,15 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answer).toMatch(expected);
   });
 
+  test('When the fields of each scheme are asked, then each list is given and every sentence keeps its citation', async () => {
+    const result = await faq.answer('Quels domaines pour un CTAI et quels domaines pour un PTAI ?');
+
+    expect(result.answer).toContain('logement');
+    expect(result.answer).toContain('garde d’enfants');
+    expect(result.answer).toMatch(/etc\. \[2\]$/);
+    expect(result.sources).toHaveLength(2);
+  });
+
   test('When a question has two parts, then each part is answered within 400 characters', async () => {
     const result = await faq.answer('Combien de métropoles en 2019-2020, et combien de territoires en 2021 ?');
 
