@@ -158,7 +158,8 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
     // The real question is in the context: « … veulent savoir qui négocie le contrat. Que leur dire ? »,
     // or it is a claim to confirm: « il pense que la commune devra payer. Est-ce le cas ? »
     const asked = all.filter((s) => s !== last && (INDIRECT_YES_NO.test(fold(s)) || INDIRECT_OPEN.test(fold(s))));
-    const claims = all.filter((s) => s !== last && CLAIM.test(fold(s)));
+    // A claim that points back (« il pense que c'est facultatif ») needs the sentences before it: the whole context is read then.
+    const claims = all.filter((s) => s !== last && CLAIM.test(fold(s)) && !/^(?:c'|ce |cela |ca |il |elle |ils |elles |y )/.test(CLAIM.exec(fold(s))?.[1] ?? ''));
     if (asked.length > 0) {
       questionSentences = asked.map((s) => fold(s).replace(new RegExp(`^.*?\\b${ASKING_VERB}\\s+`), '').replace(/^.*?\bs'interroge(?:nt)? sur\s+/, 'quels sont ').replace(/[.!…]+$/, ' ?'));
     } else if (claims.length > 0) {

@@ -99,6 +99,7 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['Le financement de l’État pour un PTAI a-t-il un minimum ?', /^Non\b/, 'sans minimum'],
     ['Mon maire croit que seules les métropoles peuvent avoir un financement de l’État. Est-ce exact ?', /^Non\b/, 'toute collectivité'],
     ['Le département a une petite enveloppe. Un PTAI est-il possible même avec un financement modeste de l’État ?', /^Oui\b/, 'sans minimum'],
+    ['Pour notre futur CTAI, la préfecture demande un diagnostic territorial. Mon directeur pense que c’est facultatif, comme pour les PTAI. A-t-il raison ?', /^Non\b/, 'diagnostic territorial'],
   ])('When asked « %s », then the answer opens on its verdict and gives the reason', async (question, verdict, fact) => {
     const result = await faq.answer(question);
 
