@@ -55,6 +55,9 @@ const LATE_SENTENCE: Reason = {
   ref: REFS['2021'],
 };
 
+const EARLY_COUNT: Reason = { text: 'En 2019 et 2020, 11 métropoles se sont engagées dans la contractualisation proposée par la Diair.', ref: REFS['2019-2020'] };
+const LATE_COUNT: Reason = { text: 'En 2021, sept nouveaux territoires (cinq villes et deux métropoles) ont rejoint la démarche par une lettre d’engagement.', ref: REFS['2021'] };
+
 /** One sentence per period for the territories named: « Grenoble et Lyon font partie des 11 métropoles… ». */
 function describe(named: readonly Territory[]): Reason[] {
   const reasons: Reason[] = [];
@@ -105,7 +108,8 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
   }
 
   // Lists and counts: « quelles métropoles en 2019-2020 », « combien de territoires en 2021 », « au total ».
-  if (/\bcomment\b|de quelle maniere|par quel/.test(f)) return undefined;
+  // « comment » asks how they joined: the letter of engagement is said of 2021 only.
+  if (/\bcomment\b|de quelle maniere|par quel/.test(f) && period !== '2021') return undefined;
   if (!/metropoles?|territoires?|villes?|collectivites? (?:engagees|signataires)/.test(f) || !/engag|rejoin|contractualis|signe|liste|cite|figur|nouveaux|2019|2020|2021|total|en tout/.test(f)) return undefined;
   if (/\btotal\b|\ben tout\b/.test(f) && /metropole/.test(f)) {
     const metropolises = TERRITORIES.filter((x) => x.kind === 'metropole');
@@ -116,6 +120,11 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
       ],
     };
   }
+  // A count asked without the names: the count (two lists of names would not fit in one answer).
+  const countOnly = !part.yesNo && /combien|nombre/.test(f) && !/lesquel|quel|\bnoms?\b|liste|\bqui\b|villes?\b/.test(f);
+  if (countOnly && period === '2019-2020') return { reasons: [EARLY_COUNT] };
+  if (countOnly && period === '2021') return { reasons: [LATE_COUNT] };
+  if (countOnly && period === 'both') return { reasons: [EARLY_COUNT, LATE_COUNT] };
   if (period === '2021' && /metropole/.test(f) && !/territoire|ville/.test(f)) {
     return { reasons: [{ text: 'En 2021, deux métropoles ont rejoint la démarche par une lettre d’engagement : Rouen et Montpellier, avec les villes de Marseille, Tours, Besançon, Poitiers et Le Havre.', ref: REFS['2021'] }] };
   }

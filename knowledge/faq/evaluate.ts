@@ -8,7 +8,16 @@ import type { FaqService } from './faqService';
 import { foldAccents } from './frenchText';
 
 const EvaluationSetSchema = z.object({
-  answerable: z.array(z.object({ question: z.string().min(1), facts: z.array(z.string().min(1)).min(1) })).min(1),
+  answerable: z
+    .array(
+      z.object({
+        question: z.string().min(1),
+        facts: z.array(z.string().min(1)).min(1),
+        /** the verdict a yes/no question's answer must open on */
+        verdict: z.enum(['oui', 'non', 'non_precise']).optional(),
+      }),
+    )
+    .min(1),
   unanswerable: z.array(z.string().min(1)).min(1),
 });
 export type EvaluationSet = z.infer<typeof EvaluationSetSchema>;
@@ -26,7 +35,7 @@ export const EVALUATION_TARGETS = {
 interface EvaluationFailure {
   question: string;
   /** what went wrong: an answer without some facts, no answer at all, or an answer where none exists */
-  kind: 'missing_facts' | 'not_answered' | 'answered_unanswerable';
+  kind: 'missing_facts' | 'not_answered' | 'answered_unanswerable' | 'wrong_verdict';
   missingFacts: string[];
   answer: string;
 }
@@ -58,6 +67,8 @@ export function loadEvaluationSet(file: string = path.join(__dirname, 'evaluatio
 function comparable(text: string): string {
   return foldAccents(text).toLowerCase().replace(/[’']/g, "'").replace(/\s+/g, ' ');
 }
+
+const VERDICT_OPENINGS = { oui: 'oui', non: 'non', non_precise: 'le texte ne le precise pas' } as const;
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -103,12 +114,13 @@ export async function evaluateFaq(service: FaqService, options: EvaluationOption
   const failures: EvaluationFailure[] = [];
 
   let answeredWell = 0;
-  for (const { question, facts } of set.answerable) {
+  for (const { question, facts, verdict } of set.answerable) {
     const result = await service.answer(question);
     const answer = comparable(result.answer);
     const missingFacts = facts.filter((fact) => !answer.includes(comparable(fact)));
-    if (result.answered && missingFacts.length === 0) answeredWell += 1;
-    else failures.push({ question, kind: result.answered ? 'missing_facts' : 'not_answered', missingFacts, answer: result.answer });
+    const verdictOk = !verdict || answer.startsWith(VERDICT_OPENINGS[verdict]);
+    if (result.answered && missingFacts.length === 0 && verdictOk) answeredWell += 1;
+    else failures.push({ question, kind: !result.answered ? 'not_answered' : missingFacts.length > 0 ? 'missing_facts' : 'wrong_verdict', missingFacts, answer: result.answer });
   }
 
   let declined = 0;

@@ -76,6 +76,41 @@ function copiesOf(passages: readonly Passage[], copies: number): Passage[] {
   ).flat();
 }
 
+/** A one-part question takes the scheme its context names; a part of several only when it points back to one. */
+function analyzedSingle(question: AnalyzedQuestion): boolean {
+  return question.parts.length === 1;
+}
+
+// Spelled-out names an answer in several parts can do without: the acronym is enough.
+const SPELLED_OUT: readonly [RegExp, string][] = [
+  [/\bla Direction générale des étrangers en France \(DGEF\)/g, 'la DGEF'],
+  [/\bla Délégation interministérielle à l['’]accueil et à l['’]intégration des réfugiés \(Diair\)/g, 'la Diair'],
+  [/\b(?:des |les )?bénéficiaires de la protection internationale \(BPI\)/g, 'les BPI'],
+  [/\bdu contrat d['’]intégration républicaine \(CIR\)/g, 'du CIR'],
+  [/\b(CTAI|PTAI) \((?:contrat|projet) territorial d['’]accueil et d['’]intégration\)/g, '$1'],
+];
+
+/** A part's answer made shorter for an answer in several parts: acronyms, and its first sentence only. */
+function compact(text: string): string {
+  const short = SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), text);
+  return short.length > MAX_ANSWER_LENGTH / 2 ? (short.split(/(?<=[.!?…])\s+(?!\[)/)[0] ?? short) : short;
+}
+
+const CONTEXT_WEIGHT = 0.3;
+
+/** « Je travaille à la métropole de Lyon. Sommes-nous déjà engagés ? »: the territory is named in the context. */
+function territoryOfContext(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | undefined {
+  if (question.context === '' || !/\b(?:nous|notre|elle|il|ils|on|y)\b/.test(part.folded) || !/engag|rejoin|partie|signataire|contractualis|demarche|\bpris\b|comment/.test(part.folded)) return undefined;
+  return territoryAnswer({ ...part, folded: `${question.context} ${part.folded}` });
+}
+const NAMES = /\b(?:ctai|ptai|bpi|cir|dgef|diair|primo-arrivants?|territoires d'integration)\b/g;
+
+/** The question's words, with the context's as optional, lighter words: they rank, they are not required. */
+function withContext(query: ResolvedQuery, context: ResolvedQuery): ResolvedQuery {
+  const extra = context.groups.filter((g) => !g.exact && !g.optional).map((g) => ({ ...g, optional: true, terms: g.terms.map((t) => ({ ...t, weight: t.weight * CONTEXT_WEIGHT })) }));
+  return { ...query, groups: [...query.groups, ...extra] };
+}
+
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
 interface Piece extends ComposedAnswer {
   readonly verdict?: RuleVerdict;
@@ -86,6 +121,13 @@ const VERDICT_OPENINGS: Record<RuleVerdict, string> = { yes: 'Oui', no: 'Non', u
 
 function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’']/g, "'");
+}
+
+// After « Oui : », a sentence goes on in lower case, but a name (« Lyon », « Paris ») keeps its capital.
+const COMMON_OPENING = /^(?:Le|La|Les|L['’]|Un|Une|Des|Du|De|Pour|Il|Elle|Ils|Elles|Ce|Cette|Ces|Cet|Aucun|Aucune|Seul|Seule|Seuls|Toute|Tout|Tous|Peuvent|Rien|En|Si|Sur|Dans|Avec|Sans|Votre|Vos|Notre|Nos|Chaque)(?=[\s’'])/;
+
+function afterColon(sentence: string): string {
+  return COMMON_OPENING.test(sentence) ? `${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}` : sentence;
 }
 
 function withMarker(sentence: string, marker: number): string {
@@ -151,7 +193,7 @@ function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer |
       return `[${marker}]`;
     });
     const fresh = renumbered
-      .split(/(?<=[.!?…])\s+/)
+      .split(/(?<=[.!?…])\s+(?!\[)/)
       .filter((sentence) => {
         // The base and the rules may say the same thing in other words: a sentence is said once.
         const words = wordsOf(sentence);
@@ -166,9 +208,10 @@ function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer |
       })
       .join(' ');
     if (fresh === '' && !piece.verdict) continue;
-    texts.push(piece.verdict ? `${VERDICT_OPENINGS[piece.verdict]} : ${fresh.charAt(0).toLowerCase()}${fresh.slice(1)}` : fresh);
+    texts.push(piece.verdict ? `${VERDICT_OPENINGS[piece.verdict]} : ${afterColon(fresh)}` : fresh);
   }
   if (unanswered > 0) texts.push('Pour le reste de votre question, le texte ne le précise pas : la préfecture pourra vous renseigner.');
+  if (texts.join(' ').length > MAX_ANSWER_LENGTH) texts.splice(0, texts.length, ...texts.map(compact));
   const cited = new Set([...texts.join(' ').matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   return { answer: texts.join(' '), sources: sources.filter((_s, i) => cited.has(i + 1)) };
 }
@@ -195,16 +238,20 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
   /** One part looked up in the base: the passages' best sentences, or undefined when none answers it. */
   async function retrieved(part: QuestionPart, question: AnalyzedQuestion, single: boolean): Promise<Piece | undefined> {
     // « qui le signe ? » after « Qu'est-ce qu'un CTAI » : the part is read with the scheme it is about.
-    const hint = part.schemes.filter((s) => !new RegExp(`\\b${s.toLowerCase()}\\b`).test(part.folded)).join(' ');
-    const text = hint ? `${part.text} ${hint}` : part.text;
-    const query: ResolvedQuery = index.resolve(text);
+    const hint = part.anaphoric || analyzedSingle(question) ? part.schemes.filter((s) => !new RegExp(`\\b${s.toLowerCase()}\\b`).test(part.folded)).join(' ') : '';
+    let text = hint ? `${part.text} ${hint}` : part.text;
+    let query: ResolvedQuery = index.resolve(text);
+    // « Que signifie ce sigle ? » after « on me parle de BPI »: the names of the context are what is asked about.
+    if (query.contentCount === 0 && question.context !== '') {
+      const names = question.context.match(NAMES) ?? [];
+      text = `${text} ${names.join(' ')}`;
+      query = index.resolve(text);
+    }
     if (query.contentCount === 0) return undefined;
-    const documents = await retriever.invoke(text);
-    const ranked: RankedPassage[] = documents.map((doc) => ({
-      passage: index.passages[doc.metadata.passageIndex] as IndexedPassage,
-      score: doc.metadata.score,
-    }));
-    const best = documents[0]?.metadata;
+    // The context sentences (« nous sommes une petite commune… ») steer the ranking without being words the answer must hold.
+    const hits = question.context === '' ? (await retriever.invoke(text)).map((doc) => ({ ...doc.metadata, passage: index.passages[doc.metadata.passageIndex] as IndexedPassage })) : index.search(withContext(query, index.resolve(question.context)), RETRIEVED_PASSAGES);
+    const ranked: RankedPassage[] = hits.map((hit) => ({ passage: hit.passage, score: hit.score }));
+    const best = hits[0];
     if (!best || best.coverage < MIN_COVERAGE || !best.numbersFound) return undefined;
     const composed = (single ? await generated(question.parts.length === 1 ? text : part.text, ranked) : undefined) ?? composeExtractive(ranked, query, termWeight);
     if (composed.answer === '') return undefined;
@@ -221,15 +268,21 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
 
     const analyzed = analyzeQuestion(question);
     const refusal = refusalBeforeLookup(analyzed);
-    if (refusal) return { answered: false, answer: refusal, sources: [] };
+    const several = analyzed.parts.length > 1;
+    if (refusal && !several) return { answered: false, answer: refusal, sources: [] };
 
+    // Of a question in several parts, a part the text is silent on is left unanswered, not the others.
     const pieces: (Piece | undefined)[] = [];
     for (const part of analyzed.parts) {
-      const rule = territoryAnswer(part) ?? ruleAnswer(part, analyzed);
-      pieces.push(rule ? fromRule(rule, part) : await retrieved(part, analyzed, analyzed.parts.length === 1));
+      if (several && refusalBeforeLookup(analyzed, part)) {
+        pieces.push(undefined);
+        continue;
+      }
+      const rule = territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed);
+      pieces.push(rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several));
     }
     const composed = composePieces(pieces);
-    if (!composed) return { answered: false, answer: refusalAfterLookup(analyzed), sources: [] };
+    if (!composed) return { answered: false, answer: refusal ?? refusalAfterLookup(analyzed), sources: [] };
     return { answered: true, ...composed };
   }
 

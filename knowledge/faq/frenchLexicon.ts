@@ -143,8 +143,6 @@ export const INTENT_WORDS: Readonly<Record<string, readonly string[]>> = {
   terme: ['définition'],
   expression: ['définition'],
   correspond: ['définition'],
-  sert: ['définition'],
-  servent: ['définition'],
   // "combien" asks for a quantity: prefer passages that state a number
   combien: [NUMBER_TERM],
   nombre: [NUMBER_TERM],

@@ -15,6 +15,11 @@ export interface IndexedPassage extends Passage {
   readonly headingTerms: ReadonlySet<string>;
 }
 
+// A passage about one scheme answers a question that names none less well than a general one:
+// « quelle somme est mobilisée ? » is the programme's 9 millions, not a PTAI's funding.
+const SCHEME_TERMS = ['ctai', 'ptai'] as const;
+const OTHER_SCHEME_FACTOR = 0.75;
+
 /** What one word of the question looks for once resolved against the index. */
 interface ResolvedGroup {
   /** terms the index holds, with their weight (1 = the word itself, less for synonyms, fuzzy or intents) */
@@ -111,6 +116,8 @@ export class LexicalIndex {
   private readonly groupScores: Float64Array;
   private readonly matched: Int32Array;
   private readonly matchedExact: Int32Array;
+  /** per passage: whether its text speaks of one scheme only */
+  private readonly oneScheme: Uint8Array;
 
   constructor(passages: readonly Passage[]) {
     const termFrequencies: Map<string, number>[] = [];
@@ -158,6 +165,7 @@ export class LexicalIndex {
     this.groupScores = new Float64Array(n);
     this.matched = new Int32Array(n);
     this.matchedExact = new Int32Array(n);
+    this.oneScheme = Uint8Array.from(termFrequencies, (tf) => (SCHEME_TERMS.filter((t) => tf.has(t)).length === 1 ? 1 : 0));
   }
 
   get size(): number {
@@ -220,9 +228,10 @@ export class LexicalIndex {
       }
     }
 
+    const schemeAsked = query.groups.some((g) => g.terms.some((t) => (SCHEME_TERMS as readonly string[]).includes(t.term)));
     const best: { doc: number; score: number; matched: number; matchedExact: number }[] = [];
     for (const doc of touched) {
-      const score = this.scores[doc] as number;
+      const score = (this.scores[doc] as number) * (!schemeAsked && this.oneScheme[doc] === 1 ? OTHER_SCHEME_FACTOR : 1);
       const matched = this.matched[doc] as number;
       const matchedExact = this.matchedExact[doc] as number;
       this.scores[doc] = 0;

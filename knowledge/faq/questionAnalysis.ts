@@ -14,6 +14,8 @@ export interface QuestionPart {
   readonly yesNo: boolean;
   /** schemes named in the part, or else in the whole message */
   readonly schemes: readonly Scheme[];
+  /** the part names no scheme but points back to one (« qui le signe ? », « faut-il… ») */
+  readonly anaphoric: boolean;
   readonly kind?: CollectivityKind;
   readonly fields: readonly IntegrationField[];
 }
@@ -46,8 +48,11 @@ const OPENER =
   /^(?:(?:bonjour|bonsoir|salut|hello|madame|monsieur|svp|s'il vous plait)[\s,!.]*)*(?:(?:pouvez|pourriez|peux|pourrais)[\s-](?:vous|tu) (?:me |nous )?(?:dire|definir|expliquer|donner|indiquer|preciser|citer|rappeler|resumer|confirmer)(?: si)?|(?:je (?:voudrais|souhaiterais|souhaite|veux) |j'aimerais |on voudrait |nous voudrions )?savoir(?: si)?|dites(?:[\s-]moi| nous)?|une question\s*:|question\s*:)\s*/;
 const INVERSION = /\w-(?:t-)?(?:il|elle|on|ils|elles)\b|\best-ce\b|\best ce\b|\bou pas\b|\bou non\b|\boui ou non\b|^(?:et )?si\b/;
 // « savoir si… », « demande si… »: an indirect yes/no question inside a sentence of context.
-const INDIRECT_YES_NO = /\b(?:savoir|demande|demandent|demander|interroge|interrogent|se demande) (?:si|s'il|s'ils|s'elle|s'elles)\b/;
-const INDIRECT_OPEN = /\b(?:savoir|demande|demandent|demander|interroge) (?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|ce qu|ce que)\b/;
+const ASKING_VERB = '(?:savoir|comprendre|demande|demandent|demander|interroge|interrogent|se demande|me demande|me demandent|nous demandent)';
+const INDIRECT_YES_NO = new RegExp(`\\b${ASKING_VERB} (?:si|s'il|s'ils|s'elle|s'elles)\\b`);
+const INDIRECT_OPEN = new RegExp(`\\b${ASKING_VERB} (?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|ce qu|ce que|la difference|les differences|le role)\\b|\\bs'interroge(?:nt)? sur\\b`);
+// « Mon maire croit que… Est-ce exact ? »: the claim to confirm is the question.
+const CLAIM = /^.*?\b(?:pense|pensent|croit|croient|affirme|affirment|assure|assurent|estime|estiment|soutient|dit|disent|m'a dit|on m'a dit|on nous a dit|a lu|ai lu|a entendu(?: dire)?|ai entendu(?: dire)?|explique|considere|est persuadee?|me dit) (?:qu'|que )(.+)$/;
 
 function isYesNo(folded: string): boolean {
   const text = folded.replace(/[?!.…]+$/g, '').trim();
@@ -72,7 +77,9 @@ function isQuestionSentence(sentence: string): boolean {
 // What a question asks about once these are set aside: « Que leur dire ? », « Qu'en est-il ? »,
 // « Est-ce le cas ? », « A-t-il raison ? » ask about the sentences before them.
 const EMPTY_QUESTION_WORDS = new Set(
-  'que qu quoi leur lui dire repondre repondre indiquer ecrire conseiller faire dois je on en est il elle ce cas raison a t avis le la les chiffre quel quelle est sont vrai exact correct bien ca cela donc alors nous vous moi peut on doit pense penser'.split(' '),
+  ('que qu quoi leur lui dire repondre repondre indiquer ecrire conseiller faire dois je on en est il elle ce cas raison a t avis le la les chiffre quel quelle est sont vrai exact correct bien ca cela donc alors nous vous moi peut on doit pense penser ' +
+    'comment puis peux pourrais pouvez pourriez m me j eclairer aider pensez dit prevoit texte sujet propos point conseillez reponse apporter vraiment reellement juste fonde sur certain confirmer confirmez confirme situation notre y voir clair orienter renseigner s ai elles ils lieu vous-meme')
+    .split(' '),
 );
 
 function isEmptyQuestion(folded: string): boolean {
@@ -87,10 +94,14 @@ const CLAUSE_WITH_INVERSION = /\s*[,;]\s*(?:et\s+)?(?=[^,;?]*\w-(?:t-)?(?:il|ell
 
 const isQuestionLike = (folded: string): boolean => /\?\s*$/.test(folded) || WH_START.test(folded) || INVERSION.test(folded);
 
+// « Pour un PTAI : », « Entre CTAI et PTAI, », « CTAI : »: a phrase that sets what the parts after it are about.
+// « le montant total, qui… » is a part of its own.
+const LEADING_CONTEXT = /^(?:(?:et |mais )?(?:pour|entre|concernant|s'agissant d[eu']|a propos d[eu']|en ce qui concerne|sur|dans|quant a|au sujet d[eu'])\b|(?:les? |un |une )?(?:ctai|ptai|cir|demarche|dispositifs?)\s*[:,]?$)/;
+
 function splitParts(question: string): string[] {
   const out: string[] = [];
   for (const sentence of fold(question).split(/(?<=\?)\s+/)) {
-    const marked = sentence.replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000');
+    const marked = sentence.replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000').replace(/,?\s+(?:ainsi que|de meme que)\s+/g, '\u0000');
     const pieces = marked.split('\u0000').map((p) => p.trim().replace(/^[,;:]\s*/, '')).filter((p) => p.replace(/[?.!\s]/g, '').length > 0);
     // « Pour un PTAI : qui…, quel… » and « Entre CTAI et PTAI, quel… »: a leading phrase is the parts' context;
     // « … et quand ? » is too short to stand alone.
@@ -98,7 +109,7 @@ function splitParts(question: string): string[] {
     let prefix = '';
     pieces.forEach((piece, i) => {
       const words = piece.split(/\s+/).filter((w) => /\w/.test(w));
-      if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0) prefix = `${prefix}${piece} `;
+      if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0 && LEADING_CONTEXT.test(piece)) prefix = `${prefix}${piece} `;
       else if (words.length < 2 && merged.length > 0) merged[merged.length - 1] = `${merged[merged.length - 1] ?? ''} ${piece}`;
       else merged.push(`${prefix}${piece}`);
     });
@@ -130,7 +141,10 @@ function fieldsIn(folded: string): IntegrationField[] {
   return parsed.ok ? parsed.value.filter((f) => f !== 'other') : [];
 }
 
-const SMALL = /\bpetite? (?:commune|ville|collectivite|mairie)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
+// A pronoun or an inverted subject standing for a scheme named elsewhere in the message.
+const ANAPHORIC = /-(?:t-)?(?:il|elle|ils|elles)\b|\b(?:le|la|les|l'|y|en|lui) (?:signe|signent|negocie|porte|finance|impose|concerne|peut|peuvent|doit|doivent|faut|compte|comporte)|\b(?:qui|comment|ou) (?:le|la|les|l')|\blequel\b|\blaquelle\b|\bce (?:dispositif|contrat|projet)\b|^(?:et )?(?:pour )?(?:un|le|les|l') ?(?:autre|deuxieme|second)\b/;
+
+const SMALL = /\bpetite?s? (?:communes?|villes?|collectivites?|mairies?)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
 
 export function analyzeQuestion(typed: string): AnalyzedQuestion {
   const message = normalizeQuestion(typed);
@@ -144,8 +158,12 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
     // The real question is in the context: « … veulent savoir qui négocie le contrat. Que leur dire ? »,
     // or it is a claim to confirm: « il pense que la commune devra payer. Est-ce le cas ? »
     const asked = all.filter((s) => s !== last && (INDIRECT_YES_NO.test(fold(s)) || INDIRECT_OPEN.test(fold(s))));
+    // A claim that points back (« il pense que c'est facultatif ») needs the sentences before it: the whole context is read then.
+    const claims = all.filter((s) => s !== last && CLAIM.test(fold(s)) && !/^(?:c'|ce |cela |ca |il |elle |ils |elles |y )/.test(CLAIM.exec(fold(s))?.[1] ?? ''));
     if (asked.length > 0) {
-      questionSentences = asked.map((s) => fold(s).replace(/^.*?\b(?:savoir|demande|demandent|demander|interroge|interrogent|se demande)\s+/, '').replace(/[.!…]+$/, ' ?'));
+      questionSentences = asked.map((s) => fold(s).replace(new RegExp(`^.*?\\b${ASKING_VERB}\\s+`), '').replace(/^.*?\bs'interroge(?:nt)? sur\s+/, 'quels sont ').replace(/[.!…]+$/, ' ?'));
+    } else if (claims.length > 0) {
+      questionSentences = claims.map((s) => `est-ce que ${(CLAIM.exec(fold(s))?.[1] ?? '').replace(/[.!…]+$/, '')} ?`);
     } else {
       questionSentences = [`${all.filter((s) => s !== last).join(' ').replace(/[.!…]+$/, '')} ?`];
     }
@@ -169,6 +187,7 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
       folded,
       yesNo: isYesNo(folded),
       schemes: own.length > 0 ? own : wholeSchemes,
+      anaphoric: own.length === 0 && ANAPHORIC.test(folded),
       kind: kindIn(folded) ?? wholeKind,
       fields: fields.length > 0 ? fields : wholeFields,
     };

@@ -74,6 +74,13 @@ const POLITENESS: readonly RegExp[] = [
   /\b(?:j'ai |une |petite |juste |j'aurais )+(?:petite |rapide |simple )?question(?: rapide| simple)?\s*(?::|,|\.|!|\bsvp\b)?\s*/g,
   /\bje (?:voulais|voudrais|souhaiterais|souhaite|veux) (?:juste |simplement )?(?:savoir|vous demander|demander|comprendre)\b(?: si\b)?\s*/g,
   /\bje me demandais\b(?: si\b)?\s*/g,
+  /\bje (?:voudrais|souhaiterais|souhaite|veux|aimerais) (?:connaitre|avoir|obtenir)\b\s*/g,
+  /\bj'aimerais (?:savoir|connaitre|comprendre)\b(?: si\b)?\s*/g,
+  // « au niveau de l'État », « côté État »: the State itself
+  /\bau niveau (?=de |du |des |d')/g,
+  /\bcote (?=etat\b|de l'etat|prefecture|de la prefecture)/g,
+  // enumerations: « 1) … ? 2) … ? »
+  /(?:^|(?<=[?.!:;]))\s*(?:\d{1,2}|[a-d])\)\s+/g,
   /\b(?:auriez|pourriez|pouvez)[\s-]vous (?:m'indiquer|me dire|m'expliquer|me preciser|me confirmer)\b(?: si\b)?\s*/g,
 ];
 

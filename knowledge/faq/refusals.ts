@@ -1,7 +1,7 @@
 // When the FAQ must not answer, and what it says instead: off-topic questions get what the
 // assistant is for, personal immigration procedures the public service that handles them, and
 // scheme details the text is silent on (a duration, a ceiling, a deadline…) the prefecture.
-import type { AnalyzedQuestion } from './questionAnalysis';
+import type { AnalyzedQuestion, QuestionPart } from './questionAnalysis';
 
 const DONT_KNOW =
   "Je ne sais pas répondre à cette question : l'information ne figure pas dans la documentation dont je dispose sur les CTAI et les PTAI. " +
@@ -34,8 +34,24 @@ const SILENT_DETAIL = new RegExp(
     'a partir de combien', "combien d'habitants", 'plusieurs prefets', 'directement sans', 'sans passer par',
     'montant (?:a ete |est )?(?:attribue|verse|accorde|recu)', 'pour son ctai', 'pour ma commune', 'par commune', 'par projet',
     'telephone', "(?<!s')\\badresse\\b", '\\be-?mail', 'formulaire', 'calendrier', 'echeance', 'bilan', 'evaluation des',
+    'maxima', '\\bmoyen(?:ne)?\\b', 'a la fois un (?:ctai|ptai) et un', 'cumul', 'les deux (?:a la fois|en meme temps)',
+    "combien (?:y a-t-il |il y a |de )?(?:de )?(?:refugies|bpi|personnes|beneficiaires|etrangers|familles|primo)", 'actions (?:ont ete |qui ont ete )?menees (?:a|en|par)',
+    'renouvel', 'resili', 'prolong', "\\bqui (?:evalue|controle|instruit|verifie)",
   ].join('|'),
 );
+
+/**
+ * A near fact read as another: the 9 millions are the whole programme's, so « un PTAI peut-il
+ * recevoir jusqu'à 9 millions ? » or « la part de l'État dans un CTAI » have no answer in the text.
+ */
+const ONE_SCHEME_AMOUNT =
+  /9 millions|jusqu'a|au maximum|\bpart de l'etat|combien (?:d'argent |d'euros )?(?:recoit|touche|obtient|peut (?:recevoir|obtenir|toucher))|\brecoit\b|peut (?:recevoir|obtenir|toucher)\b/;
+const ONE_RECIPIENT =
+  /\b(?:un|le|chaque|mon|notre|son|ce|d'un|du) (?:ctai|ptai|contrat|projet|metropole|commune|collectivite|territoire|departement|region)\b|\bpar (?:ctai|ptai|collectivite|commune|metropole|territoire|projet)\b|\bles (?:ctai|ptai)\b/;
+const FLOOR = /minimum|minimal|plancher|\bseuil|variable|trop (?:faible|petit|modeste)|l'ensemble de la demarche|au total|en tout/;
+
+// Services for people, not for collectivities: nothing to do with the schemes.
+const PERSONAL_SERVICES = /pole emploi|france travail|\bcaf\b|carte vitale|securite sociale|\bimpots?\b|\burssaf\b/;
 
 const DOMAIN =
   /\bctai|\bptai|contrat|projets? territori|integration|integrer|collectivit|commune|communaut|metropole|departement|region|prefe|diagnostic|refugi|etranger|primo|\bbpi\b|\bcir\b|\bdgef\b|\bdiair\b|demarche|dispositif|contractualis|engagement|cofinanc|agglo|accueil|territoir|subvention|millions|enveloppe|l'etat\b/;
@@ -43,13 +59,19 @@ const DOMAIN =
 /** Years the seed speaks of; a question about another year has no answer in it. */
 const KNOWN_YEARS = new Set(['2019', '2020', '2021']);
 
-/** A refusal decided before any lookup, or undefined when the question may have an answer. */
-export function refusalBeforeLookup(question: AnalyzedQuestion): string | undefined {
-  const q = question.questionFolded;
-  if (IMMIGRATION.test(q) || (CIR_ITSELF.test(q) && !/\bctai|\bptai|contrat territorial|projet territorial|complementair|remplac|lien|rapport|articul/.test(q))) return IMMIGRATION_PROCEDURE;
+/**
+ * A refusal decided before any lookup, or undefined when the question may have an answer. With a
+ * part, only that part is judged: « quel budget total, et quelle durée pour un CTAI ? » keeps its
+ * first part.
+ */
+export function refusalBeforeLookup(question: AnalyzedQuestion, part?: QuestionPart): string | undefined {
+  const q = part ? part.folded : question.questionFolded;
+  if (IMMIGRATION.test(q) || (CIR_ITSELF.test(q) && !/\bctai|\bptai|contrat territorial|projet territorial|complementair|remplac|lien|rapport|articul|signifi|veut dire|sigle|acronyme|^(?:que|qu'est-ce que|c'est quoi) (?:le |la )?cir\b/.test(q))) return IMMIGRATION_PROCEDURE;
+  if (PERSONAL_SERVICES.test(q)) return OFF_TOPIC;
   if (SILENT_DETAIL.test(q)) return DONT_KNOW;
+  if (ONE_SCHEME_AMOUNT.test(q) && ONE_RECIPIENT.test(q) && !FLOOR.test(q) && !/\bsign|\bdoi[st]\b|\bfaut\b|oblig/.test(q)) return DONT_KNOW;
   const years = q.match(/\b(?:19|20)\d\d\b/g) ?? [];
-  if (years.some((y) => !KNOWN_YEARS.has(y))) return DONT_KNOW;
+  if (years.some((y) => !KNOWN_YEARS.has(y))) return DOMAIN.test(question.folded) ? DONT_KNOW : OFF_TOPIC;
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 // Questions about eligibility and obligations (« une commune peut-elle… », « faut-il… », « est-ce
 // obligatoire… ») answered by the scheme rules of knowledge/schemes, the ones the application
 // journey applies, with the seed sentence each rule rests on; not by retrieval.
-import type { CommitmentKind, RuleOutcome, RuleVerdict, Scheme } from '../schemes';
+import type { CommitmentKind, IntegrationField, RuleOutcome, RuleVerdict, Scheme } from '../schemes';
 import { commitmentFormAccepted, ctaiEligibilityVerdict, fieldFitsScheme, ptaiEligibility, schemeObligation, type ObligationTopic } from '../schemes';
 import { seedRef, type Reason } from '../seedReferences';
 import type { AnalyzedQuestion, QuestionPart } from './questionAnalysis';
@@ -12,19 +12,20 @@ export interface RuleAnswer {
   readonly reasons: readonly Reason[];
 }
 
-const OBLIGATION = /\bfaut\b|\bfaudra|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|indispensable|imperatif|forcement|\btenus?\b|\bcondition|empeche|facultatif|optionnel|dispense|\bbesoin d/;
+const OBLIGATION = /\bfaut\b|\bfaudra|\bfallait\b|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|indispensable|imperatif|forcement|\btenus?\b|\bcondition|empeche|facultatif|optionnel|dispense|\bbesoin d/;
 const ADVICE = /recommand|conseill|\butile\b|preferable/;
 // The question asks whether something may be left out: the rule's verdict is turned round.
 const WITHOUT = /facultatif|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;
 const LACKING = /\bsans\b|\bpas de\b|\bpas d'|\baucun|\bni\b/;
-const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|\bc bon\b|\bok\b|quand meme/;
+const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
 const REQUIREMENT_VERB = /empeche|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
-const RESTRICTION = /reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
+const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
 const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|\bqu'un\b|\bqu'une\b|\bseul truc\b/;
 /** « c'est possible ? », « on peut ? », « c'est finançable ? »: whether something is allowed. */
 const ASKS_IF_ALLOWED = /possible|\bpeu[tx]?\b|\bpeuvent\b|financ|subvention|\baide|\bok\b|envisageable|eligible|autorise/;
 /** Whether a field belongs to a scheme, asked in other words. */
 const ASKS_ABOUT_FIELD = /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif/;
+const SMALL_AMOUNT = /(?:financement|montant|budget|enveloppe|somme|subvention)s? (?:tres |assez )?(?:modeste|faible|petite?|reduite?|limitee?)|(?:modeste|faible|petite?|reduite?) (?:financement|montant|budget|enveloppe|somme|subvention)/;
 const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
 
 // The alternative (the PTAI) is added unless a reason already points to it.
@@ -132,8 +133,14 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
     };
   }
 
+  // Who signs a PTAI: the text names the CTAI's signatories only.
+  if (schemes.length === 1 && schemes[0] === 'PTAI' && /\bsign|negoci/.test(f) && !/\bctai\b|contrat/.test(f)) {
+    const silent = schemeObligation('PTAI', 'prefect_signature');
+    return part.yesNo ? outcome(silent) : { reasons: silent.reasons };
+  }
+
   // Who negotiates a CTAI, asked as a yes/no about someone else than the prefect.
-  if (part.yesNo && /negoci|sign/.test(f) && /ministere|ministre|\bdgef\b|\bdiair\b|etat direct|gouvernement/.test(f) && !/prefet/.test(f)) {
+  if (part.yesNo && /negoci|sign/.test(f) && /ministere|ministre|\bdgef\b|\bdiair\b|etat direct|gouvernement|\bmaires?\b|\belus?\b|conseil municipal/.test(f) && !/prefet/.test(f)) {
     return { verdict: 'no', reasons: [{ text: 'Les CTAI sont négociés et signés par les préfets avec les collectivités.', ref: seedRef('ctai-signataires') }] };
   }
 
@@ -148,6 +155,23 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   const restricted = RESTRICTION.test(f) && !/(?:reserve\w*|que pour|c que|uniquement|seulement)\s+(?:aux? |les |le |un |une )?(?:ctai|ptai)/.test(f);
+  // « un PTAI est-il possible avec un financement modeste ? »: the PTAI's funding has no minimum.
+  if (part.yesNo && (schemes[0] ?? 'PTAI') === 'PTAI' && SMALL_AMOUNT.test(f)) {
+    return { verdict: /minimum|plancher|\bseuil/.test(part.folded) ? 'no' : 'yes', reasons: schemeObligation('PTAI', 'minimum_funding').reasons };
+  }
+
+  // « Quels domaines pour un CTAI ? », « quels besoins le diagnostic d'un CTAI identifie-t-il ? »: the scheme's list of fields.
+  if (!part.yesNo && schemes.length === 1 && part.fields.length === 0 && /\bquel(?:le)?s? (?:sont (?:les )?)?(?:domaines?|champs?|thematiques?|secteurs?|besoins?|sujets?|types? (?:de )?(?:projets?|actions?))\b/.test(part.folded)) {
+    // A field the seed lists for the scheme, so that its answer is the list itself.
+    const listed: IntegrationField = schemes[0] === 'CTAI' ? 'health' : 'mobility';
+    return { reasons: fieldFitsScheme(schemes[0] as Scheme, listed).reasons };
+  }
+
+  // « PTAI ou CTAI pour une petite ville ? »: what each scheme says of this kind.
+  if (kind && schemes.length === 2 && (!part.yesNo || /\b(?:ptai|ctai) ou (?:un |le |en )?(?:ctai|ptai)\b|lequel|quel dispositif/.test(f))) {
+    return { reasons: combine([outcome(ctaiEligibilityVerdict(kind, question.small)), outcome(ptaiEligibility(kind))]).reasons };
+  }
+
   // Eligibility of a kind of collectivity, asked as a yes/no question.
   if (part.yesNo && kind && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded)) {
     const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
@@ -169,8 +193,10 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « Les PTAI sont-ils réservés aux… », « ctai c que pour les métropoles ? », « c obligé d'être une grande agglo ? »
-  if ((restricted || (/grandes? agglo/.test(f) && OBLIGATION.test(f))) && schemes.length > 0 && !part.fields.length) {
-    const scheme = schemes[0] as Scheme;
+  const stateFunding = /financ|subvention|argent|soutien de l'etat/.test(f);
+  if ((restricted || (/grandes? agglo/.test(f) && OBLIGATION.test(f))) && (schemes.length > 0 || stateFunding) && !part.fields.length) {
+    // State funding asked of no scheme: the PTAI is the one open to every collectivity.
+    const scheme: Scheme = schemes[0] ?? 'PTAI';
     return scheme === 'CTAI'
       ? { verdict: 'no', reasons: [{ text: 'Les CTAI visent les grandes agglomérations et sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') }] }
       : { verdict: 'no', reasons: [{ text: 'Les PTAI sont à destination de toute collectivité désireuse de s’engager plus ponctuellement, sans stratégie d’ensemble ni CTAI préalable.', ref: seedRef('ptai-ouverture') }] };
@@ -184,7 +210,12 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
     if (scheme === 'PTAI') return combine([outcome(fieldFitsScheme('PTAI', fields[0] ?? 'other'))], 'yes');
   }
 
-  if (OBLIGATION.test(f) || ADVICE.test(f) || (part.yesNo && (LACKING.test(f) || /existe|y a-t-il|y a t il|il y a\b|trop (?:faible|petit|modeste)/.test(f)))) {
+  // « Un PTAI peut-il porter sur un seul champ ? »
+  if (part.yesNo && schemes[0] === 'PTAI' && /\bun seul (?:champ|domaine|secteur)|une seule (?:thematique|action)|un (?:unique |seul )?champ\b/.test(f) && !OBLIGATION.test(f)) {
+    return { verdict: 'yes', reasons: schemeObligation('PTAI', 'several_fields').reasons };
+  }
+
+  if (OBLIGATION.test(f) || ADVICE.test(f) || (part.yesNo && (LACKING.test(f) || /existe|y a-t-il|y a t il|il y a\b|trop (?:faible|petit|modeste)|\bminimum\b|plancher/.test(f)))) {
     const topic = obligationTopic(f, part);
     if (/volontaire/.test(f) && (kind === 'departement' || kind === 'region' || /departements|regions/.test(f))) {
       const signatories = { text: 'Les CTAI sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') };

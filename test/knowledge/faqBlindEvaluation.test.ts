@@ -14,8 +14,8 @@ const PINNED_SHA256 = {
 } as const;
 
 const FLOORS = {
-  dev: { answerableShare: 0.9, declinedShare: 0.98, yesNoShare: 0.98 },
-  test: { answerableShare: 0.63, declinedShare: 0.87, yesNoShare: 0.72 },
+  dev: { answerableShare: 0.93, declinedShare: 1, yesNoShare: 0.98 },
+  test: { answerableShare: 0.66, declinedShare: 0.92, yesNoShare: 0.76 },
 } as const;
 
 describe('Blind FAQ evaluation sets', () => {

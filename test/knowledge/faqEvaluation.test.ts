@@ -20,6 +20,15 @@ describe('FAQ evaluation set', () => {
     expect(report.answerableShare).toBeGreaterThanOrEqual(EVALUATION_TARGETS.answerableShare);
   });
 
+  it('When a question expects a verdict and the answer opens on another, then it counts as a failure', async () => {
+    const set = { answerable: [{ question: 'Un département peut-il signer un CTAI ?', facts: ['départements'], verdict: 'non' as const }], unanswerable: ['Quel temps fera-t-il demain ?'] };
+
+    const verdicts = await evaluateFaq(await createFaqService(), { set, latencyRounds: 1 });
+
+    expect(verdicts.answerableShare).toBe(0);
+    expect(verdicts.failures.map((f) => f.kind)).toEqual(['wrong_verdict']);
+  });
+
   it('When the unanswerable questions are asked, then none of them is answered', () => {
     expect(report.failures.filter((f) => f.kind === 'answered_unanswerable')).toEqual([]);
     expect(report.unanswerableShare).toBe(EVALUATION_TARGETS.unanswerableShare);

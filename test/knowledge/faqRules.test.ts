@@ -92,6 +92,14 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['Une commune peut-elle signer un CTAI ?', /^Non\b/, 'lettre d’engagement'],
     ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
     ['Peut-on financer des cours de français ?', /^Oui\b/, 'linguistique'],
+    ['Un PTAI peut-il porter sur un seul champ ?', /^Oui\b/, 'un seul suffit'],
+    ['Les CTAI s’adressent-ils aux petites communes ?', /^Non\b/, 'grandes agglomérations'],
+    ['Les CTAI sont-ils signés par les maires ?', /^Non\b/, 'préfets'],
+    ['ptai ou ctai pour une petite ville ?', /^Les CTAI visent les grandes agglomérations/, 'PTAI'],
+    ['Le financement de l’État pour un PTAI a-t-il un minimum ?', /^Non\b/, 'sans minimum'],
+    ['Mon maire croit que seules les métropoles peuvent avoir un financement de l’État. Est-ce exact ?', /^Non\b/, 'toute collectivité'],
+    ['Le département a une petite enveloppe. Un PTAI est-il possible même avec un financement modeste de l’État ?', /^Oui\b/, 'sans minimum'],
+    ['Pour notre futur CTAI, la préfecture demande un diagnostic territorial. Mon directeur pense que c’est facultatif, comme pour les PTAI. A-t-il raison ?', /^Non\b/, 'diagnostic territorial'],
   ])('When asked « %s », then the answer opens on its verdict and gives the reason', async (question, verdict, fact) => {
     const result = await faq.answer(question);
 
@@ -108,6 +116,8 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ["Bonjour, excusez-moi de vous déranger, je voulais savoir ce qu'est un PTAI. Merci d'avance !", 'toute collectivité'],
     ["Qu'entend-on par « Territoires d'intégration » ?", 'CTAI'],
     ['En quoi consiste un CTAI ?', 'stratégie d'],
+    ['Que signifie CIR ?', "contrat d'intégration républicaine"],
+    ['Combien de villes ont rejoint la démarche en 2021 ?', 'Marseille'],
   ])('When « %s » is asked with politeness, SMS or another way of asking, then it is answered', async (question, fact) => {
     const result = await faq.answer(question);
 
@@ -125,11 +135,54 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answer).toContain(fact);
   });
 
-  test('When a question has two parts, then each part is answered', async () => {
+  test.each([
+    ["Le président du département s'interroge sur les signataires possibles d'un CTAI. Comment lui répondre ?", 'départements'],
+    ['Je suis nouvelle au service et on me parle sans cesse de BPI. Que signifie ce sigle ?', 'bénéficiaires de la protection internationale'],
+    ["En réunion, quelqu'un a dit que les actions des CTAI remplacent le contrat d'intégration républicaine. Je n'en suis pas sûr. Qu'en pensez-vous ?", 'complémentaires'],
+  ])('When the question is asked in the context before a closing « que lui dire ? », then it is read there: « %s »', async (question, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain(fact);
+  });
+
+  test.each([
+    ['Je travaille à la métropole de Lyon. Sommes-nous déjà engagés dans la démarche ?', /^Oui : Lyon fait partie des 11 métropoles/],
+    ['La métropole de Rouen a rejoint la démarche. Je me demande comment elle s’y est prise.', /lettre d’engagement/],
+  ])('When the territory is named in the context, then the question about it is answered: « %s »', async (question, expected) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(expected);
+  });
+
+  test('When the fields of each scheme are asked, then each list is given and every sentence keeps its citation', async () => {
+    const result = await faq.answer('Quels domaines pour un CTAI et quels domaines pour un PTAI ?');
+
+    expect(result.answer).toContain('logement');
+    expect(result.answer).toContain('garde d’enfants');
+    expect(result.answer).toMatch(/etc\. \[2\]$/);
+    expect(result.sources).toHaveLength(2);
+  });
+
+  test('When a question has two parts, then each part is answered within 400 characters', async () => {
     const result = await faq.answer('Combien de métropoles en 2019-2020, et combien de territoires en 2021 ?');
 
     expect(result.answer).toContain('11 métropoles');
     expect(result.answer).toContain('sept');
+    expect(result.answer.length).toBeLessThanOrEqual(400);
+  });
+
+  test.each([
+    ['Quelle somme est mobilisée et qui peut signer un CTAI ?', ['9 millions', 'métropoles']],
+    ['Quelles villes ont rejoint la démarche en 2021 et comment ?', ['Marseille', 'lettre d’engagement']],
+    ['1) Qu’est-ce qu’un CTAI ? 2) Qu’est-ce qu’un PTAI ?', ['grandes agglomérations', 'toute collectivité']],
+    ['dites moi le montant total, qui a lancé la démarche et quand', ['9 millions', 'DGEF', '2021']],
+    ['Je voudrais connaître le montant total mobilisé ainsi que les administrations qui portent la démarche.', ['9 millions', 'Diair']],
+  ])('When « %s » asks several things, then each is answered, within 400 characters', async (question, facts) => {
+    const result = await faq.answer(question);
+
+    for (const fact of facts) expect(result.answer).toContain(fact);
+    expect(result.answer.length).toBeLessThanOrEqual(400);
   });
 
   test.each([
@@ -138,12 +191,33 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['Quel temps fera-t-il demain à Lyon ?', 'CTAI'],
     ['Donne-moi une recette de crêpes', 'CTAI'],
     ['Comment obtenir un titre de séjour ?', 'service-public.fr'],
+    ['Un PTAI peut-il recevoir jusqu’à 9 millions d’euros ?', 'préfecture'],
+    ['Le financement d’un CTAI est-il de 9 millions ?', 'préfecture'],
+    ['Quel est le montant maximal qu’un CTAI peut recevoir ?', 'préfecture'],
+    ['Une collectivité peut-elle avoir à la fois un CTAI et un PTAI ?', 'préfecture'],
+    ['Qui a gagné la coupe du monde 2018 ?', 'je réponds aux questions des collectivités'],
+    ['Comment s’inscrire à Pôle emploi ?', 'je réponds aux questions des collectivités'],
   ])('When asked « %s », which the base does not answer, then it declines and points to the right place', async (question, pointer) => {
     const result = await faq.answer(question);
 
     expect(result.answered).toBe(false);
     expect(result.answer).toContain(pointer);
     expect(result.answer).not.toContain('9 millions');
+  });
+
+  test('When one part of a question is a detail the text is silent on, then the other part is still answered', async () => {
+    const result = await faq.answer('Quel est le budget total, et combien de temps dure un CTAI ?');
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain('9 millions');
+    expect(result.answer).toContain('le texte ne le précise pas');
+  });
+
+  test('When asked whether the prefect signs a PTAI, then the answer says the text does not say', async () => {
+    const result = await faq.answer('Le PTAI est-il signé par le préfet ?');
+
+    expect(result.answer).toMatch(/^Le texte ne le précise pas\b/);
+    expect(result.answer).toContain('CTAI sont signés par les préfets');
   });
 
   test('When the question is off-topic, then the refusal says what the assistant is for without sending to the prefecture', async () => {
