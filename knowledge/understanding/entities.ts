@@ -84,13 +84,17 @@ const DEPARTEMENT_KEYS: ReadonlyArray<{ key: string; code: string }> = Object.en
   .map(([code, name]) => ({ code, key: plainOf(name).replace(/[-'’]/g, ' ').replace(/\s+/g, ' ').replace(/^la /, '') }))
   .sort((a, b) => b.key.length - a.key.length);
 
+/** A département's name as a pattern: « Seine-Saint-Denis » also as « seine st denis ». */
+function departementPattern(key: string): RegExp {
+  return new RegExp(`\\b${key.replace(/\bsainte\b/g, '(?:sainte|ste)').replace(/\bsaint\b/g, '(?:saint|st)').replace(/ /g, '\\s+')}\\b`, 'g');
+}
+
 function readDepartement(reading: Reading): string | undefined {
   const spaced = reading.plain.replace(/[-']/g, ' ').replace(REGION_NAMES, (match) => ' '.repeat(match.length));
   const found: Array<{ code: string; index: number; end: number }> = [];
   let remaining = spaced;
   for (const { key, code } of DEPARTEMENT_KEYS) {
-    const pattern = new RegExp(`\\b${key.replace(/ /g, '\\s+')}\\b`, 'g');
-    for (const match of remaining.matchAll(pattern)) {
+    for (const match of remaining.matchAll(departementPattern(key))) {
       const before = remaining.slice(Math.max(0, match.index - 24), match.index);
       const capitalised = /^\p{Lu}/u.test(reading.raw.slice(match.index, match.index + 1));
       const introduced = /(dans (le|la|les|l)|en|du|de la|de l|des|departement (du|de la|de l|des|de)|le|la|l|\()\s*$/.test(before);
@@ -308,7 +312,7 @@ function readRole(reading: Reading, nameSpan: { start: number; end: number } | u
 }
 
 const NAME_TOKEN = /^[\p{L}][\p{L}'’-]*$/u;
-const NOT_NAMES = new Set(['je', 'moi', 'il', 'elle', 'est', 'c', 'suis', 'la', 'le', 'les', 'de', 'du', 'et', 'mon', 'ma', 'notre', 'collegue', 'directeur', 'directrice', 'mais', 'pas', 'non', 'oui', 'donc', 'qui', 'pour', 'avec', 'au', 'aux', 'sera', 'c\'est', 'personne', 'contact', 'referent', 'referente', 'adresse', 'mail', 'telephone', 'finalement', 'plutot', 'bien', 'madame', 'monsieur', 'mme', 'm', 'mr']);
+const NOT_NAMES = new Set(['je', 'moi', 'il', 'elle', 'est', 'c', 'suis', 'la', 'le', 'les', 'de', 'du', 'et', 'mon', 'ma', 'notre', 'collegue', 'directeur', 'directrice', 'mais', 'pas', 'non', 'oui', 'donc', 'qui', 'pour', 'avec', 'au', 'aux', 'sera', 'c\'est', 'personne', 'contact', 'referent', 'referente', 'adresse', 'mail', 'telephone', 'finalement', 'plutot', 'bien', 'madame', 'monsieur', 'mme', 'm', 'mr', 'meme', 'moi-meme']);
 const NAME_PARTICLES = new Set(['de', 'du', 'le', 'la', 'van', 'von', 'da', 'di', 'des', "d'", 'ben', 'el', 'al']);
 
 /** Up to four name words from `start`; particles (« Le Goff », « de la Tour ») are kept inside a name. */
@@ -350,7 +354,7 @@ function readPersonName(reading: Reading): { name: string; start: number; end: n
     return { name: found.name, start, end: found.end };
   }
   if (pending === 'contact.name') {
-    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)*(?:la personne |le contact |la referente? |le referent )?(?:ce sera |ce serait |ca sera |ca serait |c'est |il s'agit de |moi[ ,]+|la personne c'est |le contact c'est )?(?:plutot |finalement )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
+    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)*(?:la personne |le contact |la referente? |le referent )?(?:ce sera |ce serait |ca sera |ca serait |c'est |il s'agit de |moi(?:[- ]meme)?[ ,]+|la personne c'est |le contact c'est )?(?:plutot |finalement )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
     const start = lead ? lead[0].length : 0;
     const found = nameFrom(raw, plain, start, true);
     if (found && !/^(ma|mon|notre|la|le|une?)$/.test(plainOf(found.name))) return { name: found.name, start, end: found.end };

@@ -1,5 +1,6 @@
 // What the official wants, from the words of the message and the question on screen. Each rule is a
 // family of French phrasings; the rules are tried in a fixed order, most specific first.
+import { predictIntent } from './classifier';
 import type { Entities, Intent, Pending, Target } from './types';
 
 const ERASE_WORDS = /\b(supprim\w*|effac\w*|detrui\w*|vire[rz]?|retir\w*|enlev\w*|oubli\w*)\b/;
@@ -141,14 +142,30 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   if (OFF_TOPIC.test(text) && !(inFlow && answersPending(text, pending, entities) && !/\b(programme|robot|blague|meteo|cafe)\b/.test(text)) && !/\b(ctai|ptai|bpi|dossier|candidature|prefet)\b/.test(text)) return 'chitchat';
   if (asks && (QUESTION_WORDS.test(text) || QUESTION_START.test(text) || /\?\s*$/.test(raw.trim()))) {
     if (inFlow && answersPending(text, pending, entities) && !QUESTION_START.test(text) && !STRONG_QUESTION.test(text)) return 'answer';
-    if (!(inFlow && /^(et )?(c'est|ca) (bon|ok)\b/.test(text))) return 'question';
+    if (!(inFlow && /^(et )?(c'est|ca) (bon|ok)\b/.test(text))) return byClassifier('question', raw, pending);
   }
   if (CHITCHAT.test(text) && !(inFlow && answersPending(text, pending, entities))) {
     if (!inFlow || !/\b(oui|non|ok|d'accord)\b/.test(text) || !YES_NO_PENDING.has(pending)) return 'chitchat';
   }
-  if (inFlow) return 'answer';
-  if (QUESTION_WORDS.test(text) || /\b(ctai|ptai|bpi|primo|prefet|prefecture|financement|integration|contrat|dispositif|seed|territoires? d'integration)\b/.test(text)) return 'question';
-  return 'chitchat';
+    // An answer that carries any value stays an answer; only a message with none may be something else.
+  const carriesValue = Object.keys(entities).some((key) => key !== 'target' && key !== 'section' && key !== 'actionIndex');
+  if (inFlow) return carriesValue || text.split(' ').length < 3 || FREE_TEXT_PENDING.has(pending) ? 'answer' : byClassifier('answer', raw, pending);
+  if (QUESTION_WORDS.test(text) || /\b(ctai|ptai|bpi|primo|prefet|prefecture|financement|integration|contrat|dispositif|seed|territoires? d'integration)\b/.test(text)) return byClassifier('question', raw, pending);
+  return byClassifier('chitchat', raw, pending);
+}
+
+/** Intents the trained classifier may give in place of a default; the others need values or a target the rules read. */
+const CLASSIFIED: ReadonlyArray<Intent> = ['apply', 'question', 'help', 'progress', 'summary', 'status', 'cancel', 'restart', 'feedback', 'source', 'chitchat', 'erase_data'];
+const CONFIDENT = 0.9;
+/** Questions whose answer is any text (a description, a title): never read as something else by the classifier. */
+const FREE_TEXT_PENDING: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.name', 'contact.role', 'action.title', 'action.description', 'action.carrier']);
+
+/** A default of the rules, unless the classifier is confident of another intent that fits where the official is. */
+function byClassifier(fallback: Intent, raw: string, pending: Pending): Intent {
+  const inFlow = pending !== 'none' && pending !== 'submitted';
+  const allowed = new Set<Intent>([fallback, ...CLASSIFIED.filter((intent) => !(inFlow && (intent === 'apply' || intent === 'status')))]);
+  const predicted = predictIntent(raw, pending, allowed);
+  return predicted && predicted.confidence >= CONFIDENT ? predicted.intent : fallback;
 }
 
 const STRONG_CANCEL = /\b(pause|j'arrete|on arrete|arretons|je reviens|je reviendrai|suspend\w*|stop|annul\w*|laisse tomber|je file|je sauvegarde)\b/;
