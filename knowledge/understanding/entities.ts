@@ -241,9 +241,9 @@ function readKind(reading: Reading): CollectivityKind | undefined {
     { kind: 'communaute_urbaine', pattern: /\bcommunaute urbaine\b/ },
     { kind: 'communaute_agglomeration', pattern: /\bcommunaute (d'\s*)?agglo(meration)?\b|\bagglo(meration)?\b/ },
     { kind: 'communaute_de_communes', pattern: /\bcommunaute de(s)? communes\b|\bcom ?com\b|\bcomcom\b/ },
-    { kind: 'region', pattern: pending === 'collectivity.kind' ? /\bregion\b/ : /\bconseil regional\b|\b(sommes|est|suis|etes) (la |une )?region\b|\bregion (?!(met|mettra|va|a|est|finance|financera|apporte|participe|donne|nous|pourrait|peut|qui|et|ou|aussi|pour|en)\b)(de |d'|du |des )?\p{L}+|\bregions?\b(?= ?:)/u },
-    { kind: 'departement', pattern: pending === 'collectivity.kind' ? /\bdepartement\b/ : /\bconseil departemental\b|\b(sommes|est|suis|etes) (le |un )departement\b|\bdepartement (de la|de l'|du|des|de|d') ?[a-z]/ },
-    { kind: 'commune', pattern: /\b(petite |grande )?commune\b(?! de communes)|\bmairie de\b|\bvillage\b|\bmunicipalite\b|\bville de [a-z]/ },
+    { kind: 'region', pattern: pending === 'collectivity.kind' ? /\bregion(al|ale)?\b/ : /\bconseil regional\b|\b(sommes|est|suis|etes) (la |une )?region\b|\bregion (?!(met|mettra|va|a|est|finance|financera|apporte|participe|donne|nous|pourrait|peut|qui|et|ou|aussi|pour|en)\b)(de |d'|du |des )?\p{L}+|\bregions?\b(?= ?:)/u },
+    { kind: 'departement', pattern: pending === 'collectivity.kind' ? /\bdepartement(al|ale)?\b/ : /\bconseil departemental\b|\b(sommes|est|suis|etes) (le |un )departement\b|\bdepartement (de la|de l'|du|des|de|d') ?[a-z]/ },
+    { kind: 'commune', pattern: /\b(petite |grande )?commune\b(?! de communes)|\bmairie de\b|\b(notre|une|ma|petite) mairie\b|\bvillage\b|\bmunicipalite\b|\bville de [a-z]/ },
   ];
   const hits = rules
     .map((rule) => ({ kind: rule.kind, index: plain.search(rule.pattern) }))
@@ -304,7 +304,7 @@ function readRole(reading: Reading, nameSpan: { start: number; end: number } | u
     const role = cutRole(raw.slice(start), plain.slice(start), []);
     if (role) return role;
   }
-  const match = new RegExp(`(?:^\\s*(?:(?:bonjour|bonsoir|madame,? monsieur)[ ,]+)?|(?:\\bje suis|\\belle est|\\bil est|\\b(?:sa|ma) fonction (?:est|c'est|:)|,|\\bcomme|\\ben tant que|\\bmoi c'est)\\s+)(?:le |la |l'|un |une |actuellement |desormais |maintenant )?(${ROLE_HEAD})\\b`).exec(plain);
+  const match = new RegExp(`(?:^\\s*(?:(?:bonjour|bonsoir|madame,? monsieur)[ ,]+)?|(?:\\bje suis|\\belle est|\\bil est|\\b(?:sa|ma|la|son|mon|le) (?:fonction|poste|role) (?:est|c'est|:)|,|\\bcomme|\\ben tant que|\\bmoi c'est)\\s+)(?:le |la |l'|un |une |actuellement |desormais |maintenant )?(${ROLE_HEAD})\\b`).exec(plain);
   if (!match) return undefined;
   const start = match.index + match[0].length - match[1]!.length;
   const role = cutRole(raw.slice(start), plain.slice(start), stops.map((stop) => stop - start));

@@ -69,7 +69,7 @@ describe('Understanding a message', () => {
 // Floors set just under the figures measured when the split was first scored (see README): a drop is a regression.
 const FLOORS = {
   dev: { intent: 0.99, entityF1: 0.95, correctionsReadAsAnswers: 0 },
-  'dev-fresh': { intent: 0.91, entityF1: 0.92, correctionsReadAsAnswers: 1 },
+  'dev-fresh': { intent: 0.97, entityF1: 0.95, correctionsReadAsAnswers: 0 },
   test: { intent: 0.83, entityF1: 0.81, correctionsReadAsAnswers: 7 },
 } as const;
 const SIZES = { dev: 320, 'dev-fresh': 127, test: 340 } as const;
