@@ -168,6 +168,22 @@ interface FoundName {
 /** « la Communauté d'agglomération du Grand Villeneuvois », « com com du pays de lure », « mairie de plouescat ». */
 function findCollectivityName(reading: Reading): FoundName | undefined {
   const { raw, plain } = reading;
+  // « Nantes Métropole », « Brest Métropole »: the city's name before « Métropole » as typed.
+  const cityFirst = /(?<![\p{L}'’-])((?:\p{Lu}[\p{Ll}'’-]+[ -])+)Métropole\b/u.exec(raw);
+  if (cityFirst && !/^(Je|Nous|On|La|Le|Les|Bonjour|Une?)\b/u.test(cityFirst[1]!.trim().split(/[ -]/).pop() ?? '')) {
+    const words = cityFirst[1]!.trim().split(' ');
+    // Keep the last capitalised words only (« Bonjour Nantes Métropole » → « Nantes Métropole »).
+    const kept: string[] = [];
+    for (const word of words.reverse()) {
+      if (/^(Je|Nous|On|La|Le|Les|Bonjour|Une?|À|A|De|Du|Des|Et|Pour|Chez)$/u.test(word)) break;
+      kept.unshift(word);
+    }
+    if (kept.length > 0) {
+      const name = `${kept.join(' ')} Métropole`;
+      const start = cityFirst.index + cityFirst[0].length - name.length;
+      return { name, kind: 'metropole', start, end: cityFirst.index + cityFirst[0].length };
+    }
+  }
   for (const head of plain.matchAll(HEAD_START)) {
     const headText = head[0];
     const spec = KIND_HEADS.find((candidate) => candidate.pattern.test(headText));
@@ -279,6 +295,9 @@ function cutRole(text: string, plain: string, stops: number[]): string {
   const stopPattern = /(,|;|\.(\s|$)|!|\?|\(|\bet non\b|\bpas\b|\bnon\b|\bet (je|nous|on|j')|\bje\b|\bnous\b|\bon\b|\bqui\b| a la | a l'| au sein| aupres| de la (communaute|metropole|ville|commune|region|mairie)| du (departement|conseil)| de l'(agglo|agglomeration)| a (la )?(metropole|mairie|ville|commune|region|communaute)| pour | depuis | c'est )/;
   const match = stopPattern.exec(plain);
   if (match) end = Math.min(end, match.index);
+  // « chargée de mission à Nantes Métropole »: the role stops before « à » and a name.
+  const place = /\s(?:à|a|chez)\s+(?=\p{Lu})/u.exec(text);
+  if (place) end = Math.min(end, place.index);
   for (const stop of stops) if (stop > 0 && stop < end) end = stop;
   return text.slice(0, end).replace(/\s+(de|du|d'|des|a|au|la|le)\s*$/i, '').trim();
 }

@@ -27,7 +27,7 @@ interface Persona {
 const PERSONAS: Persona[] = [
   {
     who: 'a hurried secretary of a small commune of the Cantal (PTAI), writing without accents',
-    email: 'mairie@saint-flour.fr',
+    email: 'm.vidal@saint-flour.fr',
     conversation: [
       ['bjr je veux faire un dossier ptai pour la commune', ['J’ai ouvert le dossier', 'Quel est le nom']],
       ['Commune de Saint-Flour', 'département'],
@@ -66,17 +66,61 @@ const PERSONAS: Persona[] = [
       actions: [{ title: 'Permanence emploi', field: 'employment', costEuros: 3_000, stateFundingEuros: 1_500, beneficiaries: 20, publics: ['primo_arrivants', 'bpi'] }],
     },
   },
+  {
+    who: 'a formal project officer of a métropole (CTAI) who gives a lot in the first sentence',
+    email: 'j.morel@nantesmetropole.fr',
+    conversation: [
+      ['Bonjour, je suis chargée de mission à Nantes Métropole et nous souhaitons préparer une candidature pour un CTAI.', ['J’ai ouvert le dossier', 'département']],
+      ['Loire-Atlantique (44)', 'SIREN'],
+      ['Notre SIREN est le 244 400 404.', 'habitants'],
+      ['Environ 680 000 habitants.', 'personne à contacter'],
+      ['Ce sera moi-même, Julie Morel.', 'adresse'],
+      ['En fait la population est de 690 000 habitants, pas 680 000.', ['C’est corrigé : population', 'adresse']],
+      ['j.morel@nantesmetropole.fr', 'téléphone'],
+      ['Pas de ligne directe, merci.', 'stratégie'],
+      ['Une stratégie d’ensemble, sur le logement, l’emploi et la formation linguistique.', ['J’ai aussi noté', 'diagnostic']],
+      ['Où en sommes-nous ?', ['Collectivité', 'diagnostic']],
+      ['Le diagnostic est réalisé depuis le printemps.', 'logement'],
+      ['Oui, nous prévoyons des actions en faveur de l’accès au logement.', ['CTAI']],
+      ['un cofinancement de 40 000 € et un agent à mi-temps', ['J’ai aussi noté : cofinancement : 40', 'personnel']],
+      ['une chargée de mission à mi-temps pendant trois ans', 'valeur'],
+      ['environ 25 000 € par an', 'intitulé'],
+      ['Intermédiation locative', 'champ'],
+      ['logement', 'Décrivez'],
+      ['Un accompagnement de 30 ménages vers un logement autonome avec une association.', 'public'],
+      ['BPI', 'Combien'],
+      ['30 ménages, soit environ 80 personnes', 'coût'],
+      ['120 000 €', 'financement'],
+      ['60 000', 'porte'],
+      ['l’association Habitat et Humanisme', 'ajouter'],
+      ['non', ['Valeur estimée des apports en nature', 'Que souhaitez-vous faire']],
+      ['modifier les champs', ['modifions', 'champs']],
+      ['seulement le logement', 'Votre dossier est complet'],
+      ['Déposer le dossier.', 'Confirmez-vous'],
+      ['oui, je confirme', 'Accusé de dépôt'],
+      ['Quel est le statut de notre candidature ?', 'Déposé'],
+    ],
+    expected: {
+      scheme: 'CTAI',
+      collectivity: { name: 'Nantes Métropole', kind: 'metropole', departement: '44', siren: '244400404', population: 690_000 },
+      contact: { name: 'Julie Morel', role: 'chargée de mission', email: 'j.morel@nantesmetropole.fr' },
+      fields: ['housing'],
+      actions: [{ field: 'housing', beneficiaries: 80, costEuros: 120_000, stateFundingEuros: 60_000, publics: ['bpi'] }],
+    },
+  },
 ];
 
 describe('Simulated officials', () => {
   test.each(PERSONAS.map((persona) => [persona.who, persona] as const))('When %s applies, then the dossier received holds what they meant', async (_who, persona) => {
     const official = new TestConversation(app.url);
     await official.play(persona.conversation);
-    const listed = await call(app.url, `/api/dossiers?q=${encodeURIComponent(persona.email.split('@')[1]!.split('.')[0]!)}&limit=50`, { key: staff });
+    const name = (persona.expected.collectivity as { name: string }).name;
+    const listed = await call(app.url, `/api/dossiers?q=${encodeURIComponent(name)}&limit=50`, { key: staff });
     expect(listed.status).toBe(200);
-    const items = (listed.body.items ?? []) as Array<{ reference: string }>;
-    expect(items.length).toBeGreaterThan(0);
-    const detail = await call(app.url, `/api/dossiers/${items[0]!.reference}`, { key: staff });
+    const items = (listed.body.items ?? []) as Array<{ reference: string; contact?: { email?: string } }>;
+    const mine = items.find((item) => item.contact?.email === persona.email) ?? items[0];
+    expect(mine).toBeDefined();
+    const detail = await call(app.url, `/api/dossiers/${mine!.reference}`, { key: staff });
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ status: 'submitted', ...persona.expected });
   });
