@@ -1,8 +1,9 @@
-// `npm run eval:nlu [-- dev|test] [--errors]`: intent accuracy and entity scores of the understanding step.
+// `npm run eval:nlu [-- dev|dev-fresh|test] [--errors]`: intent accuracy and entity scores of the understanding step.
 import { evaluateSplit, type Split } from '../knowledge/understanding/evaluation/evaluate';
 
 const args = process.argv.slice(2);
-const splits: Split[] = args.includes('test') && !args.includes('dev') ? ['test'] : args.includes('dev') && !args.includes('test') ? ['dev'] : ['dev', 'test'];
+const named = (['dev', 'dev-fresh', 'test'] as const).filter((split) => args.includes(split));
+const splits: Split[] = named.length > 0 ? [...named] : ['dev', 'dev-fresh', 'test'];
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -23,7 +24,7 @@ for (const split of splits) {
   out('per entity (tp/fp/fn):');
   for (const [type, score] of Object.entries(report.perEntity).sort()) out(`  ${type.padEnd(18)} ${score.tp}/${score.fp}/${score.fn}`);
   // Errors are printed for the dev split only: the test split is for measuring, not for reading.
-  if (args.includes('--errors') && split === 'dev') {
+  if (args.includes('--errors') && split !== 'test') {
     for (const error of report.errors) out(`  ${error.id} [${error.pending}] ${error.expected}→${error.got} ${error.entityDiff ?? ''} | ${error.text}`);
   }
 }

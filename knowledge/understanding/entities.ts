@@ -84,13 +84,17 @@ const DEPARTEMENT_KEYS: ReadonlyArray<{ key: string; code: string }> = Object.en
   .map(([code, name]) => ({ code, key: plainOf(name).replace(/[-'’]/g, ' ').replace(/\s+/g, ' ').replace(/^la /, '') }))
   .sort((a, b) => b.key.length - a.key.length);
 
+/** A département's name as a pattern: « Seine-Saint-Denis » also as « seine st denis ». */
+function departementPattern(key: string): RegExp {
+  return new RegExp(`\\b${key.replace(/\bsainte\b/g, '(?:sainte|ste)').replace(/\bsaint\b/g, '(?:saint|st)').replace(/ /g, '\\s+')}\\b`, 'g');
+}
+
 function readDepartement(reading: Reading): string | undefined {
   const spaced = reading.plain.replace(/[-']/g, ' ').replace(REGION_NAMES, (match) => ' '.repeat(match.length));
   const found: Array<{ code: string; index: number; end: number }> = [];
   let remaining = spaced;
   for (const { key, code } of DEPARTEMENT_KEYS) {
-    const pattern = new RegExp(`\\b${key.replace(/ /g, '\\s+')}\\b`, 'g');
-    for (const match of remaining.matchAll(pattern)) {
+    for (const match of remaining.matchAll(departementPattern(key))) {
       const before = remaining.slice(Math.max(0, match.index - 24), match.index);
       const capitalised = /^\p{Lu}/u.test(reading.raw.slice(match.index, match.index + 1));
       const introduced = /(dans (le|la|les|l)|en|du|de la|de l|des|departement (du|de la|de l|des|de)|le|la|l|\()\s*$/.test(before);
@@ -164,6 +168,22 @@ interface FoundName {
 /** « la Communauté d'agglomération du Grand Villeneuvois », « com com du pays de lure », « mairie de plouescat ». */
 function findCollectivityName(reading: Reading): FoundName | undefined {
   const { raw, plain } = reading;
+  // « Nantes Métropole », « Brest Métropole »: the city's name before « Métropole » as typed.
+  const cityFirst = /(?<![\p{L}'’-])((?:\p{Lu}[\p{Ll}'’-]+[ -])+)Métropole\b/u.exec(raw);
+  if (cityFirst && !/^(Je|Nous|On|La|Le|Les|Bonjour|Une?)\b/u.test(cityFirst[1]!.trim().split(/[ -]/).pop() ?? '')) {
+    const words = cityFirst[1]!.trim().split(' ');
+    // Keep the last capitalised words only (« Bonjour Nantes Métropole » → « Nantes Métropole »).
+    const kept: string[] = [];
+    for (const word of words.reverse()) {
+      if (/^(Je|Nous|On|La|Le|Les|Bonjour|Une?|À|A|De|Du|Des|Et|Pour|Chez)$/u.test(word)) break;
+      kept.unshift(word);
+    }
+    if (kept.length > 0) {
+      const name = `${kept.join(' ')} Métropole`;
+      const start = cityFirst.index + cityFirst[0].length - name.length;
+      return { name, kind: 'metropole', start, end: cityFirst.index + cityFirst[0].length };
+    }
+  }
   for (const head of plain.matchAll(HEAD_START)) {
     const headText = head[0];
     const spec = KIND_HEADS.find((candidate) => candidate.pattern.test(headText));
@@ -237,9 +257,9 @@ function readKind(reading: Reading): CollectivityKind | undefined {
     { kind: 'communaute_urbaine', pattern: /\bcommunaute urbaine\b/ },
     { kind: 'communaute_agglomeration', pattern: /\bcommunaute (d'\s*)?agglo(meration)?\b|\bagglo(meration)?\b/ },
     { kind: 'communaute_de_communes', pattern: /\bcommunaute de(s)? communes\b|\bcom ?com\b|\bcomcom\b/ },
-    { kind: 'region', pattern: pending === 'collectivity.kind' ? /\bregion\b/ : /\bconseil regional\b|\b(sommes|est|suis|etes) (la |une )?region\b|\bregion (?!(met|mettra|va|a|est|finance|financera|apporte|participe|donne|nous|pourrait|peut|qui|et|ou|aussi|pour|en)\b)(de |d'|du |des )?\p{L}+|\bregions?\b(?= ?:)/u },
-    { kind: 'departement', pattern: pending === 'collectivity.kind' ? /\bdepartement\b/ : /\bconseil departemental\b|\b(sommes|est|suis|etes) (le |un )departement\b|\bdepartement (de la|de l'|du|des|de|d') ?[a-z]/ },
-    { kind: 'commune', pattern: /\b(petite |grande )?commune\b(?! de communes)|\bmairie de\b|\bvillage\b|\bmunicipalite\b|\bville de [a-z]/ },
+    { kind: 'region', pattern: pending === 'collectivity.kind' ? /\bregion(al|ale)?\b/ : /\bconseil regional\b|\b(sommes|est|suis|etes) (la |une )?region\b|\bregion (?!(met|mettra|va|a|est|finance|financera|apporte|participe|donne|nous|pourrait|peut|qui|et|ou|aussi|pour|en)\b)(de |d'|du |des )?\p{L}+|\bregions?\b(?= ?:)/u },
+    { kind: 'departement', pattern: pending === 'collectivity.kind' ? /\bdepartement(al|ale)?\b/ : /\bconseil departemental\b|\b(sommes|est|suis|etes) (le |un )departement\b|\bdepartement (de la|de l'|du|des|de|d') ?[a-z]/ },
+    { kind: 'commune', pattern: /\b(petite |grande )?commune\b(?! de communes)|\bmairie de\b|\b(notre|une|ma|petite) mairie\b|\bvillage\b|\bmunicipalite\b|\bville de [a-z]/ },
   ];
   const hits = rules
     .map((rule) => ({ kind: rule.kind, index: plain.search(rule.pattern) }))
@@ -275,6 +295,9 @@ function cutRole(text: string, plain: string, stops: number[]): string {
   const stopPattern = /(,|;|\.(\s|$)|!|\?|\(|\bet non\b|\bpas\b|\bnon\b|\bet (je|nous|on|j')|\bje\b|\bnous\b|\bon\b|\bqui\b| a la | a l'| au sein| aupres| de la (communaute|metropole|ville|commune|region|mairie)| du (departement|conseil)| de l'(agglo|agglomeration)| a (la )?(metropole|mairie|ville|commune|region|communaute)| pour | depuis | c'est )/;
   const match = stopPattern.exec(plain);
   if (match) end = Math.min(end, match.index);
+  // « chargée de mission à Nantes Métropole »: the role stops before « à » and a name.
+  const place = /\s(?:à|a|chez)\s+(?=\p{Lu})/u.exec(text);
+  if (place) end = Math.min(end, place.index);
   for (const stop of stops) if (stop > 0 && stop < end) end = stop;
   return text.slice(0, end).replace(/\s+(de|du|d'|des|a|au|la|le)\s*$/i, '').trim();
 }
@@ -300,7 +323,7 @@ function readRole(reading: Reading, nameSpan: { start: number; end: number } | u
     const role = cutRole(raw.slice(start), plain.slice(start), []);
     if (role) return role;
   }
-  const match = new RegExp(`(?:^\\s*(?:(?:bonjour|bonsoir|madame,? monsieur)[ ,]+)?|(?:\\bje suis|\\belle est|\\bil est|\\b(?:sa|ma) fonction (?:est|c'est|:)|,|\\bcomme|\\ben tant que|\\bmoi c'est)\\s+)(?:le |la |l'|un |une |actuellement |desormais |maintenant )?(${ROLE_HEAD})\\b`).exec(plain);
+  const match = new RegExp(`(?:^\\s*(?:(?:bonjour|bonsoir|madame,? monsieur)[ ,]+)?|(?:\\bje suis|\\belle est|\\bil est|\\b(?:sa|ma|la|son|mon|le) (?:fonction|poste|role) (?:est|c'est|:)|,|\\bcomme|\\ben tant que|\\bmoi c'est)\\s+)(?:le |la |l'|un |une |actuellement |desormais |maintenant )?(${ROLE_HEAD})\\b`).exec(plain);
   if (!match) return undefined;
   const start = match.index + match[0].length - match[1]!.length;
   const role = cutRole(raw.slice(start), plain.slice(start), stops.map((stop) => stop - start));
@@ -308,7 +331,7 @@ function readRole(reading: Reading, nameSpan: { start: number; end: number } | u
 }
 
 const NAME_TOKEN = /^[\p{L}][\p{L}'’-]*$/u;
-const NOT_NAMES = new Set(['je', 'moi', 'il', 'elle', 'est', 'c', 'suis', 'la', 'le', 'les', 'de', 'du', 'et', 'mon', 'ma', 'notre', 'collegue', 'directeur', 'directrice', 'mais', 'pas', 'non', 'oui', 'donc', 'qui', 'pour', 'avec', 'au', 'aux', 'sera', 'c\'est', 'personne', 'contact', 'referent', 'referente', 'adresse', 'mail', 'telephone', 'finalement', 'plutot', 'bien', 'madame', 'monsieur', 'mme', 'm', 'mr']);
+const NOT_NAMES = new Set(['je', 'moi', 'il', 'elle', 'est', 'c', 'suis', 'la', 'le', 'les', 'de', 'du', 'et', 'mon', 'ma', 'notre', 'collegue', 'directeur', 'directrice', 'mais', 'pas', 'non', 'oui', 'donc', 'qui', 'pour', 'avec', 'au', 'aux', 'sera', 'c\'est', 'personne', 'contact', 'referent', 'referente', 'adresse', 'mail', 'telephone', 'finalement', 'plutot', 'bien', 'madame', 'monsieur', 'mme', 'm', 'mr', 'meme', 'moi-meme']);
 const NAME_PARTICLES = new Set(['de', 'du', 'le', 'la', 'van', 'von', 'da', 'di', 'des', "d'", 'ben', 'el', 'al']);
 
 /** Up to four name words from `start`; particles (« Le Goff », « de la Tour ») are kept inside a name. */
@@ -350,7 +373,7 @@ function readPersonName(reading: Reading): { name: string; start: number; end: n
     return { name: found.name, start, end: found.end };
   }
   if (pending === 'contact.name') {
-    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)*(?:la personne |le contact |la referente? |le referent )?(?:ce sera |ce serait |ca sera |ca serait |c'est |il s'agit de |moi[ ,]+|la personne c'est |le contact c'est )?(?:plutot |finalement )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
+    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)*(?:la personne |le contact |la referente? |le referent )?(?:ce sera |ce serait |ca sera |ca serait |c'est |il s'agit de |moi(?:[- ]meme)?[ ,]+|la personne c'est |le contact c'est )?(?:plutot |finalement )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
     const start = lead ? lead[0].length : 0;
     const found = nameFrom(raw, plain, start, true);
     if (found && !/^(ma|mon|notre|la|le|une?)$/.test(plainOf(found.name))) return { name: found.name, start, end: found.end };

@@ -37,6 +37,11 @@ const SPELLINGS: ReadonlyArray<[RegExp, string]> = [
   [/\bmtn\b/g, 'maintenant'],
   [/\bauj\b|\bajd\b/g, "aujourd'hui"],
   [/\bpref\b/g, 'prefecture'],
+  [/\bla diff\b/g, 'la difference'],
+  // Inversions typed without hyphens: « a t elle », « peut on », « ou en sommes nous » → « a-t-elle », « peut-on », « sommes-nous ».
+  [/\b(\w+)[ -]t[ -](il|elle|ils|elles|on)\b/g, '$1-t-$2'],
+  [/\b(sommes|suis|peut|peux|dois|doit|faut|est|sont|avez|pouvez|pourriez|voulez|savez|devons|pouvons|devez|allez|avons|aurons|aurai|puis|dois|faudrait) (nous|vous|je|il|elle|on|ils|elles)\b(?!-)/g, '$1-$2'],
+  [/\best-il y a\b/g, 'est il y a'],
 ];
 
 /** Lower case, no accents, SMS spellings spelled out, punctuation kept as single spaces around words. */
