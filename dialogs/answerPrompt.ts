@@ -3,7 +3,7 @@
 import { ActivityTypes, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
 import { normalizeText, type ParseResult } from '../knowledge/parsers';
-import { leadingYesNo } from '../knowledge/understanding/entities';
+import { declinesForNow, leadingYesNo, plainOf } from '../knowledge/understanding/entities';
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities } from '../knowledge/understanding/types';
 import { buildQuestionActivity, escapeMarkdown, newQuestionId, staleCardReason, type QuestionSpec } from './questionCards';
@@ -109,7 +109,7 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
       state.confirming = undefined;
     }
     if (spec?.current !== undefined && KEEP.test(keyword)) return { succeeded: true, value: { kind: 'keep' } };
-    if (spec?.optional && SKIP.test(keyword)) return { succeeded: true, value: { kind: 'skip' } };
+    if (spec?.optional && (SKIP.test(keyword) || declinesForNow(plainOf(answer.text)))) return { succeeded: true, value: { kind: 'skip' } };
     if (!spec) return { succeeded: false };
     // A sentence is read for its value (« c'est moi, Claire Lefebvre » → « Claire Lefebvre »), a button as it is.
     const pending = pendingOfPrompt(this.id);

@@ -527,12 +527,14 @@ function readYesNo(reading: Reading): boolean | undefined {
 
 const OPTIONAL_QUESTIONS: ReadonlySet<Pending> = new Set(['collectivity.siren', 'collectivity.population', 'contact.phone', 'commitments.amount', 'budget.otherFunders']);
 
+/** « passer », « je ne l'ai pas sous la main », « je vous l'enverrai plus tard »: the official leaves an optional question for now. */
+export function declinesForNow(plain: string): boolean {
+  return /\b(passe[rz]?|on passe|je passe|sauter|ignorer|pas sous la main|aucune idee|je (ne )?(le |la )?sais pas|je ne l'ai pas|je l'ai pas|je n'ai pas (ca|l'info|le numero|l'information)|pas de (ligne directe|numero|telephone|siren|chiffre)|je prefere ne pas|plus tard|ulterieurement|y revenir|je (le |la |vous le )?transmettrai|non communique|pas d'info|je ne connais pas|je sais plus|je ne sais plus|on verra|pas encore (vote|connu|defini|arrete|fixe))\b|^(nc|nsp|jsp|\?|-|rien|aucun|aucune|non|pas de \w+)\W*$/.test(plain);
+}
+
 function readSkip(reading: Reading): true | undefined {
   if (!OPTIONAL_QUESTIONS.has(reading.pending)) return undefined;
-  const text = reading.plain;
-  return /\b(passe[rz]?|on passe|je passe|sauter|ignorer|pas sous la main|aucune idee|je (ne )?(le |la )?sais pas|je ne l'ai pas|je l'ai pas|je n'ai pas (ca|l'info|le numero|l'information)|pas de (ligne directe|numero|telephone|siren|chiffre)|je prefere ne pas|plus tard|ulterieurement|y revenir|je (le |la |vous le )?transmettrai|non communique|pas d'info|je ne connais pas|je sais plus|je ne sais plus|on verra|pas encore (vote|connu|defini|arrete|fixe))\b|^(nc|nsp|jsp|\?|-|rien|aucun|aucune|non|pas de \w+)\W*$/.test(text)
-    ? true
-    : undefined;
+  return declinesForNow(reading.plain) ? true : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
