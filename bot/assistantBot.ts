@@ -21,7 +21,7 @@ import { AnswerPrompt } from '../dialogs/answerPrompt';
 import { APPLICATION_DIALOG, ApplicationDialog } from '../dialogs/applicationDialog';
 import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
-import { escapeMarkdown } from '../dialogs/questionCards';
+import { escapeMarkdown, isMultiSelectSubmit } from '../dialogs/questionCards';
 import { commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
@@ -200,11 +200,13 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     // A card's submit (a multi-select) answers the question on screen.
-    if (dc.activeDialog && context.activity.value !== undefined && !(text ?? '').trim()) {
+    // (Web Chat sends a multi-select's ticked labels as its text, to show them: its value is what counts.)
+    const cardSubmit = context.activity.value !== undefined && (!(text ?? '').trim() || isMultiSelectSubmit(context.activity.value));
+    if (dc.activeDialog && cardSubmit) {
       await this.continueSafely(dc);
       return;
     }
-    if (!text || text.trim() === '') {
+    if (!text || text.trim() === '' || cardSubmit) {
       if (dc.activeDialog) await this.continueSafely(dc);
       else await context.sendActivity(MessageFactory.suggestedActions([...MENU_CHOICES], MENU_TEXT));
       return;

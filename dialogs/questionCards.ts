@@ -29,6 +29,17 @@ export interface QuestionSpec {
 /** The card input id of a multi-select; a submit arrives as `value[MULTI_SELECT_INPUT]` = "a,b,c". */
 export const MULTI_SELECT_INPUT = 'selection';
 
+/** What a multi-select's « Valider » submits beside its ticked values. */
+const MULTI_SELECT_CARD = 'multiSelect';
+
+/**
+ * Whether a message is a multi-select's « Valider »: read for its value, whatever its text (Web Chat
+ * sends the ticked labels as the text, to show them; Teams sends none).
+ */
+export function isMultiSelectSubmit(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && (value as Record<string, unknown>).card === MULTI_SELECT_CARD;
+}
+
 /**
  * The key, in every value a card submits, naming the question the card was asked for: a click on an
  * old card (the question has moved on) is recognised and never taken as the answer to the current one.
@@ -150,6 +161,6 @@ function multiSelectCard(question: string, choices: ChoiceOption[], selected: st
         choices: choices.map((choice) => ({ title: choice.title, value: choice.value })),
       },
     ],
-    actions: [{ type: 'Action.Submit', title: 'Valider', data: { card: 'multiSelect', ...(questionId === undefined ? {} : { [CARD_QUESTION_KEY]: questionId }) } }],
+    actions: [{ type: 'Action.Submit', title: 'Valider', data: { card: MULTI_SELECT_CARD, ...(questionId === undefined ? {} : { [CARD_QUESTION_KEY]: questionId }) } }],
   });
 }

@@ -227,7 +227,7 @@ describe('The web widget in Chromium', () => {
       // A multi-select card and « Valider ».
       const fieldsCard = await latestCard(page);
       await fieldsCard.getByRole('checkbox', { name: 'Mobilité' }).check();
-      await click(cardButton(fieldsCard, 'Valider'), 'Quel engagement');
+      await click(cardButton(fieldsCard, 'Valider'), 'Quel engagement', 'Mobilité');
 
       // Old cards, clicked after the question moved on: recognised, and the current question asked again.
       await click(cardButton(fieldsCard, 'Valider'), 'question précédente');

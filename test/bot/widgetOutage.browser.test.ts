@@ -11,7 +11,9 @@ import { startServerProcess, type ServerProcess } from '../support/serverProcess
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ACTIVITY = '.webchat__basic-transcript__activity';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
+// Starting `node --import tsx api/main.ts` takes seconds on a loaded machine (2 cores shared).
+const SERVER_START_MS = 90_000;
 
 let browser: Browser;
 let dataDir: string;
@@ -46,7 +48,7 @@ describe('The web widget through a server outage', () => {
   test('When the server is killed and restarted under an open page, then the page says so in French, receives again without a reload, and a message sent meanwhile can be resent and answered', async () => {
     const port = await freePort();
     const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir };
-    server = await startServerProcess(env);
+    server = await startServerProcess(env, SERVER_START_MS);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
     try {
       const page = await context.newPage();
@@ -68,7 +70,7 @@ describe('The web widget through a server outage', () => {
       await input.press('Enter');
       await page.getByText('Échec de l’envoi', { exact: false }).first().waitFor({ timeout: 30_000 });
 
-      server = await startServerProcess(env);
+      server = await startServerProcess(env, SERVER_START_MS);
       await status.getByText('La connexion à l’assistant est rétablie').waitFor({ timeout: 30_000 });
 
       // Resent with Web Chat's own « Réessayez »: delivered, and its answer shows, without a reload.
@@ -97,6 +99,60 @@ describe('The web widget through a server outage', () => {
       expect(await page.locator('.webchat__bubble--from-user').getByText('Qui signe un CTAI ?', { exact: true }).count()).toBe(2);
       expect(sockets.length).toBeGreaterThanOrEqual(2);
       expect(sockets.every((url) => url.startsWith(`ws://127.0.0.1:${port}/v3/directline/conversations/`))).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('When an official ticks boxes and clicks « Valider » while the server is away, then the choice shows as failed with « Réessayez », and resent once the server is back it is answered', async () => {
+    const port = await freePort();
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir };
+    server = await startServerProcess(env, SERVER_START_MS);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.getByText(MENU_TEXT).first().waitFor();
+      const status = page.locator('#ti-status');
+      const input = page.getByPlaceholder('Écrivez votre message…');
+      const say = async (text: string, expected: string): Promise<void> => {
+        await input.fill(text);
+        await input.press('Enter');
+        await page.locator(ACTIVITY).last().locator('.webchat__bubble__content').getByText(expected, { exact: false }).first().waitFor({ timeout: 20_000 });
+      };
+      await say('Préparer une candidature', 'Quel est le nom');
+      await say('Saint-Flour', 'type de collectivité');
+      await say('Commune', 'département');
+      await say('15', 'SIREN');
+      await say('passer', 'habitants');
+      await say('6 500 habitants', 'personne à contacter');
+      await say('Louis Durand', 'fonction');
+      await say('Adjoint aux solidarités', 'adresse électronique');
+      await say('l.durand@saint-flour.fr', 'téléphone');
+      await say('passer', 'stratégie d’ensemble');
+      await say('Des actions ciblées', 'diagnostic');
+      await say('Pas de diagnostic territorial', 'Dans quels champs');
+      const card = page.locator('.ac-adaptiveCard').last();
+
+      server.child.kill('SIGKILL');
+      await server.exited;
+      await status.getByText('La connexion à l’assistant est interrompue').waitFor({ timeout: 15_000 });
+
+      await card.getByRole('checkbox', { name: 'Garde d’enfants' }).check();
+      await card.getByRole('checkbox', { name: 'Mobilité' }).check();
+      await card.getByRole('button', { name: 'Valider', exact: true }).click();
+      // The choice is not lost: it shows as the official's message, marked as not sent.
+      const chosen = page.locator('.webchat__bubble--from-user').getByText('Mobilité, Garde d’enfants', { exact: true });
+      await chosen.first().waitFor({ timeout: 10_000 });
+      await page.getByText('Échec de l’envoi', { exact: false }).first().waitFor({ timeout: 30_000 });
+
+      server = await startServerProcess(env, SERVER_START_MS);
+      await status.getByText('La connexion à l’assistant est rétablie').waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Réessayez' }).first().click();
+      await page.locator(ACTIVITY).last().locator('.webchat__bubble__content').getByText('Quel engagement', { exact: false }).first().waitFor({ timeout: 20_000 });
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -82,6 +82,73 @@
     notificationText: '#3a3a3a',
   };
 
+  // What a multi-select card's « Valider » submits (dialogs/questionCards.ts): its ticked values, "a,b,c".
+  var MULTI_SELECT_CARD = 'multiSelect';
+  var MULTI_SELECT_INPUT = 'selection';
+  var ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
+
+  /** The choices of the card whose « Valider » submitted `value` (the latest card asked for that question). */
+  function multiSelectChoices(activities, value) {
+    for (var index = activities.length - 1; index >= 0; index -= 1) {
+      var attachments = activities[index].attachments || [];
+      for (var a = 0; a < attachments.length; a += 1) {
+        var card = attachments[a].contentType === ADAPTIVE_CARD ? attachments[a].content : undefined;
+        var submits = card && Array.isArray(card.actions) ? card.actions : [];
+        var matches = submits.some(function (action) {
+          return action && action.data && action.data.card === MULTI_SELECT_CARD && action.data.question === value.question;
+        });
+        if (!matches) continue;
+        var input = (card.body || []).filter(function (element) {
+          return element && element.id === MULTI_SELECT_INPUT;
+        })[0];
+        if (input && Array.isArray(input.choices)) return input.choices;
+      }
+    }
+    return [];
+  }
+
+  /** « Mobilité, Garde d’enfants »: the ticked boxes' labels, as the official's own message shows them. */
+  function chosenLabels(activities, value) {
+    var choices = multiSelectChoices(activities, value);
+    var labels = value[MULTI_SELECT_INPUT]
+      .split(',')
+      .filter(Boolean)
+      .map(function (chosen) {
+        var choice = choices.filter(function (candidate) {
+          return candidate.value === chosen;
+        })[0];
+        return choice ? choice.title : chosen;
+      });
+    return labels.length > 0 ? labels.join(', ') : 'Aucune case cochée';
+  }
+
+  /**
+   * Web Chat sends an Adaptive Card's plain « Action.Submit » as a postBack, which it never shows:
+   * sent while the server is away it failed unseen. A multi-select's « Valider » goes as a
+   * messageBack instead, with the same value: the official sees the labels chosen as their message,
+   * marked « Échec de l'envoi » with « Réessayez » when it could not leave. (Teams is unchanged.)
+   */
+  function createCardActionMiddleware(getActivities) {
+    return function () {
+      return function (next) {
+        return function () {
+          var args = Array.prototype.slice.call(arguments);
+          var cardAction = args[0] && args[0].cardAction;
+          var value = cardAction && cardAction.value;
+          if (cardAction && cardAction.type === 'postBack' && value && typeof value === 'object' && value.card === MULTI_SELECT_CARD) {
+            var submitted = Object.assign({}, value);
+            if (typeof submitted[MULTI_SELECT_INPUT] !== 'string') submitted[MULTI_SELECT_INPUT] = '';
+            var labels = chosenLabels(getActivities(), submitted);
+            args[0] = Object.assign({}, args[0], {
+              cardAction: { type: 'messageBack', title: cardAction.title, text: labels, displayText: labels, value: submitted },
+            });
+          }
+          return next.apply(null, args);
+        };
+      };
+    };
+  }
+
   var localizedStrings = {
     TEXT_INPUT_PLACEHOLDER: 'Écrivez votre message…',
   };
@@ -223,13 +290,17 @@
     };
 
     // A fresh element for each start: Web Chat cannot switch connections under a mounted transcript.
+    var webChatStore = window.WebChat.createStore();
     var host = document.createElement('div');
     host.className = 'ti-chat__host';
     container.replaceChildren(host);
     window.WebChat.renderWebChat(
       {
         directLine: directLine,
-        store: window.WebChat.createStore(),
+        store: webChatStore,
+        cardActionMiddleware: createCardActionMiddleware(function () {
+          return webChatStore.getState().activities || [];
+        }),
         locale: 'fr-FR',
         nonce: nonce,
         styleOptions: styleOptions,
