@@ -269,7 +269,9 @@ const FIELD_RULES: ReadonlyArray<{ field: IntegrationField; pattern: RegExp }> =
 
 /** "logement, emploi et mobilité", "santé + accès aux droits", "langue" → fields in the order typed. */
 export function parseFields(input: string): ParseResult<IntegrationField[]> {
-  const found = findAll(normalizeText(input), FIELD_RULES.map((rule) => ({ value: rule.field, pattern: rule.pattern })));
+  // « mobilitée », « santée »: a « -té » noun often gets the « e » of a participle.
+  const text = normalizeText(input).replace(/\b(\w+t)ee(s?)\b/g, '$1e$2');
+  const found = findAll(text, FIELD_RULES.map((rule) => ({ value: rule.field, pattern: rule.pattern })));
   if (found.length > 0) return ok(found);
   return fail('Je n’ai reconnu aucun champ de l’intégration. Citez-en un ou plusieurs, par exemple : « logement, emploi et mobilité ».');
 }

@@ -4,6 +4,7 @@ import { DEPARTEMENT_NAMES } from '../departements';
 import { isDepartementCode, isValidSiren, parseFields } from '../parsers';
 import type { CollectivityKind, Public, Scheme } from '../schemes';
 import { findNumbers, NEGATED_BEFORE, type NumberMention } from './numbers';
+import { fold } from './text';
 import type { Entities, Pending, Section, SpokenCommitment, Target } from './types';
 
 /** Lower case without accents, one character for one character, so positions in it are positions in the text as typed. */
@@ -237,7 +238,8 @@ function findCollectivityName(reading: Reading): FoundName | undefined {
       // Answering the name question, « Commune de Riom » is the name as the official writes it.
       name = titleCase(raw.slice(head.index, end));
     } else if (spec.official === null) {
-      name = titleCase(restClean.replace(/^(de |d'|du )/i, ''));
+      // « mairie d aubenas »: an elided « d' » typed without its apostrophe is no part of the name.
+      name = titleCase(restClean.replace(/^(de |d'|du |d (?=[aeiouyhàâéèêîïôû]))/i, ''));
     } else {
       const headOut = /^\p{Lu}/u.test(typedHead) && !/^(CC|CDC|CdC|CA|CU)$/.test(typedHead) ? typedHead : spec.official;
       const connectorLead = /^(de la |de l'|du |des |de |d')/i.exec(restClean)?.[0] ?? '';
@@ -360,7 +362,7 @@ function nameFrom(raw: string, plain: string, start: number, allowSingle: boolea
 
 function readPersonName(reading: Reading): { name: string; start: number; end: number } | undefined {
   const { raw, plain, pending } = reading;
-  const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
+  const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|c moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
   for (const match of plain.matchAll(introductions)) {
     const start = match.index + match[0].length;
     // After « c’est moi, », one capitalised word is a name (« c’est moi, Dupont »).
@@ -373,7 +375,7 @@ function readPersonName(reading: Reading): { name: string; start: number; end: n
     return { name: found.name, start, end: found.end };
   }
   if (pending === 'contact.name') {
-    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)*(?:la personne |le contact |la referente? |le referent )?(?:ce sera |ce serait |ca sera |ca serait |c'est |il s'agit de |moi(?:[- ]meme)?[ ,]+|la personne c'est |le contact c'est )?(?:plutot |finalement )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
+    const lead = /^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)*(?:la personne |le contact |la referente? |le referent )?(?:ce sera |ce serait |ca sera |ca serait |c'est |c (?=moi)|il s'agit de |moi(?:[- ]meme)?[ ,]+|la personne c'est |le contact c'est )?(?:plutot |finalement )?(?:m\. |mme |monsieur |madame |mr |mlle )?/.exec(plain);
     const start = lead ? lead[0].length : 0;
     const found = nameFrom(raw, plain, start, true);
     if (found && !/^(ma|mon|notre|la|le|une?)$/.test(plainOf(found.name))) return { name: found.name, start, end: found.end };
@@ -420,6 +422,8 @@ function readApproach(reading: Reading): Entities['approach'] {
   if (pending === 'scheme.approach' && found.length === 0) {
     if (/\b(ensemble|global(e)?|tout|transversal)\b/.test(plain)) return 'strategy';
     if (/\b(cible|precis|limite|petit projet)\b/.test(plain)) return 'targeted';
+    // Asked « stratégie d’ensemble ou actions ciblées ? », « juste des actions sur la mobilité » (even typed « jsute ») picks the actions.
+    if (/\b(juste|seulement|uniquement|simplement|que) (des |de |quelques )?actions?\b|^\W*([\w']+ )?(des |quelques )?actions? (sur|pour|autour|de|en)\b/.test(plain)) return 'targeted';
   }
   const kept = found.filter((hit) => !negatedAt(plain, hit.index));
   const values = new Set(kept.map((hit) => hit.value));
@@ -529,7 +533,8 @@ const OPTIONAL_QUESTIONS: ReadonlySet<Pending> = new Set(['collectivity.siren', 
 
 /** « passer », « je ne l'ai pas sous la main », « je vous l'enverrai plus tard »: the official leaves an optional question for now. */
 export function declinesForNow(plain: string): boolean {
-  return /\b(passe[rz]?|on passe|je passe|sauter|ignorer|pas sous la main|aucune idee|je (ne )?(le |la )?sais pas|je ne l'ai pas|je l'ai pas|je n'ai pas (ca|l'info|le numero|l'information)|pas de (ligne directe|numero|telephone|siren|chiffre)|je prefere ne pas|plus tard|ulterieurement|y revenir|je (le |la |vous le )?transmettrai|non communique|pas d'info|je ne connais pas|je sais plus|je ne sais plus|on verra|pas encore (vote|connu|defini|arrete|fixe))\b|^(nc|nsp|jsp|\?|-|rien|aucun|aucune|non|pas de \w+)\W*$/.test(plain);
+  // Read with SMS spellings spelled out (« pa de siren », « jsp »).
+  return /\b(passe[rz]?|on passe|je passe|sauter|ignorer|pas sous la main|aucune idee|je (ne )?(le |la )?sais pas|je ne l'ai pas|je l'ai pas|je n'ai pas (ca|l'info|le numero|l'information)|pas de (ligne directe|numero|telephone|siren|chiffre)|je prefere ne pas|plus tard|ulterieurement|y revenir|je (le |la |vous le )?transmettrai|non communique|pas d'info|je (ne )?(le |la |l')?connais pas|je sais plus|je ne sais plus|on verra|pas encore (vote|connu|defini|arrete|fixe))\b|^(nc|nsp|jsp|\?|-|rien|aucun|aucune|non|pas de \w+)\W*$/.test(fold(plain));
 }
 
 function readSkip(reading: Reading): true | undefined {
@@ -542,7 +547,7 @@ function readSkip(reading: Reading): true | undefined {
 
 const FIELD_TARGETS: ReadonlyArray<{ target: Target; pattern: RegExp }> = [
   { target: 'collectivity.siren', pattern: /\bsiren\b|\bsiret\b/ },
-  { target: 'collectivity.population', pattern: /\bhabitants\b|\bpopulation\b/ },
+  { target: 'collectivity.population', pattern: /\bhabitants\b|\bhab\b|\bpopulation\b/ },
   { target: 'collectivity.kind', pattern: /\b(le type|type de (la )?collectivite|la categorie|j'ai mis commune|qui candidate)\b/ },
   { target: 'contact.email', pattern: /\b(e-?mail|mail|courriel|adresse (electronique|mail|e-?mail))\b/ },
   { target: 'contact.phone', pattern: /\b(telephone|tel|portable|numero de tel\w*|le fixe|ligne directe)\b/ },
@@ -698,7 +703,11 @@ export function extractEntities(text: string, pending: Pending, options: { whole
   set('diagnostic', readDiagnostic(reading));
   set('fields', readFields(reading, fieldTarget === 'fields.selection' || /\bchamps?\b/.test(reading.plain), [entities.role, entities.collectivityName].filter((value): value is string => value !== undefined)));
   if (pending === 'commitments.kinds' || /commitments/.test(fieldTarget ?? '') || /\b(mise a dispo|mettons|on met|engagement|cofinanc|valoris|(?:des|nos|les|ses|leurs) locaux|pilotage|coordination(?! linguistique)|salle|pret\w* une salle|agent|personnel|argent)\w*/.test(reading.plain)) {
-    set('commitments', readCommitments(reading));
+    // A role is no commitment: « agent administratif » puts no staff at the project's disposal.
+    const roleAt = entities.role === undefined ? -1 : reading.plain.indexOf(plainOf(entities.role));
+    const withoutRole = { ...reading };
+    if (roleAt >= 0) blank(withoutRole, roleAt, roleAt + entities.role!.length);
+    set('commitments', readCommitments(withoutRole));
   }
   set('publics', readPublics(reading));
   const actionIndex = readActionIndex(reading.plain, pending);
