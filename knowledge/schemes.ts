@@ -486,7 +486,7 @@ export function schemeObligation(scheme: Scheme, topic: ObligationTopic): RuleOu
 export function fieldFitsScheme(scheme: Scheme, field: IntegrationField): RuleOutcome {
   if (scheme === 'CTAI') {
     const listed: readonly IntegrationField[] = SCHEME_CATALOGUE.CTAI.needAreas.fields;
-    const needs = 'Les besoins d’un CTAI portent notamment sur l’accès aux soins, aux droits, au logement, à la formation linguistique, à l’emploi et aux offres sportives et culturelles.';
+    const needs = 'Un CTAI répond aux besoins identifiés par un diagnostic territorial, notamment : soins, droits, logement, formation linguistique, emploi, offres sportives et culturelles.';
     return listed.includes(field)
       ? { verdict: 'yes', reasons: [reason(needs, 'ctai-besoins')] }
       : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité, mais la liste n’est pas fermée : ${needs.charAt(0).toLowerCase()}${needs.slice(1)}`, 'ctai-besoins')] };

@@ -74,7 +74,7 @@ function describe(named: readonly Territory[]): Reason[] {
   return reasons;
 }
 
-const ENGAGEMENT_WORDS = /engag|rejoin|partie|figure|parmi|particip|concern|liste|signe|signataire|cite|dans la demarche|contractualis|depuis|quand|annee|2019|2020|2021|nouveau|pionni|avant|ville|metropole|propos|demarche|territoire/;
+const ENGAGEMENT_WORDS = /engag|dedans|inclu|compris|membre|dans le lot|en fait partie|rejoin|partie|figure|parmi|particip|concern|liste|signe|signataire|cite|dans la demarche|contractualis|depuis|quand|annee|2019|2020|2021|nouveau|pionni|avant|ville|metropole|propos|demarche|territoire/;
 
 function askedPeriod(folded: string): Period | 'both' | undefined {
   const early = /2019|2020|pionni|premier|avant 2021|des le debut/.test(folded);

@@ -97,6 +97,8 @@ function compact(text: string): string {
 }
 
 const CONTEXT_WEIGHT = 0.3;
+/** A yes/no question asking whether two things are alike. */
+const SAMENESS = /\b(?:meme|memes|pareils?|pareilles?|identiques?|similaires?|semblables?|equivalents?|de la meme (?:facon|maniere))\b/;
 
 /** « Je travaille à la métropole de Lyon. Sommes-nous déjà engagés ? »: the territory is named in the context. */
 function territoryOfContext(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | undefined {
@@ -258,7 +260,9 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     // A yes/no question whose every word the best passage holds, asked without a negation, is answered yes.
     const verdict: RuleVerdict | undefined =
       part.yesNo && best.coverage === 1 && !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer)) ? 'yes' : undefined;
-    return { verdict, ...composed };
+    // « Le diagnostic a-t-il le même statut dans un CTAI et dans un PTAI ? » answered by a contrast: no.
+    const contrasted = part.yesNo && SAMENESS.test(part.folded) && /\b(?:alors que|tandis que|contrairement|mais)\b/.test(fold(composed.answer)) ? 'no' : undefined;
+    return { verdict: contrasted ?? verdict, ...composed };
   }
 
   async function answer(question: string): Promise<FaqAnswer> {

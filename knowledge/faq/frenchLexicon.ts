@@ -94,6 +94,8 @@ export const EXTRA_STOP_WORDS: readonly string[] = [
   'moi', 'nous', 'merci', 'svp', 'stp', 'plait', 'plaît', 'madame', 'monsieur', 'beaucoup',
   'ok', 'okay', 'super', 'parfait', 'prévoir', 'prevoir',
   'texte', 'mentionné', 'mentionnés', 'mentionnées', 'cité', 'cités', 'évoqué', 'évoqués', 'évoquées', 'exactement', 'truc', 'genre',
+  // adverbs that insist without asking anything more: « concrètement », « au juste », « dans ce contexte »
+  'concrètement', 'précisément', 'vraiment', 'réellement', 'juste', 'gros', 'contexte', 'cadre', 'fond', 'finalement', 'clairement', 'simplement',
   // greetings (also listed in GREETINGS so that they get a greeting back)
   'bonjour', 'bonsoir', 'salut', 'coucou', 'hello', 'allo', 'allô', 'hey', 'remercie', 'thanks',
 ];

@@ -91,6 +91,8 @@ function isEmptyQuestion(folded: string): boolean {
 const PART_START =
   /(?:\s*[,;:]\s*(?:et |mais |puis )?|\s+(?:et|puis|mais aussi|ainsi que) )(?=(?:a |avec |par |pour |dans |sur |en |de )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|pourquoi|lequel|laquelle|lesquels|lesquelles|ou|est-ce|si |s'il|faut-il|peut-on|doit-on|y a-t-il|existe-t-il)\b)/g;
 const CLAUSE_WITH_INVERSION = /\s*[,;]\s*(?:et\s+)?(?=[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b)/g;
+// « y a-t-il un minimum et le diagnostic est-il requis ? »: after an inverted clause, « et » opens another one.
+const AND_AFTER_INVERSION = /(\w-(?:t-)?(?:il|elle|on|ils|elles)\b[^,;?]*?)\s+et\s+(?=(?:le|la|les|l'|un|une|des|ce|cette|ces|il|elle|on)\s?[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b)/g;
 
 const isQuestionLike = (folded: string): boolean => /\?\s*$/.test(folded) || WH_START.test(folded) || INVERSION.test(folded);
 
@@ -98,10 +100,13 @@ const isQuestionLike = (folded: string): boolean => /\?\s*$/.test(folded) || WH_
 // « le montant total, qui… » is a part of its own.
 const LEADING_CONTEXT = /^(?:(?:et |mais )?(?:pour|entre|concernant|s'agissant d[eu']|a propos d[eu']|en ce qui concerne|sur|dans|quant a|au sujet d[eu'])\b|(?:les? |un |une )?(?:ctai|ptai|cir|demarche|dispositifs?)\s*[:,]?$)/;
 
+// « Sans diagnostic préalable, … », « Avec un petit budget, … »: a circumstance, not a part of its own.
+const LEADING_CIRCUMSTANCE = /^(?:sans|avec|apres|avant|malgre|faute d[e']|en l'absence d[eu']|hors|outre|en dehors d[eu']|en plus d[eu']|a part)\b[^,;?]*$/;
+
 function splitParts(question: string): string[] {
   const out: string[] = [];
   for (const sentence of fold(question).split(/(?<=\?)\s+/)) {
-    const marked = sentence.replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000').replace(/,?\s+(?:ainsi que|de meme que)\s+/g, '\u0000');
+    const marked = sentence.replace(AND_AFTER_INVERSION, '$1\u0000').replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000').replace(/,?\s+(?:ainsi que|de meme que)\s+/g, '\u0000');
     const pieces = marked.split('\u0000').map((p) => p.trim().replace(/^[,;:]\s*/, '')).filter((p) => p.replace(/[?.!\s]/g, '').length > 0);
     // « Pour un PTAI : qui…, quel… » and « Entre CTAI et PTAI, quel… »: a leading phrase is the parts' context;
     // « … et quand ? » is too short to stand alone.
@@ -109,7 +114,7 @@ function splitParts(question: string): string[] {
     let prefix = '';
     pieces.forEach((piece, i) => {
       const words = piece.split(/\s+/).filter((w) => /\w/.test(w));
-      if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0 && LEADING_CONTEXT.test(piece)) prefix = `${prefix}${piece} `;
+      if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0 && (LEADING_CONTEXT.test(piece) || LEADING_CIRCUMSTANCE.test(piece))) prefix = `${prefix}${piece} `;
       else if (words.length < 2 && merged.length > 0) merged[merged.length - 1] = `${merged[merged.length - 1] ?? ''} ${piece}`;
       else merged.push(`${prefix}${piece}`);
     });

@@ -34,7 +34,7 @@ const SILENT_DETAIL = new RegExp(
     'a partir de combien', "combien d'habitants", 'plusieurs prefets', 'directement sans', 'sans passer par',
     'montant (?:a ete |est )?(?:attribue|verse|accorde|recu)', 'pour son ctai', 'pour ma commune', 'par commune', 'par projet',
     'telephone', "(?<!s')\\badresse\\b", '\\be-?mail', 'formulaire', 'calendrier', 'echeance', 'bilan', 'evaluation des',
-    'maxima', '\\bmoyen(?:ne)?\\b', 'a la fois un (?:ctai|ptai) et un', 'cumul', 'les deux (?:a la fois|en meme temps)',
+    'maxima', 'en moyenne', '(?:montant|budget|financement|cout|duree|nombre|subvention|somme)s? moyens?\\b', 'a la fois un (?:ctai|ptai) et un', 'cumul', 'les deux (?:a la fois|en meme temps)',
     "combien (?:y a-t-il |il y a |de )?(?:de )?(?:refugies|bpi|personnes|beneficiaires|etrangers|familles|primo)", 'actions (?:ont ete |qui ont ete )?menees (?:a|en|par)',
     'renouvel', 'resili', 'prolong', "\\bqui (?:evalue|controle|instruit|verifie)",
   ].join('|'),
@@ -45,9 +45,9 @@ const SILENT_DETAIL = new RegExp(
  * recevoir jusqu'à 9 millions ? » or « la part de l'État dans un CTAI » have no answer in the text.
  */
 const ONE_SCHEME_AMOUNT =
-  /9 millions|jusqu'a|au maximum|\bpart de l'etat|combien (?:d'argent |d'euros )?(?:recoit|touche|obtient|peut (?:recevoir|obtenir|toucher))|\brecoit\b|peut (?:recevoir|obtenir|toucher)\b/;
+  /9 millions|jusqu'a|au maximum|\bpart de l'etat|combien (?:d'argent |d'euros )?(?:recoit|touche|obtient|peut (?:recevoir|obtenir|toucher))|\brecoit\b|\b(?:a|ont|aura|auront) (?:recu|touche|obtenu|percu)\b|\bpercu|\battribue|peut (?:recevoir|obtenir|toucher)\b/;
 const ONE_RECIPIENT =
-  /\b(?:un|le|chaque|mon|notre|son|ce|d'un|du) (?:ctai|ptai|contrat|projet|metropole|commune|collectivite|territoire|departement|region)\b|\bpar (?:ctai|ptai|collectivite|commune|metropole|territoire|projet)\b|\bles (?:ctai|ptai)\b/;
+  /\b(?:un|le|la|chaque|mon|notre|son|sa|ce|cette|d'un|du) (?:ctai|ptai|contrat|projet|metropole|ville|commune|collectivite|territoire|departement|region)\b|\bpar (?:ctai|ptai|collectivite|commune|metropole|territoire|projet)\b|\bles (?:ctai|ptai)\b/;
 const FLOOR = /minimum|minimal|plancher|\bseuil|variable|trop (?:faible|petit|modeste)|l'ensemble de la demarche|au total|en tout/;
 
 // Services for people, not for collectivities: nothing to do with the schemes.

@@ -12,10 +12,12 @@ export interface RuleAnswer {
   readonly reasons: readonly Reason[];
 }
 
-const OBLIGATION = /\bfaut\b|\bfaudra|\bfallait\b|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|indispensable|imperatif|forcement|\btenus?\b|\bcondition|empeche|facultatif|optionnel|dispense|\bbesoin d/;
+const OBLIGATION = /\bfaut\b|\bfaudra|\bfallait\b|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|indispensable|imperatif|forcement|\btenue?s?\b|\bcondition|empeche|facultati|optionnel|dispense|\bbesoin d/;
 const ADVICE = /recommand|conseill|\butile\b|preferable/;
+/** « déconseillé », « pas recommandé »: the advice asked about the other way round. */
+const ADVISED_AGAINST = /deconseill|(?:pas|ni) (?:\w+ )?(?:recommande|conseille)|a eviter|inutile/;
 // The question asks whether something may be left out: the rule's verdict is turned round.
-const WITHOUT = /facultatif|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;
+const WITHOUT = /facultati|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;
 const LACKING = /\bsans\b|\bpas de\b|\bpas d'|\baucun|\bni\b/;
 const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
 const REQUIREMENT_VERB = /empeche|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
@@ -26,6 +28,10 @@ const ASKS_IF_ALLOWED = /possible|\bpeu[tx]?\b|\bpeuvent\b|financ|subvention|\ba
 /** Whether a field belongs to a scheme, asked in other words. */
 const ASKS_ABOUT_FIELD = /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif/;
 const SMALL_AMOUNT = /(?:financement|montant|budget|enveloppe|somme|subvention)s? (?:tres |assez )?(?:modeste|faible|petite?|reduite?|limitee?)|(?:modeste|faible|petite?|reduite?) (?:financement|montant|budget|enveloppe|somme|subvention)/;
+/** Who is not a collectivity: an association, a company, a person. */
+const NOT_A_COLLECTIVITY = /\bassociations?\b|entreprises?|\bsocietes?\b|\bong\b|fondations?|particuliers?|\bcitoyens?\b|bailleurs?|\bccas\b|etablissements? (?:public|scolaire|de sante)/;
+/** « Quel dispositif est adapté à notre situation ? » asks which scheme fits, without naming one. */
+const WHICH_SCHEME = /quel (?:dispositif|outil|cadre)|lequel|\badapte|convient|choisir|\bpour nous\b/;
 const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
 
 // The alternative (the PTAI) is added unless a reason already points to it.
@@ -93,7 +99,7 @@ function obligationTopic(f: string, part: QuestionPart): ObligationTopic | undef
   if (/strategie nationale/.test(f)) return 'national_strategy';
   if (/lettre d'engagement/.test(f)) return 'letter_of_engagement';
   if (/minimum|minimal|plancher|\bseuil|trop (?:faible|petit|modeste)|petit montant|faible montant/.test(f)) return 'minimum_funding';
-  if (/logement|heberg|\bloger\b|habitat/.test(f) || part.fields.includes('housing')) return 'housing';
+  if (/logement|heberg|\bloger\b|habitat/.test(f)) return 'housing';
   if (/tous les (?:champs|domaines)|plusieurs (?:champs|domaines)|\bcouvrir\b/.test(f)) return 'all_fields';
   if (/cofinanc|argent|\bsous\b|verser|\bpayer\b|seule option|seul moyen/.test(f) && !/de l'etat/.test(f)) return 'cofinancing';
   if (/\bengag|contribu|impliqu|particip/.test(f)) return 'commitment';
@@ -144,6 +150,13 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
     return { verdict: 'no', reasons: [{ text: 'Les CTAI sont négociés et signés par les préfets avec les collectivités.', ref: seedRef('ctai-signataires') }] };
   }
 
+  // « Une association peut-elle signer un CTAI ? »: the text names the CTAI's signatories, all of them collectivities.
+  if (part.yesNo && !kind && schemes[0] === 'CTAI' && /\bsign|conclu|negoci|porter|beneficier/.test(f) && NOT_A_COLLECTIVITY.test(f)) {
+    const signatories: Reason = { text: 'Les CTAI sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') };
+    const support: Reason = { text: 'La collectivité peut en revanche soutenir l’association porteuse d’une action : c’est l’une des formes d’engagement attendues.', ref: seedRef('engagement-collectivite') };
+    return { verdict: 'no', reasons: /association/.test(f) ? [signatories, support] : [signatories] };
+  }
+
   // Forms of engagement: « peut-on prêter une salle comme participation ? », « le cofinancement est-il la seule option ? »
   const commitments = commitmentKindsIn(f);
   if (commitments.length > 0 && /engag|particip|contribu|compter|comme|suffi|limiter|option|soutenir|forme|obligatoirement|forcement|\bdoi|oblig|faut|plutot|se contenter/.test(f) && !/lettre d'engagement/.test(f)) {
@@ -168,12 +181,12 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « PTAI ou CTAI pour une petite ville ? »: what each scheme says of this kind.
-  if (kind && schemes.length === 2 && (!part.yesNo || /\b(?:ptai|ctai) ou (?:un |le |en )?(?:ctai|ptai)\b|lequel|quel dispositif/.test(f))) {
+  if (kind && (schemes.length === 2 || (schemes.length === 0 && WHICH_SCHEME.test(f))) && (!part.yesNo || /\b(?:ptai|ctai) ou (?:un |le |en )?(?:ctai|ptai)\b|lequel|quel dispositif/.test(f))) {
     return { reasons: combine([outcome(ctaiEligibilityVerdict(kind, question.small)), outcome(ptaiEligibility(kind))]).reasons };
   }
 
   // Eligibility of a kind of collectivity, asked as a yes/no question.
-  if (part.yesNo && kind && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded)) {
+  if (part.yesNo && kind && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded) && !(LACKING.test(f) && obligationTopic(f, part))) {
     const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
     const scheme = schemes[0] ?? (funding ? 'PTAI' : undefined);
     const field = part.fields[0];
@@ -225,15 +238,15 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
       const targets = schemes.length > 0 ? schemes : (['PTAI'] as Scheme[]);
       const answers = targets.map((s) => outcome(schemeObligation(s, topic)));
       let verdict = answers[0]?.verdict;
-      if (ADVICE.test(f) && topic === 'diagnostic' && !REQUIREMENT_VERB.test(f)) verdict = 'yes';
+      if (ADVICE.test(f) && topic === 'diagnostic' && !REQUIREMENT_VERB.test(f)) verdict = ADVISED_AGAINST.test(f) ? 'no' : 'yes';
       else if (WITHOUT.test(f) || (LACKING.test(f) && POSSIBILITY.test(f) && !REQUIREMENT_VERB.test(f))) verdict = turned(verdict);
       if (topic === 'minimum_funding' && /variable/.test(f)) verdict = 'yes';
       const combined = combine(answers, verdict);
       return part.yesNo ? combined : { reasons: combined.reasons };
     }
     // « Quelle action doit-il obligatoirement contenir ? », « qu'est-ce qui n'est pas obligatoire pour un PTAI ? »
-    if (!part.yesNo && schemes.length > 0 && /oblig|impos|requis|exigence|contenir|comporter/.test(f)) {
-      return combine(schemes.map((s) => (s === 'CTAI' ? outcome(schemeObligation('CTAI', 'housing')) : outcome(schemeObligation('PTAI', /pas oblig|pas requis/.test(f) ? 'diagnostic' : 'several_fields')))));
+    if (!part.yesNo && schemes.length > 0 && /oblig|impos|requis|exig|contenir|comporter|necessaire/.test(f)) {
+      return combine(schemes.map((s) => (s === 'CTAI' ? outcome(schemeObligation('CTAI', 'housing')) : outcome(schemeObligation('PTAI', /pas (?:\w+ )?(?:oblig|requis|exig|impos|necessaire)/.test(f) ? 'diagnostic' : 'several_fields')))));
     }
     if (part.yesNo && schemes.length > 0 && /thematique|domaine|champ|volet|action/.test(f) && /impos|oblig|requis/.test(f)) {
       return outcome(schemeObligation(schemes[0] as Scheme, schemes[0] === 'CTAI' ? 'housing' : 'all_fields'));

@@ -226,4 +226,35 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answered).toBe(false);
     expect(result.answer).not.toContain('préfecture');
   });
+  test.each([
+    ['Le diagnostic est-il déconseillé pour un PTAI ?', /^Non : .*conseillé/],
+    ['Une région qui ne le veut pas est-elle tenue de signer un CTAI ?', /^Non : .*volontaires/],
+    ['Dans un CTAI, les actions sur le logement sont-elles facultatives ?', /^Non : .*obligatoirement/],
+    ['Une association peut-elle signer un CTAI ?', /^Non : .*métropoles.*association porteuse/],
+    ['Sans diagnostic préalable, une commune peut-elle quand même déposer un PTAI ?', /^Oui : .*pas requis/],
+    ['Le diagnostic a-t-il le même statut dans un CTAI et dans un PTAI ?', /^Non : .*alors que/],
+    ['nantes elle est dedans ou pas', /^Oui : Nantes fait partie/],
+  ])('When « %s » is asked, then the answer opens on the verdict the text gives', async (question, expected) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(expected);
+  });
+
+  test.each([
+    ['Pour un PTAI, y a-t-il un montant minimum et le diagnostic est-il obligatoire ?', ['sans minimum', 'pas requis']],
+    ['Nous sommes une communauté de communes rurale. Quel dispositif nous convient ?', ['PTAI', 'toute collectivité']],
+    ['Qu’est-ce qui n’est pas exigé pour un PTAI ?', ['pas requis']],
+    ['Par quel moyen les villes de 2021 se sont-elles engagées ?', ['lettre d’engagement']],
+  ])('When « %s » is asked, then the answer holds what the text says', async (question, facts) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    for (const fact of facts) expect(result.answer).toContain(fact);
+  });
+
+  test.each(['Combien d’argent a reçu la métropole de Nantes ?', 'Quel est le montant moyen d’un PTAI ?'])('When « %s » asks an amount for one recipient, then it is declined', async (question) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(false);
+  });
 });
