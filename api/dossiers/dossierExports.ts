@@ -412,7 +412,7 @@ class PdfWriter {
     this.ensureSpace(60);
     drawHeader();
     for (const entry of d.history) {
-      const by = entry.by.kind === 'applicant' ? 'Demandeur' : entry.by.kind === 'system' ? 'Système' : `${entry.by.name ?? 'Agent'} (préfecture)`;
+      const by = entry.by.kind === 'applicant' ? 'Demandeur' : entry.by.kind === 'system' ? (entry.by.name ?? 'Système') : `${entry.by.name ?? 'Agent'} (préfecture)`;
       const comment = [entry.comment, entry.sections ? `Sections : ${entry.sections.map((s) => SECTION_LABELS[s]).join(', ')}` : undefined].filter(Boolean).join('\n');
       const change = entry.document
         ? `${DOCUMENT_ACTIONS[entry.document.action]} : ${entry.document.name} (${ATTACHMENT_KIND_LABELS[entry.document.kind]})`

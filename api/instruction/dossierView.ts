@@ -277,7 +277,7 @@ function documentEventText(event: DocumentEvent): string {
 
 function actorName(by: Dossier['history'][number]['by']): string {
   if (by.kind === 'applicant') return 'Le demandeur';
-  if (by.kind === 'system') return 'Le système';
+  if (by.kind === 'system') return by.name ?? 'Le système';
   return by.name ?? 'Un agent';
 }
 
