@@ -115,7 +115,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(createOpenApiRouter(deps.version ?? 'dev'));
   app.use(createDossierRouter(deps.staffApi, logger));
   if (deps.attachments) app.use(createAttachmentRouter({ dossiers: deps.staffApi.dossiers, attachments: deps.attachments, clock: deps.staffApi.clock }, logger));
-  app.use(createInstructionRouter({ ...deps.staffApi, ...deps.instruction, connection: database.connection, logger }));
+  app.use(createInstructionRouter({ ...deps.staffApi, ...deps.instruction, connection: database.connection, logger, ...(deps.attachments ? { attachments: deps.attachments } : {}) }));
   app.use('/v3/directline', createDirectLineRouter({ bot, connection: database.connection, logger, ...deps.directLine }));
   app.use(createWidgetRouter({ draftRetentionDays: deps.draftRetentionDays }));
 

@@ -7,7 +7,7 @@ import { resolveDirectLineSecret } from '../bot/directline/directLineSecret';
 import { DossierRepository } from '../dossiers/dossierRepository';
 import { DraftRetention, type RetentionPolicy } from '../dossiers/draftRetention';
 import type { FaqService } from '../knowledge/faq/faqService';
-import { AttachmentTurns, type AttachmentTurnsDependencies } from '../bot/attachments/attachmentTurns';
+import { AttachmentTurns, infectedDocumentText, type AttachmentTurnsDependencies } from '../bot/attachments/attachmentTurns';
 import { ClamdScanner } from '../dossiers/attachments/clamdScanner';
 import { DossierAttachments } from '../dossiers/attachments/dossierAttachments';
 import { createApp } from './app';
@@ -112,6 +112,11 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       conversationIdsOf: (userId) => feed.conversationIdsOf(userId),
       deleteUserHistory: (userId, deletion) => feed.deleteUserHistory(userId, deletion),
     },
+  });
+  // A document found infected after it was held for analysis: the applicant is told in their chat.
+  attachments.onInfected(async ({ reference, attachment, signature }) => {
+    const dossier = await repository.findByReference(reference);
+    if (dossier) await bot.notifyOwner(dossier.owner, infectedDocumentText(dossier, attachment, signature), { reference, reason: 'attachment-infected' });
   });
   const policy: RetentionPolicy = { ...DEFAULT_RETENTION, ...options.retention };
   const retention = createRetentionTask({ retention: new DraftRetention(connection), notifyOwner: bot.notifyOwner, policy, logger: logger.child({ component: 'retention' }), deleteDossierFiles: async (references) => {

@@ -40,6 +40,7 @@ const ERROR_CATALOGUE = {
   EXPORT_TOO_LARGE: { status: 400, message: 'L’export porterait sur trop de dossiers : affinez les filtres (statut, dispositif, département, recherche).' },
   ATTACHMENT_NOT_FOUND: { status: 404, message: 'Ce document est introuvable dans ce dossier.' },
   ATTACHMENT_PENDING_SCAN: { status: 409, message: 'Ce document est en attente d’analyse antivirus : il pourra être ouvert une fois l’analyse faite. Réessayez plus tard.' },
+  ATTACHMENT_INFECTED: { status: 403, message: 'L’antivirus a trouvé un virus dans ce document : il est conservé pour mémoire mais ne peut pas être téléchargé. Demandez au demandeur d’en envoyer une version saine.' },
   DIRECTLINE_TOKEN_INVALID: { status: 403, message: 'Votre session de discussion a expiré ou n’est pas valide : rechargez la page pour reprendre.' },
   DIRECTLINE_CONVERSATION_NOT_FOUND: { status: 404, message: 'Cette conversation n’existe pas ou a été supprimée.' },
   DATABASE_UNAVAILABLE: {

@@ -10,7 +10,9 @@ import { composeApp } from './composition';
 import type { Config } from './config';
 import { connectDatabase, type Database } from './database';
 import type { Logger } from './logger';
-import { scheduleRetention, type RetentionTask } from './retention';
+import { scheduleRetention, type RetentionTask, type ScheduledTask } from './retention';
+import { scheduleRescan } from './attachments/rescanTimer';
+import type { DossierAttachments } from '../dossiers/attachments/dossierAttachments';
 import { createStatusWebhook } from './webhooks/statusWebhook';
 
 export interface RunningServer {
@@ -37,9 +39,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let stopping: Promise<void> | undefined;
   let server: Server;
   let retention: RetentionTask;
+  let attachments: DossierAttachments;
   try {
     const built = await buildApp(config, logger, database, () => stopping !== undefined);
     retention = built.retention;
+    attachments = built.attachments;
     server = createServer(built.app);
     trackUpgradedSockets(server);
     await listen(server, config.http.port, config.http.host);
@@ -59,6 +63,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.warn('MicrosoftAppId is not set: /api/messages refuses every activity (401). The web widget (Direct Line) works; Teams needs an Azure Bot registration.');
   }
   const retentionTimer = scheduleRetention(retention, { intervalMs: RETENTION_INTERVAL_MS, firstRunDelayMs: RETENTION_FIRST_RUN_MS, logger: logger.child({ component: 'retention' }) });
+  const rescanIntervalMs = config.attachments.clamd?.rescanIntervalMs;
+  const rescanTimer: ScheduledTask | undefined = rescanIntervalMs ? scheduleRescan(attachments, { intervalMs: rescanIntervalMs, logger: logger.child({ component: 'attachments' }) }) : undefined;
 
   const stop = async (): Promise<void> => {
     logger.info('Stopping: no new requests, finishing the ones in flight');
@@ -78,6 +84,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     clearInterval(reaper);
     clearTimeout(force);
     await retentionTimer.stop();
+    await rescanTimer?.stop();
     await database.close();
     logger.info('Stopped');
   };
@@ -94,14 +101,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 const RETENTION_FIRST_RUN_MS = 60_000;
 const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
 
-async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<{ app: Express; retention: RetentionTask }> {
+async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<{ app: Express; retention: RetentionTask; attachments: DossierAttachments }> {
   const chatModel = config.llm ? await createChatModelFromConfig(config.llm) : undefined;
   if (config.llm) logger.info({ provider: config.llm.provider, model: config.llm.model }, 'FAQ answers written by a chat model');
   const webhook = config.staffApi.webhook
     ? createStatusWebhook({ config: config.staffApi.webhook, connection: database.connection, logger: logger.child({ component: 'webhook' }) })
     : undefined;
   const faq = await createFaqService({ chatModel, generationTimeoutMs: config.llm?.timeoutMs, logger: logger.child({ component: 'faq' }) });
-  const { app, retention } = await composeApp({
+  const { app, retention, attachments } = await composeApp({
     database,
     logger,
     faq,
@@ -124,7 +131,7 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
   });
   // Deliveries a previous run left pending go out again, in the background.
   void webhook?.resume().catch((error: unknown) => logger.error({ err: error }, 'Could not resume the webhook outbox'));
-  return { app, retention };
+  return { app, retention, attachments };
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

@@ -91,6 +91,7 @@ const dossierSchema = new Schema<Dossier>(
           comment: String,
           sections: { type: [{ type: String, enum: sectionEnum }], default: undefined },
           reason: String,
+          document: { type: new Schema({ action: { type: String, required: true }, id: { type: String, required: true }, name: { type: String, required: true }, kind: { type: String, required: true }, signature: String }, subdocument), default: undefined },
         },
         subdocument,
       ),

@@ -16,7 +16,7 @@ import {
   PublicSchema,
   SchemeSchema,
 } from '../knowledge/schemes';
-import { AttachmentRefSchema, MAX_ATTACHMENTS_PER_DOSSIER } from './attachments/attachmentSchema';
+import { AttachmentRefSchema, DocumentEventSchema, MAX_ATTACHMENTS_PER_DOSSIER } from './attachments/attachmentSchema';
 
 /** Maximum lengths of free text, in characters, so that no input can break a card, a CSV or a PDF. */
 export const TEXT_LIMITS = { name: 200, detail: 500, description: 2000, comment: 2000, note: 4000 } as const;
@@ -118,6 +118,8 @@ const HistoryEntrySchema = z.object({
   sections: z.array(SectionIdSchema).optional(),
   /** For a correction request or a decision: why, as the agent wrote it (shown to the applicant). */
   reason: plainText(TEXT_LIMITS.comment).optional(),
+  /** A document added, removed or found infected: then `from` and `to` are both the status it happened in. */
+  document: DocumentEventSchema.optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
+import { ATTACHMENT_KIND_LABELS } from '../../dossiers/attachments/attachmentSchema';
 import type { Dossier } from '../../dossiers/dossierSchema';
 import { checkCompleteness, SECTION_LABELS } from '../../knowledge/completeness';
 import { formatEuros, formatInteger, formatShare } from '../../knowledge/formatting';
@@ -165,6 +166,8 @@ function pdfFonts(): Fonts {
   }
   return fonts;
 }
+
+const DOCUMENT_ACTIONS = { added: 'Document ajouté', removed: 'Document retiré', infected: 'Virus dans le document' } as const;
 
 /** A printable summary of one dossier: every section, the budget, the completeness and the history. Private notes are left out. */
 export function dossierToPdf(dossier: Dossier, now: Date): Promise<Buffer> {
@@ -409,9 +412,12 @@ class PdfWriter {
     this.ensureSpace(60);
     drawHeader();
     for (const entry of d.history) {
-      const by = entry.by.kind === 'applicant' ? 'Demandeur' : entry.by.kind === 'system' ? 'Système' : `${entry.by.name ?? 'Agent'} (préfecture)`;
+      const by = entry.by.kind === 'applicant' ? 'Demandeur' : entry.by.kind === 'system' ? (entry.by.name ?? 'Système') : `${entry.by.name ?? 'Agent'} (préfecture)`;
       const comment = [entry.comment, entry.sections ? `Sections : ${entry.sections.map((s) => SECTION_LABELS[s]).join(', ')}` : undefined].filter(Boolean).join('\n');
-      const cells = [PARIS_DATE_TIME.format(entry.at), `${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}`, by, comment || '—'].map(printable);
+      const change = entry.document
+        ? `${DOCUMENT_ACTIONS[entry.document.action]} : ${entry.document.name} (${ATTACHMENT_KIND_LABELS[entry.document.kind]})`
+        : `${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}`;
+      const cells = [PARIS_DATE_TIME.format(entry.at), change, by, comment || (entry.document?.signature ?? '—')].map(printable);
       doc.font('regular').fontSize(9);
       const height = Math.max(...cells.map((cell, index) => doc.heightOfString(cell, { width: (columns[index]?.width ?? 100) - 8 }))) + 8;
       if (this.ensureSpace(height)) drawHeader();

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { LabelSchema } from '../../dossiers/dossierSchema';
 import { SectionIdSchema } from '../../knowledge/completeness';
 import { STATUS_LABELS } from '../../knowledge/schemes';
+import type { DossierAttachments } from '../../dossiers/attachments/dossierAttachments';
+import { sendDocument, sendDossierZip } from '../attachments/dossierDownloads';
 import { dossierToPdf } from '../dossiers/dossierExports';
 import type { DossierService } from '../dossiers/dossierService';
 import { AppError } from '../errors';
@@ -17,6 +19,8 @@ export interface DossierPageDependencies {
   service: DossierService;
   messages: MessageService;
   clock: () => Date;
+  /** The documents' downloads; the page lists the documents without them, with no links. */
+  attachments?: DossierAttachments;
 }
 
 const DecisionSchema = z.enum(['under_review', 'changes_requested', 'accepted', 'rejected']);
@@ -51,7 +55,14 @@ export function createDossierRoutes(deps: DossierPageDependencies): Router {
     res
       .status(status)
       .type('html')
-      .send(renderPage({ title: `Dossier ${dossier.reference}`, agent: agent.page, ...shown, body: renderDossier({ dossier, staff: agent.principal, csrf: agent.session.csrf, ...(state ? { state } : {}) }) }));
+      .send(
+        renderPage({
+          title: `Dossier ${dossier.reference}`,
+          agent: agent.page,
+          ...shown,
+          body: renderDossier({ dossier, staff: agent.principal, csrf: agent.session.csrf, downloads: deps.attachments !== undefined, ...(state ? { state } : {}) }),
+        }),
+      );
   }
 
   router.get('/dossiers/:reference.pdf', async (req, res) => {
@@ -59,6 +70,19 @@ export function createDossierRoutes(deps: DossierPageDependencies): Router {
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `inline; filename="${dossier.reference}.pdf"`);
     res.send(await dossierToPdf(dossier, deps.clock()));
+  });
+
+  // The same scoped read as the page: another département's dossier, or a draft, is not found.
+  router.get('/dossiers/:reference/documents/:id', async (req, res) => {
+    const dossier = await deps.service.find(agentOf(res).principal, req.params.reference);
+    if (!deps.attachments) throw new AppError('ATTACHMENT_NOT_FOUND');
+    await sendDocument(res, deps.attachments, dossier, req.params.id);
+  });
+
+  router.get('/dossiers/:reference/export.zip', async (req, res) => {
+    const dossier = await deps.service.find(agentOf(res).principal, req.params.reference);
+    if (!deps.attachments) throw new AppError('ROUTE_NOT_FOUND');
+    await sendDossierZip(res, deps.attachments, dossier, deps.clock());
   });
 
   router.get('/dossiers/:reference', async (req, res) => {
@@ -100,7 +124,7 @@ export function createDossierRoutes(deps: DossierPageDependencies): Router {
     } catch (error) {
       if (error instanceof AppError && (error.code === 'PRECONDITION_FAILED' || error.code === 'TRANSITION_NOT_ALLOWED')) {
         const current = await deps.service.find(staff, reference);
-        const last = current.history[current.history.length - 1];
+        const last = current.history.filter((entry) => !entry.document).at(-1);
         const who = last?.by.kind === 'staff' ? (last.by.name ?? 'un autre agent') : last?.by.kind === 'applicant' ? 'le demandeur' : 'quelqu’un d’autre';
         return send(req, res, 409, reference, {
           form,

@@ -1,4 +1,7 @@
-// The dossier page's markup: every section at a glance, the history, the changes, the thread, notes, labels and the decision forms.
+// The dossier page's markup: every section at a glance, the documents, the history, the changes, the thread, notes, labels and the decision forms.
+import { ATTACHMENT_KIND_LABELS, type AttachmentRef, type DocumentEvent } from '../../dossiers/attachments/attachmentSchema';
+import { contentTypeLabel } from '../../dossiers/attachments/contentType';
+import { formatBytes } from '../../dossiers/attachments/dossierAttachments';
 import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
 import type { Dossier } from '../../dossiers/dossierSchema';
 import { allowedTransitions } from '../../dossiers/statusMachine';
@@ -37,6 +40,8 @@ export interface DossierViewOptions {
   dossier: Dossier;
   staff: StaffPrincipal;
   csrf: string;
+  /** Whether the documents can be downloaded here (the store is wired); listed either way. */
+  downloads?: boolean;
   state?: FormState;
 }
 
@@ -56,7 +61,7 @@ function hidden(csrf: string, version?: number): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${csrf}">${version === undefined ? '' : html`<input type="hidden" name="version" value="${version}">`}`;
 }
 
-export function renderDossier({ dossier, staff, csrf, state }: DossierViewOptions): SafeHtml {
+export function renderDossier({ dossier, staff, csrf, downloads = false, state }: DossierViewOptions): SafeHtml {
   const { collectivity, contact } = dossier;
   const followed = dossier.followers?.includes(staff.id) === true;
   const base = `/instruction/dossiers/${dossier.reference}`;
@@ -146,6 +151,7 @@ ${decisionPanel(dossier, allowed, csrf, state)}
     </section>
 
     ${budgetSection(dossier)}
+    ${documentsSection(dossier, base, downloads)}
     ${historySection(dossier)}
     ${messagesSection(dossier, base, csrf, state)}
   </div>
@@ -219,9 +225,59 @@ function changesPanel(dossier: Dossier): SafeHtml | '' {
 </section>`;
 }
 
+/** What the antivirus said, as a badge: « analysé », « en attente d'analyse », « infecté », « non analysé ». */
+function scanBadge(attachment: AttachmentRef): SafeHtml {
+  switch (attachment.scan) {
+    case 'clean':
+      return html`<p class="fr-badge fr-badge--sm fr-badge--success">analysé</p>`;
+    case 'pending':
+      return html`<p class="fr-badge fr-badge--sm fr-badge--warning">en attente d’analyse</p>`;
+    case 'infected':
+      return html`<p class="fr-badge fr-badge--sm fr-badge--error">infecté</p>${attachment.signature ? html`<p class="fr-text--xs fr-mb-0">${attachment.signature}</p>` : ''}`;
+    default:
+      return html`<p class="fr-badge fr-badge--sm fr-badge--no-icon">non analysé</p>`;
+  }
+}
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+function documentsSection(dossier: Dossier, base: string, downloads: boolean): SafeHtml {
+  const { attachments } = dossier;
+  const hasInfected = attachments.some((attachment) => attachment.scan === 'infected');
+  const hasPending = attachments.some((attachment) => attachment.scan === 'pending');
+  return html`<section class="ti-card" aria-labelledby="s-documents" id="documents">
+  <h2 class="fr-h4" id="s-documents">Documents (${attachments.length})</h2>
+  ${attachments.length === 0
+    ? html`<p>Aucun document joint.</p>`
+    : html`<div class="fr-table fr-table--no-caption"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content"><table>
+    <caption>Documents joints par le demandeur</caption>
+    <thead><tr><th scope="col">Pièce</th><th scope="col">Nom</th><th scope="col">Taille</th><th scope="col">Format</th><th scope="col">Reçu le</th><th scope="col">Antivirus</th></tr></thead>
+    <tbody>${attachments.map(
+      (attachment) =>
+        html`<tr><td>${capitalized(ATTACHMENT_KIND_LABELS[attachment.kind])}</td><td>${downloads && attachment.scan !== 'infected'
+          ? html`<a href="${base}/documents/${attachment.id}" download>${attachment.name}<span class="fr-sr-only"> (télécharger, ${formatBytes(attachment.size)})</span></a>`
+          : attachment.name}</td><td>${formatBytes(attachment.size)}</td><td>${contentTypeLabel(attachment.contentType)}</td><td>${formatDateTime(attachment.uploadedAt)}</td><td>${scanBadge(attachment)}</td></tr>`,
+    )}</tbody>
+  </table></div></div></div></div>`}
+  ${hasPending ? html`<p class="fr-text--sm">Un document en attente d’analyse est analysé au moment où vous le téléchargez ; tant que l’antivirus ne répond pas, il ne peut pas être ouvert.</p>` : ''}
+  ${hasInfected ? html`<p class="fr-text--sm">L’antivirus a trouvé un virus dans un document : il est gardé pour mémoire mais ne peut pas être téléchargé, et le demandeur en a été prévenu dans sa conversation.</p>` : ''}
+  ${downloads ? html`<p class="fr-mb-0"><a class="fr-link" href="${base}/export.zip" download>Télécharger le dossier complet (PDF et documents, ZIP)</a></p>` : ''}
+</section>`;
+}
+
+const DOCUMENT_ACTIONS: Record<DocumentEvent['action'], string> = {
+  added: 'document ajouté',
+  removed: 'document retiré',
+  infected: 'virus trouvé dans le document',
+};
+
+function documentEventText(event: DocumentEvent): string {
+  return `${capitalized(DOCUMENT_ACTIONS[event.action])} « ${event.name} » (${ATTACHMENT_KIND_LABELS[event.kind]})${event.signature ? ` : ${event.signature}` : ''}`;
+}
+
 function actorName(by: Dossier['history'][number]['by']): string {
   if (by.kind === 'applicant') return 'Le demandeur';
-  if (by.kind === 'system') return 'Le système';
+  if (by.kind === 'system') return by.name ?? 'Le système';
   return by.name ?? 'Un agent';
 }
 
@@ -229,7 +285,7 @@ function historySection(dossier: Dossier): SafeHtml {
   return html`<section class="ti-card" aria-labelledby="s-history">
   <h2 class="fr-h4" id="s-history">Historique</h2>
   <ol class="ti-history">${[...dossier.history].reverse().map(
-    (entry) => html`<li><p class="fr-mb-0"><strong>${formatDateTime(entry.at)}</strong> — ${actorName(entry.by)} : ${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}</p>
+    (entry) => html`<li><p class="fr-mb-0"><strong>${formatDateTime(entry.at)}</strong> — ${actorName(entry.by)} : ${entry.document ? documentEventText(entry.document) : `${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}`}</p>
     ${entry.sections ? html`<p class="fr-mb-0">Sections à corriger : ${entry.sections.map((section) => SECTION_LABELS[section]).join(', ')}</p>` : ''}
     ${entry.reason ? html`<p class="fr-mb-0">Motif : ${entry.reason}</p>` : ''}
     ${entry.comment ? html`<p class="fr-mb-1w">Commentaire : ${entry.comment}</p>` : ''}</li>`,

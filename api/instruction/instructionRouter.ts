@@ -4,6 +4,7 @@ import express, { Router, type ErrorRequestHandler, type RequestHandler } from '
 import helmet from 'helmet';
 import type { Connection } from 'mongoose';
 import { ProConnectClient, type ProConnectSettings } from '../auth/proConnect';
+import type { DossierAttachments } from '../../dossiers/attachments/dossierAttachments';
 import type { DossierRepository } from '../../dossiers/dossierRepository';
 import { isDatabaseUnavailable } from '../../dossiers/databaseErrors';
 import { DossierService, type StatusChangeListener } from '../dossiers/dossierService';
@@ -41,6 +42,8 @@ export interface InstructionDependencies extends InstructionOptions {
   staffAccounts: StaffAccountRepository;
   connection: Connection;
   logger: Logger;
+  /** The dossiers' documents: listed on the dossier page, downloaded with the session. */
+  attachments?: DossierAttachments;
   onStatusChange?: StatusChangeListener | readonly StatusChangeListener[];
   clock?: () => Date;
 }
@@ -100,7 +103,7 @@ export function createInstructionRouter(deps: InstructionDependencies): Router {
       ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
     }),
   );
-  router.use('/instruction', createDossierRoutes({ service, messages: new MessageService({ repository: deps.dossiers, notifyOwner: deps.notifyOwner, logger, clock }), clock }));
+  router.use('/instruction', createDossierRoutes({ service, messages: new MessageService({ repository: deps.dossiers, notifyOwner: deps.notifyOwner, logger, clock }), clock, ...(deps.attachments ? { attachments: deps.attachments } : {}) }));
   router.use('/instruction', (req, _res, next) => next(new AppError('ROUTE_NOT_FOUND', { details: { path: req.path } })));
   router.use('/instruction', errorPage(logger));
   return router;

@@ -112,7 +112,13 @@ export class AttachmentTurns {
     }
     const read = await this.deps.attachments.read(dossier.reference, consent.attachmentId);
     if (read.status !== 'ok') {
-      await context.sendActivity(read.status === 'pending' ? 'Ce document est encore en attente d’analyse antivirus : je pourrai vous l’envoyer après.' : 'Ce document n’existe plus.');
+      await context.sendActivity(
+        read.status === 'pending'
+          ? 'Ce document est encore en attente d’analyse antivirus : je pourrai vous l’envoyer après.'
+          : read.status === 'infected'
+            ? 'L’antivirus a trouvé un virus dans ce document : je ne peux pas vous l’envoyer.'
+            : 'Ce document n’existe plus.',
+      );
       return { status: 200 };
     }
     const size = read.bytes.length;
@@ -276,7 +282,20 @@ function listText(dossier: Dossier): string {
   if (dossier.attachments.length === 0) return `Le dossier ${dossier.reference} n’a encore aucun document joint. Vous pouvez en envoyer un à tout moment avec le trombone.`;
   const lines = dossier.attachments.map(
     (attachment, index) =>
-      `${index + 1}. « ${escapeMarkdown(attachment.name)} » (${formatBytes(attachment.size)}), ${kindLabel(attachment.kind)}${attachment.scan === 'pending' ? ', en attente d’analyse' : ''}`,
+      `${index + 1}. « ${escapeMarkdown(attachment.name)} » (${formatBytes(attachment.size)}), ${kindLabel(attachment.kind)}${attachment.scan === 'pending' ? ', en attente d’analyse' : attachment.scan === 'infected' ? ', infecté : la préfecture ne peut pas l’ouvrir' : ''}`,
   );
   return `Documents du dossier ${dossier.reference} :\n\n${lines.join('\n')}`;
+}
+
+/** What the applicant reads when a document held « en attente d'analyse » turns out to carry a virus. */
+export function infectedDocumentText(dossier: Dossier, attachment: AttachmentRef, signature: string): string {
+  const name = escapeMarkdown(attachment.name);
+  const next =
+    dossier.status === 'draft' || dossier.status === 'changes_requested'
+      ? `Écrivez « supprimer le document ${name} », faites analyser votre poste par votre service informatique, puis envoyez une version saine avec le trombone.`
+      : 'Faites analyser votre poste par votre service informatique, puis écrivez « répondre à la préfecture : » pour convenir avec elle de l’envoi d’une version saine.';
+  return (
+    `L’antivirus a trouvé un virus (${escapeMarkdown(signature)}) dans « ${name} » (${kindLabel(attachment.kind)}), joint au dossier ${dossier.reference} quand l’analyse n’était pas disponible. ` +
+    `Le fichier est bloqué : la préfecture ne pourra pas l’ouvrir.\n\n${next}`
+  );
 }

@@ -15,9 +15,11 @@ export const ATTACHMENT_KIND_LABELS: Record<AttachmentKind, string> = {
 
 /**
  * The antivirus verdict: `clean` (clamd found nothing), `pending` (clamd could not be reached: held
- * « en attente d'analyse » until it can), `not_scanned` (no clamd configured).
+ * « en attente d'analyse » until it can), `infected` (found by a later scan of a pending file: kept,
+ * shown as such, never served), `not_scanned` (no clamd configured). A file infected at upload is
+ * refused and never stored, so it has no status.
  */
-const ScanStatusSchema = z.enum(['clean', 'pending', 'not_scanned']);
+const ScanStatusSchema = z.enum(['clean', 'pending', 'infected', 'not_scanned']);
 export type ScanStatus = z.infer<typeof ScanStatusSchema>;
 
 const ALLOWED_CONTENT_TYPES = [
@@ -45,6 +47,18 @@ export const AttachmentRefSchema = z.object({
   contentType: AttachmentContentTypeSchema,
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   scan: ScanStatusSchema,
+  /** The signature clamd named, when `scan` is `infected`. */
+  signature: z.string().min(1).max(200).optional(),
   uploadedAt: z.date(),
 });
 export type AttachmentRef = z.infer<typeof AttachmentRefSchema>;
+
+/** What happened to a document, as the dossier's history records it. */
+export const DocumentEventSchema = z.object({
+  action: z.enum(['added', 'removed', 'infected']),
+  id: z.string().regex(/^[0-9a-f]{24}$/),
+  name: z.string().min(1).max(140),
+  kind: AttachmentKindSchema,
+  signature: z.string().min(1).max(200).optional(),
+});
+export type DocumentEvent = z.infer<typeof DocumentEventSchema>;

@@ -20,6 +20,11 @@ const TYPES: Record<AttachmentContentType, Omit<DetectedType, 'contentType'>> = 
   'image/png': { extension: 'png', label: 'image PNG' },
 };
 
+/** « PDF », « Word (DOCX) »: a stored document's type as staff read it. */
+export function contentTypeLabel(contentType: AttachmentContentType): string {
+  return TYPES[contentType].label;
+}
+
 /** The accepted formats, for the messages that list them. */
 export const ACCEPTED_FORMATS_TEXT = 'PDF, ODT, DOCX, ODS, XLSX, JPEG ou PNG';
 

@@ -5,7 +5,9 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { DossierStatus } from '../../knowledge/schemes';
 import { dossierModel } from '../dossierModel';
-import { ATTACHMENT_KIND_LABELS, AttachmentRefSchema, MAX_ATTACHMENTS_PER_DOSSIER, type AttachmentKind, type AttachmentRef, type ScanStatus } from './attachmentSchema';
+import type { ActorRef, HistoryEntry } from '../dossierSchema';
+import { APPLICANT_ACTOR } from '../statusMachine';
+import { ATTACHMENT_KIND_LABELS, AttachmentRefSchema, MAX_ATTACHMENTS_PER_DOSSIER, type AttachmentKind, type AttachmentRef, type DocumentEvent, type ScanStatus } from './attachmentSchema';
 import type { VirusScanner } from './clamdScanner';
 import { ACCEPTED_FORMATS_TEXT, detectContentType, displayName, sanitizeFileName } from './contentType';
 
@@ -20,6 +22,16 @@ export interface IncomingFile {
   name: string;
   kind: AttachmentKind;
 }
+
+/** A document held « en attente d'analyse » that a later scan found infected: flagged, kept, never served. */
+export interface InfectedDocument {
+  reference: string;
+  attachment: AttachmentRef;
+  signature: string;
+}
+
+/** The history's actor when a later scan flags a document. */
+const ANTIVIRUS_ACTOR: ActorRef = { kind: 'system', id: 'antivirus', name: 'Antivirus' };
 
 type AttachFailureCode = 'empty' | 'too_large' | 'dossier_full' | 'too_many' | 'type_refused' | 'infected' | 'dossier_not_found' | 'not_editable';
 
@@ -48,6 +60,7 @@ export class DossierAttachments {
   private readonly files: mongoose.mongo.Collection;
   private readonly dossiers: mongoose.mongo.Collection;
   private readonly clock: () => Date;
+  private readonly infectedListeners: Array<(found: InfectedDocument) => Promise<void>> = [];
   private indexes: Promise<unknown> | undefined;
 
   constructor(
@@ -68,13 +81,18 @@ export class DossierAttachments {
     return this.options.limits;
   }
 
+  /** Subscribes to documents found infected by a later scan (to tell the applicant); a listener's failure is logged, never thrown. */
+  onInfected(listener: (found: InfectedDocument) => Promise<void>): void {
+    this.infectedListeners.push(listener);
+  }
+
   /** Whether an antivirus checks every file. */
   get scanning(): boolean {
     return this.options.scanner !== undefined;
   }
 
   /** Checks a file and, if it passes, stores it and lists it on the dossier. Nothing is stored on a refusal. */
-  async attach(reference: string, file: IncomingFile): Promise<AttachOutcome> {
+  async attach(reference: string, file: IncomingFile, by: ActorRef = APPLICANT_ACTOR): Promise<AttachOutcome> {
     const shownName = displayName(file.name);
     const { maxFileBytes } = this.options.limits;
     if (file.bytes.length === 0) return refuse('empty', `Le fichier « ${shownName} » est vide : rien n’a été enregistré.`);
@@ -119,7 +137,7 @@ export class DossierAttachments {
     const id = await this.store(name, file.bytes, metadata);
     const attachment = AttachmentRefSchema.parse({ id: id.toHexString(), kind: file.kind, name, size: file.bytes.length, contentType: type.contentType, sha256, scan, uploadedAt: this.clock() });
 
-    const linked = await this.link(reference, attachment, shownName);
+    const linked = await this.link(reference, attachment, shownName, by);
     if (linked) {
       await this.bucket.delete(id).catch(() => undefined);
       return linked;
@@ -135,11 +153,15 @@ export class DossierAttachments {
   }
 
   /** Removes a document from a draft (or a dossier under correction); undefined when there is no such document there. */
-  async remove(reference: string, id: string): Promise<AttachmentRef | undefined> {
+  async remove(reference: string, id: string, by: ActorRef = APPLICANT_ACTOR): Promise<AttachmentRef | undefined> {
     const dossier = await this.readDossier(reference);
     const attachment = dossier?.attachments.find((candidate) => candidate.id === id);
     if (!dossier || !attachment || !EDITABLE.includes(dossier.status)) return undefined;
-    const result = await this.dossiers.updateOne({ reference, status: { $in: [...EDITABLE] } }, { $pull: { attachments: { id } }, $set: { updatedAt: this.clock() } } as never);
+    const now = this.clock();
+    const result = await this.dossiers.updateOne(
+      { reference, status: dossier.status, 'attachments.id': id },
+      { $pull: { attachments: { id } }, $push: { history: documentEntry(now, by, dossier.status, 'removed', attachment) }, $set: { updatedAt: now } } as never,
+    );
     if (result.modifiedCount !== 1) return undefined;
     await this.deleteFile(id);
     return attachment;
@@ -147,14 +169,16 @@ export class DossierAttachments {
 
   /**
    * The bytes of a document of this dossier, for staff. A document still « en attente d'analyse » is
-   * scanned first: `pending` when the antivirus still cannot be reached, `gone` when it was infected.
+   * scanned first: `pending` when the antivirus still cannot be reached, `infected` when it is (then,
+   * and for a document already flagged, the bytes are never returned).
    */
-  async read(reference: string, id: string): Promise<{ status: 'ok'; attachment: AttachmentRef; bytes: Buffer } | { status: 'not_found' | 'pending' | 'gone' }> {
+  async read(reference: string, id: string): Promise<{ status: 'ok'; attachment: AttachmentRef; bytes: Buffer } | { status: 'not_found' | 'pending' | 'infected' }> {
     let attachment = (await this.list(reference)).find((candidate) => candidate.id === id);
     if (!attachment) return { status: 'not_found' };
+    if (attachment.scan === 'infected') return { status: 'infected' };
     if (attachment.scan === 'pending') {
       const verdict = await this.rescan(reference, attachment);
-      if (verdict === 'infected') return { status: 'gone' };
+      if (verdict === 'infected') return { status: 'infected' };
       if (verdict !== 'clean') return { status: 'pending' };
       attachment = { ...attachment, scan: 'clean' };
     }
@@ -217,7 +241,7 @@ export class DossierAttachments {
   }
 
   /** Lists the stored file on the dossier if the limits still hold at that moment; a refusal otherwise. */
-  private async link(reference: string, attachment: AttachmentRef, shownName: string): Promise<AttachOutcome | undefined> {
+  private async link(reference: string, attachment: AttachmentRef, shownName: string, by: ActorRef): Promise<AttachOutcome | undefined> {
     for (let attempt = 0; attempt < MAX_LINK_ATTEMPTS; attempt += 1) {
       const dossier = await this.readDossier(reference);
       if (!dossier) return refuse('dossier_not_found', `Le dossier ${reference} n’existe plus : le document n’a pas été enregistré.`);
@@ -226,9 +250,10 @@ export class DossierAttachments {
       const count = dossier.attachments.length;
       // Only if nobody added a document in between: otherwise read again and check the limits again.
       const sameList = count === 0 ? { $or: [{ attachments: { $size: 0 } }, { attachments: { $exists: false } }] } : { attachments: { $size: count } };
+      // The history entry goes in the same write: a document is never listed without its « added ».
       const result = await this.dossiers.updateOne(
-        { reference, status: { $in: [...EDITABLE] }, ...sameList },
-        { $push: { attachments: attachment }, $set: { updatedAt: this.clock() } } as never,
+        { reference, status: dossier.status, ...sameList },
+        { $push: { attachments: attachment, history: documentEntry(attachment.uploadedAt, by, dossier.status, 'added', attachment) }, $set: { updatedAt: this.clock() } } as never,
       );
       if (result.modifiedCount === 1) return undefined;
     }
@@ -247,12 +272,32 @@ export class DossierAttachments {
       return 'clean';
     }
     if (verdict.status === 'infected') {
-      this.options.logger?.warn({ reference, signature: verdict.signature }, 'A file held for analysis is infected: removed from its dossier');
-      await this.dossiers.updateOne({ reference }, { $pull: { attachments: { id: attachment.id } } } as never);
-      await this.deleteFile(attachment.id);
+      // Kept and flagged, not deleted: staff see that the applicant's file was infected, and nobody can download it.
+      this.options.logger?.warn({ reference, signature: verdict.signature }, 'A file held for analysis is infected: flagged, never served');
+      const signature = verdict.signature.slice(0, 200);
+      await this.files.updateOne({ _id: id }, { $set: { 'metadata.scan': 'infected' } });
+      const current = await this.readDossier(reference);
+      const flagged = await this.dossiers.updateOne(
+        { reference, attachments: { $elemMatch: { id: attachment.id, scan: 'pending' } } },
+        {
+          // The whole element at once: one path, which the embedded database accepts as MongoDB does.
+          $set: { 'attachments.$': AttachmentRefSchema.parse({ ...attachment, scan: 'infected', signature }) },
+          ...(current ? { $push: { history: documentEntry(this.clock(), ANTIVIRUS_ACTOR, current.status, 'infected', attachment, signature) } } : {}),
+        } as never,
+      );
+      // Told once, by whichever scan flagged it first.
+      if (flagged.modifiedCount === 1) this.announceInfected({ reference, attachment: { ...attachment, scan: 'infected', signature }, signature });
       return 'infected';
     }
     return 'pending';
+  }
+
+  private announceInfected(found: InfectedDocument): void {
+    for (const listener of this.infectedListeners) {
+      void Promise.resolve()
+        .then(() => listener(found))
+        .catch((error: unknown) => this.options.logger?.error({ err: error, reference: found.reference }, 'Infected document subscriber failed'));
+    }
   }
 
   private async readDossier(reference: string): Promise<{ reference: string; status: DossierStatus; attachments: AttachmentRef[] } | undefined> {
@@ -294,6 +339,10 @@ export class DossierAttachments {
     });
     return this.indexes;
   }
+}
+
+function documentEntry(at: Date, by: ActorRef, status: DossierStatus, action: DocumentEvent['action'], attachment: AttachmentRef, signature?: string): HistoryEntry {
+  return { at, by, from: status, to: status, document: { action, id: attachment.id, name: attachment.name, kind: attachment.kind, ...(signature ? { signature } : {}) } };
 }
 
 function refuse(code: AttachFailureCode, message: string): AttachOutcome {

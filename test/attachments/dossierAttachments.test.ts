@@ -152,12 +152,43 @@ describe('Attaching documents to a dossier', () => {
     await expect(offline.read(reference, clean.attachment.id)).resolves.toEqual({ status: 'pending' });
 
     const online = store();
+    const told: string[] = [];
+    online.onInfected(async (found) => {
+      told.push(`${found.reference} ${found.attachment.name} ${found.signature}`);
+    });
     const read = await online.read(reference, clean.attachment.id);
     expect(read.status).toBe('ok');
     await expect(online.rescanPending()).resolves.toMatchObject({ infected: 1 });
+    // Flagged and kept for staff to see, never served; told once.
     const dossier = await repository.findByReference(reference);
-    expect(dossier?.attachments.map((attachment) => [attachment.name, attachment.scan])).toEqual([['budget.pdf', 'clean']]);
-    expect(await storedFilesOf(reference)).toBe(1);
+    expect(dossier?.attachments.map((attachment) => [attachment.name, attachment.scan, attachment.signature])).toEqual([
+      ['budget.pdf', 'clean', undefined],
+      ['lettre.pdf', 'infected', expect.stringContaining(EICAR_SIGNATURE)],
+    ]);
+    expect(await storedFilesOf(reference)).toBe(2);
+    await expect(online.read(reference, infected.attachment.id)).resolves.toEqual({ status: 'infected' });
+    await expect(online.rescanPending()).resolves.toMatchObject({ infected: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(told).toEqual([`${reference} lettre.pdf ${dossier?.attachments[1]?.signature}`]);
+    expect(dossier?.history.at(-1)).toMatchObject({ by: { kind: 'system', name: 'Antivirus' }, from: 'draft', to: 'draft', document: { action: 'infected', name: 'lettre.pdf', kind: 'partner_letter' } });
+  });
+
+  test('When documents are added and removed in a draft, then the history says who, when and which', async () => {
+    const reference = await newDraft();
+    const at = new Date('2026-03-12T09:30:00Z');
+    const attachments = new DossierAttachments(database.connection, { limits: LIMITS, scanner: new ClamdScanner({ socket: clamd.socket }), clock: () => at });
+    const added = await attachments.attach(reference, { bytes: pdf(), name: 'budget.pdf', kind: 'budget' });
+    if (!added.ok) throw new Error(added.message);
+    await attachments.remove(reference, added.attachment.id);
+
+    const dossier = await repository.findByReference(reference);
+    const event = { id: added.attachment.id, name: 'budget.pdf', kind: 'budget' };
+    expect(dossier?.history).toEqual([
+      { at, by: { kind: 'applicant', id: 'demandeur' }, from: 'draft', to: 'draft', document: { action: 'added', ...event } },
+      { at, by: { kind: 'applicant', id: 'demandeur' }, from: 'draft', to: 'draft', document: { action: 'removed', ...event } },
+    ]);
+    // Like a note, a document leaves the version alone.
+    expect(dossier?.version).toBe(1);
   });
 
   test('When clamd is too slow, then the scan gives up within its time limit', async () => {
