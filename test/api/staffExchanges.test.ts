@@ -85,6 +85,73 @@ describe('The thread over the staff API', () => {
   });
 });
 
+/** An applicant whose dossier is submitted and whose chat has no question on screen any more, as after submitting in the chat. */
+async function applicantWithSubmittedDossier(name: string): Promise<{ applicant: WidgetApplicant; reference: string }> {
+  const applicant = await WidgetApplicant.start(app.url);
+  const dossier = await fillAndSubmit(app.repository, applicant, name);
+  await applicant.say('annuler');
+  await applicant.waitFor('D’accord, j’arrête là.');
+  return { applicant, reference: dossier.reference };
+}
+
+describe('The applicant’s replies in the chat', () => {
+  test('When the prefecture’s message is pending, then the applicant’s next message, even a plain « oui », lands in the thread; once answered, a « merci » is the chat’s again', async () => {
+    const { applicant, reference } = await applicantWithSubmittedDossier('Commune de Bron (réponse en attente)');
+    await call(app.url, `/api/dossiers/${reference}/messages`, { key: lyon, body: { text: 'Le conseil municipal a-t-il délibéré ?' } });
+    await applicant.waitFor('Message de la préfecture (Paul Martin)');
+
+    await applicant.say('Oui, nous l’avons votée en mars.');
+    const acknowledged = await applicant.waitFor('Votre message est transmis à la préfecture');
+    expect(acknowledged).toContain(reference);
+    await applicant.say('merci');
+    const answer = await applicant.nextMessage();
+    expect(answer).not.toContain('transmis à la préfecture');
+
+    const thread = await call(app.url, `/api/dossiers/${reference}/messages`, { key: lyon });
+    const texts = (thread.body.items as Array<{ by: { kind: string }; text: string }>).map((item) => [item.by.kind, item.text]);
+    expect(texts).toEqual([
+      ['staff', 'Le conseil municipal a-t-il délibéré ?'],
+      ['applicant', 'Oui, nous l’avons votée en mars.'],
+    ]);
+  });
+
+  test('When no prefecture message is pending, then a plain « oui » is not taken for a reply', async () => {
+    const { applicant, reference } = await applicantWithSubmittedDossier('Commune de Rillieux (sans message)');
+
+    await applicant.say('Oui, nous l’avons votée en mars.');
+    const answer = await applicant.nextMessage();
+
+    expect(answer).not.toContain('transmis à la préfecture');
+    expect((await app.repository.findByReference(reference))?.messages ?? []).toEqual([]);
+  });
+
+  test('When the prefecture’s message is pending and the applicant asks a question, then the FAQ answers it and the thread does not take it', async () => {
+    const { applicant, reference } = await applicantWithSubmittedDossier('Commune de Givors (question)');
+    await call(app.url, `/api/dossiers/${reference}/messages`, { key: lyon, body: { text: 'Avez-vous la délibération ?' } });
+    await applicant.waitFor('Message de la préfecture (Paul Martin)');
+
+    await applicant.say('Qui signe un CTAI ?');
+    await applicant.waitFor('[1]');
+
+    const stored = await app.repository.findByReference(reference);
+    expect(stored?.messages?.map((message) => message.by.kind)).toEqual(['staff']);
+  });
+
+  test('When the applicant writes to the prefecture in their own words, then it lands in the thread the instructeur reads, not in the agents’ private notes', async () => {
+    const { applicant, reference } = await applicantWithSubmittedDossier('Communauté de communes (réponse libre)');
+
+    await applicant.say('Suite à la demande de la préfecture, je précise que le numéro SIREN de la communauté de communes est le 200 070 381.');
+    await applicant.waitFor('Votre message est transmis à la préfecture');
+
+    const thread = await call(app.url, `/api/dossiers/${reference}/messages`, { key: lyon });
+    expect((thread.body.items as Array<{ by: { kind: string }; text: string }>).map((item) => [item.by.kind, item.text])).toEqual([
+      ['applicant', 'Suite à la demande de la préfecture, je précise que le numéro SIREN de la communauté de communes est le 200 070 381.'],
+    ]);
+    const notes = await call(app.url, `/api/dossiers/${reference}/notes`, { key: lyon });
+    expect(notes.body.items).toEqual([]);
+  });
+});
+
 describe('Labels, « suivre » and annotations over the staff API', () => {
   test('When an instructeur labels a dossier, then the labels replace the previous ones and the list filters on them', async () => {
     const dossier = await submittedDossier(app.repository, { departement: '69' });

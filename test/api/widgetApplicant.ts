@@ -42,6 +42,19 @@ export class WidgetApplicant {
     throw new Error(`The applicant never read « ${text} »; they read:\n${this.seen.join('\n---\n')}`);
   }
 
+  /** Waits (bounded) for the bot's next message after those already read, whatever it says. */
+  async nextMessage(): Promise<string> {
+    const count = this.seen.length;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      await this.read();
+      const next = this.seen[count];
+      if (next !== undefined) return next;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`The applicant read nothing new; they read:\n${this.seen.join('\n---\n')}`);
+  }
+
   private async read(): Promise<void> {
     const { activities, watermark } = (await directLine(this.baseUrl, 'GET', `/conversations/${this.conversationId}/activities${this.watermark ? `?watermark=${this.watermark}` : ''}`, this.token)) as {
       activities: Array<{ text?: string; from: { id: string } }>;
