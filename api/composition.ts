@@ -139,6 +139,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       ...options.staffApi,
       dossiers: repository,
       staffAccounts,
+      notifyOwner: bot.notifyOwner,
       onStatusChange: [(event) => bot.notifyStatusChange(event), ...(options.statusListeners ?? [])],
     },
   });

@@ -16,6 +16,7 @@ import {
   TransitionBodySchema,
 } from './dossiers/dossierApiSchemas';
 import { apiHelmet } from './dossiers/dossierRouter';
+import { FollowingSchema, LabelsBodySchema, LabelsSchema, MessageBodySchema, MessageListSchema, MessageSentSchema, NoteListSchema } from './staff/staffExchangeRoutes';
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponseSchema } } });
 
@@ -103,6 +104,10 @@ function buildOpenApiDocument(version: string): ReturnType<typeof createDocument
           }),
         },
         '/api/dossiers/{reference}/notes': {
+          get: operation('Lire les annotations privées', {
+            requestParams: { path: ReferenceParamsSchema },
+            responses: { '200': { description: 'Les notes des agents, de la plus ancienne à la plus récente.', content: { 'application/json': { schema: NoteListSchema } } }, ...NOT_FOUND },
+          }),
           post: operation('Annoter un dossier (note privée)', {
             requestParams: { path: ReferenceParamsSchema },
             requestBody: { content: { 'application/json': { schema: NoteBodySchema } } },
@@ -112,6 +117,42 @@ function buildOpenApiDocument(version: string): ReturnType<typeof createDocument
               '413': errorResponse('Corps trop volumineux.'),
               '415': errorResponse('Le corps doit être du JSON.'),
             },
+          }),
+        },
+        '/api/dossiers/{reference}/messages': {
+          get: operation('Lire le fil des messages avec le demandeur', {
+            description: 'Les messages de la préfecture et les réponses du demandeur écrites dans la conversation (« répondre à la préfecture : … »), du plus ancien au plus récent.',
+            requestParams: { path: ReferenceParamsSchema },
+            responses: { '200': { description: 'Le fil du dossier.', content: { 'application/json': { schema: MessageListSchema } } }, ...NOT_FOUND },
+          }),
+          post: operation('Écrire au demandeur', {
+            description: 'Le message est gardé dans le fil et envoyé dans la dernière conversation du demandeur (Teams ou widget). La version du dossier ne change pas.',
+            requestParams: { path: ReferenceParamsSchema },
+            requestBody: { content: { 'application/json': { schema: MessageBodySchema } } },
+            responses: {
+              '201': { description: 'Le message gardé ; delivered dit s’il est arrivé dans la conversation.', content: { 'application/json': { schema: MessageSentSchema } } },
+              ...NOT_FOUND,
+              '413': errorResponse('Corps trop volumineux.'),
+              '415': errorResponse('Le corps doit être du JSON.'),
+            },
+          }),
+        },
+        '/api/dossiers/{reference}/labels': {
+          put: operation('Remplacer les étiquettes d’un dossier', {
+            description: 'Étiquettes libres des agents (« urgent »), filtrables dans la liste (label=…). La version du dossier ne change pas.',
+            requestParams: { path: ReferenceParamsSchema },
+            requestBody: { content: { 'application/json': { schema: LabelsBodySchema } } },
+            responses: { '200': { description: 'Les étiquettes du dossier.', content: { 'application/json': { schema: LabelsSchema } } }, ...NOT_FOUND, '415': errorResponse('Le corps doit être du JSON.') },
+          }),
+        },
+        '/api/dossiers/{reference}/follow': {
+          put: operation('Suivre un dossier', {
+            requestParams: { path: ReferenceParamsSchema },
+            responses: { '200': { description: 'L’appelant suit le dossier (onglet « Suivis par moi »).', content: { 'application/json': { schema: FollowingSchema } } }, ...NOT_FOUND },
+          }),
+          delete: operation('Ne plus suivre un dossier', {
+            requestParams: { path: ReferenceParamsSchema },
+            responses: { '200': { description: 'L’appelant ne suit plus le dossier.', content: { 'application/json': { schema: FollowingSchema } } }, ...NOT_FOUND },
           }),
         },
       },

@@ -259,6 +259,12 @@ export class AssistantBot extends ActivityHandler {
           return;
         }
     }
+    // Neither a command nor a question while the prefecture's message waits for an answer: it is the reply.
+    const awaiting = dc.activeDialog ? undefined : await this.deps.prefectureReplies?.pendingFor(ownerOf(context.activity));
+    if (awaiting && this.deps.prefectureReplies) {
+      await context.sendActivity(await this.deps.prefectureReplies.store(ownerOf(context.activity), awaiting, text));
+      return;
+    }
     const answer = await this.deps.faq.answer(text);
     if (!answer.answered && understanding.intent === 'chitchat') {
       // A greeting or a word the base does not know: not a question to rate, so offer the menu.
@@ -350,7 +356,12 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     if (latest && latest.status !== 'draft' && latest.status !== 'changes_requested') {
-      await this.deps.repository.addNote(latest.reference, { by: { kind: 'applicant', id: owner.userId }, text: `Message du demandeur : ${text.slice(0, 3900)}` });
+      // The dossier's thread, which the instructeur reads (never the agents' private notes).
+      if (this.deps.prefectureReplies) {
+        await context.sendActivity(await this.deps.prefectureReplies.store(owner, latest, text));
+        return;
+      }
+      await this.deps.repository.addMessage(latest.reference, { by: { kind: 'applicant', id: owner.userId }, text: text.slice(0, 4000) });
       await context.sendActivity(`Votre réponse est jointe au dossier ${latest.reference} : l’instructeur de la préfecture la verra. Je vous préviendrai ici de la suite.`);
       return;
     }

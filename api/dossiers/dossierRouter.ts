@@ -7,6 +7,9 @@ import type { OidcVerifier } from '../auth/oidcVerifier';
 import { authenticateStaff, staffOf } from '../auth/staffAuth';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import type { OwnerNotifier } from '../../bot/notifications';
+import { MessageService } from '../instruction/messageService';
+import { createStaffExchangeRoutes } from '../staff/staffExchangeRoutes';
 import type { StaffAccountRepository } from '../staff/staffRepository';
 import { parseRequest } from '../validation';
 import { DossierFiltersSchema, DossierListQuerySchema, NoteBodySchema, TransitionBodySchema } from './dossierApiSchemas';
@@ -21,6 +24,8 @@ export interface StaffApiDependencies {
   rateLimit: { perIpPerMinute: number; perKeyPerMinute: number };
   /** Told of every status change after it is stored (webhook, chat notification); never awaited by the request. */
   onStatusChange?: StatusChangeListener | readonly StatusChangeListener[];
+  /** Delivers the prefecture's messages in the applicant's chat. */
+  notifyOwner?: OwnerNotifier;
   clock?: () => Date;
 }
 
@@ -106,6 +111,8 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
     const { text } = parseRequest(NoteBodySchema, jsonBodyOf(req));
     res.status(201).json(await service.addNote(staffOf(req), req.params.reference, text));
   });
+
+  router.use(createStaffExchangeRoutes({ service, messages: new MessageService({ repository: deps.dossiers, notifyOwner: deps.notifyOwner, logger: log, clock }) }));
 
   return router;
 }

@@ -19,7 +19,9 @@ export class MessageService {
     const delivered = this.deps.notifyOwner
       ? await this.deps.notifyOwner(dossier.owner, prefectureMessageText(dossier.reference, staff.name, message.text), { reference, reason: 'message' })
       : false;
-    if (delivered) await this.deps.repository.markMessageDelivered(reference, message.id, this.deps.clock());
-    return { message, delivered };
+    if (!delivered) return { message, delivered };
+    const at = this.deps.clock();
+    await this.deps.repository.markMessageDelivered(reference, message.id, at);
+    return { message: { ...message, deliveredAt: at }, delivered };
   }
 }

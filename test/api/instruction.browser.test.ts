@@ -2,10 +2,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { Dossier } from '../../dossiers/dossierSchema';
-import { buildDossier } from '../dossiers/buildDossier';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { createAgent, launchChromium, seriousViolations, signInWithKeyboard, type TestAgent } from './instructionSupport';
+import { fillAndSubmit as fillAndSubmitIn, WidgetApplicant } from './widgetApplicant';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 
@@ -31,85 +30,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** An applicant in the web widget: their own Direct Line conversation. */
-class WidgetApplicant {
-  private watermark: string | undefined;
-  readonly seen: string[] = [];
-
-  private constructor(
-    private readonly conversationId: string,
-    private readonly token: string,
-    readonly userId: string,
-  ) {}
-
-  static async start(): Promise<WidgetApplicant> {
-    const { token: userToken } = (await directLine('POST', '/tokens/generate')) as { token: string };
-    const { conversationId, token } = (await directLine('POST', '/conversations', userToken, { locale: 'fr-FR' })) as { conversationId: string; token: string };
-    await directLine('POST', `/conversations/${conversationId}/activities`, token, { type: 'message', text: 'Préparer une candidature', from: { id: 'ignored' } });
-    const { activities } = (await directLine('GET', `/conversations/${conversationId}/activities`, token)) as { activities: Array<{ text?: string; from: { id: string } }> };
-    const userId = activities.find((activity) => activity.text === 'Préparer une candidature')?.from.id ?? '';
-    const applicant = new WidgetApplicant(conversationId, token, userId);
-    await applicant.read();
-    return applicant;
-  }
-
-  async say(text: string): Promise<void> {
-    await directLine('POST', `/conversations/${this.conversationId}/activities`, this.token, { type: 'message', text, from: { id: 'ignored' } });
-  }
-
-  /** Waits (bounded) until a bot message containing `text` arrives in the feed. */
-  async waitFor(text: string): Promise<string> {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const found = this.seen.find((message) => message.includes(text));
-      if (found) return found;
-      await this.read();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`The applicant never read « ${text} »; they read:\n${this.seen.join('\n---\n')}`);
-  }
-
-  private async read(): Promise<void> {
-    const { activities, watermark } = (await directLine('GET', `/conversations/${this.conversationId}/activities${this.watermark ? `?watermark=${this.watermark}` : ''}`, this.token)) as {
-      activities: Array<{ text?: string; from: { id: string } }>;
-      watermark: string;
-    };
-    this.watermark = watermark;
-    for (const activity of activities) if (activity.from.id === 'territoires-bot' && activity.text) this.seen.push(activity.text);
-  }
-}
-
-async function directLine(method: string, route: string, token?: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${app.url}/v3/directline${route}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-/** The applicant's draft filled in (as the chat's dialogs fill it, answer after answer) and submitted by them. */
-async function fillAndSubmit(applicant: WidgetApplicant, name: string): Promise<Dossier> {
-  const draft = await app.repository.findDraftForOwner({ channel: 'webchat', userId: applicant.userId });
-  if (!draft) throw new Error('The chat did not open a draft');
-  const { scheme, collectivity, contact, approach, diagnostic, housingCommitted, fields, commitments, actions } = buildDossier();
-  const filled = await app.repository.update(draft.reference, draft.version, {
-    scheme,
-    collectivity: { ...collectivity, name },
-    contact,
-    approach,
-    diagnostic,
-    housingCommitted,
-    fields,
-    commitments,
-    actions,
-  });
-  if (!filled.ok) throw new Error(JSON.stringify(filled.error));
-  const submitted = await app.repository.transition(draft.reference, filled.value.version, { to: 'submitted', by: { role: 'applicant', id: applicant.userId } });
-  if (!submitted.ok) throw new Error(JSON.stringify(submitted.error));
-  return submitted.value;
-}
+const fillAndSubmit = (applicant: WidgetApplicant, name: string) => fillAndSubmitIn(app.repository, applicant, name);
 
 async function newPage(): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ locale: 'fr-FR' });
@@ -125,7 +46,7 @@ async function newPage(): Promise<{ page: Page; problems: string[] }> {
 
 describe('The back-office in Chromium', () => {
   test('When an instructeur reviews a dossier submitted through the chat, then they read it, ask for corrections, see what changed, exchange messages and accept it', async () => {
-    const applicant = await WidgetApplicant.start();
+    const applicant = await WidgetApplicant.start(app.url);
     const dossier = await fillAndSubmit(applicant, 'Métropole de Lyon (essai navigateur)');
     const { page, problems } = await newPage();
 
@@ -236,7 +157,7 @@ describe('The back-office in Chromium', () => {
   });
 
   test('When a colleague decides first, then the second agent gets a clear French message, the dossier as it is now, and their motivation back', async () => {
-    const applicant = await WidgetApplicant.start();
+    const applicant = await WidgetApplicant.start(app.url);
     const dossier = await fillAndSubmit(applicant, 'Commune de Villeurbanne (conflit)');
     const first = await newPage();
     const second = await newPage();
@@ -269,7 +190,7 @@ describe('The back-office in Chromium', () => {
   });
 
   test('When an instructeur of another département opens the dossier by its URL, then the page says it does not exist, and the list does not show it', async () => {
-    const applicant = await WidgetApplicant.start();
+    const applicant = await WidgetApplicant.start(app.url);
     const dossier = await fillAndSubmit(applicant, 'Commune de Bron (hors champ)');
     const { page } = await newPage();
     await signInWithKeyboard(page, app.url, marseille);

@@ -50,6 +50,9 @@ describe('GET /api/openapi.json', () => {
       '/api/dossiers/export.xlsx',
       '/api/dossiers/{reference}',
       '/api/dossiers/{reference}.pdf',
+      '/api/dossiers/{reference}/follow',
+      '/api/dossiers/{reference}/labels',
+      '/api/dossiers/{reference}/messages',
       '/api/dossiers/{reference}/notes',
       '/api/dossiers/{reference}/transitions',
     ]);
