@@ -21,7 +21,7 @@ import { AnswerPrompt } from '../dialogs/answerPrompt';
 import { APPLICATION_DIALOG, ApplicationDialog } from '../dialogs/applicationDialog';
 import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
-import { escapeMarkdown, isMultiSelectSubmit } from '../dialogs/questionCards';
+import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../dialogs/questionCards';
 import { commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
@@ -49,6 +49,18 @@ const GENERAL_HELP =
   '« Supprimer mes données » efface votre brouillon et l’historique de nos conversations.';
 
 const FEEDBACK_CHOICES = ['👍 Utile', '👎 Pas utile'];
+const FEEDBACK_QUESTION = 'Cette réponse vous a aidé ?';
+/** The web widget's channels: there suggested actions vanish as soon as the pending question is asked again. */
+const WIDGET_CHANNELS = new Set(['webchat', 'directline']);
+
+/**
+ * 👍/👎 under a FAQ answer: in the widget, card buttons that stay under the answer (each sends its
+ * title as the user's message, like the suggested actions it replaces); elsewhere (Teams) suggested actions.
+ */
+function feedbackActivity(channelId: string | undefined): Partial<Activity> {
+  if (channelId === undefined || !WIDGET_CHANNELS.has(channelId)) return MessageFactory.suggestedActions(FEEDBACK_CHOICES, FEEDBACK_QUESTION);
+  return buildQuestionActivity({ text: FEEDBACK_QUESTION, help: '', choices: FEEDBACK_CHOICES.map((title) => ({ value: title, title })) }, channelId);
+}
 
 interface ConversationMemory {
   dialogVersion?: number;
@@ -561,7 +573,7 @@ export class AssistantBot extends ActivityHandler {
     const sources = answer.sources.map((source, index) => `[${index + 1}] ${source.title}`).join(' ; ');
     const body = answer.answered && sources ? `${answer.answer}\n\nSources : ${sources}. Écrivez « source 1 » pour lire le passage.` : answer.answer;
     await context.sendActivity(body);
-    await context.sendActivity(MessageFactory.suggestedActions(FEEDBACK_CHOICES, 'Cette réponse vous a aidé ?'));
+    await context.sendActivity(feedbackActivity(context.activity.channelId));
   }
 
   /** Erases the user's data, then this conversation's and user's state, which must not be saved again this turn. */

@@ -33,7 +33,7 @@ afterAll(async () => {
   await clamd?.stop();
 });
 
-test('When an official attaches a PDF with Web Chat’s paperclip, then the bot confirms it and it is filed in the draft', async () => {
+test('When an official chooses a PDF with Web Chat’s paperclip, then it is sent at once, the bot confirms it and it is filed in the draft', async () => {
   const context = await browser.newContext({ locale: 'fr-FR' });
   try {
     const page = await context.newPage();
@@ -51,9 +51,7 @@ test('When an official attaches a PDF with Web Chat’s paperclip, then the bot 
 
     const bytes = pdf('Délibération du conseil métropolitain');
     await page.locator('input[type="file"]').setInputFiles({ name: 'Délibération conseil.pdf', mimeType: 'application/pdf', buffer: bytes });
-    // Web Chat holds the chosen file in the send box until the official sends it, with a word or not.
-    await input.fill('Voici notre délibération');
-    await input.press('Enter');
+    // Choosing the file sends it: nothing else to click (Web Chat's sendAttachmentOn: 'attach').
 
     try {
       await page.getByText(/J’ai bien reçu « Délibération conseil.pdf »/).first().waitFor({ timeout: 30_000 });

@@ -51,6 +51,8 @@
     bubbleMinWidth: 0,
     markdownRenderHTML: false,
     hideUploadButton: false,
+    // The paperclip sends the chosen file at once: held in the send box, it waited for « Envoyer », which nothing said.
+    sendAttachmentOn: 'attach',
     sendBoxTextWrap: true,
     sendBoxButtonColor: '#000091',
     sendBoxButtonColorOnHover: '#1212ff',
@@ -68,7 +70,7 @@
     suggestedActionTextColor: '#000091',
     suggestedActionBackgroundColorOnHover: '#e3e3fd',
     suggestedActionBackgroundColorOnActive: '#cacafb',
-    suggestedActionHeight: 40,
+    suggestedActionHeight: 44,
     suggestedActionKeyboardFocusIndicatorBorderColor: '#0a76f6',
     suggestedActionKeyboardFocusIndicatorBorderStyle: 'solid',
     suggestedActionKeyboardFocusIndicatorBorderWidth: 2,
@@ -149,8 +151,46 @@
     };
   }
 
+  var FRENCH = 'fr-FR';
+  // « 3 décembre à 14:05 »: Web Chat's own formats ask Globalize for a 12-hour clock (skeleton MMMMdhm).
+  var sentAtFormat = new Intl.DateTimeFormat(FRENCH, { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  var pluralRules = new Intl.PluralRules(FRENCH);
+
+  function capitalised(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  /**
+   * What Web Chat 4.18 asks of Globalize (useDateFormatter, useRelativeTimeFormatter, useByteFormatter,
+   * useLocalizer), answered by the browser's Intl in French.
+   */
+  var frenchGlobalize = {
+    dateFormatter: function () {
+      return function (date) {
+        return sentAtFormat.format(date);
+      };
+    },
+    relativeTimeFormatter: function (unit) {
+      var format = new Intl.RelativeTimeFormat(FRENCH, { numeric: 'always' });
+      return function (value) {
+        return capitalised(format.format(value, unit));
+      };
+    },
+    unitFormatter: function (unit, options) {
+      var format = new Intl.NumberFormat(FRENCH, { style: 'unit', unit: unit, unitDisplay: options && options.form === 'long' ? 'long' : 'short' });
+      return function (value) {
+        return format.format(value);
+      };
+    },
+    plural: function (count) {
+      return pluralRules.select(count);
+    },
+  };
+
   var localizedStrings = {
     TEXT_INPUT_PLACEHOLDER: 'Écrivez votre message…',
+    ACTIVITY_STATUS_SEND_STATUS_ALT_SENT_AT: 'Envoyé le $1',
+    GLOBALIZE: frenchGlobalize,
   };
 
   function readStored() {
