@@ -332,6 +332,12 @@ export class AssistantBot extends ActivityHandler {
       await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference });
       return;
     }
+    // « claire@… et au fait le département c’est le 76 »: the answer part then answers the question on screen.
+    if (understanding.answerPart && dc.activeDialog) {
+      context.activity.text = understanding.answerPart;
+      await this.continueSafely(dc);
+      return;
+    }
     if (dc.activeDialog) await dc.repromptDialog();
   }
 

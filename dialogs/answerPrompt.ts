@@ -5,7 +5,7 @@ import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuil
 import { normalizeText, type ParseResult } from '../knowledge/parsers';
 import { declinesForNow, leadingYesNo, plainOf } from '../knowledge/understanding/entities';
 import { understand } from '../knowledge/understanding/understand';
-import type { Entities } from '../knowledge/understanding/types';
+import type { Entities, Pending } from '../knowledge/understanding/types';
 import { buildQuestionActivity, escapeMarkdown, newQuestionId, staleCardReason, type QuestionSpec } from './questionCards';
 import { pendingOfPrompt, valueFor } from './understanding';
 
@@ -20,7 +20,7 @@ export type AnswerParser<T> = (answer: Answer, spec: QuestionSpec) => ParseResul
 
 /** The outcome of a question: an answer, "passer" on an optional question, or "garder" when revisiting. */
 /** `entities`: everything else the message said, kept for the questions still to come. */
-export type AnswerOutcome<T> = { kind: 'answer'; value: T; entities?: Entities } | { kind: 'skip' } | { kind: 'keep' };
+export type AnswerOutcome<T> = { kind: 'answer'; value: T; entities?: Entities } | { kind: 'skip'; entities?: Entities } | { kind: 'keep' };
 
 interface PromptState {
   failures?: number;
@@ -29,9 +29,17 @@ interface PromptState {
   questionId?: string;
   /** A value read from a hedged or long sentence, waiting for the official's « oui » before it is stored. */
   confirming?: string;
+  /** The other values of the message being confirmed, kept for their questions once it is. */
+  confirmingEntities?: Entities;
   /** The official answered « non » to that confirmation: the question is asked again. */
   declined?: boolean;
 }
+
+/** The questions whose answer is a name: a sentence is never stored as one, whatever else it says. */
+const NAME_QUESTIONS: Partial<Record<Pending, string>> = {
+  'collectivity.name': 'Je n’ai pas trouvé le nom de la collectivité dans votre message. Indiquez-le simplement, par exemple « Commune de Riom » ou « Métropole de Lyon ».',
+  'contact.name': 'Je n’ai pas trouvé de prénom et de nom dans votre message. Indiquez-les simplement, par exemple « Camille Martin ».',
+};
 
 /** After this many failed answers the retry also offers help (and skipping, when the question allows it). */
 const FAILURES_BEFORE_HELP = 3;
@@ -99,7 +107,7 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
       const yes = keyword.split(' ').length <= 4 ? leadingYesNo(answer.text) : undefined;
       if (yes === true) {
         const confirmed = this.parse({ text: state.confirming, value: undefined }, spec);
-        if (confirmed.ok) return { succeeded: true, value: { kind: 'answer', value: confirmed.value } };
+        if (confirmed.ok) return { succeeded: true, value: { kind: 'answer', value: confirmed.value, ...(state.confirmingEntities ? { entities: state.confirmingEntities } : {}) } };
       }
       if (yes === false) {
         state.declined = true;
@@ -107,18 +115,20 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
         return { succeeded: false };
       }
       state.confirming = undefined;
+      state.confirmingEntities = undefined;
     }
     if (spec?.current !== undefined && KEEP.test(keyword)) return { succeeded: true, value: { kind: 'keep' } };
-    if (spec?.optional && (SKIP.test(keyword) || declinesForNow(plainOf(answer.text)))) return { succeeded: true, value: { kind: 'skip' } };
     if (!spec) return { succeeded: false };
     // A sentence is read for its value (« c'est moi, Claire Lefebvre » → « Claire Lefebvre »), a button as it is.
     const pending = pendingOfPrompt(this.id);
     const understood = pending && answer.value === undefined && answer.text ? understand(answer.text, pending) : undefined;
-    if (spec.optional && understood?.entities.skip) return { succeeded: true, value: { kind: 'skip' } };
-    // A long sentence on the name question with no name in it is never stored as the name.
-    if (pending === 'contact.name' && understood && !understood.entities.personName && answer.text.split(/\s+/).length > 5) {
+    // « passer, et on a 230 000 habitants »: the skip keeps what else the message said, for its questions.
+    if (spec.optional && (SKIP.test(keyword) || understood?.entities.skip || declinesForNow(plainOf(answer.text)))) return { succeeded: true, value: { kind: 'skip', ...(understood ? { entities: understood.entities } : {}) } };
+    // A long sentence on a name question with no name in it is never stored as the name.
+    const nameReason = pending ? NAME_QUESTIONS[pending] : undefined;
+    if (nameReason && understood && valueFor(pending!, understood.entities) === undefined && answer.text.split(/\s+/).length > 5) {
       state.failures = (state.failures ?? 0) + 1;
-      state.reason = 'Je n’ai pas trouvé de prénom et de nom dans votre message. Indiquez-les simplement, par exemple « Camille Martin ».';
+      state.reason = nameReason;
       return { succeeded: false };
     }
     if (understood?.selfOnly) {
@@ -131,6 +141,7 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
     if (parsed.ok && understood?.unsure && value !== undefined) {
       // Not stored yet: « Claire Lefebvre, c’est bien ça ? »
       state.confirming = value;
+      state.confirmingEntities = understood.entities;
       state.reason = undefined;
       return { succeeded: false };
     }

@@ -129,13 +129,16 @@ export class QuestionSectionDialog extends ComponentDialog {
         );
         if (noted.length > 0) await step.context.sendActivity(`J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.`);
       } else if (outcome?.kind === 'skip') {
+        let noted: string[] = [];
         await this.store.change(
           options.reference,
           (dossier) => {
             dossier.skippedQuestions = [...new Set([...(dossier.skippedQuestions ?? []), question.id])];
+            noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId) : [];
           },
           step.context,
         );
+        if (noted.length > 0) await step.context.sendActivity(`J’ai noté : ${escapeMarkdown(noted.join(' ; '))}.`);
       }
       return step.next();
     };

@@ -76,11 +76,10 @@ export type ProblemCode =
   | 'actions_missing'
   | 'action_incomplete'
   | 'ctai_housing_action_missing'
-  | 'field_without_action'
   | 'action_field_not_chosen'
   | 'state_funding_exceeds_cost';
 
-type WarningCode = 'ctai_prefecture_decides' | 'ctai_diagnostic_planned' | 'ptai_diagnostic_advised';
+type WarningCode = 'ctai_prefecture_decides' | 'ctai_diagnostic_planned' | 'ptai_diagnostic_advised' | 'field_without_action';
 
 export interface CompletenessProblem {
   readonly section: SectionId;
@@ -116,7 +115,7 @@ export function checkCompleteness(dossier: DossierContent): CompletenessReport {
   checkScheme(dossier, problems, warnings);
   checkFields(dossier, problems);
   checkCommitments(dossier, problems);
-  checkActions(dossier, problems);
+  checkActions(dossier, problems, warnings);
   return { complete: problems.length === 0, problems, warnings };
 }
 
@@ -253,7 +252,7 @@ const ACTION_PARTS: ReadonlyArray<{ label: string; isMissing: (action: ActionCon
   { label: 'le porteur', isMissing: (action) => isBlank(action.carrier) },
 ];
 
-function checkActions(dossier: DossierContent, problems: CompletenessProblem[]): void {
+function checkActions(dossier: DossierContent, problems: CompletenessProblem[], warnings: CompletenessWarning[]): void {
   const actions = dossier.actions ?? [];
   const fields = dossier.fields ?? [];
   if (actions.length === 0) {
@@ -302,11 +301,14 @@ function checkActions(dossier: DossierContent, problems: CompletenessProblem[]):
   for (const field of fields) {
     // The CTAI housing case is reported above with its own, stronger reason.
     const reportedAbove = dossier.scheme === 'CTAI' && field === 'housing';
+    // The seed requires no action per field (only the CTAI's housing actions): advice, never a blocker.
     if (!reportedAbove && !actions.some((action) => action.field === field)) {
-      problems.push({
+      warnings.push({
         section: 'actions',
         code: 'field_without_action',
-        message: `Le champ « ${FIELD_LABELS[field]} » est choisi mais aucune action ne s’y rattache : ajoutez une action ou retirez ce champ.`,
+        message: `Le champ « ${FIELD_LABELS[field]} » est retenu mais aucune action ne s’y rattache encore : vous pouvez en ajouter une ou retirer ce champ (ce n’est pas obligatoire pour déposer).`,
+        // A CTAI is a strategy « déclinée dans des actions concrètes »; a PTAI « s’inscrit dans un ou plusieurs champs ».
+        ref: dossier.scheme === 'CTAI' ? seedRef('ctai-cible') : seedRef('ptai-financement'),
       });
     }
   }

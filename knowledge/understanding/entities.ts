@@ -99,7 +99,9 @@ function readDepartement(reading: Reading): string | undefined {
       const before = remaining.slice(Math.max(0, match.index - 24), match.index);
       const capitalised = /^\p{Lu}/u.test(reading.raw.slice(match.index, match.index + 1));
       const introduced = /(dans (le|la|les|l)|en|du|de la|de l|des|departement (du|de la|de l|des|de)|le|la|l|\()\s*$/.test(before);
-      if (AMBIGUOUS_NAMES.has(key)) {
+      // « Marne, 51 », « Moselle (57) »: a name followed by its own code is the département.
+      const ownCode = new RegExp(`^[\\s,(]*0?${code.toLowerCase()}\\b`).test(remaining.slice(match.index + match[0].length));
+      if (AMBIGUOUS_NAMES.has(key) && !ownCode) {
         const pendingHere = reading.pending === 'collectivity.departement';
         if (STRONG_AMBIGUOUS.has(key) ? !(capitalised && (introduced || pendingHere)) && !(pendingHere && introduced) : !(capitalised || introduced || pendingHere)) continue;
       }
@@ -108,9 +110,15 @@ function readDepartement(reading: Reading): string | undefined {
     }
   }
   // Codes: anywhere when the question asks for one; otherwise only where a code is expected.
+  // On the name question, a code set apart at the end (« Metz Métropole, 57 ») is the département.
+  const trailing = reading.pending === 'collectivity.name' ? /,\s*(\d{2,3}|2a|2b)\s*[.!]?\s*$/.exec(reading.plain) : null;
+  if (trailing && isDepartementCode(trailing[1]!.toUpperCase())) {
+    const index = trailing.index + trailing[0].indexOf(trailing[1]!);
+    found.push({ code: trailing[1]!.toUpperCase(), index, end: index + trailing[1]!.length });
+  }
   const codePattern = reading.pending === 'collectivity.departement'
-    ? /(?<![\d,.])\b(\d{1,3}|2a|2b)\b(?![\d,.]|\s\d{3}\b|\s*(€|euros?|k\b|%|habitants?|personnes?|ans|mois|jours?|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre))/g
-    : /(?:\(\s*(\d{2,3}|2a|2b)\s*[),]|\b(?:departement|dans le|du|le|en|c'est le)\s+(\d{2,3}|2a|2b)\b(?![\d,.]|\s\d{3}\b|\s*(€|euros?|k\b|%|habitants?|hab\b|personnes?|beneficiaires?|familles?|ans|mois|jours?|min|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre))|\b(2a|2b)\b)/g;
+    ? /(?<![\d,.])\b(\d{1,3}|2a|2b)\b(?![\d]|[,.]\d|\s\d{3}\b|\s*(€|euros?|k\b|%|habitants?|personnes?|ans|mois|jours?|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre))/g
+    : /(?:\(\s*(\d{2,3}|2a|2b)\s*[),]|\b(?:departement|dans le|du|le|en|c'est le)\s+(\d{2,3}|2a|2b)\b(?![\d.]|,\d|\s\d{3}\b|\s*(€|euros?|k\b|%|habitants?|hab\b|personnes?|beneficiaires?|familles?|ans|mois|jours?|min|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre))|\b(2a|2b)\b)/g;
   for (const match of reading.plain.matchAll(codePattern)) {
     const raw = (match[1] ?? match[2] ?? match[4] ?? '').toUpperCase();
     const code = /^\d$/.test(raw) ? `0${raw}` : raw;
@@ -234,9 +242,9 @@ function findCollectivityName(reading: Reading): FoundName | undefined {
     const restClean = rest.replace(/^\s+/, '');
     const typedHead = raw.slice(head.index, head.index + headText.length);
     let name: string;
-    if (spec.official === null && reading.pending === 'collectivity.name' && raw.slice(end).replace(/[\s.!]/g, '') === '') {
+    if (spec.official === null && reading.pending === 'collectivity.name' && raw.slice(end, ownClause(raw).length).replace(/[\s.!]/g, '') === '') {
       // Answering the name question, « Commune de Riom » is the name as the official writes it.
-      name = titleCase(raw.slice(head.index, end));
+      name = titleCase(raw.slice(head.index, end)).replace(/^\p{Ll}/u, (letter) => letter.toUpperCase());
     } else if (spec.official === null) {
       // « mairie d aubenas »: an elided « d' » typed without its apostrophe is no part of the name.
       name = titleCase(restClean.replace(/^(de |d'|du |d (?=[aeiouyhàâéèêîïôû]))/i, ''));
@@ -250,6 +258,32 @@ function findCollectivityName(reading: Reading): FoundName | undefined {
     return { name: name.trim(), kind: spec.kind, start: head.index, end };
   }
   return undefined;
+}
+
+/** Values that are not a name: a clause that gives one of them is another answer than the name. */
+const OTHER_VALUES: ReadonlyArray<keyof Entities> = ['siren', 'departement', 'population', 'collectivityKind', 'email', 'phone', 'number', 'amount', 'count', 'reference'];
+
+/**
+ * The part of a free-text answer that is the answer itself: its leading clauses, up to the first
+ * clause that gives another value (« Eurométropole de Metz (métropole, Moselle 57), siren …, 230 000
+ * habitants » → « Eurométropole de Metz »); the other values are read from the whole message.
+ */
+export function ownClause(text: string): string {
+  const boundaries = [...text.matchAll(/\s*(?:[,;(\[]|\)|\s[-–—]\s|:\s)\s*/g)];
+  let start = 0;
+  for (const boundary of boundaries) {
+    const clause = text.slice(start, boundary.index);
+    if (start > 0 && carriesOtherValue(clause)) return text.slice(0, start).replace(/[\s,;:(\[–—-]+$/, '');
+    start = boundary.index + boundary[0].length;
+  }
+  const last = text.slice(start);
+  return start > 0 && carriesOtherValue(last) ? text.slice(0, start).replace(/[\s,;:(\[–—-]+$/, '') : text;
+}
+
+function carriesOtherValue(clause: string): boolean {
+  if (!clause.trim()) return false;
+  const found = extractEntities(clause, 'none', { wholeAnswer: false });
+  return OTHER_VALUES.some((key) => found[key] !== undefined) || /^\s*(siren|siret|pop(ulation)?|habitants?|dept?|departement|code)\b/i.test(plainOf(clause));
 }
 
 function readKind(reading: Reading): CollectivityKind | undefined {
@@ -685,7 +719,7 @@ export function extractEntities(text: string, pending: Pending, options: { whole
   }
   set('collectivityKind', readKind(reading) ?? name?.kind);
   if (reading.pending === 'collectivity.name' && !entities.collectivityName) {
-    const cleaned = text
+    const cleaned = ownClause(text)
       .replace(/^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)?(?:c'est |il s'agit de |nous sommes |on est |la collectivit[ée] c'est |le nom c'est |c'est la |c'est le )?/i, '')
       .replace(/\s*(?:\(.*\)|,? je crois|,? je pense)?\s*[.!]*\s*$/i, '')
       .trim();

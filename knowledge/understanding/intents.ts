@@ -136,13 +136,15 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   }
 
   if (!inFlow) {
-    if (APPLY.test(text) && !/\b(c'est quoi|qu'est-ce qu|difference|combien de temps|est-ce qu'une?|peut-(on|il|elle)|faut-il|doit-on|qui peut|date limite|delais?)\b|^(quel(le)?s?|quand|combien|jusqu'a quand|a quelle) /.test(text)) return 'apply';
+    if (APPLY.test(text) && !/\b(c'est quoi|qu'est-ce qu|difference|combien de temps|est-ce qu'une?|peut-(on|il|elle)|faut-il|doit-on|qui peut|date limite|delais?)\b|^(quel(le)?s?|quand|combien|jusqu'a quand|a quelle) /.test(text) && !asksWhetherAllowed(text, raw)) return 'apply';
   }
 
   if (OFF_TOPIC.test(text) && !(inFlow && answersPending(text, pending, entities) && !/\b(programme|robot|blague|meteo|cafe)\b/.test(text)) && !/\b(ctai|ptai|bpi|dossier|candidature|prefet)\b/.test(text)) return 'chitchat';
   if (asks && (QUESTION_WORDS.test(text) || QUESTION_START.test(text) || /\?\s*$/.test(raw.trim()))) {
     if (inFlow && answersPending(text, pending, entities) && !QUESTION_START.test(text) && !STRONG_QUESTION.test(text)) return 'answer';
-    if (!(inFlow && /^(et )?(c'est|ca) (bon|ok)\b/.test(text))) return byClassifier('question', raw, pending);
+    if (!(inFlow && /^(et )?(c'est|ca) (bon|ok)\b/.test(text))) {
+      return questionByClassifier(text, raw, pending);
+    }
   }
   if (CHITCHAT.test(text) && !(inFlow && answersPending(text, pending, entities))) {
     if (!inFlow || !/\b(oui|non|ok|d'accord)\b/.test(text) || !YES_NO_PENDING.has(pending)) return 'chitchat';
@@ -150,7 +152,7 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
     // An answer that carries any value stays an answer; only a message with none may be something else.
   const carriesValue = Object.keys(entities).some((key) => key !== 'target' && key !== 'section' && key !== 'actionIndex');
   if (inFlow) return carriesValue || text.split(' ').length < 3 || FREE_TEXT_PENDING.has(pending) ? 'answer' : byClassifier('answer', raw, pending);
-  if (QUESTION_WORDS.test(text) || /\b(ctai|ptai|bpi|primo|prefet|prefecture|financement|integration|contrat|dispositif|seed|territoires? d'integration)\b/.test(text)) return byClassifier('question', raw, pending);
+  if (QUESTION_WORDS.test(text) || /\b(ctai|ptai|bpi|primo|prefet|prefecture|financement|integration|contrat|dispositif|seed|territoires? d'integration)\b/.test(text)) return questionByClassifier(text, raw, pending);
   return byClassifier('chitchat', raw, pending);
 }
 
@@ -160,12 +162,32 @@ const CONFIDENT = 0.9;
 /** Questions whose answer is any text (a description, a title): never read as something else by the classifier. */
 const FREE_TEXT_PENDING: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.name', 'contact.role', 'action.title', 'action.description', 'action.carrier']);
 
+/** A question by the rules: whether something is allowed stays one, whatever the classifier makes of its words. */
+function questionByClassifier(text: string, raw: string, pending: Pending): Intent {
+  const intent = byClassifier('question', raw, pending);
+  return intent === 'apply' && asksWhetherAllowed(text, raw) ? 'question' : intent;
+}
+
 /** A default of the rules, unless the classifier is confident of another intent that fits where the official is. */
 function byClassifier(fallback: Intent, raw: string, pending: Pending): Intent {
   const inFlow = pending !== 'none' && pending !== 'submitted';
-  const allowed = new Set<Intent>([fallback, ...CLASSIFIED.filter((intent) => !(inFlow && (intent === 'apply' || intent === 'status')))]);
+  const allowed = new Set<Intent>([fallback, ...CLASSIFIED.filter((intent) => !(inFlow && intent === 'apply') && !(inFlow && intent === 'status'))]);
   const predicted = predictIntent(raw, pending, allowed);
   return predicted && predicted.confidence >= CONFIDENT ? predicted.intent : fallback;
+}
+
+/**
+ * « une commune de 3000 habitants peut-elle faire un CTAI ? », « est-ce qu'on peut déposer un PTAI ? »:
+ * whether something is allowed is a question, even with the words of a wish to apply; unless the
+ * official also says they want it (« on voudrait déposer un CTAI, c'est possible ? »).
+ */
+const ASKS_IF_ALLOWED = /\b(peut|peuvent|pourrait|pourraient|puis|pouvons|pouvez|doit|doivent|faut)-(t-)?(il|elle|on|ils|elles|je|nous|vous)\b|\best[- ]ce qu|\b(a|ont) (le )?droit\b|\beligib\w*|\b(peut|peux|peuvent|pouvons|pourrait|pourrions|pourraient)\b/;
+const STATES_A_WISH = /\b(je|nous|on) (voudrais|voudrions|voudrait|souhaite|souhaitons|souhaiterait|souhaiterions|aimerais|aimerions|aimerait|veux|voulons|veut|va)\b|\b(je veux|on veut|nous voulons)\b|\b(souhait\w*|voudr\w*|veu[tx]|voul\w*|aimer\w*) (candidater|deposer|postuler|preparer|monter|signer|contractualiser|debuter|commencer|nous engager|s'engager|nous lancer|se lancer)\b|\b(commencer|debuter|demarrer|lancer|ouvrir|remplir|reprendre)( le| la| un| une| mon| notre| ma)? (dossier|candidature|procedure|demarche)\b/;
+
+function asksWhetherAllowed(text: string, raw: string): boolean {
+  if (STATES_A_WISH.test(text) || !ASKS_IF_ALLOWED.test(text)) return false;
+  // The inverted forms ask by themselves; « on peut … » asks only with its question mark.
+  return /\?\s*$/.test(raw.trim()) || /-(t-)?(il|elle|on|ils|elles|je|nous|vous)\b|\best[- ]ce qu/.test(text);
 }
 
 const STRONG_CANCEL = /\b(pause|j'arrete|on arrete|arretons|je reviens|je reviendrai|suspend\w*|stop|annul\w*|laisse tomber|je file|je sauvegarde)\b/;

@@ -1,5 +1,5 @@
 // One understanding step per turn: the message and the question on screen → an intent and its entities.
-import { extractEntities, leadingYesNo, plainOf } from './entities';
+import { extractEntities, leadingYesNo, ownClause, plainOf } from './entities';
 import { classifyIntent, targetOfValues, valueKeysOf } from './intents';
 import { fold, stripOpeners, withoutOpeners } from './text';
 import type { Entities, Intent, Pending, Target, Understanding } from './types';
@@ -38,27 +38,52 @@ function keepFor(intent: Intent, entities: Entities, pending: Pending, text: str
 const IN_FLOW = (pending: Pending) => pending !== 'none' && pending !== 'submitted';
 const YES_NO: ReadonlySet<Pending> = new Set(['scheme.housing', 'actions.more', 'budget.otherFunders', 'review.confirm']);
 
+/** Questions whose answer is any text: a part of a message with words in it answers them. */
+const ANY_TEXT: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.name', 'contact.role', 'action.title', 'action.description', 'action.carrier']);
+
 /** Whether a message gives the question on screen its value. */
-function answersQuestion(pending: Pending, understood: Understanding): boolean {
+function answersQuestion(pending: Pending, understood: Understanding, text: string): boolean {
   if (understood.intent !== 'answer') return false;
   if (YES_NO.has(pending)) return understood.entities.yesNo !== undefined;
-  return (valueKeysOf(pending as Target) ?? []).some((key) => understood.entities[key] !== undefined);
+  const keys = valueKeysOf(pending as Target);
+  if (keys) return keys.some((key) => understood.entities[key] !== undefined);
+  return ANY_TEXT.has(pending) && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(text);
 }
 
-/** « 76. c’est quoi un BPI ? »: an answer to the question on screen, then a question of the official's own. */
-function splitAnswerAndQuestion(raw: string, pending: Pending): { answer: string; question: Understanding } | undefined {
-  if (!IN_FLOW(pending) || !/\?\s*$/.test(raw)) return undefined;
-  for (const boundary of raw.matchAll(/[.;!,]\s+(?:et\s+|mais\s+)?|\s+(?:et|mais)\s+(?=(?:c'|c’|qu|quel|comment|pourquoi|est-ce|combien|ou\b|où\b))/g)) {
-    const head = raw.slice(0, boundary.index).trim();
+/** A correction that gives its new value (one with none opens that question instead: not to be paired with an answer). */
+function correctsWithValue(understood: Understanding): boolean {
+  if (understood.intent !== 'correct') return false;
+  const keys = valueKeysOf(understood.entities.target);
+  return keys !== undefined && keys.some((key) => understood.entities[key] !== undefined);
+}
+
+/**
+ * One message, two things: an answer to the question on screen and a question of the official's own
+ * (« 76. c’est quoi un BPI ? », « [a long description]. Au fait qui signe le contrat ? »), or an answer
+ * and a correction of an earlier one, in either order. Returns the other part's understanding and the answer part.
+ */
+function splitAnswerAndOther(raw: string, pending: Pending): { answer: string; other: Understanding } | undefined {
+  if (!IN_FLOW(pending)) return undefined;
+  const longAnswers = ANY_TEXT.has(pending);
+  // From the end: the question of the official's own is the last part, however long the answer before it.
+  const boundaries = [...raw.matchAll(/[.;!?,:]\s+(?:et\s+|mais\s+)?|\s+(?:et|mais)\s+(?=(?:c'|c’|qu|quel|comment|pourquoi|est-ce|combien|ou\b|où\b|au fait|en fait|pardon|je me suis|j'ai|j’ai|le |la |l'|l’))/g)].reverse();
+  for (const boundary of boundaries) {
+    const head = raw.slice(0, boundary.index + (boundary[0].startsWith('?') ? 1 : 0)).trim();
     const tail = raw.slice(boundary.index + boundary[0].length).trim();
     // « excusez-moi mais c’est quoi… » is an opener, not an answer.
     const headCore = stripOpeners(fold(head));
-    if (!head || head.length > 200 || tail.length < 5 || !headCore.replace(/\W/g, '')) continue;
-    // « si on part sur…, ça veut dire… ? », « l’accès aux droits peut-il…, ou… ? »: one question, not an answer then a question.
-    if (/^(si|s'il|quand|comment|pourquoi|est-ce|combien|quel\w*|qui|que|qu'|ou|peut-on|faut-il|doit-on)\b|-(t-)?(il|elle|ils|elles|on)\b|\best-ce\b/.test(headCore)) continue;
-    const question = understandWhole(tail, pending);
-    if (question.intent !== 'question') continue;
-    if (answersQuestion(pending, understandWhole(head, pending))) return { answer: head, question };
+    if (!head || head.length > (longAnswers ? 2000 : 200) || tail.length < 5 || !headCore.replace(/\W/g, '')) continue;
+    const headUnderstood = understandWhole(head, pending);
+    const tailUnderstood = understandWhole(tail, pending);
+    // The answer first, then a question or a correction.
+    const asksAfter = tailUnderstood.intent === 'question' && /\?\s*$/.test(raw);
+    if ((asksAfter || correctsWithValue(tailUnderstood)) && answersQuestion(pending, headUnderstood, head)) {
+      // « si on part sur…, ça veut dire… ? », « l’accès aux droits peut-il…, ou… ? »: one question, not an answer then a question.
+      if (asksAfter && /^(si|s'il|quand|comment|pourquoi|est-ce|combien|quel\w*|qui|que|qu'|ou|peut-on|faut-il|doit-on)\b|-(t-)?(il|elle|ils|elles|on)\b|\best-ce\b/.test(headCore)) continue;
+      return { answer: head, other: tailUnderstood };
+    }
+    // A correction first, then the answer (« pardon, c’est le 76 pas le 27 ; son mail : … »).
+    if (correctsWithValue(headUnderstood) && answersQuestion(pending, tailUnderstood, tail)) return { answer: tail, other: headUnderstood };
   }
   return undefined;
 }
@@ -74,8 +99,9 @@ function isUnsure(raw: string, pending: Pending, entities: Entities): boolean {
   if (!FREE_TEXT.has(pending)) return false;
   const value = pending === 'contact.name' ? entities.personName : pending === 'contact.role' ? entities.role : entities.collectivityName;
   if (value === undefined) return false;
-  const plain = plainOf(raw);
-  if (HEDGE.test(plain)) return true;
+  if (HEDGE.test(plainOf(raw))) return true;
+  // What follows the answer's own clause gives other values (« …, siren …, 230 000 habitants »): not a doubt.
+  const plain = plainOf(ownClause(raw));
   const valueWords = new Set(plainOf(value).split(/[^\p{L}']+/u));
   const leftover = plain.split(/[^\p{L}']+/u).filter((word) => word && !valueWords.has(word) && !FILLERS.has(word));
   return leftover.length >= 4;
@@ -98,8 +124,10 @@ function understandWhole(raw: string, pending: Pending): Understanding {
 export function understand(text: string, pending: Pending = 'none'): Understanding {
   const raw = (text ?? '').slice(0, 4000);
   const understood = understandWhole(raw, pending);
-  if (understood.intent !== 'question' && understood.intent !== 'correct') return understood;
-  const split = splitAnswerAndQuestion(raw, pending);
-  return split ? { ...split.question, answerPart: split.answer } : understood;
+  // An answer that ends with a question may also hold one; a question or a correction, an answer.
+  const mayHoldTwo = understood.intent === 'question' || understood.intent === 'correct' || (understood.intent === 'answer' && /\?\s*$/.test(raw));
+  if (!mayHoldTwo) return understood;
+  const split = splitAnswerAndOther(raw, pending);
+  return split ? { ...split.other, answerPart: split.answer } : understood;
 }
 

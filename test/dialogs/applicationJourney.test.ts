@@ -49,7 +49,7 @@ describe('The guided application', () => {
       ['40 000 €', 'financement demandez-vous'],
       ['30 000', 'Qui porte'],
       ['L’association Habitat et Humanisme', ['n’ont pas encore d’action', 'ajouter une autre action']],
-      ['où en suis-je', ['Actions : à compléter', 'ajouter une autre action']],
+      ['où en suis-je', ['Actions : ✅ complet', 'ajouter une autre action']],
       ['aide', ['« oui » pour décrire une action de plus', 'ajouter une autre action']],
       ['oui', 'intitulé'],
       ['Parrainage vers l’emploi', 'Dans quel champ'],

@@ -42,7 +42,6 @@ describe('checkCompleteness', () => {
     ],
     ['a CTAI has the housing field but no housing action', { actions: [languageAction] }, [['actions', 'ctai_housing_action_missing']]],
     ['no field is chosen', { scheme: 'PTAI', fields: [], actions: [] }, [['fields', 'fields_missing'], ['actions', 'actions_missing']]],
-    ['a field is chosen with no action', { fields: ['housing', 'language', 'mobility'] }, [['actions', 'field_without_action']]],
     ['an action belongs to a field that is not chosen', { fields: ['housing'] }, [['actions', 'action_field_not_chosen']]],
     ['there is no commitment', { commitments: [] }, [['commitments', 'commitments_missing']]],
     ['there is no action', { fields: ['housing'], actions: [] }, [['actions', 'actions_missing'], ['actions', 'ctai_housing_action_missing']]],
@@ -50,6 +49,14 @@ describe('checkCompleteness', () => {
     ['an action is half described', { actions: [housingAction, { id: 'a2', title: 'Cours de français', field: 'language', publics: [] }] }, [['actions', 'action_incomplete']]],
   ])('When %s, then the problems are %p', (_situation, overrides, expected) => {
     expect(codesOf(buildDossier(overrides))).toEqual(expected);
+  });
+
+  test('When a chosen field has no action, then it is advice at review, never a blocker: the seed asks no action per field', () => {
+    const report = checkCompleteness(buildDossier({ fields: ['housing', 'language', 'mobility'] }));
+
+    expect(report.complete).toBe(true);
+    expect(report.problems).toEqual([]);
+    expect(report.warnings).toEqual([expect.objectContaining({ section: 'actions', code: 'field_without_action', message: expect.stringContaining('Mobilité') })]);
   });
 
   test.each<[string, Dossier['commitments'][number], RegExp]>([

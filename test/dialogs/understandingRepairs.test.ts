@@ -1,0 +1,123 @@
+// Repairs found by a stranger's walkthrough (issue 13), through the real bot, dialogs and Bot Framework
+// adapter over HTTP: one general mechanism each, checked in the saved dossier.
+import { TestConversation, type Exchange } from '../support/conversation';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+async function draftOf(official: TestConversation) {
+  const draft = await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId });
+  if (!draft) throw new Error('No draft');
+  return draft;
+}
+
+/** The replies of one turn, as one text. */
+async function replies(official: TestConversation, said: string): Promise<string> {
+  return (await official.say(said)).map((reply) => reply.text).join('\n---\n');
+}
+
+/** From the menu to the first action's description, for a PTAI of the commune of Riom. */
+const TO_DESCRIPTION: Exchange[] = [
+  ['Préparer une candidature', 'nom'],
+  ['Commune de Riom', 'Dans quel département'],
+  ['63', 'SIREN'],
+  ['passer', 'habitants'],
+  ['passer', 'contacter'],
+  ['Inès Bernard', 'fonction'],
+  ['Directrice de la cohésion sociale', 'adresse'],
+  ['ines.bernard@riom.fr', 'téléphone'],
+  ['passer', 'stratégie'],
+  ['actions ciblées', 'diagnostic'],
+  ['aucun', 'Nous préparons donc un PTAI'],
+  ['emploi', 'engagement'],
+  ['cofinancement', 'Quel montant'],
+  ['5 000 €', 'intitulé'],
+  ['Job dating', 'champ'],
+  ['emploi', 'Décrivez'],
+];
+
+describe('A sentence that answers the name question with other values', () => {
+  test('When the collectivity is named with its kind, département, SIREN and population, then only the name is stored as the name and the other values are used, not asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'Quel est le nom'],
+      ['Eurométropole de Metz (metropole, Moselle 57), siren 200039865, 230 000 habitants', ['J’ai aussi noté', 'SIREN : 200039865', 'Qui est la personne à contacter']],
+    ]);
+    expect((await draftOf(official)).collectivity).toMatchObject({ name: 'Eurométropole de Metz', kind: 'metropole', departement: '57', siren: '200039865', population: 230_000 });
+  });
+
+  test('When a long sentence on the collectivity name holds no name, then it is refused, not stored', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'Quel est le nom'],
+      ['alors je vais vous expliquer un peu notre situation avant tout pour que ce soit clair ? merci', 'Quel est le nom'],
+    ]);
+    expect((await draftOf(official)).collectivity.name).toBeUndefined();
+  });
+});
+
+describe('An eligibility question after « Poser une question »', () => {
+  test('When « une commune de 3000 habitants peut elle faire un ctai » follows « Poser une question », then it is answered and no dossier is opened', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([['Poser une question', 'posez votre question']]);
+    for (const question of ['une commune de 3000 habitants peut elle faire un ctai', 'Une commune de 3 000 habitants peut-elle faire un CTAI ?', 'notre commune de 3000 habitants peut faire un ctai ?']) {
+      const text = await replies(official, question);
+      expect(text).not.toContain('J’ai ouvert le dossier');
+      expect(text).toContain('Cette réponse vous a aidé');
+    }
+    expect(await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId })).toBeNull();
+  });
+});
+
+describe('Two things in one message', () => {
+  test('When a long action description ends with « Au fait qui signe le contrat ? », then the description is kept, the question answered, and the next question asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_DESCRIPTION);
+    const description =
+      'Une rencontre trimestrielle entre les employeurs locaux et les personnes accompagnées, organisée avec France Travail et la mission locale, avec un atelier de préparation aux entretiens la semaine précédente et un suivi individuel pendant trois mois';
+    const text = await replies(official, `${description}. Au fait qui signe le contrat ?`);
+    expect(text).toContain('Sources');
+    expect(text.lastIndexOf('public')).toBeGreaterThan(text.indexOf('Sources'));
+    expect((await draftOf(official)).actions[0]?.description).toBe(description);
+  });
+
+  test('When an answer comes with a correction of an earlier answer, then both are kept and the next question is asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'nom'],
+      ['Commune de Fécamp', 'Dans quel département'],
+      ['27', 'SIREN'],
+      ['passer', 'habitants'],
+      ['passer', 'contacter'],
+      ['Claire Lefebvre', 'fonction'],
+      ['adjointe au maire', 'adresse'],
+      ['claire.lefebvre@fecamp.fr et au fait le département c’est le 76, pas le 27', ['C’est corrigé : département : 76', 'téléphone']],
+    ]);
+    const draft = await draftOf(official);
+    expect(draft.collectivity.departement).toBe('76');
+    expect(draft.contact.email).toBe('claire.lefebvre@fecamp.fr');
+  });
+});
+
+describe('Values said early', () => {
+  test('When the SIREN is skipped in a sentence that gives the population, then the population is kept and not asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'nom'],
+      ['Métropole de Metz', 'Dans quel département'],
+      ['57', 'SIREN'],
+      ['passer, et on a 230000 habitants', [/population : 230.000 habitants/, 'Qui est la personne à contacter']],
+    ]);
+    const draft = await draftOf(official);
+    expect(draft.collectivity.population).toBe(230_000);
+    expect(draft.skippedQuestions).toContain('collectivity.siren');
+  });
+});
