@@ -119,6 +119,8 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   const cancels = CANCEL.test(text) && !/\b(annul\w*|supprim\w*) (l'action|une action|cette action|le cofinancement)\b/.test(text) && !/\barreter de\b/.test(text);
   // A skip on an optional question is an answer, even asked as a question (« on peut passer ? »).
   if (inFlow && entities.skip && !HELP_ABOUT_OBLIGATION.test(text) && !(cancels && STRONG_CANCEL.test(text))) return 'answer';
+  // On the review menu, asking whether one may submit (« on peut déposer ? ») is choosing to submit.
+  if (pending === 'review.menu' && /^((est-ce qu')?(on|je|nous) (peut|peux|pouvons|pourrait|pourrais|pourrions)|(peut|puis|pouvons|pourrait|pourrions)-(on|je|nous)) (le |maintenant |donc |enfin )?(deposer|envoyer|soumettre|transmettre)\b/.test(text)) return 'answer';
   if (STRONG_HELP.test(text)) return 'help';
 
   if (CANCEL.test(text) && !/\b(annul\w*|supprim\w*) (l'action|une action|cette action|le cofinancement)\b/.test(text) && !/\barreter de\b/.test(text)) {
@@ -205,6 +207,8 @@ function editOrCorrection(text: string, folded: string, pending: Pending, entiti
   if (/\b(c'est quoi|qu'est-ce|que signifie|ca veut dire)\b/.test(text)) return undefined;
   const target = entities.target;
   const pendingSection = sectionOf(pending);
+  // « enlevez le logement des champs » names what goes, not the new list: never stored as the list, the list's question is opened.
+  if (/\b(enlev|retir|supprim|ote[rz]\b|oter\b)\w*/.test(text) && (entities.fields || entities.commitments) && /^(fields|commitments)/.test(target ?? '')) return 'edit';
   const editVerb = EDIT_VERB.test(text);
   // « au fait, les communes… peuvent-elles… ? »: a word of correction among the openers of a question corrects nothing.
   const questionShaped = /\?\s*$/.test(folded) && (QUESTION_START.test(text) || STRONG_QUESTION.test(text));
