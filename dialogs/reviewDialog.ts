@@ -43,7 +43,8 @@ function parseSectionName(text: string): SectionId | undefined {
 
 function parseDecision(text: string, complete: boolean): ParseResult<Decision> {
   const normalized = normalizeText(text);
-  if (/\b(deposer|depose|soumettre|envoyer|transmettre|valider)\b/.test(normalized)) {
+  // « on envoie », and « on envoi » as it is often typed, submit too.
+  if (/\b(deposer|depose|deposez|soumettre|envoyer|envoyez|envoie|envoi|transmettre|valider)\b/.test(normalized)) {
     return complete ? { ok: true, value: { kind: 'submit' } } : { ok: false, reason: 'Le dossier n’est pas encore complet : complétez d’abord les points listés ci-dessus.' };
   }
   if (/\b(brouillon|plus tard|garder|conserver|pause)\b/.test(normalized)) return { ok: true, value: { kind: 'keep' } };

@@ -74,6 +74,8 @@ function readWords(text: string): number | undefined {
 function unitAfter(restTyped: string, before: string): NumberUnit {
   const rest = restTyped.replace(/^\s*(de |d')/, ' ');
   if (/^\s*(€|euros?|eur\b|hors taxes|ht\b|ttc\b)/.test(rest) || /(€|euros?)\s*$/.test(before)) return 'euros';
+  // « 4000 e » typed for euros (an ordinal is glued to its number: « 2e »).
+  if (/^\s+e\b(?!')/.test(rest)) return 'euros';
   if (/^\s*(habitants?|hab\b|ames)/.test(rest)) return 'inhabitants';
   if (/^\s*(personnes?|pers\b|beneficiaires?|familles?|participants?|jeunes|femmes|hommes|enfants|adultes|refugies|stagiaires|menages|gens|bpi|primo)/.test(rest)) return 'people';
   if (/^\s*(%|pour ?cent|pourcent)/.test(rest)) return 'percent';

@@ -36,6 +36,8 @@ export type QuestionId =
   | 'scheme.approach'
   | 'scheme.diagnostic'
   | 'scheme.housing'
+  /** The diagnostic's file, sent with the paper clip; only « plus tard » is typed. */
+  | 'scheme.diagnosticFile'
   | 'scheme.choice'
   | 'fields.selection'
   | 'commitments.kinds'
