@@ -51,6 +51,7 @@ const EnvSchema = z
     BOT_ALLOW_UNAUTHENTICATED: optionalString.pipe(z.enum(['true', 'false']).optional()),
     STAFF_RATE_LIMIT_PER_IP: positiveInt(1200),
     STAFF_RATE_LIMIT_PER_KEY: positiveInt(600),
+    STAFF_EXPORTS_PER_KEY: positiveInt(2),
     OIDC_ISSUER: optionalString.pipe(z.url().optional()),
     OIDC_AUDIENCE: optionalString,
     OIDC_JWKS_URI: optionalString.pipe(z.url().optional()),
@@ -162,6 +163,8 @@ export interface Config {
   /** The prefecture staff API: rate limits, optional OIDC sign-in, optional status-change webhook. */
   staffApi: {
     rateLimit: { perIpPerMinute: number; perKeyPerMinute: number };
+    /** List exports one staff account may run at once. */
+    exportsPerStaff: number;
     oidc: { issuer: string; audience: string; jwksUri: string | undefined; emailClaim: string } | undefined;
     webhook: { url: string; secret: string; maxAttempts: number } | undefined;
   };
@@ -236,6 +239,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     },
     staffApi: {
       rateLimit: { perIpPerMinute: env.STAFF_RATE_LIMIT_PER_IP, perKeyPerMinute: env.STAFF_RATE_LIMIT_PER_KEY },
+      exportsPerStaff: env.STAFF_EXPORTS_PER_KEY,
       oidc:
         env.OIDC_ISSUER && env.OIDC_AUDIENCE
           ? { issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE, jwksUri: env.OIDC_JWKS_URI, emailClaim: env.OIDC_EMAIL_CLAIM }

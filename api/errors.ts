@@ -37,7 +37,15 @@ const ERROR_CATALOGUE = {
   CHANGES_REQUEST_INCOMPLETE: { status: 400, message: 'Une demande de corrections doit indiquer les sections à corriger (sections) et le motif (reason).' },
   MOTIVATION_REQUIRED: { status: 400, message: 'Un refus doit être motivé : indiquez la motivation (reason, ou à défaut comment), qui sera transmise au demandeur.' },
   DOSSIER_INCOMPLETE: { status: 409, message: 'Le dossier est incomplet : il ne peut pas être déposé en l’état.' },
-  EXPORT_TOO_LARGE: { status: 400, message: 'L’export porterait sur trop de dossiers : affinez les filtres (statut, dispositif, département, recherche).' },
+  EXPORTS_IN_PROGRESS: {
+    status: 429,
+    message: 'Vous avez déjà des exports en cours : attendez qu’ils se terminent (ou annulez-en un) avant d’en lancer un autre.',
+  },
+  INVALID_CURSOR: {
+    status: 400,
+    message: 'Le curseur de pagination (cursor) est invalide ou abîmé : reprenez la liste depuis la première page, sans ce paramètre.',
+  },
+  PAGE_AND_CURSOR: { status: 400, message: 'Indiquez soit une page (page), soit un curseur (cursor), pas les deux.' },
   ATTACHMENT_NOT_FOUND: { status: 404, message: 'Ce document est introuvable dans ce dossier.' },
   ATTACHMENT_PENDING_SCAN: { status: 409, message: 'Ce document est en attente d’analyse antivirus : il pourra être ouvert une fois l’analyse faite. Réessayez plus tard.' },
   ATTACHMENT_INFECTED: { status: 403, message: 'L’antivirus a trouvé un virus dans ce document : il est conservé pour mémoire mais ne peut pas être téléchargé. Demandez au demandeur d’en envoyer une version saine.' },

@@ -28,6 +28,12 @@ const COMMON_ERRORS: ZodOpenApiResponsesObject = {
 
 const NOT_FOUND = { '404': errorResponse('Dossier inexistant, brouillon, ou hors des départements de l’instructeur : la réponse est la même.') };
 
+const EXPORT_NOTE =
+  'Le fichier est envoyé au fil de la lecture, sans limite de nombre de dossiers. Un compte peut lancer au plus ' +
+  '`STAFF_EXPORTS_PER_KEY` exports à la fois (2 par défaut) ; au-delà : 429 `EXPORTS_IN_PROGRESS` avec `Retry-After`.';
+
+const EXPORT_BUSY = { '429': errorResponse('Trop de requêtes, ou déjà trop d’exports en cours pour ce compte (`EXPORTS_IN_PROGRESS`).') };
+
 const binary = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' as const, format: 'binary' } } } });
 
 function operation(summary: string, rest: Omit<ZodOpenApiOperationObject, 'summary' | 'tags'>): ZodOpenApiOperationObject {
@@ -52,21 +58,32 @@ function buildOpenApiDocument(version: string): ReturnType<typeof createDocument
       paths: {
         '/api/dossiers': {
           get: operation('Lister les dossiers', {
+            description:
+              'Deux façons de paginer. Par numéro (`page`, `limit`) : simple, mais chaque page lointaine relit celles d’avant, et une page ' +
+              'peut répéter ou sauter un dossier si d’autres arrivent entre deux appels. Par curseur : première page sans `page` ni `cursor`, ' +
+              'puis `cursor=<nextCursor de la réponse précédente>` avec les mêmes filtres et le même `sort`, jusqu’à `nextCursor: null`. ' +
+              'Le curseur est opaque ; chaque page se lit dans l’index de l’ordre demandé, aussi vite en fin de liste qu’au début, et ' +
+              'aucun dossier n’est vu deux fois ni oublié. `page` et `cursor` ensemble : 400 `PAGE_AND_CURSOR` ; curseur abîmé ou donné ' +
+              'pour un autre `sort` : 400 `INVALID_CURSOR`.',
             requestParams: { query: DossierListQuerySchema },
             responses: { '200': { description: 'Une page de dossiers.', content: { 'application/json': { schema: DossierListResponseSchema } } } },
           }),
         },
         '/api/dossiers/export.csv': {
           get: operation('Exporter les dossiers en CSV', {
-            description: 'Mêmes filtres que la liste. Séparateur `;`, virgule décimale, UTF-8 avec BOM, fins de ligne CRLF : ce qu’attend Excel en français.',
+            description:
+              'Mêmes filtres que la liste (ordre par défaut : `reference`). Séparateur `;`, virgule décimale, UTF-8 avec BOM, fins de ligne CRLF : ' +
+              'ce qu’attend Excel en français. ' +
+              EXPORT_NOTE,
             requestParams: { query: DossierFiltersSchema },
-            responses: { '200': binary('text/csv', 'Une ligne par dossier, en-têtes en français.') },
+            responses: { '200': binary('text/csv', 'Une ligne par dossier, en-têtes en français.'), ...EXPORT_BUSY },
           }),
         },
         '/api/dossiers/export.xlsx': {
           get: operation('Exporter les dossiers en XLSX', {
+            description: `Mêmes filtres que la liste (ordre par défaut : \`reference\`). ${EXPORT_NOTE}`,
             requestParams: { query: DossierFiltersSchema },
-            responses: { '200': binary('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Une ligne par dossier, montants en nombres.') },
+            responses: { '200': binary('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Une ligne par dossier, montants en nombres.'), ...EXPORT_BUSY },
           }),
         },
         '/api/dossiers/{reference}.pdf': {

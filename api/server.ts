@@ -118,6 +118,7 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
     staffApi: {
       ...(config.staffApi.oidc ? { oidc: createOidcVerifier(config.staffApi.oidc) } : {}),
       rateLimit: config.staffApi.rateLimit,
+      exportsPerStaff: config.staffApi.exportsPerStaff,
     },
     transitionListeners: webhook ? [webhook.listener] : [],
     retention: config.retention,

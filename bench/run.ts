@@ -11,6 +11,7 @@ import { markdownSection, printSection, type BenchRow, type BenchSection } from 
 import { runLoadBench } from './load';
 import { runMemoryBench } from './memory';
 import { runStaffApiBench, type StaffGrowthPoint } from './staffApi';
+import { runStaffExportsBench } from './staffExports';
 import { runStreamingBench } from './streaming';
 import { runTurnBench, type TurnBenchResult } from './turns';
 
@@ -38,6 +39,7 @@ const SECTIONS: Record<string, (growth: Growth) => Promise<BenchSection>> = {
     growth.staff = result.growth;
     return result.section;
   },
+  exports: () => runStaffExportsBench(),
   memory: () => runMemoryBench(),
   load: () => runLoadBench(),
 };

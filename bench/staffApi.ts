@@ -44,7 +44,7 @@ const applicant = { kind: 'applicant' as const, id: 'dl_bench' };
 const instructeur = { kind: 'staff' as const, id: 'staff-bench', name: 'Instruction' };
 
 /** A complete dossier in one of the statuses, shaped like those the chat leaves (two actions, two commitments). */
-function benchDossier(i: number): Dossier {
+export function benchDossier(i: number): Dossier {
   const status = STATUS_CYCLE[i % STATUS_CYCLE.length]!;
   const ctai = random(i) < 0.3;
   const departement = DEPARTEMENTS[Math.floor(random(i + 1) * DEPARTEMENTS.length)]!;
@@ -107,14 +107,14 @@ interface Seeded {
   close(): Promise<void>;
 }
 
-async function connectToServerDatabase(server: BenchServer): Promise<Seeded> {
+export async function connectToServerDatabase(server: BenchServer): Promise<Seeded> {
   const uri = runningEmbeddedUri(server.dataDir);
   if (!uri) throw new Error('The server did not publish its embedded database address');
   const database = await openConnection(uri, 'embedded', 10_000);
   return { connection: database.connection, close: () => database.close() };
 }
 
-async function seed(connection: mongoose.Connection, from: number, to: number): Promise<void> {
+export async function seed(connection: mongoose.Connection, from: number, to: number): Promise<void> {
   const collection = connection.collection('dossiers');
   for (let start = from; start < to; start += INSERT_BATCH) {
     const docs = Array.from({ length: Math.min(INSERT_BATCH, to - start) }, (_, k) => benchDossier(start + k));

@@ -46,9 +46,62 @@ export interface DossierListQuery {
   /** Dossiers this staff account follows. */
   followedBy?: string;
   page: number;
+  /** Keyset pagination: the page starts after this position (then `page` is not used). */
+  after?: ListPosition;
   limit: number;
-  sort?: z.infer<typeof DossierListSortSchema>;
+  sort?: DossierListSort;
 }
+
+export type DossierListSort = z.infer<typeof DossierListSortSchema>;
+
+/** Where a page of the staff list ends: the sort field's value (none when sorting by reference) and the reference. */
+export interface ListPosition {
+  value?: Date;
+  reference: string;
+}
+
+/** What an export reads of each dossier: its columns and nothing else (no history, notes, messages nor snapshots). */
+export const DossierExportRowSchema = DossierSchema.pick({
+  reference: true,
+  status: true,
+  scheme: true,
+  collectivity: true,
+  contact: true,
+  approach: true,
+  diagnostic: true,
+  fields: true,
+  commitments: true,
+  actions: true,
+  budget: true,
+  changesRequested: true,
+  createdAt: true,
+  updatedAt: true,
+  submittedAt: true,
+});
+export type DossierExportRow = z.infer<typeof DossierExportRowSchema>;
+
+const EXPORT_PROJECTION = {
+  _id: 0,
+  reference: 1,
+  status: 1,
+  scheme: 1,
+  collectivity: 1,
+  contact: 1,
+  approach: 1,
+  'diagnostic.status': 1,
+  fields: 1,
+  'commitments.kind': 1,
+  // Only counted: the id of each action, not its description.
+  'actions.id': 1,
+  budget: 1,
+  changesRequested: 1,
+  createdAt: 1,
+  updatedAt: 1,
+  submittedAt: 1,
+} as const;
+
+/** Dossiers read at once by an export. */
+const EXPORT_BATCH_SIZE = 500;
 
 /** The transition to apply; `at` defaults to the repository's clock. */
 export type RepositoryTransition = Omit<TransitionRequest, 'at'> & { at?: Date };
@@ -287,43 +340,53 @@ export class DossierRepository {
     return result.deletedCount;
   }
 
-  /** The staff list: never drafts nor dossiers withdrawn before submission, filtered, sorted and paged. */
-  async list(query: DossierListQuery): Promise<{ items: Dossier[]; total: number }> {
-    const requested: readonly DossierStatus[] = query.status === undefined ? DossierStatusSchema.options : typeof query.status === 'string' ? [query.status] : query.status;
-    const filter: Record<string, unknown> = {
-      status: { $in: requested.filter((status) => status !== 'draft') },
-      submittedAt: { $exists: true },
-    };
-    if (query.scheme) filter.scheme = query.scheme;
-    if (query.departements) filter['collectivity.departement'] = { $in: [...query.departements] };
-    const q = query.q?.trim().slice(0, 100);
-    if (query.labels && query.labels.length > 0) filter.labels = { $in: [...query.labels] };
-    if (query.followedBy) filter.followers = query.followedBy;
-    if (q) {
-      const pattern = new RegExp(escapeRegExp(q), 'i');
-      // Each branch is answered from its own index's keys. A reference holds only T, I, digits and
-      // hyphens, so other text can only be part of a name: one index to scan instead of two.
-      filter.$or = [...(/^[ti\d-]+$/i.test(q) ? [{ reference: pattern }] : []), { 'collectivity.name': pattern }];
-    }
-
+  /**
+   * The staff list: never drafts nor dossiers withdrawn before submission, filtered, sorted and paged.
+   * With `after` (keyset pagination) the page starts right after that position in the sort's order,
+   * read from the sort's index with a range instead of skipping: as fast at the end of the list as at
+   * its start, and no dossier is seen twice or missed when others are inserted meanwhile. `next` is the
+   * position to continue from, present only when more dossiers follow.
+   */
+  async list(query: DossierListQuery): Promise<{ items: Dossier[]; total: number; next?: ListPosition }> {
+    const filter = listFilter(query);
     const limit = Math.min(Math.max(Math.trunc(query.limit), 1), MAX_LIST_LIMIT);
     const page = Math.max(Math.trunc(query.page), 1);
     const sort = query.sort ?? '-updatedAt';
-    const field = sort.replace(/^-/, '');
-    const direction = sort.startsWith('-') ? -1 : 1;
-    // The reference breaks ties so that pages never overlap.
-    const order: Record<string, 1 | -1> = field === 'reference' ? { reference: direction } : { [field]: direction, reference: direction };
-
+    // One more than the page: then we know whether another page follows.
     const [found, total] = await Promise.all([
       this.dossiers
-        .find(filter)
-        .sort(order)
-        .skip((page - 1) * limit)
-        .limit(limit)
+        .find(afterPosition(filter, sort, query.after))
+        .sort(orderOf(sort))
+        .skip(query.after ? 0 : (page - 1) * limit)
+        .limit(limit + 1)
         .lean(),
       this.dossiers.countDocuments(filter),
     ]);
-    return { items: found.map((dossier) => DossierSchema.parse(dossier)), total };
+    const items = found.slice(0, limit).map((dossier) => DossierSchema.parse(dossier));
+    const last = items[items.length - 1];
+    return { items, total, ...(found.length > limit && last ? { next: positionOf(last, sort) } : {}) };
+  }
+
+  /**
+   * Every dossier of the staff list's filters, for an export: batches of `batchSize` read one after the
+   * other by keyset (never skip), each with only the exported fields. The caller pulls the next batch
+   * when it has written the previous one, so memory holds one batch whatever the number of dossiers.
+   * Batches rather than one database cursor: the embedded database computes a cursor's results whole
+   * when it opens, so a single cursor over 100,000 dossiers would hold them all in its memory.
+   */
+  async *exportBatches(query: Omit<DossierListQuery, 'page' | 'limit' | 'after'>, batchSize = EXPORT_BATCH_SIZE): AsyncGenerator<DossierExportRow[]> {
+    const filter = listFilter(query);
+    const sort = query.sort ?? 'reference';
+    let after: ListPosition | undefined;
+    for (;;) {
+      const found = await this.dossiers.find(afterPosition(filter, sort, after)).sort(orderOf(sort)).limit(batchSize).select(EXPORT_PROJECTION).lean();
+      const rows = found.map((row) => DossierExportRowSchema.parse(row));
+      const last = rows[rows.length - 1];
+      if (!last) return;
+      yield rows;
+      if (rows.length < batchSize) return;
+      after = positionOf(last, sort);
+    }
   }
 
   private async nextReference(now: Date): Promise<string> {
@@ -352,6 +415,55 @@ export class DossierRepository {
   }
 }
 
+
+/** The staff list's filter: never drafts nor dossiers withdrawn before submission. */
+function listFilter(query: Omit<DossierListQuery, 'page' | 'limit' | 'after'>): Record<string, unknown> {
+  const requested: readonly DossierStatus[] = query.status === undefined ? DossierStatusSchema.options : typeof query.status === 'string' ? [query.status] : query.status;
+  const filter: Record<string, unknown> = {
+    status: { $in: requested.filter((status) => status !== 'draft') },
+    submittedAt: { $exists: true },
+  };
+  if (query.scheme) filter.scheme = query.scheme;
+  if (query.departements) filter['collectivity.departement'] = { $in: [...query.departements] };
+  const q = query.q?.trim().slice(0, 100);
+  if (query.labels && query.labels.length > 0) filter.labels = { $in: [...query.labels] };
+  if (query.followedBy) filter.followers = query.followedBy;
+  if (q) {
+    const pattern = new RegExp(escapeRegExp(q), 'i');
+    // Each branch is answered from its own index's keys. A reference holds only T, I, digits and
+    // hyphens, so other text can only be part of a name: one index to scan instead of two.
+    filter.$or = [...(/^[ti\d-]+$/i.test(q) ? [{ reference: pattern }] : []), { 'collectivity.name': pattern }];
+  }
+  return filter;
+}
+
+/** The sort, the reference breaking ties so that pages never overlap (the staff indexes end with it). */
+function orderOf(sort: DossierListSort): Record<string, 1 | -1> {
+  const field = sort.replace(/^-/, '');
+  const direction = sort.startsWith('-') ? -1 : 1;
+  return field === 'reference' ? { reference: direction } : { [field]: direction, reference: direction };
+}
+
+/**
+ * The filter narrowed to what comes after `after` in the sort's order. The bound on the sort field is
+ * a plain range, which the database reads from the sort's index; the tie on equal values is settled by
+ * the reference, in an $and so that it leaves the filter's own $or (the search) alone.
+ */
+function afterPosition(filter: Record<string, unknown>, sort: DossierListSort, after: ListPosition | undefined): Record<string, unknown> {
+  if (!after) return filter;
+  const field = sort.replace(/^-/, '');
+  const [strict, loose] = sort.startsWith('-') ? (['$lt', '$lte'] as const) : (['$gt', '$gte'] as const);
+  if (field === 'reference') return { ...filter, reference: { [strict]: after.reference } };
+  if (!after.value) return filter;
+  return { ...filter, [field]: { [loose]: after.value }, $and: [{ $or: [{ [field]: { [strict]: after.value } }, { reference: { [strict]: after.reference } }] }] };
+}
+
+/** The position of a dossier in the sort's order. */
+function positionOf(dossier: Pick<Dossier, 'reference' | 'updatedAt' | 'submittedAt'>, sort: DossierListSort): ListPosition {
+  const field = sort.replace(/^-/, '');
+  const value = field === 'updatedAt' ? dossier.updatedAt : field === 'submittedAt' ? dossier.submittedAt : undefined;
+  return { reference: dossier.reference, ...(value ? { value } : {}) };
+}
 
 /** The applicant's content at a submission, as plain data (see dossierDiff). */
 function submissionSnapshot(dossier: Dossier): { at: Date; version: number; content: Record<string, unknown> } {

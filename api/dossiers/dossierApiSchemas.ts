@@ -35,7 +35,16 @@ export const DossierFiltersSchema = z.strictObject({
 export type DossierFilters = z.infer<typeof DossierFiltersSchema>;
 
 export const DossierListQuerySchema = DossierFiltersSchema.extend({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  page: z.coerce.number().int().min(1).max(100_000).optional().meta({ description: 'Numéro de page, 1 par défaut. Pour parcourir une longue liste, préférez cursor.' }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .meta({
+      description:
+        'Curseur opaque : la valeur nextCursor de la réponse précédente, pour lire la page suivante (pagination par clé, aussi rapide en fin de liste qu’au début, sans doublon ni oubli si des dossiers arrivent entre-temps). Gardez les mêmes filtres et le même sort ; ne se combine pas avec page.',
+    }),
   limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
 });
 export type DossierListQuery = z.infer<typeof DossierListQuerySchema>;
@@ -74,7 +83,13 @@ const DossierViewSchema = DossierSchema.omit({ owner: true, skippedQuestions: tr
 export type DossierView = z.infer<typeof DossierViewSchema>;
 
 export const DossierListResponseSchema = z
-  .object({ items: z.array(DossierViewSchema), total: z.number().int(), page: z.number().int(), limit: z.number().int() })
+  .object({
+    items: z.array(DossierViewSchema),
+    total: z.number().int(),
+    page: z.number().int().optional().meta({ description: 'Le numéro de la page ; absent quand la page a été demandée par curseur.' }),
+    limit: z.number().int(),
+    nextCursor: z.string().nullable().meta({ description: 'À passer en cursor pour lire la page suivante ; null quand c’est la dernière.' }),
+  })
   .meta({ id: 'DossierList' });
 
 export const StaffNoteSchema = NoteSchema.meta({ id: 'Note' });

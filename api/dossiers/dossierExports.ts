@@ -1,11 +1,17 @@
 // Exports for prefecture staff: the list as CSV (French Excel: `;`, decimal comma, UTF-8 BOM) or XLSX,
 // one row per dossier with French headers and amounts as numbers; one dossier as a printable PDF.
+// The list exports are streamed: rows are written as batches of dossiers arrive, and the next batch is
+// read only once the client has taken the previous one, so memory never holds the whole export.
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { ATTACHMENT_KIND_LABELS } from '../../dossiers/attachments/attachmentSchema';
+import type { DossierExportRow } from '../../dossiers/dossierRepository';
 import type { Dossier } from '../../dossiers/dossierSchema';
 import { checkCompleteness, SECTION_LABELS } from '../../knowledge/completeness';
 import { formatEuros, formatInteger, formatShare } from '../../knowledge/formatting';
@@ -28,7 +34,7 @@ interface ExportColumn {
   type: CellType;
   /** Width in characters, for the spreadsheet. */
   width: number;
-  value: (dossier: Dossier) => CellValue;
+  value: (dossier: DossierExportRow) => CellValue;
 }
 
 const joinLabels = <K extends string>(keys: readonly K[] | undefined, labels: Record<K, string>): string | undefined =>
@@ -92,9 +98,19 @@ function csvCell(type: CellType, value: CellValue): string {
   return neutralizeFormula(value);
 }
 
-export function dossiersToCsv(dossiers: readonly Dossier[]): Buffer {
-  const rows = [COLUMNS.map((column) => column.header), ...dossiers.map((dossier) => COLUMNS.map((column) => csvCell(column.type, column.value(dossier))))];
-  return Buffer.from(stringify(rows, { delimiter: ';', bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ }), 'utf8');
+/** The rows of a list export, batch after batch, as the repository reads them. */
+type ExportBatches = AsyncIterable<readonly DossierExportRow[]>;
+
+async function* csvRecords(batches: ExportBatches): AsyncGenerator<string[]> {
+  yield COLUMNS.map((column) => column.header);
+  for await (const batch of batches) {
+    for (const dossier of batch) yield COLUMNS.map((column) => csvCell(column.type, column.value(dossier)));
+  }
+}
+
+/** Writes the CSV export to `out` (and ends it), pulling batches only as fast as `out` takes the text. */
+export async function writeCsvExport(batches: ExportBatches, out: Writable): Promise<void> {
+  await pipeline(Readable.from(csvRecords(batches)), stringify({ delimiter: ';', bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ }), out);
 }
 
 /** The same instant as a wall-clock time in Paris: spreadsheets have no time zones. */
@@ -109,26 +125,48 @@ function parisWallClock(date: Date): Date {
 
 const XLSX_FORMATS: Partial<Record<CellType, string>> = { integer: '#,##0', euros: '#,##0.00 "€"', share: '0.0%', date: 'dd/mm/yyyy hh:mm' };
 
-export async function dossiersToXlsx(dossiers: readonly Dossier[], now: Date): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+/**
+ * Writes the XLSX export to `out` (and ends it) with ExcelJS's streaming writer: each row is committed
+ * as it is added, and after each batch the writer waits for `out` to drain before reading the next.
+ */
+export async function writeXlsxExport(batches: ExportBatches, now: Date, out: Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Territoires d’intégration';
   workbook.created = now;
   const sheet = workbook.addWorksheet('Dossiers', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = COLUMNS.map((column, index) => ({ header: column.header, key: String(index), width: column.width, style: { numFmt: XLSX_FORMATS[column.type] } }));
-  for (const dossier of dossiers) {
-    // Cells are typed values, never formulas, so no text can run in the spreadsheet.
-    sheet.addRow(
-      COLUMNS.map((column) => {
-        const value = column.value(dossier);
-        return value instanceof Date ? parisWallClock(value) : value;
-      }),
-    );
-  }
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', wrapText: true };
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  header.commit();
+  for await (const batch of batches) {
+    for (const dossier of batch) {
+      // Cells are typed values, never formulas, so no text can run in the spreadsheet.
+      sheet
+        .addRow(
+          COLUMNS.map((column) => {
+            const value = column.value(dossier);
+            return value instanceof Date ? parisWallClock(value) : value;
+          }),
+        )
+        .commit();
+    }
+    if (out.writableNeedDrain) await drainedOrClosed(out);
+    if (out.destroyed) throw new Error('The client left before the end of the export');
+  }
+  sheet.commit();
+  await workbook.commit();
+}
+
+/** Resolves when `out` can take more, or when it is gone (a client that left never drains). */
+async function drainedOrClosed(out: Writable): Promise<void> {
+  const controller = new AbortController();
+  try {
+    await Promise.race([once(out, 'drain', { signal: controller.signal }), once(out, 'close', { signal: controller.signal })]);
+  } finally {
+    controller.abort();
+  }
 }
 
 // --- PDF -------------------------------------------------------------------------------------

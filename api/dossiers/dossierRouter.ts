@@ -2,7 +2,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import type { DossierRepository } from '../../dossiers/dossierRepository';
+import type { DossierExportRow, DossierRepository } from '../../dossiers/dossierRepository';
 import type { OidcVerifier } from '../auth/oidcVerifier';
 import { authenticateStaff, staffOf } from '../auth/staffAuth';
 import { AppError } from '../errors';
@@ -13,8 +13,9 @@ import { createStaffExchangeRoutes } from '../staff/staffExchangeRoutes';
 import type { StaffAccountRepository } from '../staff/staffRepository';
 import { parseRequest } from '../validation';
 import { DossierFiltersSchema, DossierListQuerySchema, NoteBodySchema, TransitionBodySchema } from './dossierApiSchemas';
-import { dossiersToCsv, dossiersToXlsx, dossierToPdf } from './dossierExports';
+import { dossierToPdf, writeCsvExport, writeXlsxExport } from './dossierExports';
 import { DossierService, type StatusChangeListener } from './dossierService';
+import { EXPORT_RETRY_AFTER_SECONDS, ExportSlots } from './exportSlots';
 
 export interface StaffApiDependencies {
   dossiers: DossierRepository;
@@ -26,6 +27,8 @@ export interface StaffApiDependencies {
   onStatusChange?: StatusChangeListener | readonly StatusChangeListener[];
   /** Delivers the prefecture's messages in the applicant's chat. */
   notifyOwner?: OwnerNotifier;
+  /** List exports one staff account may run at once (STAFF_EXPORTS_PER_KEY, 2 by default); more get a 429. */
+  exportsPerStaff?: number;
   clock?: () => Date;
 }
 
@@ -41,6 +44,7 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
   const log = logger.child({ component: 'staff-api' });
   const service = new DossierService(deps.dossiers, log, deps.onStatusChange);
   const clock = deps.clock ?? (() => new Date());
+  const exportSlots = new ExportSlots(deps.exportsPerStaff);
   const router = Router();
 
   router.use(
@@ -75,16 +79,48 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
     res.json(await service.list(staffOf(req), query));
   });
 
-  router.get('/api/dossiers/export.csv', async (req, res) => {
-    const rows = await service.exportable(staffOf(req), parseRequest(DossierFiltersSchema, req.query));
-    sendFile(res, dossiersToCsv(rows), 'text/csv; charset=utf-8', `dossiers-${fileDate(clock())}.csv`);
-  });
+  /**
+   * A list export, streamed: the slot is taken before the first read and freed when the response is
+   * over, whether finished or abandoned by the client. The first batch is read before the headers go,
+   * so that a database failure then is still a proper error answer.
+   */
+  const streamExport = async (req: Request, res: Response, type: string, extension: string, write: (batches: AsyncIterable<readonly DossierExportRow[]>) => Promise<void>): Promise<void> => {
+    const filters = parseRequest(DossierFiltersSchema, req.query);
+    const staff = staffOf(req);
+    let release: () => void;
+    try {
+      release = exportSlots.acquire(staff.id);
+    } catch (error) {
+      res.setHeader('Retry-After', String(EXPORT_RETRY_AFTER_SECONDS));
+      log.warn({ staffId: staff.id }, 'Staff API: export refused, too many running for this account');
+      throw error;
+    }
+    res.once('close', release);
+    try {
+      const batches = service.exportBatches(staff, filters);
+      const first = await batches.next();
+      const all = async function* (): AsyncGenerator<DossierExportRow[]> {
+        if (first.done) return;
+        yield first.value;
+        yield* batches;
+      };
+      res.setHeader('Content-Type', type);
+      res.setHeader('Content-Disposition', `attachment; filename="dossiers-${fileDate(clock())}.${extension}"`);
+      await write(all());
+    } catch (error) {
+      release();
+      if (!res.headersSent) throw error;
+      // Too late for an error answer: the client sees a cut download rather than a complete-looking file.
+      log.warn({ err: error, staffId: staff.id }, 'Staff API: export interrupted');
+      res.destroy();
+    }
+  };
 
-  router.get('/api/dossiers/export.xlsx', async (req, res) => {
-    const rows = await service.exportable(staffOf(req), parseRequest(DossierFiltersSchema, req.query));
-    const xlsx = await dossiersToXlsx(rows, clock());
-    sendFile(res, xlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', `dossiers-${fileDate(clock())}.xlsx`);
-  });
+  router.get('/api/dossiers/export.csv', (req, res) => streamExport(req, res, 'text/csv; charset=utf-8', 'csv', (batches) => writeCsvExport(batches, res)));
+
+  router.get('/api/dossiers/export.xlsx', (req, res) =>
+    streamExport(req, res, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx', (batches) => writeXlsxExport(batches, clock(), res)),
+  );
 
   router.get('/api/dossiers/:reference.pdf', async (req, res) => {
     parseRequest(NO_QUERY, req.query);

@@ -1,7 +1,13 @@
 // What staff may do with dossiers: scoped reads, transitions with optimistic concurrency, notes.
 // Drafts and dossiers outside an instructeur's départements answer "not found", as if absent.
 import { DossierReferenceSchema, type ActorRef, type Dossier, type HistoryEntry } from '../../dossiers/dossierSchema';
-import { isVisibleToStaff, MAX_LIST_LIMIT, type DossierRepository } from '../../dossiers/dossierRepository';
+import {
+  isVisibleToStaff,
+  type DossierExportRow,
+  type DossierListQuery as RepositoryListQuery,
+  type DossierRepository,
+  type ListPosition,
+} from '../../dossiers/dossierRepository';
 import type { DossierFailure } from '../../dossiers/errors';
 import { allowedTransitions, APPLICANT_ACTOR, type Actor } from '../../dossiers/statusMachine';
 import { checkCompleteness, type SectionId } from '../../knowledge/completeness';
@@ -10,6 +16,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { StaffPrincipal } from '../staff/staffSchema';
 import type { DossierDetail, DossierFilters, DossierListQuery, DossierView, TransitionBody } from './dossierApiSchemas';
+import { decodeCursor, encodeCursor } from './listCursor';
 
 /** A status change made through the API, after it is stored. */
 export interface StatusChangeEvent {
@@ -44,9 +51,6 @@ export type StatusChangeListener = (event: StatusChangeEvent) => Promise<void> |
 /** The list's filters as the back-office uses them. */
 export type PageFilters = DossierFilters & { followedBy?: string };
 
-/** More dossiers than this in one export is refused: narrow the filters. */
-const EXPORT_MAX_ROWS = 5000;
-
 export class DossierService {
   private readonly listeners: readonly StatusChangeListener[];
 
@@ -58,24 +62,23 @@ export class DossierService {
     this.listeners = typeof listeners === 'function' ? [listeners] : listeners;
   }
 
-  async list(staff: StaffPrincipal, query: DossierListQuery): Promise<{ items: DossierView[]; total: number; page: number; limit: number }> {
-    const { page, limit, ...filters } = query;
-    const { items, total } = await this.listDossiers(staff, filters, page, limit);
-    return { items: items.map(toView), total, page, limit };
+  async list(staff: StaffPrincipal, query: DossierListQuery): Promise<{ items: DossierView[]; total: number; page?: number; limit: number; nextCursor: string | null }> {
+    const { page, cursor, limit, ...filters } = query;
+    if (page !== undefined && cursor !== undefined) throw new AppError('PAGE_AND_CURSOR');
+    const sort = filters.sort ?? '-updatedAt';
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, sort);
+    const { items, total, next } = await this.listDossiers(staff, filters, page ?? 1, limit, after);
+    return { items: items.map(toView), total, ...(after ? {} : { page: page ?? 1 }), limit, nextCursor: next ? encodeCursor(sort, next) : null };
   }
 
-  /** Every dossier matching the filters, for an export; refused above EXPORT_MAX_ROWS. */
-  async exportable(staff: StaffPrincipal, filters: DossierFilters): Promise<Dossier[]> {
-    const rows: Dossier[] = [];
-    for (let page = 1; ; page += 1) {
-      // The reference keeps rows in a stable order from one page to the next.
-      const { items, total } = await this.listDossiers(staff, { ...filters, sort: filters.sort ?? 'reference' }, page, MAX_LIST_LIMIT);
-      if (total > EXPORT_MAX_ROWS) {
-        throw new AppError('EXPORT_TOO_LARGE', { details: { total, max: EXPORT_MAX_ROWS } });
-      }
-      rows.push(...items);
-      if (items.length < MAX_LIST_LIMIT || rows.length >= total) return rows;
-    }
+  /**
+   * Every dossier matching the filters, for an export, in batches pulled one after the other (see
+   * DossierRepository.exportBatches): only the exported fields, one batch in memory at a time.
+   */
+  async *exportBatches(staff: StaffPrincipal, filters: DossierFilters): AsyncGenerator<DossierExportRow[]> {
+    const query = this.repositoryQuery(staff, filters);
+    if (!query) return;
+    yield* this.repository.exportBatches(query);
   }
 
   /** The dossier if this staff member may see it; DOSSIER_NOT_FOUND otherwise, whatever the reason. */
@@ -137,10 +140,23 @@ export class DossierService {
     return result.value;
   }
 
-  private listDossiers(staff: StaffPrincipal, filters: PageFilters, page: number, limit: number): Promise<{ items: Dossier[]; total: number }> {
+  private listDossiers(
+    staff: StaffPrincipal,
+    filters: PageFilters,
+    page: number,
+    limit: number,
+    after?: ListPosition,
+  ): Promise<{ items: Dossier[]; total: number; next?: ListPosition }> {
+    const query = this.repositoryQuery(staff, filters);
+    if (!query) return Promise.resolve({ items: [], total: 0 });
+    return this.repository.list({ ...query, page, limit, ...(after ? { after } : {}) });
+  }
+
+  /** The repository's filters for this caller; undefined when their scope leaves no département to read. */
+  private repositoryQuery(staff: StaffPrincipal, filters: PageFilters): Omit<RepositoryListQuery, 'page' | 'limit' | 'after'> | undefined {
     const departements = scopeOf(staff, filters.departement);
-    if (departements?.length === 0) return Promise.resolve({ items: [], total: 0 });
-    return this.repository.list({
+    if (departements?.length === 0) return undefined;
+    return {
       ...(filters.status ? { status: filters.status } : {}),
       ...(filters.scheme ? { scheme: filters.scheme } : {}),
       ...(departements ? { departements } : {}),
@@ -148,9 +164,7 @@ export class DossierService {
       ...(filters.label ? { labels: filters.label } : {}),
       ...(filters.followedBy ? { followedBy: filters.followedBy } : {}),
       ...(filters.sort ? { sort: filters.sort } : {}),
-      page,
-      limit,
-    });
+    };
   }
 
   private publish(event: StatusChangeEvent): void {

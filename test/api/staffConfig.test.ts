@@ -5,7 +5,7 @@ describe('Staff API configuration', () => {
   test('When nothing is set, then generous rate limits apply and neither OIDC nor the webhook is on', () => {
     const config = loadConfig({});
 
-    expect(config.staffApi).toEqual({ rateLimit: { perIpPerMinute: 1200, perKeyPerMinute: 600 }, oidc: undefined, webhook: undefined });
+    expect(config.staffApi).toEqual({ rateLimit: { perIpPerMinute: 1200, perKeyPerMinute: 600 }, exportsPerStaff: 2, oidc: undefined, webhook: undefined });
   });
 
   test('When OIDC and the webhook are configured, then they are parsed', () => {
