@@ -42,6 +42,14 @@ const ERROR_CATALOGUE = {
   ATTACHMENT_PENDING_SCAN: { status: 409, message: 'Ce document est en attente d’analyse antivirus : il pourra être ouvert une fois l’analyse faite. Réessayez plus tard.' },
   DIRECTLINE_TOKEN_INVALID: { status: 403, message: 'Votre session de discussion a expiré ou n’est pas valide : rechargez la page pour reprendre.' },
   DIRECTLINE_CONVERSATION_NOT_FOUND: { status: 404, message: 'Cette conversation n’existe pas ou a été supprimée.' },
+  DIRECTLINE_ADDRESS_QUOTA: {
+    status: 429,
+    message: 'Trop de conversations ont été ouvertes depuis votre adresse aujourd’hui : reprenez une conversation déjà ouverte, ou réessayez demain.',
+  },
+  DIRECTLINE_DAILY_QUOTA: {
+    status: 429,
+    message: 'L’assistant a atteint son nombre maximal de nouvelles conversations pour aujourd’hui : réessayez demain, ou contactez votre préfecture.',
+  },
   DATABASE_UNAVAILABLE: {
     status: 503,
     message: 'Le service est momentanément indisponible. Ce qui a déjà été enregistré est conservé : réessayez dans quelques instants.',

@@ -10,7 +10,7 @@ import { composeApp } from './composition';
 import type { Config } from './config';
 import { connectDatabase, type Database } from './database';
 import type { Logger } from './logger';
-import { scheduleRetention, type RetentionTask } from './retention';
+import { scheduleRetention, type ConversationPurgeTask, type RetentionTask } from './retention';
 import { createStatusWebhook } from './webhooks/statusWebhook';
 
 export interface RunningServer {
@@ -37,9 +37,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let stopping: Promise<void> | undefined;
   let server: Server;
   let retention: RetentionTask;
+  let conversationPurge: ConversationPurgeTask;
   try {
     const built = await buildApp(config, logger, database, () => stopping !== undefined);
     retention = built.retention;
+    conversationPurge = built.conversationPurge;
     server = createServer(built.app);
     trackUpgradedSockets(server);
     await listen(server, config.http.port, config.http.host);
@@ -59,6 +61,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     logger.warn('MicrosoftAppId is not set: /api/messages refuses every activity (401). The web widget (Direct Line) works; Teams needs an Azure Bot registration.');
   }
   const retentionTimer = scheduleRetention(retention, { intervalMs: RETENTION_INTERVAL_MS, firstRunDelayMs: RETENTION_FIRST_RUN_MS, logger: logger.child({ component: 'retention' }) });
+  const purgeTimer = scheduleRetention(conversationPurge, {
+    intervalMs: PURGE_INTERVAL_MS,
+    firstRunDelayMs: RETENTION_FIRST_RUN_MS,
+    logger: logger.child({ component: 'directline' }),
+    name: 'Direct Line purge',
+  });
 
   const stop = async (): Promise<void> => {
     logger.info('Stopping: no new requests, finishing the ones in flight');
@@ -77,7 +85,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await closed;
     clearInterval(reaper);
     clearTimeout(force);
-    await retentionTimer.stop();
+    await Promise.all([retentionTimer.stop(), purgeTimer.stop()]);
     await database.close();
     logger.info('Stopped');
   };
@@ -93,15 +101,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 /** The retention sweep runs a minute after start-up (not in the way of a restart), then every six hours. */
 const RETENTION_FIRST_RUN_MS = 60_000;
 const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
+/** Idle widget conversations are looked for every hour. */
+const PURGE_INTERVAL_MS = 3600 * 1000;
 
-async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<{ app: Express; retention: RetentionTask }> {
+async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<{ app: Express; retention: RetentionTask; conversationPurge: ConversationPurgeTask }> {
   const chatModel = config.llm ? await createChatModelFromConfig(config.llm) : undefined;
   if (config.llm) logger.info({ provider: config.llm.provider, model: config.llm.model }, 'FAQ answers written by a chat model');
   const webhook = config.staffApi.webhook
     ? createStatusWebhook({ config: config.staffApi.webhook, connection: database.connection, logger: logger.child({ component: 'webhook' }) })
     : undefined;
   const faq = await createFaqService({ chatModel, generationTimeoutMs: config.llm?.timeoutMs, logger: logger.child({ component: 'faq' }) });
-  const { app, retention } = await composeApp({
+  const { app, retention, conversationPurge } = await composeApp({
     database,
     logger,
     faq,
@@ -124,7 +134,7 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
   });
   // Deliveries a previous run left pending go out again, in the background.
   void webhook?.resume().catch((error: unknown) => logger.error({ err: error }, 'Could not resume the webhook outbox'));
-  return { app, retention };
+  return { app, retention, conversationPurge };
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {
