@@ -5,6 +5,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import { z } from 'zod';
 import type { BotRuntime } from '../bot/botRuntime';
+import type { ConversationLimits } from '../bot/directline/conversationQuota';
 import { createDirectLineRouter } from '../bot/directline/directLineRouter';
 import { createWidgetRouter } from '../bot/webchat/widgetRouter';
 import { isDatabaseUnavailable } from '../dossiers/databaseErrors';
@@ -32,7 +33,7 @@ export interface AppDependencies {
   /** The prefecture staff API (/api/dossiers). */
   staffApi: StaffApiDependencies;
   /** The web widget's Direct Line: the signing secret (from `resolveDirectLineSecret`) and token lifetime. */
-  directLine: { secret: string; tokenTtlSeconds: number; now?: () => Date; upload?: DirectLineUploadSettings };
+  directLine: { secret: string; tokenTtlSeconds: number; now?: () => Date; upload?: DirectLineUploadSettings; conversationLimits?: ConversationLimits };
   /** The back-office pages (/instruction/): sessions, ProConnect, e-mail. */
   instruction?: InstructionOptions;
   /** Quoted by the widget page's explanation of how data is kept. */

@@ -3,7 +3,10 @@
 import type { Express } from 'express';
 import { createBotRuntime, type AssistantRuntime, type BotSettings } from '../bot/botRuntime';
 import { BOT_ACCOUNT, ConversationFeed, DIRECTLINE_CHANNEL_ID } from '../bot/directline/conversationFeed';
+import { ConversationQuota, type ConversationLimits } from '../bot/directline/conversationQuota';
+import { DEFAULT_CONVERSATION_LIMITS } from '../bot/directline/directLineRouter';
 import { resolveDirectLineSecret } from '../bot/directline/directLineSecret';
+import { MongoStorage } from '../bot/mongoStorage';
 import { DossierRepository } from '../dossiers/dossierRepository';
 import { DraftRetention, type RetentionPolicy } from '../dossiers/draftRetention';
 import type { FaqService } from '../knowledge/faq/faqService';
@@ -20,7 +23,7 @@ import type { InstructionOptions } from './instruction/instructionRouter';
 import { AgentNotifications, createSmtpSender } from './instruction/mailer';
 import { PrefectureReplies } from '../bot/notifications';
 import type { Logger } from './logger';
-import { createRetentionTask, type RetentionTask } from './retention';
+import { createConversationPurgeTask, createRetentionTask, type ConversationPurgeTask, type RetentionTask } from './retention';
 import { StaffAccountRepository } from './staff/staffRepository';
 
 export interface CompositionOptions {
@@ -29,7 +32,15 @@ export interface CompositionOptions {
   faq: FaqService;
   version: string;
   bot: BotSettings;
-  directLine: { secret: string | undefined; tokenTtlSeconds: number; now?: () => Date };
+  directLine: {
+    secret: string | undefined;
+    tokenTtlSeconds: number;
+    now?: () => Date;
+    /** Caps on the conversations started per UTC day (200 per address and 20,000 in all by default). */
+    conversationLimits?: ConversationLimits;
+    /** How long idle conversations are kept (24 hours if the user never wrote, 7 days otherwise, by default). */
+    purge?: { emptyHours: number; abandonedDays: number };
+  };
   staffApi: Omit<StaffApiDependencies, 'dossiers' | 'staffAccounts' | 'onStatusChange'>;
   /** More subscribers to staff's status changes; the applicant's chat notification is always there. */
   statusListeners?: StatusChangeListener[];
@@ -53,9 +64,12 @@ export interface Composition {
   retention: RetentionTask;
   /** The dossiers' documents. */
   attachments: DossierAttachments;
+  /** The purge of idle widget conversations, for the server's timer (and tests, with their own clock). */
+  conversationPurge: ConversationPurgeTask;
 }
 
 const DEFAULT_RETENTION: RetentionPolicy = { retentionDays: 180, warningDays: 7 };
+const DEFAULT_CONVERSATION_PURGE = { emptyHours: 24, abandonedDays: 7 };
 
 export async function composeApp(options: CompositionOptions): Promise<Composition> {
   const { database, logger, faq } = options;
@@ -111,6 +125,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       channelId: DIRECTLINE_CHANNEL_ID,
       conversationIdsOf: (userId) => feed.conversationIdsOf(userId),
       deleteUserHistory: (userId, deletion) => feed.deleteUserHistory(userId, deletion),
+      revokeTokens: (userId, revocation) => feed.revokeUser(userId, revocation),
     },
   });
   // A document found infected after it was held for analysis: the applicant is told in their chat.
@@ -124,6 +139,15 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     await attachments.deleteOrphans();
   } });
   const secret = await resolveDirectLineSecret(options.directLine.secret, connection);
+  const conversationLimits = options.directLine.conversationLimits ?? DEFAULT_CONVERSATION_LIMITS;
+  const botState = new MongoStorage(connection);
+  const conversationPurge = createConversationPurgeTask({
+    feed,
+    quota: new ConversationQuota(connection, conversationLimits, secret),
+    deleteConversationStates: (ids) => botState.delete(ids.map((id) => `${DIRECTLINE_CHANNEL_ID}/conversations/${id}/`)),
+    policy: { ...DEFAULT_CONVERSATION_PURGE, ...options.directLine.purge, tokenTtlSeconds: options.directLine.tokenTtlSeconds },
+    logger: logger.child({ component: 'directline' }),
+  });
   const app = createApp({
     logger,
     database,
@@ -131,7 +155,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     faq,
     version: options.version,
     isShuttingDown: options.isShuttingDown,
-    directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now, upload: { inbox: uploads, maxFileBytes: attachmentsConfig.limits.maxFileBytes } },
+    directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now, conversationLimits, upload: { inbox: uploads, maxFileBytes: attachmentsConfig.limits.maxFileBytes } },
     draftRetentionDays: policy.retentionDays,
     attachments,
     instruction: { ...options.instruction, notifyOwner: bot.notifyOwner },
@@ -143,5 +167,5 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       onStatusChange: [(event) => bot.notifyStatusChange(event), ...(options.statusListeners ?? [])],
     },
   });
-  return { app, repository, bot, staffAccounts, retention, attachments };
+  return { app, repository, bot, staffAccounts, retention, attachments, conversationPurge };
 }

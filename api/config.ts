@@ -33,6 +33,10 @@ const EnvSchema = z
     SHUTDOWN_TIMEOUT_MS: positiveInt(10000),
     DIRECTLINE_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters long').optional()),
     DIRECTLINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+    DIRECTLINE_CONVERSATIONS_PER_ADDRESS_PER_DAY: positiveInt(200),
+    DIRECTLINE_CONVERSATIONS_PER_DAY: positiveInt(20_000),
+    DIRECTLINE_EMPTY_CONVERSATION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+    DIRECTLINE_ABANDONED_CONVERSATION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
     LLM_PROVIDER: optionalString.pipe(z.enum(['openai', 'azure_openai', 'mistralai', 'ollama']).optional()),
     LLM_MODEL: optionalString,
     LLM_API_KEY: optionalString,
@@ -128,7 +132,16 @@ export interface Config {
   http: { port: number; host: string | undefined; shutdownTimeoutMs: number };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   database: { uri: string | undefined; dataDir: string; timeoutMs: number };
-  directLine: { secret: string | undefined; tokenTtlSeconds: number };
+  /**
+   * The web widget's Direct Line: token signing and lifetime, caps on the conversations started in a
+   * UTC day (per address and in all), and how long idle conversations are kept.
+   */
+  directLine: {
+    secret: string | undefined;
+    tokenTtlSeconds: number;
+    conversationLimits: { perAddressPerDay: number; perDay: number };
+    purge: { emptyHours: number; abandonedDays: number };
+  };
   /** Drafts untouched for `retentionDays` are deleted, after a warning `warningDays` before. */
   retention: { retentionDays: number; warningDays: number };
   /** Documents attached to dossiers: size limits and the optional ClamAV daemon. */
@@ -200,7 +213,12 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     http: { port: env.PORT, host: env.HOST, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
     database: { uri: env.MONGODB_URI, dataDir: env.DATA_DIR, timeoutMs: env.DB_TIMEOUT_MS },
-    directLine: { secret: env.DIRECTLINE_SECRET, tokenTtlSeconds: env.DIRECTLINE_TOKEN_TTL_SECONDS },
+    directLine: {
+      secret: env.DIRECTLINE_SECRET,
+      tokenTtlSeconds: env.DIRECTLINE_TOKEN_TTL_SECONDS,
+      conversationLimits: { perAddressPerDay: env.DIRECTLINE_CONVERSATIONS_PER_ADDRESS_PER_DAY, perDay: env.DIRECTLINE_CONVERSATIONS_PER_DAY },
+      purge: { emptyHours: env.DIRECTLINE_EMPTY_CONVERSATION_HOURS, abandonedDays: env.DIRECTLINE_ABANDONED_CONVERSATION_DAYS },
+    },
     retention: { retentionDays: env.DRAFT_RETENTION_DAYS, warningDays: env.DRAFT_RETENTION_WARNING_DAYS },
     attachments: attachmentsConfigFrom(env),
     llm:

@@ -51,6 +51,14 @@ const ERROR_CATALOGUE = {
   ATTACHMENT_INFECTED: { status: 403, message: 'L’antivirus a trouvé un virus dans ce document : il est conservé pour mémoire mais ne peut pas être téléchargé. Demandez au demandeur d’en envoyer une version saine.' },
   DIRECTLINE_TOKEN_INVALID: { status: 403, message: 'Votre session de discussion a expiré ou n’est pas valide : rechargez la page pour reprendre.' },
   DIRECTLINE_CONVERSATION_NOT_FOUND: { status: 404, message: 'Cette conversation n’existe pas ou a été supprimée.' },
+  DIRECTLINE_ADDRESS_QUOTA: {
+    status: 429,
+    message: 'Trop de conversations ont été ouvertes depuis votre adresse aujourd’hui : reprenez une conversation déjà ouverte, ou réessayez demain.',
+  },
+  DIRECTLINE_DAILY_QUOTA: {
+    status: 429,
+    message: 'L’assistant a atteint son nombre maximal de nouvelles conversations pour aujourd’hui : réessayez demain, ou contactez votre préfecture.',
+  },
   DATABASE_UNAVAILABLE: {
     status: 503,
     message: 'Le service est momentanément indisponible. Ce qui a déjà été enregistré est conservé : réessayez dans quelques instants.',

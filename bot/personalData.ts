@@ -18,6 +18,8 @@ export interface WidgetHistory {
   readonly channelId: string;
   conversationIdsOf(userId: string): Promise<string[]>;
   deleteUserHistory(userId: string, options: { keep?: string }): Promise<number>;
+  /** Refuses every token issued so far to the user (on `keep`, they may still read the confirmation and write). */
+  revokeTokens(userId: string, options: { keep?: string }): Promise<void>;
 }
 
 export interface PersonalDataDependencies {
@@ -59,7 +61,11 @@ export class PersonalData {
     }
     await this.deps.storage.delete([...keys]);
     await this.deps.references.forget(owner);
-    if (widget && owner.channel === widget.channelId) await widget.deleteUserHistory(owner.userId, { keep: currentConversationId });
+    if (widget && owner.channel === widget.channelId) {
+      // Revoked first: a token copied before (another tab, another device) reaches nothing from now on, nor resumes the user.
+      await widget.revokeTokens(owner.userId, { keep: currentConversationId });
+      await widget.deleteUserHistory(owner.userId, { keep: currentConversationId });
+    }
     return { erased, kept };
   }
 }

@@ -47,9 +47,12 @@ const FAILURES_BEFORE_HELP = 3;
 const SKIP = /^(passer|je passe|on passe|ignorer|sauter|plus tard|je ne sais pas|je sais pas|jsp|ne sais pas|non communique|nc|aucun|aucune|pas de \w+|non)\b/;
 const KEEP = /^(garder|je garde|conserver|inchange|inchangee|pareil|idem|ne pas modifier|pas de changement|c'est bon|ok)\b/;
 
-/** Plain text of an answer: control characters removed, spaces collapsed, capped; never markup. */
+/**
+ * Plain text of an answer: control characters removed, spaces collapsed, capped; never markup. In NFC,
+ * as the dossier schema stores it, so that every length checked is the stored one.
+ */
 export function answerText(answer: Answer): string {
-  return answer.text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
+  return answer.text.normalize('NFC').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
 }
 
 export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {

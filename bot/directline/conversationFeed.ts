@@ -34,6 +34,28 @@ interface ConversationDocument {
   updatedAt: Date;
   /** The highest sequence number known to be used: a starting hint for the next append, never trusted alone. */
   lastSeq: number;
+  /** Set once the user has written: a conversation without it only holds the greeting. */
+  hasUserActivity?: boolean;
+}
+
+/** A widget user whose tokens were revoked by « supprimer mes données ». */
+interface RevocationDocument {
+  _id: string;
+  /** Every token of the user issued up to this instant is refused. */
+  revokedAt: Date;
+  /** The conversation kept open for the erasure's confirmation: its old token may still read and post there. */
+  keep?: string;
+}
+
+export interface Revocation {
+  revokedAt: Date;
+  keep?: string;
+}
+
+/** How long an idle conversation is kept: `emptyBefore` for those where the user never wrote, `abandonedBefore` for the others. */
+export interface PurgeCutoffs {
+  emptyBefore: Date;
+  abandonedBefore: Date;
 }
 
 interface ActivityDocument {
@@ -58,9 +80,19 @@ const DEFAULT_PAGE_SIZE = 100;
 export const feedAppended = new EventEmitter();
 feedAppended.setMaxListeners(0);
 
+/**
+ * Whether « supprimer mes données » revoked this token: issued up to the revocation, unless used on
+ * the conversation kept for the confirmation (`keptConversationId`: the one in the path, where allowed).
+ */
+export function isRevoked(claims: { issuedAt: number; conversationId?: string }, revocation: Revocation, keptConversationId?: string): boolean {
+  if (claims.issuedAt > Math.floor(revocation.revokedAt.getTime() / 1000)) return false;
+  return keptConversationId === undefined || revocation.keep !== keptConversationId || claims.conversationId !== keptConversationId;
+}
+
 export class ConversationFeed {
   private readonly conversations: Collection<ConversationDocument>;
   private readonly activities: Collection<ActivityDocument>;
+  private readonly revocations: Collection<RevocationDocument>;
   private indexes: Promise<unknown> | undefined;
   private lastTimestampMs = 0;
 
@@ -70,6 +102,7 @@ export class ConversationFeed {
   ) {
     this.conversations = connection.collection<ConversationDocument>('directline_conversations');
     this.activities = connection.collection<ActivityDocument>('directline_activities');
+    this.revocations = connection.collection<RevocationDocument>('directline_revocations');
   }
 
   async createConversation(userId: string, locale: string): Promise<ConversationRecord> {
@@ -117,7 +150,8 @@ export class ConversationFeed {
       }
       seq += 1;
     }
-    await this.conversations.updateOne({ _id: conversationId }, { $max: { lastSeq: seq - 1 }, $set: { updatedAt: this.now() } });
+    const byUser = activities.some((activity) => activity.from?.role === 'user');
+    await this.conversations.updateOne({ _id: conversationId }, { $max: { lastSeq: seq - 1 }, $set: { updatedAt: this.now(), ...(byUser ? { hasUserActivity: true } : {}) } });
     feedAppended.emit('appended', conversationId);
     return appended;
   }
@@ -133,6 +167,43 @@ export class ConversationFeed {
       activities: documents.map((document) => JSON.parse(document.activity) as FeedActivity),
       watermark: documents.at(-1)?.seq ?? watermark,
     };
+  }
+
+  /** Marks a conversation as in use (a token was issued for it), so the purge leaves it alone. */
+  async touch(conversationId: string): Promise<void> {
+    await this.conversations.updateOne({ _id: conversationId }, { $set: { updatedAt: this.now() } });
+  }
+
+  /**
+   * Deletes the idle conversations and their activities: those where the user never wrote, idle
+   * since `emptyBefore`, and all others idle since `abandonedBefore`. Returns the deleted ids.
+   */
+  async purgeIdle(cutoffs: PurgeCutoffs): Promise<string[]> {
+    const idle = await this.conversations
+      .find({ $or: [{ hasUserActivity: { $ne: true }, updatedAt: { $lt: cutoffs.emptyBefore } }, { updatedAt: { $lt: cutoffs.abandonedBefore } }] }, { projection: { _id: 1 } })
+      .toArray();
+    const ids = idle.map((conversation) => conversation._id);
+    if (ids.length === 0) return [];
+    await this.activities.deleteMany({ conversationId: { $in: ids } });
+    await this.conversations.deleteMany({ _id: { $in: ids } });
+    return ids;
+  }
+
+  /** Refuses from now on every token of the user issued so far (but on `keep`, see `Revocation`). */
+  async revokeUser(userId: string, options: { keep?: string } = {}): Promise<void> {
+    const revokedAt = this.now();
+    await this.revocations.replaceOne({ _id: userId }, { revokedAt, ...(options.keep === undefined ? {} : { keep: options.keep }) }, { upsert: true });
+  }
+
+  async revocationOf(userId: string): Promise<Revocation | undefined> {
+    const document = await this.revocations.findOne({ _id: userId });
+    return document ? { revokedAt: document.revokedAt, ...(document.keep === undefined ? {} : { keep: document.keep }) } : undefined;
+  }
+
+  /** Forgets the revocations older than any token still valid (`before`: now minus the token lifetime). */
+  async purgeRevocations(before: Date): Promise<number> {
+    const { deletedCount } = await this.revocations.deleteMany({ revokedAt: { $lt: before } });
+    return deletedCount;
   }
 
   /** The ids of every conversation of a widget user. */

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { directLineUpload, type DirectLineUploadSettings } from '../../api/attachments/directLineUpload';
 import { AppError } from '../../api/errors';
 import type { BotRuntime } from '../botRuntime';
-import { BOT_ACCOUNT, ConversationFeed, DIRECTLINE_CHANNEL_ID, DIRECTLINE_SERVICE_URL, type ConversationRecord, type FeedActivity } from './conversationFeed';
+import { BOT_ACCOUNT, ConversationFeed, DIRECTLINE_CHANNEL_ID, DIRECTLINE_SERVICE_URL, isRevoked, type ConversationRecord, type FeedActivity } from './conversationFeed';
+import { ConversationQuota, type ConversationLimits } from './conversationQuota';
 import { DirectLineStreams, streamUrlFor } from './directLineStream';
 import { CONVERSATION_ID_PATTERN, DirectLineTokens, newUserId, type TokenClaims } from './directLineTokens';
 
@@ -21,11 +22,8 @@ export interface DirectLineRouterDependencies {
   tokenTtlSeconds: number;
   logger: Logger;
   now?: () => Date;
-  /**
-   * How long after its expiry a token still lets its user come back as the same user
-   * (`POST /tokens/generate` only), so a return weeks later finds the draft dossier again.
-   */
-  resumeWindowSeconds?: number;
+  /** Caps on the conversations started per address and per day, and in all per day. */
+  conversationLimits?: ConversationLimits;
   /** How long a post waits for the bot's turn before answering `{id}` anyway (the turn goes on). */
   turnResponseBudgetMs?: number;
   /** Web Chat's file upload; without it the upload route does not exist. */
@@ -34,7 +32,8 @@ export interface DirectLineRouterDependencies {
   basePath?: string;
 }
 
-const DEFAULT_RESUME_WINDOW_SECONDS = 180 * 24 * 3600;
+/** An office behind one address (a town hall, a prefecture) may start many; a script far more. */
+export const DEFAULT_CONVERSATION_LIMITS: ConversationLimits = { perAddressPerDay: 200, perDay: 20_000 };
 /** Direct Line answers a post once the bot has replied, within 8 s; the widget's client waits 10 s. */
 const DEFAULT_TURN_RESPONSE_BUDGET_MS = 8_000;
 const DEFAULT_BASE_PATH = '/v3/directline';
@@ -77,22 +76,34 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
   const logger = deps.logger.child({ component: 'directline' });
   const tokens = new DirectLineTokens(deps.secret, deps.tokenTtlSeconds, now);
   const feed = new ConversationFeed(deps.connection, now);
-  const resumeWindowSeconds = deps.resumeWindowSeconds ?? DEFAULT_RESUME_WINDOW_SECONDS;
+  const quota = new ConversationQuota(deps.connection, deps.conversationLimits ?? DEFAULT_CONVERSATION_LIMITS, deps.secret);
   const turnBudgetMs = deps.turnResponseBudgetMs ?? DEFAULT_TURN_RESPONSE_BUDGET_MS;
   const turns = new TurnQueue();
   const limits = createLimits();
   const basePath = deps.basePath ?? DEFAULT_BASE_PATH;
   const streams = new DirectLineStreams({ basePath, feed, tokens, logger });
 
-  const authenticate = (graceSeconds = 0): RequestHandler => (req, res, next) => {
+  /**
+   * A valid token (an expired one is refused everywhere: its holder starts as a new anonymous
+   * user), of a user whose tokens « supprimer mes données » has not revoked. With `onKeptConversation`,
+   * a revoked token still reads and posts on the conversation kept open for the erasure's confirmation.
+   */
+  const authenticate = (options: { onKeptConversation?: boolean } = {}): RequestHandler => (req, res, next) => {
     const token = bearerToken(req);
-    const check = token === undefined ? undefined : tokens.verify(token, { graceSeconds });
+    const check = token === undefined ? undefined : tokens.verify(token);
     if (!check?.valid) {
       next(new AppError('DIRECTLINE_TOKEN_INVALID', { details: { reason: check?.reason ?? 'missing' } }));
       return;
     }
-    res.locals.directLine = check.claims;
-    next();
+    const inPath = typeof req.params.id === 'string' ? req.params.id : undefined;
+    feed.revocationOf(check.claims.userId).then((revocation) => {
+      if (revocation && isRevoked(check.claims, revocation, options.onKeptConversation ? inPath : undefined)) {
+        next(new AppError('DIRECTLINE_TOKEN_INVALID', { details: { reason: 'revoked' } }));
+        return;
+      }
+      res.locals.directLine = check.claims;
+      next();
+    }, next);
   };
 
   /** The conversation in the path, if it exists (404) and the token is bound to it (403). */
@@ -135,7 +146,9 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
   };
 
   /** Direct Line's answer shape: `{conversationId?, token, expires_in}` with a fresh token for these claims. */
-  const answerWithToken = (res: Response, claims: { userId: string; conversationId?: string }, status = 200) => {
+  const answerWithToken = async (res: Response, claims: { userId: string; conversationId?: string }, status = 200) => {
+    // A token issued for a conversation is a use of it: the purge of idle conversations leaves it alone.
+    if (claims.conversationId !== undefined) await feed.touch(claims.conversationId);
     const issued = tokens.issue(claims);
     res.status(status).json({ ...(claims.conversationId === undefined ? {} : { conversationId: claims.conversationId }), token: issued.token, expires_in: issued.expiresIn });
   };
@@ -160,7 +173,8 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
   };
 
   /** A conversation's start or reconnection: a fresh token and the stream to read it from, after `watermark`. */
-  const answerWithStream = (req: Request, res: Response, claims: { userId: string; conversationId: string }, status = 200, watermark?: string) => {
+  const answerWithStream = async (req: Request, res: Response, claims: { userId: string; conversationId: string }, status = 200, watermark?: string) => {
+    await feed.touch(claims.conversationId);
     const issued = tokens.issue(claims);
     res.status(status).json({
       conversationId: claims.conversationId,
@@ -180,11 +194,11 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
   const parseJson: RequestHandler = (req, res, next) => json(req, res, (error?: unknown) => next(error === undefined ? undefined : toBodyError(error)));
 
   // No token: a new anonymous user, whose id only the server chooses. With one: the same user again.
-  router.post('/tokens/generate', (req, _res, next) => next(bearerToken(req) === undefined ? undefined : 'route'), limits.anonymous, (_req, res) => {
-    answerWithToken(res, { userId: newUserId() });
+  router.post('/tokens/generate', (req, _res, next) => next(bearerToken(req) === undefined ? undefined : 'route'), limits.anonymous, async (_req, res) => {
+    await answerWithToken(res, { userId: newUserId() });
   });
 
-  router.post('/tokens/generate', authenticate(resumeWindowSeconds), limits.write, parseJson, async (req, res) => {
+  router.post('/tokens/generate', authenticate(), limits.write, parseJson, async (req, res) => {
     const body = parseOrReject(GenerateBodySchema, req.body ?? {});
     const claims = claimsOf(res);
     let conversationId: string | undefined;
@@ -193,12 +207,12 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
       const conversation = await feed.findConversation(claims.conversationId);
       if (conversation?.userId === claims.userId) conversationId = conversation.id;
     }
-    answerWithToken(res, { userId: claims.userId, ...(conversationId === undefined ? {} : { conversationId }) });
+    await answerWithToken(res, { userId: claims.userId, ...(conversationId === undefined ? {} : { conversationId }) });
   });
 
-  router.post('/tokens/refresh', authenticate(), limits.write, (_req, res) => {
+  router.post('/tokens/refresh', authenticate(), limits.write, async (_req, res) => {
     const { userId, conversationId } = claimsOf(res);
-    answerWithToken(res, { userId, ...(conversationId === undefined ? {} : { conversationId }) });
+    await answerWithToken(res, { userId, ...(conversationId === undefined ? {} : { conversationId }) });
   });
 
   router.post('/conversations', authenticate(), limits.write, parseJson, async (req, res) => {
@@ -208,9 +222,15 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
       // A token already bound to a conversation resumes it (a reload), without a new greeting.
       const existing = await feed.findConversation(claims.conversationId);
       if (existing?.userId === claims.userId) {
-        answerWithStream(req, res, { userId: claims.userId, conversationId: existing.id });
+        await answerWithStream(req, res, { userId: claims.userId, conversationId: existing.id });
         return;
       }
+    }
+    const allowed = await quota.take(ipKeyGenerator(req.ip ?? 'unknown'), now());
+    if (!allowed.allowed) {
+      res.setHeader('Retry-After', String(allowed.retryAfterSeconds));
+      logger.warn({ scope: allowed.scope }, 'Direct Line conversation refused: daily cap reached');
+      throw new AppError(allowed.scope === 'address' ? 'DIRECTLINE_ADDRESS_QUOTA' : 'DIRECTLINE_DAILY_QUOTA');
     }
     const conversation = await feed.createConversation(claims.userId, body.locale ?? DEFAULT_LOCALE);
     logger.debug({ conversationId: conversation.id }, 'Direct Line conversation started');
@@ -228,17 +248,17 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
       ),
     );
     await withinBudget(greeting);
-    answerWithStream(req, res, { userId: claims.userId, conversationId: conversation.id }, 201);
+    await answerWithStream(req, res, { userId: claims.userId, conversationId: conversation.id }, 201);
   });
 
   router.get('/conversations/:id', authenticate(), limits.read, async (req, res) => {
     const conversation = await authorise(req, res);
     // Direct Line's reconnection: the stream resumes after the watermark the client has seen.
     const { watermark } = parseOrReject(WatermarkQuerySchema, req.query);
-    answerWithStream(req, res, { userId: conversation.userId, conversationId: conversation.id }, 200, watermark);
+    await answerWithStream(req, res, { userId: conversation.userId, conversationId: conversation.id }, 200, watermark);
   });
 
-  router.post('/conversations/:id/activities', authenticate(), limits.write, parseJson, async (req, res) => {
+  router.post('/conversations/:id/activities', authenticate({ onKeptConversation: true }), limits.write, parseJson, async (req, res) => {
     const conversation = await authorise(req, res);
     const posted = parseOrReject(ClientActivitySchema, req.body);
     if (posted.type === 'typing') {
@@ -250,9 +270,9 @@ export function createDirectLineRouter(deps: DirectLineRouterDependencies): Rout
   });
 
   // Web Chat's paperclip (owned by the attachments feature: api/attachments/directLineUpload.ts).
-  if (deps.upload) router.post('/conversations/:id/upload', authenticate(), limits.write, directLineUpload({ ...deps.upload, authorise, envelope: inboundEnvelope, post: postUserActivity }));
+  if (deps.upload) router.post('/conversations/:id/upload', authenticate({ onKeptConversation: true }), limits.write, directLineUpload({ ...deps.upload, authorise, envelope: inboundEnvelope, post: postUserActivity }));
 
-  router.get('/conversations/:id/activities', authenticate(), limits.read, async (req, res) => {
+  router.get('/conversations/:id/activities', authenticate({ onKeptConversation: true }), limits.read, async (req, res) => {
     const conversation = await authorise(req, res);
     const { watermark } = parseOrReject(WatermarkQuerySchema, req.query);
     const page = await feed.readActivities(conversation.id, watermark ? Number(watermark) : 0);

@@ -11,7 +11,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { feedAppended, type ConversationFeed } from './conversationFeed';
+import { feedAppended, isRevoked, type ConversationFeed } from './conversationFeed';
 import { CONVERSATION_ID_PATTERN, type DirectLineTokens } from './directLineTokens';
 
 export interface DirectLineStreamOptions {
@@ -69,6 +69,8 @@ export class DirectLineStreams {
     if (!check.valid || check.claims.conversationId !== conversationId) return refuse(403, 'Forbidden');
     const conversation = await this.options.feed.findConversation(conversationId).catch(() => undefined);
     if (!conversation || conversation.userId !== check.claims.userId) return refuse(404, 'Not Found');
+    const revocation = await this.options.feed.revocationOf(check.claims.userId).catch(() => undefined);
+    if (revocation && isRevoked(check.claims, revocation, conversationId)) return refuse(403, 'Forbidden');
     if ((this.open.get(conversationId)?.size ?? 0) >= MAX_STREAMS_PER_CONVERSATION) return refuse(429, 'Too Many Requests');
     const watermarkText = url.searchParams.get('watermark') ?? '';
     const watermark = /^\d{1,15}$/.test(watermarkText) ? Number(watermarkText) : 0;

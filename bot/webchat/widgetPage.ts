@@ -84,8 +84,8 @@ export function renderWidgetPage({ nonce, draftRetentionDays, assetsVersion }: W
         <ul class="ti-about__list">
           <li><strong>Ce qui est conservé :</strong> vos réponses au dossier et l’historique de cette conversation.</li>
           <li><strong>Un brouillon jusqu’à la soumission :</strong> la préfecture ne voit votre dossier qu’une fois que vous l’avez soumis.</li>
-          <li><strong>Sur cet appareil :</strong> ce navigateur garde un identifiant anonyme pour vous retrouver, vous et votre brouillon, à votre retour. Aucun cookie, aucune mesure d’audience.</li>
-          <li><strong>« Supprimer mes données » :</strong> écrivez-le dans la conversation ; après confirmation, votre brouillon et l’historique de vos conversations sont effacés. Un dossier déjà soumis reste à la préfecture pour son instruction.</li>
+          <li><strong>Sur cet appareil :</strong> ce navigateur garde un identifiant anonyme de session pour vous retrouver, vous et votre brouillon, tant que la session n’a pas expiré (elle se prolonge tant que la page est ouverte) ; une fois expirée, une nouvelle conversation anonyme commence. Aucun cookie, aucune mesure d’audience.</li>
+          <li><strong>« Supprimer mes données » :</strong> écrivez-le dans la conversation ; après confirmation, votre brouillon et l’historique de vos conversations sont effacés, et votre identifiant de session est révoqué. Un dossier déjà soumis reste à la préfecture pour son instruction.</li>
           <li><strong>Effacement automatique :</strong> un brouillon sans activité pendant ${draftRetentionDays} jours est supprimé.</li>
           <li><strong>Rien n’est envoyé ailleurs :</strong> vos données ne sont transmises à aucun autre service, et cette page ne charge rien depuis un autre site.</li>
         </ul>

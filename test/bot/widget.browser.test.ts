@@ -311,7 +311,7 @@ describe('The web widget in Chromium', () => {
     }
   });
 
-  test('When the official comes back the next day with an expired token, then the page resumes the same user and conversation', async () => {
+  test('When the official comes back the next day with an expired token, then the page starts cleanly as a new anonymous user (issue 15, F10: an expired token is never renewed)', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
     try {
       const { page, problems } = await openWidget(context);
@@ -323,19 +323,24 @@ describe('The web widget in Chromium', () => {
       const today = await storedSession(page);
       const yesterday = new DirectLineTokens(SECRET, 3600, () => new Date(Date.now() - 24 * 3600 * 1000));
       const expired = yesterday.issue({ userId: userIdOf(today.token), ...(today.conversationId ? { conversationId: today.conversationId } : {}) }).token;
+      // Leave the widget first: on leaving, the page stores its current (valid) token, which would overwrite the expired one.
+      await page.goto(`${server.url}/healthz`);
       await page.evaluate(
         ({ key, value }) => (globalThis as unknown as PageGlobals).localStorage.setItem(key, value),
         { key: STORAGE_KEY, value: JSON.stringify({ token: expired, conversationId: today.conversationId }) },
       );
 
-      await page.reload();
-      await userBubble(page, 'Je reviendrai demain').waitFor();
+      problems.length = 0;
+      await page.goto(`${server.url}/`);
+      await waitForGreeting(page);
+      await page.waitForFunction((key) => Boolean(JSON.parse((globalThis as unknown as PageGlobals).localStorage.getItem(key) ?? '{}').conversationId), STORAGE_KEY);
       const tomorrow = await storedSession(page);
 
-      expect(tomorrow.conversationId).toBe(today.conversationId);
-      expect(userIdOf(tomorrow.token)).toBe(userIdOf(today.token));
-      expect(tomorrow.token).not.toBe(expired);
-      expect(problems).toEqual([]);
+      expect(tomorrow.conversationId).not.toBe(today.conversationId);
+      expect(userIdOf(tomorrow.token)).not.toBe(userIdOf(today.token));
+      expect(await userBubble(page, 'Je reviendrai demain').count()).toBe(0);
+      // The only complaint is the browser's own line for the refused token (403), which the page answers by starting anew.
+      expect(problems.filter((problem) => !/status of 403/.test(problem))).toEqual([]);
     } finally {
       await context.close();
     }

@@ -72,7 +72,11 @@ describe('« Supprimer mes données »', () => {
     expect(await statesMentioning(firstConversation)).toEqual([]);
     expect(await statesMentioning(widget.conversationId!)).toEqual([]);
     expect(await app.database.connection.collection('conversation_references').countDocuments({ userId })).toBe(0);
-    expect((await directLineCall(app.url, 'GET', `/conversations/${firstConversation}/activities`, { token: firstToken })).status).toBe(404);
+    // The old conversation is gone, and its token is revoked anyway (issue 15, F8).
+    const oldConversation = await directLineCall(app.url, 'GET', `/conversations/${firstConversation}/activities`, { token: firstToken });
+    expect(oldConversation.status).toBe(403);
+    expect(oldConversation.body.error).toMatchObject({ code: 'DIRECTLINE_TOKEN_INVALID', details: { reason: 'revoked' } });
+    expect(await app.database.connection.collection('directline_conversations').countDocuments({ _id: firstConversation as never })).toBe(0);
     // The conversation that asked stays open, emptied: only the confirmation is left in it.
     const history = await directLineCall(app.url, 'GET', `/conversations/${widget.conversationId}/activities`, { token: widget.token });
     expect((history.body.activities as Array<{ text?: string }>).map((activity) => activity.text)).toEqual([expect.stringContaining('C’est fait')]);

@@ -14,13 +14,21 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** `node --import tsx api/main.ts` as the tests run it, or `npm start` itself, which a newcomer and a supervisor run. */
-type Launch = 'node' | 'npm start';
+/**
+ * `node --import tsx api/main.ts` as the tests run it, `npm start` itself, which a newcomer and a
+ * supervisor run, or a built entry (`node dist/api/main.js`) run with plain node from `cwd`.
+ */
+type Launch = 'node' | 'npm start' | { built: string; cwd: string };
 
 export function spawnServer(env: Record<string, string>, launch: Launch = 'node'): { child: ChildProcess; logs: Array<Record<string, unknown>>; stderr: () => string; exited: Promise<number | null> } {
-  const [command, args] = launch === 'node' ? [process.execPath, ['--import', 'tsx', 'api/main.ts']] : ['npm', ['start', '--silent']];
+  const [command, args, cwd] =
+    launch === 'node'
+      ? [process.execPath, ['--import', 'tsx', 'api/main.ts'], ROOT]
+      : launch === 'npm start'
+        ? ['npm', ['start', '--silent'], ROOT]
+        : [process.execPath, [launch.built], launch.cwd];
   const child = spawn(command, args, {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,7 +6,7 @@ import pino, { type DestinationStream, type Level } from 'pino';
 import { composeApp, type CompositionOptions } from '../../api/composition';
 import { openConnection, type Database } from '../../api/database';
 import type { StaffAccountRepository } from '../../api/staff/staffRepository';
-import type { RetentionTask } from '../../api/retention';
+import type { ConversationPurgeTask, RetentionTask } from '../../api/retention';
 import type { AssistantRuntime } from '../../bot/botRuntime';
 import type { DossierRepository } from '../../dossiers/dossierRepository';
 import type { DossierAttachments } from '../../dossiers/attachments/dossierAttachments';
@@ -23,6 +23,8 @@ export interface TestApp {
   retention: RetentionTask;
   /** The dossiers' documents (GridFS). */
   attachments: DossierAttachments;
+  /** The purge of idle widget conversations, to run with a test clock. */
+  conversationPurge: ConversationPurgeTask;
   testDatabase: TestDatabase;
   close(): Promise<void>;
 }
@@ -63,7 +65,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const testDatabase = options.testDatabase ?? (await startTestDatabase());
   const database = await openConnection(testDatabase.uri, testDatabase.embedded ? 'embedded' : 'mongodb', 1500);
   const logger = options.logDestination ? pino({ level: options.logLevel ?? 'info' }, options.logDestination) : silentLogger;
-  const { app, repository, bot, staffAccounts, retention, attachments } = await composeApp({
+  const { app, repository, bot, staffAccounts, retention, attachments, conversationPurge } = await composeApp({
     database,
     logger,
     faq: await sharedFaq(),
@@ -88,6 +90,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     staffAccounts,
     retention,
     attachments,
+    conversationPurge,
     testDatabase,
     async close() {
       server.closeAllConnections();

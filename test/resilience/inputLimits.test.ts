@@ -1,0 +1,34 @@
+// Issue 15, F13: a free-text answer's length is checked on its stored (NFC) form, and an answer too
+// long once normalised is refused with its own reason, never as « déposé depuis une autre fenêtre ».
+import { startTestApp, type TestApp } from '../support/testApp';
+import { FIRST_HALF, WidgetUser } from './resilienceSupport';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+describe('Free text and NFC (F13)', () => {
+  test('When an answer fits the cap as typed but not once normalised (NFC), then the bot says it is too long, with the stored length, and the draft is unchanged', async () => {
+    const widget = await WidgetUser.arrive(app.url);
+    await widget.start();
+    await widget.play(FIRST_HALF.slice(0, 6));
+    // U+0958 (DEVANAGARI LETTER QA) is excluded from composition: NFC writes it as two code units.
+    const answer = '\u0958'.repeat(150);
+    expect(answer.normalize('NFC')).toHaveLength(300);
+
+    const replies = (await widget.say(answer)).map((reply) => reply.text ?? '').join('\n');
+    const draft = await app.database.connection.collection('dossiers').findOne({ 'owner.channel': 'webchat' }, { sort: { _id: -1 } });
+
+    expect(replies).toContain('Votre réponse est trop longue (300 caractères, 200 au plus)');
+    expect(replies).not.toContain('autre fenêtre');
+    expect(replies).not.toContain('n’a pas pu être enregistrée');
+    expect((draft?.contact as { role?: string } | undefined)?.role).toBeUndefined();
+    expect(replies).toContain('fonction');
+  });
+});
