@@ -174,15 +174,20 @@ describe('Files held « en attente d’analyse » when clamd comes back', () => 
     expect(told).toContain(`L’antivirus a trouvé un virus (${EICAR_SIGNATURE}`);
     expect(told).toContain(`dans « lettre du partenaire.pdf » (lettre d’engagement d’un partenaire), joint au dossier ${draft.reference}`);
     expect(told).toContain('« supprimer le document lettre du partenaire.pdf »');
+    // Their list of documents says it too.
+    expect((await fetch(feed, { method: 'POST', headers, body: JSON.stringify({ type: 'message', text: 'mes documents', from: { id: 'x' } }) })).status).toBe(200);
+    const page = (await (await fetch(feed, { headers })).json()) as { activities: Array<{ from: { role?: string }; text?: string }> };
+    const list = page.activities.filter((activity) => activity.from.role === 'bot').map((activity) => (activity.text ?? '').replace(/\\(.)/g, '$1'));
+    expect(list.join('\n')).toContain('1. « lettre du partenaire.pdf » (244 octets), lettre d’engagement d’un partenaire, infecté : la préfecture ne peut pas l’ouvrir');
 
     // Submitted, the staff see it flagged, without a link, and cannot download it.
     const filled = await fill(draft.reference, (await app.repository.findByReference(draft.reference))!.version);
     const dossier = await submit(filled);
     const client = await signedIn(lyon);
-    const page = await client.get(`/instruction/dossiers/${dossier.reference}`);
-    const text = textOf(page.text);
+    const dossierPage = await client.get(`/instruction/dossiers/${dossier.reference}`);
+    const text = textOf(dossierPage.text);
     expect(text).toMatch(/Lettre d’engagement d’un partenaire lettre du partenaire\.pdf [\d,]+ (octets|Ko) PDF \d\d\/\d\d\/\d{4} \d\d:\d\d infecté/);
-    expect(page.text).not.toContain(`/documents/${held.attachment.id}"`);
+    expect(dossierPage.text).not.toContain(`/documents/${held.attachment.id}"`);
     expect(text).toContain('Antivirus : Virus trouvé dans le document « lettre du partenaire.pdf »');
     const download = await client.get(`/instruction/dossiers/${dossier.reference}/documents/${held.attachment.id}`);
     expect(download.status).toBe(403);

@@ -191,6 +191,25 @@ describe('Attaching documents to a dossier', () => {
     expect(dossier?.version).toBe(1);
   });
 
+  test('When the applicant replaces a document while correcting their dossier, then both changes are in the history under « corrections demandées »', async () => {
+    const reference = await newDraft();
+    const attachments = store();
+    const first = await attachments.attach(reference, { bytes: pdf('Budget 1'), name: 'budget.pdf', kind: 'budget' });
+    if (!first.ok) throw new Error(first.message);
+    await database.connection.db!.collection('dossiers').updateOne({ reference }, { $set: { status: 'changes_requested', submittedAt: new Date() } });
+
+    await attachments.remove(reference, first.attachment.id);
+    const second = await attachments.attach(reference, { bytes: pdf('Budget 2'), name: 'budget corrigé.pdf', kind: 'budget' });
+
+    expect(second.ok).toBe(true);
+    const history = (await repository.findByReference(reference))?.history ?? [];
+    expect(history.map((entry) => [entry.from, entry.to, entry.document?.action, entry.document?.name])).toEqual([
+      ['draft', 'draft', 'added', 'budget.pdf'],
+      ['changes_requested', 'changes_requested', 'removed', 'budget.pdf'],
+      ['changes_requested', 'changes_requested', 'added', 'budget corrigé.pdf'],
+    ]);
+  });
+
   test('When clamd is too slow, then the scan gives up within its time limit', async () => {
     // Reads what it is sent and never answers.
     const silent = createServer((socket) => socket.resume());
