@@ -102,7 +102,7 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
     if (/meme annee|en meme temps/.test(f)) yes = new Set(named.map((x) => x.period)).size === 1;
     else if (period && period !== 'both' && !/ou avant|ou apres|ou pas/.test(f)) yes = yes && named.every((x) => x.period === period);
     if (/en tant que ville|c(?:'est)? une ville|des villes/.test(f) && !/metropole/.test(f)) yes = yes && named.every((x) => x.kind === 'ville');
-    if (/en tant que metropole/.test(f)) yes = yes && named.every((x) => x.kind === 'metropole');
+    if (/en tant que metropole|(?:est-(?:il|elle)|sont-(?:ils|elles)|c'est) (?:une |des )?metropoles?/.test(f)) yes = yes && named.every((x) => x.kind === 'metropole');
     if (/\bou\b/.test(f) && /ou avant|ou apres|villes? ou (?:des )?metropoles?/.test(f)) return { reasons };
     return { verdict: yes ? 'yes' : 'no', reasons };
   }

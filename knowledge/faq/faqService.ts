@@ -7,6 +7,7 @@ import { MAX_ANSWER_LENGTH } from './blindEvaluation';
 import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
 import type { SmallTalk } from './frenchText';
+import { definitionAsked } from './definitions';
 import { territoryAnswer } from './engagedTerritories';
 import { generateAnswer } from './generatedAnswer';
 import { LexicalIndex, type IndexedPassage, type ResolvedQuery } from './lexicalIndex';
@@ -105,6 +106,8 @@ function territoryOfContext(part: QuestionPart, question: AnalyzedQuestion): Rul
   if (question.context === '' || !/\b(?:nous|notre|elle|il|ils|on|y)\b/.test(part.folded) || !/engag|rejoin|partie|signataire|contractualis|demarche|\bpris\b|comment/.test(part.folded)) return undefined;
   return territoryAnswer({ ...part, folded: `${question.context} ${part.folded}` });
 }
+/** « Quel est leur rôle ? », « que fait-elle ? »: a pronoun standing for names of the context. */
+const POINTS_BACK = /\b(?:leurs?|eux|ils|elles|ces sigles?|ce sigle|celle-ci|celui-ci|ceux-ci|celles-ci)\b/;
 const NAMES = /\b(?:ctai|ptai|bpi|cir|dgef|diair|primo-arrivants?|territoires d'integration)\b/g;
 
 /** The question's words, with the context's as optional, lighter words: they rank, they are not required. */
@@ -244,7 +247,7 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     let text = hint ? `${part.text} ${hint}` : part.text;
     let query: ResolvedQuery = index.resolve(text);
     // « Que signifie ce sigle ? » after « on me parle de BPI »: the names of the context are what is asked about.
-    if (query.contentCount === 0 && question.context !== '') {
+    if ((query.contentCount === 0 || POINTS_BACK.test(part.folded)) && question.context !== '') {
       const names = question.context.match(NAMES) ?? [];
       text = `${text} ${names.join(' ')}`;
       query = index.resolve(text);
@@ -265,19 +268,33 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     return { verdict: contrasted ?? verdict, ...composed };
   }
 
+  /** A definition question answered by the passage that defines its term (knowledge/faq/definitions.ts). */
+  function definedBy(part: QuestionPart): Piece | undefined {
+    const place = definitionAsked(part.folded);
+    const passage = place && index.passages.find((p) => p.id.startsWith(`${place.file}#`) && p.section === place.section && !p.id.includes('@'));
+    if (!passage) return undefined;
+    return { answer: withMarker(passage.text, 1), sources: [{ id: passage.id, title: passage.title, excerpt: excerptOf(passage.text) }] };
+  }
+
   async function answer(question: string): Promise<FaqAnswer> {
     const query: ResolvedQuery = index.resolve(question);
     // A greeting, thanks, or nothing but question words: there is nothing to look up yet.
     if (query.contentCount === 0) return { answered: false, answer: SMALL_TALK_REPLIES[query.smallTalk ?? 'none'], sources: [] };
 
     const analyzed = analyzeQuestion(question);
-    const refusal = refusalBeforeLookup(analyzed);
     const several = analyzed.parts.length > 1;
-    if (refusal && !several) return { answered: false, answer: refusal, sources: [] };
+    const definitions = analyzed.parts.map((part) => definedBy(part));
+    const refusal = refusalBeforeLookup(analyzed);
+    if (refusal && !several && !definitions[0]) return { answered: false, answer: refusal, sources: [] };
 
     // Of a question in several parts, a part the text is silent on is left unanswered, not the others.
     const pieces: (Piece | undefined)[] = [];
-    for (const part of analyzed.parts) {
+    for (const [i, part] of analyzed.parts.entries()) {
+      const definition = definitions[i];
+      if (definition) {
+        pieces.push(definition);
+        continue;
+      }
       if (several && refusalBeforeLookup(analyzed, part)) {
         pieces.push(undefined);
         continue;

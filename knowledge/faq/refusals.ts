@@ -15,6 +15,17 @@ const IMMIGRATION_PROCEDURE =
   "Je réponds aux questions des collectivités sur les CTAI et les PTAI, pas sur les démarches personnelles des personnes étrangères (titre de séjour, asile, contrat d'intégration républicaine…). " +
   'Pour celles-ci, consultez service-public.fr (rubrique « Étrangers en France ») ou la préfecture.';
 
+const INSTRUCTIONS =
+  "Je m'en tiens au texte de référence « Territoires d'intégration » et à mes consignes : je ne peux ni les ignorer, ni inventer une information, ni changer de rôle. " +
+  'Posez-moi une question sur les CTAI ou les PTAI.';
+
+/**
+ * A message that tries to change the assistant's instructions (« ignore tes instructions », « tu es
+ * maintenant… », « SYSTEM: », « invente… »): declined as a whole, whatever it also asks.
+ */
+const INJECTION =
+  /\b(?:ignore|ignorez|oublie|oubliez|contourne|contournez)\b[^.?!]{0,40}\b(?:instructions?|consignes?|regles?|directives?|texte|documentation|contraintes?|limites?|prompt|role)\b|\b(?:tu es|vous etes) (?:maintenant|desormais|a present)\b|\b(?:fais|faites) comme si\b|\bjoue(?:z)? le role\b|\bprompt\b|(?:^|[\s.!?])(?:system|systeme|admin|developpeur)\s*:|\bmode (?:developpeur|dev|admin|debug)\b|\bjailbreak|\b(?:invente|inventez|imagine|imaginez)\b|\bmot de passe\b|\btes (?:instructions|consignes|regles)\b/;
+
 const IMMIGRATION = /titre de sejour|carte de (?:sejour|resident)|\basile\b|naturalis|\bvisas?\b|regroupement familial|nationalite francaise|\bofpra\b|recepisse|\boqtf\b|expulsion|permis de sejour/;
 const CIR_ITSELF = /\bcir\b|integration republicaine/;
 
@@ -65,6 +76,7 @@ const KNOWN_YEARS = new Set(['2019', '2020', '2021']);
  * first part.
  */
 export function refusalBeforeLookup(question: AnalyzedQuestion, part?: QuestionPart): string | undefined {
+  if (INJECTION.test(question.folded)) return INSTRUCTIONS;
   const q = part ? part.folded : question.questionFolded;
   if (IMMIGRATION.test(q) || (CIR_ITSELF.test(q) && !/\bctai|\bptai|contrat territorial|projet territorial|complementair|remplac|lien|rapport|articul|signifi|veut dire|sigle|acronyme|^(?:que|qu'est-ce que|c'est quoi) (?:le |la )?cir\b/.test(q))) return IMMIGRATION_PROCEDURE;
   if (PERSONAL_SERVICES.test(q)) return OFF_TOPIC;

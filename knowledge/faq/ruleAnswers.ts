@@ -18,9 +18,9 @@ const ADVICE = /recommand|conseill|\butile\b|preferable/;
 const ADVISED_AGAINST = /deconseill|(?:pas|ni) (?:\w+ )?(?:recommande|conseille)|a eviter|inutile/;
 // The question asks whether something may be left out: the rule's verdict is turned round.
 const WITHOUT = /facultati|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;
-const LACKING = /\bsans\b|\bpas de\b|\bpas d'|\baucun|\bni\b/;
+const LACKING = /\bsans\b|\bpas (?:\w+ ){0,2}d[e']|\baucun|\bni\b/;
 const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
-const REQUIREMENT_VERB = /empeche|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
+const REQUIREMENT_VERB = /empeche|probleme|bloquant|obstacle|\bgene\b|genant|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
 const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
 const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|\bqu'un\b|\bqu'une\b|\bseul truc\b/;
 /** « c'est possible ? », « on peut ? », « c'est finançable ? »: whether something is allowed. */
@@ -201,7 +201,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « Quelles autres formes d'engagement pouvons-nous proposer ? »
-  if (!part.yesNo && /formes? d'engagement|engagement (?:de la collectivite|attendu)|(?:comment|de quelle maniere)\b.*\bs'engager|autres? formes?/.test(f) && !/lettre d'engagement/.test(f)) {
+  if (!part.yesNo && /formes? d'engagement|engagement (?:de la collectivite|attendu)|(?:comment|de quelle maniere)\b.*\bs'(?:engager|impliquer|investir)|autres? formes?/.test(f) && !/lettre d'engagement/.test(f)) {
     return outcome(commitmentFormAccepted('cofinancing'));
   }
 
