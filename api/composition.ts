@@ -19,6 +19,7 @@ import { statusChangeEventOf, type StatusChangeListener } from './dossiers/dossi
 import type { InstructionOptions } from './instruction/instructionRouter';
 import { AgentNotifications, createSmtpSender } from './instruction/mailer';
 import { PrefectureReplies } from '../bot/notifications';
+import { DailyDigest } from './instruction/dailyDigest';
 import type { Logger } from './logger';
 import { createRetentionTask, type RetentionTask } from './retention';
 import { StaffAccountRepository } from './staff/staffRepository';
@@ -53,6 +54,8 @@ export interface Composition {
   retention: RetentionTask;
   /** The dossiers' documents. */
   attachments: DossierAttachments;
+  /** The instructeurs' daily digest, when SMTP and MAIL_DIGEST_HOUR are set: for the server's timer. */
+  digest?: DailyDigest;
 }
 
 const DEFAULT_RETENTION: RetentionPolicy = { retentionDays: 180, warningDays: 7 };
@@ -91,6 +94,10 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       (error) => logger.error({ err: error }, 'Could not tell the agents of a submission by e-mail'),
     );
   }
+  const digest =
+    mail?.digestHour !== undefined
+      ? new DailyDigest({ dossiers: repository, accounts: staffAccounts, send: createSmtpSender(mail), connection, hour: mail.digestHour, publicBaseUrl: options.instruction?.publicBaseUrl, logger: logger.child({ component: 'digest' }) })
+      : undefined;
   const prefectureReplies = new PrefectureReplies({
     repository,
     ...(agentMail ? { onReply: (dossier, message) => agentMail.applicantMessage(dossier, message) } : {}),
@@ -138,5 +145,5 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       onStatusChange: [(event) => bot.notifyStatusChange(event), ...(options.statusListeners ?? [])],
     },
   });
-  return { app, repository, bot, staffAccounts, retention, attachments };
+  return { app, repository, bot, staffAccounts, retention, attachments, ...(digest ? { digest } : {}) };
 }

@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { connectDatabase, type Database } from './database';
 import type { Logger } from './logger';
 import { scheduleRetention, type RetentionTask } from './retention';
+import { scheduleDigest, type DailyDigest } from './instruction/dailyDigest';
 import { createStatusWebhook } from './webhooks/statusWebhook';
 
 export interface RunningServer {
@@ -37,9 +38,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let stopping: Promise<void> | undefined;
   let server: Server;
   let retention: RetentionTask;
+  let digest: DailyDigest | undefined;
   try {
     const built = await buildApp(config, logger, database, () => stopping !== undefined);
     retention = built.retention;
+    digest = built.digest;
     server = createServer(built.app);
     trackUpgradedSockets(server);
     await listen(server, config.http.port, config.http.host);
@@ -58,6 +61,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   } else if (botAuth === 'refused') {
     logger.warn('MicrosoftAppId is not set: /api/messages refuses every activity (401). The web widget (Direct Line) works; Teams needs an Azure Bot registration.');
   }
+  const digestTimer = digest ? scheduleDigest(digest, { intervalMs: DIGEST_CHECK_MS, logger: logger.child({ component: 'digest' }) }) : undefined;
   const retentionTimer = scheduleRetention(retention, { intervalMs: RETENTION_INTERVAL_MS, firstRunDelayMs: RETENTION_FIRST_RUN_MS, logger: logger.child({ component: 'retention' }) });
 
   const stop = async (): Promise<void> => {
@@ -78,6 +82,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     clearInterval(reaper);
     clearTimeout(force);
     await retentionTimer.stop();
+    await digestTimer?.stop();
     await database.close();
     logger.info('Stopped');
   };
@@ -90,18 +95,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   };
 }
 
+/** The daily digest is due from MAIL_DIGEST_HOUR: checked every five minutes. */
+const DIGEST_CHECK_MS = 5 * 60_000;
+
 /** The retention sweep runs a minute after start-up (not in the way of a restart), then every six hours. */
 const RETENTION_FIRST_RUN_MS = 60_000;
 const RETENTION_INTERVAL_MS = 6 * 3600 * 1000;
 
-async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<{ app: Express; retention: RetentionTask }> {
+async function buildApp(config: Config, logger: Logger, database: Database, isShuttingDown: () => boolean): Promise<{ app: Express; retention: RetentionTask; digest?: DailyDigest }> {
   const chatModel = config.llm ? await createChatModelFromConfig(config.llm) : undefined;
   if (config.llm) logger.info({ provider: config.llm.provider, model: config.llm.model }, 'FAQ answers written by a chat model');
   const webhook = config.staffApi.webhook
     ? createStatusWebhook({ config: config.staffApi.webhook, connection: database.connection, logger: logger.child({ component: 'webhook' }) })
     : undefined;
   const faq = await createFaqService({ chatModel, generationTimeoutMs: config.llm?.timeoutMs, logger: logger.child({ component: 'faq' }) });
-  const { app, retention } = await composeApp({
+  const { app, retention, digest } = await composeApp({
     database,
     logger,
     faq,
@@ -124,7 +132,7 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
   });
   // Deliveries a previous run left pending go out again, in the background.
   void webhook?.resume().catch((error: unknown) => logger.error({ err: error }, 'Could not resume the webhook outbox'));
-  return { app, retention };
+  return { app, retention, ...(digest ? { digest } : {}) };
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {
