@@ -22,6 +22,7 @@ import { statusChangeEventOf, type StatusChangeListener } from './dossiers/dossi
 import type { InstructionOptions } from './instruction/instructionRouter';
 import { AgentNotifications, createSmtpSender } from './instruction/mailer';
 import { PrefectureReplies } from '../bot/notifications';
+import { DailyDigest } from './instruction/dailyDigest';
 import type { Logger } from './logger';
 import { createConversationPurgeTask, createRetentionTask, type ConversationPurgeTask, type RetentionTask } from './retention';
 import { StaffAccountRepository } from './staff/staffRepository';
@@ -66,6 +67,8 @@ export interface Composition {
   attachments: DossierAttachments;
   /** The purge of idle widget conversations, for the server's timer (and tests, with their own clock). */
   conversationPurge: ConversationPurgeTask;
+  /** The instructeurs' daily digest, when SMTP and MAIL_DIGEST_HOUR are set: for the server's timer. */
+  digest?: DailyDigest;
 }
 
 const DEFAULT_RETENTION: RetentionPolicy = { retentionDays: 180, warningDays: 7 };
@@ -105,6 +108,10 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       (error) => logger.error({ err: error }, 'Could not tell the agents of a submission by e-mail'),
     );
   }
+  const digest =
+    mail?.digestHour !== undefined
+      ? new DailyDigest({ dossiers: repository, accounts: staffAccounts, send: createSmtpSender(mail), connection, hour: mail.digestHour, publicBaseUrl: options.instruction?.publicBaseUrl, logger: logger.child({ component: 'digest' }) })
+      : undefined;
   const prefectureReplies = new PrefectureReplies({
     repository,
     ...(agentMail ? { onReply: (dossier, message) => agentMail.applicantMessage(dossier, message) } : {}),
@@ -167,5 +174,5 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
       onStatusChange: [(event) => bot.notifyStatusChange(event), ...(options.statusListeners ?? [])],
     },
   });
-  return { app, repository, bot, staffAccounts, retention, attachments, conversationPurge };
+  return { app, repository, bot, staffAccounts, retention, attachments, conversationPurge, ...(digest ? { digest } : {}) };
 }

@@ -75,6 +75,7 @@ const EnvSchema = z
     SMTP_USER: optionalString,
     SMTP_PASSWORD: optionalString,
     SMTP_FROM: z.string().trim().default('Instruction Territoires d’intégration <no-reply@localhost>'),
+    MAIL_DIGEST_HOUR: optionalString.pipe(z.string().regex(/^([01]?\d|2[0-3])$/, 'must be an hour from 0 to 23').transform(Number).optional()),
     DRAFT_RETENTION_DAYS: z.coerce.number().int().min(2).max(3650).default(180),
     DRAFT_RETENTION_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     ...ATTACHMENTS_ENV,
@@ -159,7 +160,7 @@ export interface Config {
       }
     | undefined;
   /** SMTP for e-mails to prefecture agents (new dossier, new message); off when SMTP_HOST is unset. */
-  mail: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string } | undefined;
+  mail: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string; digestHour?: number } | undefined;
   /** Where the service is published (links of the Teams manifest). */
   publicBaseUrl: string | undefined;
   /** ProConnect sign-in of the back-office; off when PROCONNECT_ISSUER is unset. */
@@ -245,6 +246,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
           ...(env.SMTP_USER ? { user: env.SMTP_USER } : {}),
           ...(env.SMTP_PASSWORD ? { password: env.SMTP_PASSWORD } : {}),
           from: env.SMTP_FROM,
+          ...(env.MAIL_DIGEST_HOUR === undefined ? {} : { digestHour: env.MAIL_DIGEST_HOUR }),
         }
       : undefined,
     teams: { appId: env.TEAMS_APP_ID },

@@ -37,6 +37,8 @@ const NOTICES: Record<string, string> = {
   'compte-cree-invite': 'Le compte est créé et l’agent a reçu une invitation par courriel. Il se connecte avec ProConnect, à l’adresse électronique du compte.',
   'departements-modifies': 'Les départements du compte sont modifiés : ils s’appliquent dès la page suivante de l’agent.',
   'compte-revoque': 'Le compte est révoqué : ses sessions sont fermées, sa clé d’API et sa connexion ProConnect sont refusées.',
+  'role-modifie': 'Le rôle du compte est modifié : il s’applique dès la page suivante de l’agent.',
+  'compte-reactive': 'Le compte est réactivé : l’agent peut de nouveau se connecter, et sa clé d’API est de nouveau acceptée.',
 };
 
 const MAX_FIELD = 320;
@@ -175,6 +177,35 @@ ${createForm(agent.session.csrf, form, errors)}`,
     res.redirect(303, `/instruction/admin/comptes/${account.id}?info=departements-modifies`);
   });
 
+  router.post('/admin/comptes/:id/role', async (req, res) => {
+    const account = await accountFrom(req);
+    const admin = agentOf(res).principal;
+    const typed = field(req, 'departements');
+    const role = StaffRoleSchema.safeParse(field(req, 'role'));
+    if (account.revokedAt) return sendAccount(req, res, 409, account, undefined, 'Ce compte est révoqué : réactivez-le avant de changer son rôle.');
+    // An administrator who demoted themselves could leave the service with no administrator at all.
+    if (account.id === admin.id) return sendAccount(req, res, 400, account, undefined, 'Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur.');
+    if (!role.success) return sendAccount(req, res, 400, account, undefined, 'Choisissez le rôle du compte. Rien n’a été modifié.');
+    if (role.data === 'instructeur' && departementsOf(typed).length === 0) {
+      return sendAccount(req, res, 400, account, undefined, 'Un instructeur doit avoir au moins un département (par exemple : 69, 01). Rien n’a été modifié.');
+    }
+    const changed = await deps.accounts.setRole(account.id, role.data, departementsOf(typed));
+    if (!changed.ok) {
+      const message = changed.code === 'invalid' ? (fieldErrorsOf(changed.issues).departements ?? 'Ces départements ne sont pas valides.') : 'Ce compte n’est plus actif.';
+      return sendAccount(req, res, 400, account, undefined, `${message} Rien n’a été modifié.`);
+    }
+    deps.logger.info({ staffId: account.id, by: admin.id, role: changed.account.role, departements: changed.account.departements }, 'Back-office: staff role changed');
+    res.redirect(303, `/instruction/admin/comptes/${account.id}?info=role-modifie`);
+  });
+
+  router.post('/admin/comptes/:id/reactivation', async (req, res) => {
+    const account = await accountFrom(req);
+    if (!account.revokedAt) return sendAccount(req, res, 409, account, undefined, 'Ce compte est déjà actif.');
+    await deps.accounts.reactivate(account.id);
+    deps.logger.info({ staffId: account.id, by: agentOf(res).principal.id }, 'Back-office: staff account reactivated');
+    res.redirect(303, `/instruction/admin/comptes/${account.id}?info=compte-reactive`);
+  });
+
   router.post('/admin/comptes/:id/revocation', async (req, res) => {
     const account = await accountFrom(req);
     const admin = agentOf(res).principal;
@@ -307,6 +338,38 @@ ${active && account.role === 'instructeur'
   </form>
 </section>`
   : ''}
+${active && account.id !== selfId
+  ? html`<section class="ti-card" aria-labelledby="changer-role">
+  <h2 id="changer-role">Rôle</h2>
+  <form method="post" action="/instruction/admin/comptes/${account.id}/role" novalidate>
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <fieldset class="fr-fieldset" id="nouveau-role" aria-labelledby="nouveau-role-legend">
+      <legend class="fr-fieldset__legend fr-fieldset__legend--regular" id="nouveau-role-legend">Rôle du compte</legend>
+      ${(['instructeur', 'admin'] as const).map(
+        (role) => html`<div class="fr-fieldset__element"><div class="fr-radio-group">
+        <input type="radio" id="nouveau-role-${role}" name="role" value="${role}"${account.role === role ? html` checked` : ''}>
+        <label class="fr-label" for="nouveau-role-${role}">${ROLE_LABELS[role]}${role === 'admin' ? html` <span class="fr-hint-text">Voit tous les départements et gère les comptes.</span>` : html` <span class="fr-hint-text">Instruit les dossiers de ses départements.</span>`}</label>
+      </div></div>`,
+      )}
+    </fieldset>
+    <div class="fr-input-group">
+      <label class="fr-label" for="role-departements">Départements de l’instructeur <span class="fr-hint-text" id="role-departements-hint">Séparés par des virgules, par exemple : 69, 01. Sans objet pour un administrateur.</span></label>
+      <input class="fr-input" id="role-departements" name="departements" autocomplete="off" maxlength="320" value="${account.departements.join(', ')}" aria-describedby="role-departements-hint">
+    </div>
+    <button type="submit" class="fr-btn fr-btn--secondary">Changer le rôle</button>
+  </form>
+</section>`
+  : ''}
+${active
+  ? ''
+  : html`<section class="ti-card" aria-labelledby="reactiver">
+  <h2 id="reactiver">Réactiver le compte</h2>
+  <p>L’agent peut de nouveau se connecter (mot de passe ou ProConnect), et sa clé d’API, s’il en a une, est de nouveau acceptée.</p>
+  <form method="post" action="/instruction/admin/comptes/${account.id}/reactivation">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <button type="submit" class="fr-btn fr-btn--secondary">Réactiver le compte de ${account.name}</button>
+  </form>
+</section>`}
 ${active && account.id !== selfId
   ? html`<section class="ti-card" aria-labelledby="revoquer">
   <h2 id="revoquer">Révoquer le compte</h2>

@@ -12,6 +12,8 @@ export interface MailSettings {
   user?: string;
   password?: string;
   from: string;
+  /** The hour (Europe/Paris, 0–23) of the daily digest to each instructeur; no digest when absent. */
+  digestHour?: number;
 }
 
 interface Mail {

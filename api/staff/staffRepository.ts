@@ -89,6 +89,30 @@ export class StaffAccountRepository {
     return updated ? fromStored(updated) : null;
   }
 
+  /** Gives a revoked account back its access (its key, its sign-in); null when there is no such account. */
+  async reactivate(id: string): Promise<StaffAccount | null> {
+    const updated = await this.accounts.findOneAndUpdate({ _id: id }, { $unset: { revokedAt: 1 } }, { returnDocument: 'after' }).lean();
+    return updated ? fromStored(updated) : null;
+  }
+
+  /** Changes an active account's role; an instructeur needs départements, an admin has none (every département). */
+  async setRole(
+    id: string,
+    role: StaffAccount['role'],
+    departements: readonly string[],
+  ): Promise<{ ok: true; account: StaffAccount } | { ok: false; code: 'not_found' } | { ok: false; code: 'invalid'; issues: Array<{ path: string; message: string }> }> {
+    const existing = await this.findActiveById(id);
+    if (!existing) return { ok: false, code: 'not_found' };
+    const parsed = StaffAccountSchema.safeParse({ ...existing, role, departements: role === 'admin' ? [] : [...new Set(departements)] });
+    if (!parsed.success) {
+      return { ok: false, code: 'invalid', issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) };
+    }
+    const updated = await this.accounts
+      .findOneAndUpdate({ _id: id, revokedAt: { $exists: false } }, { $set: { role: parsed.data.role, departements: parsed.data.departements } }, { returnDocument: 'after' })
+      .lean();
+    return updated ? { ok: true, account: fromStored(updated) } : { ok: false, code: 'not_found' };
+  }
+
   /** Replaces an active instructeur's départements (an admin sees them all); validated as at creation. */
   async setDepartements(
     id: string,

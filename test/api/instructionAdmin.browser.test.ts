@@ -74,4 +74,61 @@ describe('Accounts and ProConnect in Chromium', () => {
     expect(provider.refusals).toEqual([]);
     await agentContext.close();
   });
+
+  test('When an admin changes an agent’s role and départements, revokes and reactivates the account, then the agent’s access follows each step, and the page passes axe', async () => {
+    const agent = await createAgent(app.staffAccounts, { departements: ['69'], name: 'Rémi Rôle' });
+    const agentContext = await browser.newContext({ locale: 'fr-FR' });
+    const agentPage = await agentContext.newPage();
+    await signInWithKeyboard(agentPage, app.url, agent);
+    const adminsPage = async (): Promise<number> => (await agentPage.goto(`${app.url}/instruction/admin/comptes`))?.status() ?? 0;
+    expect(await adminsPage()).toBe(403);
+
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    await signInWithKeyboard(page, app.url, admin);
+    await page.goto(`${app.url}/instruction/admin/comptes/${agent.account.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Rémi Rôle' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Administrator: the agent's next page opens the accounts.
+    await page.locator('label[for="nouveau-role-admin"]').click();
+    await page.getByRole('button', { name: 'Changer le rôle' }).click();
+    await page.getByText('Le rôle du compte est modifié').waitFor();
+    expect(await page.locator('main dl').textContent()).toContain('Administrateur');
+    expect(await adminsPage()).toBe(200);
+
+    // Back to instructeur: départements are required, and refused when missing.
+    await page.locator('label[for="nouveau-role-instructeur"]').click();
+    await page.getByLabel(/Départements de l’instructeur/).fill('');
+    await page.getByRole('button', { name: 'Changer le rôle' }).click();
+    await page.getByText('Un instructeur doit avoir au moins un département').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect((await app.staffAccounts.findActiveById(agent.account.id))?.role).toBe('admin');
+    await page.locator('label[for="nouveau-role-instructeur"]').click();
+    await page.getByLabel(/Départements de l’instructeur/).fill('13, 2A');
+    await page.getByRole('button', { name: 'Changer le rôle' }).click();
+    await page.getByText('Le rôle du compte est modifié').waitFor();
+    expect(await adminsPage()).toBe(403);
+    expect(await agentPage.locator('header').textContent()).toContain('Rémi Rôle (départements 13, 2A)');
+
+    // Revoked, then reactivated: the agent signs in again.
+    await page.getByRole('button', { name: 'Révoquer le compte de Rémi Rôle' }).click();
+    await page.getByText('Le compte est révoqué').waitFor();
+    await page.getByRole('button', { name: 'Réactiver le compte de Rémi Rôle' }).click();
+    await page.getByText('Le compte est réactivé').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'instruction-compte-reactive.png'), fullPage: true });
+    expect((await app.staffAccounts.findActiveById(agent.account.id))?.departements).toEqual(['13', '2A']);
+    await agentContext.close();
+    const again = await browser.newContext({ locale: 'fr-FR' });
+    const againPage = await again.newPage();
+    await signInWithKeyboard(againPage, app.url, agent);
+    expect(await againPage.locator('header').textContent()).toContain('Rémi Rôle (départements 13, 2A)');
+    await again.close();
+
+    // An administrator cannot change their own role: the form is not offered.
+    await page.goto(`${app.url}/instruction/admin/comptes/${admin.account.id}`);
+    await expect(page.getByRole('button', { name: 'Changer le rôle' }).count()).resolves.toBe(0);
+    await context.close();
+  });
 });
