@@ -328,7 +328,8 @@ const ROLE_START = new RegExp(`\\b(${ROLE_HEAD})\\b`);
 /** Where a role stops: a comma, « à la Métropole », « de la Communauté… », « pas », the end. */
 function cutRole(text: string, plain: string, stops: number[]): string {
   let end = text.length;
-  const stopPattern = /(,|;|\.(\s|$)|!|\?|\(|\bet non\b|\bpas\b|\bnon\b|\bet (je|nous|on|j')|\bje\b|\bnous\b|\bon\b|\bqui\b| a la | a l'| au sein| aupres| de la (communaute|metropole|ville|commune|region|mairie)| du (departement|conseil)| de l'(agglo|agglomeration)| a (la )?(metropole|mairie|ville|commune|region|communaute)| pour | depuis | c'est )/;
+  // « de la ville » ends a role (« adjointe de la ville de … ») unless it is « politique de la ville », a policy.
+  const stopPattern = /(,|;|\.(\s|$)|!|\?|\(|\bet non\b|\bpas\b|\bnon\b|\bet (je|nous|on|j')|\bje\b|\bnous\b|\bon\b|\bqui\b| a la | a l'| au sein| aupres|(?<!politique) de la (communaute|metropole|ville|commune|region|mairie)| du (departement|conseil)| de l'(agglo|agglomeration)| a (la )?(metropole|mairie|ville|commune|region|communaute)| pour | depuis | c'est )/;
   const match = stopPattern.exec(plain);
   if (match) end = Math.min(end, match.index);
   // « chargée de mission à Nantes Métropole »: the role stops before « à » and a name.

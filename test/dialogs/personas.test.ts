@@ -1,8 +1,8 @@
 // Simulated officials who write as officials do: sentences, a correction, a question mid-way, a command
 // with punctuation, an edit from the review, a status request after submitting. Each completes a whole
 // application through the real bot; the dossier the prefecture receives is read through the staff API.
-import { call, staffKey } from '../api/staffApiSupport';
-import { TestConversation, type Exchange } from '../support/conversation';
+import { staffKey } from '../api/staffApiSupport';
+import { expectDossierAsMeant, type Persona } from '../support/personas';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 let app: TestApp;
@@ -16,13 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-interface Persona {
-  who: string;
-  conversation: Exchange[];
-  email: string;
-  expected: Record<string, unknown>;
-}
 
 const PERSONAS: Persona[] = [
   {
@@ -80,7 +73,7 @@ const PERSONAS: Persona[] = [
       ['Pas de ligne directe, merci.', 'stratégie'],
       ['Une stratégie d’ensemble, sur le logement, l’emploi et la formation linguistique.', ['J’ai aussi noté', 'diagnostic']],
       ['Où en sommes-nous ?', ['Collectivité', 'diagnostic']],
-      ['Le diagnostic est réalisé depuis le printemps.', 'trombone'],
+      ['Le diagnostic est réalisé depuis le printemps.', 'joindre le fichier'],
       ['Je vous l’enverrai plus tard.', 'logement'],
       ['Oui, nous prévoyons des actions en faveur de l’accès au logement.', ['CTAI']],
       ['un cofinancement de 40 000 € et un agent à mi-temps', ['J’ai aussi noté : cofinancement : 40', 'personnel']],
@@ -152,16 +145,6 @@ const PERSONAS: Persona[] = [
 
 describe('Simulated officials', () => {
   test.each(PERSONAS.map((persona) => [persona.who, persona] as const))('When %s applies, then the dossier received holds what they meant', async (_who, persona) => {
-    const official = new TestConversation(app.url);
-    await official.play(persona.conversation);
-    const name = (persona.expected.collectivity as { name: string }).name;
-    const listed = await call(app.url, `/api/dossiers?q=${encodeURIComponent(name)}&limit=50`, { key: staff });
-    expect(listed.status).toBe(200);
-    const items = (listed.body.items ?? []) as Array<{ reference: string; contact?: { email?: string } }>;
-    const mine = items.find((item) => item.contact?.email === persona.email) ?? items[0];
-    expect(mine).toBeDefined();
-    const detail = await call(app.url, `/api/dossiers/${mine!.reference}`, { key: staff });
-    expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ status: 'submitted', ...persona.expected });
+    await expectDossierAsMeant(app.url, staff, persona);
   });
 });

@@ -37,6 +37,7 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['action.title', 'Excusez-moi, l’adresse électronique correcte est yann.le-goff@bretagne.bzh.', 'correct', { email: 'yann.le-goff@bretagne.bzh', target: 'contact.email' }],
   ['action.description', 'une navette le mercredi, ca coute 4000 e dont 2000 e de l etat', 'answer', { amount: 2_000, cost: 4_000, stateShare: 2_000 }],
   ['review.menu', 'On peut déposer ?', 'answer', {}],
+  ['contact.role', 'chargée de mission politique de la ville', 'answer', { role: 'chargée de mission politique de la ville' }],
   ['review.menu', 'enlevez le logement des champs', 'edit', { fields: ['housing'], target: 'fields' }],
   ['action.description', 'Une rencontre avec les employeurs locaux. Elle coûte 8 000 € dont 3 000 € demandés à l’État.', 'answer', { amount: 3_000, cost: 8_000, stateShare: 3_000 }],
   ['contact.role', 'je suis adjoint au maire chargé des solidarités', 'answer', { role: 'adjoint au maire chargé des solidarités' }],

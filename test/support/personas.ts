@@ -1,0 +1,27 @@
+// Simulated officials: a whole conversation through the real bot, then the dossier the prefecture
+// received, read through the staff API, must hold what the official meant.
+import { call } from '../api/staffApiSupport';
+import { TestConversation, type Exchange } from './conversation';
+
+export interface Persona {
+  who: string;
+  conversation: Exchange[];
+  /** The contact's e-mail as finally given: tells this official's dossier from the others. */
+  email: string;
+  expected: Record<string, unknown>;
+}
+
+/** Plays the persona's conversation, then checks its submitted dossier through the staff API. */
+export async function expectDossierAsMeant(baseUrl: string, staffKey: string, persona: Persona): Promise<void> {
+  const official = new TestConversation(baseUrl);
+  await official.play(persona.conversation);
+  const name = (persona.expected.collectivity as { name: string }).name;
+  const listed = await call(baseUrl, `/api/dossiers?q=${encodeURIComponent(name)}&limit=50`, { key: staffKey });
+  expect(listed.status).toBe(200);
+  const items = (listed.body.items ?? []) as Array<{ reference: string; contact?: { email?: string } }>;
+  const mine = items.find((item) => item.contact?.email === persona.email) ?? items[0];
+  expect(mine).toBeDefined();
+  const detail = await call(baseUrl, `/api/dossiers/${mine!.reference}`, { key: staffKey });
+  expect(detail.status).toBe(200);
+  expect(detail.body).toMatchObject({ status: 'submitted', ...persona.expected });
+}
