@@ -8,6 +8,7 @@ import {
   DiagnosticStatusSchema,
   recommendScheme,
   SCHEME_LABELS,
+  SCHEME_NAMES,
   type Approach,
   type DiagnosticStatus,
   type Scheme,
@@ -155,7 +156,7 @@ function recommendationFor(dossier: Dossier): SchemeRecommendation | undefined {
 
 function explain(recommendation: SchemeRecommendation): string {
   const reasons = recommendation.reasons.map((reason) => `- ${reason.text}`).join('\n');
-  return `Je vous recommande un **${recommendation.recommended}** (${SCHEME_LABELS[recommendation.recommended]}), pour ces raisons :\n\n${reasons}`;
+  return `Je vous recommande un **${recommendation.recommended}** (${SCHEME_NAMES[recommendation.recommended]}), pour ces raisons :\n\n${reasons}`;
 }
 
 function parseSchemeChoice(text: string, allowed: Scheme[]): ParseResult<Scheme> {

@@ -52,9 +52,19 @@ export type DiagnosticStatus = z.infer<typeof DiagnosticStatusSchema>;
 export const PublicSchema = z.enum(['primo_arrivants', 'bpi']);
 export type Public = z.infer<typeof PublicSchema>;
 
+/** What each acronym stands for, to write after it: « CTAI (contrat territorial d’accueil et d’intégration) ». */
+export const SCHEME_NAMES: Record<Scheme, string> = {
+  CTAI: 'contrat territorial d’accueil et d’intégration',
+  PTAI: 'projet territorial d’accueil et d’intégration',
+};
+
+/**
+ * The scheme standing alone (a summary line, an export): its name, then its acronym. Never put it in
+ * brackets after the acronym (« CTAI (Contrat … (CTAI)) »): write SCHEME_NAMES there.
+ */
 export const SCHEME_LABELS: Record<Scheme, string> = {
-  CTAI: 'Contrat territorial d’accueil et d’intégration (CTAI)',
-  PTAI: 'Projet territorial d’accueil et d’intégration (PTAI)',
+  CTAI: `${SCHEME_NAMES.CTAI.charAt(0).toUpperCase()}${SCHEME_NAMES.CTAI.slice(1)} (CTAI)`,
+  PTAI: `${SCHEME_NAMES.PTAI.charAt(0).toUpperCase()}${SCHEME_NAMES.PTAI.slice(1)} (PTAI)`,
 };
 
 export const COLLECTIVITY_KIND_LABELS: Record<CollectivityKind, string> = {

@@ -224,6 +224,10 @@ describe('The web widget in Chromium', () => {
       const approachCard = await latestCard(page);
       await click(cardButton(approachCard, 'Des actions ciblées'), 'diagnostic', 'Des actions ciblées');
       await click(cardButton(await latestCard(page), 'Pas de diagnostic territorial'), 'Dans quels champs', 'Pas de diagnostic territorial');
+      // The recommendation names the scheme once: « PTAI (projet territorial …) », no nested brackets.
+      const transcript = (await page.locator(ACTIVITY).allTextContents()).join('\n');
+      expect(transcript).toContain('Je vous recommande un PTAI (projet territorial d’accueil et d’intégration)');
+      expect(transcript).not.toMatch(/\((CTAI|PTAI)\)\)/);
       // A multi-select card and « Valider ».
       const fieldsCard = await latestCard(page);
       await fieldsCard.getByRole('checkbox', { name: 'Mobilité' }).check();
@@ -257,9 +261,9 @@ describe('The web widget in Chromium', () => {
 
       // 👍/👎 under an answer of the FAQ.
       await type('Qui signe un CTAI ?', 'Cette réponse vous a aidé');
-      await click(suggestedAction(page, '👍 Utile'), 'Merci', '👍 Utile');
+      await click(cardButton(await latestCard(page), '👍 Utile'), 'Merci', '👍 Utile');
       await type('Qui peut candidater à un PTAI ?', 'Cette réponse vous a aidé');
-      await click(suggestedAction(page, '👎 Pas utile'), 'Merci', '👎 Pas utile');
+      await click(cardButton(await latestCard(page), '👎 Pas utile'), 'Merci', '👎 Pas utile');
 
       const [dossier] = (await server.repository.list({ page: 1, limit: 10, q: 'Saint-Flour' })).items;
       expect(dossier).toMatchObject({

@@ -106,6 +106,11 @@ describe('The web widget through a server outage', () => {
   });
 
   test('When an official ticks boxes and clicks « Valider » while the server is away, then the choice shows as failed with « Réessayez », and resent once the server is back it is answered', async () => {
+    // The previous test's server still holds the data folder.
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
     const port = await freePort();
     const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir };
     server = await startServerProcess(env, SERVER_START_MS);
