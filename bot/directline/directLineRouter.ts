@@ -39,6 +39,8 @@ const DEFAULT_TURN_RESPONSE_BUDGET_MS = 8_000;
 const DEFAULT_BASE_PATH = '/v3/directline';
 const BODY_LIMIT = '64kb';
 const MAX_TEXT_LENGTH = 10_000;
+/** Cards and Web Chat's channel data nest a few levels; thousands only burden every later reader of the feed. */
+const MAX_NESTING = 32;
 const DEFAULT_LOCALE = 'fr-FR';
 
 const LocaleSchema = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/);
@@ -65,6 +67,10 @@ const ClientActivitySchema = z
   .refine((activity) => activity.type !== 'message' || (activity.text ?? '').trim() !== '' || activity.value !== undefined, {
     message: 'Un message doit contenir du texte ou une valeur.',
     path: ['text'],
+  })
+  .refine((activity) => [activity.value, activity.channelData, activity.entities].every((part) => depthWithin(part, MAX_NESTING)), {
+    message: `Une activité ne peut pas imbriquer plus de ${MAX_NESTING} niveaux d’objets ou de listes.`,
+    path: ['value'],
   });
 type ClientActivity = z.infer<typeof ClientActivitySchema>;
 
@@ -310,6 +316,18 @@ function createLimits(): { anonymous: RequestHandler; read: RequestHandler; writ
     read: rateLimit({ ...common, limit: 300, keyGenerator: byUser }),
     write: rateLimit({ ...common, limit: 120, keyGenerator: byUser }),
   };
+}
+
+/** Whether a JSON value nests no deeper than `max` objects or arrays (iterative: no recursion to overflow). */
+function depthWithin(value: unknown, max: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const { value: current, depth } = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= max) return false;
+    for (const child of Object.values(current)) pending.push({ value: child, depth: depth + 1 });
+  }
+  return true;
 }
 
 function bearerToken(req: Request): string | undefined {

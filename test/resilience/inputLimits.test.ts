@@ -32,3 +32,40 @@ describe('Free text and NFC (F13)', () => {
     expect(replies).toContain('fonction');
   });
 });
+
+describe('Deeply nested activities (F12)', () => {
+  /** About 10 kB of nested objects: `{"a":{"a":…}}`. */
+  function nested(depth: number): Record<string, unknown> {
+    let value: Record<string, unknown> = { end: true };
+    for (let i = 0; i < depth; i += 1) value = { a: value };
+    return value;
+  }
+
+  test('When a widget client posts a 10 kB activity nested thousands of levels deep, then the answer is a French 400, never a 500, and the service goes on', async () => {
+    const widget = await WidgetUser.arrive(app.url);
+    await widget.start();
+    const deep = nested(1800);
+    expect(JSON.stringify(deep).length).toBeGreaterThan(9000);
+
+    const answers = [];
+    for (const body of [
+      { type: 'message', text: 'bonjour', channelData: deep },
+      { type: 'message', value: deep },
+      { type: 'event', name: 'x', value: { list: [deep] } },
+    ]) {
+      const response = await fetch(`${app.url}/v3/directline/conversations/${widget.conversationId}/activities`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${widget.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      answers.push({ status: response.status, body: (await response.json()) as { error?: { code: string; message: string } } });
+    }
+    const after = (await widget.say('aide')).map((reply) => reply.text ?? '').join('\n');
+
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.error?.code).toBe('VALIDATION_FAILED');
+    }
+    expect(after.length).toBeGreaterThan(0);
+  });
+});
