@@ -44,7 +44,7 @@ const applicant = { kind: 'applicant' as const, id: 'dl_bench' };
 const instructeur = { kind: 'staff' as const, id: 'staff-bench', name: 'Instruction' };
 
 /** A complete dossier in one of the statuses, shaped like those the chat leaves (two actions, two commitments). */
-export function benchDossier(i: number): Dossier {
+function benchDossier(i: number): Dossier {
   const status = STATUS_CYCLE[i % STATUS_CYCLE.length]!;
   const ctai = random(i) < 0.3;
   const departement = DEPARTEMENTS[Math.floor(random(i + 1) * DEPARTEMENTS.length)]!;

@@ -61,7 +61,7 @@ export interface ListPosition {
 }
 
 /** What an export reads of each dossier: its columns and nothing else (no history, notes, messages nor snapshots). */
-export const DossierExportRowSchema = DossierSchema.pick({
+const DossierExportRowSchema = DossierSchema.pick({
   reference: true,
   status: true,
   scheme: true,

@@ -3,7 +3,7 @@
 import { AppError } from '../errors';
 
 /** Default number of exports one staff account may run at the same time. */
-export const DEFAULT_EXPORTS_PER_STAFF = 2;
+const DEFAULT_EXPORTS_PER_STAFF = 2;
 
 /** Seconds after which a refused client may try again (Retry-After). */
 export const EXPORT_RETRY_AFTER_SECONDS = 10;
