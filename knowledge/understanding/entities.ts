@@ -716,7 +716,8 @@ export function extractEntities(text: string, pending: Pending, options: { whole
       .replace(/^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)?(?:c'est |il s'agit de |nous sommes |on est |la collectivit[ée] c'est |le nom c'est |c'est la |c'est le )?/i, '')
       .replace(/\s*(?:\(.*\)|,? je crois|,? je pense)?\s*[.!]*\s*$/i, '')
       .trim();
-    if (cleaned && cleaned.length <= 120 && !/[?]/.test(cleaned)) set('collectivityName', titleCase(cleaned));
+    // A bare number, phone or e-mail is never a name (« 04 73 00 00 00 » typed on the wrong question).
+    if (cleaned && cleaned.length <= 120 && !/[?]/.test(cleaned) && /\p{L}{2,}/u.test(cleaned.replace(/\S+@\S+/g, ''))) set('collectivityName', titleCase(cleaned));
   }
   const person = readPersonName(reading);
   set('personName', person?.name);
