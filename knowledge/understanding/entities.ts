@@ -673,9 +673,16 @@ function assignNumbers(entities: Entities, mentions: NumberMention[], pending: P
   const kept = usable.filter((mention) => !mention.negated);
   const last = (list: NumberMention[]) => list[list.length - 1];
   const of = (unit: NumberMention['unit']) => last(kept.filter((mention) => mention.unit === unit));
+  // « budget total 180 000 € dont 90 000 demandés à l’État »: a bare amount that a budget word ties to a
+  // euro amount of the same message is in euros too.
+  const saidInEuros = kept.some((mention) => mention.unit === 'euros');
+  const tiedToEuros = (mention: NumberMention) =>
+    saidInEuros && mention.unit === 'none' && mention.value >= 100 && (/\bdont\s*$/.test(plain.slice(Math.max(0, mention.start - 8), mention.start)) || STATE_NEAR.test((plain.slice(mention.end, mention.end + 30).split(/[.;,]|\bet\b/)[0] ?? '')));
+  const budgetMentions = kept.filter((mention) => mention.unit === 'euros' || tiedToEuros(mention));
   const euros = of('euros');
   if (euros) entities.amount = euros.value;
-  readBudgetRoles(entities, kept.filter((mention) => mention.unit === 'euros'), plain, pending);
+  readBudgetRoles(entities, budgetMentions, plain, pending);
+  for (const mention of budgetMentions) if (mention.unit === 'none') mention.unit = 'euros';
   const inhabitants = of('inhabitants');
   if (inhabitants) entities.population = Math.round(inhabitants.value);
   const people = of('people');

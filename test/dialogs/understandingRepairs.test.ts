@@ -135,6 +135,19 @@ const TO_ANOTHER_ACTION: Exchange[] = [
   ['La commune', ['Ces champs retenus n’ont pas encore d’action : mobilité', 'ajouter une autre action']],
 ];
 
+describe('Amounts said early', () => {
+  test('When the description gives « budget total 180 000 € dont 90 000 demandés à l’État », then the cost and the State share are kept and not asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_DESCRIPTION,
+      ['Un forum de l’emploi sur deux jours, budget total 180 000 € dont 90 000 demandés à l’Etat', ['J’ai aussi noté', 'public']],
+      ['BPI', 'Combien'],
+      ['30', 'porte'],
+    ]);
+    expect((await draftOf(official)).actions[0]).toMatchObject({ costEuros: 180_000, stateFundingEuros: 90_000 });
+  });
+});
+
 describe('Advice that follows the draft, and the way back to the review', () => {
   test('When the fields are corrected at « ajouter une autre action », then the stale advice is not repeated with the question', async () => {
     const official = new TestConversation(app.url);
