@@ -54,12 +54,15 @@ export class ActionsDialog extends ComponentDialog {
         },
       });
     }
-    // Coming back to a filled section (a resumed draft, after an edit elsewhere): nothing to ask
-    // unless a chosen field still lacks its action.
-    if (!options.afterAction && uncoveredFields(dossier).length === 0) return step.endDialog();
+    // Coming back to a filled section: nothing to ask after an edit (the review comes back, with its
+    // advice), nor on a resumed draft unless a chosen field still lacks its action.
+    if (!options.afterAction && (options.afterEdit || uncoveredFields(dossier).length === 0)) return step.endDialog();
+    // Said once, apart from the question: asked again (after a correction, a digression), the question
+    // never repeats advice the draft may no longer deserve.
+    await step.context.sendActivity(coverageHint(dossier).trim());
     return step.prompt(ANOTHER_PROMPT, {
       validations: {
-        text: `${coverageHint(dossier)}Voulez-vous ajouter une autre action ?`,
+        text: 'Voulez-vous ajouter une autre action ?',
         help: 'Répondez « oui » pour décrire une action de plus, « non » pour passer au budget.',
         choices: [
           { value: 'oui', title: 'Oui' },

@@ -127,9 +127,10 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
     const understood = pending && answer.value === undefined && answer.text ? understand(answer.text, pending) : undefined;
     // « passer, et on a 230 000 habitants »: the skip keeps what else the message said, for its questions.
     if (spec.optional && (SKIP.test(keyword) || understood?.entities.skip || declinesForNow(plainOf(answer.text)))) return { succeeded: true, value: { kind: 'skip', ...(understood ? { entities: understood.entities } : {}) } };
-    // A long sentence on a name question with no name in it is never stored as the name.
+    // A long sentence, or a number, a phone, an e-mail, on a name question with no name in it is never stored as the name.
     const nameReason = pending ? NAME_QUESTIONS[pending] : undefined;
-    if (nameReason && understood && valueFor(pending!, understood.entities) === undefined && answer.text.split(/\s+/).length > 5) {
+    const otherValue = understood && (['phone', 'email', 'siren', 'amount', 'number'] as const).some((key) => understood.entities[key] !== undefined);
+    if (nameReason && understood && valueFor(pending!, understood.entities) === undefined && (answer.text.split(/\s+/).length > 5 || otherValue)) {
       state.failures = (state.failures ?? 0) + 1;
       state.reason = nameReason;
       return { succeeded: false };

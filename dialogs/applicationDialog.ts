@@ -101,8 +101,8 @@ export class ApplicationDialog extends ComponentDialog {
 
   private sectionStep(dialogId: string) {
     return async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
-      const { reference } = readSectionOptions(step.options);
-      return step.beginDialog(dialogId, { reference });
+      const { reference, focus, afterEdit } = readSectionOptions(step.options);
+      return step.beginDialog(dialogId, { reference, ...(focus || afterEdit ? { afterEdit: true } : {}) });
     };
   }
 
@@ -142,7 +142,7 @@ export class ApplicationDialog extends ComponentDialog {
   /** After an edit, the journey runs again: filled sections are skipped and the review comes back. */
   private async afterEditStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { reference } = readSectionOptions(step.options);
-    return step.replaceDialog(STEPS, { reference });
+    return step.replaceDialog(STEPS, { reference, afterEdit: true });
   }
 }
 

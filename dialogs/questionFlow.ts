@@ -17,6 +17,8 @@ const SectionOptionsSchema = z.object({
   actionId: z.string().optional(),
   /** Set when the actions dialog loops back after an action was just described. */
   afterAction: z.boolean().optional(),
+  /** The journey runs again after an edit: filled sections ask nothing, and the review comes back. */
+  afterEdit: z.boolean().optional(),
   /** Questions to ask again although answered (an edit of one field); the others are asked only when missing. */
   only: z.array(z.string()).optional(),
   /** The labels' id of one question to edit, for the application dialog to open it (e.g. `contact.name`). */

@@ -681,9 +681,16 @@ function assignNumbers(entities: Entities, mentions: NumberMention[], pending: P
   const kept = usable.filter((mention) => !mention.negated);
   const last = (list: NumberMention[]) => list[list.length - 1];
   const of = (unit: NumberMention['unit']) => last(kept.filter((mention) => mention.unit === unit));
+  // « budget total 180 000 € dont 90 000 demandés à l’État »: a bare amount that a budget word ties to a
+  // euro amount of the same message is in euros too.
+  const saidInEuros = kept.some((mention) => mention.unit === 'euros');
+  const tiedToEuros = (mention: NumberMention) =>
+    saidInEuros && mention.unit === 'none' && mention.value >= 100 && (/\bdont\s*$/.test(plain.slice(Math.max(0, mention.start - 8), mention.start)) || STATE_NEAR.test((plain.slice(mention.end, mention.end + 30).split(/[.;,]|\bet\b/)[0] ?? '')));
+  const budgetMentions = kept.filter((mention) => mention.unit === 'euros' || tiedToEuros(mention));
   const euros = of('euros');
   if (euros) entities.amount = euros.value;
-  readBudgetRoles(entities, kept.filter((mention) => mention.unit === 'euros'), plain, pending);
+  readBudgetRoles(entities, budgetMentions, plain, pending);
+  for (const mention of budgetMentions) if (mention.unit === 'none') mention.unit = 'euros';
   const inhabitants = of('inhabitants');
   if (inhabitants) entities.population = Math.round(inhabitants.value);
   const people = of('people');
@@ -724,7 +731,8 @@ export function extractEntities(text: string, pending: Pending, options: { whole
       .replace(/^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)?(?:c'est |il s'agit de |nous sommes |on est |la collectivit[ée] c'est |le nom c'est |c'est la |c'est le )?/i, '')
       .replace(/\s*(?:\(.*\)|,? je crois|,? je pense)?\s*[.!]*\s*$/i, '')
       .trim();
-    if (cleaned && cleaned.length <= 120 && !/[?]/.test(cleaned)) set('collectivityName', titleCase(cleaned));
+    // A bare number, phone or e-mail is never a name (« 04 73 00 00 00 » typed on the wrong question).
+    if (cleaned && cleaned.length <= 120 && !/[?]/.test(cleaned) && /\p{L}{2,}/u.test(cleaned.replace(/\S+@\S+/g, ''))) set('collectivityName', titleCase(cleaned));
   }
   const person = readPersonName(reading);
   set('personName', person?.name);

@@ -237,6 +237,8 @@ function editOrCorrection(text: string, folded: string, pending: Pending, entiti
   const marker = questionShaped ? CORRECTION_MARKER.test(text) : CORRECTION_MARKER.test(folded);
   const valueTarget = target && target.includes('.') ? target : targetOfValues(entities, pending);
   const namedSomethingElse = target !== undefined && target !== pending && !(target === 'fields.selection' && pending === 'action.field');
+  // « Quelle section souhaitez-vous modifier ? » — « le téléphone du contact »: naming one question edits that question.
+  if (pending === 'review.section' && target && target.includes('.') && !['fields.selection', 'commitments.kinds'].includes(target) && !hasValueFor(target, entities) && !/\?/.test(folded)) return 'edit';
   // Editing: a wish to change a named part, without the new value.
   if (editVerb && target && !hasValueFor(target, entities) && !/\b(je corrige|rectifi\w*)\b/.test(text)) {
     if (pending === 'review.section' && !/\b(modifi|chang|revenir)\w*/.test(text)) return undefined;

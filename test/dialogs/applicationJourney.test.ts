@@ -69,7 +69,7 @@ describe('The guided application', () => {
       ['15 000', 'financement'],
       ['5 000', 'Qui porte'],
       ['Le CCAS', 'Vous avez décrit 3 actions'],
-      ['aide', ['« oui » pour décrire une action de plus', 'Vous avez décrit 3 actions']],
+      ['aide', ['« oui » pour décrire une action de plus', 'ajouter une autre action']],
       ['non', ['Voici le budget', /Coût total des actions : 75\s000/, 'Votre dossier est complet', 'Que souhaitez-vous faire']],
       ['Déposer le dossier', ['Vous allez déposer le dossier', 'Confirmez-vous']],
       ['oui', ['a été déposé', 'préfecture du département 69 (Rhône)']],

@@ -121,3 +121,88 @@ describe('Values said early', () => {
     expect(draft.skippedQuestions).toContain('collectivity.siren');
   });
 });
+
+/** A PTAI with two fields, one of them (mobility) still without an action, at « ajouter une autre action ». */
+const TO_ANOTHER_ACTION: Exchange[] = [
+  ...TO_DESCRIPTION.slice(0, 11),
+  ['emploi et mobilité', 'engagement'],
+  ...TO_DESCRIPTION.slice(12),
+  ['Une rencontre avec les employeurs locaux.', 'public'],
+  ['BPI', 'Combien'],
+  ['30', 'coût'],
+  ['8 000', 'financement'],
+  ['3 000', 'porte'],
+  ['La commune', ['Ces champs retenus n’ont pas encore d’action : mobilité', 'ajouter une autre action']],
+];
+
+describe('Amounts said early', () => {
+  test('When the description gives « budget total 180 000 € dont 90 000 demandés à l’État », then the cost and the State share are kept and not asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_DESCRIPTION,
+      ['Un forum de l’emploi sur deux jours, budget total 180 000 € dont 90 000 demandés à l’Etat', ['J’ai aussi noté', 'public']],
+      ['BPI', 'Combien'],
+      ['30', 'porte'],
+    ]);
+    expect((await draftOf(official)).actions[0]).toMatchObject({ costEuros: 180_000, stateFundingEuros: 90_000 });
+  });
+});
+
+describe('Advice that follows the draft, and the way back to the review', () => {
+  test('When the fields are corrected at « ajouter une autre action », then the stale advice is not repeated with the question', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_ANOTHER_ACTION);
+    const text = await replies(official, 'en fait les champs c’est seulement emploi');
+    expect(text).toContain('C’est corrigé : champs');
+    expect(text).toContain('ajouter une autre action');
+    expect(text).not.toContain('n’ont pas encore d’action');
+    expect((await draftOf(official)).fields).toEqual(['employment']);
+  });
+
+  test('When a field is still without action at review, then the dossier can be submitted and the advice is shown', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_ANOTHER_ACTION,
+      ['non', ['Votre dossier est complet', 'À savoir', 'Le champ « Mobilité » est retenu mais aucune action', 'Déposer le dossier']],
+      ['Déposer le dossier', 'Confirmez-vous'],
+      ['oui', 'Accusé de dépôt'],
+    ]);
+  });
+
+  test('When one field is edited from the review, then only that field is asked and the review comes back', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_ANOTHER_ACTION, ['non', 'Que souhaitez-vous faire']]);
+    for (const [edit, expected, value] of [
+      ['modifier le titre de l’action 1', 'Actuellement : « Job dating »', 'Job dating 2026'],
+      ['changer le nombre de bénéficiaires', 'Actuellement : « 30 »', '40'],
+      ['modifier la population', 'habitants', '11 000'],
+    ] as const) {
+      await official.play([[edit, expected]]);
+      const text = await replies(official, value);
+      expect(text).toContain('Que souhaitez-vous faire');
+      expect(text).not.toContain('ajouter une autre action');
+    }
+    await official.play([
+      ['Modifier une section', 'Quelle section'],
+      ['le téléphone du contact', ['modifions le téléphone du contact', 'téléphone']],
+      ['04 73 00 00 00', 'Que souhaitez-vous faire'],
+    ]);
+    const draft = await draftOf(official);
+    expect(draft.actions[0]).toMatchObject({ title: 'Job dating 2026', beneficiaries: 40 });
+    expect(draft.collectivity.population).toBe(11_000);
+    expect(draft.contact).toMatchObject({ name: 'Inès Bernard', phone: '+33473000000' });
+  });
+
+  test('When a phone number is typed on a name question, then it is refused, never stored as the name', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'Quel est le nom'],
+      ['Commune de Riom', 'département'],
+      ['63', 'SIREN'],
+      ['passer', 'habitants'],
+      ['passer', 'contacter'],
+      ['04 73 00 00 00', ['Je n’ai pas trouvé de prénom et de nom', 'contacter']],
+    ]);
+    expect((await draftOf(official)).contact.name).toBeUndefined();
+  });
+});
