@@ -451,7 +451,7 @@ class PdfWriter {
     drawHeader();
     for (const entry of d.history) {
       const by = entry.by.kind === 'applicant' ? 'Demandeur' : entry.by.kind === 'system' ? (entry.by.name ?? 'Système') : `${entry.by.name ?? 'Agent'} (préfecture)`;
-      const comment = [entry.comment, entry.sections ? `Sections : ${entry.sections.map((s) => SECTION_LABELS[s]).join(', ')}` : undefined].filter(Boolean).join('\n');
+      const comment = [entry.reason ? `Motif : ${entry.reason}` : undefined, entry.comment, entry.sections ? `Sections : ${entry.sections.map((s) => SECTION_LABELS[s]).join(', ')}` : undefined].filter(Boolean).join('\n');
       const change = entry.document
         ? `${DOCUMENT_ACTIONS[entry.document.action]} : ${entry.document.name} (${ATTACHMENT_KIND_LABELS[entry.document.kind]})`
         : `${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}`;

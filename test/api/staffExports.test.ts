@@ -1,4 +1,5 @@
 // The exports of the staff API: CSV for French Excel, XLSX with numbers, and the printable PDF of one dossier.
+import { execFileSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import { dossierModel } from '../../dossiers/dossierModel';
 import { startTestApp, type TestApp } from '../support/testApp';
@@ -111,6 +112,24 @@ describe('GET /api/dossiers/:reference.pdf', () => {
     expect(pages.length).toBeGreaterThanOrEqual(2);
     expect(text).toContain(`/Count ${pages.length}`);
     expect(bytes.length).toBeGreaterThan(5_000);
+  });
+
+  test('When a dossier was refused with a motivation, then the PDF’s history shows that motivation beside the decision', async () => {
+    const dossier = await submittedDossier(app.repository);
+    const review = await call(app.url, `/api/dossiers/${dossier.reference}/transitions`, { key: lyon, body: { to: 'under_review' }, headers: { 'if-match': `"${dossier.version}"` } });
+    const refuse = await call(app.url, `/api/dossiers/${dossier.reference}/transitions`, {
+      key: lyon,
+      body: { to: 'rejected', reason: 'Aucune action ne concerne le logement.' },
+      headers: { 'if-match': review.headers.get('etag') ?? '' },
+    });
+    expect(refuse.body).toMatchObject({ status: 'rejected' });
+
+    const { bytes } = await download(`/api/dossiers/${dossier.reference}.pdf`, lyon);
+    // Debian's poppler-utils (installed by .ci/run) reads the page text back.
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes }).toString('utf8');
+
+    // The motivation wraps in its column: its first words sit on the decision's line.
+    expect(text).toMatch(/En instruction → Refusé .*Motif : Aucune action ne/);
   });
 
   test('When the dossier is out of the instructeur’s scope, then the PDF answers 404', async () => {
