@@ -16,8 +16,12 @@ export function normalizeText(text: string): string {
     .toLowerCase()
     .replace(/[’‘`´]/g, "'")
     .replace(/[_\s]+/g, ' ')
+    .replace(ELIDED_WITHOUT_APOSTROPHE, "$1'")
     .trim();
 }
+
+/** « garde d enfants », « l emploi »: an elided « d' » or « l' » typed with a space instead of its apostrophe (same length). */
+export const ELIDED_WITHOUT_APOSTROPHE = /\b([dl]) (?=[aeiouyh])/g;
 
 // ---------------------------------------------------------------------------------------------
 // Département

@@ -1,7 +1,7 @@
 // The values a message carries, read wherever they are in a sentence: codes, numbers with their unit,
 // names and roles without the words around them, choices. Pure functions of the text and the pending question.
 import { DEPARTEMENT_NAMES } from '../departements';
-import { isDepartementCode, isValidSiren, parseFields } from '../parsers';
+import { ELIDED_WITHOUT_APOSTROPHE, isDepartementCode, isValidSiren, parseFields } from '../parsers';
 import type { CollectivityKind, Public, Scheme } from '../schemes';
 import { findNumbers, NEGATED_BEFORE, type NumberMention } from './numbers';
 import { fold } from './text';
@@ -14,7 +14,7 @@ export function plainOf(text: string): string {
     const folded = character.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’‘`´]/g, "'");
     plain += folded.length === character.length ? folded : character.length === 1 ? ' ' : character;
   }
-  return plain;
+  return plain.replace(ELIDED_WITHOUT_APOSTROPHE, "$1'");
 }
 
 /** A text being read: as typed, and its plain twin in which found values are blanked out. */

@@ -38,6 +38,8 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['action.description', 'une navette le mercredi, ca coute 4000 e dont 2000 e de l etat', 'answer', { amount: 2_000, cost: 4_000, stateShare: 2_000 }],
   ['review.menu', 'On peut déposer ?', 'answer', {}],
   ['contact.role', 'chargée de mission politique de la ville', 'answer', { role: 'chargée de mission politique de la ville' }],
+  // Walkthrough of 2026-12-03: an elided « d' » typed as a space lost the field.
+  ['fields.selection', 'garde d enfants et formation linguistique', 'answer', { fields: ['childcare', 'language'] }],
   ['review.menu', 'enlevez le logement des champs', 'edit', { fields: ['housing'], target: 'fields' }],
   ['action.description', 'Une rencontre avec les employeurs locaux. Elle coûte 8 000 € dont 3 000 € demandés à l’État.', 'answer', { amount: 3_000, cost: 8_000, stateShare: 3_000 }],
   ['contact.role', 'je suis adjoint au maire chargé des solidarités', 'answer', { role: 'adjoint au maire chargé des solidarités' }],
