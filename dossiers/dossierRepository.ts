@@ -91,8 +91,15 @@ const EXPORT_PROJECTION = {
   'diagnostic.status': 1,
   fields: 1,
   'commitments.kind': 1,
-  // Only counted: the id of each action, not its description.
+  // The actions detail (one row per action): everything but the description.
   'actions.id': 1,
+  'actions.title': 1,
+  'actions.field': 1,
+  'actions.publics': 1,
+  'actions.beneficiaries': 1,
+  'actions.costEuros': 1,
+  'actions.stateFundingEuros': 1,
+  'actions.carrier': 1,
   budget: 1,
   changesRequested: 1,
   createdAt: 1,
