@@ -569,7 +569,7 @@ const OPTIONAL_QUESTIONS: ReadonlySet<Pending> = new Set(['collectivity.siren', 
 /** « passer », « je ne l'ai pas sous la main », « je vous l'enverrai plus tard »: the official leaves an optional question for now. */
 export function declinesForNow(plain: string): boolean {
   // Read with SMS spellings spelled out (« pa de siren », « jsp »).
-  return /\b(passe[rz]?|on passe|je passe|sauter|ignorer|pas sous la main|aucune idee|je (ne )?(le |la )?sais pas|je ne l'ai pas|je l'ai pas|je n'ai pas (ca|l'info|le numero|l'information)|pas de (ligne directe|numero|telephone|siren|chiffre)|je prefere ne pas|plus tard|ulterieurement|y revenir|je (le |la |vous le |vous l')?(transmettrai|enverrai|envoie plus tard)|non communique|pas d'info|je (ne )?(le |la |l')?connais pas|je sais plus|je ne sais plus|on verra|pas encore (vote|connu|defini|arrete|fixe))\b|^(nc|nsp|jsp|\?|-|rien|aucun|aucune|non|pas de \w+)\W*$/.test(fold(plain));
+  return /\b(passe[rz]?|on passe|je passe|sauter|ignorer|pas sous la main|aucune idee|je (ne )?(le |la )?sais pas|je ne l'ai pas|je l'ai pas|je n'ai pas (ca|l'info|le numero|l'information)|pas de (ligne directe|numero|telephone|siren|chiffre)|je prefere ne pas|plus tard|ulterieurement|y revenir|je (le |la |vous le |vous l')?(transmettrai|enverrai|envoie plus tard)|non communique|(effac|supprim|retir|enlev)(er|ez|ons)(-le|-la| le| la| ce \w+| cette \w+)?|pas d'info|je (ne )?(le |la |l')?connais pas|je sais plus|je ne sais plus|on verra|pas encore (vote|connu|defini|arrete|fixe))\b|^(nc|nsp|jsp|\?|-|rien|aucun|aucune|non|pas de \w+)\W*$/.test(fold(plain));
 }
 
 function readSkip(reading: Reading): true | undefined {
