@@ -23,8 +23,7 @@ const PERSONAS: Persona[] = [
     who: 'the commune of Millau (PTAI), whose officer asks for a summary, then has the wrong phone erased (« effacez-le », « pas de numéro »)',
     email: 'n.rouquette@millau.fr',
     conversation: [
-      ['Bonjour, je travaille à la mairie de Millau, nous voudrions monter un projet territorial d’accueil et d’intégration.', ['J’ai ouvert le dossier', 'nom']],
-      ['Commune de Millau', 'département'],
+      ['Bonjour, je travaille à la mairie de Millau, nous voudrions monter un projet territorial d’accueil et d’intégration.', ['J’ai ouvert le dossier', 'Millau', 'département']],
       ['on est dans l’Aveyron', 'SIREN'],
       ['Le SIREN c’est 211 201 454', 'habitants'],
       ['un peu plus de 22 000', 'contacter'],
@@ -65,7 +64,7 @@ const PERSONAS: Persona[] = [
     ],
     expected: {
       scheme: 'PTAI',
-      collectivity: { name: 'Commune de Millau', kind: 'commune', departement: '12', siren: '211201454', population: 22_000 },
+      collectivity: { name: 'Millau', kind: 'commune', departement: '12', siren: '211201454', population: 22_000 },
       contact: { name: 'Nadia Rouquette', role: 'chargée de mission politique de la ville', email: 'n.rouquette@millau.fr' },
       fields: ['language', 'childcare'],
       commitments: [{ kind: 'premises', estimatedValueEuros: 2_000 }],
@@ -80,14 +79,16 @@ const PERSONAS: Persona[] = [
     who: 'a communauté de communes that asks to sign a CTAI, is told it cannot, asks why, and goes on with a PTAI',
     email: 'h.bouscarel@grand-figeac.fr',
     conversation: [
-      ['Bonjour, la Communauté de communes du Grand Figeac souhaiterait signer un CTAI avec la préfecture du Lot.', ['J’ai ouvert le dossier', 'SIREN']],
+      ['Bonjour, la Communauté de communes du Grand Figeac souhaiterait signer un CTAI avec la préfecture du Lot.', ['ne figure pas parmi les signataires des CTAI', 'PTAI']],
+      ['Pourquoi ? Nous regroupons pourtant 92 communes.', ['métropoles']],
+      ['Très bien, alors nous allons préparer un PTAI pour la Communauté de communes du Grand Figeac, dans le Lot.', ['J’ai ouvert le dossier', 'SIREN']],
       ['nous n’avons pas le SIREN sous les yeux', 'habitants'],
       ['44 000 habitants environ', 'contacter'],
-      ['Mme Hélène Bouscarel, vice-présidente chargée de la cohésion sociale', ['J’ai aussi noté', 'adresse']],
+      ['Mme Hélène Bouscarel, vice-présidente chargée de la cohésion sociale', 'Hélène Bouscarel, c’est bien ça ?'],
+      ['oui', 'adresse'],
       ['h.bouscarel@grand-figeac.fr', 'téléphone'],
       ['05 65 11 22 33', 'stratégie'],
-      ['Une stratégie d’ensemble, c’est pour ça qu’on voulait un CTAI.', ['CTAI', 'diagnostic']],
-      ['Pourquoi une communauté de communes ne peut-elle pas signer de CTAI ?', ['métropoles', 'diagnostic']],
+      ['Plutôt quelques actions ciblées, puisque ce sera un PTAI.', 'diagnostic'],
       ['Le diagnostic est prévu pour l’an prochain.', ['PTAI', 'champs']],
       ['la mobilité et l’emploi', 'engagement'],
       ['Nous cofinançons 10 000 € et nous mettons un agent à disposition.', ['J’ai aussi noté', 'personnel']],
@@ -129,8 +130,7 @@ const PERSONAS: Persona[] = [
       ['Une stratégie globale : le logement, l’emploi et la santé.', ['J’ai aussi noté', 'diagnostic']],
       ['Le diagnostic doit-il être terminé avant de déposer le dossier ?', 'diagnostic'],
       ['Il est prévu pour le premier semestre 2027.', 'logement'],
-      ['Oui.', 'dispositif'],
-      ['Le CTAI.', 'engagement'],
+      ['Oui.', ['CTAI', 'engagement']],
       ['Les actions culturelles et sportives peuvent-elles être financées ?', ['sport', 'engagement']],
       ['Un cofinancement de 100 000 €.', 'intitulé'],
       ['Accès au logement des réfugiés', 'champ'],
@@ -159,7 +159,7 @@ const PERSONAS: Persona[] = [
     ],
     expected: {
       scheme: 'CTAI',
-      collectivity: { name: 'Département du Puy-de-Dôme', kind: 'departement', departement: '63', siren: '226300010', population: 670_000 },
+      collectivity: { name: 'Conseil départemental du Puy-de-Dôme', kind: 'departement', departement: '63', siren: '226300010', population: 670_000 },
       contact: { name: 'Arnaud Chassagne', role: 'chargé de mission', email: 'arnaud.chassagne@puy-de-dome.fr', phone: '+33473422020' },
       fields: ['housing', 'employment', 'health'],
       diagnostic: { status: 'planned' },
@@ -172,7 +172,7 @@ const PERSONAS: Persona[] = [
   },
 ];
 
-describe.skip('Simulated officials, continued', () => {
+describe('Simulated officials, continued', () => {
   test.each(PERSONAS.map((persona) => [persona.who, persona] as const))('When %s applies, then the dossier received holds what they meant', async (_who, persona) => {
     await expectDossierAsMeant(app.url, staff, persona);
   });
