@@ -16,6 +16,7 @@ import type { DossierRepository } from '../dossiers/dossierRepository';
 import type { Dossier, Owner } from '../dossiers/dossierSchema';
 import { APPLICANT_ACTOR } from '../dossiers/statusMachine';
 import { checkCompleteness, SECTION_LABELS, SectionIdSchema } from '../knowledge/completeness';
+import { questionWithContext } from '../knowledge/understanding/followUp';
 import type { FaqAnswer, FaqService } from '../knowledge/faq/faqService';
 import { STATUS_LABELS } from '../knowledge/schemes';
 import { AnswerPrompt } from '../dialogs/answerPrompt';
@@ -236,7 +237,8 @@ export class AssistantBot extends ActivityHandler {
     }
     switch (understanding.intent) {
       case 'question':
-        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(understanding.core), memory);
+        // « Pourquoi ? » after an answer is read with the question it follows.
+        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(questionWithContext(understanding.core, memory.lastFaq?.question)), memory);
         // « 76. c’est quoi un BPI ? »: the answer part then answers the question on screen, which moves on.
         if (understanding.answerPart && dc.activeDialog) {
           context.activity.text = understanding.answerPart;

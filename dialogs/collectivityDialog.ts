@@ -62,6 +62,9 @@ const siren: Question<string> = {
   save: (dossier, value) => {
     dossier.collectivity = { ...dossier.collectivity, siren: value };
   },
+  clear: (dossier) => {
+    if (dossier.collectivity) delete dossier.collectivity.siren;
+  },
 };
 
 const population: Question<number> = {
@@ -75,6 +78,9 @@ const population: Question<number> = {
   current: ({ dossier }) => (dossier.collectivity?.population === undefined ? undefined : formatInteger(dossier.collectivity.population)),
   save: (dossier, value) => {
     dossier.collectivity = { ...dossier.collectivity, population: value };
+  },
+  clear: (dossier) => {
+    if (dossier.collectivity) delete dossier.collectivity.population;
   },
 };
 

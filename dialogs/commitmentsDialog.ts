@@ -75,6 +75,9 @@ function estimatedValue(kind: CommitmentKind, what: string): Question<number> {
       return value === undefined ? undefined : formatEuros(value);
     },
     save: (dossier, value) => update(dossier, kind, { estimatedValueEuros: value }),
+    clear: (dossier) => {
+      delete find(dossier, kind)?.estimatedValueEuros;
+    },
   };
 }
 

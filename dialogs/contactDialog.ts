@@ -56,6 +56,9 @@ const phone: Question<string> = {
   save: (dossier, value) => {
     dossier.contact = { ...dossier.contact, phone: value };
   },
+  clear: (dossier) => {
+    if (dossier.contact) delete dossier.contact.phone;
+  },
 };
 
 export class ContactDialog extends QuestionSectionDialog {

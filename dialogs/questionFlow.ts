@@ -44,6 +44,12 @@ export interface Question<T> {
   /** The current answer as the official reads it, or undefined when there is none yet. */
   current(context: QuestionContext): string | undefined;
   save(dossier: Dossier, value: T, options: SectionOptions): void;
+  /**
+   * Erases the answer, for an optional question skipped (« passer », « pas de numéro », « effacez-le »)
+   * while it holds one: a skip never leaves the old value behind. Every optional question has one,
+   * unless its answer is not a value of the draft (a file sent stays filed).
+   */
+  clear?(dossier: Dossier, options: SectionOptions): void;
 }
 
 /** Lets a list hold questions of different answer types. */
@@ -135,6 +141,7 @@ export class QuestionSectionDialog extends ComponentDialog {
         await this.store.change(
           options.reference,
           (dossier) => {
+            question.clear?.(dossier, options);
             dossier.skippedQuestions = [...new Set([...(dossier.skippedQuestions ?? []), question.id])];
             noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId) : [];
           },

@@ -24,6 +24,11 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['contact.role', 'chargée de mission à la Métropole de Lyon', 'answer', { role: 'chargée de mission', collectivityKind: 'metropole' }],
   ['collectivity.departement', 'département 44', 'answer', { departement: '44' }],
   ['contact.phone', 'pas de tel.', 'answer', { skip: true }],
+  // Simulated officials of test/dialogs/personasExtra.test.ts (each failed before its fix).
+  ['collectivity.siren', 'nous n’avons pas le SIREN sous les yeux', 'answer', { skip: true }],
+  ['contact.phone', 'supprimez-le', 'answer', { skip: true }],
+  ['actions.more', 'Avant cela, je dois corriger le budget : l’action 1 coûte 140 000 € et non 120 000 €.', 'correct', { actionIndex: 1, amount: 140_000, target: 'action.cost' }],
+  ['review.menu', 'Le financement demandé à l’État pour l’action 2 est de 40 000 €, pas 45 000 €.', 'correct', { actionIndex: 2, amount: 40_000, target: 'action.stateShare' }],
   // Simulated officials of test/dialogs/personasMore.test.ts (each failed before its fix).
   ['collectivity.siren', 'pa de siren', 'answer', { skip: true }],
   ['collectivity.siren', 'je ne le connais pas', 'answer', { skip: true }],
