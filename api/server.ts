@@ -141,6 +141,7 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
     database,
     logger,
     faq,
+    faqRateLimitPerMinute: config.faq.perIpPerMinute,
     version: config.version,
     bot: config.bot,
     directLine: config.directLine,
