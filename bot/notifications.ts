@@ -68,6 +68,7 @@ export class PrefectureReplies {
   async store(dossier: Dossier, text: string): Promise<string> {
     // Stored as « le demandeur »: the applicant's chat id never leaves the bot layer (issue #15 F3).
     const stored = await this.deps.repository.addMessage(dossier.reference, { by: APPLICANT_ACTOR, text: text.trim() });
+    if (!stored.ok && stored.error.code === 'dossier_full') return `Le fil du dossier ${dossier.reference} a atteint le nombre maximal de messages : contactez la préfecture par courriel ou par téléphone.`;
     if (!stored.ok) return 'Ce message n’a pas pu être transmis (il est peut-être trop long : 4000 caractères au plus). Raccourcissez-le et renvoyez-le.';
     if (this.deps.onReply) {
       void this.deps.onReply(stored.value.dossier, stored.value.message).catch((error: unknown) => this.deps.logger.error({ err: error, reference: dossier.reference }, 'Reply subscriber failed'));

@@ -257,5 +257,7 @@ function fromFailure(failure: DossierFailure): AppError {
       return new AppError('CONFLICT', { details: { status: failure.status } });
     case 'correction_outside_sections':
       return new AppError('CONFLICT', { details: { outside: failure.outside, departementChanged: failure.departementChanged } });
+    case 'dossier_full':
+      return new AppError(failure.list === 'notes' ? 'TOO_MANY_NOTES' : 'TOO_MANY_MESSAGES');
   }
 }
