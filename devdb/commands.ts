@@ -11,6 +11,7 @@ import { defaultParameters, validateTtlSpec, type ServerParameters } from './ttl
 import { applyUpdate, idFirst, upsertSeed, validateUpdate } from './update';
 import { exactOf, isPlainObject, keyOf, restoreTypes, toView, viewOf } from './values';
 import type { DevDbLogger } from './index';
+import { checkValidatorOptions, documentValidator, isValidatorOption } from './validation';
 import type { Reply } from './wire';
 
 const MAX_WIRE_VERSION = 21; // MongoDB 7.0; the driver accepts 9 (4.4) and up
@@ -151,6 +152,7 @@ export class CommandExecutor {
       serverStatus: () => this.serverStatus(),
       listCommands: () => ({ commands: Object.fromEntries(Object.keys(this.handlers).map((n) => [n, { help: '', requiresAuth: true, adminOnly: false }])), ok: 1 }),
       renameCollection: (req) => this.renameCollection(req),
+      collMod: (req) => this.collMod(req),
     };
   }
 
@@ -184,6 +186,14 @@ export class CommandExecutor {
    */
   commit(): void {
     this.storage.commitGroup();
+  }
+
+  /** The validation a write to `coll` must pass (none under bypassDocumentValidation). */
+  private validatorFor(req: CommandRequest, coll: CollectionInfo | undefined): (doc: Document, before?: Document) => void {
+    const check = coll && documentValidator(coll.options, req.cmd.bypassDocumentValidation === true, (errInfo) => {
+      this.logger.warn({ namespace: ns(coll.db, coll.name), errInfo }, 'Document would fail validation');
+    });
+    return check ?? (() => undefined);
   }
 
   private ensureCollection(db: string, name: string): { coll: CollectionInfo; created: boolean } {
@@ -563,10 +573,13 @@ export class CommandExecutor {
     const name = collectionName(req, 'insert');
     const docs = documentArray(req.raw, 'documents');
     const { coll } = this.ensureCollection(req.db, name);
+    const validate = this.validatorFor(req, coll);
     let n = 0;
     const writeErrors = this.eachStatement(docs, req.cmd.ordered !== false, (doc) => {
       validateId(doc._id);
-      insertDocument(this.storage, coll, idFirst(doc));
+      const stored = idFirst(doc);
+      validate(stored);
+      insertDocument(this.storage, coll, stored);
       n++;
     });
     return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
@@ -581,6 +594,7 @@ export class CommandExecutor {
     }
     let coll = this.storage.collection(req.db, name);
     if (!coll && statements.some((s) => s.upsert === true)) coll = this.ensureCollection(req.db, name).coll;
+    const validate = this.validatorFor(req, coll);
     let n = 0;
     let nModified = 0;
     const upserted: Document[] = [];
@@ -596,7 +610,9 @@ export class CommandExecutor {
       const collation = isPlainObject(statement.collation) ? (toView(statement.collation) as Document) : undefined;
       const matches = findMatches(this.storage, coll, filter, { limit: multi ? undefined : 1, collation }, newStats());
       for (const match of matches) {
-        const next = applyUpdate(exactOf(match.doc), match.view, update, { filter, arrayFilters, inserting: false });
+        const before = exactOf(match.doc);
+        const next = applyUpdate(before, match.view, update, { filter, arrayFilters, inserting: false });
+        validate(next, exactOf(match.doc));
         if (replaceDocument(this.storage, coll!, match, next)) nModified++;
         n++;
       }
@@ -604,6 +620,7 @@ export class CommandExecutor {
         const seed = upsertSeed(filterRaw);
         const doc = applyUpdate(seed, toView(seed) as Document, update, { filter, arrayFilters, inserting: true });
         validateId(doc._id);
+        validate(doc);
         insertDocument(this.storage, coll!, doc);
         upserted.push({ index, _id: doc._id });
         n++;
@@ -663,9 +680,11 @@ export class CommandExecutor {
       return { lastErrorObject: { n: 1 }, value: shown(old), ok: 1 };
     }
     const update = validateUpdate(req.raw.update);
+    const validate = this.validatorFor(req, coll);
     if (match) {
       const old = exactOf(match.doc);
       const next = applyUpdate(old, match.view, update, { filter, arrayFilters, inserting: false });
+      validate(next, exactOf(match.doc));
       replaceDocument(this.storage, coll!, match, next);
       return { lastErrorObject: { n: 1, updatedExisting: true }, value: shown(returnNew ? next : old), ok: 1 };
     }
@@ -673,6 +692,7 @@ export class CommandExecutor {
     const seed = upsertSeed(filterRaw);
     const doc = applyUpdate(seed, toView(seed) as Document, update, { filter, arrayFilters, inserting: true });
     validateId(doc._id);
+    validate(doc);
     insertDocument(this.storage, coll!, doc);
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
@@ -689,7 +709,23 @@ export class CommandExecutor {
     // Keep the collection options, not the generic command fields.
     const generic = new Set(['create', '$db', 'lsid', 'txnNumber', '$clusterTime', 'writeConcern', 'readConcern', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'comment', '$readPreference']);
     const options = Object.fromEntries(Object.entries(req.raw).filter(([k]) => !generic.has(k)));
+    checkValidatorOptions(options);
     this.storage.createCollection(req.db, name, options);
+    return { ok: 1 };
+  }
+
+  /** collMod: changes a collection's validator, validationLevel and validationAction. */
+  private collMod(req: CommandRequest): Document {
+    const name = collectionName(req, 'collMod');
+    const coll = this.storage.collection(req.db, name);
+    if (!coll) throw namespaceNotFound(ns(req.db, name));
+    const generic = new Set(['collMod', '$db', 'lsid', '$clusterTime', 'writeConcern', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'comment', '$readPreference']);
+    const changes = Object.fromEntries(Object.entries(req.raw).filter(([k]) => !generic.has(k)));
+    for (const key of Object.keys(changes)) {
+      if (!isValidatorOption(key)) throw new CommandError(40415, 'IDLUnknownField', `BSON field 'collMod.${key}' is an unknown field.`);
+    }
+    checkValidatorOptions(changes);
+    this.storage.setCollectionOptions(coll, { ...coll.options, ...changes });
     return { ok: 1 };
   }
 

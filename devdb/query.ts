@@ -6,6 +6,7 @@ import { candidates, planRids, type ExecStats } from './documents';
 import { CommandError, badValue } from './errors';
 import { equalityMatcher, planQuery, sortKeyOf, type IndexDef, type OrBranch, type Plan } from './indexes';
 import type { CollectionInfo, Storage } from './storage';
+import { viewSchemaValidator } from './validation';
 import { exactOf, isPlainObject, restoreTypes, viewOf } from './values';
 
 export interface Match {
@@ -73,7 +74,7 @@ export function compileFilter(filter: unknown, collation?: Document): Query {
   // $comment annotates the query for profilers; it matches everything.
   const { $comment: _comment, ...rest } = (filter ?? {}) as Document;
   try {
-    return new Query(rest, { collation: collationOf(collation) });
+    return new Query(rest, { collation: collationOf(collation), jsonSchemaValidator: viewSchemaValidator });
   } catch (err) {
     throw badValue(`invalid filter: ${(err as Error).message}`);
   }
