@@ -20,6 +20,8 @@ export interface FindOptions {
   skip?: number;
   limit?: number;
   collation?: Document;
+  /** The command's `let` variables (`$$name` in `$expr`). */
+  variables?: Document;
 }
 
 /**
@@ -69,12 +71,12 @@ export function mapStrings(value: unknown, key: (s: string) => string): unknown 
 }
 
 /** Compiles a filter (a view), turning mingo's complaints into the BadValue mongod would answer. */
-export function compileFilter(filter: unknown, collation?: Document): Query {
+export function compileFilter(filter: unknown, collation?: Document, variables?: Document): Query {
   if (filter !== undefined && filter !== null && !isPlainObject(filter)) throw badValue('filter must be an object');
   // $comment annotates the query for profilers; it matches everything.
   const { $comment: _comment, ...rest } = (filter ?? {}) as Document;
   try {
-    return new Query(rest, { collation: collationOf(collation), jsonSchemaValidator: viewSchemaValidator });
+    return new Query(rest, { collation: collationOf(collation), jsonSchemaValidator: viewSchemaValidator, variables });
   } catch (err) {
     throw badValue(`invalid filter: ${(err as Error).message}`);
   }
@@ -167,8 +169,8 @@ export function findMatches(
   const query = covered
     ? undefined
     : key
-      ? compileFilter(mapStrings(filter, key), options.collation)
-      : (!collationOf(options.collation) && equalityMatcher(filter)) || compileFilter(filter, options.collation);
+      ? compileFilter(mapStrings(filter, key), options.collation, options.variables)
+      : (!collationOf(options.collation) && equalityMatcher(filter)) || compileFilter(filter, options.collation, options.variables);
 
   // Covered and in order: every entry is a match, so the skipped ones need not even be read.
   const unread = covered && inOrder ? skip : 0;
