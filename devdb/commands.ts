@@ -1,9 +1,9 @@
 // The database commands devdb answers, each run in one SQLite transaction.
-import { serialize, type Document } from 'bson';
+import { ObjectId, serialize, type Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { cursorReply, type CursorRegistry, type ResultDoc } from './cursors';
 import { MAX_BSON_SIZE, buildIndex, deleteDocument, insertDocument, newStats, replaceDocument, type ExecStats } from './documents';
-import { CommandError, badValue, namespaceNotFound } from './errors';
+import { CommandError, badValue, duplicateKeyError, namespaceNotFound } from './errors';
 import { ID_INDEX_SPEC, normaliseIndexSpec, sameIndexOptions, sameKeyPattern, type IndexDef, type Plan } from './indexes';
 import { collationKey, collationOf, compileFilter, mapStrings, countMatches, findMatches, planFor, projectMatch, type Match } from './query';
 import type { CollectionInfo, Storage } from './storage';
@@ -11,6 +11,7 @@ import { defaultParameters, validateTtlSpec, type ServerParameters } from './ttl
 import { applyUpdate, idFirst, upsertSeed, validateUpdate } from './update';
 import { exactOf, isPlainObject, keyOf, restoreTypes, toView, viewOf } from './values';
 import type { DevDbLogger } from './index';
+import { checkValidatorOptions, documentValidator, isValidatorOption, viewSchemaValidator } from './validation';
 import type { Reply } from './wire';
 
 const MAX_WIRE_VERSION = 21; // MongoDB 7.0; the driver accepts 9 (4.4) and up
@@ -98,6 +99,17 @@ function describePlan(plan: Plan, filter: Document): Document {
   }
 }
 
+/** A command's `let`: each value an expression evaluated once (`{$literal: '$x'}`, `{$rand: {}}`). */
+function letVariables(cmd: Document): Document | undefined {
+  const vars = optionalDocument(cmd, 'let');
+  if (!vars) return undefined;
+  try {
+    return (new Aggregator([{ $addFields: vars }]).run([{}]) as Document[])[0];
+  } catch (err) {
+    throw badValue(`invalid let: ${(err as Error).message}`);
+  }
+}
+
 // -- executor ------------------------------------------------------------------------------------
 
 export class CommandExecutor {
@@ -151,6 +163,7 @@ export class CommandExecutor {
       serverStatus: () => this.serverStatus(),
       listCommands: () => ({ commands: Object.fromEntries(Object.keys(this.handlers).map((n) => [n, { help: '', requiresAuth: true, adminOnly: false }])), ok: 1 }),
       renameCollection: (req) => this.renameCollection(req),
+      collMod: (req) => this.collMod(req),
     };
   }
 
@@ -184,6 +197,19 @@ export class CommandExecutor {
    */
   commit(): void {
     this.storage.commitGroup();
+  }
+
+  /** The validation a write to `coll` must pass (none under bypassDocumentValidation). */
+  private validatorFor(req: CommandRequest, coll: CollectionInfo | undefined): (doc: Document, before?: Document) => void {
+    const check = coll && documentValidator(coll.options, req.cmd.bypassDocumentValidation === true, (errInfo) => {
+      this.logger.warn({ namespace: ns(coll.db, coll.name), errInfo }, 'Document would fail validation');
+    });
+    return check ?? (() => undefined);
+  }
+
+  /** Writes and index builds on a view are refused, as mongod does. */
+  private refuseView(db: string, name: string): void {
+    if (this.isView(db, name)) throw new CommandError(166, 'CommandNotSupportedOnView', `Namespace ${db}.${name} is a view, not a collection`);
   }
 
   private ensureCollection(db: string, name: string): { coll: CollectionInfo; created: boolean } {
@@ -348,11 +374,23 @@ export class CommandExecutor {
     const filter = optionalDocument(req.cmd, 'filter') ?? {};
     const projection = optionalDocument(req.cmd, 'projection');
     const limit = optionalNumber(req.cmd, 'limit');
+    const vars = letVariables(req.cmd);
+    if (this.isView(req.db, name)) {
+      const sort = optionalDocument(req.cmd, 'sort');
+      const skip = optionalNumber(req.cmd, 'skip');
+      const pipeline: Document[] = [{ $match: filter }];
+      if (sort && Object.keys(sort).length > 0) pipeline.push({ $sort: sort });
+      if (skip) pipeline.push({ $skip: skip });
+      if (limit) pipeline.push({ $limit: Math.abs(limit) });
+      if (projection && Object.keys(projection).length > 0) pipeline.push({ $project: projection });
+      return { name, matches: [], results: this.evaluate(req.db, name, pipeline, optionalDocument(req.cmd, 'collation'), vars) };
+    }
     const matches = findMatches(
       this.storage,
       this.storage.collection(req.db, name),
       filter,
       {
+        variables: vars,
         sort: optionalDocument(req.cmd, 'sort'),
         skip: optionalNumber(req.cmd, 'skip'),
         limit: limit === undefined ? undefined : Math.abs(limit),
@@ -398,6 +436,12 @@ export class CommandExecutor {
     const skip = optionalNumber(req.cmd, 'skip');
     const limit = optionalNumber(req.cmd, 'limit');
     const collation = optionalDocument(req.cmd, 'collation');
+    if (this.isView(req.db, name)) {
+      const pipeline: Document[] = [{ $match: query }];
+      if (skip) pipeline.push({ $skip: skip });
+      if (limit) pipeline.push({ $limit: Math.abs(limit) });
+      return { n: this.evaluate(req.db, name, pipeline, collation, undefined).length, ok: 1 };
+    }
     return { n: countMatches(this.storage, coll, query, { skip, limit: limit && Math.abs(limit), collation }, newStats()), ok: 1 };
   }
 
@@ -408,7 +452,9 @@ export class CommandExecutor {
     const query = optionalDocument(req.cmd, 'query') ?? {};
     const collation = optionalDocument(req.cmd, 'collation');
     const collated = collationKey(collation);
-    const matches = findMatches(this.storage, this.storage.collection(req.db, name), query, { collation }, newStats());
+    const docs = this.isView(req.db, name)
+      ? this.evaluate(req.db, name, [{ $match: query }], collation, undefined)
+      : findMatches(this.storage, this.storage.collection(req.db, name), query, { collation }, newStats()).map((m) => exactOf(m.doc));
     const values = new Map<string, unknown>();
     const collect = (v: unknown, parts: string[]): void => {
       if (parts.length === 0) {
@@ -423,57 +469,158 @@ export class CommandExecutor {
       if (Array.isArray(v)) return v.forEach((x) => collect(x, parts));
       if (isPlainObject(v)) collect(v[parts[0]!], parts.slice(1));
     };
-    for (const m of matches) collect(exactOf(m.doc), key.split('.'));
+    for (const doc of docs) collect(doc, key.split('.'));
     // Sorted by canonical key, which follows MongoDB's ordering for scalars.
     const sorted = [...values.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
     return { values: sorted, ok: 1 };
   }
 
   private aggregate(req: CommandRequest): Reply {
-    if (typeof req.cmd.aggregate !== 'string') throw badValue('devdb supports aggregate on a collection only');
-    const name = collectionName(req, 'aggregate');
+    const dbLevel = req.cmd.aggregate === 1;
+    if (!dbLevel && typeof req.cmd.aggregate !== 'string') throw badValue("'aggregate' must be a collection name or 1");
+    const name = dbLevel ? undefined : collectionName(req, 'aggregate');
     const pipeline: unknown = req.cmd.pipeline;
     if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) throw badValue("'pipeline' must be an array of stages");
     const cursorOptions = optionalDocument(req.cmd, 'cursor');
     if (!cursorOptions && req.cmd.explain !== true) {
       throw new CommandError(9, 'FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
     }
-    for (const stage of pipeline as Document[]) {
+    const stages = pipeline as Document[];
+    const last = stages.at(-1);
+    const writeStage = last && ('$out' in last || '$merge' in last) ? last : undefined;
+    const body = writeStage ? stages.slice(0, -1) : stages;
+    for (const stage of body) {
       const op = Object.keys(stage)[0];
-      if (op === '$out' || op === '$merge') throw badValue(`devdb does not support ${op}`);
+      if (op === '$out' || op === '$merge') throw new CommandError(40601, 'Location40601', `${op} can only be the final stage in the pipeline`);
     }
-    const counted = this.countPipeline(req, name, pipeline as Document[]);
-    if (counted) {
-      const batch = this.cursors.open(ns(req.db, name), counted, optionalNumber(cursorOptions ?? {}, 'batchSize'));
-      return cursorReply(ns(req.db, name), batch, true);
-    }
-    // A leading $match goes through the query path, so it can use an index.
-    const [first, ...rest] = pipeline as Document[];
-    const leadingMatch = first && isPlainObject(first.$match) ? (first.$match as Document) : undefined;
-    const stages = leadingMatch ? rest : (pipeline as Document[]);
+    const target = ns(req.db, name ?? '$cmd.aggregate');
+    const vars = letVariables(req.cmd);
     const collation = optionalDocument(req.cmd, 'collation');
-    const matches = findMatches(this.storage, this.storage.collection(req.db, name), leadingMatch ?? {}, { collation }, newStats());
+    const counted = name && !writeStage && !vars && !this.isView(req.db, name) ? this.countPipeline(req, name, stages) : undefined;
+    const results = counted ?? this.evaluate(req.db, name, body, collation, vars);
+    if (writeStage) {
+      if ('$out' in writeStage) this.out(req, writeStage.$out, results);
+      else this.merge(req, writeStage.$merge, results, vars);
+      return cursorReply(target, this.cursors.open(target, [], 0), true);
+    }
+    const batch = this.cursors.open(target, results, optionalNumber(cursorOptions ?? {}, 'batchSize'));
+    return cursorReply(target, batch, true);
+  }
+
+  private isView(db: string, name: string): boolean {
+    return typeof this.storage.collection(db, name)?.options.viewOn === 'string';
+  }
+
+  /**
+   * The documents `pipeline` outputs over a collection (its leading $match through the query path,
+   * so it can use an index), a view (its pipeline first), or nothing (database-level, `$documents`).
+   */
+  private evaluate(db: string, name: string | undefined, pipeline: Document[], collation: Document | undefined, vars: Document | undefined, depth = 0): Document[] {
+    const coll = name === undefined ? undefined : this.storage.collection(db, name);
+    if (coll && typeof coll.options.viewOn === 'string') {
+      if (depth > 20) throw new CommandError(165, 'ViewDepthLimitExceeded', 'View depth too deep or view cycle detected; maximum depth is 20');
+      const viewPipeline = (Array.isArray(coll.options.pipeline) ? toView(coll.options.pipeline) : []) as Document[];
+      return this.evaluate(db, coll.options.viewOn, [...viewPipeline, ...pipeline], collation ?? (coll.options.collation as Document | undefined), vars, depth + 1);
+    }
+    if (name === undefined && !(pipeline[0] && '$documents' in pipeline[0])) {
+      throw new CommandError(73, 'InvalidNamespace', "{aggregate: 1} is not valid for '$match'; a collection is required.");
+    }
+    const [first, ...rest] = pipeline;
+    const leadingMatch = name !== undefined && first && isPlainObject(first.$match) ? (first.$match as Document) : undefined;
+    const stages = leadingMatch ? rest : pipeline;
+    const matches = name === undefined ? [] : findMatches(this.storage, coll, leadingMatch ?? {}, { collation, variables: vars }, newStats());
     let output: Document[];
     try {
       output = new Aggregator(stages, {
         collation: collationOf(collation),
-        collectionResolver: (other: string) => this.viewsOf(req.db, other),
+        variables: vars,
+        jsonSchemaValidator: viewSchemaValidator,
+        collectionResolver: (other: string) => this.viewsOf(db, other),
       }).run(matches.map((m) => m.view)) as Document[];
     } catch (err) {
       if (err instanceof CommandError) throw err;
       throw badValue(`aggregation failed: ${(err as Error).message}`);
     }
     // $count over no document outputs no document (mingo answers a count of 0).
-    const last = (pipeline as Document[]).at(-1);
+    const last = pipeline.at(-1);
     if (last && typeof last.$count === 'string' && output.length === 1 && output[0]![last.$count] === 0) output = [];
     // Documents that still carry a source _id get that document's exact numeric types back.
     const byId = new Map(matches.map((m) => [keyOf(m.view._id).toString('latin1'), m.doc]));
-    const results = output.map((doc) => {
+    return output.map((doc) => {
       const source = isPlainObject(doc) && '_id' in doc ? byId.get(keyOf(doc._id).toString('latin1')) : undefined;
       return source ? (restoreTypes(doc, exactOf(source)) as Document) : doc;
     });
-    const batch = this.cursors.open(ns(req.db, name), results, optionalNumber(cursorOptions ?? {}, 'batchSize'));
-    return cursorReply(ns(req.db, name), batch, true);
+  }
+
+  /** The collection a $out or $merge writes to: a name, or `{db, coll}`. */
+  private outputTarget(req: CommandRequest, spec: unknown, stage: string): { db: string; name: string } {
+    const db = isPlainObject(spec) && typeof spec.db === 'string' ? spec.db : req.db;
+    const name = typeof spec === 'string' ? spec : isPlainObject(spec) ? spec.coll : undefined;
+    if (typeof name !== 'string' || name === '' || name.includes('$')) throw new CommandError(73, 'InvalidNamespace', `Invalid ${stage} target namespace: '${db}.${String(name)}'`);
+    if (this.isView(db, name)) throw new CommandError(166, 'CommandNotSupportedOnView', `Namespace ${db}.${name} is a view, not a collection`);
+    return { db, name };
+  }
+
+  /** $out: the target's documents become the results (its indexes and options stay); all or nothing. */
+  private out(req: CommandRequest, spec: unknown, results: Document[]): void {
+    const { db, name } = this.outputTarget(req, spec, '$out');
+    const { coll } = this.ensureCollection(db, name);
+    for (const row of [...this.storage.scan(coll)]) deleteDocument(this.storage, coll, row);
+    const validate = this.validatorFor(req, coll);
+    for (const doc of results) {
+      const stored = idFirst('_id' in doc ? doc : { _id: new ObjectId(), ...doc });
+      validate(stored);
+      insertDocument(this.storage, coll, stored);
+    }
+  }
+
+  /** $merge: each result is matched on `on` (default _id) and replaces, merges, keeps, fails or is inserted. */
+  private merge(req: CommandRequest, spec: unknown, results: Document[], vars: Document | undefined): void {
+    const options: Document = typeof spec === 'string' ? { into: spec } : isPlainObject(spec) ? spec : {};
+    const { db, name } = this.outputTarget(req, options.into, '$merge');
+    const on = options.on === undefined ? ['_id'] : typeof options.on === 'string' ? [options.on] : options.on;
+    if (!Array.isArray(on) || on.length === 0 || !on.every((f) => typeof f === 'string')) throw badValue("$merge 'on' must be a field name or an array of field names");
+    const whenMatched: unknown = options.whenMatched ?? 'merge';
+    const whenNotMatched: unknown = options.whenNotMatched ?? 'insert';
+    if (!['replace', 'keepExisting', 'merge', 'fail'].includes(whenMatched as string) && !Array.isArray(whenMatched)) {
+      throw badValue(`Enumeration value '${String(whenMatched)}' for field 'whenMatched' is not a valid value.`);
+    }
+    if (!['insert', 'discard', 'fail'].includes(whenNotMatched as string)) throw badValue(`Enumeration value '${String(whenNotMatched)}' for field 'whenNotMatched' is not a valid value.`);
+    const { coll } = this.ensureCollection(db, name);
+    const onFields = on as string[];
+    if (!(onFields.length === 1 && onFields[0] === '_id') && !coll.indexes.some((i) => i.spec.unique === true && sameKeyPattern(Object.fromEntries(onFields.map((f) => [f, 1])), Object.fromEntries(Object.keys(i.spec.key as Document).map((f) => [f, 1]))))) {
+      throw new CommandError(51183, 'Location51183', 'Cannot find index to verify that join fields will be unique');
+    }
+    const validate = this.validatorFor(req, coll);
+    for (const result of results) {
+      const doc = onFields.includes('_id') || '_id' in result ? result : { _id: new ObjectId(), ...result };
+      const filter = Object.fromEntries(onFields.map((f) => [f, (toView(doc) as Document)[f] ?? null]));
+      const [match] = findMatches(this.storage, coll, filter, { limit: 1 }, newStats());
+      if (!match) {
+        if (whenNotMatched === 'discard') continue;
+        if (whenNotMatched === 'fail') throw new CommandError(13113, 'MergeStageNoMatchingDocument', '$merge could not find a matching document in the target collection for at least one document in the source collection');
+        const stored = idFirst('_id' in doc ? doc : { _id: new ObjectId(), ...doc });
+        validate(stored);
+        insertDocument(this.storage, coll, stored);
+        continue;
+      }
+      const old = exactOf(match.doc);
+      if (whenMatched === 'keepExisting') continue;
+      if (whenMatched === 'fail') {
+        throw duplicateKeyError(ns(db, name), onFields.length === 1 && onFields[0] === '_id' ? '_id_' : onFields.join('_'), Object.fromEntries(onFields.map((f) => [f, 1])), filter);
+      }
+      let next: Document;
+      if (whenMatched === 'replace') next = { ...doc, _id: old._id };
+      else if (whenMatched === 'merge') next = { ...old, ...doc, _id: old._id };
+      else {
+        const variables = { ...(isPlainObject(options.let) ? options.let : {}), ...vars, new: toView(doc) };
+        const [updated] = new Aggregator(toView(whenMatched) as Document[], { variables }).run([match.view]) as Document[];
+        next = restoreTypes({ ...updated, _id: old._id }, old) as Document;
+      }
+      next = idFirst(next);
+      validate(next, old);
+      replaceDocument(this.storage, coll, match, next);
+    }
   }
 
   /**
@@ -508,6 +655,7 @@ export class CommandExecutor {
 
   private viewsOf(db: string, name: string): Document[] {
     const coll = this.storage.collection(db, name);
+    if (coll && typeof coll.options.viewOn === 'string') return this.evaluate(db, name, [], undefined, undefined).map((d) => toView(d) as Document);
     return coll ? [...this.storage.scan(coll)].map((row) => viewOf(row.doc)) : [];
   }
 
@@ -561,12 +709,16 @@ export class CommandExecutor {
 
   private insert(req: CommandRequest): Document {
     const name = collectionName(req, 'insert');
+    this.refuseView(req.db, name);
     const docs = documentArray(req.raw, 'documents');
     const { coll } = this.ensureCollection(req.db, name);
+    const validate = this.validatorFor(req, coll);
     let n = 0;
     const writeErrors = this.eachStatement(docs, req.cmd.ordered !== false, (doc) => {
       validateId(doc._id);
-      insertDocument(this.storage, coll, idFirst(doc));
+      const stored = idFirst(doc);
+      validate(stored);
+      insertDocument(this.storage, coll, stored);
       n++;
     });
     return writeErrors.length ? { n, writeErrors, ok: 1 } : { n, ok: 1 };
@@ -574,6 +726,7 @@ export class CommandExecutor {
 
   private update(req: CommandRequest): Document {
     const name = collectionName(req, 'update');
+    this.refuseView(req.db, name);
     const statements = documentArray(req.raw, 'updates');
     // MongoDB 7.0 (the version devdb answers as) has no sort on update statements: it refuses them.
     if (statements.some((statement) => statement.sort !== undefined)) {
@@ -581,6 +734,8 @@ export class CommandExecutor {
     }
     let coll = this.storage.collection(req.db, name);
     if (!coll && statements.some((s) => s.upsert === true)) coll = this.ensureCollection(req.db, name).coll;
+    const validate = this.validatorFor(req, coll);
+    const variables = letVariables(req.cmd);
     let n = 0;
     let nModified = 0;
     const upserted: Document[] = [];
@@ -594,16 +749,19 @@ export class CommandExecutor {
       }
       const arrayFilters = Array.isArray(statement.arrayFilters) ? (toView(statement.arrayFilters) as Document[]) : undefined;
       const collation = isPlainObject(statement.collation) ? (toView(statement.collation) as Document) : undefined;
-      const matches = findMatches(this.storage, coll, filter, { limit: multi ? undefined : 1, collation }, newStats());
+      const matches = findMatches(this.storage, coll, filter, { limit: multi ? undefined : 1, collation, variables }, newStats());
       for (const match of matches) {
-        const next = applyUpdate(exactOf(match.doc), match.view, update, { filter, arrayFilters, inserting: false });
+        const before = exactOf(match.doc);
+        const next = applyUpdate(before, match.view, update, { filter, arrayFilters, inserting: false, variables });
+        validate(next, exactOf(match.doc));
         if (replaceDocument(this.storage, coll!, match, next)) nModified++;
         n++;
       }
       if (matches.length === 0 && statement.upsert === true) {
         const seed = upsertSeed(filterRaw);
-        const doc = applyUpdate(seed, toView(seed) as Document, update, { filter, arrayFilters, inserting: true });
+        const doc = applyUpdate(seed, toView(seed) as Document, update, { filter, arrayFilters, inserting: true, variables });
         validateId(doc._id);
+        validate(doc);
         insertDocument(this.storage, coll!, doc);
         upserted.push({ index, _id: doc._id });
         n++;
@@ -617,14 +775,16 @@ export class CommandExecutor {
 
   private delete(req: CommandRequest): Document {
     const name = collectionName(req, 'delete');
+    this.refuseView(req.db, name);
     const statements = documentArray(req.cmd, 'deletes');
     const coll = this.storage.collection(req.db, name);
+    const variables = letVariables(req.cmd);
     let n = 0;
     const writeErrors = this.eachStatement(statements, req.cmd.ordered !== false, (statement) => {
       const filter = isPlainObject(statement.q) ? statement.q : {};
       const limit = statement.limit === 1 ? 1 : undefined;
       const collation = isPlainObject(statement.collation) ? statement.collation : undefined;
-      for (const match of findMatches(this.storage, coll, filter, { limit, collation }, newStats())) {
+      for (const match of findMatches(this.storage, coll, filter, { limit, collation, variables }, newStats())) {
         deleteDocument(this.storage, coll!, match);
         n++;
       }
@@ -634,6 +794,7 @@ export class CommandExecutor {
 
   private findAndModify(req: CommandRequest): Document {
     const name = collectionName(req, Object.keys(req.cmd)[0]!);
+    this.refuseView(req.db, name);
     const filterRaw = optionalDocument(req.raw, 'query') ?? {};
     const filter = toView(filterRaw) as Document;
     const remove = req.cmd.remove === true;
@@ -648,7 +809,8 @@ export class CommandExecutor {
 
     let coll = this.storage.collection(req.db, name);
     if (!coll && upsert) coll = this.ensureCollection(req.db, name).coll;
-    const [match] = findMatches(this.storage, coll, filter, { sort: optionalDocument(req.cmd, 'sort'), limit: 1, collation }, newStats());
+    const variables = letVariables(req.cmd);
+    const [match] = findMatches(this.storage, coll, filter, { sort: optionalDocument(req.cmd, 'sort'), limit: 1, collation, variables }, newStats());
     const shown = (doc: Document | undefined): Document | null => {
       if (!doc) return null;
       if (!fields || Object.keys(fields).length === 0) return doc;
@@ -663,16 +825,19 @@ export class CommandExecutor {
       return { lastErrorObject: { n: 1 }, value: shown(old), ok: 1 };
     }
     const update = validateUpdate(req.raw.update);
+    const validate = this.validatorFor(req, coll);
     if (match) {
       const old = exactOf(match.doc);
-      const next = applyUpdate(old, match.view, update, { filter, arrayFilters, inserting: false });
+      const next = applyUpdate(old, match.view, update, { filter, arrayFilters, inserting: false, variables });
+      validate(next, exactOf(match.doc));
       replaceDocument(this.storage, coll!, match, next);
       return { lastErrorObject: { n: 1, updatedExisting: true }, value: shown(returnNew ? next : old), ok: 1 };
     }
     if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
     const seed = upsertSeed(filterRaw);
-    const doc = applyUpdate(seed, toView(seed) as Document, update, { filter, arrayFilters, inserting: true });
+    const doc = applyUpdate(seed, toView(seed) as Document, update, { filter, arrayFilters, inserting: true, variables });
     validateId(doc._id);
+    validate(doc);
     insertDocument(this.storage, coll!, doc);
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: doc._id },
@@ -685,11 +850,41 @@ export class CommandExecutor {
 
   private create(req: CommandRequest): Document {
     const name = collectionName(req, 'create');
-    if (req.cmd.viewOn !== undefined) throw badValue('devdb does not support views');
+    if (req.cmd.viewOn !== undefined) {
+      if (typeof req.cmd.viewOn !== 'string' || req.cmd.viewOn === '') throw new CommandError(14, 'TypeMismatch', "BSON field 'create.viewOn' is the wrong type, expected type 'string'");
+      const pipeline: unknown = req.raw.pipeline ?? [];
+      if (!Array.isArray(pipeline) || !pipeline.every(isPlainObject)) throw new CommandError(14, 'TypeMismatch', "BSON field 'create.pipeline' is the wrong type, expected type 'array'");
+      for (const stage of pipeline as Document[]) {
+        const op = Object.keys(stage)[0];
+        if (op === '$out' || op === '$merge') throw new CommandError(51047, 'OptionNotSupportedOnView', `${op} cannot be used in a view definition`);
+      }
+      const collation = optionalDocument(req.raw, 'collation');
+      this.storage.createCollection(req.db, name, { viewOn: req.cmd.viewOn, pipeline, ...(collation ? { collation } : {}) });
+      return { ok: 1 };
+    }
     // Keep the collection options, not the generic command fields.
     const generic = new Set(['create', '$db', 'lsid', 'txnNumber', '$clusterTime', 'writeConcern', 'readConcern', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'comment', '$readPreference']);
     const options = Object.fromEntries(Object.entries(req.raw).filter(([k]) => !generic.has(k)));
+    checkValidatorOptions(options);
     this.storage.createCollection(req.db, name, options);
+    return { ok: 1 };
+  }
+
+  /** collMod: changes a collection's validator, validationLevel and validationAction. */
+  private collMod(req: CommandRequest): Document {
+    const name = collectionName(req, 'collMod');
+    const coll = this.storage.collection(req.db, name);
+    if (!coll) throw namespaceNotFound(ns(req.db, name));
+    const generic = new Set(['collMod', '$db', 'lsid', '$clusterTime', 'writeConcern', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'comment', '$readPreference']);
+    const changes = Object.fromEntries(Object.entries(req.raw).filter(([k]) => !generic.has(k)));
+    const view = typeof coll.options.viewOn === 'string';
+    for (const key of Object.keys(changes)) {
+      if (view && (key === 'viewOn' || key === 'pipeline')) continue;
+      if (view) throw new CommandError(166, 'CommandNotSupportedOnView', `Namespace ${req.db}.${name} is a view, not a collection`);
+      if (!isValidatorOption(key)) throw new CommandError(40415, 'IDLUnknownField', `BSON field 'collMod.${key}' is an unknown field.`);
+    }
+    checkValidatorOptions(changes);
+    this.storage.setCollectionOptions(coll, { ...coll.options, ...changes });
     return { ok: 1 };
   }
 
@@ -714,11 +909,12 @@ export class CommandExecutor {
     const nameOnly = req.cmd.nameOnly === true;
     const entries = this.storage
       .collections(req.db)
-      .map((c) =>
-        nameOnly
-          ? { name: c.name, type: 'collection' }
-          : { name: c.name, type: 'collection', options: c.options, info: { readOnly: false, uuid: c.uuid }, idIndex: ID_INDEX_SPEC },
-      )
+      .map((c) => {
+        const view = typeof c.options.viewOn === 'string';
+        if (nameOnly) return { name: c.name, type: view ? 'view' : 'collection' };
+        if (view) return { name: c.name, type: 'view', options: c.options, info: { readOnly: true } };
+        return { name: c.name, type: 'collection', options: c.options, info: { readOnly: false, uuid: c.uuid }, idIndex: ID_INDEX_SPEC };
+      })
       .filter((entry) => query.test(toView(entry) as Document));
     const target = `${req.db}.$cmd.listCollections`;
     const batch = this.cursors.open(target, entries, optionalNumber(optionalDocument(req.cmd, 'cursor') ?? {}, 'batchSize'));
@@ -739,6 +935,7 @@ export class CommandExecutor {
 
   private createIndexes(req: CommandRequest): Document {
     const name = collectionName(req, 'createIndexes');
+    this.refuseView(req.db, name);
     const specs = req.raw.indexes;
     if (!Array.isArray(specs) || specs.length === 0) throw badValue("'indexes' must be a non-empty array");
     const { coll, created } = this.ensureCollection(req.db, name);

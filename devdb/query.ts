@@ -6,6 +6,7 @@ import { candidates, planRids, type ExecStats } from './documents';
 import { CommandError, badValue } from './errors';
 import { equalityMatcher, planQuery, sortKeyOf, type IndexDef, type OrBranch, type Plan } from './indexes';
 import type { CollectionInfo, Storage } from './storage';
+import { viewSchemaValidator } from './validation';
 import { exactOf, isPlainObject, restoreTypes, viewOf } from './values';
 
 export interface Match {
@@ -19,6 +20,8 @@ export interface FindOptions {
   skip?: number;
   limit?: number;
   collation?: Document;
+  /** The command's `let` variables (`$$name` in `$expr`). */
+  variables?: Document;
 }
 
 /**
@@ -68,12 +71,12 @@ export function mapStrings(value: unknown, key: (s: string) => string): unknown 
 }
 
 /** Compiles a filter (a view), turning mingo's complaints into the BadValue mongod would answer. */
-export function compileFilter(filter: unknown, collation?: Document): Query {
+export function compileFilter(filter: unknown, collation?: Document, variables?: Document): Query {
   if (filter !== undefined && filter !== null && !isPlainObject(filter)) throw badValue('filter must be an object');
   // $comment annotates the query for profilers; it matches everything.
   const { $comment: _comment, ...rest } = (filter ?? {}) as Document;
   try {
-    return new Query(rest, { collation: collationOf(collation) });
+    return new Query(rest, { collation: collationOf(collation), jsonSchemaValidator: viewSchemaValidator, variables });
   } catch (err) {
     throw badValue(`invalid filter: ${(err as Error).message}`);
   }
@@ -166,8 +169,8 @@ export function findMatches(
   const query = covered
     ? undefined
     : key
-      ? compileFilter(mapStrings(filter, key), options.collation)
-      : (!collationOf(options.collation) && equalityMatcher(filter)) || compileFilter(filter, options.collation);
+      ? compileFilter(mapStrings(filter, key), options.collation, options.variables)
+      : (!collationOf(options.collation) && equalityMatcher(filter)) || compileFilter(filter, options.collation, options.variables);
 
   // Covered and in order: every entry is a match, so the skipped ones need not even be read.
   const unread = covered && inOrder ? skip : 0;

@@ -315,6 +315,13 @@ export class Storage {
     this.catalog.delete(`${coll.db}.${coll.name}`);
   }
 
+  /** Replaces a collection's options (collMod). */
+  setCollectionOptions(coll: CollectionInfo, options: Document): void {
+    this.writes++;
+    this.db.prepare('UPDATE collections SET options = ? WHERE id = ?').run(Buffer.from(serialize(options)), coll.id);
+    coll.options = options;
+  }
+
   /** Moves a collection (its documents and indexes follow its id). */
   renameCollection(coll: CollectionInfo, db: string, name: string): void {
     this.writes++;

@@ -86,6 +86,8 @@ export interface ApplyOptions {
   arrayFilters?: Document[];
   /** True when the update builds an upserted document, which turns $setOnInsert on. */
   inserting: boolean;
+  /** The command's `let` variables, for `$$name` in update pipelines. */
+  variables?: Document;
 }
 
 /**
@@ -153,7 +155,7 @@ export function applyUpdate(current: Document, currentView: Document, update: Up
       updateOne(docs, condition, modifier as Document, {
         arrayFilters: options.arrayFilters,
         cloneMode: 'copy',
-      });
+      }, options.variables ? { variables: options.variables } : undefined);
     } catch (err) {
       const message = (err as Error).message;
       if (message.includes('immutable field')) throw immutableId();
