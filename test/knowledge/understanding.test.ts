@@ -25,6 +25,7 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['collectivity.departement', 'département 44', 'answer', { departement: '44' }],
   ['contact.phone', 'pas de tel.', 'answer', { skip: true }],
   // Simulated officials of test/dialogs/personasExtra.test.ts (each failed before its fix).
+  ['none', 'Bonjour, la Communauté de communes du Grand Figeac souhaiterait signer un CTAI avec la préfecture du Lot.', 'apply', { collectivityName: 'Communauté de communes du Grand Figeac', collectivityKind: 'communaute_de_communes', departement: '46', scheme: 'CTAI' }],
   ['collectivity.siren', 'nous n’avons pas le SIREN sous les yeux', 'answer', { skip: true }],
   ['contact.phone', 'supprimez-le', 'answer', { skip: true }],
   ['actions.more', 'Avant cela, je dois corriger le budget : l’action 1 coûte 140 000 € et non 120 000 €.', 'correct', { actionIndex: 1, amount: 140_000, target: 'action.cost' }],
