@@ -20,6 +20,10 @@ interface PageElement {
   clientWidth: number;
   textContent: string | null;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
+  closest(selector: string): PageElement | null;
+  checkVisibility(): boolean;
+  getBoundingClientRect(): { width: number; height: number };
+  getAttribute(name: string): string | null;
 }
 interface PageGlobals {
   document: { querySelectorAll(selector: string): ArrayLike<PageElement> };
@@ -97,20 +101,22 @@ describe('The web widget, as a stranger walks through it', () => {
     try {
       const { page, problems, say } = await openWidget(context);
       /** Every visible button and check box of the conversation that is smaller than 44 × 44 px, and every cut label. */
-      const smallTargets = async (): Promise<string[]> => {
-        const found: string[] = [];
-        for (const target of await page.locator('#conversation').locator('button, input[type="checkbox"], input[type="radio"]').all()) {
-          if (!(await target.isVisible())) continue;
-          // Web Chat's live region repeats each new activity, visually hidden, for screen readers: not a target.
-          if (await target.evaluate((element) => (element as unknown as { closest(selector: string): unknown }).closest('.webchat__live-region-transcript') !== null)) continue;
-          const box = await target.boundingBox();
-          if (!box || box.width < MIN_TARGET_PX || box.height < MIN_TARGET_PX) {
-            const name = (await target.getAttribute('aria-label')) ?? (await target.textContent()) ?? (await target.getAttribute('title')) ?? '?';
-            found.push(`${name.trim()} ${Math.round(box?.width ?? 0)}×${Math.round(box?.height ?? 0)}`);
+      // Measured in one pass inside the page: the transcript changes while it is read (the live region is emptied).
+      const smallTargets = (): Promise<string[]> =>
+        page.evaluate((minimum) => {
+          const { document } = globalThis as unknown as PageGlobals;
+          const found: string[] = [];
+          for (const target of Array.from(document.querySelectorAll('#conversation button, #conversation input[type="checkbox"], #conversation input[type="radio"]'))) {
+            // Web Chat's live region repeats each new activity, visually hidden, for screen readers: not a target.
+            if (target.closest('.webchat__live-region-transcript') !== null || !target.checkVisibility()) continue;
+            const box = target.getBoundingClientRect();
+            if (box.width < minimum || box.height < minimum) {
+              const name = target.getAttribute('aria-label') ?? target.textContent ?? target.getAttribute('title') ?? '?';
+              found.push(`${name.trim()} ${Math.round(box.width)}×${Math.round(box.height)}`);
+            }
           }
-        }
-        return found;
-      };
+          return found;
+        }, MIN_TARGET_PX);
       const cutLabels = (): Promise<string[]> =>
         page.evaluate(() => {
           const { document } = globalThis as unknown as PageGlobals;
