@@ -14,7 +14,7 @@ import type { DossierAttachments } from '../dossiers/attachments/dossierAttachme
 import { createAttachmentRouter } from './attachments/attachmentRouter';
 import type { DirectLineUploadSettings } from './attachments/directLineUpload';
 import type { Database } from './database';
-import { createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
+import { apiHelmet, createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
 import { AppError } from './errors';
 import { createFaqRouter } from './faq/faqRouter';
 import { createInstructionRouter, type InstructionOptions } from './instruction/instructionRouter';
@@ -27,6 +27,8 @@ export interface AppDependencies {
   database: Database;
   bot: BotRuntime;
   faq: FaqService;
+  /** POST /api/faq per client IP and minute (120 by default). */
+  faqRateLimitPerMinute?: number;
   /** Tells whether the server is stopping, so new requests are refused cleanly. */
   isShuttingDown?: () => boolean;
   version?: string;
@@ -101,25 +103,26 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(refuseWhenStopping(deps.isShuttingDown));
 
-  app.get('/healthz', async (_req, res) => {
+  app.get('/healthz', apiHelmet, async (_req, res) => {
     const up = await database.ping();
     const body = { status: up ? 'ok' : 'unavailable', database: database.kind, version: deps.version ?? 'dev', uptimeSeconds: Math.round(process.uptime()) };
     res.status(up ? 200 : 503).json(body);
   });
 
-  app.post('/api/messages', express.json({ limit: BOT_BODY_LIMIT }), ...messagesRateLimits(), async (req, res) => {
+  app.post('/api/messages', apiHelmet, express.json({ limit: BOT_BODY_LIMIT }), ...messagesRateLimits(), async (req, res) => {
     parseRequest(BotActivityEnvelopeSchema, req.body);
     await bot.handleMessages(req, res);
   });
 
-  app.use(createFaqRouter(deps.faq));
+  app.use(createFaqRouter(deps.faq, deps.faqRateLimitPerMinute));
   app.use(createOpenApiRouter(deps.version ?? 'dev'));
   app.use(createDossierRouter(deps.staffApi, logger));
   if (deps.attachments) app.use(createAttachmentRouter({ dossiers: deps.staffApi.dossiers, attachments: deps.attachments, clock: deps.staffApi.clock }, logger));
   app.use(createInstructionRouter({ ...deps.staffApi, ...deps.instruction, connection: database.connection, logger, ...(deps.attachments ? { attachments: deps.attachments } : {}) }));
-  app.use('/v3/directline', createDirectLineRouter({ bot, connection: database.connection, logger, ...deps.directLine }));
+  app.use('/v3/directline', apiHelmet, createDirectLineRouter({ bot, connection: database.connection, logger, ...deps.directLine }));
   app.use(createWidgetRouter({ draftRetentionDays: deps.draftRetentionDays }));
 
+  // Error answers are JSON, never to be sniffed or rendered: the API's headers unless a router set a page's own.
   app.use((req, _res, next) => next(new AppError('ROUTE_NOT_FOUND', { details: { method: req.method, path: req.path } })));
   app.use(errorMiddleware(logger));
   return app;
@@ -172,6 +175,8 @@ function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (appError.status >= 500 && appError.code !== 'SHUTTING_DOWN' && appError.code !== 'DATABASE_UNAVAILABLE') {
       logger.error({ err: error, path: req.path, method: req.method }, 'Unexpected error');
     }
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (!res.hasHeader('Content-Security-Policy')) res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     res.status(appError.status).json(appError.toBody());
   };
 }

@@ -43,6 +43,8 @@ export interface CompositionOptions {
     purge?: { emptyHours: number; abandonedDays: number };
   };
   staffApi: Omit<StaffApiDependencies, 'dossiers' | 'staffAccounts' | 'onStatusChange'>;
+  /** POST /api/faq per client IP and minute (120 by default). */
+  faqRateLimitPerMinute?: number;
   /** More subscribers to staff's status changes; the applicant's chat notification is always there. */
   statusListeners?: StatusChangeListener[];
   /** Subscribers to every status change, the applicant's included (the webhook). */
@@ -160,6 +162,7 @@ export async function composeApp(options: CompositionOptions): Promise<Compositi
     database,
     bot,
     faq,
+    faqRateLimitPerMinute: options.faqRateLimitPerMinute,
     version: options.version,
     isShuttingDown: options.isShuttingDown,
     directLine: { secret, tokenTtlSeconds: options.directLine.tokenTtlSeconds, now: options.directLine.now, conversationLimits, upload: { inbox: uploads, maxFileBytes: attachmentsConfig.limits.maxFileBytes } },

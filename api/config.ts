@@ -54,6 +54,7 @@ const EnvSchema = z
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     BOT_ALLOW_UNAUTHENTICATED: optionalString.pipe(z.enum(['true', 'false']).optional()),
     STAFF_RATE_LIMIT_PER_IP: positiveInt(1200),
+    FAQ_RATE_LIMIT_PER_IP: positiveInt(120),
     STAFF_RATE_LIMIT_PER_KEY: positiveInt(600),
     STAFF_EXPORTS_PER_KEY: positiveInt(2),
     OIDC_ISSUER: optionalString.pipe(z.url().optional()),
@@ -132,6 +133,8 @@ export interface Config {
   version: string;
   http: { port: number; host: string | undefined; shutdownTimeoutMs: number };
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  /** POST /api/faq: questions allowed per minute and per client IP. */
+  faq: { perIpPerMinute: number };
   database: { uri: string | undefined; dataDir: string; timeoutMs: number };
   /**
    * The web widget's Direct Line: token signing and lifetime, caps on the conversations started in a
@@ -213,6 +216,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Con
     version,
     http: { port: env.PORT, host: env.HOST, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    faq: { perIpPerMinute: env.FAQ_RATE_LIMIT_PER_IP },
     database: { uri: env.MONGODB_URI, dataDir: env.DATA_DIR, timeoutMs: env.DB_TIMEOUT_MS },
     directLine: {
       secret: env.DIRECTLINE_SECRET,

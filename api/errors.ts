@@ -27,6 +27,14 @@ const ERROR_CATALOGUE = {
   CONFLICT: { status: 409, message: 'L’opération est impossible dans l’état actuel de la ressource.' },
   PRECONDITION_FAILED: { status: 412, message: 'La ressource a été modifiée entre-temps : relisez-la avant de réessayer.' },
   TOO_MANY_REQUESTS: { status: 429, message: 'Trop de requêtes : réessayez dans un instant.' },
+  TOO_MANY_NOTES: {
+    status: 409,
+    message: 'Ce dossier a atteint le nombre maximal d’annotations (400) : regroupez les informations dans une annotation existante ou contactez l’administrateur.',
+  },
+  TOO_MANY_MESSAGES: {
+    status: 409,
+    message: 'Le fil de ce dossier a atteint le nombre maximal de messages (400) : poursuivez l’échange par un autre moyen (courriel, téléphone).',
+  },
   DOSSIER_NOT_FOUND: { status: 404, message: 'Ce dossier est introuvable.' },
   PRECONDITION_REQUIRED: {
     status: 428,

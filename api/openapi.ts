@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import {
+  CsvExportQuerySchema,
   DossierDetailSchema,
   DossierFiltersSchema,
   DossierListQuerySchema,
@@ -73,17 +74,25 @@ function buildOpenApiDocument(version: string): ReturnType<typeof createDocument
           get: operation('Exporter les dossiers en CSV', {
             description:
               'Mêmes filtres que la liste (ordre par défaut : `reference`). Séparateur `;`, virgule décimale, UTF-8 avec BOM, fins de ligne CRLF : ' +
-              'ce qu’attend Excel en français. ' +
+              'ce qu’attend Excel en français. Avec `detail=actions` : une ligne par action (fichier `actions-AAAA-MM-JJ.csv`), ' +
+              'avec la référence, le statut, le dispositif, la collectivité et le département de son dossier, puis son numéro, son intitulé, ' +
+              'son champ d’intervention, ses publics, ses bénéficiaires prévus, son coût, le financement de l’État demandé, la part de l’État et son porteur. ' +
               EXPORT_NOTE,
-            requestParams: { query: DossierFiltersSchema },
-            responses: { '200': binary('text/csv', 'Une ligne par dossier, en-têtes en français.'), ...EXPORT_BUSY },
+            requestParams: { query: CsvExportQuerySchema },
+            responses: { '200': binary('text/csv', 'Une ligne par dossier (ou par action avec `detail=actions`), en-têtes en français.'), ...EXPORT_BUSY },
           }),
         },
         '/api/dossiers/export.xlsx': {
           get: operation('Exporter les dossiers en XLSX', {
-            description: `Mêmes filtres que la liste (ordre par défaut : \`reference\`). ${EXPORT_NOTE}`,
+            description:
+              'Mêmes filtres que la liste (ordre par défaut : `reference`). Deux feuilles : « Dossiers » (une ligne par dossier) et « Actions » ' +
+              '(une ligne par action : référence et collectivité du dossier, intitulé, champ, publics, coût, financement et part de l’État, porteur), ' +
+              `montants en nombres. ${EXPORT_NOTE}`,
             requestParams: { query: DossierFiltersSchema },
-            responses: { '200': binary('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Une ligne par dossier, montants en nombres.'), ...EXPORT_BUSY },
+            responses: {
+              '200': binary('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'Feuille « Dossiers » (une ligne par dossier) et feuille « Actions » (une ligne par action).'),
+              ...EXPORT_BUSY,
+            },
           }),
         },
         '/api/dossiers/{reference}.pdf': {

@@ -67,6 +67,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   } else if (botAuth === 'refused') {
     logger.warn('MicrosoftAppId is not set: /api/messages refuses every activity (401). The web widget (Direct Line) works; Teams needs an Azure Bot registration.');
   }
+  if (config.env === 'production' && database.kind === 'embedded') {
+    // Issue 15, F16: said loudly, not at info, since nothing else would tell the operator.
+    logger.warn(
+      { database: 'embedded' },
+      'NODE_ENV=production on the embedded development database (devdb, no replication, no backups): set MONGODB_URI to a MongoDB server before opening this service to users.',
+    );
+  }
   const digestTimer = digest ? scheduleDigest(digest, { intervalMs: DIGEST_CHECK_MS, logger: logger.child({ component: 'digest' }) }) : undefined;
   const retentionTimer = scheduleRetention(retention, { intervalMs: RETENTION_INTERVAL_MS, firstRunDelayMs: RETENTION_FIRST_RUN_MS, logger: logger.child({ component: 'retention' }) });
   const rescanIntervalMs = config.attachments.clamd?.rescanIntervalMs;
@@ -134,6 +141,7 @@ async function buildApp(config: Config, logger: Logger, database: Database, isSh
     database,
     logger,
     faq,
+    faqRateLimitPerMinute: config.faq.perIpPerMinute,
     version: config.version,
     bot: config.bot,
     directLine: config.directLine,

@@ -14,7 +14,9 @@ import type { Logger } from 'pino';
 import type { Collection } from 'mongoose';
 import type { DossierRepository } from '../dossiers/dossierRepository';
 import type { Dossier, Owner } from '../dossiers/dossierSchema';
+import { APPLICANT_ACTOR } from '../dossiers/statusMachine';
 import { checkCompleteness, SECTION_LABELS, SectionIdSchema } from '../knowledge/completeness';
+import { questionWithContext } from '../knowledge/understanding/followUp';
 import type { FaqAnswer, FaqService } from '../knowledge/faq/faqService';
 import { STATUS_LABELS } from '../knowledge/schemes';
 import { AnswerPrompt } from '../dialogs/answerPrompt';
@@ -235,7 +237,8 @@ export class AssistantBot extends ActivityHandler {
     }
     switch (understanding.intent) {
       case 'question':
-        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(understanding.core), memory);
+        // « Pourquoi ? » after an answer is read with the question it follows.
+        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(questionWithContext(understanding.core, memory.lastFaq?.question)), memory);
         // « 76. c’est quoi un BPI ? »: the answer part then answers the question on screen, which moves on.
         if (understanding.answerPart && dc.activeDialog) {
           context.activity.text = understanding.answerPart;
@@ -274,7 +277,7 @@ export class AssistantBot extends ActivityHandler {
     // Neither a command nor a question while the prefecture's message waits for an answer: it is the reply.
     const awaiting = dc.activeDialog ? undefined : await this.deps.prefectureReplies?.pendingFor(ownerOf(context.activity));
     if (awaiting && this.deps.prefectureReplies) {
-      await context.sendActivity(await this.deps.prefectureReplies.store(ownerOf(context.activity), awaiting, text));
+      await context.sendActivity(await this.deps.prefectureReplies.store(awaiting, text));
       return;
     }
     const answer = await this.deps.faq.answer(text);
@@ -376,10 +379,11 @@ export class AssistantBot extends ActivityHandler {
     if (latest && latest.status !== 'draft' && latest.status !== 'changes_requested') {
       // The dossier's thread, which the instructeur reads (never the agents' private notes).
       if (this.deps.prefectureReplies) {
-        await context.sendActivity(await this.deps.prefectureReplies.store(owner, latest, text));
+        await context.sendActivity(await this.deps.prefectureReplies.store(latest, text));
         return;
       }
-      await this.deps.repository.addMessage(latest.reference, { by: { kind: 'applicant', id: owner.userId }, text: text.slice(0, 4000) });
+      // Stored as « le demandeur »: the applicant's chat id never leaves the bot layer (issue #15 F3).
+      await this.deps.repository.addMessage(latest.reference, { by: APPLICANT_ACTOR, text: text.slice(0, 4000) });
       await context.sendActivity(`Votre réponse est jointe au dossier ${latest.reference} : l’instructeur de la préfecture la verra. Je vous préviendrai ici de la suite.`);
       return;
     }

@@ -8,6 +8,7 @@ import { SECTION_LABELS, type SectionId } from '../knowledge/completeness';
 import type { DossierStatus } from '../knowledge/schemes';
 import { escapeMarkdown } from '../dialogs/questionCards';
 import { TEAMS_CHANNEL_ID, teamsIdentityOf } from '../dossiers/ownerIdentity';
+import { APPLICANT_ACTOR } from '../dossiers/statusMachine';
 
 export interface StatusChangeEvent {
   dossier: Dossier;
@@ -53,7 +54,7 @@ export class PrefectureReplies {
     const dossier = await this.deps.repository.findLatestSubmittedForOwner(owner);
     if (!dossier) return 'Vous n’avez pas encore de dossier déposé auprès de la préfecture : votre message n’a pas été transmis. Écrivez « reprendre » pour continuer votre brouillon.';
     if (!body) return `Écrivez votre message juste après, par exemple : « répondre à la préfecture : le budget est corrigé ». Il sera joint au dossier ${dossier.reference}.`;
-    return this.store(owner, dossier, body);
+    return this.store(dossier, body);
   }
 
   /** The dossier whose prefecture message is still unanswered (the thread's last message is the prefecture's); a message then is the reply. */
@@ -64,8 +65,10 @@ export class PrefectureReplies {
   }
 
   /** Joins the applicant's text to the dossier's thread, tells the agents, and says so to the applicant. */
-  async store(owner: Owner, dossier: Dossier, text: string): Promise<string> {
-    const stored = await this.deps.repository.addMessage(dossier.reference, { by: { kind: 'applicant', id: owner.userId }, text: text.trim() });
+  async store(dossier: Dossier, text: string): Promise<string> {
+    // Stored as « le demandeur »: the applicant's chat id never leaves the bot layer (issue #15 F3).
+    const stored = await this.deps.repository.addMessage(dossier.reference, { by: APPLICANT_ACTOR, text: text.trim() });
+    if (!stored.ok && stored.error.code === 'dossier_full') return `Le fil du dossier ${dossier.reference} a atteint le nombre maximal de messages : contactez la préfecture par courriel ou par téléphone.`;
     if (!stored.ok) return 'Ce message n’a pas pu être transmis (il est peut-être trop long : 4000 caractères au plus). Raccourcissez-le et renvoyez-le.';
     if (this.deps.onReply) {
       void this.deps.onReply(stored.value.dossier, stored.value.message).catch((error: unknown) => this.deps.logger.error({ err: error, reference: dossier.reference }, 'Reply subscriber failed'));

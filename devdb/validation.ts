@@ -57,7 +57,7 @@ function typeMatches(actual: string, wanted: string): boolean {
 }
 
 /** Refuses a schema mongod would refuse at collection creation (FailedToParse / BadValue). */
-export function checkSchema(schema: unknown): void {
+function checkSchema(schema: unknown): void {
   if (!isPlainObject(schema)) throw new CommandError(9, 'FailedToParse', '$jsonSchema must be an object');
   for (const [key, value] of Object.entries(schema)) {
     if (!KEYWORDS.has(key)) throw new CommandError(9, 'FailedToParse', `Unknown $jsonSchema keyword: ${key}`);
@@ -87,7 +87,7 @@ export function checkSchema(schema: unknown): void {
 }
 
 /** Whether a value satisfies a $jsonSchema (MongoDB's draft 4 subset with `bsonType`); the first rule broken otherwise. */
-export function schemaFailure(schema: Schema, v: unknown): string | undefined {
+function schemaFailure(schema: Schema, v: unknown): string | undefined {
   const type = bsonTypeOf(v);
   if (schema.bsonType !== undefined) {
     const wanted = (Array.isArray(schema.bsonType) ? schema.bsonType : [schema.bsonType]) as string[];

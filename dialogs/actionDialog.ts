@@ -2,7 +2,7 @@
 import { formatEuros, formatInteger } from '../knowledge/formatting';
 import { normalizeText, parseEuros, parseFields, parsePositiveInteger, type ParseResult } from '../knowledge/parsers';
 import { FIELD_LABELS, PUBLIC_LABELS, type IntegrationField, type Public } from '../knowledge/schemes';
-import type { Dossier } from '../dossiers/dossierSchema';
+import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { answerText } from './answerPrompt';
 import type { DraftStore } from './draftStore';
 import { fromText, parseFreeText, QuestionSectionDialog, type AnyQuestion, type Question, type QuestionContext, type SectionOptions } from './questionFlow';
@@ -42,7 +42,7 @@ function actionQuestion<T>(
 }
 
 const title = actionQuestion<string>('title', {
-  parse: parseFreeText('« Ateliers sociolinguistiques pour l’accès au logement »', 200),
+  parse: parseFreeText('« Ateliers sociolinguistiques pour l’accès au logement »', TEXT_LIMITS.name),
   ask: () => ({
     text: 'Quel est l’intitulé de cette action ?',
     help: 'Un titre court qui dit ce que fait l’action, par exemple « Ateliers sociolinguistiques pour l’accès au logement ».',
@@ -148,7 +148,7 @@ const stateFunding = actionQuestion<number>('stateFunding', {
 });
 
 const carrier = actionQuestion<string>('carrier', {
-  parse: parseFreeText('« la collectivité » ou « l’association Accueil Réfugiés 69 »', 200),
+  parse: parseFreeText('« la collectivité » ou « l’association Accueil Réfugiés 69 »', TEXT_LIMITS.name),
   ask: () => ({
     text: 'Qui porte cette action ?',
     help: 'La structure qui met en œuvre l’action, par exemple « la collectivité », « le CCAS » ou « l’association Accueil Réfugiés 69 ».',

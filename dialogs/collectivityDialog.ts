@@ -1,4 +1,5 @@
 // Section 1: the collectivity: name, kind, département, and optionally SIREN and population.
+import { TEXT_LIMITS } from '../dossiers/dossierSchema';
 import { formatInteger } from '../knowledge/formatting';
 import { parseCollectivityKind, parseDepartement, parsePopulation, parseSiren } from '../knowledge/parsers';
 import { COLLECTIVITY_KIND_LABELS, CollectivityKindSchema, type CollectivityKind } from '../knowledge/schemes';
@@ -9,7 +10,7 @@ export const COLLECTIVITY_DIALOG = 'collectivityDialog';
 
 const name: Question<string> = {
   id: 'collectivity.name',
-  parse: parseFreeText('« Métropole de Lyon » ou « Commune de Saint-Flour »', 200),
+  parse: parseFreeText('« Métropole de Lyon » ou « Commune de Saint-Flour »', TEXT_LIMITS.name),
   ask: () => ({
     text: 'Quel est le nom de votre collectivité ?',
     help: 'J’attends le nom officiel de la collectivité qui candidate, par exemple « Métropole de Lyon » ou « Commune de Saint-Flour ».',
@@ -62,6 +63,9 @@ const siren: Question<string> = {
   save: (dossier, value) => {
     dossier.collectivity = { ...dossier.collectivity, siren: value };
   },
+  clear: (dossier) => {
+    if (dossier.collectivity) delete dossier.collectivity.siren;
+  },
 };
 
 const population: Question<number> = {
@@ -75,6 +79,9 @@ const population: Question<number> = {
   current: ({ dossier }) => (dossier.collectivity?.population === undefined ? undefined : formatInteger(dossier.collectivity.population)),
   save: (dossier, value) => {
     dossier.collectivity = { ...dossier.collectivity, population: value };
+  },
+  clear: (dossier) => {
+    if (dossier.collectivity) delete dossier.collectivity.population;
   },
 };
 

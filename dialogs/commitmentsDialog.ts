@@ -3,7 +3,7 @@
 import { formatEuros } from '../knowledge/formatting';
 import { parseCommitmentKinds, parseEuros, type ParseResult } from '../knowledge/parsers';
 import { COMMITMENT_KIND_LABELS, CommitmentKindSchema, type CommitmentKind } from '../knowledge/schemes';
-import type { Dossier } from '../dossiers/dossierSchema';
+import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { answerText, type Answer } from './answerPrompt';
 import type { DraftStore } from './draftStore';
 import { MULTI_SELECT_INPUT } from './questionCards';
@@ -50,7 +50,7 @@ function parseKindSelection(answer: Answer): ParseResult<CommitmentKind[]> {
 function detail(kind: CommitmentKind, text: string, help: string, example: string): Question<string> {
   return {
     id: `commitments.${kind}.detail`,
-    parse: parseFreeText(example),
+    parse: parseFreeText(example, TEXT_LIMITS.detail),
     ask: ({ dossier }) => (find(dossier, kind) ? { text, help } : undefined),
     current: ({ dossier }) => find(dossier, kind)?.detail,
     save: (dossier, value) => update(dossier, kind, { detail: value }),
@@ -75,6 +75,9 @@ function estimatedValue(kind: CommitmentKind, what: string): Question<number> {
       return value === undefined ? undefined : formatEuros(value);
     },
     save: (dossier, value) => update(dossier, kind, { estimatedValueEuros: value }),
+    clear: (dossier) => {
+      delete find(dossier, kind)?.estimatedValueEuros;
+    },
   };
 }
 

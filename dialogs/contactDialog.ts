@@ -1,4 +1,5 @@
 // Section 2: the person the prefecture will contact about the dossier.
+import { TEXT_LIMITS } from '../dossiers/dossierSchema';
 import { parseEmail, parsePhone } from '../knowledge/parsers';
 import type { DraftStore } from './draftStore';
 import { fromText, parseFreeText, QuestionSectionDialog, type Question } from './questionFlow';
@@ -7,7 +8,7 @@ export const CONTACT_DIALOG = 'contactDialog';
 
 const name: Question<string> = {
   id: 'contact.name',
-  parse: parseFreeText('« Camille Martin »', 200),
+  parse: parseFreeText('« Camille Martin »', TEXT_LIMITS.name),
   ask: () => ({
     text: 'Qui est la personne à contacter pour ce dossier ? Indiquez son prénom et son nom.',
     help: 'J’attends le prénom et le nom de la personne que la préfecture pourra joindre, par exemple « Camille Martin ».',
@@ -20,7 +21,7 @@ const name: Question<string> = {
 
 const role: Question<string> = {
   id: 'contact.role',
-  parse: parseFreeText('« chargée de mission cohésion sociale »', 200),
+  parse: parseFreeText('« chargée de mission cohésion sociale »', TEXT_LIMITS.name),
   ask: () => ({
     text: 'Quelle est sa fonction ?',
     help: 'J’attends la fonction de cette personne dans la collectivité, par exemple « chargée de mission cohésion sociale » ou « directeur des solidarités ».',
@@ -55,6 +56,9 @@ const phone: Question<string> = {
   current: ({ dossier }) => dossier.contact?.phone,
   save: (dossier, value) => {
     dossier.contact = { ...dossier.contact, phone: value };
+  },
+  clear: (dossier) => {
+    if (dossier.contact) delete dossier.contact.phone;
   },
 };
 

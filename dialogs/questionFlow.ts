@@ -2,7 +2,7 @@
 // (or when the official revisits the section), each answer saved to the draft at once.
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStep, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import type { Dossier } from '../dossiers/dossierSchema';
+import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import type { ParseResult } from '../knowledge/parsers';
 import { AnswerPrompt, answerText, type Answer, type AnswerOutcome, type AnswerParser } from './answerPrompt';
 import type { DraftStore } from './draftStore';
@@ -44,16 +44,20 @@ export interface Question<T> {
   /** The current answer as the official reads it, or undefined when there is none yet. */
   current(context: QuestionContext): string | undefined;
   save(dossier: Dossier, value: T, options: SectionOptions): void;
+  /**
+   * Erases the answer, for an optional question skipped (« passer », « pas de numéro », « effacez-le »)
+   * while it holds one: a skip never leaves the old value behind. Every optional question has one,
+   * unless its answer is not a value of the draft (a file sent stays filed).
+   */
+  clear?(dossier: Dossier, options: SectionOptions): void;
 }
 
 /** Lets a list hold questions of different answer types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyQuestion = Question<any>;
 
-const TEXT_MAX = 2000;
-
-/** A free-text answer: required, plain, capped. */
-export function parseFreeText(example: string, max = TEXT_MAX): (answer: Answer) => ParseResult<string> {
+/** A free-text answer: required, plain, capped at what the dossier stores for it (TEXT_LIMITS, one source for both). */
+export function parseFreeText(example: string, max: number = TEXT_LIMITS.description): (answer: Answer) => ParseResult<string> {
   return (answer) => {
     const text = answerText(answer);
     if (text.length === 0) return { ok: false, reason: `Votre réponse est vide. Par exemple : ${example}.` };
@@ -135,6 +139,7 @@ export class QuestionSectionDialog extends ComponentDialog {
         await this.store.change(
           options.reference,
           (dossier) => {
+            question.clear?.(dossier, options);
             dossier.skippedQuestions = [...new Set([...(dossier.skippedQuestions ?? []), question.id])];
             noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId) : [];
           },

@@ -68,6 +68,7 @@ const diagnosticFile: Question<never> = {
       : undefined,
   current: ({ dossier }) => dossier.attachments.find((attachment) => attachment.kind === 'diagnostic')?.name,
   save: () => undefined,
+  // No clear: « plus tard » while revisiting leaves a file already sent filed (it is removed from the documents).
 };
 
 const housing: Question<boolean> = {

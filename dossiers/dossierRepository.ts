@@ -60,6 +60,9 @@ export interface ListPosition {
   reference: string;
 }
 
+/** How many notes, and messages, a dossier may hold (issue 15, F11). */
+export const DOSSIER_CAPS = { notes: 400, messages: 400 } as const;
+
 /** What an export reads of each dossier: its columns and nothing else (no history, notes, messages nor snapshots). */
 const DossierExportRowSchema = DossierSchema.pick({
   reference: true,
@@ -91,8 +94,15 @@ const EXPORT_PROJECTION = {
   'diagnostic.status': 1,
   fields: 1,
   'commitments.kind': 1,
-  // Only counted: the id of each action, not its description.
+  // The actions detail (one row per action): everything but the description.
   'actions.id': 1,
+  'actions.title': 1,
+  'actions.field': 1,
+  'actions.publics': 1,
+  'actions.beneficiaries': 1,
+  'actions.costEuros': 1,
+  'actions.stateFundingEuros': 1,
+  'actions.carrier': 1,
   budget: 1,
   changesRequested: 1,
   createdAt: 1,
@@ -287,9 +297,22 @@ export class DossierRepository {
     if (!parsed.success) {
       return failure({ code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: `notes.${issue.path.join('.')}`, message: issue.message })) });
     }
+    return this.append(reference, 'notes', parsed.data);
+  }
+
+  /**
+   * Pushes a note or a message unless the dossier already holds DOSSIER_CAPS of them (checked in the
+   * same atomic update): 400 texts of 4,000 characters stay under 5 MB each, far below the 16 MB a
+   * MongoDB document may weigh, which used to end in a 500 (issue 15, F11).
+   */
+  private async append(reference: string, list: 'notes' | 'messages', entry: object): Promise<Result<Dossier>> {
     if (!DossierReferenceSchema.safeParse(reference).success) return failure({ code: 'dossier_not_found', reference });
-    const updated = await this.dossiers.findOneAndUpdate({ reference }, { $push: { notes: parsed.data } }, { returnDocument: 'after' }).lean();
-    return updated ? success(DossierSchema.parse(updated)) : failure({ code: 'dossier_not_found', reference });
+    const updated = await this.dossiers
+      .findOneAndUpdate({ reference, [`${list}.${DOSSIER_CAPS[list] - 1}`]: { $exists: false } }, { $push: { [list]: entry } }, { returnDocument: 'after' })
+      .lean();
+    if (updated) return success(DossierSchema.parse(updated));
+    const exists = await this.dossiers.exists({ reference });
+    return failure(exists ? { code: 'dossier_full', reference, list } : { code: 'dossier_not_found', reference });
   }
 
   /** Replaces the labels of a dossier; like notes, labels leave the version alone. */
@@ -312,7 +335,7 @@ export class DossierRepository {
     if (!parsed.success) {
       return { ok: false, error: { code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: `messages.${issue.path.join('.')}`, message: issue.message })) } };
     }
-    const updated = await this.sideUpdate(reference, { $push: { messages: parsed.data } });
+    const updated = await this.append(reference, 'messages', parsed.data);
     return updated.ok ? { ok: true, value: { dossier: updated.value, message: parsed.data } } : updated;
   }
 

@@ -12,6 +12,8 @@ export type DossierFailure =
   | { code: 'invalid_dossier'; issues: Array<{ path: string; message: string }> }
   /** Under a correction request, the change touches a section that was not reopened, or the département. */
   | { code: 'correction_outside_sections'; reference: string; outside: string[]; departementChanged: boolean }
+  /** The dossier holds as many notes, or messages, as it may (DOSSIER_CAPS): the document must stay far below MongoDB's 16 MB. */
+  | { code: 'dossier_full'; reference: string; list: 'notes' | 'messages' }
   | TransitionFailure;
 
 export type Result<T, E = DossierFailure> = { ok: true; value: T } | { ok: false; error: E };

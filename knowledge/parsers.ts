@@ -16,8 +16,12 @@ export function normalizeText(text: string): string {
     .toLowerCase()
     .replace(/[’‘`´]/g, "'")
     .replace(/[_\s]+/g, ' ')
+    .replace(ELIDED_WITHOUT_APOSTROPHE, "$1'")
     .trim();
 }
+
+/** « garde d enfants », « l emploi »: an elided « d' » or « l' » typed with a space instead of its apostrophe (same length). */
+export const ELIDED_WITHOUT_APOSTROPHE = /\b([dl]) (?=[aeiouyh])/g;
 
 // ---------------------------------------------------------------------------------------------
 // Département
@@ -287,7 +291,9 @@ const COMMITMENT_RULES: ReadonlyArray<{ value: CommitmentKind; pattern: RegExp }
 
 /** "cofinancement et prêt d'une salle", "un agent à mi-temps" → commitment kinds in the order typed. */
 export function parseCommitmentKinds(input: string): ParseResult<CommitmentKind[]> {
-  const found = findAll(normalizeText(input), COMMITMENT_RULES);
+  // « une salle de la maison des associations » names a place (premises), not support to an association.
+  const text = normalizeText(input).replace(/\b(maisons?|forums?|poles?|espaces?|centres?|cites?|salles?|locaux|local|batiments?) (des |de la vie |du monde )?associati\w*/g, 'salle');
+  const found = findAll(text, COMMITMENT_RULES);
   if (found.length > 0) return ok(found);
   return fail('Je n’ai pas reconnu la forme d’engagement. Citez-en une ou plusieurs, par exemple : « cofinancement », « prêt d’une salle », « mise à disposition d’un personnel », « relais dans la communication » ou « soutien à l’association ».');
 }

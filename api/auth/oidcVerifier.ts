@@ -35,7 +35,8 @@ export function createOidcVerifier(options: OidcOptions, fetchImpl: typeof fetch
       try {
         const { payload } = await jwtVerify(token, await keySet, { issuer: options.issuer, audience: options.audience, algorithms: ALGORITHMS });
         const email = payload[options.emailClaim];
-        if (typeof email !== 'string' || payload.email_verified === false) return null;
+        // Only a boolean true vouches for the e-mail: absent, false or the string "false" are refused (issue 15, F15).
+        if (typeof email !== 'string' || payload.email_verified !== true) return null;
         const parsed = z.email().safeParse(email.trim().toLowerCase());
         return parsed.success ? parsed.data : null;
       } catch {

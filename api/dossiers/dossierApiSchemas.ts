@@ -34,6 +34,14 @@ export const DossierFiltersSchema = z.strictObject({
 });
 export type DossierFilters = z.infer<typeof DossierFiltersSchema>;
 
+/** The CSV export's query: the list's filters, and `detail=actions` for one row per action instead of one per dossier. */
+export const CsvExportQuerySchema = DossierFiltersSchema.extend({
+  detail: z
+    .enum(['actions'])
+    .optional()
+    .meta({ description: 'actions : une ligne par action (référence et collectivité du dossier, intitulé, champ, publics, coût, part de l’État, porteur) au lieu d’une ligne par dossier.' }),
+});
+
 export const DossierListQuerySchema = DossierFiltersSchema.extend({
   page: z.coerce.number().int().min(1).max(100_000).optional().meta({ description: 'Numéro de page, 1 par défaut. Pour parcourir une longue liste, préférez cursor.' }),
   cursor: z

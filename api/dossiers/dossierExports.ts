@@ -71,6 +71,55 @@ const COLUMNS: readonly ExportColumn[] = [
   { header: 'Créé le', type: 'date', width: 17, value: (d) => d.createdAt },
 ];
 
+/** One action of a dossier, for the actions detail (one row per action). */
+interface ActionRow {
+  dossier: DossierExportRow;
+  action: DossierExportRow['actions'][number];
+  /** Its rank in the dossier, from 1. */
+  rank: number;
+}
+
+interface ActionColumn {
+  header: string;
+  type: CellType;
+  width: number;
+  value: (row: ActionRow) => CellValue;
+}
+
+/** The columns of the actions detail (the XLSX's « Actions » sheet, the CSV with `detail=actions`). */
+const ACTION_COLUMNS: readonly ActionColumn[] = [
+  { header: 'Référence du dossier', type: 'text', width: 16, value: ({ dossier }) => dossier.reference },
+  { header: 'Statut', type: 'text', width: 22, value: ({ dossier }) => STATUS_LABELS[dossier.status] },
+  { header: 'Dispositif', type: 'text', width: 10, value: ({ dossier }) => dossier.scheme },
+  { header: 'Collectivité', type: 'text', width: 32, value: ({ dossier }) => dossier.collectivity.name },
+  { header: 'Département', type: 'text', width: 12, value: ({ dossier }) => dossier.collectivity.departement },
+  { header: 'N° de l’action', type: 'integer', width: 10, value: ({ rank }) => rank },
+  { header: 'Action', type: 'text', width: 40, value: ({ action }) => action.title },
+  { header: 'Champ d’intervention', type: 'text', width: 28, value: ({ action }) => (action.field ? FIELD_LABELS[action.field] : undefined) },
+  { header: 'Publics', type: 'text', width: 40, value: ({ action }) => joinLabels(action.publics, PUBLIC_LABELS) },
+  { header: 'Bénéficiaires prévus', type: 'integer', width: 12, value: ({ action }) => action.beneficiaries },
+  { header: 'Coût de l’action (€)', type: 'euros', width: 16, value: ({ action }) => action.costEuros },
+  { header: 'Financement de l’État demandé (€)', type: 'euros', width: 18, value: ({ action }) => action.stateFundingEuros },
+  {
+    header: 'Part de l’État demandée (%)',
+    type: 'share',
+    width: 12,
+    value: ({ action }) => (action.costEuros && action.stateFundingEuros !== undefined ? action.stateFundingEuros / action.costEuros : undefined),
+  },
+  { header: 'Porteur', type: 'text', width: 32, value: ({ action }) => action.carrier },
+];
+
+function* actionRowsOf(dossier: DossierExportRow): Generator<ActionRow> {
+  let rank = 0;
+  for (const action of dossier.actions) {
+    rank += 1;
+    yield { dossier, action, rank };
+  }
+}
+
+/** What a list export writes: one row per dossier, or (`actions`) one row per action. */
+export type ExportDetail = 'dossiers' | 'actions';
+
 const PARIS_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 const PARIS_LONG_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
 const PARIS_SHORT_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short' });
@@ -101,7 +150,14 @@ function csvCell(type: CellType, value: CellValue): string {
 /** The rows of a list export, batch after batch, as the repository reads them. */
 type ExportBatches = AsyncIterable<readonly DossierExportRow[]>;
 
-async function* csvRecords(batches: ExportBatches): AsyncGenerator<string[]> {
+async function* csvRecords(batches: ExportBatches, detail: ExportDetail): AsyncGenerator<string[]> {
+  if (detail === 'actions') {
+    yield ACTION_COLUMNS.map((column) => column.header);
+    for await (const batch of batches) {
+      for (const dossier of batch) for (const row of actionRowsOf(dossier)) yield ACTION_COLUMNS.map((column) => csvCell(column.type, column.value(row)));
+    }
+    return;
+  }
   yield COLUMNS.map((column) => column.header);
   for await (const batch of batches) {
     for (const dossier of batch) yield COLUMNS.map((column) => csvCell(column.type, column.value(dossier)));
@@ -109,8 +165,8 @@ async function* csvRecords(batches: ExportBatches): AsyncGenerator<string[]> {
 }
 
 /** Writes the CSV export to `out` (and ends it), pulling batches only as fast as `out` takes the text. */
-export async function writeCsvExport(batches: ExportBatches, out: Writable): Promise<void> {
-  await pipeline(Readable.from(csvRecords(batches)), stringify({ delimiter: ';', bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ }), out);
+export async function writeCsvExport(batches: ExportBatches, out: Writable, detail: ExportDetail = 'dossiers'): Promise<void> {
+  await pipeline(Readable.from(csvRecords(batches, detail)), stringify({ delimiter: ';', bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ }), out);
 }
 
 /** The same instant as a wall-clock time in Paris: spreadsheets have no time zones. */
@@ -128,35 +184,53 @@ const XLSX_FORMATS: Partial<Record<CellType, string>> = { integer: '#,##0', euro
 /**
  * Writes the XLSX export to `out` (and ends it) with ExcelJS's streaming writer: each row is committed
  * as it is added, and after each batch the writer waits for `out` to drain before reading the next.
+ * Two sheets, « Dossiers » (one row per dossier) then « Actions » (one row per action): a streamed
+ * workbook writes its sheets one after the other, so the actions are read in a second pass over the
+ * same filters (`again`), after the first sheet is complete, rather than held in memory.
  */
-export async function writeXlsxExport(batches: ExportBatches, now: Date, out: Writable): Promise<void> {
+export async function writeXlsxExport(batches: ExportBatches, again: () => ExportBatches, now: Date, out: Writable): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Territoires d’intégration';
   workbook.created = now;
-  const sheet = workbook.addWorksheet('Dossiers', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = COLUMNS.map((column, index) => ({ header: column.header, key: String(index), width: column.width, style: { numFmt: XLSX_FORMATS[column.type] } }));
+  await writeSheet(workbook, 'Dossiers', COLUMNS, batches, (dossier) => [dossier], out);
+  await writeSheet(workbook, 'Actions', ACTION_COLUMNS, again(), actionRowsOf, out);
+  await workbook.commit();
+}
+
+/** One streamed sheet: a bold frozen header with filters, then the rows of each batch, typed values only. */
+async function writeSheet<Row>(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  columns: ReadonlyArray<{ header: string; type: CellType; width: number; value: (row: Row) => CellValue }>,
+  batches: ExportBatches,
+  rowsOf: (dossier: DossierExportRow) => Iterable<Row>,
+  out: Writable,
+): Promise<void> {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((column, index) => ({ header: column.header, key: String(index), width: column.width, style: { numFmt: XLSX_FORMATS[column.type] } }));
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', wrapText: true };
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   header.commit();
   for await (const batch of batches) {
     for (const dossier of batch) {
-      // Cells are typed values, never formulas, so no text can run in the spreadsheet.
-      sheet
-        .addRow(
-          COLUMNS.map((column) => {
-            const value = column.value(dossier);
-            return value instanceof Date ? parisWallClock(value) : value;
-          }),
-        )
-        .commit();
+      for (const row of rowsOf(dossier)) {
+        // Cells are typed values, never formulas, so no text can run in the spreadsheet.
+        sheet
+          .addRow(
+            columns.map((column) => {
+              const value = column.value(row);
+              return value instanceof Date ? parisWallClock(value) : value;
+            }),
+          )
+          .commit();
+      }
     }
     if (out.writableNeedDrain) await drainedOrClosed(out);
     if (out.destroyed) throw new Error('The client left before the end of the export');
   }
   sheet.commit();
-  await workbook.commit();
 }
 
 /** Resolves when `out` can take more, or when it is gone (a client that left never drains). */
@@ -451,7 +525,7 @@ class PdfWriter {
     drawHeader();
     for (const entry of d.history) {
       const by = entry.by.kind === 'applicant' ? 'Demandeur' : entry.by.kind === 'system' ? (entry.by.name ?? 'Système') : `${entry.by.name ?? 'Agent'} (préfecture)`;
-      const comment = [entry.comment, entry.sections ? `Sections : ${entry.sections.map((s) => SECTION_LABELS[s]).join(', ')}` : undefined].filter(Boolean).join('\n');
+      const comment = [entry.reason ? `Motif : ${entry.reason}` : undefined, entry.comment, entry.sections ? `Sections : ${entry.sections.map((s) => SECTION_LABELS[s]).join(', ')}` : undefined].filter(Boolean).join('\n');
       const change = entry.document
         ? `${DOCUMENT_ACTIONS[entry.document.action]} : ${entry.document.name} (${ATTACHMENT_KIND_LABELS[entry.document.kind]})`
         : `${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}`;

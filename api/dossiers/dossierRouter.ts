@@ -12,7 +12,7 @@ import { MessageService } from '../instruction/messageService';
 import { createStaffExchangeRoutes } from '../staff/staffExchangeRoutes';
 import type { StaffAccountRepository } from '../staff/staffRepository';
 import { parseRequest } from '../validation';
-import { DossierFiltersSchema, DossierListQuerySchema, NoteBodySchema, TransitionBodySchema } from './dossierApiSchemas';
+import { CsvExportQuerySchema, DossierFiltersSchema, DossierListQuerySchema, NoteBodySchema, TransitionBodySchema, type DossierFilters } from './dossierApiSchemas';
 import { dossierToPdf, writeCsvExport, writeXlsxExport } from './dossierExports';
 import { DossierService, type StatusChangeListener } from './dossierService';
 import { EXPORT_RETRY_AFTER_SECONDS, ExportSlots } from './exportSlots';
@@ -84,8 +84,14 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
    * over, whether finished or abandoned by the client. The first batch is read before the headers go,
    * so that a database failure then is still a proper error answer.
    */
-  const streamExport = async (req: Request, res: Response, type: string, extension: string, write: (batches: AsyncIterable<readonly DossierExportRow[]>) => Promise<void>): Promise<void> => {
-    const filters = parseRequest(DossierFiltersSchema, req.query);
+  const streamExport = async (
+    req: Request,
+    res: Response,
+    filters: DossierFilters,
+    type: string,
+    filename: string,
+    write: (batches: AsyncIterable<readonly DossierExportRow[]>, again: () => AsyncIterable<readonly DossierExportRow[]>) => Promise<void>,
+  ): Promise<void> => {
     const staff = staffOf(req);
     let release: () => void;
     try {
@@ -105,8 +111,8 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
         yield* batches;
       };
       res.setHeader('Content-Type', type);
-      res.setHeader('Content-Disposition', `attachment; filename="dossiers-${fileDate(clock())}.${extension}"`);
-      await write(all());
+      res.setHeader('Content-Disposition', `attachment; filename="${filename}-${fileDate(clock())}.${extension(type)}"`);
+      await write(all(), () => service.exportBatches(staff, filters));
     } catch (error) {
       release();
       if (!res.headersSent) throw error;
@@ -116,10 +122,14 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
     }
   };
 
-  router.get('/api/dossiers/export.csv', (req, res) => streamExport(req, res, 'text/csv; charset=utf-8', 'csv', (batches) => writeCsvExport(batches, res)));
+  router.get('/api/dossiers/export.csv', (req, res) => {
+    const { detail, ...filters } = parseRequest(CsvExportQuerySchema, req.query);
+    const rows = detail === 'actions' ? 'actions' : 'dossiers';
+    return streamExport(req, res, filters, CSV_TYPE, rows, (batches) => writeCsvExport(batches, res, rows));
+  });
 
   router.get('/api/dossiers/export.xlsx', (req, res) =>
-    streamExport(req, res, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx', (batches) => writeXlsxExport(batches, clock(), res)),
+    streamExport(req, res, parseRequest(DossierFiltersSchema, req.query), XLSX_TYPE, 'dossiers', (batches, again) => writeXlsxExport(batches, again, clock(), res)),
   );
 
   router.get('/api/dossiers/:reference.pdf', async (req, res) => {
@@ -154,6 +164,13 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
 }
 
 const NO_QUERY = DossierFiltersSchema.pick({});
+
+const CSV_TYPE = 'text/csv; charset=utf-8';
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function extension(type: string): string {
+  return type === XLSX_TYPE ? 'xlsx' : 'csv';
+}
 
 const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');

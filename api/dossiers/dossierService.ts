@@ -85,7 +85,7 @@ export class DossierService {
   async find(staff: StaffPrincipal, reference: string): Promise<Dossier> {
     const dossier = DossierReferenceSchema.safeParse(reference).success ? await this.repository.findByReference(reference) : null;
     if (!dossier || !isVisibleToStaff(dossier) || !inScope(staff, dossier)) throw new AppError('DOSSIER_NOT_FOUND');
-    return dossier;
+    return withoutApplicantIds(dossier);
   }
 
   async detail(staff: StaffPrincipal, reference: string): Promise<DossierDetail> {
@@ -130,17 +130,17 @@ export class DossierService {
     await this.find(staff, reference);
     const result = await this.repository.setLabels(reference, labels);
     if (!result.ok) throw fromFailure(result.error);
-    return result.value;
+    return withoutApplicantIds(result.value);
   }
 
   async setFollowing(staff: StaffPrincipal, reference: string, follow: boolean): Promise<Dossier> {
     await this.find(staff, reference);
     const result = await this.repository.setFollowing(reference, staff.id, follow);
     if (!result.ok) throw fromFailure(result.error);
-    return result.value;
+    return withoutApplicantIds(result.value);
   }
 
-  private listDossiers(
+  private async listDossiers(
     staff: StaffPrincipal,
     filters: PageFilters,
     page: number,
@@ -148,8 +148,9 @@ export class DossierService {
     after?: ListPosition,
   ): Promise<{ items: Dossier[]; total: number; next?: ListPosition }> {
     const query = this.repositoryQuery(staff, filters);
-    if (!query) return Promise.resolve({ items: [], total: 0 });
-    return this.repository.list({ ...query, page, limit, ...(after ? { after } : {}) });
+    if (!query) return { items: [], total: 0 };
+    const result = await this.repository.list({ ...query, page, limit, ...(after ? { after } : {}) });
+    return { ...result, items: result.items.map(withoutApplicantIds) };
   }
 
   /** The repository's filters for this caller; undefined when their scope leaves no département to read. */
@@ -195,13 +196,32 @@ function actorOf(staff: StaffPrincipal): Actor {
   return { role: staff.role, id: staff.id, name: staff.name };
 }
 
-function toView(dossier: Dossier): DossierView {
-  const { owner: _owner, skippedQuestions: _skipped, notes: _notes, ...view } = dossier;
-  // Entries written before the applicant was recorded without their chat id.
-  return { ...view, history: view.history.map((entry) => (entry.by.kind === 'applicant' ? { ...entry, by: APPLICANT_ACTOR } : entry)) };
+/** Who acted, as staff may see it: the applicant is « le demandeur », never their chat identifier (widget `dl_…`, Teams ids). */
+function staffActor(by: ActorRef): ActorRef {
+  return by.kind === 'applicant' ? APPLICANT_ACTOR : by;
 }
 
-function toDetail(dossier: Dossier, staff: StaffPrincipal): DossierDetail {
+/**
+ * The dossier as staff may see it, whatever the chat layer stored (entries written before the
+ * applicant was recorded without their chat id included): every applicant actor neutral. Every
+ * staff read goes through it (list, detail, thread, exports, PDF, ZIP, back-office pages).
+ */
+function withoutApplicantIds(dossier: Dossier): Dossier {
+  return {
+    ...dossier,
+    history: dossier.history.map((entry) => ({ ...entry, by: staffActor(entry.by) })),
+    notes: dossier.notes.map((note) => ({ ...note, by: staffActor(note.by) })),
+    ...(dossier.messages ? { messages: dossier.messages.map((message) => ({ ...message, by: staffActor(message.by) })) } : {}),
+  };
+}
+
+function toView(dossier: Dossier): DossierView {
+  const { owner: _owner, skippedQuestions: _skipped, notes: _notes, ...view } = withoutApplicantIds(dossier);
+  return view;
+}
+
+function toDetail(stored: Dossier, staff: StaffPrincipal): DossierDetail {
+  const dossier = withoutApplicantIds(stored);
   const report = checkCompleteness(dossier);
   return {
     ...toView(dossier),
@@ -237,5 +257,7 @@ function fromFailure(failure: DossierFailure): AppError {
       return new AppError('CONFLICT', { details: { status: failure.status } });
     case 'correction_outside_sections':
       return new AppError('CONFLICT', { details: { outside: failure.outside, departementChanged: failure.departementChanged } });
+    case 'dossier_full':
+      return new AppError(failure.list === 'notes' ? 'TOO_MANY_NOTES' : 'TOO_MANY_MESSAGES');
   }
 }

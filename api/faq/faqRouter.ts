@@ -2,6 +2,9 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { FaqService } from '../../knowledge/faq/faqService';
+import { rateLimit } from 'express-rate-limit';
+import { apiHelmet } from '../dossiers/dossierRouter';
+import { AppError } from '../errors';
 import { validateBody } from '../validation';
 
 const FaqRequestSchema = z.strictObject({
@@ -12,9 +15,18 @@ const FaqRequestSchema = z.strictObject({
     .max(1000, { error: 'La question est trop longue (1 000 caractères au plus).' }),
 });
 
-export function createFaqRouter(faq: FaqService): Router {
+export function createFaqRouter(faq: FaqService, perIpPerMinute = 120): Router {
   const router = Router();
-  router.post('/api/faq', express.json({ limit: '16kb' }), validateBody(FaqRequestSchema), async (req, res) => {
+  // Each answer searches the base (and may call the chat model): a flood from one address gets a French 429 (issue 15, F17).
+  const limit = rateLimit({
+    windowMs: 60_000,
+    limit: perIpPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    identifier: 'faq-per-ip',
+    handler: (_req, _res, next) => next(new AppError('TOO_MANY_REQUESTS')),
+  });
+  router.post('/api/faq', apiHelmet, limit, express.json({ limit: '16kb' }), validateBody(FaqRequestSchema), async (req, res) => {
     const { question } = req.body as z.infer<typeof FaqRequestSchema>;
     res.json(await faq.answer(question));
   });

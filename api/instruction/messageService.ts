@@ -14,7 +14,7 @@ export class MessageService {
   /** Stores the agent's message, then delivers it in the applicant's last conversation; the caller has checked the scope. */
   async fromStaff(staff: StaffPrincipal, reference: string, text: string): Promise<{ message: DossierMessage; delivered: boolean }> {
     const stored = await this.deps.repository.addMessage(reference, { by: { kind: 'staff', id: staff.id, name: staff.name }, text });
-    if (!stored.ok) throw new AppError(stored.error.code === 'dossier_not_found' ? 'DOSSIER_NOT_FOUND' : 'VALIDATION_FAILED');
+    if (!stored.ok) throw new AppError(stored.error.code === 'dossier_not_found' ? 'DOSSIER_NOT_FOUND' : stored.error.code === 'dossier_full' ? 'TOO_MANY_MESSAGES' : 'VALIDATION_FAILED');
     const { dossier, message } = stored.value;
     const delivered = this.deps.notifyOwner
       ? await this.deps.notifyOwner(dossier.owner, prefectureMessageText(dossier.reference, staff.name, message.text), { reference, reason: 'message' })

@@ -15,6 +15,7 @@ const staffSchema = new Schema<StoredStaffAccount>(
     email: String,
     keySalt: { type: String, required: true },
     keyHash: { type: String, required: true },
+    keyDigest: String,
     passwordSalt: String,
     passwordHash: String,
     createdAt: { type: Date, required: true },

@@ -1,5 +1,7 @@
 // Staff accounts and their API keys. A key reads `ti_<id>_<secret>`: the id finds the account, the
-// secret is checked against a scrypt hash with its own salt; only the hash is ever stored.
+// secret (256 random bits) is checked against a SHA-256 digest with the account's salt; only hashes are
+// ever stored. A slow hash protects guessable passwords, not 256-bit secrets: checking a key costs one
+// database read and one SHA-256, whether it is good, unknown, revoked or malformed (issue 15, F14, F20).
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { staffModel } from './staffModel';
@@ -10,9 +12,9 @@ const SCRYPT_OPTIONS = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as con
 const HASH_BYTES = 32;
 /** `lastUsedAt` is written at most this often per account: not one database write per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
-const VERIFIED_CACHE_SIZE = 1000;
-/** Checked when the key is malformed or its id unknown, so that a miss costs the same scrypt as a hit. */
+/** Checked when the key is malformed or its id unknown, so that a miss costs the same as a hit. */
 const DUMMY_SALT = randomBytes(16);
+const DUMMY_DIGEST = keyDigestOf('dummy-secret-never-matches', DUMMY_SALT);
 const DUMMY_ID = '0000000000000000';
 
 export interface NewStaffAccount {
@@ -29,12 +31,6 @@ export type CreateStaffResult =
 
 export class StaffAccountRepository {
   private readonly accounts: ReturnType<typeof staffModel>;
-  /**
-   * Account id → SHA-256 of the last key that passed scrypt against the current hash. Secrets are
-   * 256 random bits, so a fast hash of them is safe to keep; it spares every request a slow scrypt.
-   * The account is still read on every request, so a revocation applies at once.
-   */
-  private readonly verified = new Map<string, Buffer>();
   private readonly dummyHash: Promise<Buffer>;
 
   constructor(
@@ -62,6 +58,7 @@ export class StaffAccountRepository {
       ...(input.email === undefined ? {} : { email: input.email }),
       keySalt: salt.toString('base64'),
       keyHash: (await hashSecret(secret, salt)).toString('base64'),
+      keyDigest: keyDigestOf(secret, salt).toString('base64'),
       createdAt: this.clock(),
     });
     if (!parsed.success) {
@@ -85,7 +82,6 @@ export class StaffAccountRepository {
     if (!existing) return null;
     if (existing.revokedAt) return fromStored(existing);
     const updated = await this.accounts.findOneAndUpdate({ _id: id }, { $set: { revokedAt: this.clock() } }, { returnDocument: 'after' }).lean();
-    this.verified.delete(id);
     return updated ? fromStored(updated) : null;
   }
 
@@ -130,8 +126,9 @@ export class StaffAccountRepository {
 
   /**
    * The active account a key belongs to, or null. Malformed keys, unknown ids, wrong secrets and
-   * revoked accounts all cost one scrypt and all answer null, so neither the time nor the answer
-   * tells whether an id exists.
+   * revoked accounts all cost one read and one SHA-256 and all answer null, so neither the time nor
+   * the answer tells whether an id exists or was revoked. Accounts created before the digest existed
+   * are checked once with scrypt, then given their digest.
    */
   async authenticateKey(key: string): Promise<StaffAccount | null> {
     const match = KEY_PATTERN.exec(key);
@@ -139,7 +136,7 @@ export class StaffAccountRepository {
     const secret = match?.[2] ?? '';
     const stored = await this.accounts.findOne({ _id: id }).lean();
     const account = match && stored ? fromStored(stored) : null;
-    const matches = account ? await this.secretMatches(account, key, secret) : await this.burnScrypt(secret);
+    const matches = account ? await this.secretMatches(account, secret) : digestMatches(secret, DUMMY_SALT, DUMMY_DIGEST);
     if (!account || !matches || account.revokedAt) return null;
     await this.touch(account);
     return account;
@@ -197,14 +194,13 @@ export class StaffAccountRepository {
     return account;
   }
 
-  private async secretMatches(account: StaffAccount, key: string, secret: string): Promise<boolean> {
+  private async secretMatches(account: StaffAccount, secret: string): Promise<boolean> {
+    const salt = Buffer.from(account.keySalt, 'base64');
+    if (account.keyDigest) return digestMatches(secret, salt, Buffer.from(account.keyDigest, 'base64'));
     const expected = Buffer.from(account.keyHash, 'base64');
-    const fingerprint = createHash('sha256').update(key).update(account.keyHash).digest();
-    const remembered = this.verified.get(account.id);
-    if (remembered && timingSafeEqual(remembered, fingerprint)) return true;
-    const actual = await hashSecret(secret, Buffer.from(account.keySalt, 'base64'));
+    const actual = await hashSecret(secret, salt);
     const ok = actual.length === expected.length && timingSafeEqual(actual, expected);
-    if (ok) this.remember(account.id, fingerprint);
+    if (ok) await this.accounts.updateOne({ _id: account.id }, { $set: { keyDigest: keyDigestOf(secret, salt).toString('base64') } });
     return ok;
   }
 
@@ -212,15 +208,6 @@ export class StaffAccountRepository {
     const [actual, expected] = await Promise.all([hashSecret(secret, DUMMY_SALT), this.dummyHash]);
     timingSafeEqual(actual, expected);
     return false;
-  }
-
-  private remember(id: string, fingerprint: Buffer): void {
-    this.verified.delete(id);
-    this.verified.set(id, fingerprint);
-    if (this.verified.size > VERIFIED_CACHE_SIZE) {
-      const oldest = this.verified.keys().next().value;
-      if (oldest !== undefined) this.verified.delete(oldest);
-    }
   }
 
   private async touch(account: StaffAccount): Promise<void> {
@@ -234,6 +221,15 @@ function hashSecret(secret: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(secret, salt, HASH_BYTES, SCRYPT_OPTIONS, (error, derived) => (error ? reject(error) : resolve(derived)));
   });
+}
+
+function keyDigestOf(secret: string, salt: Buffer): Buffer {
+  return createHash('sha256').update(salt).update(secret).digest();
+}
+
+function digestMatches(secret: string, salt: Buffer, expected: Buffer): boolean {
+  const actual = keyDigestOf(secret, salt);
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 function fromStored(stored: { _id: string } & Record<string, unknown>): StaffAccount {

@@ -20,6 +20,8 @@ export const StaffAccountSchema = z
     /** scrypt(secret, salt), both base64. */
     keySalt: z.string().min(1),
     keyHash: z.string().min(1),
+    /** SHA-256(salt, secret), base64: what a request's key is checked against (absent on accounts made before it). */
+    keyDigest: z.string().min(1).optional(),
     /** scrypt(password, salt), both base64: the back-office sign-in (/instruction/). Absent until a password is set. */
     passwordSalt: z.string().min(1).optional(),
     passwordHash: z.string().min(1).optional(),

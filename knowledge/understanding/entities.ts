@@ -1,7 +1,7 @@
 // The values a message carries, read wherever they are in a sentence: codes, numbers with their unit,
 // names and roles without the words around them, choices. Pure functions of the text and the pending question.
 import { DEPARTEMENT_NAMES } from '../departements';
-import { isDepartementCode, isValidSiren, parseFields } from '../parsers';
+import { ELIDED_WITHOUT_APOSTROPHE, isDepartementCode, isValidSiren, parseFields } from '../parsers';
 import type { CollectivityKind, Public, Scheme } from '../schemes';
 import { findNumbers, NEGATED_BEFORE, type NumberMention } from './numbers';
 import { fold } from './text';
@@ -14,7 +14,7 @@ export function plainOf(text: string): string {
     const folded = character.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’‘`´]/g, "'");
     plain += folded.length === character.length ? folded : character.length === 1 ? ' ' : character;
   }
-  return plain;
+  return plain.replace(ELIDED_WITHOUT_APOSTROPHE, "$1'");
 }
 
 /** A text being read: as typed, and its plain twin in which found values are blanked out. */
@@ -569,7 +569,7 @@ const OPTIONAL_QUESTIONS: ReadonlySet<Pending> = new Set(['collectivity.siren', 
 /** « passer », « je ne l'ai pas sous la main », « je vous l'enverrai plus tard »: the official leaves an optional question for now. */
 export function declinesForNow(plain: string): boolean {
   // Read with SMS spellings spelled out (« pa de siren », « jsp »).
-  return /\b(passe[rz]?|on passe|je passe|sauter|ignorer|pas sous la main|aucune idee|je (ne )?(le |la )?sais pas|je ne l'ai pas|je l'ai pas|je n'ai pas (ca|l'info|le numero|l'information)|pas de (ligne directe|numero|telephone|siren|chiffre)|je prefere ne pas|plus tard|ulterieurement|y revenir|je (le |la |vous le |vous l')?(transmettrai|enverrai|envoie plus tard)|non communique|pas d'info|je (ne )?(le |la |l')?connais pas|je sais plus|je ne sais plus|on verra|pas encore (vote|connu|defini|arrete|fixe))\b|^(nc|nsp|jsp|\?|-|rien|aucun|aucune|non|pas de \w+)\W*$/.test(fold(plain));
+  return /\b(passe[rz]?|on passe|je passe|sauter|ignorer|pas sous la main|pas sous les yeux|(pas|plus) a portee de main|(nous n'avons|on n'a|on a|je n'ai|j'ai) pas (le|la|l'|ce|cette|son|notre) (numero|siren|chiffre|telephone|information|info)|aucune idee|je (ne )?(le |la )?sais pas|je ne l'ai pas|je l'ai pas|je n'ai pas (ca|l'info|le numero|l'information)|pas de (ligne directe|numero|telephone|siren|chiffre)|je prefere ne pas|plus tard|ulterieurement|y revenir|je (le |la |vous le |vous l')?(transmettrai|enverrai|envoie plus tard)|non communique|(effac|supprim|retir|enlev)(er|ez|ons)(-le|-la| le| la| ce \w+| cette \w+)?|pas d'info|je (ne )?(le |la |l')?connais pas|je sais plus|je ne sais plus|on verra|pas encore (vote|connu|defini|arrete|fixe))\b|^(nc|nsp|jsp|\?|-|rien|aucun|aucune|non|pas de \w+)\W*$/.test(fold(plain));
 }
 
 function readSkip(reading: Reading): true | undefined {
@@ -593,7 +593,7 @@ const FIELD_TARGETS: ReadonlyArray<{ target: Target; pattern: RegExp }> = [
   { target: 'action.stateShare', pattern: /\b(part (de l'|d')?etat|financement (de l'|demande a l'|de la part de l')etat|part etat|subvention de l'etat|demande a l'etat|financement etat)\b/ },
   { target: 'budget.otherFunders', pattern: /\bautres? financeurs?\b/ },
   { target: 'commitments.amount', pattern: /\b(montant (du )?cofinancement|cofinancement de|le cofinancement (est|c'est|sera))\b/ },
-  { target: 'action.cost', pattern: /\b(cout|couts|budget de l'action|montant de l'action|prix)\b/ },
+  { target: 'action.cost', pattern: /\b(cout|couts|coute|coutera|coutent|couterait|budget de l'action|montant de l'action|prix)\b/ },
   { target: 'action.beneficiaries', pattern: /\b(beneficiaires|nombre de personnes|personnes beneficiaires)\b/ },
   { target: 'action.publics', pattern: /\b(le public|les publics|public vise|public cible|pour le public)\b/ },
   { target: 'action.title', pattern: /\b(intitule|titre)\b/ },

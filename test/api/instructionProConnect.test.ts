@@ -110,6 +110,7 @@ describe('ProConnect sign-in', () => {
     ['the ID token is for another client', { tampering: 'wrong_audience' }, 401, 'L’identité transmise par ProConnect n’a pas pu être vérifiée'],
     ['the e-mail is not verified', { identity: { email_verified: false } }, 401, 'Votre adresse électronique n’est pas vérifiée par ProConnect'],
     ['the e-mail is said verified as a string', { identity: { email_verified: 'true' } }, 401, 'Votre adresse électronique n’est pas vérifiée par ProConnect'],
+    ['the e-mail is said not verified as a string', { identity: { email_verified: 'false' } }, 401, 'Votre adresse électronique n’est pas vérifiée par ProConnect'],
     ['email_verified is absent', { identity: { email_verified: undefined } }, 401, 'Votre adresse électronique n’est pas vérifiée par ProConnect'],
     ['the e-mail is absent', { identity: { email: undefined } }, 401, 'ProConnect n’a pas transmis votre adresse électronique'],
     ['the e-mail belongs to no account', { identity: { email: 'inconnu@interieur.gouv.fr' } }, 403, 'Aucun compte actif de l’espace d’instruction ne correspond à votre adresse électronique ProConnect'],

@@ -69,6 +69,17 @@ describe('GET /api/openapi.json', () => {
     expect(names?.sort()).toEqual(['query:cursor', 'query:departement', 'query:label', 'query:limit', 'query:page', 'query:q', 'query:scheme', 'query:sort', 'query:status']);
   });
 
+  test('When the document describes the CSV export, then it documents detail=actions (one row per action)', async () => {
+    const document = (await (await fetch(`${app.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { description?: string; parameters?: Array<{ name: string; in: string; schema?: { enum?: string[] } }> } }>;
+    };
+
+    const detail = document.paths['/api/dossiers/export.csv']?.get?.parameters?.find((parameter) => parameter.name === 'detail');
+
+    expect(detail).toMatchObject({ in: 'query', schema: { enum: ['actions'] } });
+    expect(document.paths['/api/dossiers/export.xlsx']?.get?.description).toContain('« Actions »');
+  });
+
   test('When a broken document is checked, then the validator says so', async () => {
     const result = await validate({ openapi: '3.1.0', info: { title: 'x' }, paths: { '/a': { get: { responses: 'none' } } } });
 

@@ -35,6 +35,21 @@ describe('The server process', () => {
     }
   });
 
+  test('When started with NODE_ENV=production on the embedded database and without MicrosoftAppId, then both are logged as warnings, not at info', async () => {
+    const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'production' });
+    try {
+      const warningsOf = () => server.logs.filter((line) => line.level === 40).map((line) => String(line.msg));
+      // The warnings follow the "listening" line the helper waited for.
+      for (let waited = 0; warningsOf().length < 2 && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      const warnings = warningsOf();
+
+      expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/embedded development database.*MONGODB_URI/), expect.stringMatching(/MicrosoftAppId is not set/)]));
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
   test('When `npm start` receives SIGTERM (as from a supervisor or a terminal), then the server itself stops cleanly and npm exits 0', async () => {
     // npm passes the signal to the shell running the script: the script must exec node, or the shell dies and the server is left running.
     const server = await startServerProcess({ PORT: '0', DATA_DIR: dataDir }, 60_000, 'npm start');

@@ -113,6 +113,9 @@ describe('OIDC sign-in', () => {
     ['expired', { expiresIn: '-1m' }, { email: 'claire.martin@interieur.gouv.fr' }],
     ['for an unknown e-mail', {}, { email: 'inconnu@interieur.gouv.fr' }],
     ['for an unverified e-mail', {}, { email: 'claire.martin@interieur.gouv.fr', email_verified: false }],
+    ['without email_verified', {}, { email: 'claire.martin@interieur.gouv.fr' }],
+    ['with email_verified "false" (a string)', {}, { email: 'claire.martin@interieur.gouv.fr', email_verified: 'false' }],
+    ['with email_verified "true" (a string)', {}, { email: 'claire.martin@interieur.gouv.fr', email_verified: 'true' }],
     ['without e-mail', {}, { sub: '123' }],
   ])('When the token is %s, then the answer is 401', async (_label, options, claims) => {
     const token = await issuer.token(claims, options);

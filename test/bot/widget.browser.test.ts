@@ -293,6 +293,18 @@ describe('The web widget in Chromium', () => {
       await suggestedAction(page, MENU_CHOICES[2]).click();
       await userBubble(page, MENU_CHOICES[2]).waitFor();
 
+      // Cancelled, the question wipes nothing; confirmed, the new conversation starts.
+      const questions: string[] = [];
+      page.once('dialog', (dialog) => {
+        questions.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.getByRole('button', { name: 'Nouvelle conversation' }).click();
+      await page.waitForTimeout(500);
+      expect(questions).toEqual([expect.stringContaining('nouvelle conversation ? Votre brouillon est conservé')]);
+      await userBubble(page, MENU_CHOICES[2]).waitFor();
+      expect((await storedSession(page)).conversationId).toBe(first.conversationId);
+      page.once('dialog', (dialog) => void dialog.accept());
       await page.getByRole('button', { name: 'Nouvelle conversation' }).click();
       await userBubble(page, MENU_CHOICES[2]).waitFor({ state: 'detached' });
       await waitForGreeting(page);

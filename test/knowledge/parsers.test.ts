@@ -262,6 +262,8 @@ describe('parseCommitmentKinds', () => {
     ['relais dans la communication', ['communication']],
     ['soutien à l’association porteuse de l’action', ['association_support']],
     ['une subvention, des locaux et un article dans le magazine', ['cofinancing', 'premises', 'communication']],
+    ['on met à disposition une salle de la maison des associations', ['premises']],
+    ['le prêt du forum des associations et le soutien à l’association porteuse', ['premises', 'association_support']],
   ])('When the official types %p, then the commitments are %p', (input, expected) => {
     expect(parseCommitmentKinds(input)).toEqual({ ok: true, value: expected });
   });

@@ -24,6 +24,12 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['contact.role', 'chargée de mission à la Métropole de Lyon', 'answer', { role: 'chargée de mission', collectivityKind: 'metropole' }],
   ['collectivity.departement', 'département 44', 'answer', { departement: '44' }],
   ['contact.phone', 'pas de tel.', 'answer', { skip: true }],
+  // Simulated officials of test/dialogs/personasExtra.test.ts (each failed before its fix).
+  ['none', 'Bonjour, la Communauté de communes du Grand Figeac souhaiterait signer un CTAI avec la préfecture du Lot.', 'apply', { collectivityName: 'Communauté de communes du Grand Figeac', collectivityKind: 'communaute_de_communes', departement: '46', scheme: 'CTAI' }],
+  ['collectivity.siren', 'nous n’avons pas le SIREN sous les yeux', 'answer', { skip: true }],
+  ['contact.phone', 'supprimez-le', 'answer', { skip: true }],
+  ['actions.more', 'Avant cela, je dois corriger le budget : l’action 1 coûte 140 000 € et non 120 000 €.', 'correct', { actionIndex: 1, amount: 140_000, target: 'action.cost' }],
+  ['review.menu', 'Le financement demandé à l’État pour l’action 2 est de 40 000 €, pas 45 000 €.', 'correct', { actionIndex: 2, amount: 40_000, target: 'action.stateShare' }],
   // Simulated officials of test/dialogs/personasMore.test.ts (each failed before its fix).
   ['collectivity.siren', 'pa de siren', 'answer', { skip: true }],
   ['collectivity.siren', 'je ne le connais pas', 'answer', { skip: true }],
@@ -38,6 +44,8 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['action.description', 'une navette le mercredi, ca coute 4000 e dont 2000 e de l etat', 'answer', { amount: 2_000, cost: 4_000, stateShare: 2_000 }],
   ['review.menu', 'On peut déposer ?', 'answer', {}],
   ['contact.role', 'chargée de mission politique de la ville', 'answer', { role: 'chargée de mission politique de la ville' }],
+  // Walkthrough of 2026-12-03: an elided « d' » typed as a space lost the field.
+  ['fields.selection', 'garde d enfants et formation linguistique', 'answer', { fields: ['childcare', 'language'] }],
   ['review.menu', 'enlevez le logement des champs', 'edit', { fields: ['housing'], target: 'fields' }],
   ['action.description', 'Une rencontre avec les employeurs locaux. Elle coûte 8 000 € dont 3 000 € demandés à l’État.', 'answer', { amount: 3_000, cost: 8_000, stateShare: 3_000 }],
   ['contact.role', 'je suis adjoint au maire chargé des solidarités', 'answer', { role: 'adjoint au maire chargé des solidarités' }],

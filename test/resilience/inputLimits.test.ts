@@ -1,5 +1,6 @@
 // Issue 15, F13: a free-text answer's length is checked on its stored (NFC) form, and an answer too
 // long once normalised is refused with its own reason, never as « déposé depuis une autre fenêtre ».
+import { TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { FIRST_HALF, WidgetUser } from './resilienceSupport';
 
@@ -30,6 +31,32 @@ describe('Free text and NFC (F13)', () => {
     expect(replies).not.toContain('n’a pas pu être enregistrée');
     expect((draft?.contact as { role?: string } | undefined)?.role).toBeUndefined();
     expect(replies).toContain('fonction');
+  });
+});
+
+describe('A commitment’s detail', () => {
+  test('When the detail of a commitment is longer than the dossier keeps (600 characters, 500 at most), then the bot says it is too long and asks again', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['je voudrais préparer une candidature', ['J’ai ouvert le dossier TI-', 'Quel est le nom']],
+      ['Commune de Fécamp', 'département'],
+      ['76', 'SIREN'],
+      ['passer', 'habitants'],
+      ['19 000', 'personne à contacter'],
+      ['Claire Lefebvre', 'fonction'],
+      ['adjointe au maire chargée des solidarités', 'adresse électronique'],
+      ['claire.lefebvre@fecamp.fr', 'téléphone'],
+      ['passer', 'stratégie d’ensemble'],
+      ['des actions ciblées, sur la garde d’enfants et la mobilité', 'diagnostic'],
+      ['aucun', 'Quel engagement'],
+      ['on met un agent à disposition', 'personnel'],
+    ]);
+
+    const replies = (await official.say(`une travailleuse sociale à mi-temps ${'x'.repeat(564)}`)).map((reply) => reply.text).join('\n');
+
+    expect(replies).toContain('Votre réponse est trop longue (600 caractères, 500 au plus)');
+    expect(replies).not.toContain('n’a pas pu être enregistrée');
+    expect(replies).toContain('personnel');
   });
 });
 

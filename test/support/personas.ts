@@ -9,6 +9,8 @@ export interface Persona {
   /** The contact's e-mail as finally given: tells this official's dossier from the others. */
   email: string;
   expected: Record<string, unknown>;
+  /** Paths (« contact.phone ») the official erased: the dossier received must not hold them. */
+  absent?: string[];
 }
 
 /** Plays the persona's conversation, then checks its submitted dossier through the staff API. */
@@ -24,4 +26,8 @@ export async function expectDossierAsMeant(baseUrl: string, staffKey: string, pe
   const detail = await call(baseUrl, `/api/dossiers/${mine!.reference}`, { key: staffKey });
   expect(detail.status).toBe(200);
   expect(detail.body).toMatchObject({ status: 'submitted', ...persona.expected });
+  for (const path of persona.absent ?? []) {
+    const value = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], detail.body);
+    expect([path, value]).toEqual([path, undefined]);
+  }
 }

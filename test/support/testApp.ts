@@ -36,6 +36,8 @@ export interface TestAppOptions {
   statusListeners?: CompositionOptions['statusListeners'];
   /** Subscribers to every status change, the applicant's included (the webhook, as the server wires it). */
   transitionListeners?: CompositionOptions['transitionListeners'];
+  /** POST /api/faq per client IP and minute (no limit to speak of by default). */
+  faqRateLimitPerMinute?: number;
   /** Where the app's logs go (silent by default), to check what is logged. */
   logDestination?: DestinationStream;
   /** The level of those logs (info by default, as in production). */
@@ -70,6 +72,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger,
     faq: await sharedFaq(),
     version: 'test',
+    faqRateLimitPerMinute: options.faqRateLimitPerMinute ?? 100_000,
     bot: options.bot ?? { appId: undefined, appPassword: undefined, appTenantId: undefined, appType: 'MultiTenant', allowUnauthenticated: true },
     directLine: { secret: TEST_DIRECTLINE_SECRET, tokenTtlSeconds: 3600, ...options.directLine },
     staffApi: { rateLimit: { perIpPerMinute: 100_000, perKeyPerMinute: 100_000 }, ...options.staffApi },

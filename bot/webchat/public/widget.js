@@ -359,6 +359,8 @@
   if (header && window.ResizeObserver) new window.ResizeObserver(syncHeaderHeight).observe(header);
 
   newConversationButton.addEventListener('click', function () {
+    // The visible conversation is wiped at once: the official confirms first (the draft is kept either way).
+    if (!window.confirm('Effacer l’affichage et commencer une nouvelle conversation ? Votre brouillon est conservé : vous le retrouverez dans la nouvelle conversation.')) return;
     start({ newConversation: true }).then(function () {
       var input = container.querySelector('input[type="text"], textarea');
       if (input) input.focus();
