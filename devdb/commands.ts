@@ -1,5 +1,5 @@
 // The database commands devdb answers, each run in one SQLite transaction.
-import { ObjectId, serialize, type Document } from 'bson';
+import { Binary, ObjectId, serialize, type Document } from 'bson';
 import { Aggregator } from 'mingo';
 import { cursorReply, type CursorRegistry, type ResultDoc } from './cursors';
 import { MAX_BSON_SIZE, buildIndex, deleteDocument, insertDocument, newStats, replaceDocument, type ExecStats } from './documents';
@@ -116,6 +116,8 @@ export class CommandExecutor {
   private readonly handlers: Record<string, Handler>;
   /** What getParameter and setParameter read and write (not kept across restarts, as mongod's). */
   readonly parameters: ServerParameters = defaultParameters();
+  /** The sessions clients used (by their lsid), for $listLocalSessions; endSessions forgets them. */
+  private readonly sessions = new Map<string, { id: unknown; lastUse: Date }>();
   /** Called after setParameter changed a parameter (the TTL monitor's sleep). */
   onParameterChange: (() => void) | undefined;
 
@@ -134,7 +136,7 @@ export class CommandExecutor {
       buildinfo: () => this.buildInfo(),
       getParameter: (req) => this.getParameter(req),
       setParameter: (req) => this.setParameter(req),
-      endSessions: () => ({ ok: 1 }),
+      endSessions: (req) => this.endSessions(req),
       insert: (req) => this.insert(req),
       find: (req) => this.find(req),
       getMore: (req) => this.getMore(req),
@@ -182,6 +184,7 @@ export class CommandExecutor {
         throw new CommandError(73, 'InvalidNamespace', `Invalid database name: '${String(database)}'`);
       }
       const req: CommandRequest = { db: database, cmd: toView(raw) as Document, raw, connectionId };
+      if (isPlainObject(raw.lsid) && raw.lsid.id !== undefined) this.sessions.set(keyOf(raw.lsid.id).toString('hex'), { id: raw.lsid.id, lastUse: new Date() });
       this.logger.debug?.({ command: name, db: database }, 'devdb command');
       return this.storage.runCommand(() => handler(req));
     } catch (err) {
@@ -507,6 +510,36 @@ export class CommandExecutor {
     return cursorReply(target, batch, true);
   }
 
+  private endSessions(req: CommandRequest): Document {
+    const ids: unknown = req.raw.endSessions;
+    if (Array.isArray(ids)) for (const lsid of ids) if (isPlainObject(lsid)) this.sessions.delete(keyOf(lsid.id).toString('hex'));
+    return { ok: 1 };
+  }
+
+  /** The first stage of a pipeline that produces its own documents ($listLocalSessions, $collStats), as $documents. */
+  private sourceStage(db: string, name: string | undefined, stage: Document | undefined): Document | undefined {
+    if (!stage) return undefined;
+    if ('$listLocalSessions' in stage) {
+      if (name !== undefined) throw new CommandError(40602, 'Location40602', '$listLocalSessions must be run against the database with {aggregate: 1}');
+      const uid = new Binary(Buffer.alloc(32), 0);
+      return { $documents: [...this.sessions.values()].map((s) => ({ _id: { id: s.id, uid }, lastUse: s.lastUse, user: { name: 'devdb@admin' } })) };
+    }
+    if ('$collStats' in stage) {
+      if (name === undefined) throw new CommandError(73, 'InvalidNamespace', '$collStats must be run against a collection');
+      const spec = isPlainObject(stage.$collStats) ? stage.$collStats : {};
+      const coll = this.storage.collection(db, name);
+      if (!coll && (spec.count || spec.storageStats)) throw namespaceNotFound(ns(db, name));
+      const out: Document = { ns: ns(db, name), host: 'localhost', localTime: new Date() };
+      if (coll && isPlainObject(spec.count)) out.count = this.storage.count(coll);
+      if (coll && isPlainObject(spec.storageStats)) {
+        const { count, size } = this.collectionSizes(coll);
+        out.storageStats = { count, size, avgObjSize: count ? Math.round(size / count) : 0, storageSize: size, nindexes: coll.indexes.length + 1, totalIndexSize: 0, capped: false };
+      }
+      return { $documents: [out] };
+    }
+    return undefined;
+  }
+
   private isView(db: string, name: string): boolean {
     return typeof this.storage.collection(db, name)?.options.viewOn === 'string';
   }
@@ -521,6 +554,10 @@ export class CommandExecutor {
       if (depth > 20) throw new CommandError(165, 'ViewDepthLimitExceeded', 'View depth too deep or view cycle detected; maximum depth is 20');
       const viewPipeline = (Array.isArray(coll.options.pipeline) ? toView(coll.options.pipeline) : []) as Document[];
       return this.evaluate(db, coll.options.viewOn, [...viewPipeline, ...pipeline], collation ?? (coll.options.collation as Document | undefined), vars, depth + 1);
+    }
+    const source = this.sourceStage(db, name, pipeline[0]);
+    if (source) {
+      return new Aggregator([source, ...pipeline.slice(1)], { collation: collationOf(collation), variables: vars }).run([]) as Document[];
     }
     if (name === undefined && !(pipeline[0] && '$documents' in pipeline[0])) {
       throw new CommandError(73, 'InvalidNamespace', "{aggregate: 1} is not valid for '$match'; a collection is required.");

@@ -216,4 +216,18 @@ describe('command-level let and database-level aggregate', () => {
     expect(await db.aggregate([{ $documents: [{ a: 1 }, { a: 2 }] }, { $match: { a: 2 } }]).toArray()).toEqual([{ a: 2 }]);
     await expect(db.aggregate([{ $match: {} }]).toArray()).rejects.toMatchObject({ code: 73 });
   });
+
+  it('When $collStats asks for count and storageStats, or $listLocalSessions runs on admin, then minimal MongoDB-shaped answers come back', async () => {
+    const [stats] = await lets().aggregate([{ $collStats: { count: {}, storageStats: {} } }]).toArray();
+    expect(stats).toMatchObject({ ns: `${db.databaseName}.lets`, count: 1, storageStats: { count: 1, nindexes: 1, size: expect.any(Number) } });
+    await expect(db.collection('absent').aggregate([{ $collStats: { count: {} } }]).toArray()).rejects.toMatchObject({ code: 26 });
+    const session = client.startSession();
+    try {
+      await lets().findOne({}, { session });
+      const sessions = await client.db('admin').aggregate([{ $listLocalSessions: {} }, { $limit: 1 }, { $project: { _id: 0, dummy: 'x' } }], { session }).toArray();
+      expect(sessions).toEqual([{ dummy: 'x' }]);
+    } finally {
+      await session.endSession();
+    }
+  });
 });
