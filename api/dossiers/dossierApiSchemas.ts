@@ -31,6 +31,7 @@ export const DossierFiltersSchema = z.strictObject({
   q: z.string().trim().min(1).max(100).optional().meta({ description: 'Partie de la référence ou du nom de la collectivité, sans distinction de casse.' }),
   label: listOf(LabelSchema, 'urgent').optional().meta({ description: 'Les dossiers portant l’une de ces étiquettes.' }),
   sort: DossierListSortSchema.optional().meta({ description: 'Ordre des dossiers ; par défaut -updatedAt (les plus récemment modifiés d’abord).' }),
+  followed: z.enum(['me']).optional().meta({ description: 'me : seulement les dossiers que l’appelant suit (« Suivis par moi », voir PUT /api/dossiers/{reference}/follow).' }),
 });
 export type DossierFilters = z.infer<typeof DossierFiltersSchema>;
 

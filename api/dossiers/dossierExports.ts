@@ -118,7 +118,7 @@ function* actionRowsOf(dossier: DossierExportRow): Generator<ActionRow> {
 }
 
 /** What a list export writes: one row per dossier, or (`actions`) one row per action. */
-export type ExportDetail = 'dossiers' | 'actions';
+type ExportDetail = 'dossiers' | 'actions';
 
 const PARIS_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 const PARIS_LONG_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });

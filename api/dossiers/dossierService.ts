@@ -157,13 +157,15 @@ export class DossierService {
   private repositoryQuery(staff: StaffPrincipal, filters: PageFilters): Omit<RepositoryListQuery, 'page' | 'limit' | 'after'> | undefined {
     const departements = scopeOf(staff, filters.departement);
     if (departements?.length === 0) return undefined;
+    // `followed=me` (the API) and the back-office's « Suivis par moi »: the caller's own follows only.
+    const followedBy = filters.followedBy ?? (filters.followed === 'me' ? staff.id : undefined);
     return {
       ...(filters.status ? { status: filters.status } : {}),
       ...(filters.scheme ? { scheme: filters.scheme } : {}),
       ...(departements ? { departements } : {}),
       ...(filters.q ? { q: filters.q } : {}),
       ...(filters.label ? { labels: filters.label } : {}),
-      ...(filters.followedBy ? { followedBy: filters.followedBy } : {}),
+      ...(followedBy ? { followedBy } : {}),
       ...(filters.sort ? { sort: filters.sort } : {}),
     };
   }

@@ -66,7 +66,7 @@ describe('GET /api/openapi.json', () => {
 
     const names = document.paths['/api/dossiers']?.get?.parameters?.map((parameter) => `${parameter.in}:${parameter.name}`);
 
-    expect(names?.sort()).toEqual(['query:cursor', 'query:departement', 'query:label', 'query:limit', 'query:page', 'query:q', 'query:scheme', 'query:sort', 'query:status']);
+    expect(names?.sort()).toEqual(['query:cursor', 'query:departement', 'query:followed', 'query:label', 'query:limit', 'query:page', 'query:q', 'query:scheme', 'query:sort', 'query:status']);
   });
 
   test('When the document describes the CSV export, then it documents detail=actions (one row per action)', async () => {

@@ -188,6 +188,28 @@ describe('Labels, « suivre » and annotations over the staff API', () => {
     expect(unfollowed.body).toEqual({ following: false, followers: 0 });
   });
 
+  test('When an instructeur lists with followed=me, then only the dossiers they follow come, in the list and the export', async () => {
+    const mine = await submittedDossier(app.repository, { departement: '69', name: 'Suivi par Paul' });
+    await submittedDossier(app.repository, { departement: '69', name: 'Non suivi' });
+    const colleague = await staffKey(app.staffAccounts, 'instructeur', ['69'], 'Collègue de Lyon');
+    expect((await call(app.url, `/api/dossiers/${mine.reference}/follow`, { key: lyon, method: 'PUT' })).status).toBe(200);
+
+    const followed = await call(app.url, '/api/dossiers?followed=me', { key: lyon });
+    const all = await call(app.url, '/api/dossiers', { key: lyon });
+    const theirs = await call(app.url, '/api/dossiers?followed=me', { key: colleague });
+    const csv = await call(app.url, '/api/dossiers/export.csv?followed=me', { key: lyon });
+    const invalid = await call(app.url, '/api/dossiers?followed=someone-else', { key: lyon });
+
+    expect(followed.status).toBe(200);
+    expect((followed.body.items as Array<{ reference: string }>).map((item) => item.reference)).toEqual([mine.reference]);
+    expect(followed.body.total).toBe(1);
+    expect(all.body.total).toBe(2);
+    expect(theirs.body.total).toBe(0);
+    expect(csv.text.split('\r\n').filter((line) => line !== '')).toHaveLength(2);
+    expect(csv.text).toContain(mine.reference);
+    expect(invalid.status).toBe(400);
+  });
+
   test('When an instructeur annotates, then GET notes lists the annotations, oldest first', async () => {
     const dossier = await submittedDossier(app.repository, { departement: '69' });
     await call(app.url, `/api/dossiers/${dossier.reference}/notes`, { key: lyon, body: { text: 'Première note' } });
