@@ -1,21 +1,7 @@
 // Simulated officials who write as officials do: sentences, a correction, a question mid-way, a command
 // with punctuation, an edit from the review, a status request after submitting. Each completes a whole
 // application through the real bot; the dossier the prefecture receives is read through the staff API.
-import { staffKey } from '../api/staffApiSupport';
-import { expectDossierAsMeant, type Persona } from '../support/personas';
-import { startTestApp, type TestApp } from '../support/testApp';
-
-let app: TestApp;
-let staff: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  staff = await staffKey(app.staffAccounts, 'admin');
-});
-
-afterAll(async () => {
-  await app.close();
-});
+import { describePersonas, type Persona } from '../support/personas';
 
 const PERSONAS: Persona[] = [
   {
@@ -143,8 +129,4 @@ const PERSONAS: Persona[] = [
   },
 ];
 
-describe('Simulated officials', () => {
-  test.each(PERSONAS.map((persona) => [persona.who, persona] as const))('When %s applies, then the dossier received holds what they meant', async (_who, persona) => {
-    await expectDossierAsMeant(app.url, staff, persona);
-  });
-});
+describePersonas('Simulated officials', PERSONAS);

@@ -2,21 +2,7 @@
 // a communauté de communes told it cannot sign a CTAI, a département that asks two questions mid-way and
 // corrects its budget twice. Their lines were written from the bot's questions and the scheme text before
 // they were run; each completes and its dossier is read through the staff API.
-import { staffKey } from '../api/staffApiSupport';
-import { expectDossierAsMeant, type Persona } from '../support/personas';
-import { startTestApp, type TestApp } from '../support/testApp';
-
-let app: TestApp;
-let staff: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  staff = await staffKey(app.staffAccounts, 'admin');
-});
-
-afterAll(async () => {
-  await app.close();
-});
+import { describePersonas, type Persona } from '../support/personas';
 
 const PERSONAS: Persona[] = [
   {
@@ -171,8 +157,4 @@ const PERSONAS: Persona[] = [
   },
 ];
 
-describe('Simulated officials, continued', () => {
-  test.each(PERSONAS.map((persona) => [persona.who, persona] as const))('When %s applies, then the dossier received holds what they meant', async (_who, persona) => {
-    await expectDossierAsMeant(app.url, staff, persona);
-  });
-});
+describePersonas('Simulated officials, continued', PERSONAS);

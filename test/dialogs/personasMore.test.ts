@@ -1,21 +1,7 @@
 // More simulated officials (issue 13): a département, a région, a communauté urbaine, a commune nouvelle,
 // an SMS writer, a change of scheme mid-way. Their lines were written from the bot's questions and the
 // scheme text before they were run; each completes and its dossier is read through the staff API.
-import { staffKey } from '../api/staffApiSupport';
-import { expectDossierAsMeant, type Persona } from '../support/personas';
-import { startTestApp, type TestApp } from '../support/testApp';
-
-let app: TestApp;
-let staff: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  staff = await staffKey(app.staffAccounts, 'admin');
-});
-
-afterAll(async () => {
-  await app.close();
-});
+import { describePersonas, type Persona } from '../support/personas';
 
 const PERSONAS: Persona[] = [
   {
@@ -348,8 +334,4 @@ const PERSONAS: Persona[] = [
   },
 ];
 
-describe('More simulated officials', () => {
-  test.each(PERSONAS.map((persona) => [persona.who, persona] as const))('When %s applies, then the dossier received holds what they meant', async (_who, persona) => {
-    await expectDossierAsMeant(app.url, staff, persona);
-  }, 60_000);
-});
+describePersonas('More simulated officials', PERSONAS, 60_000);

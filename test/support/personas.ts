@@ -1,6 +1,7 @@
 // Simulated officials: a whole conversation through the real bot, then the dossier the prefecture
 // received, read through the staff API, must hold what the official meant.
-import { call } from '../api/staffApiSupport';
+import { call, staffKey } from '../api/staffApiSupport';
+import { startTestApp, type TestApp } from './testApp';
 import { TestConversation, type Exchange } from './conversation';
 
 export interface Persona {
@@ -14,7 +15,7 @@ export interface Persona {
 }
 
 /** Plays the persona's conversation, then checks its submitted dossier through the staff API. */
-export async function expectDossierAsMeant(baseUrl: string, staffKey: string, persona: Persona): Promise<void> {
+async function expectDossierAsMeant(baseUrl: string, staffKey: string, persona: Persona): Promise<void> {
   const official = new TestConversation(baseUrl);
   await official.play(persona.conversation);
   const name = (persona.expected.collectivity as { name: string }).name;
@@ -30,4 +31,29 @@ export async function expectDossierAsMeant(baseUrl: string, staffKey: string, pe
     const value = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], detail.body);
     expect([path, value]).toEqual([path, undefined]);
   }
+}
+
+/** One describe block for a file of simulated officials: one app, one admin key, one test per persona. */
+export function describePersonas(title: string, personas: readonly Persona[], timeoutMs?: number): void {
+  describe(title, () => {
+    let app: TestApp;
+    let staff: string;
+
+    beforeAll(async () => {
+      app = await startTestApp();
+      staff = await staffKey(app.staffAccounts, 'admin');
+    });
+
+    afterAll(async () => {
+      await app.close();
+    });
+
+    test.each(personas.map((persona) => [persona.who, persona] as const))(
+      'When %s applies, then the dossier received holds what they meant',
+      async (_who, persona) => {
+        await expectDossierAsMeant(app.url, staff, persona);
+      },
+      timeoutMs,
+    );
+  });
 }
