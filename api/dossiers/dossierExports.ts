@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
+import { neutralizeBidi } from '../bidi';
 import { ATTACHMENT_KIND_LABELS } from '../../dossiers/attachments/attachmentSchema';
 import type { DossierExportRow } from '../../dossiers/dossierRepository';
 import type { Dossier } from '../../dossiers/dossierSchema';
@@ -144,7 +145,8 @@ function csvCell(type: CellType, value: CellValue): string {
   if (value === undefined) return '';
   if (value instanceof Date) return PARIS_DATE_TIME.format(value);
   if (typeof value === 'number') return type === 'share' ? frenchNumber(Math.round(value * 10_000) / 100) : frenchNumber(value);
-  return neutralizeFormula(value);
+  // Bidi controls first: « \u202e=… » must not slip a formula past the check.
+  return neutralizeFormula(neutralizeBidi(value));
 }
 
 /** The rows of a list export, batch after batch, as the repository reads them. */
@@ -221,6 +223,7 @@ async function writeSheet<Row>(
           .addRow(
             columns.map((column) => {
               const value = column.value(row);
+              if (typeof value === 'string') return neutralizeBidi(value);
               return value instanceof Date ? parisWallClock(value) : value;
             }),
           )
@@ -279,6 +282,58 @@ function pdfFonts(): Fonts {
   return fonts;
 }
 
+interface FallbackFont {
+  name: string;
+  regular: string;
+  bold: string;
+}
+
+/**
+ * Fonts for what Marianne cannot draw (Arabic, Hebrew, Greek, Cyrillic, symbols, some emoji), tried in
+ * order: Debian's DejaVu Sans (fonts-dejavu-core) then Symbola (fonts-symbola, most other emoji, no bold).
+ * Those installed are used; .ci/run installs both.
+ */
+const FALLBACK_FONTS: readonly FallbackFont[] = [
+  { name: 'dejavu', regular: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', bold: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf' },
+  { name: 'symbola', regular: '/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf', bold: '/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf' },
+];
+
+let fallbacksFound: readonly FallbackFont[] | undefined;
+
+function fallbackFonts(): readonly FallbackFont[] {
+  fallbacksFound ??= FALLBACK_FONTS.filter((font) => existsSync(font.regular) && existsSync(font.bold));
+  return fallbacksFound;
+}
+
+/** Letters written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko… and their presentation forms). */
+const RIGHT_TO_LEFT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+
+/**
+ * The words of one line in the order they are drawn, left to right. PDFKit has no bidirectional layout:
+ * each right-to-left word is drawn alone (the font engine then shapes and reverses its letters), and the
+ * words of a right-to-left run are drawn last first, as a reader of that script expects.
+ */
+function visualWords(line: string): string[] {
+  const words: string[] = [];
+  let run: string[] = [];
+  const endRun = () => {
+    const trailing: string[] = [];
+    while (run.length > 0 && /^\s+$/.test(run[run.length - 1] ?? '')) trailing.unshift(run.pop() ?? '');
+    words.push(...run.reverse(), ...trailing);
+    run = [];
+  };
+  for (const word of line.split(/(\s+)/)) {
+    if (word === '') continue;
+    if (RIGHT_TO_LEFT.test(word) || (run.length > 0 && /^\s+$/.test(word))) run.push(word);
+    else {
+      endRun();
+      words.push(word);
+    }
+  }
+  endRun();
+  return words;
+}
+
 const DOCUMENT_ACTIONS = { added: 'Document ajouté', removed: 'Document retiré', infected: 'Virus dans le document' } as const;
 
 /** A printable summary of one dossier: every section, the budget, the completeness and the history. Private notes are left out. */
@@ -289,7 +344,7 @@ export function dossierToPdf(dossier: Dossier, now: Date): Promise<Buffer> {
     bufferPages: true,
     info: {
       Title: `Dossier ${dossier.reference}`,
-      Subject: `Candidature ${dossier.scheme ?? ''} ${dossier.collectivity.name ?? ''}`.trim(),
+      Subject: neutralizeBidi(`Candidature ${dossier.scheme ?? ''} ${dossier.collectivity.name ?? ''}`.trim()),
       Author: 'Territoires d’intégration',
       CreationDate: now,
     },
@@ -304,23 +359,119 @@ export function dossierToPdf(dossier: Dossier, now: Date): Promise<Buffer> {
   const { regular, bold } = pdfFonts();
   doc.registerFont('regular', regular);
   doc.registerFont('bold', bold);
-  new PdfWriter(doc).dossier(dossier, now);
+  const fallbacks = fallbackFonts();
+  for (const fallback of fallbacks) {
+    doc.registerFont(`${fallback.name}-regular`, fallback.regular);
+    doc.registerFont(`${fallback.name}-bold`, fallback.bold);
+  }
+  new PdfWriter(doc, fallbacks.map((fallback) => fallback.name)).dossier(dossier, now);
   doc.end();
   return done;
 }
 
-/** Marianne has no narrow no-break space (which French number formatting uses): print a no-break space instead. */
+/**
+ * User text as the PDF prints it: bidi controls removed; Marianne has no narrow no-break space (which
+ * French number formatting uses), so a no-break space instead.
+ */
 function printable(text: string): string {
-  return text.replace(/\u202f/g, '\u00a0');
+  return neutralizeBidi(text).replace(/\u202f/g, '\u00a0');
+}
+
+type Weight = 'regular' | 'bold';
+
+/** A piece of text drawn in one font. */
+interface Piece {
+  font: string;
+  text: string;
+}
+
+/** The font engine's view of a registered font: what it can draw. */
+interface GlyphCoverage {
+  hasGlyphForCodePoint(codePoint: number): boolean;
 }
 
 class PdfWriter {
   private readonly left: number;
   private readonly width: number;
+  private readonly coverage = new Map<string, GlyphCoverage | undefined>();
 
-  constructor(private readonly doc: PDFKit.PDFDocument) {
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly fallbacks: readonly string[],
+  ) {
     this.left = doc.page.margins.left;
     this.width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  }
+
+  /** Whether a registered font draws this character (PDFKit keeps fontkit's font on `_font.font`). */
+  private draws(font: string, codePoint: number): boolean {
+    if (!this.coverage.has(font)) {
+      const current = (this.doc as unknown as { _font?: unknown })._font;
+      this.doc.font(font);
+      const embedded = (this.doc as unknown as { _font?: { font?: GlyphCoverage } })._font;
+      this.coverage.set(font, typeof embedded?.font?.hasGlyphForCodePoint === 'function' ? embedded.font : undefined);
+      (this.doc as unknown as { _font?: unknown })._font = current;
+    }
+    const coverage = this.coverage.get(font);
+    // The PDF standard fonts (no Marianne) only draw Latin-1.
+    return coverage ? coverage.hasGlyphForCodePoint(codePoint) : codePoint <= 0xff;
+  }
+
+  /** The first font that draws this character: Marianne, then the fallbacks; Marianne when none does. */
+  private fontFor(codePoint: number, weight: Weight): string {
+    if (codePoint < 0x80 || /\s/.test(String.fromCodePoint(codePoint)) || this.draws(weight, codePoint)) return weight;
+    const fallback = this.fallbacks.find((name) => this.draws(`${name}-${weight}`, codePoint));
+    return fallback ? `${fallback}-${weight}` : weight;
+  }
+
+  /** The text cut into pieces of one font each, right-to-left words alone and in the order they are drawn. */
+  private pieces(text: string, weight: Weight): Piece[] {
+    const pieces: Array<Piece & { alone: boolean }> = [];
+    text.split('\n').forEach((line, index) => {
+      if (index > 0) pieces.push({ font: weight, text: '\n', alone: true });
+      for (const word of visualWords(line)) {
+        const alone = RIGHT_TO_LEFT.test(word);
+        let previous = pieces[pieces.length - 1];
+        let first = true;
+        for (const character of word) {
+          const font = this.fontFor(character.codePointAt(0) ?? 0, weight);
+          // A right-to-left word is never joined to what precedes it, only its own letters together.
+          if (previous && previous.font === font && (first ? !alone && !previous.alone : true)) previous.text += character;
+          else {
+            previous = { font, text: character, alone };
+            pieces.push(previous);
+          }
+          first = false;
+        }
+      }
+    });
+    return pieces.map(({ font, text: pieceText }) => ({ font, text: pieceText }));
+  }
+
+  /** Height of user text in a box `width` wide, measured in the widest font it needs. */
+  private heightOf(text: string, weight: Weight, width: number): number {
+    const pieces = this.pieces(text, weight);
+    const font = pieces.find((piece) => piece.font !== weight)?.font ?? weight;
+    return this.doc.font(font).heightOfString(text, { width });
+  }
+
+  /** User text at (x, y), each character in a font that draws it (Arabic, Hebrew and emoji included). */
+  private write(text: string, weight: Weight, x: number | undefined, y: number | undefined, options: PDFKit.Mixins.TextOptions): void {
+    const doc = this.doc;
+    const pieces = this.pieces(text, weight);
+    if (pieces.length <= 1) {
+      doc.font(pieces[0]?.font ?? weight);
+      if (x === undefined) doc.text(text, options);
+      else doc.text(text, x, y, options);
+      return;
+    }
+    pieces.forEach((piece, index) => {
+      const continued = index < pieces.length - 1;
+      doc.font(piece.font);
+      if (index > 0) doc.text(piece.text, { ...options, continued });
+      else if (x === undefined) doc.text(piece.text, { ...options, continued });
+      else doc.text(piece.text, x, y, { ...options, continued });
+    });
   }
 
   dossier(d: Dossier, now: Date): void {
@@ -395,7 +546,8 @@ class PdfWriter {
     const doc = this.doc;
     doc.font('regular').fontSize(9).fillColor(GREY).text('TERRITOIRES D’INTÉGRATION · DOSSIER DE CANDIDATURE', this.left, doc.page.margins.top, { characterSpacing: 0.6 });
     doc.moveDown(0.6);
-    doc.font('bold').fontSize(20).fillColor(BLUE).text(printable(d.collectivity.name ?? 'Collectivité non renseignée'), { width: this.width });
+    doc.fontSize(20).fillColor(BLUE);
+    this.write(printable(d.collectivity.name ?? 'Collectivité non renseignée'), 'bold', undefined, undefined, { width: this.width });
     doc.moveDown(0.2);
     doc.font('regular').fontSize(12).fillColor('black').text(d.scheme ? SCHEME_LABELS[d.scheme] : 'Dispositif non choisi', { width: this.width });
     doc.moveDown(0.6);
@@ -434,7 +586,8 @@ class PdfWriter {
   private subheading(text: string): void {
     this.ensureSpace(50);
     this.doc.moveDown(0.3);
-    this.doc.font('bold').fontSize(10.5).fillColor('black').text(printable(text), this.left, this.doc.y, { width: this.width });
+    this.doc.fontSize(10.5).fillColor('black');
+    this.write(printable(text), 'bold', this.left, this.doc.y, { width: this.width });
     this.doc.moveDown(0.2);
   }
 
@@ -446,11 +599,12 @@ class PdfWriter {
     const valueX = this.left + labelWidth + 10;
     const valueWidth = this.width - labelWidth - 10;
     doc.font('regular').fontSize(10);
-    const height = Math.max(doc.heightOfString(value ?? 'Non renseigné', { width: valueWidth }), doc.fontSize(9.5).heightOfString(label, { width: labelWidth }));
+    const height = Math.max(this.heightOf(value ?? 'Non renseigné', 'regular', valueWidth), doc.font('regular').fontSize(9.5).heightOfString(label, { width: labelWidth }));
     this.ensureSpace(height + 4);
     const y = doc.y;
     doc.font('regular').fontSize(9.5).fillColor(GREY).text(label, this.left, y, { width: labelWidth });
-    doc.font('regular').fontSize(10).fillColor(value === undefined ? GREY : 'black').text(value ?? 'Non renseigné', valueX, y, { width: valueWidth });
+    doc.fontSize(10).fillColor(value === undefined ? GREY : 'black');
+    this.write(value ?? 'Non renseigné', 'regular', valueX, y, { width: valueWidth });
     doc.x = this.left;
     doc.y = y + height + 4;
   }
@@ -459,18 +613,20 @@ class PdfWriter {
     const doc = this.doc;
     const text = printable(raw);
     doc.font('regular').fontSize(10);
-    const height = doc.heightOfString(text, { width: this.width - 14 });
+    const height = this.heightOf(text, 'regular', this.width - 14);
     this.ensureSpace(height + 3);
     const y = doc.y;
-    doc.fillColor(BLUE).text('•', this.left + 2, y);
-    doc.fillColor(color).text(text, this.left + 14, y, { width: this.width - 14 });
+    doc.font('regular').fillColor(BLUE).text('•', this.left + 2, y);
+    doc.fillColor(color);
+    this.write(text, 'regular', this.left + 14, y, { width: this.width - 14 });
     doc.x = this.left;
     doc.y = y + height + 3;
   }
 
   private paragraph(text: string, color = 'black'): void {
     this.ensureSpace(20);
-    this.doc.font('regular').fontSize(10).fillColor(color).text(printable(text), this.left, this.doc.y, { width: this.width });
+    this.doc.fontSize(10).fillColor(color);
+    this.write(printable(text), 'regular', this.left, this.doc.y, { width: this.width });
     this.doc.moveDown(0.3);
   }
 
@@ -531,13 +687,14 @@ class PdfWriter {
         : `${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}`;
       const cells = [PARIS_DATE_TIME.format(entry.at), change, by, comment || (entry.document?.signature ?? '—')].map(printable);
       doc.font('regular').fontSize(9);
-      const height = Math.max(...cells.map((cell, index) => doc.heightOfString(cell, { width: (columns[index]?.width ?? 100) - 8 }))) + 8;
+      const height = Math.max(...cells.map((cell, index) => this.heightOf(cell, 'regular', (columns[index]?.width ?? 100) - 8))) + 8;
       if (this.ensureSpace(height)) drawHeader();
       const y = doc.y;
       let x = this.left;
       cells.forEach((cell, index) => {
         const width = columns[index]?.width ?? 100;
-        doc.fillColor(index === 3 && cell === '—' ? GREY : 'black').text(cell, x + 4, y, { width: width - 8 });
+        doc.fontSize(9).fillColor(index === 3 && cell === '—' ? GREY : 'black');
+        this.write(cell, 'regular', x + 4, y, { width: width - 8 });
         x += width;
       });
       doc.moveTo(this.left, y + height - 3).lineTo(this.left + this.width, y + height - 3).lineWidth(0.5).strokeColor('#DDDDDD').stroke();

@@ -1,5 +1,6 @@
 // E-mail to prefecture agents over SMTP (nodemailer): a new dossier, a corrected one, a message from the applicant.
 import nodemailer from 'nodemailer';
+import { neutralizeBidi } from '../bidi';
 import type { DossierMessage, Dossier, HistoryEntry } from '../../dossiers/dossierSchema';
 import type { Logger } from '../logger';
 import type { StaffAccountRepository } from '../staff/staffRepository';
@@ -35,7 +36,7 @@ export function createSmtpSender(settings: MailSettings): SendMail {
     socketTimeout: 20_000,
   });
   return async (mail) => {
-    await transport.sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text });
+    await transport.sendMail({ from: settings.from, to: mail.to, subject: neutralizeBidi(mail.subject), text: neutralizeBidi(mail.text) });
   };
 }
 

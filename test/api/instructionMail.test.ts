@@ -52,6 +52,16 @@ describe('E-mails to the agents', () => {
     expect(text).toContain(`https://instruction.example.gouv.fr/instruction/dossiers/${dossier.reference}`);
   });
 
+  test('When a collectivity name holds bidi controls and Arabic letters, then the e-mail keeps the letters and drops the controls (F19)', async () => {
+    await submittedDossier(app.repository, { departement: '69', name: 'Commune \u202e150 000\u202c جمعية\u2067' });
+
+    const [mail] = await waitForMail(1);
+    const text = decoded(mail?.data ?? '');
+
+    expect(text).toContain('Commune 150 000 جمعية');
+    expect(text).not.toMatch(/[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/);
+  });
+
   test('When the applicant replies to the prefecture in the chat, then the instructeurs get the message by e-mail', async () => {
     const dossier = await submittedDossier(app.repository, { departement: '69' });
     await waitForMail(1);
