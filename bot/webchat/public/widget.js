@@ -24,6 +24,9 @@
   var newConversationButton = document.getElementById('ti-new-conversation');
 
   var MAX_FAILED_STARTS = 3;
+  // After a 429, the page tries again by itself when the wait is this short; longer (a daily cap), it says when.
+  var AUTO_RETRY_MAX_MS = 5 * 60 * 1000;
+  var retryTimer = null;
 
   var current = null;
   var failedStarts = 0;
@@ -241,6 +244,51 @@
     };
   }
 
+  /** A 429 (too many requests, or the daily cap on new conversations): the server's French reason and its Retry-After. */
+  function Refusal(message, retryAfterSeconds) {
+    this.message = message;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  async function refusalOf(response) {
+    var message = '';
+    try {
+      var body = await response.json();
+      if (body && body.error && typeof body.error.message === 'string') message = body.error.message;
+    } catch (_error) {
+      // No JSON reason: the generic one below.
+    }
+    var header = response.headers.get('Retry-After');
+    var seconds = header === null || header.trim() === '' ? NaN : Number(header);
+    if (isNaN(seconds) && header) seconds = Math.round((Date.parse(header) - Date.now()) / 1000);
+    return new Refusal(message || 'L’assistant reçoit trop de demandes depuis votre connexion.', isNaN(seconds) ? undefined : Math.max(1, Math.ceil(seconds)));
+  }
+
+  /** « 45 secondes », « 12 minutes », « 3 h 05 min ». */
+  function waitText(seconds) {
+    if (seconds < 60) return seconds === 1 ? '1 seconde' : seconds + ' secondes';
+    var minutes = Math.ceil(seconds / 60);
+    if (minutes < 60) return minutes === 1 ? '1 minute' : minutes + ' minutes';
+    var rest = minutes % 60;
+    return Math.floor(minutes / 60) + ' h' + (rest ? ' ' + (rest < 10 ? '0' : '') + rest + ' min' : '');
+  }
+
+  function showRefusal(refusal) {
+    var text = refusal.message;
+    if (refusal.retryAfterSeconds !== undefined) {
+      var delayMs = refusal.retryAfterSeconds * 1000;
+      var at = new Date(Date.now() + delayMs);
+      var clock = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit' }).format(at);
+      var day = at.toDateString() === new Date().toDateString() ? 'à ' : 'demain à ';
+      text += ' Nouvel essai possible dans ' + waitText(refusal.retryAfterSeconds) + ' (' + day + clock + ').';
+      if (delayMs <= AUTO_RETRY_MAX_MS) {
+        text += ' La page réessaiera d’elle-même.';
+        retryTimer = window.setTimeout(start, delayMs);
+      }
+    }
+    showStatus(text, 'warning');
+  }
+
   function postToken(token, body) {
     var headers = { 'Content-Type': 'application/json' };
     if (token) headers.Authorization = 'Bearer ' + token;
@@ -253,15 +301,36 @@
     if (stored.token) {
       var resumed = await postToken(stored.token, newConversation ? { newConversation: true } : {});
       if (resumed.ok) return resumed.json();
+      if (resumed.status === 429) throw await refusalOf(resumed);
       if (resumed.status !== 403) throw new Error('Direct Line answered ' + resumed.status);
     }
     var created = await postToken(undefined);
+    if (created.status === 429) throw await refusalOf(created);
     if (!created.ok) throw new Error('Direct Line answered ' + created.status);
     return created.json();
   }
 
+  /**
+   * The session with its conversation: a token not yet bound to one opens it here (the server's daily
+   * caps apply), so that a refusal is read with its reason and Retry-After rather than lost inside
+   * DirectLineJS as a failed connection; DirectLineJS then resumes the conversation opened.
+   */
+  async function obtainConversation(newConversation) {
+    var session = await obtainSession(newConversation);
+    if (session.conversationId) return session;
+    var opened = await fetch(DOMAIN + '/conversations', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + session.token }, body: JSON.stringify({ locale: 'fr-FR' }) });
+    if (opened.status === 429) {
+      store(session);
+      throw await refusalOf(opened);
+    }
+    if (!opened.ok) throw new Error('Direct Line answered ' + opened.status);
+    var conversation = await opened.json();
+    return { token: conversation.token, conversationId: conversation.conversationId };
+  }
+
   function stop() {
     generation += 1;
+    window.clearTimeout(retryTimer);
     if (!current) return;
     window.clearInterval(current.saver);
     current.subscription.unsubscribe();
@@ -281,8 +350,12 @@
     showStatus('');
     var session;
     try {
-      session = await obtainSession(newConversation);
-    } catch (_error) {
+      session = await obtainConversation(newConversation);
+    } catch (error) {
+      if (error instanceof Refusal) {
+        showRefusal(error);
+        return;
+      }
       showStatus('L’assistant est momentanément indisponible. Réessayez dans quelques instants en rechargeant la page.');
       return;
     }
