@@ -20,7 +20,7 @@ import { createFaqRouter } from './faq/faqRouter';
 import { createInstructionRouter, type InstructionOptions } from './instruction/instructionRouter';
 import type { Logger } from './logger';
 import { createOpenApiRouter } from './openapi';
-import { parseRequest } from './validation';
+import { depthWithin, parseRequest } from './validation';
 
 export interface AppDependencies {
   logger: Logger;
@@ -45,6 +45,8 @@ export interface AppDependencies {
 }
 
 const BOT_BODY_LIMIT = '256kb';
+/** How deep a Bot Framework activity may nest objects and lists (Teams' own stay under 10). */
+const MAX_ACTIVITY_NESTING = 32;
 
 /**
  * The fields of an incoming activity that the bot uses as keys or in queries (who, where, which
@@ -61,6 +63,9 @@ const BotActivityEnvelopeSchema = z.looseObject({
   recipient: z.looseObject({ id: idString }).optional(),
   text: z.string().optional(),
   locale: z.string().max(64).optional(),
+}).refine((activity) => depthWithin(activity, MAX_ACTIVITY_NESTING), {
+  // A deeply nested activity used to reach the SDK and end in a 500 (issue 15, F12).
+  message: `Une activité ne peut pas imbriquer plus de ${MAX_ACTIVITY_NESTING} niveaux d’objets ou de listes.`,
 });
 /** A widget conversation id is a bearer of its dialog: the request log names the route, never the id. */
 function redactIds(path: string): string {

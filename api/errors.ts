@@ -31,6 +31,10 @@ const ERROR_CATALOGUE = {
     status: 409,
     message: 'Ce dossier a atteint le nombre maximal d’annotations (400) : regroupez les informations dans une annotation existante ou contactez l’administrateur.',
   },
+  TOO_MANY_HISTORY_ENTRIES: {
+    status: 409,
+    message: 'L’historique de ce dossier a atteint le nombre maximal d’entrées (500) : aucun nouveau changement ne peut y être enregistré. Contactez l’administrateur.',
+  },
   TOO_MANY_MESSAGES: {
     status: 409,
     message: 'Le fil de ce dossier a atteint le nombre maximal de messages (400) : poursuivez l’échange par un autre moyen (courriel, téléphone).',

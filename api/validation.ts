@@ -28,3 +28,15 @@ export function validateBody<S extends z.ZodType>(schema: S): RequestHandler {
     }
   };
 }
+
+/** Whether a JSON value nests no deeper than `max` objects or arrays (iterative: no recursion to overflow). */
+export function depthWithin(value: unknown, max: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const { value: current, depth } = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= max) return false;
+    for (const child of Object.values(current)) pending.push({ value: child, depth: depth + 1 });
+  }
+  return true;
+}

@@ -61,7 +61,8 @@ export interface ListPosition {
 }
 
 /** How many notes, and messages, a dossier may hold (issue 15, F11). */
-export const DOSSIER_CAPS = { notes: 400, messages: 400 } as const;
+/** At most this many notes, messages and history entries per dossier (each entry's texts are bounded by TEXT_LIMITS). */
+export const DOSSIER_CAPS = { notes: 400, messages: 400, history: 500 } as const;
 
 /** What an export reads of each dossier: its columns and nothing else (no history, notes, messages nor snapshots). */
 const DossierExportRowSchema = DossierSchema.pick({
@@ -246,6 +247,8 @@ export class DossierRepository {
     if (!current) return failure({ code: 'dossier_not_found', reference });
     if (current.version !== expectedVersion) return failure({ code: 'stale_version', reference, expectedVersion, currentVersion: current.version });
 
+    // A correction ping-pong cannot grow the history without end (500 entries of at most 4,000 characters each).
+    if (current.history.length >= DOSSIER_CAPS.history) return failure({ code: 'dossier_full', reference, list: 'history' });
     const applied = applyTransition(current, { ...request, at: request.at ?? this.clock() });
     if (!applied.ok) return failure(applied.error);
     const parsed = DossierSchema.safeParse(applied.dossier);
@@ -261,7 +264,7 @@ export class DossierRepository {
     const updated = await this.dossiers
       .findOneAndUpdate(
         // The status is in the filter too, so that a transition can never apply twice.
-        { reference, version: expectedVersion, status: current.status },
+        { reference, version: expectedVersion, status: current.status, [`history.${DOSSIER_CAPS.history - 1}`]: { $exists: false } },
         {
           $set: set,
           ...(next.changesRequested ? {} : { $unset: { changesRequested: 1 } }),

@@ -13,7 +13,7 @@ export type DossierFailure =
   /** Under a correction request, the change touches a section that was not reopened, or the département. */
   | { code: 'correction_outside_sections'; reference: string; outside: string[]; departementChanged: boolean }
   /** The dossier holds as many notes, or messages, as it may (DOSSIER_CAPS): the document must stay far below MongoDB's 16 MB. */
-  | { code: 'dossier_full'; reference: string; list: 'notes' | 'messages' }
+  | { code: 'dossier_full'; reference: string; list: 'notes' | 'messages' | 'history' }
   | TransitionFailure;
 
 export type Result<T, E = DossierFailure> = { ok: true; value: T } | { ok: false; error: E };

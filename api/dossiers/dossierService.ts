@@ -260,6 +260,6 @@ function fromFailure(failure: DossierFailure): AppError {
     case 'correction_outside_sections':
       return new AppError('CONFLICT', { details: { outside: failure.outside, departementChanged: failure.departementChanged } });
     case 'dossier_full':
-      return new AppError(failure.list === 'notes' ? 'TOO_MANY_NOTES' : 'TOO_MANY_MESSAGES');
+      return new AppError(failure.list === 'notes' ? 'TOO_MANY_NOTES' : failure.list === 'messages' ? 'TOO_MANY_MESSAGES' : 'TOO_MANY_HISTORY_ENTRIES');
   }
 }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { directLineUpload, type DirectLineUploadSettings } from '../../api/attachments/directLineUpload';
 import { AppError } from '../../api/errors';
+import { depthWithin } from '../../api/validation';
 import type { BotRuntime } from '../botRuntime';
 import { BOT_ACCOUNT, ConversationFeed, DIRECTLINE_CHANNEL_ID, DIRECTLINE_SERVICE_URL, isRevoked, type ConversationRecord, type FeedActivity } from './conversationFeed';
 import { ConversationQuota, type ConversationLimits } from './conversationQuota';
@@ -316,18 +317,6 @@ function createLimits(): { anonymous: RequestHandler; read: RequestHandler; writ
     read: rateLimit({ ...common, limit: 300, keyGenerator: byUser }),
     write: rateLimit({ ...common, limit: 120, keyGenerator: byUser }),
   };
-}
-
-/** Whether a JSON value nests no deeper than `max` objects or arrays (iterative: no recursion to overflow). */
-function depthWithin(value: unknown, max: number): boolean {
-  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
-  while (pending.length > 0) {
-    const { value: current, depth } = pending.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth >= max) return false;
-    for (const child of Object.values(current)) pending.push({ value: child, depth: depth + 1 });
-  }
-  return true;
 }
 
 function bearerToken(req: Request): string | undefined {

@@ -5,6 +5,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { DossierStatus } from '../../knowledge/schemes';
 import { dossierModel } from '../dossierModel';
+import { DOSSIER_CAPS } from '../dossierRepository';
 import type { ActorRef, HistoryEntry } from '../dossierSchema';
 import { APPLICANT_ACTOR } from '../statusMachine';
 import { ATTACHMENT_KIND_LABELS, AttachmentRefSchema, MAX_ATTACHMENTS_PER_DOSSIER, type AttachmentKind, type AttachmentRef, type DocumentEvent, type ScanStatus } from './attachmentSchema';
@@ -247,12 +248,15 @@ export class DossierAttachments {
       if (!dossier) return refuse('dossier_not_found', `Le dossier ${reference} n’existe plus : le document n’a pas été enregistré.`);
       const room = this.roomFor(dossier, attachment.size, shownName);
       if (room) return room;
+      if (await this.dossiers.findOne({ reference, [`history.${DOSSIER_CAPS.history - 1}`]: { $exists: true } }, { projection: { _id: 1 } })) {
+        return refuse('dossier_full', `L’historique du dossier ${reference} est plein (${DOSSIER_CAPS.history} entrées) : « ${shownName} » n’a pas été enregistré. Contactez la préfecture.`);
+      }
       const count = dossier.attachments.length;
       // Only if nobody added a document in between: otherwise read again and check the limits again.
       const sameList = count === 0 ? { $or: [{ attachments: { $size: 0 } }, { attachments: { $exists: false } }] } : { attachments: { $size: count } };
       // The history entry goes in the same write: a document is never listed without its « added ».
       const result = await this.dossiers.updateOne(
-        { reference, status: dossier.status, ...sameList },
+        { reference, status: dossier.status, ...sameList, [`history.${DOSSIER_CAPS.history - 1}`]: { $exists: false } },
         { $push: { attachments: attachment, history: documentEntry(attachment.uploadedAt, by, dossier.status, 'added', attachment) }, $set: { updatedAt: this.clock() } } as never,
       );
       if (result.modifiedCount === 1) return undefined;
