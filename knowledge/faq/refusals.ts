@@ -87,6 +87,11 @@ export function refusalBeforeLookup(question: AnalyzedQuestion, part?: QuestionP
   return undefined;
 }
 
+/** Whether a refusal is the one for a scheme detail the text is silent on. */
+export function isDontKnow(refusal: string): boolean {
+  return refusal === DONT_KNOW;
+}
+
 /** The refusal once nothing in the base answers: off-topic, or a scheme detail the text is silent on. */
 export function refusalAfterLookup(question: AnalyzedQuestion): string {
   return DOMAIN.test(question.folded) ? DONT_KNOW : OFF_TOPIC;
