@@ -11,7 +11,7 @@ const foldChar = (c: string): string => foldAccents(c.toLowerCase()).replace(/[�
  * The stretch of the message as typed (accents, capitals) whose folded form is `folded`, or
  * undefined when the normalisation changed its words (SMS spellings): « le prefet » → « le préfet ».
  */
-export function typedSpan(typed: string, folded: string): string | undefined {
+function typedSpan(typed: string, folded: string): string | undefined {
   const target = folded.trim();
   if (target === '') return undefined;
   let text = '';
@@ -90,6 +90,19 @@ export function partLabel(typed: string, folded: string): string {
   return `${cut.slice(0, cut.lastIndexOf(' '))}…`;
 }
 
+const LIST_ITEMS_KEPT = 3;
+
+/** « … : a, b, c, d ou e [2]. » → « … : a, b, c, etc. [2] »; a sentence without a list of four common nouns or more is left as it is. */
+function shortList(sentence: string): string {
+  const colon = sentence.lastIndexOf(' : ');
+  const end = /(?:,? etc\.?|…)?(\s*\[\d+\])?\s*[.!?…]?$/.exec(sentence);
+  if (colon < 0 || !end) return sentence;
+  const items = sentence.slice(colon + 3, end.index).split(/,\s+|\s+ou\s+(?=(?:le|la|les|l['’]|un|une|des|du)\s?\S)/);
+  // A list of names (the engaged territories) is the fact asked for: it is never shortened.
+  if (items.length <= LIST_ITEMS_KEPT + 1 || items.some((item) => /^\p{Lu}/u.test(item.trim()))) return sentence;
+  return `${sentence.slice(0, colon + 3)}${items.slice(0, LIST_ITEMS_KEPT).join(', ')}, etc.${end[1] ?? ''}`;
+}
+
 /**
  * The answer within MAX_ANSWER_LENGTH characters: whole sentences are kept from the start while
  * they fit (the first always), and the sources no kept sentence cites are dropped and the markers
@@ -98,6 +111,12 @@ export function partLabel(typed: string, folded: string): string {
 export function withinAnswerLength(composed: ComposedAnswer): ComposedAnswer {
   if (composed.answer.length <= MAX_ANSWER_LENGTH) return composed;
   const sentences = composed.answer.split(SENTENCE_END);
+  // Lists first: the longest list keeps its first items and « etc. », the source holding the rest.
+  for (let round = 0; round < sentences.length && sentences.join(' ').length > MAX_ANSWER_LENGTH; round += 1) {
+    const longest = sentences.map((sentence, i) => ({ sentence, i, short: shortList(sentence) })).filter((c) => c.short !== c.sentence).sort((a, b) => b.sentence.length - a.sentence.length)[0];
+    if (!longest) break;
+    sentences[longest.i] = longest.short;
+  }
   const kept: string[] = [];
   for (const sentence of sentences) {
     const next = [...kept, sentence].join(' ');

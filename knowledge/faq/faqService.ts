@@ -310,8 +310,19 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     const ranked: RankedPassage[] = hits.map((hit) => ({ passage: hit.passage, score: hit.score }));
     const best = hits[0];
     if (!best || best.coverage < MIN_COVERAGE || !best.numbersFound) return undefined;
-    const composed = (single ? await generated(question.parts.length === 1 ? text : part.text, ranked) : undefined) ?? composeExtractive(ranked, query, termWeight);
+    let composed = (single ? await generated(question.parts.length === 1 ? text : part.text, ranked) : undefined) ?? composeExtractive(ranked, query, termWeight);
     if (composed.answer === '') return undefined;
+    // « Combien l'État met-il sur la table ? » asks for a number: an answer without one is taken from the passages that state one.
+    const statesNumber = (answer: string): boolean => /\d/.test(answer.replace(/\[\d+\]/g, ''));
+    if (/\bcombien\b/.test(part.folded) && !statesNumber(composed.answer)) {
+      const counted = index
+        .search(query, RETRIEVED_PASSAGES * 3)
+        .filter((hit) => hit.coverage >= MIN_COVERAGE)
+        .map((hit) => ({ passage: { ...hit.passage, sentences: hit.passage.sentences.filter((sentence) => /\d/.test(sentence.text)) }, score: hit.score }))
+        .filter((hit) => hit.passage.sentences.length > 0);
+      const recomposed = counted.length > 0 ? composeExtractive(counted, query, termWeight) : undefined;
+      if (recomposed && statesNumber(recomposed.answer)) composed = recomposed;
+    }
     // A yes/no question whose every word the best passage holds, asked without a negation, is answered yes.
     const verdict: RuleVerdict | undefined =
       part.yesNo && best.coverage === 1 && !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer)) ? 'yes' : undefined;

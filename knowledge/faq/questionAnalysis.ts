@@ -206,6 +206,10 @@ function choiceIn(folded: string, yesNo: boolean): readonly [string, string] | u
   return options;
 }
 
+/** « a lu dans la presse que… », « a appris par un collègue que… »: what was read or heard. */
+const REPORTED = /\b(?:lu|entendu|appris|vu|note|remarque)\b[^.]{0,40}?\b(?:qu'|que )(.+)$/;
+const BARE_QUESTION = /^(?:(?:et |mais )?(?:il|elle|ils|elles|on|le maire|mon maire|mes elus) (?:me |nous )?(?:demande|demandent|veut savoir|veulent savoir|aimerait savoir|voudrait savoir) )?(combien|quand|pourquoi|comment|lesquels|lesquelles|depuis quand|a combien)\s*[?.!…]*$/;
+
 const SMALL = /\bpetite?s? (?:communes?|villes?|collectivites?|mairies?)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
 
 export function analyzeQuestion(typed: string): AnalyzedQuestion {
@@ -240,6 +244,13 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
   const { parts: rawParts, stated } = splitParts(questionText);
   const parts = (rawParts.length > 0 ? rawParts : [questionFolded]).map((text): QuestionPart => {
     let folded = fold(text).replace(OPENER, '').replace(/\ben (?:deux|2|trois|3|quelques) mots\b/g, ' ');
+    // « …que l'État mobilise des crédits. Il me demande combien. »: a bare question word asks about the context.
+    const bare = BARE_QUESTION.exec(folded);
+    if (bare && context !== '') {
+      const contextFolded = fold(context);
+      const claimed = CLAIM.exec(contextFolded)?.[1] ?? REPORTED.exec(contextFolded)?.[1] ?? contextFolded;
+      folded = `${bare[1] ?? ''} ${claimed.replace(/[.!?…]+$/, '')} ?`;
+    }
     // « la même année que nous » : the year is in the context.
     if (/meme annee|cette annee-la/.test(folded) && !/\b20\d\d\b/.test(folded)) folded = `${folded} ${(wholeFolded.match(/\b20\d\d\b/g) ?? []).join(' ')}`.trim();
     const own = schemesIn(folded);

@@ -97,6 +97,38 @@ describe('FAQ answers to mixed, choice and multi-part messages', () => {
   });
 });
 
+describe('Amounts and bare questions', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each(["combien l'État consacre-t-il en tout ?", "Combien l'État met-il sur la table pour l'intégration ?", "Quel budget l'État alloue-t-il à la démarche ?"])(
+    'When « %s » asks for the State’s total, then the answer gives the 9 millions of the seed',
+    async (question) => {
+      const result = await faq.answer(question);
+
+      expect(result.answered).toBe(true);
+      expect(result.answer).toContain('9 millions');
+    },
+  );
+
+  test('When « Il me demande combien. » follows what the mayor read, then the question is read with what he read', async () => {
+    const result = await faq.answer("Mon maire a lu dans la presse que l'État mobilise des crédits pour l'intégration des étrangers. Il me demande combien.");
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain('9 millions');
+  });
+
+  test('When the maximum for one PTAI is asked, then the total of the whole programme is not given as its ceiling', async () => {
+    const result = await faq.answer('combien au maximum pour un PTAI ?');
+
+    expect(result.answered).toBe(false);
+    expect(result.answer).not.toContain('9 millions');
+  });
+});
+
 describe('Answer length', () => {
   test(`When every question of the team set and of the dev splits is asked, then no answer is longer than ${MAX_ANSWER_LENGTH} characters and none ends mid-sentence`, async () => {
     const faq = await createFaqService();
