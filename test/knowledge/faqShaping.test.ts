@@ -97,6 +97,33 @@ describe('FAQ answers to mixed, choice and multi-part messages', () => {
   });
 });
 
+describe('A « Non » for the CTAI points to the PTAI when the seed allows it there', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each([
+    ["Un CTAI peut-il se passer d'actions sur le logement ?", 'un ou plusieurs champs'],
+    ['Le diagnostic est-il facultatif pour un CTAI ?', 'n’est pas requis'],
+    ["Peut-on faire un CTAI sans stratégie d'ensemble ?", 'plus ponctuellement'],
+    ['Le CTAI est-il ouvert à toute collectivité ?', 'toute collectivité'],
+    ['Une communauté de communes peut-elle signer un CTAI ?', 'PTAI'],
+  ])('When « %s », then the answer is « Non » and then says what the PTAI allows', async (question, alternative) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(/^Non : /);
+    expect(result.answer).toMatch(/PTAI/);
+    expect(result.answer).toContain(alternative);
+    expect(result.sources.length).toBeGreaterThanOrEqual(1);
+  });
+
+  test('When the PTAI itself is asked whether it is open to every collectivity, then the answer is « Oui »', async () => {
+    expect((await faq.answer('Le PTAI est-il ouvert à toute collectivité ?')).answer).toMatch(/^Oui : /);
+  });
+});
+
 describe('Amounts and bare questions', () => {
   let faq: FaqService;
 
