@@ -120,6 +120,12 @@ function compact(text: string, asked: string): string {
   return asked !== '' && first.length > MAX_ANSWER_LENGTH / 3 ? focusedList(first, asked) : first;
 }
 
+const ASKS_COUNT = /\bcombien\b|\b(?:le|quel) nombre d/;
+const NUMBER_WORDS = /\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|plusieurs|aucun|aucune|sans minimum|variable)\b/;
+const ASKS_WHO = /^(?:et |mais )?(?:qui|c'est qui|cest qui)\b(?! (?:sont|est) (?:les|le|la) (?:bpi|primo|beneficiaires|etrangers|refugies))/;
+/** Who an answer to « qui… ? » can name: the State's services, collectivities, the public. */
+const ACTORS = /prefe|\betat\b|dgef|diair|collectivit|metropole|commune|communaut|departement|region|agglomeration|association|etrangers|refugi|\bbpi\b|primo|territoires|villes?\b|maire|ministere|personnel/;
+
 const CONTEXT_WEIGHT = 0.3;
 /** A yes/no question asking whether two things are alike. */
 const SAMENESS = /\b(?:meme|memes|pareils?|pareilles?|identiques?|similaires?|semblables?|equivalents?|de la meme (?:facon|maniere))\b/;
@@ -313,7 +319,8 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     let composed = (single ? await generated(question.parts.length === 1 ? text : part.text, ranked) : undefined) ?? composeExtractive(ranked, query, termWeight);
     if (composed.answer === '') return undefined;
     // « Combien l'État met-il sur la table ? » asks for a number: an answer without one is taken from the passages that state one.
-    const statesNumber = (answer: string): boolean => /\d/.test(answer.replace(/\[\d+\]/g, ''));
+    // A year is not the count or the amount asked for.
+    const statesNumber = (answer: string): boolean => /\d/.test(answer.replace(/\[\d+\]|\b(?:19|20)\d\d\b/g, ''));
     if (/\bcombien\b/.test(part.folded) && !statesNumber(composed.answer)) {
       const counted = index
         .search(query, RETRIEVED_PASSAGES * 3)
@@ -323,6 +330,10 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
       const recomposed = counted.length > 0 ? composeExtractive(counted, query, termWeight) : undefined;
       if (recomposed && statesNumber(recomposed.answer)) composed = recomposed;
     }
+    // A count or an amount asked, and none in the answer: the text does not give it (« combien de départements ont signé ? »).
+    if (ASKS_COUNT.test(part.folded) && !statesNumber(composed.answer) && !NUMBER_WORDS.test(fold(composed.answer))) return undefined;
+    // « Qui rédige le diagnostic ? » answered without anyone named: the text does not say who.
+    if (ASKS_WHO.test(part.folded) && !ACTORS.test(fold(composed.answer))) return undefined;
     // A yes/no question whose every word the best passage holds, asked without a negation, is answered yes.
     const verdict: RuleVerdict | undefined =
       part.yesNo && best.coverage === 1 && !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer)) ? 'yes' : undefined;

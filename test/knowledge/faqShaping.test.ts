@@ -156,6 +156,41 @@ describe('Amounts and bare questions', () => {
   });
 });
 
+describe('Calibrated refusals', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each([
+    ['quel montant pour un CTAI ?', '9 millions'],
+    ['Combien de départements ont signé un CTAI ?', 'départements'],
+    ['Quel est le nombre de BPI en France ?', 'Diair'],
+    ['Qui rédige le diagnostic territorial ?', 'diagnostic'],
+  ])('When « %s » asks what the text does not give (a near fact would answer beside it), then it is declined with the prefecture to ask', async (question, nearFact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(false);
+    expect(result.answer).not.toContain(nearFact);
+    expect(result.answer).toContain('préfecture');
+  });
+
+  test.each(['combien de métropoles en 2019 ?', 'combien de territoires en 2021 ?', 'Combien de champs pour un PTAI ?', 'Qui signe un CTAI ?'])('When « %s » is answered by the text, then it is still answered', async (question) => {
+    expect((await faq.answer(question)).answered).toBe(true);
+  });
+
+  test('When the question is off topic, then the refusal says what the assistant is for and where to go instead, not the prefecture', async () => {
+    const result = await faq.answer('Donne-moi une recette de crêpes');
+
+    expect(result.answered).toBe(false);
+    expect(result.answer).toContain('CTAI');
+    expect(result.answer).toContain('service-public.fr');
+    expect(result.answer).not.toContain('préfecture');
+    expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_LENGTH);
+  });
+});
+
 describe('Answer length', () => {
   test(`When every question of the team set and of the dev splits is asked, then no answer is longer than ${MAX_ANSWER_LENGTH} characters and none ends mid-sentence`, async () => {
     const faq = await createFaqService();
