@@ -92,7 +92,7 @@ function isEmptyQuestion(folded: string): boolean {
 // A part starts at « , qui… », « , et combien… », « ; le diagnostic est-il… », « et faut-il… ».
 const PART_START =
   /(?:\s*[,;:]\s*(?:et |mais |puis )?|\s+(?:et|puis|mais aussi|ainsi que) )(?=(?:a |avec |par |pour |dans |sur |en |de )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|pourquoi|lequel|laquelle|lesquels|lesquelles|ou|est-ce|si |s'il|faut-il|peut-on|doit-on|y a-t-il|existe-t-il|dites|citez|donnez|precisez|indiquez|expliquez)\b)/g;
-const CLAUSE_WITH_INVERSION = /\s*[,;]\s*(?:et\s+)?(?=[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b)/g;
+const CLAUSE_WITH_INVERSION = /\s*[,;]\s*(?:et\s+)?(?=[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b|(?:pouvons|devons|sommes|avons|pouvez|devez|etes|avez)-(?:nous|vous)\b)/g;
 // « y a-t-il un minimum et le diagnostic est-il requis ? »: after an inverted clause, « et » opens another one.
 const AND_AFTER_INVERSION = /(\w-(?:t-)?(?:il|elle|on|ils|elles)\b[^,;?]*?)\s+et\s+(?=(?:le|la|les|l'|un|une|des|ce|cette|ces|il|elle|on)\s?[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b)/g;
 
@@ -208,6 +208,19 @@ function choiceIn(folded: string, yesNo: boolean): readonly [string, string] | u
 
 /** « a lu dans la presse que… », « a appris par un collègue que… »: what was read or heard. */
 const REPORTED = /\b(?:lu|entendu|appris|vu|note|remarque)\b[^.]{0,40}?\b(?:qu'|que )(.+)$/;
+/** « combien de métropoles en 2019-2020 ? et en 2021 ? », « qui signe un CTAI ? et pour un PTAI ? »: a part that only changes the year or the scheme. */
+const ELLIPSIS = /^(?:et |mais |puis )?(?:(en|depuis) ((?:19|20)\d\d)|(?:pour|dans) (?:un |le |les )?(ctai|ptai))\s*\?*$/;
+
+function elliptic(part: string, previous: string): string {
+  const match = ELLIPSIS.exec(part.trim());
+  if (!match || previous === '' || (match[2] && !WH_START.test(previous))) return part;
+  const head = previous.replace(/\s*\?\s*$/, '');
+  if (match[2]) return /\b(?:19|20)\d\d(?:-(?:19|20)?\d\d)?\b/.test(head) ? `${head.replace(/\b(?:19|20)\d\d(?:\s*(?:-|et|a)\s*(?:19|20)?\d\d)?\b/, match[2])} ?` : `${head} ${match[1] ?? 'en'} ${match[2]} ?`;
+  const scheme = match[3] ?? '';
+  const other = scheme === 'ctai' ? 'ptai' : 'ctai';
+  return new RegExp(`\\b${other}\\b`).test(head) ? `${head.replace(new RegExp(`\\b${other}\\b`), scheme)} ?` : part;
+}
+
 const BARE_QUESTION = /^(?:(?:et |mais )?(?:il|elle|ils|elles|on|le maire|mon maire|mes elus) (?:me |nous )?(?:demande|demandent|veut savoir|veulent savoir|aimerait savoir|voudrait savoir) )?(combien|quand|pourquoi|comment|lesquels|lesquelles|depuis quand|a combien)\s*[?.!…]*$/;
 
 const SMALL = /\bpetite?s? (?:communes?|villes?|collectivites?|mairies?)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
@@ -242,8 +255,9 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
   const wholeFields = fieldsIn(wholeFolded);
 
   const { parts: rawParts, stated } = splitParts(questionText);
-  const parts = (rawParts.length > 0 ? rawParts : [questionFolded]).map((text): QuestionPart => {
-    let folded = fold(text).replace(OPENER, '').replace(/\ben (?:deux|2|trois|3|quelques) mots\b/g, ' ');
+  const typedParts = rawParts.length > 0 ? rawParts : [questionFolded];
+  const parts = typedParts.map((text, i): QuestionPart => {
+    let folded = elliptic(fold(text).replace(OPENER, ''), i > 0 ? fold(typedParts[i - 1] ?? '') : '').replace(/\ben (?:deux|2|trois|3|quelques) mots\b/g, ' ');
     // « …que l'État mobilise des crédits. Il me demande combien. »: a bare question word asks about the context.
     const bare = BARE_QUESTION.exec(folded);
     if (bare && context !== '') {

@@ -87,6 +87,22 @@ describe('FAQ answers to mixed, choice and multi-part messages', () => {
     expect(result.answer).toContain('Sur « la date limite », le texte ne le précise pas');
   });
 
+  test('When « et en 2021 ? » follows « combien de métropoles en 2019-2020 ? », then it is read as the same question for 2021, not as a yes/no', async () => {
+    const analyzed = analyzeQuestion('combien de métropoles en 2019-2020 ? et en 2021 ?');
+    const result = await faq.answer('combien de métropoles en 2019-2020 ? et en 2021 ?');
+
+    expect(analyzed.parts[1]?.yesNo).toBe(false);
+    expect(result.answer).toContain('11 métropoles');
+    expect(result.answer).toContain('sept nouveaux territoires');
+    expect(result.answer).not.toContain('Oui');
+  });
+
+  test('When context clauses precede « ; pouvons-nous demander un PTAI ? », then the yes/no question is its own part and gets its verdict', async () => {
+    const result = await faq.answer('Notre commune compte 4000 habitants, nous avons une association qui donne des cours de français ; pouvons-nous demander un PTAI ?');
+
+    expect(result.answer).toMatch(/^Oui : /);
+  });
+
   test('When a yes/no question in two parts asks about one item of a long list each, then both verdicts fit in one answer', async () => {
     const result = await faq.answer("Un PTAI peut-il financer la garde d'enfants, et la collectivité peut-elle se limiter à relayer la communication ?");
 
