@@ -4,6 +4,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { z } from 'zod';
 import { DEFAULT_CORPUS_DIR, loadPassages, type Passage } from './corpus';
 import { MAX_ANSWER_LENGTH } from './blindEvaluation';
+import { partLabel, withChoice, withinAnswerLength } from './answerShaping';
 import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
 import type { SmallTalk } from './frenchText';
@@ -12,7 +13,7 @@ import { territoryAnswer } from './engagedTerritories';
 import { generateAnswer } from './generatedAnswer';
 import { LexicalIndex, type IndexedPassage, type ResolvedQuery } from './lexicalIndex';
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from './questionAnalysis';
-import { refusalAfterLookup, refusalBeforeLookup } from './refusals';
+import { isDontKnow, refusalAfterLookup, refusalBeforeLookup } from './refusals';
 import { ruleAnswer, type RuleAnswer } from './ruleAnswers';
 import type { RuleVerdict } from '../schemes';
 import type { Reason } from '../seedReferences';
@@ -89,13 +90,41 @@ const SPELLED_OUT: readonly [RegExp, string][] = [
   [/\b(?:des |les )?bénéficiaires de la protection internationale \(BPI\)/g, 'les BPI'],
   [/\bdu contrat d['’]intégration républicaine \(CIR\)/g, 'du CIR'],
   [/\b(CTAI|PTAI) \((?:contrat|projet) territorial d['’]accueil et d['’]intégration\)/g, '$1'],
+  // The public every scheme is for, repeated at the end of each definition: the question asks something else.
+  [/,? en faveur de l['’]intégration des étrangers primo-arrivants(?:, dont les (?:BPI|bénéficiaires de la protection internationale(?: \(BPI\))?))?/g, ''],
 ];
 
-/** A part's answer made shorter for an answer in several parts: acronyms, and its first sentence only. */
-function compact(text: string): string {
-  const short = SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), text);
-  return short.length > MAX_ANSWER_LENGTH / 2 ? (short.split(/(?<=[.!?…])\s+(?!\[)/)[0] ?? short) : short;
+const stem5 = (word: string): string => word.slice(0, 5);
+
+/**
+ * A list the part asks about one item of, kept to that item: « de nombreux projets sont possibles :
+ * formation, emploi, mobilité, garde d’enfants, etc. » asked about childcare becomes « …possibles,
+ * notamment garde d’enfants ». The sentence stays whole; only the items not asked about go.
+ */
+function focusedList(sentence: string, asked: string): string {
+  const colon = sentence.lastIndexOf(' : ');
+  const end = /(?:,? etc\.?|…)?(\s*\[\d+\])?\s*[.!?…]?$/.exec(sentence);
+  if (colon < 0 || !end) return sentence;
+  const items = sentence.slice(colon + 3, end.index).split(/,\s+|\s+(?:ou|et)\s+(?=(?:le|la|les|l['’]|un|une|des|du)?\s?\S)/).map((i) => i.trim()).filter((i) => i !== '');
+  if (items.length < 4) return sentence;
+  const askedStems = new Set(fold(asked).split(/[^a-z]+/).filter((w) => w.length >= 4).map(stem5));
+  const kept = items.filter((item) => fold(item).split(/[^a-z]+/).some((w) => w.length >= 4 && askedStems.has(stem5(w))));
+  if (kept.length === 0 || kept.length === items.length) return sentence;
+  return `${sentence.slice(0, colon)}, notamment ${kept.join(', ')}${end[1] ?? ''}.`;
 }
+
+/** A part's answer made shorter for an answer in several parts: acronyms, its first sentence only, lists kept to what is asked. */
+function compact(text: string, asked: string): string {
+  const short = SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), text);
+  const first = short.length > MAX_ANSWER_LENGTH / 2 ? (short.split(/(?<=[.!?…])\s+(?!\[)|(?<=[.!?…]\s\[\d+\])\s+/)[0] ?? short) : short;
+  return asked !== '' && first.length > MAX_ANSWER_LENGTH / 3 ? focusedList(first, asked) : first;
+}
+
+const ASKS_COUNT = /\bcombien\b|\b(?:le|quel) nombre d/;
+const NUMBER_WORDS = /\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|plusieurs|aucun|aucune|sans minimum|variable)\b/;
+const ASKS_WHO = /^(?:et |mais )?(?:qui|c'est qui|cest qui)\b(?! (?:sont|est) (?:les|le|la) (?:bpi|primo|beneficiaires|etrangers|refugies))/;
+/** Who an answer to « qui… ? » can name: the State's services, collectivities, the public. */
+const ACTORS = /prefe|\betat\b|dgef|diair|collectivit|metropole|commune|communaut|departement|region|agglomeration|association|etrangers|refugi|\bbpi\b|primo|territoires|villes?\b|maire|ministere|personnel/;
 
 const CONTEXT_WEIGHT = 0.3;
 /** A yes/no question asking whether two things are alike. */
@@ -123,6 +152,8 @@ interface Piece extends ComposedAnswer {
 
 const SEED_TITLE = 'Texte de référence « Territoires d’intégration »';
 const VERDICT_OPENINGS: Record<RuleVerdict, string> = { yes: 'Oui', no: 'Non', unspecified: 'Le texte ne le précise pas' };
+
+const SAME_PASSAGE: Record<RuleVerdict, string> = { yes: 'Oui, d’après ce même passage', no: 'Non, d’après ce même passage', unspecified: 'Le texte ne le précise pas davantage' };
 
 function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’']/g, "'");
@@ -175,14 +206,16 @@ function fromRule(rule: RuleAnswer, part: QuestionPart): Piece {
  * sentence, markers are renumbered over the merged sources, and a sentence already said is not
  * said twice. Undefined when no part has an answer.
  */
-function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer | undefined {
+function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly string[], asked: readonly string[]): ComposedAnswer | undefined {
   if (pieces.every((p) => p === undefined)) return undefined;
+  const unansweredLabels = labels.filter((_l, i) => pieces[i] === undefined);
   const sources: ComposedAnswer['sources'] = [];
   const said: Set<string>[] = [];
   const wordsOf = (sentence: string): Set<string> => new Set(fold(sentence.replace(/\s*\[\d+\]/g, '')).split(/[^a-z0-9]+/).filter((w) => w.length > 3));
   const texts: string[] = [];
+  const askedOf: string[] = [];
   let unanswered = 0;
-  for (const piece of pieces) {
+  for (const [i, piece] of pieces.entries()) {
     if (!piece) {
       unanswered += 1;
       continue;
@@ -213,12 +246,37 @@ function composePieces(pieces: readonly (Piece | undefined)[]): ComposedAnswer |
       })
       .join(' ');
     if (fresh === '' && !piece.verdict) continue;
+    if (fresh === '' && piece.verdict) {
+      // The verdict rests on a sentence already said for another part: the verdict alone, citing it again.
+      const marker = /\[(\d+)\]/.exec(renumbered)?.[1];
+      texts.push(`${SAME_PASSAGE[piece.verdict]}${marker ? ` [${marker}]` : ''}.`);
+      askedOf.push('');
+      continue;
+    }
     texts.push(piece.verdict ? `${VERDICT_OPENINGS[piece.verdict]} : ${afterColon(fresh)}` : fresh);
+    // A list is kept to the item asked about only when the part asks whether it is in it (a yes/no).
+    askedOf.push(piece.verdict ? (asked[i] ?? '') : '');
   }
-  if (unanswered > 0) texts.push('Pour le reste de votre question, le texte ne le précise pas : la préfecture pourra vous renseigner.');
-  if (texts.join(' ').length > MAX_ANSWER_LENGTH) texts.splice(0, texts.length, ...texts.map(compact));
+  if (unanswered > 0) texts.push(unansweredNote(unansweredLabels));
+  if (texts.join(' ').length > MAX_ANSWER_LENGTH) texts.splice(0, texts.length, ...texts.map((t, i) => compact(t, askedOf[i] ?? '')));
   const cited = new Set([...texts.join(' ').matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   return { answer: texts.join(' '), sources: sources.filter((_s, i) => cited.has(i + 1)) };
+}
+
+/** The parts of a question the text is silent on, named as typed: « Sur « la date limite », le texte ne le précise pas… » */
+function unansweredNote(labels: readonly string[]): string {
+  const named = labels.filter((l) => l !== '').map((l) => `« ${l} »`);
+  if (named.length === 0) return 'Pour le reste de votre question, le texte ne le précise pas : la préfecture pourra vous renseigner.';
+  return `Sur ${named.join(' et ')}, le texte ne le précise pas : la préfecture de votre département pourra vous renseigner.`;
+}
+
+/** Every part of a question in several parts left unanswered: the refusal says which ones. */
+function refusalOfParts(labels: readonly string[]): string {
+  const named = labels.filter((l) => l !== '').map((l) => `« ${l} »`);
+  return (
+    `Je ne sais répondre à aucune des ${labels.length} questions posées (${named.join(', ')}) : la documentation dont je dispose sur les CTAI et les PTAI ne le précise pas. ` +
+    'Je vous invite à vous adresser à la préfecture de votre département, qui pourra vous renseigner.'
+  );
 }
 
 export async function createFaqService(options: FaqServiceOptions = {}): Promise<FaqService> {
@@ -258,8 +316,24 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     const ranked: RankedPassage[] = hits.map((hit) => ({ passage: hit.passage, score: hit.score }));
     const best = hits[0];
     if (!best || best.coverage < MIN_COVERAGE || !best.numbersFound) return undefined;
-    const composed = (single ? await generated(question.parts.length === 1 ? text : part.text, ranked) : undefined) ?? composeExtractive(ranked, query, termWeight);
+    let composed = (single ? await generated(question.parts.length === 1 ? text : part.text, ranked) : undefined) ?? composeExtractive(ranked, query, termWeight);
     if (composed.answer === '') return undefined;
+    // « Combien l'État met-il sur la table ? » asks for a number: an answer without one is taken from the passages that state one.
+    // A year is not the count or the amount asked for.
+    const statesNumber = (answer: string): boolean => /\d/.test(answer.replace(/\[\d+\]|\b(?:19|20)\d\d\b/g, ''));
+    if (/\bcombien\b/.test(part.folded) && !statesNumber(composed.answer)) {
+      const counted = index
+        .search(query, RETRIEVED_PASSAGES * 3)
+        .filter((hit) => hit.coverage >= MIN_COVERAGE)
+        .map((hit) => ({ passage: { ...hit.passage, sentences: hit.passage.sentences.filter((sentence) => /\d/.test(sentence.text)) }, score: hit.score }))
+        .filter((hit) => hit.passage.sentences.length > 0);
+      const recomposed = counted.length > 0 ? composeExtractive(counted, query, termWeight) : undefined;
+      if (recomposed && statesNumber(recomposed.answer)) composed = recomposed;
+    }
+    // A count or an amount asked, and none in the answer: the text does not give it (« combien de départements ont signé ? »).
+    if (ASKS_COUNT.test(part.folded) && !statesNumber(composed.answer) && !NUMBER_WORDS.test(fold(composed.answer))) return undefined;
+    // « Qui rédige le diagnostic ? » answered without anyone named: the text does not say who.
+    if (ASKS_WHO.test(part.folded) && !ACTORS.test(fold(composed.answer))) return undefined;
     // A yes/no question whose every word the best passage holds, asked without a negation, is answered yes.
     const verdict: RuleVerdict | undefined =
       part.yesNo && best.coverage === 1 && !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer)) ? 'yes' : undefined;
@@ -300,11 +374,17 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
         continue;
       }
       const rule = territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed);
-      pieces.push(rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several));
+      const piece = rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several);
+      // « qui signe, le maire ou le préfet ? »: the option the answer bears out comes first.
+      pieces.push(piece && part.choice ? { ...piece, answer: withChoice(piece.answer, part.choice, question) } : piece);
     }
-    const composed = composePieces(pieces);
-    if (!composed) return { answered: false, answer: refusal ?? refusalAfterLookup(analyzed), sources: [] };
-    return { answered: true, ...composed };
+    const labels = analyzed.parts.map((part) => partLabel(question, part.text));
+    const composed = composePieces(pieces, labels, analyzed.parts.map((part) => part.folded));
+    if (!composed) {
+      const declined = refusal ?? refusalAfterLookup(analyzed);
+      return { answered: false, answer: several && isDontKnow(declined) ? refusalOfParts(labels) : declined, sources: [] };
+    }
+    return { answered: true, ...withinAnswerLength(composed) };
   }
 
   return { answer, passageCount: index.size, retriever };

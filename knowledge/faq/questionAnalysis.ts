@@ -18,6 +18,8 @@ export interface QuestionPart {
   readonly anaphoric: boolean;
   readonly kind?: CollectivityKind;
   readonly fields: readonly IntegrationField[];
+  /** « le maire ou le préfet ? »: the two options a choice question asks between, as folded */
+  readonly choice?: readonly [string, string];
 }
 
 export interface AnalyzedQuestion {
@@ -90,7 +92,7 @@ function isEmptyQuestion(folded: string): boolean {
 // A part starts at « , qui… », « , et combien… », « ; le diagnostic est-il… », « et faut-il… ».
 const PART_START =
   /(?:\s*[,;:]\s*(?:et |mais |puis )?|\s+(?:et|puis|mais aussi|ainsi que) )(?=(?:a |avec |par |pour |dans |sur |en |de )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|pourquoi|lequel|laquelle|lesquels|lesquelles|ou|est-ce|si |s'il|faut-il|peut-on|doit-on|y a-t-il|existe-t-il|dites|citez|donnez|precisez|indiquez|expliquez)\b)/g;
-const CLAUSE_WITH_INVERSION = /\s*[,;]\s*(?:et\s+)?(?=[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b)/g;
+const CLAUSE_WITH_INVERSION = /\s*[,;]\s*(?:et\s+)?(?=[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b|(?:pouvons|devons|sommes|avons|pouvez|devez|etes|avez)-(?:nous|vous)\b)/g;
 // « y a-t-il un minimum et le diagnostic est-il requis ? »: after an inverted clause, « et » opens another one.
 const AND_AFTER_INVERSION = /(\w-(?:t-)?(?:il|elle|on|ils|elles)\b[^,;?]*?)\s+et\s+(?=(?:le|la|les|l'|un|une|des|ce|cette|ces|il|elle|on)\s?[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b)/g;
 
@@ -103,8 +105,38 @@ const LEADING_CONTEXT = /^(?:(?:et |mais )?(?:pour|entre|concernant|s'agissant d
 // « Sans diagnostic préalable, … », « Avec un petit budget, … »: a circumstance, not a part of its own.
 const LEADING_CIRCUMSTANCE = /^(?:sans|avec|apres|avant|malgre|faute d[e']|en l'absence d[eu']|hors|outre|en dehors d[eu']|en plus d[eu']|a part)\b[^,;?]*$/;
 
-function splitParts(question: string): string[] {
+const OPTION = "(?:(?:le|la|les|l'|un|une|des|du|au|aux|par (?:le|la|les|l'|un|une)|avec (?:le|la|les|l'|un|une))\\s?)?[a-z'-]{2,}(?: (?:de |d')[a-z'-]{3,})?";
+/** « le CTAI ou le PTAI, lequel… »: two options and nothing else, the subject of the part after them. */
+const CHOICE_ONLY = new RegExp(`^${OPTION} ou ${OPTION}\\s*[:,]?$`);
+// « Le CTAI est négocié avec la préfecture ; qui signe au final ? »: a clause that states something
+// before the question is context, not a part to answer « Oui » to. It has a verb of its own.
+const STATED = /\b(?:est|sont|a|ont|ai|avons|sommes|suis|etes|va|vont|fait|font|peut|peuvent|doit|doivent|voulons|veut|veulent|souhaite|souhaitons|pense|pensons|sais|savons|vois|lu|entendu|dit|prevoit|travaille|travaillons|prepare|preparons|\w{3,}(?:ons|ez|ent|e|ee|ees|es|ait|aient))\b/;
+
+function isStatement(piece: string, rest: readonly string[]): boolean {
+  const words = piece.split(/\s+/).filter((w) => /\w/.test(w));
+  return (
+    words.length >= 4 &&
+    !isQuestionLike(piece) &&
+    !LEADING_CONTEXT.test(piece) &&
+    !LEADING_CIRCUMSTANCE.test(piece) &&
+    !CHOICE_ONLY.test(piece) &&
+    !INDIRECT_YES_NO.test(piece) &&
+    !INDIRECT_OPEN.test(piece) &&
+    STATED.test(piece) &&
+    rest.some((r) => isQuestionLike(r) && !isEmptyQuestion(r.replace(/[?!.…]+$/, '')))
+  );
+}
+
+
+interface SplitQuestion {
+  readonly parts: string[];
+  /** clauses that state something before a question of the same sentence */
+  readonly stated: string[];
+}
+
+function splitParts(question: string): SplitQuestion {
   const out: string[] = [];
+  const stated: string[] = [];
   for (const sentence of fold(question).split(/(?<=\?)\s+/)) {
     const marked = sentence.replace(AND_AFTER_INVERSION, '$1\u0000').replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000').replace(/,?\s+(?:ainsi que|de meme que)\s+/g, '\u0000');
     const pieces = marked.split('\u0000').map((p) => p.trim().replace(/^[,;:]\s*/, '')).filter((p) => p.replace(/[?.!\s]/g, '').length > 0);
@@ -114,13 +146,16 @@ function splitParts(question: string): string[] {
     let prefix = '';
     pieces.forEach((piece, i) => {
       const words = piece.split(/\s+/).filter((w) => /\w/.test(w));
-      if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0 && (LEADING_CONTEXT.test(piece) || LEADING_CIRCUMSTANCE.test(piece))) prefix = `${prefix}${piece} `;
+      if (i < pieces.length - 1 && merged.length === 0 && isStatement(piece, pieces.slice(i + 1))) stated.push(piece);
+      else if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0 && (LEADING_CONTEXT.test(piece) || LEADING_CIRCUMSTANCE.test(piece) || CHOICE_ONLY.test(piece))) prefix = `${prefix}${piece} `;
+      // « …, est-ce vrai ? » after a claim: the claim is the yes/no question.
+      else if (merged.length > 0 && isEmptyQuestion(piece.replace(/[?!.…]+$/, ''))) merged[merged.length - 1] = `${merged[merged.length - 1] ?? ''} ?`.replace(/\s*\?\s*\?$/, ' ?');
       else if (words.length < 2 && merged.length > 0) merged[merged.length - 1] = `${merged[merged.length - 1] ?? ''} ${piece}`;
       else merged.push(`${prefix}${piece}`);
     });
     out.push(...merged);
   }
-  return out;
+  return { parts: out, stated };
 }
 
 function schemesIn(folded: string): Scheme[] {
@@ -148,6 +183,45 @@ function fieldsIn(folded: string): IntegrationField[] {
 
 // A pronoun or an inverted subject standing for a scheme named elsewhere in the message.
 const ANAPHORIC = /-(?:t-)?(?:il|elle|ils|elles)\b|\b(?:le|la|les|l'|y|en|lui) (?:signe|signent|negocie|porte|finance|impose|concerne|peut|peuvent|doit|doivent|faut|compte|comporte)|\b(?:qui|comment|ou) (?:le|la|les|l')|\blequel\b|\blaquelle\b|\bce (?:dispositif|contrat|projet)\b|^(?:et )?(?:pour )?(?:un|le|les|l') ?(?:autre|deuxieme|second)\b/;
+
+const CHOICE_AT_END = new RegExp(`[,:]\\s*(${OPTION}) ou (${OPTION})\\s*\\??$`);
+const CHOICE_ANYWHERE = new RegExp(`\\b(${OPTION}) ou (${OPTION})\\b`);
+/** Who or what a choice is usually between: actors and schemes. */
+const ACTOR = /\b(?:ctai|ptai|contrat|projet|maires?|prefets?|prefecture|etat|ministeres?|regions?|departements?|communes?|metropoles?|collectivites?|associations?|dgef|diair|intercommunalites?|epci|communautes?)\b/;
+const NOT_AN_OPTION = /^(?:pas|non|bien|plus|moins|autre|autres|rien|si|oui|l'autre|les deux)$/;
+
+/** The two options of « qui signe, le maire ou le préfet ? », « le CTAI ou le PTAI, lequel… », or undefined. */
+function choiceIn(folded: string, yesNo: boolean): readonly [string, string] | undefined {
+  const text = folded.replace(/\s*\?\s*$/, ' ?');
+  const atEnd = CHOICE_AT_END.exec(text);
+  const anywhere = atEnd ?? CHOICE_ANYWHERE.exec(text);
+  if (!anywhere) return undefined;
+  const options = [anywhere[1] ?? '', anywhere[2] ?? ''].map((o) => o.trim()) as [string, string];
+  const heads = options.map((o) => o.replace(/^(?:par |avec )?(?:(?:les|le|la|une|un|des|du|aux|au)\s|l')?/, ''));
+  if (heads.some((h) => NOT_AN_OPTION.test(h) || h.length < 2)) return undefined;
+  const asksWhich = /\b(?:qui|lequel|laquelle|lesquels|lesquelles|quel|quelle|quels|quelles)\b/.test(text);
+  const actors = heads.every((h) => ACTOR.test(h));
+  const byWhom = options.every((o) => /^(?:par|avec) /.test(o)) || /^(?:par|avec) /.test(options[0]);
+  if (!(asksWhich && (atEnd || actors)) && !(actors && (atEnd || (yesNo && byWhom)))) return undefined;
+  return options;
+}
+
+/** « a lu dans la presse que… », « a appris par un collègue que… »: what was read or heard. */
+const REPORTED = /\b(?:lu|entendu|appris|vu|note|remarque)\b[^.]{0,40}?\b(?:qu'|que )(.+)$/;
+/** « combien de métropoles en 2019-2020 ? et en 2021 ? », « qui signe un CTAI ? et pour un PTAI ? »: a part that only changes the year or the scheme. */
+const ELLIPSIS = /^(?:et |mais |puis )?(?:(en|depuis) ((?:19|20)\d\d)|(?:pour|dans) (?:un |le |les )?(ctai|ptai))\s*\?*$/;
+
+function elliptic(part: string, previous: string): string {
+  const match = ELLIPSIS.exec(part.trim());
+  if (!match || previous === '' || (match[2] && !WH_START.test(previous))) return part;
+  const head = previous.replace(/\s*\?\s*$/, '');
+  if (match[2]) return /\b(?:19|20)\d\d(?:-(?:19|20)?\d\d)?\b/.test(head) ? `${head.replace(/\b(?:19|20)\d\d(?:\s*(?:-|et|a)\s*(?:19|20)?\d\d)?\b/, match[2])} ?` : `${head} ${match[1] ?? 'en'} ${match[2]} ?`;
+  const scheme = match[3] ?? '';
+  const other = scheme === 'ctai' ? 'ptai' : 'ctai';
+  return new RegExp(`\\b${other}\\b`).test(head) ? `${head.replace(new RegExp(`\\b${other}\\b`), scheme)} ?` : part;
+}
+
+const BARE_QUESTION = /^(?:(?:et |mais )?(?:il|elle|ils|elles|on|le maire|mon maire|mes elus) (?:me |nous )?(?:demande|demandent|veut savoir|veulent savoir|aimerait savoir|voudrait savoir) )?(combien|quand|pourquoi|comment|lesquels|lesquelles|depuis quand|a combien)\s*[?.!…]*$/;
 
 const SMALL = /\bpetite?s? (?:communes?|villes?|collectivites?|mairies?)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
 
@@ -180,22 +254,35 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
   const wholeKind = kindIn(questionFolded) ?? kindIn(wholeFolded);
   const wholeFields = fieldsIn(wholeFolded);
 
-  const rawParts = splitParts(questionText);
-  const parts = (rawParts.length > 0 ? rawParts : [questionFolded]).map((text): QuestionPart => {
-    let folded = fold(text).replace(OPENER, '').replace(/\ben (?:deux|2|trois|3|quelques) mots\b/g, ' ');
+  const { parts: rawParts, stated } = splitParts(questionText);
+  const typedParts = rawParts.length > 0 ? rawParts : [questionFolded];
+  const parts = typedParts.map((text, i): QuestionPart => {
+    let folded = elliptic(fold(text).replace(OPENER, ''), i > 0 ? fold(typedParts[i - 1] ?? '') : '').replace(/\ben (?:deux|2|trois|3|quelques) mots\b/g, ' ');
+    // « …que l'État mobilise des crédits. Il me demande combien. »: a bare question word asks about the context.
+    const bare = BARE_QUESTION.exec(folded);
+    if (bare && context !== '') {
+      const contextFolded = fold(context);
+      const claimed = CLAIM.exec(contextFolded)?.[1] ?? REPORTED.exec(contextFolded)?.[1] ?? contextFolded;
+      folded = `${bare[1] ?? ''} ${claimed.replace(/[.!?…]+$/, '')} ?`;
+    }
     // « la même année que nous » : the year is in the context.
     if (/meme annee|cette annee-la/.test(folded) && !/\b20\d\d\b/.test(folded)) folded = `${folded} ${(wholeFolded.match(/\b20\d\d\b/g) ?? []).join(' ')}`.trim();
     const own = schemesIn(folded);
     const fields = fieldsIn(folded);
+    const yesNo = isYesNo(folded);
+    const choice = choiceIn(folded, yesNo);
     return {
       text: folded,
       folded,
-      yesNo: isYesNo(folded),
+      // « Est-il signé par le maire ou par le préfet ? » asks which one, not yes or no.
+      yesNo: yesNo && !choice,
+      ...(choice ? { choice } : {}),
       schemes: own.length > 0 ? own : wholeSchemes,
       anaphoric: own.length === 0 && ANAPHORIC.test(folded),
       kind: kindIn(folded) ?? wholeKind,
       fields: fields.length > 0 ? fields : wholeFields,
     };
   });
-  return { parts, folded: wholeFolded, questionFolded, context: fold(context), small: SMALL.test(wholeFolded) };
+  const fullContext = [context, ...stated].filter((c) => c !== '').join(' ');
+  return { parts, folded: wholeFolded, questionFolded, context: fold(fullContext), small: SMALL.test(wholeFolded) };
 }

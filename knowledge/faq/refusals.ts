@@ -8,8 +8,8 @@ const DONT_KNOW =
   'Je vous invite à vous adresser à la préfecture de votre département, qui pourra vous renseigner.';
 
 const OFF_TOPIC =
-  "Je suis l'assistant « Territoires d'intégration » : je réponds aux questions des collectivités sur les contrats territoriaux d'accueil et d'intégration (CTAI) " +
-  "et les projets territoriaux d'accueil et d'intégration (PTAI). Je ne peux pas vous renseigner sur ce sujet.";
+  "Je suis l'assistant « Territoires d'intégration » : je réponds aux questions des collectivités sur les contrats et projets territoriaux d'accueil et d'intégration (CTAI, PTAI). " +
+  'Je ne peux pas vous renseigner sur ce sujet, désolé ; pour une démarche administrative, service-public.fr vous orientera. Posez-moi volontiers une question sur les CTAI ou les PTAI.';
 
 const IMMIGRATION_PROCEDURE =
   "Je réponds aux questions des collectivités sur les CTAI et les PTAI, pas sur les démarches personnelles des personnes étrangères (titre de séjour, asile, contrat d'intégration républicaine…). " +
@@ -56,7 +56,7 @@ const SILENT_DETAIL = new RegExp(
  * recevoir jusqu'à 9 millions ? » or « la part de l'État dans un CTAI » have no answer in the text.
  */
 const ONE_SCHEME_AMOUNT =
-  /9 millions|jusqu'a|au maximum|\bpart de l'etat|combien (?:d'argent |d'euros )?(?:recoit|touche|obtient|peut (?:recevoir|obtenir|toucher))|\brecoit\b|\b(?:a|ont|aura|auront) (?:recu|touche|obtenu|percu)\b|\bpercu|\battribue|peut (?:recevoir|obtenir|toucher)\b/;
+  /9 millions|\bquel(?:le)?s? (?:est (?:le |la )?)?(?:montant|budget|somme|enveloppe|subvention|dotation)|\bmontant (?:d'un|du|pour|par)|jusqu'a|au maximum|\bpart de l'etat|combien (?:d'argent |d'euros )?(?:recoit|touche|obtient|peut (?:recevoir|obtenir|toucher))|\brecoit\b|\b(?:a|ont|aura|auront) (?:recu|touche|obtenu|percu)\b|\bpercu|\battribue|peut (?:recevoir|obtenir|toucher)\b/;
 const ONE_RECIPIENT =
   /\b(?:un|le|la|chaque|mon|notre|son|sa|ce|cette|d'un|du) (?:ctai|ptai|contrat|projet|metropole|ville|commune|collectivite|territoire|departement|region)\b|\bpar (?:ctai|ptai|collectivite|commune|metropole|territoire|projet)\b|\bles (?:ctai|ptai)\b/;
 const FLOOR = /minimum|minimal|plancher|\bseuil|variable|trop (?:faible|petit|modeste)|l'ensemble de la demarche|au total|en tout/;
@@ -85,6 +85,11 @@ export function refusalBeforeLookup(question: AnalyzedQuestion, part?: QuestionP
   const years = q.match(/\b(?:19|20)\d\d\b/g) ?? [];
   if (years.some((y) => !KNOWN_YEARS.has(y))) return DOMAIN.test(question.folded) ? DONT_KNOW : OFF_TOPIC;
   return undefined;
+}
+
+/** Whether a refusal is the one for a scheme detail the text is silent on. */
+export function isDontKnow(refusal: string): boolean {
+  return refusal === DONT_KNOW;
 }
 
 /** The refusal once nothing in the base answers: off-topic, or a scheme detail the text is silent on. */

@@ -32,6 +32,9 @@ const SMALL_AMOUNT = /(?:financement|montant|budget|enveloppe|somme|subvention)s
 const NOT_A_COLLECTIVITY = /\bassociations?\b|entreprises?|\bsocietes?\b|\bong\b|fondations?|particuliers?|\bcitoyens?\b|bailleurs?|\bccas\b|etablissements? (?:public|scolaire|de sante)/;
 /** « Quel dispositif est adapté à notre situation ? » asks which scheme fits, without naming one. */
 const WHICH_SCHEME = /quel (?:dispositif|outil|cadre)|lequel|\badapte|convient|choisir|\bpour nous\b/;
+const OPEN_TO_ALL = /\b(?:ouverts?|accessibles?|destines?|reserves?|possibles?|pour|concerne)\s+(?:a |aux )?(?:toutes? (?:les )?(?:collectivites?|communes?)|n'importe quelle (?:collectivite|commune|ville)|tout le monde|toute commune)\b/;
+/** What a CTAI requires and a PTAI does not: after the CTAI's rule, the PTAI's is the way out. */
+const CTAI_ONLY_REQUIREMENTS: readonly ObligationTopic[] = ['diagnostic', 'housing', 'strategy'];
 const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
 
 // The alternative (the PTAI) is added unless a reason already points to it.
@@ -39,6 +42,12 @@ const outcome = (o: RuleOutcome): RuleAnswer => ({
   verdict: o.verdict,
   reasons: [...o.reasons, ...(o.alternative && !o.reasons.some((r) => r.text.includes('PTAI')) ? [o.alternative] : [])],
 });
+
+/** « En revanche, un PTAI… »: the other scheme's rule after a « Non », its comparison with the CTAI left out. */
+function inContrast(text: string): string {
+  const own = text.includes(' ; ') && /\bCTAI\b/.test(text.split(' ; ')[0] ?? '') ? text.split(' ; ').slice(1).join(' ; ') : text;
+  return `En revanche, ${own.charAt(0).toLowerCase()}${own.slice(1)}`;
+}
 
 function turned(verdict: RuleVerdict | undefined): RuleVerdict | undefined {
   if (verdict === 'yes') return 'no';
@@ -167,6 +176,14 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
     if (accepted.length > 0 && part.yesNo) return outcome(commitmentFormAccepted(accepted[0] ?? 'other'));
   }
 
+  // « Le CTAI est-il ouvert à toute collectivité ? »: no, and the PTAI is the one that is.
+  if (part.yesNo && schemes.length === 1 && OPEN_TO_ALL.test(f)) {
+    const open: Reason = { text: 'Les PTAI sont à destination de toute collectivité désireuse de s’engager plus ponctuellement.', ref: seedRef('ptai-ouverture') };
+    return schemes[0] === 'CTAI'
+      ? { verdict: 'no', reasons: [{ text: 'Les CTAI visent les grandes agglomérations et sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') }, { ...open, text: inContrast(open.text) }] }
+      : { verdict: 'yes', reasons: [open] };
+  }
+
   const restricted = RESTRICTION.test(f) && !/(?:reserve\w*|que pour|c que|uniquement|seulement)\s+(?:aux? |les |le |un |une )?(?:ctai|ptai)/.test(f);
   // « un PTAI est-il possible avec un financement modeste ? »: the PTAI's funding has no minimum.
   if (part.yesNo && (schemes[0] ?? 'PTAI') === 'PTAI' && SMALL_AMOUNT.test(f)) {
@@ -216,7 +233,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // A field of action: « un CTAI peut-il porter exclusivement sur l'emploi ? », « le sport rentre-t-il dans un CTAI ? »
-  const fields = part.fields.filter((x) => x !== 'housing' || !OBLIGATION.test(f));
+  const fields = part.fields.filter((x) => x !== 'housing' || (!OBLIGATION.test(f) && !WITHOUT.test(f)));
   if (fields.length > 0 && EXCLUSIVE.test(f) && schemes.length > 0) {
     const scheme = schemes[0] as Scheme;
     if (scheme === 'CTAI' && !fields.includes('housing')) return { verdict: 'no', reasons: schemeObligation('CTAI', 'housing').reasons };
@@ -228,7 +245,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
     return { verdict: 'yes', reasons: schemeObligation('PTAI', 'several_fields').reasons };
   }
 
-  if (OBLIGATION.test(f) || ADVICE.test(f) || (part.yesNo && (LACKING.test(f) || /existe|y a-t-il|y a t il|il y a\b|trop (?:faible|petit|modeste)|\bminimum\b|plancher/.test(f)))) {
+  if (OBLIGATION.test(f) || ADVICE.test(f) || (part.yesNo && (LACKING.test(f) || WITHOUT.test(f) || /existe|y a-t-il|y a t il|il y a\b|trop (?:faible|petit|modeste)|\bminimum\b|plancher/.test(f)))) {
     const topic = obligationTopic(f, part);
     if (/volontaire/.test(f) && (kind === 'departement' || kind === 'region' || /departements|regions/.test(f))) {
       const signatories = { text: 'Les CTAI sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') };
@@ -241,6 +258,11 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
       if (ADVICE.test(f) && topic === 'diagnostic' && !REQUIREMENT_VERB.test(f)) verdict = ADVISED_AGAINST.test(f) ? 'no' : 'yes';
       else if (WITHOUT.test(f) || (LACKING.test(f) && POSSIBILITY.test(f) && !REQUIREMENT_VERB.test(f))) verdict = turned(verdict);
       if (topic === 'minimum_funding' && /variable/.test(f)) verdict = 'yes';
+      // « Un CTAI peut-il se passer d'actions sur le logement ? » → Non, and the PTAI, which does not require it.
+      if (targets.length === 1 && targets[0] === 'CTAI' && part.yesNo && CTAI_ONLY_REQUIREMENTS.includes(topic)) {
+        const other = schemeObligation('PTAI', topic);
+        if (other.verdict !== 'yes') answers.push({ reasons: other.reasons.map((r) => ({ ...r, text: inContrast(r.text) })) });
+      }
       const combined = combine(answers, verdict);
       return part.yesNo ? combined : { reasons: combined.reasons };
     }
