@@ -125,3 +125,33 @@ describe('Counts restated, and a selection changed by what is removed', () => {
     expect((await draftOf(official)).fields).toEqual(['mobility']);
   });
 });
+
+describe('Questions asked on the way', () => {
+  test('When « des actions ciblées, on n a pas de diagnostic, c est obligatoire ? » is asked at the diagnostic question, then the answer is the PTAI diagnostic rule and the same question comes back', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_CONTACT,
+      ['Inès Bernard', 'fonction'],
+      ['Directrice de la cohésion sociale', 'adresse'],
+      ['ines.bernard@millau.fr', 'téléphone'],
+      ['passer', 'stratégie'],
+      ['actions ciblées', 'diagnostic'],
+    ]);
+    const text = await replies(official, 'des actions ciblées, on n a pas de diagnostic, c est obligatoire ?');
+    expect(text).toContain('pour un PTAI, un diagnostic territorial préalable n’est pas requis');
+    expect(text).not.toContain('logement');
+    expect(text).toContain('diagnostic territorial');
+    expect(text).not.toContain('Nous préparons donc');
+    expect((await draftOf(official)).diagnostic?.status).toBeUndefined();
+    await official.play([['aucun', 'Nous préparons donc un PTAI']]);
+  });
+
+  test('When the opening message asks « … une commune de 3000 habitants c est possible ? », then it is answered, and the dossier opens', async () => {
+    const official = new TestConversation(app.url);
+    await official.join();
+    const text = await replies(official, 'Bonjour, on voudrait déposer une candidature pour un PTAI, une commune de 3000 habitants c est possible ?');
+    expect(text).toContain('Oui : les PTAI sont à destination de toute collectivité');
+    expect(text).toMatch(/Quel est le nom|département/);
+    expect((await draftOf(official)).scheme).toBe('PTAI');
+  });
+});
