@@ -159,7 +159,7 @@ export function withoutPreamble(raw: string, plain: string): string {
  * How a typed list changes a selection already made: « enlevez l'accès aux soins et l'emploi » removes
  * those, « ajoutez la mobilité » adds it; undefined when the list is the new selection.
  */
-export function selectionChange(text: string): 'remove' | 'add' | undefined {
+function selectionChange(text: string): 'remove' | 'add' | undefined {
   const folded = fold(text);
   if (/\b(enlev|retir|supprim|ot|decoch)(e|es|ez|er|ons)\b|\b(sans|sauf|hormis|excepte)\b|\bplus (de |d'|du |la |le |l'|les )/.test(folded)) return 'remove';
   if (/\b(r?ajout|cochez|coche)(e|es|ez|er|ons)?\b|\ben plus\b|\b(aussi|egalement)\b/.test(folded)) return 'add';
