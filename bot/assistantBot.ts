@@ -27,7 +27,7 @@ import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../d
 import { commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
-import { applyCorrection, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
+import { applyCorrection, applyOtherCorrections, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
 import type { ConversationReferences, PrefectureReplies } from './notifications';
 import type { AttachmentTurns } from './attachments/attachmentTurns';
 import type { ErasureReport, PersonalData } from './personalData';
@@ -339,6 +339,8 @@ export class AssistantBot extends ActivityHandler {
       draft.reference,
       (dossier) => {
         result = applyCorrection(dossier, target as QuestionId, understanding.entities, understanding.entities.actionIndex, quoted);
+        // « c'est le 76 et 12 000 habitants »: every value a correction gives is corrected, not only the first.
+        if (result) result = { ...result, label: [result.label, ...applyOtherCorrections(dossier, understanding.also, target as QuestionId)].join(' ; ') };
       },
       context,
     );

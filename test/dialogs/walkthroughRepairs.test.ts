@@ -155,3 +155,20 @@ describe('Questions asked on the way', () => {
     expect((await draftOf(official)).scheme).toBe('PTAI');
   });
 });
+
+describe('A correction with two values', () => {
+  test('When « je me suis trompée, c est le 76 et 12 000 habitants » is said on the e-mail question, then both earlier answers change and the e-mail is asked again', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'nom'],
+      ['Commune de Millau', 'Dans quel département'],
+      ['12', 'SIREN'],
+      ['passer', 'habitants'],
+      ['20 000', 'contacter'],
+      ['Inès Bernard', 'fonction'],
+      ['Directrice de la cohésion sociale', 'adresse'],
+      ['je me suis trompée, c est le 76 et 12 000 habitants', ['C’est corrigé', '76', /12\s000/u, 'adresse']],
+    ]);
+    expect((await draftOf(official)).collectivity).toMatchObject({ departement: '76', population: 12_000, name: 'Commune de Millau' });
+  });
+});
