@@ -46,7 +46,8 @@ export function journeyQuestion(understanding: Pick<Understanding, 'core' | 'ans
   const elliptic = understanding.answerPart !== undefined && isElliptic(understanding.core);
   const asked = elliptic ? `${understanding.answerPart!.trim().replace(/[,;:.]+$/, '')}, ${understanding.core}` : understanding.core;
   const scheme = context.scheme ?? (context.approach === 'targeted' ? 'PTAI' : context.approach === 'strategy' ? 'CTAI' : undefined);
-  const namesScheme = /\b(ctai|ptai|contrats? territoria|projets? territoria)/.test(fold(asked));
+  // A definition (« c'est quoi un BPI ? ») is the same for both schemes: read alone.
+  const namesScheme = /\b(ctai|ptai|contrats? territoria|projets? territoria)|\b(c'est quoi|qu'est-ce qu|que veut dire|que signifie|signifie|definition)\b/.test(fold(asked));
   return { question: scheme && !namesScheme ? `Pour un ${scheme} : ${asked}` : asked, subjectInAnswer: elliptic };
 }
 

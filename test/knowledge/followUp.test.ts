@@ -27,7 +27,7 @@ describe('journeyQuestion and questionInWish', () => {
   });
 
   test('When a question has its own subject, then the answer part stays an answer and a named scheme is not overridden', () => {
-    expect(journeyQuestion({ core: 'c’est quoi un BPI ?', answerPart: '76' }, { scheme: 'CTAI' })).toEqual({ question: 'Pour un CTAI : c’est quoi un BPI ?', subjectInAnswer: false });
+    expect(journeyQuestion({ core: 'c’est quoi un BPI ?', answerPart: '76' }, { scheme: 'CTAI' })).toEqual({ question: 'c’est quoi un BPI ?', subjectInAnswer: false });
     expect(journeyQuestion({ core: 'et pour un PTAI ?' }, { scheme: 'CTAI' }).question).toBe('et pour un PTAI ?');
   });
 
