@@ -16,7 +16,7 @@ import type { DossierRepository } from '../dossiers/dossierRepository';
 import type { Dossier, Owner } from '../dossiers/dossierSchema';
 import { APPLICANT_ACTOR } from '../dossiers/statusMachine';
 import { checkCompleteness, SECTION_LABELS, SectionIdSchema } from '../knowledge/completeness';
-import { questionWithContext } from '../knowledge/understanding/followUp';
+import { journeyQuestion, questionInWish, questionWithContext, type JourneyContext } from '../knowledge/understanding/followUp';
 import type { FaqAnswer, FaqService } from '../knowledge/faq/faqService';
 import { STATUS_LABELS } from '../knowledge/schemes';
 import { AnswerPrompt } from '../dialogs/answerPrompt';
@@ -27,7 +27,7 @@ import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../d
 import { commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
-import { applyCorrection, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
+import { applyCorrection, applyOtherCorrections, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
 import type { ConversationReferences, PrefectureReplies } from './notifications';
 import type { AttachmentTurns } from './attachments/attachmentTurns';
 import type { ErasureReport, PersonalData } from './personalData';
@@ -236,11 +236,14 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     switch (understanding.intent) {
-      case 'question':
+      case 'question': {
+        // In the journey, the question is read for the dossier's scheme, and with its subject when it has none of its own.
+        const asked = dc.activeDialog ? journeyQuestion(understanding, await this.journeyContext(context, understanding, pending)) : { question: understanding.core, subjectInAnswer: false };
         // « Pourquoi ? » after an answer is read with the question it follows.
-        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(questionWithContext(understanding.core, memory.lastFaq?.question)), memory);
-        // « 76. c’est quoi un BPI ? »: the answer part then answers the question on screen, which moves on.
-        if (understanding.answerPart && dc.activeDialog) {
+        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(questionWithContext(asked.question, memory.lastFaq?.question)), memory);
+        // « 76. c’est quoi un BPI ? »: the answer part then answers the question on screen, which moves on
+        // (not « on n'a pas de diagnostic, c'est obligatoire ? », whose first part is what is asked about).
+        if (understanding.answerPart && dc.activeDialog && !asked.subjectInAnswer) {
           context.activity.text = understanding.answerPart;
           await this.continueSafely(dc);
           return;
@@ -248,16 +251,24 @@ export class AssistantBot extends ActivityHandler {
         // A digression: the pending question is asked again.
         if (dc.activeDialog) await dc.repromptDialog();
         return;
+      }
       case 'correct':
         await this.correct(dc, understanding, text);
         return;
       case 'edit':
         await this.edit(dc, understanding);
         return;
-      case 'apply':
-        if (dc.activeDialog) await dc.repromptDialog();
-        else await this.startApplication(dc, false, understanding.entities);
+      case 'apply': {
+        if (dc.activeDialog) {
+          await dc.repromptDialog();
+          return;
+        }
+        // « on voudrait un PTAI, une commune de 3000 habitants c'est possible ? »: answered, then the dossier opens.
+        const asked = questionInWish(text);
+        if (asked) await this.sendFaqAnswer(context, asked, await this.deps.faq.answer(asked), memory);
+        await this.startApplication(dc, false, understanding.entities);
         return;
+      }
       case 'reply_prefecture':
         await this.replyToPrefecture(dc, text, memory);
         return;
@@ -288,6 +299,13 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     await this.sendFaqAnswer(context, text, answer, memory);
+  }
+
+  /** The scheme and approach a question in the journey is read for: said in the message, else the draft's. */
+  private async journeyContext(context: TurnContext, understanding: Understanding, pending: Pending): Promise<JourneyContext> {
+    const said = understanding.answerPart ? understand(understanding.answerPart, pending).entities : {};
+    const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
+    return { scheme: said.scheme ?? draft?.scheme, approach: said.approach ?? draft?.approach };
   }
 
   /** Outside the application: a dossier submitted earlier is what « où en est-il » is about. */
@@ -321,6 +339,8 @@ export class AssistantBot extends ActivityHandler {
       draft.reference,
       (dossier) => {
         result = applyCorrection(dossier, target as QuestionId, understanding.entities, understanding.entities.actionIndex, quoted);
+        // « c'est le 76 et 12 000 habitants »: every value a correction gives is corrected, not only the first.
+        if (result) result = { ...result, label: [result.label, ...applyOtherCorrections(dossier, understanding.also, target as QuestionId)].join(' ; ') };
       },
       context,
     );

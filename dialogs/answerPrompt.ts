@@ -3,8 +3,9 @@
 import { ActivityTypes, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
 import { normalizeText, type ParseResult } from '../knowledge/parsers';
-import { declinesForNow, leadingYesNo, plainOf } from '../knowledge/understanding/entities';
+import { declinesForNow, deniesChoice, leadingYesNo, plainOf } from '../knowledge/understanding/entities';
 import { understand } from '../knowledge/understanding/understand';
+import { withoutPreamble } from '../knowledge/understanding/text';
 import type { Entities, Pending } from '../knowledge/understanding/types';
 import { buildQuestionActivity, escapeMarkdown, newQuestionId, staleCardReason, type QuestionSpec } from './questionCards';
 import { pendingOfPrompt, valueFor } from './understanding';
@@ -20,7 +21,8 @@ export type AnswerParser<T> = (answer: Answer, spec: QuestionSpec) => ParseResul
 
 /** The outcome of a question: an answer, "passer" on an optional question, or "garder" when revisiting. */
 /** `entities`: everything else the message said, kept for the questions still to come. */
-export type AnswerOutcome<T> = { kind: 'answer'; value: T; entities?: Entities } | { kind: 'skip'; entities?: Entities } | { kind: 'keep' };
+/** `deny`: the official denies the choice the question rests on (see QuestionSpec.declinable). */
+export type AnswerOutcome<T> = { kind: 'answer'; value: T; entities?: Entities } | { kind: 'skip'; entities?: Entities } | { kind: 'keep' } | { kind: 'deny' };
 
 interface PromptState {
   failures?: number;
@@ -40,6 +42,9 @@ const NAME_QUESTIONS: Partial<Record<Pending, string>> = {
   'collectivity.name': 'Je n’ai pas trouvé le nom de la collectivité dans votre message. Indiquez-le simplement, par exemple « Commune de Riom » ou « Métropole de Lyon ».',
   'contact.name': 'Je n’ai pas trouvé de prénom et de nom dans votre message. Indiquez-les simplement, par exemple « Camille Martin ».',
 };
+
+/** The questions answered by free text, where a denial could otherwise be stored as the answer. */
+const FREE_TEXT_QUESTIONS: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.name', 'contact.role', 'action.title', 'action.description', 'action.carrier']);
 
 /** After this many failed answers the retry also offers help (and skipping, when the question allows it). */
 const FAILURES_BEFORE_HELP = 3;
@@ -95,7 +100,9 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
     const activity: Partial<Activity> = context.activity;
     if (activity.type !== ActivityTypes.Message) return { succeeded: false };
     const spec = AnswerPrompt.specOf(options);
-    const answer: Answer = { text: answerText({ text: activity.text ?? '', value: undefined }), value: activity.value };
+    // « je viens de le dire : Sandrine Lemaitre »: the preamble is no part of the value, for every question.
+    const typed = answerText({ text: activity.text ?? '', value: undefined });
+    const answer: Answer = { text: withoutPreamble(typed, plainOf(typed)), value: activity.value };
     const keyword = normalizeText(answer.text);
     // A click on an old card: not an answer, nor a failure; the current question is asked again.
     const stale = staleCardReason(activity.value, state.questionId);
@@ -127,6 +134,15 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
     const understood = pending && answer.value === undefined && answer.text ? understand(answer.text, pending) : undefined;
     // « passer, et on a 230 000 habitants »: the skip keeps what else the message said, for its questions.
     if (spec.optional && (SKIP.test(keyword) || understood?.entities.skip || declinesForNow(plainOf(answer.text)))) return { succeeded: true, value: { kind: 'skip', ...(understood ? { entities: understood.entities } : {}) } };
+    // A denial is never stored as a value: it undoes the choice the question rests on, or is refused.
+    // (« non, c'est Paul Martin » gives a value: it is an answer; a long description may begin with « non ».)
+    const denial = pending && understood && FREE_TEXT_QUESTIONS.has(pending) && valueFor(pending, understood.entities) === undefined && deniesChoice(answer.text);
+    if (denial && (spec.declinable || answer.text.split(/\s+/).length <= 6)) {
+      if (spec.declinable) return { succeeded: true, value: { kind: 'deny' } };
+      state.failures = (state.failures ?? 0) + 1;
+      state.reason = 'Votre message ne donne pas de réponse à cette question : répondez-y en quelques mots.';
+      return { succeeded: false };
+    }
     // A long sentence, or a number, a phone, an e-mail, on a name question with no name in it is never stored as the name.
     const nameReason = pending ? NAME_QUESTIONS[pending] : undefined;
     const otherValue = understood && (['phone', 'email', 'siren', 'amount', 'number'] as const).some((key) => understood.entities[key] !== undefined);

@@ -4,9 +4,10 @@ import { formatEuros } from '../knowledge/formatting';
 import { parseCommitmentKinds, parseEuros, type ParseResult } from '../knowledge/parsers';
 import { COMMITMENT_KIND_LABELS, CommitmentKindSchema, type CommitmentKind } from '../knowledge/schemes';
 import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
+import { changedSelection } from '../knowledge/understanding/text';
 import { answerText, type Answer } from './answerPrompt';
 import type { DraftStore } from './draftStore';
-import { MULTI_SELECT_INPUT } from './questionCards';
+import { MULTI_SELECT_INPUT, type QuestionSpec } from './questionCards';
 import { fromText, parseFreeText, QuestionSectionDialog, type AnyQuestion, type Question } from './questionFlow';
 
 export const COMMITMENTS_DIALOG = 'commitmentsDialog';
@@ -32,7 +33,7 @@ const kinds: Question<CommitmentKind[]> = {
   },
 };
 
-function parseKindSelection(answer: Answer): ParseResult<CommitmentKind[]> {
+function parseKindSelection(answer: Answer, spec: QuestionSpec): ParseResult<CommitmentKind[]> {
   const submitted = (answer.value as Record<string, unknown> | undefined)?.[MULTI_SELECT_INPUT];
   if (typeof submitted === 'string' || (answer.value !== undefined && answerText(answer) === '')) {
     const selected = String(submitted ?? '')
@@ -43,7 +44,11 @@ function parseKindSelection(answer: Answer): ParseResult<CommitmentKind[]> {
     return { ok: true, value: [...new Set(selected)] };
   }
   const parsed = parseCommitmentKinds(answerText(answer));
-  return parsed.ok ? { ok: true, value: [...new Set(parsed.value)] } : parsed;
+  if (!parsed.ok) return parsed;
+  // « retirez la communication » changes the selection on screen; a plain list replaces it.
+  const selected = changedSelection(answerText(answer), (spec.multiSelect?.selected ?? []) as CommitmentKind[], parsed.value);
+  if (selected.length === 0) return { ok: false, reason: 'Il ne resterait aucun engagement : indiquez au moins une forme d’engagement, par exemple « cofinancement ».' };
+  return { ok: true, value: selected };
 }
 
 /** The detail question of one form of commitment, asked only when that form was chosen. */
@@ -51,9 +56,14 @@ function detail(kind: CommitmentKind, text: string, help: string, example: strin
   return {
     id: `commitments.${kind}.detail`,
     parse: parseFreeText(example, TEXT_LIMITS.detail),
-    ask: ({ dossier }) => (find(dossier, kind) ? { text, help } : undefined),
+    ask: ({ dossier }) => (find(dossier, kind) ? { text, help, declinable: true } : undefined),
     current: ({ dossier }) => find(dossier, kind)?.detail,
     save: (dossier, value) => update(dossier, kind, { detail: value }),
+    // « aucune, je n'ai pas parlé de soutien »: that form was never chosen, it leaves the commitments.
+    deny: (dossier) => {
+      dossier.commitments = (dossier.commitments ?? []).filter((commitment) => commitment.kind !== kind);
+      return `D’accord : je retire « ${COMMITMENT_KIND_LABELS[kind]} » de vos engagements.`;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // Section 4: the integration fields, offered according to the scheme (housing pre-selected and required for a CTAI).
 import { parseFields, type ParseResult } from '../knowledge/parsers';
 import { FIELD_LABELS, fieldOptionsFor, IntegrationFieldSchema, type IntegrationField } from '../knowledge/schemes';
+import { changedSelection } from '../knowledge/understanding/text';
 import { answerText, type Answer } from './answerPrompt';
 import type { DraftStore } from './draftStore';
 import { MULTI_SELECT_INPUT, type QuestionSpec } from './questionCards';
@@ -45,7 +46,9 @@ function parseFieldSelection(answer: Answer, spec: QuestionSpec): ParseResult<In
   } else {
     const parsed = parseFields(answerText(answer));
     if (!parsed.ok) return parsed;
-    selected = parsed.value;
+    // « enlevez accès aux soins et l'emploi » changes the selection on screen; a plain list replaces it.
+    selected = changedSelection(answerText(answer), (spec.multiSelect?.selected ?? []) as IntegrationField[], parsed.value);
+    if (selected.length === 0) return { ok: false, reason: 'Il ne resterait aucun champ : indiquez au moins un champ à garder, par exemple « logement et emploi ».' };
   }
   const missing = (spec.multiSelect?.required ?? []).filter((field) => !selected.includes(field as IntegrationField));
   if (missing.length > 0) {

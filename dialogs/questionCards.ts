@@ -18,6 +18,8 @@ export interface QuestionSpec {
   /** A multi-select card; typed lists are understood too. */
   multiSelect?: { choices: ChoiceOption[]; selected?: string[]; required?: string[] };
   optional?: boolean;
+  /** The question rests on a choice (a form of commitment): a denial (« aucune, je n'ai pas parlé de soutien ») undoes the choice instead of answering. */
+  declinable?: boolean;
   /** When revisiting a section: the current value, which « garder » keeps. */
   current?: string;
   /** An upper bound for an amount, checked by the parser. */

@@ -50,6 +50,8 @@ export interface Question<T> {
    * unless its answer is not a value of the draft (a file sent stays filed).
    */
   clear?(dossier: Dossier, options: SectionOptions): void;
+  /** Undoes the choice a declinable question rests on (its spec says `declinable`); returns what to tell the official. */
+  deny?(dossier: Dossier, options: SectionOptions): string;
 }
 
 /** Lets a list hold questions of different answer types. */
@@ -134,6 +136,10 @@ export class QuestionSectionDialog extends ComponentDialog {
           step.context,
         );
         if (noted.length > 0) await step.context.sendActivity(`J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.`);
+      } else if (outcome?.kind === 'deny' && question.deny) {
+        let said = '';
+        await this.store.change(options.reference, (dossier) => void (said = question.deny!(dossier, options)), step.context);
+        await step.context.sendActivity(said);
       } else if (outcome?.kind === 'skip') {
         let noted: string[] = [];
         await this.store.change(

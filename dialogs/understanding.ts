@@ -245,3 +245,15 @@ export function applyCorrection(dossier: Dossier, target: QuestionId, entities: 
   }
   return { label: fill.label, schemeToReview };
 }
+
+/** The questions a correction's other values may change (values of their own, never a choice read from a stray word). */
+const ALSO_CORRECTABLE = /^(collectivity|contact)\./;
+
+/** Writes a correction's other values (« …c'est le 76 et 12 000 habitants »), even over an answer; returns how each reads. */
+export function applyOtherCorrections(dossier: Dossier, also: Entities | undefined, corrected: QuestionId): string[] {
+  if (!also) return [];
+  const target = questionIdOf(corrected);
+  const fills = fillsOf(also).filter((fill) => ALSO_CORRECTABLE.test(fill.question) && fill.question !== target);
+  for (const fill of fills) fill.write(dossier);
+  return fills.map((fill) => fill.label);
+}

@@ -281,7 +281,8 @@ export function parseFields(input: string): ParseResult<IntegrationField[]> {
 }
 
 const COMMITMENT_RULES: ReadonlyArray<{ value: CommitmentKind; pattern: RegExp }> = [
-  { value: 'association_support', pattern: /\b(soutien (a l'|aux? )?associations?|associations? porteuses?|associations?)\b/g },
+  // An association named as the carrier (« portée par l'association Horizon ») is no support to it: a word of support, or the label alone.
+  { value: 'association_support', pattern: /\b((soutien|soutenir|soutenons|soutient|subventionn\w*|appui) (financier |logistique )?(a l'|aux? |de l'|des |a une |a des )?associations?( porteuses?)?|associations? porteuses?)\b|^\s*(l'|une |les |des )?associations?\s*$/g },
   { value: 'cofinancing', pattern: /\b(co-?financements?|co-?financ\w*|financements?|financ\w*|subventions?|argent)\b/g },
   { value: 'premises', pattern: /\b(pret d'une salle|salles?|locaux|local|batiments?)\b/g },
   { value: 'staff', pattern: /\b(mise a disposition d'un personnel|personnels?|agents?|salaries?|etp|temps de travail)\b/g },

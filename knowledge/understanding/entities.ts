@@ -351,7 +351,8 @@ function readRole(reading: Reading, nameSpan: { start: number; end: number } | u
   if (pending === 'contact.role') {
     const lead = /^\s*(?:bonjour[ ,]*)?(?:(?:alors|euh|bah|ben|donc)[ ,]+)?(?:sa fonction(?: c'est| est|:)?|la fonction(?: c'est| est|:)?|son poste(?: c'est| est|:)?|c'est|je suis|elle est|il est|elle occupe le poste de|il occupe le poste de|poste de|moi je suis)?\s*(?::)?\s*(?:le |la |l'|un |une )?/.exec(plain);
     const start = lead ? lead[0].length : 0;
-    const role = cutRole(raw.slice(start), plain.slice(start), stops.map((stop) => stop - start));
+    // « Je suis Sandrine Lemaitre, chargée de mission »: the role is after the name, not the name.
+    const role = nameSpan && nameSpan.start <= start ? '' : cutRole(raw.slice(start), plain.slice(start), stops.map((stop) => stop - start));
     if (role) return role.charAt(0) === role.charAt(0).toUpperCase() && /^\p{Lu}\p{Ll}/u.test(role) ? role : role;
   }
   const after = nameSpan ? new RegExp(`^[ ,]+(?:(?:le |la |l')?(${ROLE_HEAD}))\\b`).exec(plain.slice(nameSpan.end)) : null;
@@ -397,7 +398,7 @@ function nameFrom(raw: string, plain: string, start: number, allowSingle: boolea
 
 function readPersonName(reading: Reading): { name: string; start: number; end: number } | undefined {
   const { raw, plain, pending } = reading;
-  const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|c moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
+  const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|c moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|(?<!qui )je suis|moi je suis|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
   for (const match of plain.matchAll(introductions)) {
     const start = match.index + match[0].length;
     // After « c’est moi, », one capitalised word is a name (« c’est moi, Dupont »).
@@ -572,6 +573,15 @@ export function declinesForNow(plain: string): boolean {
   return /\b(passe[rz]?|on passe|je passe|sauter|ignorer|pas sous la main|pas sous les yeux|(pas|plus) a portee de main|(nous n'avons|on n'a|on a|je n'ai|j'ai) pas (le|la|l'|ce|cette|son|notre) (numero|siren|chiffre|telephone|information|info)|aucune idee|je (ne )?(le |la )?sais pas|je ne l'ai pas|je l'ai pas|je n'ai pas (ca|l'info|le numero|l'information)|pas de (ligne directe|numero|telephone|siren|chiffre)|je prefere ne pas|plus tard|ulterieurement|y revenir|je (le |la |vous le |vous l')?(transmettrai|enverrai|envoie plus tard)|non communique|(effac|supprim|retir|enlev)(er|ez|ons)(-le|-la| le| la| ce \w+| cette \w+)?|pas d'info|je (ne )?(le |la |l')?connais pas|je sais plus|je ne sais plus|on verra|pas encore (vote|connu|defini|arrete|fixe))\b|^(nc|nsp|jsp|\?|-|rien|aucun|aucune|non|pas de \w+)\W*$/.test(fold(plain));
 }
 
+/**
+ * « aucune, je n'ai pas parlé de soutien », « non, on ne prête pas de salle »: the official denies the
+ * premise of a question (a choice they did not make). Such a message is never the value asked for.
+ */
+export function deniesChoice(text: string): boolean {
+  const folded = fold(plainOf(text));
+  return /^(?:non|nan|aucune?|rien|ni l'un ni l'autre|pas (?:de|d') ?\w+|pas (?:concernee?s?|le cas)|ce n'est pas le cas)\b|\b(?:je n'ai|j'ai|on n'a|on a|nous n'avons) (?:jamais|pas|rien) (?:parle|dit|demande|choisi|coche|mentionne|evoque|prevu|selectionne)|\bon ne (?:soutient|prete|met|fait|prevoit) (?:pas|aucun|rien)|\bnous ne (?:soutenons|pretons|mettons|faisons|prevoyons) (?:pas|aucun|rien)|\bne (?:nous |me )?concerne pas\b/.test(folded);
+}
+
 function readSkip(reading: Reading): true | undefined {
   if (!OPTIONAL_QUESTIONS.has(reading.pending)) return undefined;
   return declinesForNow(reading.plain) ? true : undefined;
@@ -655,7 +665,7 @@ const STATE_NEAR = /\b(l'etat|etat|part etat|subvention|demand\w*|sollicit\w*)\b
 const COST_BEFORE = /\b(cout\w*|coute\w*|budget( total| global| de l'action)?|total|revient a|montant total|pour un total de)\b[^\d€]{0,25}$/;
 
 /** Which euro amounts are a cost and which the State's share, from the words around each (« coûte 8 000 € dont 3 000 € demandés à l’État »). */
-function readBudgetRoles(entities: Entities, euros: NumberMention[], plain: string, pending: Pending): void {
+function readBudgetRoles(entities: Entities, euros: NumberMention[], plain: string, pending: Pending, restated: ReadonlySet<NumberMention>): void {
   const unlabelled: NumberMention[] = [];
   for (const mention of euros) {
     const before = plain.slice(Math.max(0, mention.start - 40), mention.start);
@@ -670,16 +680,26 @@ function readBudgetRoles(entities: Entities, euros: NumberMention[], plain: stri
     else if (!role) unlabelled.push(mention);
   }
   // On the cost or the State-share question, the amount said without a word is that one.
-  const bare = unlabelled[0];
+  const bare = unlabelled.find((mention) => restated.has(mention)) ?? unlabelled[0];
   if (bare && pending === 'action.cost' && entities.cost === undefined) entities.cost = bare.value;
   if (bare && pending === 'action.stateShare' && entities.stateShare === undefined) entities.stateShare = bare.value;
 }
+
+const RESTATED_BEFORE = /\b(disons|soit|au total|en tout|total|ce qui fait|ca fait|cela fait|donc)\s*(de |d'|environ |a peu pres |pres de )?$/;
+const RESTATED_AFTER = /^\s*(\p{L}+\s+)?(au total|en tout)\b/u;
 
 function assignNumbers(entities: Entities, mentions: NumberMention[], pending: Pending, target: Target | undefined, plain: string): void {
   const usable = mentions.filter((mention) => !(mention.unit === 'none' && mention.value >= 1990 && mention.value <= 2099 && Number.isInteger(mention.value)));
   // The wrong value of a correction (« 12 000 pas 20 000 ») is never a value.
   const kept = usable.filter((mention) => !mention.negated);
-  const last = (list: NumberMention[]) => list[list.length - 1];
+  // « 10 enfants et 10 mamans, disons 20 », « … soit 8 000 € au total »: the total restated wins, in the unit of what it sums.
+  const restated = new Set(kept.filter((mention) => RESTATED_BEFORE.test(plain.slice(Math.max(0, mention.start - 24), mention.start)) || RESTATED_AFTER.test(plain.slice(mention.end, mention.end + 30))));
+  for (const mention of restated) {
+    if (mention.unit !== 'none') continue;
+    const summed = kept.filter((other) => other !== mention && other.unit !== 'none' && other.start < mention.start).pop() ?? kept.find((other) => other !== mention && other.unit !== 'none');
+    if (summed) mention.unit = summed.unit;
+  }
+  const last = (list: NumberMention[]) => list.filter((mention) => restated.has(mention)).pop() ?? list[list.length - 1];
   const of = (unit: NumberMention['unit']) => last(kept.filter((mention) => mention.unit === unit));
   // « budget total 180 000 € dont 90 000 demandés à l’État »: a bare amount that a budget word ties to a
   // euro amount of the same message is in euros too.
@@ -689,7 +709,7 @@ function assignNumbers(entities: Entities, mentions: NumberMention[], pending: P
   const budgetMentions = kept.filter((mention) => mention.unit === 'euros' || tiedToEuros(mention));
   const euros = of('euros');
   if (euros) entities.amount = euros.value;
-  readBudgetRoles(entities, budgetMentions, plain, pending);
+  readBudgetRoles(entities, budgetMentions, plain, pending, restated);
   for (const mention of budgetMentions) if (mention.unit === 'none') mention.unit = 'euros';
   const inhabitants = of('inhabitants');
   if (inhabitants) entities.population = Math.round(inhabitants.value);
@@ -726,7 +746,9 @@ export function extractEntities(text: string, pending: Pending, options: { whole
     set('collectivityName', name.name);
   }
   set('collectivityKind', readKind(reading) ?? name?.kind);
-  if (reading.pending === 'collectivity.name' && !entities.collectivityName) {
+  // « Je suis Sandrine Lemaitre, chargée de mission » introduces a person: read before the name fallback, which it is not.
+  const person = readPersonName(reading);
+  if (reading.pending === 'collectivity.name' && !entities.collectivityName && !person) {
     const cleaned = ownClause(text)
       .replace(/^\s*(?:(?:bonjour|alors|euh|bah|ben|donc|oui)[ ,]+)?(?:c'est |il s'agit de |nous sommes |on est |la collectivit[ée] c'est |le nom c'est |c'est la |c'est le )?/i, '')
       .replace(/\s*(?:\(.*\)|,? je crois|,? je pense)?\s*[.!]*\s*$/i, '')
@@ -734,7 +756,6 @@ export function extractEntities(text: string, pending: Pending, options: { whole
     // A bare number, phone or e-mail is never a name (« 04 73 00 00 00 » typed on the wrong question).
     if (cleaned && cleaned.length <= 120 && !/[?]/.test(cleaned) && /\p{L}{2,}/u.test(cleaned.replace(/\S+@\S+/g, ''))) set('collectivityName', titleCase(cleaned));
   }
-  const person = readPersonName(reading);
   set('personName', person?.name);
   set('role', readRole(reading, person, name));
   const section = readSection(reading.plain);

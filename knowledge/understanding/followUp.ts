@@ -1,6 +1,10 @@
 // A short follow-up to the last answer (« Pourquoi ? », « et pour un PTAI ? », « c’est-à-dire ? ») says
 // nothing on its own: it is read together with the question it follows.
-import { fold } from './text';
+import type { Approach, Scheme } from '../schemes';
+import { plainOf } from './entities';
+import { fold, stripOpeners, withoutOpeners } from './text';
+import { understand } from './understand';
+import type { Understanding } from './types';
 
 /** Words that ask about what was just answered, not a new subject. */
 const FOLLOW_UP = /^(et )?(pourquoi|pour quelle raison|pour quelles raisons|comment ca|c'est a dire|c'est-a-dire|cad|vraiment|ah bon|meme si|meme (pour|avec|quand)|et (si|pour|avec|quand|dans))\b/;
@@ -14,4 +18,56 @@ export function questionWithContext(message: string, previous: string | undefine
   const folded = fold(message).replace(/^[^a-z0-9]+/, '');
   if (!FOLLOW_UP.test(folded) || folded.split(/\s+/).length > 12) return message;
   return `${previous} ${message}`;
+}
+
+/** A question with no subject of its own (« c'est obligatoire ? », « ça compte ? »): it is about what was said before it. */
+const ELLIPTIC = /^(?:et )?(?:c'est|c'est-il|est-ce|ca|cela|il|elle|on|ils|elles)\b(?!.*\b(?:quoi|qui|quel\w*|combien)\b)/;
+
+function isElliptic(text: string): boolean {
+  const core = stripOpeners(fold(text));
+  return core.split(/\s+/).length <= 6 && ELLIPTIC.test(core);
+}
+
+/** What the journey knows of the dossier, for the questions asked in the middle of it. */
+export interface JourneyContext {
+  scheme?: Scheme;
+  approach?: Approach;
+}
+
+/**
+ * The question to send to the FAQ from a message asked in the middle of the journey:
+ * - « des actions ciblées, on n'a pas de diagnostic, c'est obligatoire ? »: the question has no subject of
+ *   its own, so the whole message is the question, and its first part is that question's subject, not an
+ *   answer to the question on screen (`subjectInAnswer`);
+ * - a question that names no scheme is read for the scheme of the dossier (chosen, or implied by the
+ *   approach chosen: « des actions ciblées : c'est l'objet du PTAI »).
+ */
+export function journeyQuestion(understanding: Pick<Understanding, 'core' | 'answerPart'>, context: JourneyContext): { question: string; subjectInAnswer: boolean } {
+  const elliptic = understanding.answerPart !== undefined && isElliptic(understanding.core);
+  const asked = elliptic ? `${understanding.answerPart!.trim().replace(/[,;:.]+$/, '')}, ${understanding.core}` : understanding.core;
+  const scheme = context.scheme ?? (context.approach === 'targeted' ? 'PTAI' : context.approach === 'strategy' ? 'CTAI' : undefined);
+  // A definition (« c'est quoi un BPI ? ») is the same for both schemes: read alone.
+  const namesScheme = /\b(ctai|ptai|contrats? territoria|projets? territoria)|\b(c'est quoi|qu'est-ce qu|que veut dire|que signifie|signifie|definition)\b/.test(fold(asked));
+  return { question: scheme && !namesScheme ? `Pour un ${scheme} : ${asked}` : asked, subjectInAnswer: elliptic };
+}
+
+/**
+ * The question inside a wish to apply (« on voudrait déposer une candidature pour un PTAI, une commune de
+ * 3000 habitants c'est possible ? »), to answer before the dossier opens: the message without its clauses
+ * that say the wish, read for the scheme it names; the whole message when what is left has no subject of
+ * its own (« nous sommes une communauté de communes et on voudrait un CTAI, c'est possible ? »).
+ * Undefined when the message asks nothing.
+ */
+export function questionInWish(raw: string): string | undefined {
+  if (!/\?\s*$/.test(raw)) return undefined;
+  const clauses = raw.split(/(?<=[,;.!])\s+/);
+  const kept = clauses.filter((clause) => {
+    const core = stripOpeners(fold(clause)).replace(/[,;.!]+$/, '').trim();
+    return core !== '' && understand(clause).intent !== 'apply';
+  });
+  if (kept.length === 0) return undefined;
+  const rest = kept.join(' ').trim();
+  const question = isElliptic(rest) ? withoutOpeners(raw, plainOf(raw)) : rest;
+  const scheme = understand(raw).entities.scheme;
+  return journeyQuestion({ core: question }, { scheme }).question;
 }

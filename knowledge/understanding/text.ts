@@ -119,3 +119,57 @@ export function withoutOpeners(raw: string, plain: string): string {
   const result = raw.slice(offset).trim();
   return result.length > 0 ? result : raw.trim();
 }
+
+/**
+ * Conversational preambles before an answer, never part of its value: « je viens de le dire : »,
+ * « comme je vous l'ai dit, », « je répète : », « euh, », « bon ben ». Read on the plain text (lower case, no accents).
+ */
+const PREAMBLE = new RegExp(
+  '^(?:' +
+    [
+      "(?:je )?(?:viens|venais) de (?:le |vous le )?(?:dire|ecrire|indiquer|preciser|donner)",
+      "comme (?:je )?(?:l'ai|vous l'ai|le)? ?(?:deja )?(?:dit|ecrit|indique|precise)(?: (?:plus haut|avant|precedemment))?",
+      "je (?:l'ai|vous l'ai|vous ai) deja (?:dit|ecrit|indique|donne|repondu)",
+      "(?:je l'ai |j'ai )?deja (?:dit|repondu|ecrit|indique)",
+      "je (?:le )?repete",
+      "je le redis",
+      "c'est ce que (?:je viens de dire|j'ai dit|je disais)",
+      "(?:comme )?(?:dit|indique|precise) (?:plus haut|avant|precedemment)",
+      "(?:euh+|heu+|ben|bah|bon|alors|hmm+|ah|oh)(?= *[,.;:!]| (?:ben|bah|alors|euh|donc)\\b)",
+      'donc(?= *[,:])',
+    ].join('|') +
+    ")\\s*(?:[,;:.!-]+\\s*|\\s+(?:donc|c'est|:)\\s*)?",
+);
+
+/** An answer as typed without its conversational preambles (« je viens de le dire : Sandrine Lemaitre » → « Sandrine Lemaitre »); unchanged when nothing is left. */
+export function withoutPreamble(raw: string, plain: string): string {
+  let offset = 0;
+  for (let guard = 0; guard < 6; guard += 1) {
+    const rest = plain.slice(offset);
+    const trimmed = rest.length - rest.trimStart().length;
+    const match = PREAMBLE.exec(rest.trimStart());
+    if (!match || match[0].length === 0) break;
+    offset += trimmed + match[0].length;
+  }
+  const result = raw.slice(offset).trim();
+  return result.length > 0 ? result : raw.trim();
+}
+
+/**
+ * How a typed list changes a selection already made: « enlevez l'accès aux soins et l'emploi » removes
+ * those, « ajoutez la mobilité » adds it; undefined when the list is the new selection.
+ */
+function selectionChange(text: string): 'remove' | 'add' | undefined {
+  const folded = fold(text);
+  if (/\b(enlev|retir|supprim|ot|decoch)(e|es|ez|er|ons)\b|\b(sans|sauf|hormis|excepte)\b|\bplus (de |d'|du |la |le |l'|les )/.test(folded)) return 'remove';
+  if (/\b(r?ajout|cochez|coche)(e|es|ez|er|ons)?\b|\ben plus\b|\b(aussi|egalement)\b/.test(folded)) return 'add';
+  return undefined;
+}
+
+/** A selection changed as a typed list says (see selectionChange): the current one less or plus what it names. */
+export function changedSelection<T>(text: string, current: readonly T[], named: readonly T[]): T[] {
+  const change = selectionChange(text);
+  if (change === 'remove') return current.filter((value) => !named.includes(value));
+  if (change === 'add') return [...new Set([...current, ...named])];
+  return [...new Set(named)];
+}

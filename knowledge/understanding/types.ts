@@ -115,6 +115,8 @@ export interface Understanding {
   answerPart?: string;
   /** The value read for a free-text question comes from a hedged or long sentence: to be confirmed, not stored. */
   unsure?: true;
+  /** A correction's other values (« c'est le 76 et 12 000 habitants »): they correct their own questions too. */
+  also?: Entities;
   /** « c’est moi » on the contact's name: the official means themself, whose name is still to be given. */
   selfOnly?: true;
 }

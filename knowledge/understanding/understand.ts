@@ -5,7 +5,10 @@ import { fold, stripOpeners, withoutOpeners } from './text';
 import type { Entities, Intent, Pending, Target, Understanding } from './types';
 
 /** Entities that only make sense for some intents (a skip is an answer; a target, a correction or an edit). */
-function keepFor(intent: Intent, entities: Entities, pending: Pending, text: string): Entities {
+/** Values a correction gives besides its target's (« c'est le 76 et 12 000 habitants »): corrected too (not a name or a kind, which a place in a sentence could give). */
+const ALSO_CORRECTED: ReadonlyArray<keyof Entities> = ['departement', 'siren', 'population', 'personName', 'role', 'email', 'phone'];
+
+function keepFor(intent: Intent, entities: Entities, pending: Pending, text: string, also: Entities = {}): Entities {
   const kept: Entities = { ...entities };
   if (intent !== 'answer') {
     delete kept.skip;
@@ -22,7 +25,13 @@ function keepFor(intent: Intent, entities: Entities, pending: Pending, text: str
     }
     // A correction carries the new value of its target, nothing else.
     const keys = valueKeysOf(kept.target);
-    if (keys) for (const key of Object.keys(kept) as Array<keyof Entities>) if (!keys.includes(key) && key !== 'target' && key !== 'actionIndex') delete kept[key];
+    if (keys) {
+      for (const key of Object.keys(kept) as Array<keyof Entities>) {
+        if (keys.includes(key) || key === 'target' || key === 'actionIndex') continue;
+        if (ALSO_CORRECTED.includes(key)) (also as Record<string, unknown>)[key] = kept[key];
+        delete kept[key];
+      }
+    }
   } else if (intent === 'edit') {
     // Editing « les champs » or « les engagements » opens the section, which is that one question.
     if (kept.target === 'fields.selection') kept.target = 'fields';
@@ -114,7 +123,9 @@ function understandWhole(raw: string, pending: Pending): Understanding {
   const intent = classifyIntent({ folded, core, raw, pending, entities });
   // Only an answer is read whole as the value asked for; anything else keeps only what it names.
   const read = intent === 'answer' ? entities : extractEntities(raw, pending, { wholeAnswer: false });
-  const understood: Understanding = { intent, entities: keepFor(intent, read, pending, raw), core: withoutOpeners(raw, plainOf(raw)) };
+  const also: Entities = {};
+  const understood: Understanding = { intent, entities: keepFor(intent, read, pending, raw, also), core: withoutOpeners(raw, plainOf(raw)) };
+  if (Object.keys(also).length > 0) understood.also = also;
   if (intent === 'answer' && isUnsure(raw, pending, understood.entities)) understood.unsure = true;
   // « c’est moi » names nobody: the official's own name is still to be given.
   if (intent === 'answer' && pending === 'contact.name' && !understood.entities.personName && /^\W*(?:(?:euh|alors|ben|bah|oui)\W+)*(?:c'est|ce sera|ca sera)?\s*moi(?:[- ]meme)?\W*$/.test(plainOf(raw))) understood.selfOnly = true;

@@ -1,5 +1,5 @@
 // A short follow-up (« Pourquoi ? ») is looked up with the question it follows; anything else alone.
-import { questionWithContext } from '../../knowledge/understanding/followUp';
+import { journeyQuestion, questionInWish, questionWithContext } from '../../knowledge/understanding/followUp';
 
 const PREVIOUS = 'La Communauté de communes du Grand Figeac souhaiterait signer un CTAI.';
 
@@ -17,5 +17,22 @@ describe('questionWithContext', () => {
 
   test('When there is no previous question, then the message is read alone', () => {
     expect(questionWithContext('Pourquoi ?', undefined)).toBe('Pourquoi ?');
+  });
+});
+
+describe('journeyQuestion and questionInWish', () => {
+  test('When a question has no subject of its own after an answer part, then the whole message is asked, for the scheme implied', () => {
+    const asked = journeyQuestion({ core: 'c est obligatoire ?', answerPart: 'des actions ciblées, on n a pas de diagnostic' }, { approach: 'targeted' });
+    expect(asked).toEqual({ question: 'Pour un PTAI : des actions ciblées, on n a pas de diagnostic, c est obligatoire ?', subjectInAnswer: true });
+  });
+
+  test('When a question has its own subject, then the answer part stays an answer and a named scheme is not overridden', () => {
+    expect(journeyQuestion({ core: 'c’est quoi un BPI ?', answerPart: '76' }, { scheme: 'CTAI' })).toEqual({ question: 'c’est quoi un BPI ?', subjectInAnswer: false });
+    expect(journeyQuestion({ core: 'et pour un PTAI ?' }, { scheme: 'CTAI' }).question).toBe('et pour un PTAI ?');
+  });
+
+  test('When a wish to apply holds a question, then the question is what is left, read for the scheme named; a plain wish asks nothing', () => {
+    expect(questionInWish('Bonjour, on voudrait déposer une candidature pour un PTAI, une commune de 3000 habitants c est possible ?')).toBe('Pour un PTAI : une commune de 3000 habitants c est possible ?');
+    expect(questionInWish('je voudrais préparer une candidature')).toBeUndefined();
   });
 });
