@@ -44,6 +44,25 @@ describe('collation', () => {
     expect(values).toEqual(expect.arrayContaining(['Élise', 'Elisa']));
   });
 
+  it('When a find with a collation also has a projection, then the documents the collation matches are projected', async () => {
+    const found = await names
+      .find({ s: 'ELISE' }, { collation: { locale: 'en', strength: 2 }, projection: { _id: 1 }, sort: { _id: 1 } })
+      .toArray();
+    expect(found).toEqual([{ _id: 2 }, { _id: 3 }]);
+  });
+
+  it('When findOneAndUpdate matches by collation, sorts and projects, then it returns the projected document', async () => {
+    const before = await names.findOneAndUpdate(
+      { s: 'ELISE' },
+      { $set: { x: 7 } },
+      { collation: { locale: 'en_US', strength: 2 }, sort: { _id: -1 }, projection: { s: 1, _id: 0 } },
+    );
+    expect(before).toEqual({ s: 'ELISE' });
+    const deleted = await names.findOneAndDelete({ x: 7, s: 'elise' }, { collation: { locale: 'fr', strength: 1 }, projection: { _id: 1 } });
+    expect(deleted).toEqual({ _id: 3 });
+    await names.insertOne({ _id: 3, s: 'ELISE' });
+  });
+
   it('When a collation names a locale that does not exist, then the query is refused (BadValue)', async () => {
     await expect(names.find({}, { collation: { locale: 'xx_YY' } }).toArray()).rejects.toMatchObject({ code: 2 });
   });
