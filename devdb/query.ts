@@ -282,12 +282,17 @@ function sortMatches(matches: Match[], sort: Document, collation?: Document): Ma
   }
 }
 
-/** The exact document of a match reduced by a projection (or the whole document when none). */
+/**
+ * The exact document of a match reduced by a projection (or the whole document when none). Only a
+ * positional projection (`'a.$': 1`) needs the filter again, to find the matching element; the
+ * match itself was decided by the caller (with its collation, which a second mingo pass would lack).
+ */
 export function projectMatch(match: Match, projection: Document | undefined, filter: Document): Document {
   if (!projection || Object.keys(projection).length === 0) return exactOf(match.doc);
   let projected: Document | undefined;
   try {
-    const { $comment: _comment, ...condition } = filter;
+    const positional = Object.keys(projection).some((field) => field.endsWith('.$'));
+    const { $comment: _comment, ...condition } = positional ? filter : {};
     projected = new Query(condition, {}).find<Document>([viewOf(match.doc)], projection).all()[0];
   } catch (err) {
     throw badValue(`invalid projection: ${(err as Error).message}`);

@@ -1,6 +1,6 @@
 // Update documents: operator updates and pipelines through mingo, replacements, and upsert seeds.
 import { ObjectId, type Document } from 'bson';
-import { updateOne } from 'mingo';
+import { Aggregator, updateOne } from 'mingo';
 import { CommandError, badValue } from './errors';
 import { isPlainObject, keyOf, restoreTypes, toView } from './values';
 
@@ -128,18 +128,47 @@ function modifierFor(update: Document, inserting: boolean): { modifier: Document
   return { modifier: Object.keys(rest).length > 0 ? { ...others, $set: rest } : others, id: { value: _id } };
 }
 
+/** The stages mongod accepts in an update pipeline. */
+const UPDATE_STAGES = new Set(['$addFields', '$set', '$project', '$unset', '$replaceRoot', '$replaceWith']);
+
+/**
+ * An update pipeline run as an aggregation over the one document (mingo's updateOne diffs the
+ * result field by field and fails on `$replaceRoot` or on names `$setField` makes, `$a`, `a.b`).
+ */
+function runPipeline(view: Document, pipeline: Document[], variables: Document | undefined): Document {
+  for (const stage of pipeline) {
+    const name = Object.keys(stage)[0] ?? '';
+    if (Object.keys(stage).length !== 1 || !UPDATE_STAGES.has(name)) {
+      throw new CommandError(72, 'InvalidOptions', `${name || 'an empty stage'} is not allowed to be used within an update`);
+    }
+  }
+  let out: Document[];
+  try {
+    out = new Aggregator(toView(pipeline) as Document[], variables ? { variables } : {}).run([view]) as Document[];
+  } catch (err) {
+    throw new CommandError(2, 'BadValue', `cannot apply update: ${(err as Error).message}`);
+  }
+  const [next] = out;
+  if (out.length !== 1 || !isPlainObject(next)) throw new CommandError(2, 'BadValue', 'an update pipeline must produce one document');
+  return next;
+}
+
 /**
  * Returns the exact document `update` makes of `current` (exact) and `currentView` (a fresh view
  * of it, which this function may modify).
  */
 export function applyUpdate(current: Document, currentView: Document, update: UpdateSpec, options: ApplyOptions): Document {
   let next: Document;
-  if (Array.isArray(update) || isOperatorUpdate(update)) {
-    if (!Array.isArray(update)) checkUpdateTypes(current, update, options.inserting);
-    const { modifier, id } = Array.isArray(update) ? { modifier: toView(update) as Document[], id: undefined } : modifierFor(update, options.inserting);
+  if (Array.isArray(update)) {
+    next = restoreTypes(runPipeline(currentView, update, options.variables), current) as Document;
+    // A pipeline that drops `_id` (`$replaceRoot`, `$unset: '_id'`) keeps the document's own, as mongod does.
+    if ('_id' in current && !('_id' in next)) next._id = current._id;
+  } else if (isOperatorUpdate(update)) {
+    checkUpdateTypes(current, update, options.inserting);
+    const { modifier, id } = modifierFor(update, options.inserting);
     const docs = [currentView];
-    const positional = !options.inserting && !Array.isArray(update) && usesPositional(update);
-    if (!Array.isArray(update) && !positional && !Array.isArray(modifier) && applySimply(currentView, modifier)) {
+    const positional = !options.inserting && usesPositional(update);
+    if (!positional && applySimply(currentView, modifier)) {
       next = restoreTypes(currentView, current) as Document;
       if (id) {
         if ('_id' in current && !sameId(id.value, current._id)) throw immutableId();
@@ -151,8 +180,8 @@ export function applyUpdate(current: Document, currentView: Document, update: Up
     try {
       // The document already matched. mingo re-tests the condition it is given, so it only gets
       // the filter when the positional `$` needs it to find the matched array element.
-      const condition = !options.inserting && !Array.isArray(update) && usesPositional(update) ? withoutComment(options.filter) : {};
-      updateOne(docs, condition, modifier as Document, {
+      const condition = positional ? withoutComment(options.filter) : {};
+      updateOne(docs, condition, modifier, {
         arrayFilters: options.arrayFilters,
         cloneMode: 'copy',
       }, options.variables ? { variables: options.variables } : undefined);

@@ -44,6 +44,25 @@ describe('collation', () => {
     expect(values).toEqual(expect.arrayContaining(['Élise', 'Elisa']));
   });
 
+  it('When a find with a collation also has a projection, then the documents the collation matches are projected', async () => {
+    const found = await names
+      .find({ s: 'ELISE' }, { collation: { locale: 'en', strength: 2 }, projection: { _id: 1 }, sort: { _id: 1 } })
+      .toArray();
+    expect(found).toEqual([{ _id: 2 }, { _id: 3 }]);
+  });
+
+  it('When findOneAndUpdate matches by collation, sorts and projects, then it returns the projected document', async () => {
+    const before = await names.findOneAndUpdate(
+      { s: 'ELISE' },
+      { $set: { x: 7 } },
+      { collation: { locale: 'en_US', strength: 2 }, sort: { _id: -1 }, projection: { s: 1, _id: 0 } },
+    );
+    expect(before).toEqual({ s: 'ELISE' });
+    const deleted = await names.findOneAndDelete({ x: 7, s: 'elise' }, { collation: { locale: 'fr', strength: 1 }, projection: { _id: 1 } });
+    expect(deleted).toEqual({ _id: 3 });
+    await names.insertOne({ _id: 3, s: 'ELISE' });
+  });
+
   it('When a collation names a locale that does not exist, then the query is refused (BadValue)', async () => {
     await expect(names.find({}, { collation: { locale: 'xx_YY' } }).toArray()).rejects.toMatchObject({ code: 2 });
   });
@@ -60,6 +79,36 @@ describe('aggregation and updates', () => {
     await expect(names.replaceOne({}, { s: 'x' }, { sort: { _id: -1 } })).rejects.toMatchObject({ code: 40415 });
     expect(await names.countDocuments({ x: 1 })).toBe(0);
     expect(await names.countDocuments({ s: 'x' })).toBe(0);
+  });
+});
+
+describe('update pipelines', () => {
+  it('When a pipeline replaces the root by a subdocument, then the _id is kept and the rest replaced', async () => {
+    const coll = client.db().collection<AnyDoc>('pipelineRoot');
+    await coll.insertMany([{ _id: 1, x: 1, t: { u: { v: 1 } } }, { _id: 2, x: 2 }]);
+    const result = await coll.updateOne({ _id: 1 }, [{ $replaceRoot: { newRoot: '$t' } }, { $addFields: { foo: 1 } }]);
+    expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 1, u: { v: 1 }, foo: 1 }, { _id: 2, x: 2 }]);
+    await coll.updateOne({ _id: 2 }, [{ $unset: ['_id', 'x'] }, { $set: { y: 3 } }]);
+    expect(await coll.findOne({ _id: 2 })).toEqual({ _id: 2, y: 3 });
+  });
+
+  it('When a pipeline gives the document another _id, then it fails with ImmutableField (66) and nothing changes', async () => {
+    const coll = client.db().collection<AnyDoc>('pipelineId');
+    await coll.insertOne({ _id: 1, x: 1 });
+    await expect(coll.updateOne({ _id: 1 }, [{ $replaceWith: { _id: 9, x: 2 } }])).rejects.toMatchObject({ code: 66 });
+    await expect(coll.updateOne({ _id: 1 }, [{ $group: { _id: null } }])).rejects.toMatchObject({ code: 72 });
+    expect(await coll.find().toArray()).toEqual([{ _id: 1, x: 1 }]);
+  });
+
+  it('When $setField writes a dotted or dollar-prefixed field name, then the document keeps that name', async () => {
+    const coll = client.db().collection<AnyDoc>('pipelineSetField');
+    await coll.insertOne({ _id: 1, foo: {} });
+    const top = (field: string) => [{ $replaceWith: { $setField: { field: { $literal: field }, value: 1, input: '$$ROOT' } } }];
+    expect(await coll.updateOne({ _id: 1 }, top('$a'))).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await coll.updateMany({ _id: 1 }, top('a.b'))).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    await coll.updateOne({ _id: 1 }, [{ $set: { foo: { $setField: { field: { $literal: '$c' }, value: 2, input: '$foo' } } } }]);
+    expect(await coll.findOne({ _id: 1 })).toEqual({ _id: 1, foo: { $c: 2 }, $a: 1, 'a.b': 1 });
   });
 });
 
