@@ -103,6 +103,121 @@ function shortList(sentence: string): string {
   return `${sentence.slice(0, colon + 3)}${items.slice(0, LIST_ITEMS_KEPT).join(', ')}, etc.${end[1] ?? ''}`;
 }
 
+/** The sentences of a text, each with the marker that closes it. */
+function sentencesOf(text: string): string[] {
+  return text.split(SENTENCE_END).filter((s) => s.trim() !== '');
+}
+
+// Where a sentence can end earlier and still be a sentence: before « ; », « , et… », « , mais… », « , même si… ».
+const CLAUSE_START = /\s*;\s+|,\s+(?=(?:et|mais|alors que|tandis que|même si|même s['’]|dont|notamment|afin de)\s)/g;
+const MIN_CLAUSE_KEPT = 40;
+/** A clause that must stay: it names places or people (« ainsi que Rouen et Montpellier ») or holds a list (« : un cofinancement, … »). */
+const HOLDS_FACTS = /\s\p{Lu}\p{Ll}| : /u;
+
+/**
+ * The sentence without its last clause, ending as a sentence with its marker: « …variable, sans
+ * minimum, et s’inscrire dans… (formation…) [1]. » → « …variable, sans minimum, et s’inscrire dans… [1]. »
+ * → « …variable, sans minimum [1]. »; undefined when no clause can go.
+ */
+function withoutLastClause(sentence: string): string | undefined {
+  const end = /(\s*\[\d+\])?\s*[.!?…]?$/.exec(sentence);
+  if (!end) return undefined;
+  const marker = end[1] ?? '';
+  const body = sentence.slice(0, end.index);
+  // An aside in brackets goes first, unless it is an acronym the answer introduces: « (PTAI) ».
+  const aside = /\s*\(([^()]*)\)$/.exec(body);
+  if (aside && aside.index >= MIN_CLAUSE_KEPT && !/^[\p{Lu}\d]+$/u.test(aside[1] ?? '') && !HOLDS_FACTS.test(aside[0])) return `${body.slice(0, aside.index)}${marker}.`;
+  const cut = [...body.matchAll(CLAUSE_START)].map((m) => m.index).filter((i) => i >= MIN_CLAUSE_KEPT).pop();
+  // Nor is a list cut short: « …avec le préfet : les métropoles, les communautés urbaines, et les départements… ».
+  if (cut === undefined || HOLDS_FACTS.test(body.slice(cut)) || body.slice(0, cut).includes(' : ')) return undefined;
+  return `${body.slice(0, cut)}${marker}.`;
+}
+
+/**
+ * A part's answer from the longest to the shortest, each made of whole sentences: as given, lists
+ * kept to three items, later sentences left out one by one, then the first sentence's last clauses.
+ */
+export function shorterVersions(text: string): string[] {
+  const versions = [text];
+  const push = (sentences: readonly string[]): void => {
+    const version = sentences.join(' ');
+    if (version !== versions[versions.length - 1]) versions.push(version);
+  };
+  let sentences = sentencesOf(text).map(shortList);
+  push(sentences);
+  while (sentences.length > 1) {
+    sentences = sentences.slice(0, -1);
+    push(sentences);
+  }
+  for (let first = sentences[0] && withoutLastClause(sentences[0]); first; first = withoutLastClause(first)) push([first]);
+  return versions;
+}
+
+/** While the parts are too long, the longest that can still be shortened takes its next shorter version. */
+function shortened(versions: readonly (readonly string[])[], max: number): string[] {
+  const at = versions.map(() => 0);
+  const texts = (): string[] => versions.map((v, i) => v[at[i] ?? 0] ?? '');
+  while (texts().join(' ').length > max) {
+    const current = texts();
+    const longest = versions
+      .map((_v, i) => i)
+      .filter((i) => (at[i] ?? 0) < (versions[i]?.length ?? 0) - 1)
+      .sort((a, b) => (current[b]?.length ?? 0) - (current[a]?.length ?? 0))[0];
+    if (longest === undefined) break;
+    at[longest] = (at[longest] ?? 0) + 1;
+  }
+  return texts();
+}
+
+/** The sets of `k` of `items`, those with the later items first: [2], [1], [0] from [0, 1, 2]. */
+function subsets(items: readonly number[], k: number): number[][] {
+  if (k === 0) return [[]];
+  const out: number[][] = [];
+  const later = [...items].reverse();
+  for (const [at, item] of later.entries()) for (const rest of subsets(later.slice(at + 1).reverse(), k - 1)) out.push([item, ...rest]);
+  return out;
+}
+
+/**
+ * The parts of an answer within MAX_ANSWER_LENGTH characters together, none left out silently:
+ * each part is shortened within itself, the longest first, so that every part keeps a share and a
+ * short part stays whole. When even their shortest versions do not fit, as few parts as possible
+ * (the later ones first) give way to one note naming them (`crowdedOut`); a part without a label
+ * (a note itself) always stays.
+ */
+export function fitParts(
+  versions: readonly (readonly string[])[],
+  labels: readonly (string | undefined)[],
+  crowdedOut: (labels: readonly string[]) => string,
+  max: number = MAX_ANSWER_LENGTH,
+): string[] {
+  const declinable = labels.flatMap((label, i) => (label === undefined ? [] : [i]));
+  for (let k = 0; k < Math.max(1, declinable.length); k += 1) {
+    for (const left of subsets(declinable, k)) {
+      const kept = versions.filter((_v, i) => !left.includes(i));
+      const named = [...left].sort((a, b) => a - b).map((i) => labels[i] ?? '');
+      const texts = shortened(left.length === 0 ? kept : [...kept, [crowdedOut(named)]], max);
+      if (texts.join(' ').length <= max) return texts;
+    }
+  }
+  return shortened(versions, max);
+}
+
+/** Markers renumbered in the order the answer cites them, the sources no marker cites left out. */
+export function renumbered(composed: ComposedAnswer): ComposedAnswer {
+  const order: number[] = [];
+  const answer = composed.answer.replace(/\[(\d+)\]/g, (_all, n: string) => {
+    let at = order.indexOf(Number(n));
+    if (at < 0) {
+      order.push(Number(n));
+      at = order.length - 1;
+    }
+    return `[${at + 1}]`;
+  });
+  const sources = order.map((n) => composed.sources[n - 1]).filter((s): s is ComposedAnswer['sources'][number] => s !== undefined);
+  return { answer, sources };
+}
+
 /**
  * The answer within MAX_ANSWER_LENGTH characters: whole sentences are kept from the start while
  * they fit (the first always), and the sources no kept sentence cites are dropped and the markers
@@ -123,15 +238,5 @@ export function withinAnswerLength(composed: ComposedAnswer): ComposedAnswer {
     if (kept.length > 0 && next.length > MAX_ANSWER_LENGTH) continue;
     kept.push(sentence);
   }
-  const order: number[] = [];
-  const answer = kept.join(' ').replace(/\[(\d+)\]/g, (_all, n: string) => {
-    let at = order.indexOf(Number(n));
-    if (at < 0) {
-      order.push(Number(n));
-      at = order.length - 1;
-    }
-    return `[${at + 1}]`;
-  });
-  const sources = order.map((n) => composed.sources[n - 1]).filter((s): s is ComposedAnswer['sources'][number] => s !== undefined);
-  return { answer, sources };
+  return renumbered({ answer: kept.join(' '), sources: composed.sources });
 }

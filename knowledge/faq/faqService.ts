@@ -4,7 +4,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { z } from 'zod';
 import { DEFAULT_CORPUS_DIR, loadPassages, type Passage } from './corpus';
 import { MAX_ANSWER_LENGTH } from './blindEvaluation';
-import { partLabel, withChoice, withinAnswerLength } from './answerShaping';
+import { fitParts, partLabel, renumbered, shorterVersions, withChoice, withinAnswerLength } from './answerShaping';
 import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
 import type { SmallTalk } from './frenchText';
@@ -90,6 +90,7 @@ const SPELLED_OUT: readonly [RegExp, string][] = [
   [/\b(?:des |les )?bénéficiaires de la protection internationale \(BPI\)/g, 'les BPI'],
   [/\bdu contrat d['’]intégration républicaine \(CIR\)/g, 'du CIR'],
   [/\b(CTAI|PTAI) \((?:contrat|projet) territorial d['’]accueil et d['’]intégration\)/g, '$1'],
+  [/\b(?:contrats?|projets?) territori(?:al|aux) d['’]accueil et d['’]intégration \((CTAI|PTAI)\)/g, '$1'],
   // The public every scheme is for, repeated at the end of each definition: the question asks something else.
   [/,? en faveur de l['’]intégration des étrangers primo-arrivants(?:, dont les (?:BPI|bénéficiaires de la protection internationale(?: \(BPI\))?))?/g, ''],
 ];
@@ -113,11 +114,23 @@ function focusedList(sentence: string, asked: string): string {
   return `${sentence.slice(0, colon)}, notamment ${kept.join(', ')}${end[1] ?? ''}.`;
 }
 
-/** A part's answer made shorter for an answer in several parts: acronyms, its first sentence only, lists kept to what is asked. */
-function compact(text: string, asked: string): string {
-  const short = SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), text);
-  const first = short.length > MAX_ANSWER_LENGTH / 2 ? (short.split(/(?<=[.!?…])\s+(?!\[)|(?<=[.!?…]\s\[\d+\])\s+/)[0] ?? short) : short;
-  return asked !== '' && first.length > MAX_ANSWER_LENGTH / 3 ? focusedList(first, asked) : first;
+/**
+ * A part's answer in the versions it can take in an answer in several parts, longest first: as
+ * said, with acronyms for spelled-out names and lists kept to what a yes/no asks about, then
+ * shorter by whole sentences and clauses (answerShaping.ts). The verdict (« Oui : ») opens each.
+ */
+function partVersions(opening: string, body: string, asked: string): string[] {
+  const short = SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), body);
+  const focused = asked === '' ? short : short.split(/(?<=[.!?…])\s+(?!\[)|(?<=[.!?…]\s\[\d+\])\s+/).map((s) => focusedList(s, asked)).join(' ');
+  const bodies = [...new Set([body, short, ...shorterVersions(focused)])];
+  return bodies.map((b) => (opening === '' ? b : `${opening} : ${afterColon(b)}`));
+}
+
+/** Parts answered, but whose answers do not fit beside the others: said so, naming them as typed. */
+function crowdedOut(labels: readonly string[]): string {
+  const named = labels.filter((l) => l !== '').map((l) => `« ${l} »`);
+  if (named.length === 0) return 'Le reste de votre question demande une réponse à part : posez-le seul.';
+  return named.length === 1 ? `Posez à part ${named[0] ?? ''} : la réponse ne tient pas ici.` : `Posez à part ${named.join(' et ')} : les réponses ne tiennent pas ici.`;
 }
 
 const ASKS_COUNT = /\bcombien\b|\b(?:le|quel) nombre d/;
@@ -212,8 +225,9 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
   const sources: ComposedAnswer['sources'] = [];
   const said: Set<string>[] = [];
   const wordsOf = (sentence: string): Set<string> => new Set(fold(sentence.replace(/\s*\[\d+\]/g, '')).split(/[^a-z0-9]+/).filter((w) => w.length > 3));
-  const texts: string[] = [];
-  const askedOf: string[] = [];
+  // Each part's answer in its versions from the longest (see partVersions), and its label when it can give way to a note.
+  const versions: string[][] = [];
+  const declinable: (string | undefined)[] = [];
   let unanswered = 0;
   for (const [i, piece] of pieces.entries()) {
     if (!piece) {
@@ -249,18 +263,26 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
     if (fresh === '' && piece.verdict) {
       // The verdict rests on a sentence already said for another part: the verdict alone, citing it again.
       const marker = /\[(\d+)\]/.exec(renumbered)?.[1];
-      texts.push(`${SAME_PASSAGE[piece.verdict]}${marker ? ` [${marker}]` : ''}.`);
-      askedOf.push('');
+      const text = `${SAME_PASSAGE[piece.verdict]}${marker ? ` [${marker}]` : ''}.`;
+      versions.push([text]);
+      declinable.push(undefined);
       continue;
     }
-    texts.push(piece.verdict ? `${VERDICT_OPENINGS[piece.verdict]} : ${afterColon(fresh)}` : fresh);
     // A list is kept to the item asked about only when the part asks whether it is in it (a yes/no).
-    askedOf.push(piece.verdict ? (asked[i] ?? '') : '');
+    versions.push(partVersions(piece.verdict ? VERDICT_OPENINGS[piece.verdict] : '', fresh, piece.verdict ? (asked[i] ?? '') : ''));
+    declinable.push(labels[i] ?? '');
   }
-  if (unanswered > 0) texts.push(unansweredNote(unansweredLabels));
-  if (texts.join(' ').length > MAX_ANSWER_LENGTH) texts.splice(0, texts.length, ...texts.map((t, i) => compact(t, askedOf[i] ?? '')));
-  const cited = new Set([...texts.join(' ').matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
-  return { answer: texts.join(' '), sources: sources.filter((_s, i) => cited.has(i + 1)) };
+  if (unanswered > 0) {
+    // The short note leaves out where to ask, never the parts it names.
+    const note = unansweredNote(unansweredLabels);
+    const short = note.replace(/ : la préfecture(?: de votre département)? pourra vous renseigner\.$/, '.');
+    versions.push(short === note ? [note] : [note, short]);
+    declinable.push(undefined);
+  }
+  // Over the length, each part is shortened within itself before any is left out (fitParts).
+  const whole = versions.map((v) => v[0] ?? '');
+  const texts = whole.join(' ').length > MAX_ANSWER_LENGTH ? fitParts(versions, declinable, crowdedOut) : whole;
+  return renumbered({ answer: texts.join(' '), sources });
 }
 
 /** The parts of a question the text is silent on, named as typed: « Sur « la date limite », le texte ne le précise pas… » */

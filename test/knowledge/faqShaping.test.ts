@@ -3,6 +3,7 @@
 import { MAX_ANSWER_LENGTH, loadBlindSet } from '../../knowledge/faq/blindEvaluation';
 import { createFaqService, type FaqService } from '../../knowledge/faq/faqService';
 import { analyzeQuestion } from '../../knowledge/faq/questionAnalysis';
+import { fitParts, shorterVersions } from '../../knowledge/faq/answerShaping';
 import { loadEvaluationSet } from '../../knowledge/faq/evaluate';
 
 describe('Reading a message that mixes a statement and a question', () => {
@@ -224,5 +225,97 @@ describe('Answer length', () => {
     expect(questions.length).toBeGreaterThan(500);
     expect(tooLong).toEqual([]);
     expect(cut).toEqual([]);
+  });
+});
+
+describe('Shortening one part of an answer by whole sentences and clauses', () => {
+  const amounts = 'Un PTAI peut mobiliser un financement de l’État d’ampleur variable, sans minimum, et s’inscrire dans un ou plusieurs champs (formation professionnelle, coordination linguistique…) [1].';
+
+  test('When a sentence has an aside and a last clause, then its shorter versions drop them in turn and each still ends on its marker', () => {
+    const versions = shorterVersions(amounts);
+
+    expect(versions[0]).toBe(amounts);
+    expect(versions).toContain('Un PTAI peut mobiliser un financement de l’État d’ampleur variable, sans minimum, et s’inscrire dans un ou plusieurs champs [1].');
+    expect(versions).toContain('Un PTAI peut mobiliser un financement de l’État d’ampleur variable, sans minimum [1].');
+    for (const version of versions) expect(version).toMatch(/ \[1\]\.$/);
+  });
+
+  test('When the clauses are items of a list or name places, then the sentence is never cut', () => {
+    const signatories = 'Peuvent conclure un CTAI avec le préfet : les métropoles, les communautés urbaines, et les départements ou les régions qui se portent volontaires [1].';
+    const places = 'En 2021, sept nouveaux territoires ont rejoint la démarche : les villes de Marseille et de Tours, ainsi que les métropoles de Rouen et de Montpellier [1].';
+
+    expect(shorterVersions(signatories)).toEqual([signatories]);
+    expect(shorterVersions(places)).toEqual([places]);
+  });
+
+  test('When a part has several sentences, then the later ones go before the first is shortened', () => {
+    const versions = shorterVersions(`Le CTAI est signé par le préfet [1]. ${amounts}`);
+
+    expect(versions).toEqual(['Le CTAI est signé par le préfet [1]. ' + amounts, 'Le CTAI est signé par le préfet [1].']);
+  });
+});
+
+describe('Several parts sharing the answer’s length', () => {
+  const crowded = (labels: readonly string[]): string => `Posez à part ${labels.join(' et ')}.`;
+
+  test('When three parts are too long together, then the longest is shortened and every part stays', () => {
+    const long = ['A'.repeat(150) + ' [1]. ' + 'B'.repeat(150) + ' [1].', 'A'.repeat(150) + ' [1].'];
+    const fitted = fitParts([long, ['C'.repeat(120) + ' [2].'], ['D'.repeat(100) + ' [3].']], ['a', 'c', 'd'], crowded, 400);
+
+    expect(fitted).toEqual([long[1], 'C'.repeat(120) + ' [2].', 'D'.repeat(100) + ' [3].']);
+    expect(fitted.join(' ').length).toBeLessThanOrEqual(400);
+  });
+
+  test('When the shortest versions still do not fit, then as few parts as possible give way, the later first, to a note naming them', () => {
+    const part = (c: string): string[] => [`${c.repeat(170)} [1].`];
+    const fitted = fitParts([part('A'), part('B'), part('C')], ['la première', 'la deuxième', 'la troisième'], crowded, 400);
+
+    expect(fitted).toEqual([part('A')[0], part('B')[0], 'Posez à part la troisième.']);
+  });
+
+  test('When a part is a note itself (no label), then it never gives way', () => {
+    const fitted = fitParts([[`${'A'.repeat(250)} [1].`], ['Sur « la date limite », le texte ne le précise pas.'], [`${'C'.repeat(200)} [2].`]], ['a', undefined, 'c'], crowded, 400);
+
+    expect(fitted).toContain('Sur « la date limite », le texte ne le précise pas.');
+    expect(fitted.join(' ').length).toBeLessThanOrEqual(400);
+  });
+});
+
+describe('FAQ answers to questions in two and three parts within 400 characters', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each([
+    ["qui signe un ctai ? c'est obligatoire le diagnostic ? et y a un minimum pour un ptai ?", ['préfet', 'Oui : ', 'Non : ', 'sans minimum']],
+    ['Quelles métropoles se sont engagées en 2019-2020 ? Qui peut porter un PTAI ? Et le diagnostic est-il obligatoire pour un PTAI ?', ['Strasbourg', 'Toute collectivité', 'Non : ', 'n’est pas requis']],
+    ["Quel engagement est attendu d'une collectivité pour un PTAI, et faut-il un diagnostic pour un CTAI ?", ['cofinancement', 'Oui : ', 'diagnostic territorial']],
+    ['Qui signe un CTAI ? et y a-t-il un montant minimum pour un PTAI ?', ['préfet', 'Non : ', 'sans minimum']],
+  ])('When « %s » is asked, then every part is answered within the length, none crowded out', async (question, facts) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_LENGTH);
+    for (const fact of facts) expect(result.answer).toContain(fact);
+    expect(result.answer).not.toContain('ne tient pas');
+    expect(result.answer).toMatch(/\[\d+\]\.?$/);
+  });
+
+  test('When three parts cannot all fit, then the ones kept are whole and the one left is named as typed, not dropped silently', async () => {
+    const result = await faq.answer('Quels territoires ont rejoint la démarche en 2021 ? Qui signe un CTAI ? Et y a-t-il un minimum de financement pour un PTAI ?');
+
+    expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_LENGTH);
+    expect(result.answer).toContain('Rouen et de Montpellier');
+    expect(result.answer).toContain('sans minimum');
+    expect(result.answer).toContain('Posez à part « Qui signe un CTAI »');
+  });
+
+  test('When a part is shortened, then its markers are renumbered over the sources still cited', async () => {
+    const result = await faq.answer("qui signe un ctai ? c'est obligatoire le diagnostic ? et y a un minimum pour un ptai ?");
+    const markers = [...result.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+
+    expect(Math.max(...markers)).toBe(result.sources.length);
+    expect(new Set(markers).size).toBe(result.sources.length);
   });
 });
