@@ -15,6 +15,7 @@ import { createAttachmentRouter } from './attachments/attachmentRouter';
 import type { DirectLineUploadSettings } from './attachments/directLineUpload';
 import type { Database } from './database';
 import { apiHelmet, createDossierRouter, type StaffApiDependencies } from './dossiers/dossierRouter';
+import { ExportSlots } from './dossiers/exportSlots';
 import { AppError } from './errors';
 import { createFaqRouter } from './faq/faqRouter';
 import { createInstructionRouter, type InstructionOptions } from './instruction/instructionRouter';
@@ -76,6 +77,9 @@ const WIDGET_POLL = /^\/v3\/directline\/conversations\/[^/]+\/activities/;
 
 export function createApp(deps: AppDependencies): Express {
   const { logger, database, bot } = deps;
+  // One count of running exports per account, whether started from the staff API or from the back-office.
+  const exportSlots = deps.staffApi.exportSlots ?? new ExportSlots(deps.staffApi.exportsPerStaff);
+  const staffApi = { ...deps.staffApi, exportSlots };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -121,9 +125,18 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(createFaqRouter(deps.faq, deps.faqRateLimitPerMinute));
   app.use(createOpenApiRouter(deps.version ?? 'dev'));
-  app.use(createDossierRouter(deps.staffApi, logger));
+  app.use(createDossierRouter(staffApi, logger));
   if (deps.attachments) app.use(createAttachmentRouter({ dossiers: deps.staffApi.dossiers, attachments: deps.attachments, clock: deps.staffApi.clock }, logger));
-  app.use(createInstructionRouter({ ...deps.staffApi, ...deps.instruction, connection: database.connection, logger, ...(deps.attachments ? { attachments: deps.attachments } : {}) }));
+  app.use(
+    createInstructionRouter({
+      ...staffApi,
+      ...deps.instruction,
+      exports: { slots: exportSlots, perMinute: staffApi.rateLimit.perKeyPerMinute },
+      connection: database.connection,
+      logger,
+      ...(deps.attachments ? { attachments: deps.attachments } : {}),
+    }),
+  );
   app.use('/v3/directline', apiHelmet, createDirectLineRouter({ bot, connection: database.connection, logger, ...deps.directLine }));
   app.use(createWidgetRouter({ draftRetentionDays: deps.draftRetentionDays }));
 

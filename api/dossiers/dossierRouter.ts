@@ -2,7 +2,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import type { DossierExportRow, DossierRepository } from '../../dossiers/dossierRepository';
+import type { DossierRepository } from '../../dossiers/dossierRepository';
 import type { OidcVerifier } from '../auth/oidcVerifier';
 import { authenticateStaff, staffOf } from '../auth/staffAuth';
 import { AppError } from '../errors';
@@ -12,10 +12,11 @@ import { MessageService } from '../instruction/messageService';
 import { createStaffExchangeRoutes } from '../staff/staffExchangeRoutes';
 import type { StaffAccountRepository } from '../staff/staffRepository';
 import { parseRequest } from '../validation';
-import { CsvExportQuerySchema, DossierFiltersSchema, DossierListQuerySchema, NoteBodySchema, TransitionBodySchema, type DossierFilters } from './dossierApiSchemas';
-import { dossierToPdf, writeCsvExport, writeXlsxExport } from './dossierExports';
+import { CsvExportQuerySchema, DossierFiltersSchema, DossierListQuerySchema, NoteBodySchema, TransitionBodySchema } from './dossierApiSchemas';
+import { dossierToPdf } from './dossierExports';
 import { DossierService, type StatusChangeListener } from './dossierService';
-import { EXPORT_RETRY_AFTER_SECONDS, ExportSlots } from './exportSlots';
+import { ExportSlots } from './exportSlots';
+import { ListExporter } from './listExport';
 
 export interface StaffApiDependencies {
   dossiers: DossierRepository;
@@ -29,6 +30,8 @@ export interface StaffApiDependencies {
   notifyOwner?: OwnerNotifier;
   /** List exports one staff account may run at once (STAFF_EXPORTS_PER_KEY, 2 by default); more get a 429. */
   exportsPerStaff?: number;
+  /** The running exports, shared with the back-office's so that the cap counts both (made from exportsPerStaff when absent). */
+  exportSlots?: ExportSlots;
   clock?: () => Date;
 }
 
@@ -44,7 +47,7 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
   const log = logger.child({ component: 'staff-api' });
   const service = new DossierService(deps.dossiers, log, deps.onStatusChange);
   const clock = deps.clock ?? (() => new Date());
-  const exportSlots = new ExportSlots(deps.exportsPerStaff);
+  const exporter = new ListExporter(service, deps.exportSlots ?? new ExportSlots(deps.exportsPerStaff), clock, log);
   const router = Router();
 
   router.use(
@@ -79,58 +82,12 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
     res.json(await service.list(staffOf(req), query));
   });
 
-  /**
-   * A list export, streamed: the slot is taken before the first read and freed when the response is
-   * over, whether finished or abandoned by the client. The first batch is read before the headers go,
-   * so that a database failure then is still a proper error answer.
-   */
-  const streamExport = async (
-    req: Request,
-    res: Response,
-    filters: DossierFilters,
-    type: string,
-    filename: string,
-    write: (batches: AsyncIterable<readonly DossierExportRow[]>, again: () => AsyncIterable<readonly DossierExportRow[]>) => Promise<void>,
-  ): Promise<void> => {
-    const staff = staffOf(req);
-    let release: () => void;
-    try {
-      release = exportSlots.acquire(staff.id);
-    } catch (error) {
-      res.setHeader('Retry-After', String(EXPORT_RETRY_AFTER_SECONDS));
-      log.warn({ staffId: staff.id }, 'Staff API: export refused, too many running for this account');
-      throw error;
-    }
-    res.once('close', release);
-    try {
-      const batches = service.exportBatches(staff, filters);
-      const first = await batches.next();
-      const all = async function* (): AsyncGenerator<DossierExportRow[]> {
-        if (first.done) return;
-        yield first.value;
-        yield* batches;
-      };
-      res.setHeader('Content-Type', type);
-      res.setHeader('Content-Disposition', `attachment; filename="${filename}-${fileDate(clock())}.${extension(type)}"`);
-      await write(all(), () => service.exportBatches(staff, filters));
-    } catch (error) {
-      release();
-      if (!res.headersSent) throw error;
-      // Too late for an error answer: the client sees a cut download rather than a complete-looking file.
-      log.warn({ err: error, staffId: staff.id }, 'Staff API: export interrupted');
-      res.destroy();
-    }
-  };
-
   router.get('/api/dossiers/export.csv', (req, res) => {
     const { detail, ...filters } = parseRequest(CsvExportQuerySchema, req.query);
-    const rows = detail === 'actions' ? 'actions' : 'dossiers';
-    return streamExport(req, res, filters, CSV_TYPE, rows, (batches) => writeCsvExport(batches, res, rows));
+    return exporter.csv(res, staffOf(req), filters, detail === 'actions' ? 'actions' : 'dossiers');
   });
 
-  router.get('/api/dossiers/export.xlsx', (req, res) =>
-    streamExport(req, res, parseRequest(DossierFiltersSchema, req.query), XLSX_TYPE, 'dossiers', (batches, again) => writeXlsxExport(batches, again, clock(), res)),
-  );
+  router.get('/api/dossiers/export.xlsx', (req, res) => exporter.xlsx(res, staffOf(req), parseRequest(DossierFiltersSchema, req.query)));
 
   router.get('/api/dossiers/:reference.pdf', async (req, res) => {
     parseRequest(NO_QUERY, req.query);
@@ -165,13 +122,6 @@ export function createDossierRouter(deps: StaffApiDependencies, logger: Logger):
 
 const NO_QUERY = DossierFiltersSchema.pick({});
 
-const CSV_TYPE = 'text/csv; charset=utf-8';
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-function extension(type: string): string {
-  return type === XLSX_TYPE ? 'xlsx' : 'csv';
-}
-
 const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
   next();
@@ -203,8 +153,4 @@ function sendFile(res: Response, content: Buffer, type: string, filename: string
   res.setHeader('Content-Type', type);
   res.setHeader('Content-Disposition', `${disposition}; filename="${filename}"`);
   res.send(content);
-}
-
-function fileDate(date: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(date);
 }

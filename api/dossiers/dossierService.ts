@@ -75,7 +75,7 @@ export class DossierService {
    * Every dossier matching the filters, for an export, in batches pulled one after the other (see
    * DossierRepository.exportBatches): only the exported fields, one batch in memory at a time.
    */
-  async *exportBatches(staff: StaffPrincipal, filters: DossierFilters): AsyncGenerator<DossierExportRow[]> {
+  async *exportBatches(staff: StaffPrincipal, filters: PageFilters): AsyncGenerator<DossierExportRow[]> {
     const query = this.repositoryQuery(staff, filters);
     if (!query) return;
     yield* this.repository.exportBatches(query);

@@ -8,6 +8,8 @@ import type { DossierAttachments } from '../../dossiers/attachments/dossierAttac
 import type { DossierRepository } from '../../dossiers/dossierRepository';
 import { isDatabaseUnavailable } from '../../dossiers/databaseErrors';
 import { DossierService, type StatusChangeListener } from '../dossiers/dossierService';
+import type { ExportSlots } from '../dossiers/exportSlots';
+import { ListExporter } from '../dossiers/listExport';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { StaffAccountRepository } from '../staff/staffRepository';
@@ -37,6 +39,12 @@ export interface InstructionOptions {
   proConnect?: ProConnectSettings;
 }
 
+/** The list exports' limits, those of the staff API: the same running slots per account, the same per-minute limit. */
+interface InstructionExportLimits {
+  slots: ExportSlots;
+  perMinute: number;
+}
+
 export interface InstructionDependencies extends InstructionOptions {
   dossiers: DossierRepository;
   staffAccounts: StaffAccountRepository;
@@ -46,6 +54,7 @@ export interface InstructionDependencies extends InstructionOptions {
   attachments?: DossierAttachments;
   onStatusChange?: StatusChangeListener | readonly StatusChangeListener[];
   clock?: () => Date;
+  exports: InstructionExportLimits;
 }
 
 const FORM_LIMIT = '64kb';
@@ -92,7 +101,7 @@ export function createInstructionRouter(deps: InstructionDependencies): Router {
     router.use('/instruction', createProConnectRoutes({ client: proConnect, accounts: deps.staffAccounts, sessions, policy, connection: deps.connection, logger, clock }));
   }
   router.use('/instruction', requireAgent, verifyCsrf);
-  router.use('/instruction', createListRoutes({ service }));
+  router.use('/instruction', createListRoutes({ service, exporter: new ListExporter(service, deps.exports.slots, clock, logger), exportsPerMinute: deps.exports.perMinute }));
   router.use(
     '/instruction',
     createAdminRoutes({

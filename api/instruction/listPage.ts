@@ -1,11 +1,14 @@
 // The list of dossiers: tabs with counts, filters, search, sort and pages, on the agent's départements only.
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import { DossierListSortSchema } from '../../dossiers/dossierRepository';
 import type { Dossier } from '../../dossiers/dossierSchema';
 import { isDepartementCode } from '../../knowledge/parsers';
 import { SchemeSchema, STATUS_LABELS, type DossierStatus } from '../../knowledge/schemes';
 import type { DossierService, PageFilters } from '../dossiers/dossierService';
+import type { ListExporter } from '../dossiers/listExport';
+import { AppError } from '../errors';
 import { formatDate, html, queryString, type SafeHtml } from './html';
 import { renderPage } from './layout';
 import { agentOf } from './sessionAuth';
@@ -78,8 +81,18 @@ function filtersOf(view: ListView, tabId: TabId, staffId: string): PageFilters {
 
 /** The view's query string, with some parts changed (another tab, another page). */
 function linkOf(view: ListView, changes: Partial<ListView> = {}): string {
+  return `/instruction/${viewQuery(view, changes)}`;
+}
+
+/** An export of the view as it is shown: the same tab, filters, search and sort, every page. */
+function exportLinkOf(view: ListView, file: 'export.csv' | 'export.xlsx', detail?: 'actions'): string {
+  const query = viewQuery(view, { page: 1 });
+  return `/instruction/${file}${query}${detail ? `${query ? '&' : '?'}detail=${detail}` : ''}`;
+}
+
+function viewQuery(view: ListView, changes: Partial<ListView>): string {
   const next = { ...view, ...changes };
-  return `/instruction/${queryString({
+  return queryString({
     onglet: next.tab,
     dispositif: next.scheme,
     departement: next.departement,
@@ -87,7 +100,7 @@ function linkOf(view: ListView, changes: Partial<ListView> = {}): string {
     recherche: next.q,
     tri: next.sort === '-submittedAt' ? undefined : next.sort,
     page: next.page === 1 ? undefined : next.page,
-  })}`;
+  });
 }
 
 const STATUS_BADGES: Record<DossierStatus, string> = {
@@ -104,8 +117,40 @@ export function statusBadge(status: DossierStatus): SafeHtml {
   return html`<p class="fr-badge fr-badge--sm ${STATUS_BADGES[status]}">${STATUS_LABELS[status]}</p>`;
 }
 
-export function createListRoutes(deps: { service: DossierService }): Router {
+interface ListRoutesDependencies {
+  service: DossierService;
+  /** The staff API's exporter, with the slots it shares: the same files and the same cap per account. */
+  exporter: ListExporter;
+  /** Export downloads one account may start per minute (the staff API's STAFF_RATE_LIMIT_PER_KEY_PER_MINUTE). */
+  exportsPerMinute: number;
+}
+
+export function createListRoutes(deps: ListRoutesDependencies): Router {
   const router = Router();
+
+  const exportLimit: RequestHandler = rateLimit({
+    windowMs: 60_000,
+    limit: deps.exportsPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    identifier: 'instruction-exports-per-staff',
+    keyGenerator: (_req, res) => `staff:${agentOf(res).principal.id}`,
+    handler: (_req, _res, next) => next(new AppError('TOO_MANY_REQUESTS')),
+  });
+
+  // The list's exports: what the list shows under its tab and filters, in the agent's départements only.
+  router.get('/export.csv', exportLimit, (req, res) => {
+    const staff = agentOf(res).principal;
+    const view = listViewOf(req);
+    const detail = (req.query as Record<string, unknown>).detail === 'actions' ? 'actions' : 'dossiers';
+    return deps.exporter.csv(res, staff, filtersOf(view, view.tab, staff.id), detail);
+  });
+
+  router.get('/export.xlsx', exportLimit, (req, res) => {
+    const staff = agentOf(res).principal;
+    const view = listViewOf(req);
+    return deps.exporter.xlsx(res, staff, filtersOf(view, view.tab, staff.id));
+  });
 
   router.get('/', async (req, res) => {
     const agent = agentOf(res);
@@ -186,6 +231,12 @@ export function createListRoutes(deps: { service: DossierService }): Router {
 </form>
 
 <h2 class="fr-h4" id="ti-results">${currentTab.label} : ${total === 0 ? 'aucun dossier' : total === 1 ? '1 dossier' : `${total} dossiers`}${pages > 1 ? `, page ${view.page} sur ${pages}` : ''}</h2>
+<p class="fr-text--sm fr-mb-1w" id="ti-exports-hint">Les exports reprennent cet onglet, ces filtres et ce tri, toutes pages comprises.</p>
+<ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-btns-group--icon-left fr-mb-2w" aria-label="Exporter la liste">
+  <li><a class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line" href="${exportLinkOf(view, 'export.csv')}" download aria-describedby="ti-exports-hint">Exporter en CSV</a></li>
+  <li><a class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line" href="${exportLinkOf(view, 'export.csv', 'actions')}" download aria-describedby="ti-exports-hint">Exporter les actions en CSV</a></li>
+  <li><a class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line" href="${exportLinkOf(view, 'export.xlsx')}" download aria-describedby="ti-exports-hint">Exporter en XLSX <span class="fr-hint-text">(feuilles Dossiers et Actions)</span></a></li>
+</ul>
 ${items.length === 0
   ? html`<p>Aucun dossier ne correspond à cet onglet et à ces filtres.</p>`
   : html`<div class="fr-table fr-table--no-caption ti-table">
