@@ -1,5 +1,6 @@
 // A correction request answered in the chat: the resubmission is linked to the request (which one, when, which
 // sections changed) in the history, and the agent's « ce qui a changé » shows what the applicant did.
+import { dossierModel } from '../../dossiers/dossierModel';
 import { TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { CookieClient, createAgent } from './instructionSupport';
@@ -64,7 +65,12 @@ describe('A correction request answered in the chat', () => {
     if (!sentBack.ok) throw new Error(JSON.stringify(sentBack.error));
     const requestedAt = sentBack.value.history[sentBack.value.history.length - 1]!.at;
 
+    // The first submission was weeks ago: the receipt of the resubmission must give today's time, not that one.
+    const firstAt = new Date('2026-01-05T09:00:00Z');
+    await dossierModel(app.database.connection).updateOne({ reference: submitted.reference }, { $set: { submittedAt: firstAt, 'history.0.at': firstAt } });
+
     const later = new TestConversation(app.url, official.userId);
+    const before = new Date();
     await later.play([
       ['reprendre', ['La préfecture demande des corrections', 'Précisez la salle mise à disposition']],
       ['cofinancement et prêt d’une salle', ['Quel montant', 'Actuellement']],
@@ -72,8 +78,11 @@ describe('A correction request answered in the chat', () => {
       ['La salle du conseil, le mardi matin', 'valeur'],
       ['passer', ['Voici le récapitulatif', 'Votre dossier est complet']],
       ['Déposer le dossier', 'Confirmez-vous'],
-      ['Oui, déposer', 'a été déposé'],
     ]);
+    const receipt = (await later.say('Oui, déposer')).map((reply) => reply.text).join('\n');
+    expect(receipt).toContain('a été déposé à nouveau, avec vos corrections, le');
+    expect(receipt).not.toContain('5 janvier 2026');
+    expect(receipt).toContain(new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(before));
 
     const resubmitted = await findSubmitted('Commune de Volvic');
     const last = resubmitted.history[resubmitted.history.length - 1]!;
@@ -86,6 +95,12 @@ describe('A correction request answered in the chat', () => {
     expect(page).not.toContain('Rien n’a changé');
     expect(page).toContain('La salle du conseil, le mardi matin');
     expect(page).toMatch(/Réponse à la demande de corrections du [^<]+ : sections modifiées : Engagements de la collectivité/);
+
+    // Refused with a motivation: « où en est mon dossier ? » repeats it, and gives both submission dates.
+    const again = await app.repository.findByReference(resubmitted.reference);
+    const review = valueOf(await app.repository.transition(resubmitted.reference, again!.version, { to: 'under_review', by: staff }));
+    valueOf(await app.repository.transition(resubmitted.reference, review.version, { to: 'rejected', by: staff, reason: 'Le budget dépasse l’enveloppe départementale.' }));
+    await later.play([['où en est mon dossier ?', ['« Refusé »', 'Motivation de la préfecture : Le budget dépasse l’enveloppe départementale', 'déposé le 5 janvier 2026 et de nouveau le']]]);
   });
 
   test('When the applicant answers a request by adding a document only, then the agent is not told « Rien n’a changé » but which document came, and the history says no section changed', async () => {
