@@ -721,7 +721,13 @@ const TARGET_LABELS: Record<string, string> = {
 
 /** A submitted dossier as its official sees it: status, date, what the prefecture asked, what comes next. */
 function statusText(dossier: Dossier): string {
-  const submitted = dossier.submittedAt ? ` le ${new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(dossier.submittedAt)}` : '';
+  const longDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
+  const lastSubmission = dossier.history.findLast((entry) => entry.to === 'submitted' && entry.from !== 'submitted');
+  const resubmitted = lastSubmission && dossier.submittedAt && lastSubmission.at.getTime() !== dossier.submittedAt.getTime() ? ` et de nouveau le ${longDate.format(lastSubmission.at)}` : '';
+  const submitted = dossier.submittedAt ? ` le ${longDate.format(dossier.submittedAt)}${resubmitted}` : '';
+  // The decision's motivation as the prefecture wrote it (mandatory to refuse), repeated whenever the official asks.
+  const decision = dossier.status === 'rejected' || dossier.status === 'accepted' ? dossier.history.findLast((entry) => entry.to === dossier.status && !entry.document) : undefined;
+  const motivation = decision?.reason ?? decision?.comment;
   const head = `Votre dossier ${dossier.reference}${dossier.collectivity.name ? ` (${escapeMarkdown(dossier.collectivity.name)})` : ''} a le statut « ${STATUS_LABELS[dossier.status]} »${dossier.status === 'draft' ? '' : `, déposé${submitted}`}.`;
   const request = dossier.changesRequested
     ? `\n\nLa préfecture demande des corrections (${dossier.changesRequested.sections.map((section) => SECTION_LABELS[section].toLowerCase()).join(', ')}) : ${escapeMarkdown(dossier.changesRequested.reason)}. Écrivez « reprendre » pour les faire.`
@@ -731,8 +737,10 @@ function statusText(dossier: Dossier): string {
     submitted: ' Il attend d’être examiné par un instructeur de la préfecture ; je vous préviendrai ici de toute demande.',
     under_review: ' Un instructeur de la préfecture l’examine ; je vous préviendrai ici de toute demande ou décision.',
     changes_requested: '',
-    accepted: ' Il a été accepté : la préfecture vous contactera pour la suite.',
-    rejected: ' Il n’a pas été retenu ; pour en connaître les motifs, adressez-vous à la préfecture.',
+    accepted: ` Il a été accepté : la préfecture vous contactera pour la suite.${motivation ? `\n\nMessage de la préfecture : ${escapeMarkdown(motivation)}` : ''}`,
+    rejected: motivation
+      ? ` Il n’a pas été retenu.\n\nMotivation de la préfecture : ${escapeMarkdown(motivation)}\n\nPour en savoir plus, adressez-vous à la préfecture de votre département.`
+      : ' Il n’a pas été retenu ; pour en connaître les motifs, adressez-vous à la préfecture.',
     withdrawn: ' Il a été retiré.',
   };
   return `${head}${next[dossier.status] ?? ''}${request}`;

@@ -8,7 +8,7 @@ import { understand } from '../knowledge/understanding/understand';
 import { withoutPreamble } from '../knowledge/understanding/text';
 import type { Entities, Pending } from '../knowledge/understanding/types';
 import { buildQuestionActivity, escapeMarkdown, newQuestionId, staleCardReason, type QuestionSpec } from './questionCards';
-import { pendingOfPrompt, valueFor } from './understanding';
+import { misplacedValues, pendingOfPrompt, valueFor } from './understanding';
 
 /** What the official gave: the text typed or the value of a card's submit button. */
 export interface Answer {
@@ -22,7 +22,13 @@ export type AnswerParser<T> = (answer: Answer, spec: QuestionSpec) => ParseResul
 /** The outcome of a question: an answer, "passer" on an optional question, or "garder" when revisiting. */
 /** `entities`: everything else the message said, kept for the questions still to come. */
 /** `deny`: the official denies the choice the question rests on (see QuestionSpec.declinable). */
-export type AnswerOutcome<T> = { kind: 'answer'; value: T; entities?: Entities } | { kind: 'skip'; entities?: Entities } | { kind: 'keep' } | { kind: 'deny' };
+/** `elsewhere`: the message fits another question, not this one (an e-mail on the fonction): noted there, this one asked again. */
+export type AnswerOutcome<T> =
+  | { kind: 'answer'; value: T; entities?: Entities }
+  | { kind: 'skip'; entities?: Entities }
+  | { kind: 'keep' }
+  | { kind: 'deny' }
+  | { kind: 'elsewhere'; entities: Entities; reason: string };
 
 interface PromptState {
   failures?: number;
@@ -133,7 +139,18 @@ export class AnswerPrompt<T> extends Prompt<AnswerOutcome<T>> {
     const pending = pendingOfPrompt(this.id);
     const understood = pending && answer.value === undefined && answer.text ? understand(answer.text, pending) : undefined;
     // « passer, et on a 230 000 habitants »: the skip keeps what else the message said, for its questions.
-    if (spec.optional && (SKIP.test(keyword) || understood?.entities.skip || declinesForNow(plainOf(answer.text)))) return { succeeded: true, value: { kind: 'skip', ...(understood ? { entities: understood.entities } : {}) } };
+    // « je sais pas trop, disons 3000 € »: a hedged estimate with its value is the value, not a skip.
+    const hedgedValue = pending && understood && /\d/.test(answer.text) && valueFor(pending, understood.entities) !== undefined;
+    if (spec.optional && !hedgedValue && (SKIP.test(keyword) || understood?.entities.skip || declinesForNow(plainOf(answer.text)))) return { succeeded: true, value: { kind: 'skip', ...(understood ? { entities: understood.entities } : {}) } };
+    // Every answer is checked against the question's type: a value that fits another question (an e-mail on the
+    // fonction, euros on a head count, « de l'État » on the cost) is noted there, never stored here. A weaker
+    // mismatch (a name and a role on the SIREN) only when the answer does not read as this question's value.
+    const misplaced = pending && understood ? misplacedValues(pending, understood.entities, answer.text) : undefined;
+    if (misplaced && (misplaced.strong || !this.parse(answer, spec).ok)) {
+      state.failures = 0;
+      state.reason = undefined;
+      return { succeeded: true, value: { kind: 'elsewhere', entities: misplaced.entities, reason: NAME_QUESTIONS[pending!] ?? misplaced.reason } };
+    }
     // A denial is never stored as a value: it undoes the choice the question rests on, or is refused.
     // (« non, c'est Paul Martin » gives a value: it is an answer; a long description may begin with « non ».)
     const denial = pending && understood && FREE_TEXT_QUESTIONS.has(pending) && valueFor(pending, understood.entities) === undefined && deniesChoice(answer.text);

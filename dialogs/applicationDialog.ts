@@ -151,10 +151,14 @@ const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeSty
 /** The receipt of a submission: reference, date and time, what was sent, and what happens next. */
 function receiptText(dossier: Dossier): string {
   const departement = dossier.collectivity.departement;
-  const at = dossier.submittedAt ? PARIS_TIME.format(dossier.submittedAt).replace(':', ' h ') : '';
+  // The time of this submission (the latest), not the first one's: a resubmission after corrections has its own receipt.
+  const submission = dossier.history.findLast((entry) => entry.to === 'submitted' && entry.from !== 'submitted');
+  const when = submission?.at ?? dossier.submittedAt;
+  const at = when ? PARIS_TIME.format(when).replace(':', ' h ') : '';
+  const again = submission?.from === 'changes_requested';
   const actions = dossier.actions ?? [];
   const lines = [
-    `✅ **Accusé de dépôt** — votre dossier ${dossier.reference} a été déposé${at ? ` le ${at}` : ''} : il est transmis à la préfecture${departement ? ` du département ${departementLabel(departement)}` : ''}.`,
+    `✅ **Accusé de dépôt** — votre dossier ${dossier.reference} a été déposé${again ? ' à nouveau, avec vos corrections,' : ''}${at ? ` le ${at}` : ''} : il est transmis à la préfecture${departement ? ` du département ${departementLabel(departement)}` : ''}.`,
     '',
     `- ${dossier.scheme ?? 'Dispositif'} pour ${escapeMarkdown(dossier.collectivity.name ?? 'votre collectivité')} : ${actions.length} action${actions.length > 1 ? 's' : ''}, coût total ${formatEuros(dossier.budget.actionsCostEuros)}, dont ${formatEuros(dossier.budget.stateFundingRequestedEuros)} demandés à l’État.`,
     `- Contact : ${escapeMarkdown(dossier.contact.name ?? '')}${dossier.contact.email ? ` (${escapeMarkdown(dossier.contact.email)})` : ''}.`,

@@ -136,6 +136,12 @@ export class QuestionSectionDialog extends ComponentDialog {
           step.context,
         );
         if (noted.length > 0) await step.context.sendActivity(`J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.`);
+      } else if (outcome?.kind === 'elsewhere') {
+        // Another question's value: noted there (unless already answered), this question asked again.
+        let noted: string[] = [];
+        await this.store.change(options.reference, (dossier) => void (noted = keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId)), step.context);
+        await step.context.sendActivity(`${noted.length > 0 ? `J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}. ` : ''}${outcome.reason}`);
+        return askAgain(step);
       } else if (outcome?.kind === 'deny' && question.deny) {
         let said = '';
         await this.store.change(options.reference, (dossier) => void (said = question.deny!(dossier, options)), step.context);
@@ -156,6 +162,12 @@ export class QuestionSectionDialog extends ComponentDialog {
       return step.next();
     };
   }
+}
+
+/** Runs the ask step just before this save step again: the same question is asked anew. */
+function askAgain(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  (step.activeDialog!.state as { stepIndex: number }).stepIndex = step.index - 2;
+  return step.next();
 }
 
 /** Whether the official answered a question in this run of the section (closing steps confirm only then). */

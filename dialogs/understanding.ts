@@ -165,6 +165,11 @@ function fillsOf(entities: Entities, actionId?: string): Fill[] {
     const costEuros = entities.cost;
     fills.push({ question: 'action.cost', label: `coût : ${formatEuros(costEuros)}`, isSet: (d) => current(d)?.costEuros !== undefined, write: action({ costEuros }) });
   }
+  // « 40 adultes primo-arrivants » on the public: the head count is the beneficiaries'.
+  if (actionId && entities.count !== undefined) {
+    const beneficiaries = entities.count;
+    fills.push({ question: 'action.beneficiaries', label: `bénéficiaires : ${formatInteger(beneficiaries)}`, isSet: (d) => current(d)?.beneficiaries !== undefined, write: action({ beneficiaries }) });
+  }
   if (actionId && entities.stateShare !== undefined) {
     const stateFundingEuros = entities.stateShare;
     fills.push({
@@ -256,4 +261,51 @@ export function applyOtherCorrections(dossier: Dossier, also: Entities | undefin
   const fills = fillsOf(also).filter((fill) => ALSO_CORRECTABLE.test(fill.question) && fill.question !== target);
   for (const fill of fills) fill.write(dossier);
   return fills.map((fill) => fill.label);
+}
+
+/** The free-text questions, where a typed value (an e-mail, a phone, a SIREN, an amount) said alone is no answer. */
+const FREE_TEXT: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.name', 'contact.role', 'action.title', 'action.carrier']);
+/** The questions a value of their own answers, checked by type. */
+const TYPED: ReadonlySet<Pending> = new Set(['collectivity.kind', 'collectivity.departement', 'collectivity.siren', 'collectivity.population', 'contact.email', 'contact.phone', 'scheme.approach', 'scheme.choice', 'commitments.amount', 'action.publics', 'action.beneficiaries', 'action.cost', 'action.stateShare']);
+
+/** What is left of a message once its e-mails, phones, numbers and amounts are taken out: the words that could be a name or a role. */
+function wordsBesideValues(text: string): string[] {
+  const rest = text.replace(/\S+@\S+/g, ' ').replace(/[+\d][\d\s.,()-]*(?:k€|k|€|euros?|eur)?/gi, ' ');
+  return rest.split(/[^\p{L}'’-]+/u).filter((word) => word.length >= 2 && !/^(c'est|c’est|voici|son|sa|mon|ma|le|la|l'|mail|e-mail|email|adresse|tel|tél|téléphone|numéro|numero|siren|est|:)$/i.test(word));
+}
+
+/** Entities given for a question that is not `pending`, with what to tell the official. */
+export interface Misplaced {
+  entities: Entities;
+  reason: string;
+  /** A clear mismatch of type; otherwise only when the answer does not parse as the question's value. */
+  strong: boolean;
+}
+
+/**
+ * Checks a message against the type of the question on screen: when it clearly gives another question's
+ * value instead (an e-mail on the fonction, an amount in euros on a head count, « 8 000 de l'État » on the
+ * cost), the values to note elsewhere and why this question is asked again; undefined when it may answer it.
+ */
+export function misplacedValues(pending: Pending, entities: Entities, text: string): Misplaced | undefined {
+  const typeConflict = (pending === 'action.cost' && entities.cost === undefined && entities.stateShare !== undefined) || (pending === 'action.beneficiaries' && entities.count === undefined && entities.amount !== undefined);
+  if (!typeConflict && valueFor(pending, entities) !== undefined) return undefined;
+  if (FREE_TEXT.has(pending)) {
+    const typed = entities.email ?? entities.phone ?? entities.siren ?? entities.amount;
+    if (typed === undefined || wordsBesideValues(text).length > 1) return undefined;
+    const what = entities.email ? 'Une adresse électronique' : entities.phone ? 'Un numéro de téléphone' : entities.siren ? 'Un numéro SIREN' : 'Un montant';
+    return { entities, reason: `${what} ne répond pas à cette question.`, strong: true };
+  }
+  if (!TYPED.has(pending)) return undefined;
+  if ((pending === 'action.beneficiaries' || pending === 'collectivity.population') && entities.amount !== undefined && entities.count === undefined && entities.population === undefined) {
+    const noted: Entities = pending === 'action.beneficiaries' ? (entities.stateShare !== undefined ? { stateShare: entities.stateShare } : { cost: entities.cost ?? entities.amount }) : {};
+    return { entities: noted, reason: `Un montant en euros n’est pas un nombre de ${pending === 'action.beneficiaries' ? 'personnes' : 'habitants'}.`, strong: true };
+  }
+  if (pending === 'action.cost' && entities.cost === undefined && entities.stateShare !== undefined) {
+    return { entities: { stateShare: entities.stateShare }, reason: 'Un montant « de l’État » est la part demandée à l’État, pas le coût total de l’action.', strong: true };
+  }
+  // A message with values for other questions only (a name and a role on the SIREN): noted, this question asked again.
+  const others = fillsOf(entities).filter((fill) => fill.question !== questionIdOf(pending as QuestionId));
+  if (others.length === 0) return undefined;
+  return { entities, reason: 'Votre message ne répond pas à cette question.', strong: false };
 }

@@ -101,3 +101,8 @@ export function changesSincePreviousSubmission(dossier: Pick<Dossier, 'submissio
   if (!latest || !previous) return undefined;
   return { since: previous.at, changes: diffContents(previous.content, latest.content) };
 }
+
+/** The sections whose content differs between two submitted contents, in reading order. */
+export function changedSections(before: Record<string, unknown>, after: Record<string, unknown>): SectionId[] {
+  return [...new Set(diffContents(before, after).map((change) => change.section))];
+}

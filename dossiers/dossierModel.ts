@@ -92,6 +92,19 @@ const dossierSchema = new Schema<Dossier>(
           sections: { type: [{ type: String, enum: sectionEnum }], default: undefined },
           reason: String,
           document: { type: new Schema({ action: { type: String, required: true }, id: { type: String, required: true }, name: { type: String, required: true }, kind: { type: String, required: true }, signature: String }, subdocument), default: undefined },
+          answersRequest: {
+            type: new Schema(
+              {
+                requestedAt: { type: Date, required: true },
+                sections: [{ type: String, enum: sectionEnum }],
+                reason: { type: String, required: true },
+                changedSections: [{ type: String, enum: sectionEnum }],
+                documentsChanged: { type: Number, required: true },
+              },
+              subdocument,
+            ),
+            default: undefined,
+          },
         },
         subdocument,
       ),

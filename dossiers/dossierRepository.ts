@@ -21,6 +21,7 @@ import {
   type Owner,
 } from './dossierSchema';
 import type { DossierFailure, Result } from './errors';
+import { changedSections } from './dossierDiff';
 import { applyTransition, type TransitionRequest } from './statusMachine';
 import { ownerFilters } from './ownerIdentity';
 
@@ -257,7 +258,8 @@ export class DossierRepository {
     }
 
     const next = parsed.data;
-    const entry = next.history[next.history.length - 1];
+    const last = next.history[next.history.length - 1];
+    const entry = last && current.status === 'changes_requested' && next.status === 'submitted' ? answeringEntry(current, next, last) : last;
     const set: Record<string, unknown> = { status: next.status, updatedAt: next.updatedAt };
     if (next.submittedAt) set.submittedAt = next.submittedAt;
     if (next.changesRequested) set.changesRequested = next.changesRequested;
@@ -277,8 +279,8 @@ export class DossierRepository {
       .lean();
     if (!updated) return this.writeConflict(reference, expectedVersion);
     const stored = DossierSchema.parse(updated);
-    const last = stored.history[stored.history.length - 1];
-    if (last) this.announce(stored, last);
+    const announced = stored.history[stored.history.length - 1];
+    if (announced) this.announce(stored, announced);
     return success(stored);
   }
 
@@ -492,6 +494,22 @@ function positionOf(dossier: Pick<Dossier, 'reference' | 'updatedAt' | 'submitte
 }
 
 /** The applicant's content at a submission, as plain data (see dossierDiff). */
+/**
+ * The history entry of a resubmission, linked to the correction request it answers: when it was made,
+ * which sections and why, which sections the applicant changed since the previous submission, and how
+ * many documents they added or removed since the request.
+ */
+function answeringEntry(current: Dossier, next: Dossier, entry: HistoryEntry): HistoryEntry {
+  const request = current.changesRequested;
+  const requestIndex = current.history.findLastIndex((candidate) => candidate.to === 'changes_requested' && candidate.from !== 'changes_requested');
+  const requested = current.history[requestIndex];
+  if (!request || !requested) return entry;
+  const previous = current.submissions?.[current.submissions.length - 1];
+  const sections = previous ? changedSections(previous.content, submissionSnapshot(next).content) : [];
+  const documentsChanged = current.history.slice(requestIndex + 1).filter((candidate) => candidate.document && candidate.document.action !== 'infected').length;
+  return { ...entry, answersRequest: { requestedAt: requested.at, sections: request.sections, reason: request.reason, changedSections: sections, documentsChanged } };
+}
+
 function submissionSnapshot(dossier: Dossier): { at: Date; version: number; content: Record<string, unknown> } {
   const content: Record<string, unknown> = {};
   for (const key of EDITABLE_KEYS) {

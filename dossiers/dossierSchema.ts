@@ -120,6 +120,18 @@ const HistoryEntrySchema = z.object({
   reason: plainText(TEXT_LIMITS.comment).optional(),
   /** A document added, removed or found infected: then `from` and `to` are both the status it happened in. */
   document: DocumentEventSchema.optional(),
+  /** A resubmission after a correction request: the request it answers, and what the applicant changed. */
+  answersRequest: z
+    .object({
+      requestedAt: z.date(),
+      sections: z.array(SectionIdSchema).min(1),
+      reason: plainText(TEXT_LIMITS.comment),
+      /** The sections whose content differs from the previous submission (empty: only documents, or nothing). */
+      changedSections: z.array(SectionIdSchema),
+      /** Documents added or removed since the request. */
+      documentsChanged: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 

@@ -3,7 +3,7 @@ import { ATTACHMENT_KIND_LABELS, type AttachmentRef, type DocumentEvent } from '
 import { contentTypeLabel } from '../../dossiers/attachments/contentType';
 import { formatBytes } from '../../dossiers/attachments/dossierAttachments';
 import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
-import type { Dossier } from '../../dossiers/dossierSchema';
+import type { Dossier, HistoryEntry } from '../../dossiers/dossierSchema';
 import { allowedTransitions } from '../../dossiers/statusMachine';
 import { checkCompleteness, SECTION_LABELS, SectionIdSchema, type SectionId } from '../../knowledge/completeness';
 import { formatShare } from '../../knowledge/formatting';
@@ -210,10 +210,14 @@ function budgetSection(dossier: Dossier): SafeHtml {
 function changesPanel(dossier: Dossier): SafeHtml | '' {
   const changed = changesSincePreviousSubmission(dossier);
   if (!changed) return '';
+  // Documents are not part of the submitted content: those added or removed since the previous submission are shown too.
+  const documents = dossier.history.filter((entry) => entry.document && entry.document.action !== 'infected' && entry.at > changed.since);
   return html`<section class="ti-card ti-diff" aria-labelledby="s-changes">
   <h2 class="fr-h4" id="s-changes">Ce qui a changé depuis le dépôt du ${formatDateTime(changed.since)}</h2>
   ${changed.changes.length === 0
-    ? html`<p>Rien n’a changé dans le contenu du dossier.</p>`
+    ? documents.length > 0
+      ? html`<p>Aucun champ du dossier n’a changé ; les documents, eux, ont changé :</p><ul>${documents.map((entry) => html`<li>${entry.document ? documentEventText(entry.document) : ''} (${formatDateTime(entry.at)})</li>`)}</ul>`
+      : html`<p>Rien n’a changé dans le contenu du dossier ni dans ses documents.</p>`
     : html`<div class="fr-table fr-table--no-caption"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content"><table>
     <caption>Modifications depuis le dépôt précédent</caption>
     <thead><tr><th scope="col">Section</th><th scope="col">Élément</th><th scope="col">Avant</th><th scope="col">Après</th></tr></thead>
@@ -275,6 +279,15 @@ function documentEventText(event: DocumentEvent): string {
   return `${capitalized(DOCUMENT_ACTIONS[event.action])} « ${event.name} » (${ATTACHMENT_KIND_LABELS[event.kind]})${event.signature ? ` : ${event.signature}` : ''}`;
 }
 
+/** How a resubmission answered the correction request: which one, and what the applicant changed. */
+function answerText(answer: NonNullable<HistoryEntry['answersRequest']>): string {
+  const sections = (list: readonly SectionId[]) => list.map((section) => SECTION_LABELS[section]).join(', ');
+  const changed = answer.changedSections.length > 0 ? `sections modifiées : ${sections(answer.changedSections)}` : 'aucune section du dossier modifiée';
+  const documents = answer.documentsChanged > 0 ? `, ${answer.documentsChanged} document${answer.documentsChanged > 1 ? 's' : ''} ajouté${answer.documentsChanged > 1 ? 's' : ''} ou retiré${answer.documentsChanged > 1 ? 's' : ''}` : '';
+  const untouched = answer.sections.filter((section) => !answer.changedSections.includes(section));
+  return `Réponse à la demande de corrections du ${formatDateTime(answer.requestedAt)} (${sections(answer.sections)} ; motif : ${answer.reason}) : ${changed}${documents}${untouched.length > 0 ? ` ; non modifiées parmi les sections demandées : ${sections(untouched)}` : ''}.`;
+}
+
 function actorName(by: Dossier['history'][number]['by']): string {
   if (by.kind === 'applicant') return 'Le demandeur';
   if (by.kind === 'system') return by.name ?? 'Le système';
@@ -287,6 +300,7 @@ function historySection(dossier: Dossier): SafeHtml {
   <ol class="ti-history">${[...dossier.history].reverse().map(
     (entry) => html`<li><p class="fr-mb-0"><strong>${formatDateTime(entry.at)}</strong> — ${actorName(entry.by)} : ${entry.document ? documentEventText(entry.document) : `${STATUS_LABELS[entry.from]} → ${STATUS_LABELS[entry.to]}`}</p>
     ${entry.sections ? html`<p class="fr-mb-0">Sections à corriger : ${entry.sections.map((section) => SECTION_LABELS[section]).join(', ')}</p>` : ''}
+    ${entry.answersRequest ? html`<p class="fr-mb-0">${answerText(entry.answersRequest)}</p>` : ''}
     ${entry.reason ? html`<p class="fr-mb-0">Motif : ${entry.reason}</p>` : ''}
     ${entry.comment ? html`<p class="fr-mb-1w">Commentaire : ${entry.comment}</p>` : ''}</li>`,
   )}</ol>

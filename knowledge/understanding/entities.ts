@@ -705,7 +705,7 @@ function assignNumbers(entities: Entities, mentions: NumberMention[], pending: P
   // euro amount of the same message is in euros too.
   const saidInEuros = kept.some((mention) => mention.unit === 'euros');
   const tiedToEuros = (mention: NumberMention) =>
-    saidInEuros && mention.unit === 'none' && mention.value >= 100 && (/\bdont\s*$/.test(plain.slice(Math.max(0, mention.start - 8), mention.start)) || STATE_NEAR.test((plain.slice(mention.end, mention.end + 30).split(/[.;,]|\bet\b/)[0] ?? '')));
+    (saidInEuros || AMOUNT_QUESTIONS.has(pending)) && mention.unit === 'none' && mention.value >= 100 && (/\bdont\s*$/.test(plain.slice(Math.max(0, mention.start - 8), mention.start)) || STATE_NEAR.test((plain.slice(mention.end, mention.end + 30).split(/[.;,]|\bet\b/)[0] ?? '')));
   const budgetMentions = kept.filter((mention) => mention.unit === 'euros' || tiedToEuros(mention));
   const euros = of('euros');
   if (euros) entities.amount = euros.value;
