@@ -279,7 +279,7 @@ function wordsBesideValues(text: string): string[] {
 }
 
 /** Entities given for a question that is not `pending`, with what to tell the official. */
-export interface Misplaced {
+interface Misplaced {
   entities: Entities;
   reason: string;
   /** A clear mismatch of type; otherwise only when the answer does not parse as the question's value. */
@@ -325,7 +325,7 @@ function titleWords(text: string): string[] {
 }
 
 /** The action a message names by the words of its title (« les ateliers » → « Ateliers de français »), 1-based; undefined when none or two fit. */
-export function actionNamedIn(text: string, actions: ReadonlyArray<{ title?: string }>): number | undefined {
+function actionNamedIn(text: string, actions: ReadonlyArray<{ title?: string }>): number | undefined {
   const said = new Set(titleWords(text));
   const scores = actions.map((action) => new Set(titleWords(action.title ?? '').filter((word) => said.has(word))).size);
   const best = Math.max(0, ...scores);
