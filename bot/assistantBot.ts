@@ -27,7 +27,8 @@ import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../d
 import { commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
-import { applyCorrection, applyOtherCorrections, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
+import { asksToSubmit } from '../dialogs/reviewDialog';
+import { applyCorrection, applyOtherCorrections, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
 import type { ConversationReferences, PrefectureReplies } from './notifications';
 import type { AttachmentTurns } from './attachments/attachmentTurns';
 import type { ErasureReport, PersonalData } from './personalData';
@@ -230,10 +231,25 @@ export class AssistantBot extends ActivityHandler {
     const pending: Pending = dc.activeDialog ? (pendingOfPrompt(innermostDialogId(dc)) ?? 'action.description') : await this.pendingOutsideDialog(context);
     const understanding = understand(text, pending);
     this.deps.logger.debug({ intent: understanding.intent, pending }, 'Message understood');
+    // « je dépose le dossier » outside the journey (after « garder en brouillon »): back to the review's submit confirmation.
+    if (!dc.activeDialog && understanding.intent !== 'question' && asksToSubmit(text)) {
+      const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
+      if (draft?.status === 'draft') {
+        await this.startApplication(dc, false, undefined, true);
+        return;
+      }
+    }
     const command = commandOf(understanding, text);
     if (command) {
       await this.runCommand(dc, command, memory);
       return;
+    }
+    // « pour les ateliers le coût total est 12 000 € et 40 bénéficiaires », from a menu, the review or outside the
+    // journey: the named action's values are corrected, whatever the rest of the sentence reads as.
+    const atMenu = pending === 'none' || pending === 'review.menu' || pending === 'review.section' || pending === 'actions.more';
+    const correctsAction = understanding.intent === 'correct' && (understanding.entities.target ?? '').startsWith('action.');
+    if ((atMenu && understanding.intent !== 'question') || correctsAction) {
+      if (await this.correctActionValues(dc, text, pending)) return;
     }
     switch (understanding.intent) {
       case 'question': {
@@ -362,6 +378,23 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     if (dc.activeDialog) await dc.repromptDialog();
+  }
+
+  /** The values of a named action corrected in one message (see correctActionValues); false when the message corrects none. */
+  private async correctActionValues(dc: DialogContext, text: string, pending: Pending): Promise<boolean> {
+    const { context } = dc;
+    const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
+    if (!draft || !correctActionValues(structuredClone(draft), text)) return false;
+    let labels: string[] = [];
+    await this.store.change(draft.reference, (dossier) => void (labels = correctActionValues(dossier, text) ?? []), context);
+    await context.sendActivity(`C’est corrigé : ${escapeMarkdown(labels.join(' ; '))}.`);
+    if (pending === 'review.menu') {
+      // The review is shown again, with the values corrected.
+      await dc.cancelAllDialogs();
+      await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference, afterEdit: true });
+    } else if (dc.activeDialog) await dc.repromptDialog();
+    else await this.startApplication(dc, false);
+    return true;
   }
 
   /** « modifier le contact, le nom est mal enregistré »: straight to that question (or section), then on with the journey. */
@@ -548,7 +581,7 @@ export class AssistantBot extends ActivityHandler {
   }
 
   /** Resumes the official's draft (same user, or same Teams identity) or opens a new one. */
-  private async startApplication(dc: DialogContext, fresh: boolean, entities?: Entities): Promise<void> {
+  private async startApplication(dc: DialogContext, fresh: boolean, entities?: Entities, submit?: boolean): Promise<void> {
     const owner = ownerOf(dc.context.activity);
     const existing = fresh ? null : await this.deps.repository.findDraftForOwner(owner);
     if (existing?.status === 'changes_requested' && existing.changesRequested) {
@@ -569,7 +602,7 @@ export class AssistantBot extends ActivityHandler {
           (filled.length > 0 ? ` Déjà renseigné : ${filled.map((section) => SECTION_LABELS[section].toLowerCase()).join(', ')}.` : '') +
           ' Reprenons là où vous vous étiez arrêté.',
       );
-      await dc.beginDialog(APPLICATION_DIALOG, { reference: existing.reference });
+      await dc.beginDialog(APPLICATION_DIALOG, { reference: existing.reference, ...(submit ? { submit } : {}) });
       return;
     }
     const draft = await this.deps.repository.createDraft(owner);

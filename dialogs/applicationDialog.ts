@@ -113,8 +113,8 @@ export class ApplicationDialog extends ComponentDialog {
   }
 
   private async reviewStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { reference } = readSectionOptions(step.options);
-    return step.beginDialog(REVIEW_DIALOG, { reference });
+    const { reference, submit } = readSectionOptions(step.options);
+    return step.beginDialog(REVIEW_DIALOG, { reference, ...(submit ? { submit } : {}) });
   }
 
   private async outcomeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

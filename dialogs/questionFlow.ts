@@ -25,6 +25,8 @@ const SectionOptionsSchema = z.object({
   focus: z.string().optional(),
   /** The action an edit or a correction names (1-based). */
   actionIndex: z.number().int().positive().optional(),
+  /** « je dépose le dossier » typed outside the journey: the review goes straight to the submit confirmation. */
+  submit: z.boolean().optional(),
   /** Sections the prefecture asked to correct, still to be revisited before the review. */
   corrections: z.array(z.enum(['collectivity', 'contact', 'scheme', 'fields', 'commitments', 'actions', 'budget'])).optional(),
 });

@@ -41,10 +41,21 @@ function parseSectionName(text: string): SectionId | undefined {
   return SECTION_KEYWORDS.find((candidate) => candidate.pattern.test(normalized))?.section;
 }
 
+const SUBMIT_WORDS = /\b(re)?(deposer|depose|deposons|deposez|soumettre|soumets|envoyer|envoyez|envoie|envoi|envoyons|transmettre|transmets|transmettez|transmettons|valider)\b|\brenvo(i|y)\w*/;
+/** « je dépose le dossier », « on le renvoie » typed outside the journey: the official wants the submit confirmation. */
+export function asksToSubmit(text: string): boolean {
+  const normalized = normalizeText(text);
+  return SUBMIT_WORDS.test(normalized) && !/\b(ne|pas|jamais|comment|quand)\b/.test(normalized);
+}
+
+/** « aucune », « rien », « retour », « je veux déposer » on the section question: back to the review. */
+const NO_SECTION = /^(aucune?|rien|retour|revenir|non|finalement rien|pas de modification)\b|\brecapitulatif\b/;
+
 function parseDecision(text: string, complete: boolean): ParseResult<Decision> {
   const normalized = normalizeText(text);
   // « on envoie », and « on envoi » as it is often typed, submit too.
-  if (/\b(deposer|depose|deposez|soumettre|envoyer|envoyez|envoie|envoi|transmettre|valider)\b/.test(normalized)) {
+  // « je renvoie le dossier corrigé », « on redépose » after the prefecture's corrections submit too.
+  if (SUBMIT_WORDS.test(normalized)) {
     return complete ? { ok: true, value: { kind: 'submit' } } : { ok: false, reason: 'Le dossier n’est pas encore complet : complétez d’abord les points listés ci-dessus.' };
   }
   if (/\b(brouillon|plus tard|garder|conserver|pause)\b/.test(normalized)) return { ok: true, value: { kind: 'keep' } };
@@ -60,9 +71,11 @@ export class ReviewDialog extends ComponentDialog {
     super(REVIEW_DIALOG);
     this.addDialog(new AnswerPrompt(DECISION_PROMPT, (answer, spec) => parseDecision(answerText(answer), spec.choices?.[0]?.value === 'submit')));
     this.addDialog(
-      new AnswerPrompt(SECTION_PROMPT, (answer) => {
-        const section = parseSectionName(answerText(answer));
-        return section ? { ok: true, value: section } : { ok: false, reason: 'Je n’ai pas reconnu la section. Répondez par exemple « collectivité », « contact », « dispositif », « champs », « engagements » ou « actions ».' };
+      new AnswerPrompt<SectionId | 'none'>(SECTION_PROMPT, (answer) => {
+        const text = normalizeText(answerText(answer));
+        if (answer.value === 'none' || NO_SECTION.test(text) || SUBMIT_WORDS.test(text)) return { ok: true, value: 'none' };
+        const section = parseSectionName(text);
+        return section ? { ok: true, value: section } : { ok: false, reason: 'Je n’ai pas reconnu la section. Répondez par exemple « collectivité », « contact », « dispositif », « champs », « engagements » ou « actions », ou « aucune » pour revenir au récapitulatif.' };
       }),
     );
     this.addDialog(new AnswerPrompt(CONFIRM_PROMPT, (answer) => parseConfirmation(answerText(answer))));
@@ -81,6 +94,11 @@ export class ReviewDialog extends ComponentDialog {
     if (report.warnings.length > 0) lines.push('', 'À savoir :', ...report.warnings.map((warning) => `- ${warning.message}`));
     lines.push('', ...documentLines(dossier));
     await step.context.sendActivity(lines.join('\n'));
+    // « je dépose le dossier » typed outside the journey: straight to the confirmation of what will be sent.
+    if (options.submit && report.complete) {
+      (step.values as Record<string, unknown>)[AWAITING] = 'confirm';
+      return this.confirmPrompt(step, dossier);
+    }
     const choices = report.complete
       ? [
           { value: 'submit', title: 'Déposer le dossier' },
@@ -101,7 +119,22 @@ export class ReviewDialog extends ComponentDialog {
     });
   }
 
+  private confirmPrompt(step: WaterfallStepContext, dossier: Dossier): Promise<DialogTurnResult> {
+    return step.prompt(CONFIRM_PROMPT, {
+      validations: {
+        text: confirmationText(dossier),
+        help: 'Répondez « oui » pour déposer le dossier maintenant, ou « non » pour revenir au récapitulatif sans rien envoyer.',
+        choices: [
+          { value: 'oui', title: 'Oui, déposer' },
+          { value: 'non', title: 'Non, pas encore' },
+        ],
+      },
+    });
+  }
+
   private async decisionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // The confirmation asked at once (« je dépose le dossier »): its answer is the next step's.
+    if ((step.values as Record<string, unknown>)[AWAITING] === 'confirm') return step.next(step.result);
     const options = readSectionOptions(step.options);
     const outcome = step.result as AnswerOutcome<Decision> | undefined;
     if (outcome?.kind !== 'answer') return step.endDialog({ kind: 'keep' } satisfies ReviewOutcome);
@@ -110,17 +143,7 @@ export class ReviewDialog extends ComponentDialog {
     if (decision.kind === 'submit') {
       // Nothing leaves for the prefecture without a clear yes to what will be sent.
       (step.values as Record<string, unknown>)[AWAITING] = 'confirm';
-      const dossier = await this.store.load(options.reference, step.context);
-      return step.prompt(CONFIRM_PROMPT, {
-        validations: {
-          text: confirmationText(dossier),
-          help: 'Répondez « oui » pour déposer le dossier maintenant, ou « non » pour revenir au récapitulatif sans rien envoyer.',
-          choices: [
-            { value: 'oui', title: 'Oui, déposer' },
-            { value: 'non', title: 'Non, pas encore' },
-          ],
-        },
-      });
+      return this.confirmPrompt(step, await this.store.load(options.reference, step.context));
     }
     if (decision.kind === 'complete') {
       const section = firstIncompleteSection(checkCompleteness(await this.store.load(options.reference, step.context))) ?? 'actions';
@@ -133,7 +156,10 @@ export class ReviewDialog extends ComponentDialog {
       validations: {
         text: 'Quelle section souhaitez-vous modifier ?',
         help: 'Nommez la section : collectivité, contact, dispositif, champs, engagements ou actions (le budget se calcule à partir des actions et des engagements).',
-        choices: SectionIdSchema.options.filter((section) => section !== 'budget').map((section) => ({ value: section, title: SECTION_LABELS[section] })),
+        choices: [
+          ...SectionIdSchema.options.filter((section) => section !== 'budget').map((section) => ({ value: section, title: SECTION_LABELS[section] })),
+          { value: 'none', title: 'Aucune, revenir au récapitulatif' },
+        ],
       },
     });
   }
@@ -143,10 +169,11 @@ export class ReviewDialog extends ComponentDialog {
       const confirmed = step.result as AnswerOutcome<boolean> | undefined;
       if (confirmed?.kind === 'answer' && confirmed.value) return step.endDialog({ kind: 'submit' } satisfies ReviewOutcome);
       await step.context.sendActivity('D’accord, rien n’est envoyé : le dossier reste en brouillon.');
-      return step.replaceDialog(STEPS, step.options);
+      return step.replaceDialog(STEPS, { ...readSectionOptions(step.options), submit: undefined });
     }
-    const outcome = step.result as AnswerOutcome<SectionId> | undefined;
+    const outcome = step.result as AnswerOutcome<SectionId | 'none'> | undefined;
     if (outcome?.kind !== 'answer') return step.endDialog({ kind: 'keep' } satisfies ReviewOutcome);
+    if (outcome.value === 'none') return step.replaceDialog(STEPS, step.options);
     return step.endDialog({ kind: 'edit', section: outcome.value, revisit: true } satisfies ReviewOutcome);
   }
 }

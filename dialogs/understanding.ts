@@ -5,6 +5,8 @@ import { DEPARTEMENT_NAMES } from '../knowledge/departements';
 import { formatEuros, formatInteger } from '../knowledge/formatting';
 import { parseEmail, parsePhone } from '../knowledge/parsers';
 import { APPROACH_LABELS, COLLECTIVITY_KIND_LABELS, COMMITMENT_KIND_LABELS, DIAGNOSTIC_STATUS_LABELS, FIELD_LABELS, PUBLIC_LABELS, type CommitmentKind } from '../knowledge/schemes';
+import { extractEntities, plainOf } from '../knowledge/understanding/entities';
+import { fold } from '../knowledge/understanding/text';
 import type { Entities, Pending, QuestionId } from '../knowledge/understanding/types';
 
 /** The question a prompt asks, from its dialog id (e.g. `contactDialog.contact.name`). */
@@ -194,6 +196,8 @@ export function keepEarlyAnswers(dossier: Dossier, entities: Entities, answered:
   for (const fill of fills) {
     if (fill.question === answered) continue;
     if (fill.isSet(dossier)) continue;
+    // A head count is the beneficiaries' only when said with the public (« 40 adultes primo-arrivants »), not « 30 ménages » in a description.
+    if (fill.question === 'action.beneficiaries' && answered !== 'action.publics') continue;
     fill.write(dossier);
     noted.push(fill.label);
   }
@@ -275,7 +279,7 @@ function wordsBesideValues(text: string): string[] {
 }
 
 /** Entities given for a question that is not `pending`, with what to tell the official. */
-export interface Misplaced {
+interface Misplaced {
   entities: Entities;
   reason: string;
   /** A clear mismatch of type; otherwise only when the answer does not parse as the question's value. */
@@ -308,4 +312,45 @@ export function misplacedValues(pending: Pending, entities: Entities, text: stri
   const others = fillsOf(entities).filter((fill) => fill.question !== questionIdOf(pending as QuestionId));
   if (others.length === 0) return undefined;
   return { entities, reason: 'Votre message ne répond pas à cette question.', strong: false };
+}
+
+/** Words of a message that cannot name an action (what is corrected, not which action). */
+const NOT_TITLE_WORDS = new Set(['pour', 'avec', 'dans', 'vers', 'sont', 'action', 'cout', 'total', 'totale', 'euro', 'beneficiaire', 'personne', 'corrige', 'corriger', 'correction', 'aussi', 'etat', 'part', 'financement', 'demande', 'nombre', 'plutot', 'dossier', 'elle', 'cette']);
+
+function titleWords(text: string): string[] {
+  return fold(plainOf(text))
+    .split(/[^a-z]+/)
+    .map((word) => (word.length > 4 ? word.replace(/[sx]$/, '') : word))
+    .filter((word) => word.length >= 4 && !NOT_TITLE_WORDS.has(word));
+}
+
+/** The action a message names by the words of its title (« les ateliers » → « Ateliers de français »), 1-based; undefined when none or two fit. */
+function actionNamedIn(text: string, actions: ReadonlyArray<{ title?: string }>): number | undefined {
+  const said = new Set(titleWords(text));
+  const scores = actions.map((action) => new Set(titleWords(action.title ?? '').filter((word) => said.has(word))).size);
+  const best = Math.max(0, ...scores);
+  if (best === 0 || scores.filter((score) => score === best).length > 1) return undefined;
+  return scores.indexOf(best) + 1;
+}
+
+/**
+ * « pour les ateliers c'est 40 bénéficiaires et le coût total est de 12 000 € »: the cost, State share and
+ * head count a message gives for one action, named by its number or its title's words (or the only one),
+ * all written to it; returns how each reads, or undefined when the message corrects no action's values.
+ */
+export function correctActionValues(dossier: Dossier, text: string): string[] | undefined {
+  const actions = dossier.actions ?? [];
+  if (actions.length === 0) return undefined;
+  const entities = extractEntities(text, 'review.menu');
+  const values: Entities = {};
+  if (entities.cost !== undefined) values.cost = entities.cost;
+  if (entities.stateShare !== undefined) values.stateShare = entities.stateShare;
+  if (entities.count !== undefined) values.count = entities.count;
+  if (Object.keys(values).length === 0) return undefined;
+  const index = entities.actionIndex !== undefined && entities.actionIndex <= actions.length ? entities.actionIndex : (actionNamedIn(text, actions) ?? (actions.length === 1 ? 1 : undefined));
+  const action = index ? actions[index - 1] : undefined;
+  if (!action) return undefined;
+  const fills = fillsOf(values, action.id);
+  for (const fill of fills) fill.write(dossier);
+  return fills.map((fill) => `${fill.label} (action ${index}${action.title ? ` « ${action.title} »` : ''})`);
 }

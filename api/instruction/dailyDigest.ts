@@ -19,6 +19,20 @@ interface DigestContent {
   replied: Dossier[];
 }
 
+/** How long an instance holds the day's run while it sends. */
+const LEASE_MS = 15 * 60_000;
+/** When some e-mails failed, how long before they are tried again (the same day only). */
+const RETRY_DELAY_MS = 30 * 60_000;
+
+/** The day's run (its _id is the Paris day): who was served, whether it is over, who holds it until when. */
+interface DigestRun {
+  _id: string;
+  at: Date;
+  sentTo: string[];
+  done?: boolean;
+  leaseUntil?: Date;
+}
+
 const parisDay = (date: Date): string => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(date);
 const parisHour = (date: Date): number =>
   Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: 'numeric', hourCycle: 'h23' }).formatToParts(date).find((part) => part.type === 'hour')?.value);
@@ -38,39 +52,64 @@ export class DailyDigest {
       logger: Logger;
     },
   ) {
-    this.runs = deps.connection.collection<{ _id: string; at: Date }>('instruction_digest_runs');
+    this.runs = deps.connection.collection<DigestRun>('instruction_digest_runs');
   }
 
-  /** Sends the day's digest once the hour is reached, once a day whatever the number of instances; the number of e-mails sent. */
+  /**
+   * Sends the day's digest once the hour is reached, once a day whatever the number of instances; the
+   * number of e-mails sent. The day's run is claimed with a lease; the agents already served are kept in
+   * it, and when some e-mails could not go out (SMTP down at that hour), the run stays open and is tried
+   * again for them only, RETRY_DELAY later, until the end of the day.
+   */
   async runIfDue(now: Date): Promise<number> {
     if (parisHour(now) < this.deps.hour) return 0;
+    const day = parisDay(now);
+    let run: DigestRun | null;
     try {
-      // The day's run is claimed first: a second instance, or a later tick, finds it taken.
-      await this.runs.insertOne({ _id: parisDay(now), at: now });
+      // A run done, or leased by another instance (or waiting for its retry), is not matched: the upsert then
+      // collides on the day's _id. Runs written before retries existed have no `done` and count as done.
+      run = await this.runs.findOneAndUpdate(
+        { _id: day, done: false, leaseUntil: { $lt: now } },
+        { $set: { leaseUntil: new Date(now.getTime() + LEASE_MS) }, $setOnInsert: { at: now, sentTo: [] } },
+        { upsert: true, returnDocument: 'after' },
+      );
     } catch (error) {
       if ((error as { code?: unknown }).code === 11000) return 0;
       throw error;
     }
-    return this.sendAll(now);
+    const { sent, failed } = await this.sendAll(now, new Set(run?.sentTo ?? []), async (staffId) => {
+      await this.runs.updateOne({ _id: day }, { $addToSet: { sentTo: staffId } });
+    });
+    if (failed === 0) await this.runs.updateOne({ _id: day }, { $set: { done: true }, $unset: { leaseUntil: 1 } });
+    else {
+      await this.runs.updateOne({ _id: day }, { $set: { leaseUntil: new Date(now.getTime() + RETRY_DELAY_MS) } });
+      this.deps.logger.warn({ failed, sent }, 'Daily digest: some e-mails could not be sent, tried again later today');
+    }
+    return sent;
   }
 
-  /** One e-mail per active instructeur with an address and something to read. */
-  async sendAll(now: Date): Promise<number> {
+  /** One e-mail per active instructeur with an address and something to read, except those already served. */
+  async sendAll(now: Date, served: ReadonlySet<string> = new Set(), onSent: (staffId: string) => Promise<void> = async () => undefined): Promise<{ sent: number; failed: number }> {
     const since = new Date(now.getTime() - DAY_MS);
-    const agents = (await this.deps.accounts.list()).filter((account) => !account.revokedAt && account.role === 'instructeur' && account.email && account.departements.length > 0);
+    const agents = (await this.deps.accounts.list()).filter(
+      (account) => !account.revokedAt && account.role === 'instructeur' && account.email && account.departements.length > 0 && !served.has(account.id),
+    );
     let sent = 0;
+    let failed = 0;
     for (const agent of agents) {
       const content = await this.contentFor(agent, since);
       if (content.waiting + content.submitted.length + content.corrected.length + content.replied.length === 0) continue;
       try {
         await this.deps.send({ to: [agent.email ?? ''], subject: subjectOf(content, now), text: this.textOf(agent, content) });
         sent += 1;
+        await onSent(agent.id);
       } catch (error) {
+        failed += 1;
         this.deps.logger.error({ err: error, staffId: agent.id }, 'Daily digest: could not send an e-mail');
       }
     }
-    this.deps.logger.info({ sent, agents: agents.length }, 'Daily digest sent');
-    return sent;
+    this.deps.logger.info({ sent, failed, agents: agents.length }, 'Daily digest sent');
+    return { sent, failed };
   }
 
   private async contentFor(agent: StaffAccount, since: Date): Promise<DigestContent> {

@@ -382,7 +382,8 @@ function nameFrom(raw: string, plain: string, start: number, allowSingle: boolea
     const at = start + (token.index ?? 0);
     // An e-mail or a phone number already read is not part of a name.
     if (plain.slice(at, at + word.length).trim() === '' || raw.charAt(at + word.length) === '.' && /^\p{L}$/u.test(word)) break;
-    const lower = plainOf(word);
+    // « l’adresse » is « adresse » for the words that are no names.
+    const lower = plainOf(word).replace(/^[ld]'(?=\p{L})/u, '');
     if (!NAME_TOKEN.test(word)) break;
     const isParticle = NAME_PARTICLES.has(lower) && words.length > 0;
     if (!isParticle && (NOT_NAMES.has(lower) || ROLE_START.test(lower) || new RegExp(`^(${ROLE_HEAD})$`).test(lower))) break;
@@ -398,7 +399,7 @@ function nameFrom(raw: string, plain: string, start: number, allowSingle: boolea
 
 function readPersonName(reading: Reading): { name: string; start: number; end: number } | undefined {
   const { raw, plain, pending } = reading;
-  const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|c moi,?|moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|(?<!qui )je suis|moi je suis|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
+  const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|c moi,?|(?<!-)moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|(?<!qui )je suis|moi je suis|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
   for (const match of plain.matchAll(introductions)) {
     const start = match.index + match[0].length;
     // After « c’est moi, », one capitalised word is a name (« c’est moi, Dupont »).

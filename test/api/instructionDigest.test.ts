@@ -89,7 +89,7 @@ describe('The daily digest', () => {
     const { old, fresh } = await rhoneDossiers(due);
     await submittedDossier(app.repository, { departement: '01', name: 'Bourg-en-Bresse' });
 
-    const sent = await digestOn(7).sendAll(due);
+    const { sent } = await digestOn(7).sendAll(due);
 
     expect(sent).toBe(1);
     expect(smtp.mails.map((mail) => mail.to)).toEqual([[lyon.email]]);
@@ -122,8 +122,31 @@ describe('The daily digest', () => {
     expect(await first.runIfDue(new Date(morning.getTime() + 25.5 * HOUR_MS))).toBe(1);
   });
 
+  test('When the SMTP server is down at the digest hour, then the digest is tried again later that day once it is back, and sent once', async () => {
+    const morning = nextParisMorning(new Date());
+    const due = new Date(morning.getTime() + 1.5 * HOUR_MS);
+    await rhoneDossiers(due);
+    const digest = digestOn(7);
+    const port = smtp.port;
+    await smtp.close();
+    try {
+      // Down at the hour: nothing sent, and the day is not over for the digest.
+      expect(await digest.runIfDue(due)).toBe(0);
+      // Back up, but before the retry delay: not yet.
+      smtp = await startLoopbackSmtp(port);
+      expect(await digest.runIfDue(new Date(due.getTime() + 10 * 60_000))).toBe(0);
+      expect(smtp.mails).toHaveLength(0);
+      // Later that day: sent, to the Rhône's instructeur only, then never again that day (from any instance).
+      expect(await digest.runIfDue(new Date(due.getTime() + 45 * 60_000))).toBe(1);
+      expect(await digestOn(7).runIfDue(new Date(due.getTime() + 3 * HOUR_MS))).toBe(0);
+      expect(smtp.mails.map((mail) => mail.to)).toEqual([[lyon.email]]);
+    } finally {
+      if (smtp.port !== port) smtp = await startLoopbackSmtp(port);
+    }
+  });
+
   test('When nothing waits and nothing arrived, then no e-mail goes out', async () => {
-    expect(await digestOn(7).sendAll(new Date())).toBe(0);
+    expect((await digestOn(7).sendAll(new Date())).sent).toBe(0);
     expect(smtp.mails).toHaveLength(0);
   });
 });

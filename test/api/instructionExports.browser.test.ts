@@ -100,7 +100,7 @@ describe('The list exports in Chromium', () => {
 });
 
 describe('Accessibility of the pages no other browser test audits', () => {
-  test('When axe-core audits the sign-in errors, an empty tab, « Suivis par moi » and the error pages (404, 403), then no serious or critical violation is found', async () => {
+  test('When axe-core audits the sign-in errors, a dossier answered with a document, a refused dossier, the « Traités », an empty and the « Suivis par moi » tabs and the error pages (404, 403), then no serious or critical violation is found', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const anonymous = await context.newPage();
     const audited: Record<string, unknown[]> = {};
@@ -116,9 +116,26 @@ describe('Accessibility of the pages no other browser test audits', () => {
     audited['session expirée'] = await seriousViolations(anonymous);
     await context.close();
 
+    // A dossier answered with a document only (history « Réponse à la demande… », documents in « ce qui a changé »), then refused.
+    const answered = await submittedDossier(app.repository, { departement: '69', name: 'Commune de Givors' });
+    const agentActor = { role: 'instructeur' as const, id: lyon.account.id, name: 'Claire Exports' };
+    const review = valueOf(await app.repository.transition(answered.reference, answered.version, { to: 'under_review', by: agentActor }));
+    valueOf(await app.repository.transition(answered.reference, review.version, { to: 'changes_requested', by: agentActor, sections: ['scheme'], reason: 'Joignez le diagnostic.' }));
+    expect((await app.attachments.attach(answered.reference, { bytes: Buffer.from('%PDF-1.4\n%%EOF\n'), name: 'Diagnostic.pdf', kind: 'diagnostic' })).ok).toBe(true);
+    const corrected = await app.repository.findByReference(answered.reference);
+    const resubmitted = valueOf(await app.repository.transition(answered.reference, corrected!.version, { to: 'submitted', by: { role: 'applicant', id: 'applicant-givors' } }));
+    const refused = await submittedDossier(app.repository, { departement: '69', name: 'Commune de Rillieux' });
+    const refusedReview = valueOf(await app.repository.transition(refused.reference, refused.version, { to: 'under_review', by: agentActor }));
+    valueOf(await app.repository.transition(refused.reference, refusedReview.version, { to: 'rejected', by: agentActor, reason: 'Hors du champ du dispositif.' }));
+
     const page = await signedInPage(lyon);
+    await page.goto(`${app.url}/instruction/dossiers/${resubmitted.reference}`);
+    expect(await page.locator('main').textContent()).toContain('Réponse à la demande de corrections du');
     for (const [name, path, status] of [
-      ['onglet vide', '/instruction/?onglet=traites', 200],
+      ['dossier corrigé par un document', `/instruction/dossiers/${resubmitted.reference}`, 200],
+      ['dossier refusé', `/instruction/dossiers/${refused.reference}`, 200],
+      ['onglet traités', '/instruction/?onglet=traites', 200],
+      ['onglet vide', '/instruction/?onglet=corrections', 200],
       ['suivis par moi', '/instruction/?onglet=suivis', 200],
       ['page introuvable', '/instruction/nulle-part', 404],
       ['dossier introuvable', '/instruction/dossiers/TI-2026-99999', 404],
@@ -130,6 +147,9 @@ describe('Accessibility of the pages no other browser test audits', () => {
     }
 
     expect(audited).toEqual({
+      'dossier corrigé par un document': [],
+      'dossier refusé': [],
+      'onglet traités': [],
       'connexion refusée': [],
       'session expirée': [],
       'onglet vide': [],

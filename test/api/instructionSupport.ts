@@ -140,8 +140,8 @@ export interface LoopbackSmtp {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on 127.0.0.1 (no TLS, no authentication) that keeps what the product sends. */
-export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
+/** A real SMTP server on 127.0.0.1 (no TLS, no authentication) that keeps what the product sends; on a free port, or on `port` (to start it again where it was). */
+export async function startLoopbackSmtp(port = 0): Promise<LoopbackSmtp> {
   const mails: ReceivedMail[] = [];
   const smtp = new SMTPServer({
     authOptional: true,
@@ -155,7 +155,7 @@ export async function startLoopbackSmtp(): Promise<LoopbackSmtp> {
       });
     },
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const { port } = smtp.server.address() as AddressInfo;
-  return { port, mails, close: () => new Promise<void>((resolve) => smtp.close(() => resolve())) };
+  await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+  const address = smtp.server.address() as AddressInfo;
+  return { port: address.port, mails, close: () => new Promise<void>((resolve) => smtp.close(() => resolve())) };
 }

@@ -257,8 +257,9 @@ describe('The guided application', () => {
       ['Une éducatrice de jeunes enfants à temps plein', 'valeur'],
       ['garder', ['Voici le récapitulatif', 'Que souhaitez-vous faire']],
       ['Garder en brouillon', 'reste en brouillon'],
-      // Outside the journey, its words lead back into the draft, up to the review.
-      ['Déposer le dossier', ['Je reprends votre dossier', 'Que souhaitez-vous faire']],
+      // Outside the journey, its words lead back into the draft, straight to the submit confirmation (findings-nlu2 13).
+      ['Déposer le dossier', ['Je reprends votre dossier', 'Confirmez-vous']],
+      ['Non, pas encore', ['rien n’est envoyé', 'Que souhaitez-vous faire']],
       ['Garder en brouillon', 'reste en brouillon'],
     ]);
 
