@@ -5,9 +5,9 @@
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { neutralizeBidi } from '../bidi';
@@ -152,23 +152,34 @@ function csvCell(type: CellType, value: CellValue): string {
 /** The rows of a list export, batch after batch, as the repository reads them. */
 type ExportBatches = AsyncIterable<readonly DossierExportRow[]>;
 
-async function* csvRecords(batches: ExportBatches, detail: ExportDetail): AsyncGenerator<string[]> {
-  if (detail === 'actions') {
-    yield ACTION_COLUMNS.map((column) => column.header);
-    for await (const batch of batches) {
-      for (const dossier of batch) for (const row of actionRowsOf(dossier)) yield ACTION_COLUMNS.map((column) => csvCell(column.type, column.value(row)));
-    }
-    return;
-  }
-  yield COLUMNS.map((column) => column.header);
+const CSV_OPTIONS = { delimiter: ';', record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
+
+/**
+ * Writes the CSV export to `out` (and ends it), pulling the next batch only once `out` has taken the
+ * previous one. Each batch is turned into one string at once, so its dossiers are garbage before the
+ * next wait: they die young instead of being promoted to V8's old space, where 80,000 exported
+ * dossiers used to pile up as garbage (+370 MB of resident memory) until a major collection.
+ */
+export async function writeCsvExport(batches: ExportBatches, out: Writable, detail: ExportDetail = 'dossiers'): Promise<void> {
+  const header = (detail === 'actions' ? ACTION_COLUMNS : COLUMNS).map((column) => column.header);
+  await writeChunk(out, stringifyCsv([header], { ...CSV_OPTIONS, bom: true }));
   for await (const batch of batches) {
-    for (const dossier of batch) yield COLUMNS.map((column) => csvCell(column.type, column.value(dossier)));
+    const records: string[][] = [];
+    for (const dossier of batch) {
+      if (detail === 'actions') for (const row of actionRowsOf(dossier)) records.push(ACTION_COLUMNS.map((column) => csvCell(column.type, column.value(row))));
+      else records.push(COLUMNS.map((column) => csvCell(column.type, column.value(dossier))));
+    }
+    await writeChunk(out, stringifyCsv(records, CSV_OPTIONS));
   }
+  out.end();
+  await finished(out);
 }
 
-/** Writes the CSV export to `out` (and ends it), pulling batches only as fast as `out` takes the text. */
-export async function writeCsvExport(batches: ExportBatches, out: Writable, detail: ExportDetail = 'dossiers'): Promise<void> {
-  await pipeline(Readable.from(csvRecords(batches, detail)), stringify({ delimiter: ';', bom: true, record_delimiter: 'windows', quoted_match: /[\r\n]/ }), out);
+/** Writes `chunk`, then waits while `out` holds more than its buffer (a client reading slowly holds the export). */
+async function writeChunk(out: Writable, chunk: string): Promise<void> {
+  if (out.destroyed) throw new Error('The client left before the end of the export');
+  if (chunk !== '' && !out.write(chunk)) await drainedOrClosed(out);
+  if (out.destroyed) throw new Error('The client left before the end of the export');
 }
 
 /** The same instant as a wall-clock time in Paris: spreadsheets have no time zones. */
