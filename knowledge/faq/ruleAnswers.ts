@@ -19,6 +19,8 @@ const ADVISED_AGAINST = /deconseill|(?:pas|ni) (?:\w+ )?(?:recommande|conseille)
 // The question asks whether something may be left out: the rule's verdict is turned round.
 const WITHOUT = /facultati|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;
 const LACKING = /\bsans\b|\bpas (?:\w+ ){0,2}d[e']|\baucun|\bni\b/;
+// « doit-il être terminé avant de déposer ? », « à quel moment ? »: when it must be done, which the text never says.
+const TIMING = /\b(?:termine|acheve|fini|finalise|boucle)e?s?\b|\bavant (?:de |le |la |l')?(?:depos|depot|candidat|soumi|envo)|au moment du depot|a quel moment|\bquand (?:doit|faut|le diag)|\bdelais?\b/;
 const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
 const REQUIREMENT_VERB = /empeche|probleme|bloquant|obstacle|\bgene\b|genant|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
 const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
@@ -258,6 +260,12 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
       if (ADVICE.test(f) && topic === 'diagnostic' && !REQUIREMENT_VERB.test(f)) verdict = ADVISED_AGAINST.test(f) ? 'no' : 'yes';
       else if (WITHOUT.test(f) || (LACKING.test(f) && POSSIBILITY.test(f) && !REQUIREMENT_VERB.test(f))) verdict = turned(verdict);
       if (topic === 'minimum_funding' && /variable/.test(f)) verdict = 'yes';
+      if (part.yesNo && topic === 'diagnostic' && verdict === 'yes' && TIMING.test(f)) {
+        // The text says a diagnostic grounds the actions, never by when it must be done: no verdict, the date left to the prefecture.
+        const required = combine(answers, verdict).reasons;
+        const first = required[0];
+        if (first) return { reasons: [first, { text: 'Le texte ne dit pas à quel moment le diagnostic doit être terminé : la préfecture de votre département pourra vous le préciser.', ref: first.ref }] };
+      }
       // « Un CTAI peut-il se passer d'actions sur le logement ? » → Non, and the PTAI, which does not require it.
       if (targets.length === 1 && targets[0] === 'CTAI' && part.yesNo && CTAI_ONLY_REQUIREMENTS.includes(topic)) {
         const other = schemeObligation('PTAI', topic);

@@ -61,6 +61,25 @@ describe('FAQ answers to mixed, choice and multi-part messages', () => {
   });
 
   test.each([
+    'Pour un CTAI : le diagnostic doit-il être terminé avant de déposer le dossier ?',
+    'faut-il que le diagnostic soit termine au moment du depot d un ctai ?',
+  ])('When « %s » asks by when the diagnostic must be done, then no « Oui » is given: the rule, and the date left to the prefecture', async (question) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).not.toMatch(/^(Oui|Non)\b/);
+    expect(result.answer).toContain('diagnostic territorial');
+    expect(result.answer).toContain('ne dit pas à quel moment');
+    expect(result.answer).toContain('préfecture');
+  });
+
+  test('When a PTAI asks whether the diagnostic must be finished first, then « Non » still answers it: none is required', async () => {
+    const result = await faq.answer('pour un PTAI faut il que le diagnostic soit fini avant ?');
+
+    expect(result.answer).toMatch(/^Non : /);
+  });
+
+  test.each([
     ['le CTAI ou le PTAI, lequel impose le logement ?', /^Le CTAI : /, 'logement'],
     ['Un CTAI est-il signé par le maire ou par le préfet ?', /^Le préfet : /, 'préfet'],
     ['Une communauté de communes ou une métropole, laquelle peut signer un CTAI ?', /^Une métropole : /, 'métropoles'],
