@@ -20,6 +20,8 @@ import type { Dossier } from './dossierSchema';
 /** One readable line of a dossier's content: « Actions › Intermédiation locative › Coût : 120 000 € ». */
 interface ContentLine {
   section: SectionId;
+  /** What is compared: the label, or for an action its stable id, so a renamed action is the same action. */
+  key: string;
   label: string;
   value: string;
 }
@@ -39,8 +41,8 @@ const euros = (amount: number | undefined): string | undefined => (amount === un
 function describeContent(input: Record<string, unknown>): ContentLine[] {
   const content = input as Content;
   const lines: ContentLine[] = [];
-  const push = (section: SectionId, label: string, value: string | undefined): void => {
-    if (value !== undefined && value !== '') lines.push({ section, label, value });
+  const push = (section: SectionId, label: string, value: string | undefined, key = label): void => {
+    if (value !== undefined && value !== '') lines.push({ section, key, label, value });
   };
   const { collectivity = {}, contact = {} } = content;
   push('collectivity', 'Nom', collectivity.name);
@@ -66,20 +68,22 @@ function describeContent(input: Record<string, unknown>): ContentLine[] {
   });
   for (const action of content.actions ?? []) {
     const label = action.title ?? action.id;
-    push('actions', `${label} › Champ`, action.field ? FIELD_LABELS[action.field as IntegrationField] : undefined);
-    push('actions', `${label} › Description`, action.description);
-    push('actions', `${label} › Publics`, (action.publics ?? []).map((item) => PUBLIC_LABELS[item as Public]).join(', '));
-    push('actions', `${label} › Bénéficiaires`, action.beneficiaries?.toString());
-    push('actions', `${label} › Coût`, euros(action.costEuros));
-    push('actions', `${label} › Part de l’État demandée`, euros(action.stateFundingEuros));
-    push('actions', `${label} › Porteur`, action.carrier);
+    const element = (name: string, value: string | undefined): void => push('actions', `${label} › ${name}`, value, `${action.id ?? label} › ${name}`);
+    element('Intitulé', action.title);
+    element('Champ', action.field ? FIELD_LABELS[action.field as IntegrationField] : undefined);
+    element('Description', action.description);
+    element('Publics', (action.publics ?? []).map((item) => PUBLIC_LABELS[item as Public]).join(', '));
+    element('Bénéficiaires', action.beneficiaries?.toString());
+    element('Coût', euros(action.costEuros));
+    element('Part de l’État demandée', euros(action.stateFundingEuros));
+    element('Porteur', action.carrier);
   }
   return lines;
 }
 
 /** The lines that differ between two contents, in reading order; empty when nothing changed. */
 function diffContents(before: Record<string, unknown>, after: Record<string, unknown>): ContentChange[] {
-  const key = (line: ContentLine): string => `${line.section}|${line.label}`;
+  const key = (line: ContentLine): string => `${line.section}|${line.key}`;
   const old = new Map(describeContent(before).map((line) => [key(line), line]));
   const next = describeContent(after);
   const changes: ContentChange[] = [];
