@@ -260,12 +260,14 @@ ${pagination(view, pages)}`;
 
 function row(dossier: Dossier, staffId: string): SafeHtml {
   const followed = dossier.followers?.includes(staffId) === true;
+  // A dossier sent again after a correction request must not look like a new one in the list.
+  const resubmissions = Math.max(0, (dossier.submissions?.length ?? 0) - 1);
   return html`<tr>
   <td><a href="/instruction/dossiers/${dossier.reference}">${dossier.reference}</a>${followed ? html` <span class="fr-badge fr-badge--sm fr-badge--no-icon">suivi</span>` : ''}</td>
   <td>${dossier.collectivity.name ?? 'Sans nom'}</td>
   <td>${dossier.collectivity.departement ?? '—'}</td>
   <td>${dossier.scheme ?? '—'}</td>
-  <td>${statusBadge(dossier.status)}</td>
+  <td>${statusBadge(dossier.status)}${resubmissions > 0 ? html` <span class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">Redéposé${resubmissions > 1 ? ` (${resubmissions} fois)` : ''} après corrections</span>` : ''}</td>
   <td>${dossier.submittedAt ? formatDate(dossier.submittedAt) : '—'}</td>
   <td>${formatDate(dossier.updatedAt)}</td>
   <td>${(dossier.labels ?? []).map((label) => html`<span class="fr-tag fr-tag--sm">${label}</span> `)}</td>

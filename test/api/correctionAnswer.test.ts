@@ -95,6 +95,9 @@ describe('A correction request answered in the chat', () => {
     expect(page).not.toContain('Rien n’a changé');
     expect(page).toContain('La salle du conseil, le mardi matin');
     expect(page).toMatch(/Réponse à la demande de corrections du [^<]+ : sections modifiées : Engagements de la collectivité/);
+    const list = (await client.get('/instruction/')).text;
+    expect(list).toContain(resubmitted.reference);
+    expect(list).toContain('Redéposé après corrections');
 
     // Refused with a motivation: « où en est mon dossier ? » repeats it, and gives both submission dates.
     const again = await app.repository.findByReference(resubmitted.reference);
