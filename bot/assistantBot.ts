@@ -25,6 +25,7 @@ import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../dialogs/questionCards';
 import { sectionOfLabel } from '../dialogs/reviewDialog';
+import { normalizeText } from '../knowledge/parsers';
 import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
@@ -328,6 +329,16 @@ export class AssistantBot extends ActivityHandler {
         }
         break;
       default:
+        // « non, déposer le dossier » at « ajouter une autre action ? »: no other action, then straight to the deposit's confirmation.
+        if (dc.activeDialog && pending === 'actions.more' && /^non\b.{0,20}\b(deposer|deposez|envoyer|soumettre|transmettre)\b/.test(normalizeText(text))) {
+          context.activity.text = 'non';
+          await this.continueSafely(dc);
+          if (pendingOfPrompt(innermostDialogId(dc)) === 'review.menu') {
+            context.activity.text = 'déposer le dossier';
+            await this.continueSafely(dc);
+          }
+          return;
+        }
         if (dc.activeDialog) {
           await this.continueSafely(dc);
           return;

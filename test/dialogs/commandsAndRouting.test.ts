@@ -110,3 +110,13 @@ describe('Major 8: a reply to the prefecture in the official’s own words reach
     expect(after?.messages?.at(-1)).toMatchObject({ by: { kind: 'applicant' }, text: said });
   });
 });
+
+describe('Minor 17: « non, déposer le dossier » at « ajouter une autre action ? »', () => {
+  test('When the official answers « non, deposer le dossier », then the deposit confirmation follows', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_REVIEW.slice(0, -1));
+    const text = await replies(official, 'non, deposer le dossier');
+    expect(text).toContain('Vous allez déposer le dossier');
+    expect(text).toContain('Confirmez-vous');
+  });
+});
