@@ -24,7 +24,9 @@ import { APPLICATION_DIALOG, ApplicationDialog } from '../dialogs/applicationDia
 import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../dialogs/questionCards';
-import { commandOf, recognizeErasureConfirmation, type Command } from './commands';
+import { sectionOfLabel } from '../dialogs/reviewDialog';
+import { normalizeText } from '../knowledge/parsers';
+import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { asksToSubmit } from '../dialogs/reviewDialog';
@@ -71,6 +73,8 @@ interface ConversationMemory {
   lastFaq?: { question: string; answered: boolean; sources: FaqAnswer['sources'] };
   /** « Supprimer mes données » was asked: the next message confirms it or not. */
   pendingErasure?: boolean;
+  /** A greeting before a question while the prefecture's message waits: held until « oui » sends it as the reply. */
+  pendingReply?: string;
 }
 
 interface UserProfile {
@@ -208,6 +212,29 @@ export class AssistantBot extends ActivityHandler {
       if (confirmation === 'no') return;
       // Out of the application, anything else than yes or no is read as usual after that notice.
     }
+    if (memory.pendingReply !== undefined) {
+      const held = memory.pendingReply;
+      memory.pendingReply = undefined;
+      const confirmation = recognizeErasureConfirmation((text ?? '').replace(/\b(la |l')?(transmettre|envoyer|l'envoyer|transmettez-la|envoyez-la)\b/gi, '').replace(/[ ,]+$/, ''));
+      const awaiting = confirmation === 'yes' ? await this.deps.prefectureReplies?.pendingFor(ownerOf(context.activity)) : undefined;
+      if (awaiting && this.deps.prefectureReplies) {
+        await context.sendActivity(await this.deps.prefectureReplies.store(awaiting, held));
+        return;
+      }
+      if (confirmation === 'no') {
+        // Read again as a message to the assistant, without its greeting.
+        context.activity.text = held.replace(/^\s*(bonjour|bonsoir)\b[\s,!.]*/i, '') || held;
+        memory.pendingReply = undefined;
+        await this.handleMessageAfterReplyCheck(dc, memory);
+        return;
+      }
+    }
+    await this.handleMessageAfterReplyCheck(dc, memory);
+  }
+
+  private async handleMessageAfterReplyCheck(dc: DialogContext, memory: ConversationMemory): Promise<void> {
+    const { context } = dc;
+    const text = context.activity.text;
     const documentTurn = await this.deps.attachmentTurns?.handle(dc, ownerOf(context.activity));
     if (documentTurn) {
       // The file a question asked for answers it; otherwise the pending question is asked again.
@@ -229,6 +256,11 @@ export class AssistantBot extends ActivityHandler {
 
     // One understanding step per turn, then dispatch.
     const pending: Pending = dc.activeDialog ? (pendingOfPrompt(innermostDialogId(dc)) ?? 'action.description') : await this.pendingOutsideDialog(context);
+    // « Quelle section souhaitez-vous modifier ? »: a section's button (« Engagements de la collectivité ») is the answer, read by the prompt.
+    if (pending === 'review.section' && sectionOfLabel(text)) {
+      await this.continueSafely(dc);
+      return;
+    }
     const understanding = understand(text, pending);
     this.deps.logger.debug({ intent: understanding.intent, pending }, 'Message understood');
     // « je dépose le dossier » outside the journey (after « garder en brouillon »): back to the review's submit confirmation.
@@ -236,6 +268,23 @@ export class AssistantBot extends ActivityHandler {
       const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
       if (draft?.status === 'draft') {
         await this.startApplication(dc, false, undefined, true);
+        return;
+      }
+    }
+    // While the prefecture's message waits for an answer, a message addressed to someone (« Bonjour Mme Martin, 8 places
+    // sur 12… ») is the reply: never a command nor a source number. A greeting before a question or a command asks first.
+    const addressed = !dc.activeDialog && !bareCommandOf(text) && this.deps.prefectureReplies ? addressOf(text) : undefined;
+    if (addressed && this.deps.prefectureReplies) {
+      const awaitingReply = await this.deps.prefectureReplies.pendingFor(ownerOf(context.activity));
+      if (awaitingReply && (addressed === 'person' || !ASKING_INTENTS.has(understanding.intent))) {
+        await context.sendActivity(await this.deps.prefectureReplies.store(awaitingReply, text));
+        return;
+      }
+      if (awaitingReply) {
+        memory.pendingReply = text.slice(0, 4000);
+        await context.sendActivity(
+          MessageFactory.suggestedActions([...REPLY_CHOICES], `Est-ce votre réponse au message de la préfecture sur le dossier ${awaitingReply.reference} ? Répondez « oui » pour la lui transmettre, ou « non » si c’est une question pour moi.`),
+        );
         return;
       }
     }
@@ -296,6 +345,16 @@ export class AssistantBot extends ActivityHandler {
         }
         break;
       default:
+        // « non, déposer le dossier » at « ajouter une autre action ? »: no other action, then straight to the deposit's confirmation.
+        if (dc.activeDialog && pending === 'actions.more' && /^non\b.{0,20}\b(deposer|deposez|envoyer|soumettre|transmettre)\b/.test(normalizeText(text))) {
+          context.activity.text = 'non';
+          await this.continueSafely(dc);
+          if (pendingOfPrompt(innermostDialogId(dc)) === 'review.menu') {
+            context.activity.text = 'déposer le dossier';
+            await this.continueSafely(dc);
+          }
+          return;
+        }
         if (dc.activeDialog) {
           await this.continueSafely(dc);
           return;
@@ -694,6 +753,21 @@ function ownerOf(activity: Partial<Activity>): Owner {
     ...(tenantId ? { tenantId } : {}),
   };
 }
+
+/**
+ * A message written to a person (« Bonjour Mme Martin, … », « Madame, … », « Cher Monsieur Durand, … »), or opened
+ * by a greeting: the shape of a reply to the prefecture's message.
+ */
+function addressOf(text: string): 'person' | 'greeting' | undefined {
+  const folded = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+  if (/^((bonjour|bonsoir|cher|chere)\b[ ,]*)?(madame|monsieur|mme|mlle|m\.|mr)(\s|,|$)/.test(folded)) return 'person';
+  if (/^(bonjour|bonsoir)\b[ ,!.]+\p{L}/u.test(folded) && folded.split(/\s+/).length >= 6) return 'greeting';
+  return undefined;
+}
+
+/** What a greeting may open other than a reply: then the official is asked whether it is one. */
+const ASKING_INTENTS: ReadonlySet<Understanding['intent']> = new Set(['question', 'status', 'progress', 'summary', 'apply', 'help', 'restart', 'cancel', 'erase_data']);
+const REPLY_CHOICES = ['Oui', 'Non'] as const;
 
 /** The id of the dialog at the bottom of the stack: the prompt on screen. */
 function innermostDialogId(dc: DialogContext): string | undefined {

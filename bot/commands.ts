@@ -18,9 +18,32 @@ export type Command =
 
 const UNHELPFUL = /👎|\b(pas (tres |vraiment )?(utile|clair|claire)|a cote|hors sujet|ne repond pas|repond pas|n'importe quoi|faux|vague|pas compris|nul(le)?|inutile|bof|mauvaise|pas satisfait)\b/u;
 
+/** « s'il vous plaît », « merci », « svp » around a command, and its trailing punctuation: no part of it. */
+const POLITENESS = /^(bonjour|bonsoir|alors|euh|ok|bon|svp|s'il vous plait|s'il te plait|merci)[\s,]+|[\s,]+(svp|stp|s'il vous plait|s'il te plait|merci( beaucoup| bien)?|please)\s*[.!?…]*$|[\s.!?…,;:]+$/g;
+
+/**
+ * A message that is nothing but a command (« résumé », « reprendre ? », « aide svp », « annuler ! »): the
+ * command at every question, never stored as an answer, whatever the question accepts as free text.
+ */
+const BARE_COMMANDS: ReadonlyArray<[RegExp, Command]> = [
+  [/^(aide|help|au secours|a l'aide|de l'aide)$/, { kind: 'help' }],
+  [/^(resume|recap|recapitulatif|le resume|le recapitulatif|mon dossier|voir (le|mon) dossier|afficher (le|mon) dossier|(afficher|voir) le (resume|recapitulatif))$/, { kind: 'summary' }],
+  [/^(reprendre|continuer|on continue|on reprend|reprenons|continuons|reprendre (le|mon|notre) dossier|continuer (le|mon|notre) dossier)$/, { kind: 'resume' }],
+  [/^(annuler|annule|annulez|stop|pause|j'arrete|on arrete)$/, { kind: 'cancel' }],
+  [/^(ou en suis[- ]je|ou j'en suis|on en est ou|ou en sommes-nous|ou en est[- ]on|avancement|progression|ou en est (mon|notre|le) dossier)$/, { kind: 'progress' }],
+];
+
+/** The command a message that is nothing else gives, or undefined. */
+export function bareCommandOf(text: string | undefined): Command | undefined {
+  const bare = normalizeText(text ?? '').replace(POLITENESS, '').replace(POLITENESS, '').trim();
+  return BARE_COMMANDS.find(([pattern]) => pattern.test(bare))?.[1];
+}
+
 /** The command a message gives, or undefined when it answers, corrects, edits or asks something. */
 export function commandOf(understanding: Understanding, text: string | undefined): Command | undefined {
   const normalized = normalizeText(text ?? '');
+  const bare = bareCommandOf(text);
+  if (bare) return bare;
   switch (understanding.intent) {
     case 'help':
       return { kind: 'help' };
@@ -37,8 +60,10 @@ export function commandOf(understanding: Understanding, text: string | undefined
     case 'erase_data':
       return { kind: 'eraseData' };
     case 'source': {
-      const number = /\b(\d{1,2})\b/.exec(normalized)?.[1];
-      return { kind: 'source', number: number ? Number(number) : 1 };
+      // « source 2 », « le passage 3 »: digits elsewhere in a sentence (« 8 places sur 12 ») are no source number.
+      const number = /\b(?:sources?|passage|extrait|reference|lien)\s*(?:n°|no|numero)?\s*(\d{1,2})\b|^\s*(\d{1,2})\s*[.!?]*$/.exec(normalized);
+      const chosen = number?.[1] ?? number?.[2];
+      return { kind: 'source', number: chosen ? Number(chosen) : 1 };
     }
     case 'feedback':
       return { kind: 'feedback', helpful: !UNHELPFUL.test(normalized) };

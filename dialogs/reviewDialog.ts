@@ -35,9 +35,16 @@ const SECTION_KEYWORDS: ReadonlyArray<{ section: SectionId; pattern: RegExp }> =
   { section: 'actions', pattern: /\b(actions?|budget|couts?|montants?)\b/ },
 ];
 
-/** "modifier les engagements" → commitments. The budget is edited through the actions and commitments. */
+/**
+ * "modifier les engagements" → commitments. The budget is edited through the actions and commitments.
+ * A section's own label (a button of the section card, « Engagements de la collectivité ») or id names that
+ * section; then « engagement » before the other words, so that « les engagements de la commune » are the commitments.
+ */
 function parseSectionName(text: string): SectionId | undefined {
   const normalized = normalizeText(text);
+  const labelled = sectionOfLabel(normalized);
+  if (labelled) return labelled;
+  if (/\bengagements?\b/.test(normalized)) return 'commitments';
   return SECTION_KEYWORDS.find((candidate) => candidate.pattern.test(normalized))?.section;
 }
 
@@ -50,6 +57,12 @@ export function asksToSubmit(text: string): boolean {
 
 /** « aucune », « rien », « retour », « je veux déposer » on the section question: back to the review. */
 const NO_SECTION = /^(aucune?|rien|retour|revenir|non|finalement rien|pas de modification)\b|\brecapitulatif\b/;
+
+/** The section whose label (or id) is the whole message: a click on the section card's button. */
+export function sectionOfLabel(text: string): SectionId | undefined {
+  const normalized = normalizeText(text).replace(/[\s.!?…]+$/, '');
+  return SectionIdSchema.options.find((section) => section !== 'budget' && (normalizeText(SECTION_LABELS[section]) === normalized || section === normalized));
+}
 
 function parseDecision(text: string, complete: boolean): ParseResult<Decision> {
   const normalized = normalizeText(text);

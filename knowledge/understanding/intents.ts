@@ -126,7 +126,8 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   if (CANCEL.test(text) && !/\b(annul\w*|supprim\w*) (l'action|une action|cette action|le cofinancement)\b/.test(text) && !/\barreter de\b/.test(text)) {
     if (!(inFlow && pending === 'review.menu' && /\b(brouillon)\b/.test(text))) return 'cancel';
   }
-  if (PROGRESS.test(text)) return 'progress';
+  // « combien de temps dure un CTAI ? » asks about the scheme, not about the journey.
+  if (PROGRESS.test(text) && !/\bcombien de temps (dure|durent|durera|va durer)\b/.test(text)) return 'progress';
   if (SUMMARY.test(text) && !/\bresume (de|du) (l'action|projet)\b/.test(text) && pending !== 'action.description') return 'summary';
 
   const edit = editOrCorrection(text, folded, pending, entities);
