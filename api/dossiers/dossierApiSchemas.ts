@@ -107,6 +107,20 @@ export const DossierDetailSchema = DossierViewSchema.extend({
   notes: z.array(StaffNoteSchema).meta({ description: 'Annotations privées des agents, jamais montrées au demandeur.' }),
   completeness: CompletenessSchema,
   allowedTransitions: z.array(DossierStatusSchema).meta({ description: 'Les statuts vers lesquels l’appelant peut faire passer le dossier.' }),
+  changesSincePreviousSubmission: z
+    .object({
+      since: z.date().meta({ description: 'Date du dépôt précédent.' }),
+      changes: z.array(
+        z.object({
+          section: SectionIdSchema,
+          label: z.string().meta({ description: 'L’élément modifié, en français (« Ateliers › Coût »).' }),
+          before: z.string().optional().meta({ description: 'Absent quand l’élément a été ajouté.' }),
+          after: z.string().optional().meta({ description: 'Absent quand l’élément a été retiré.' }),
+        }),
+      ),
+    })
+    .nullable()
+    .meta({ description: 'Ce qui a changé entre les deux derniers dépôts ; null quand le dossier n’a été déposé qu’une fois.' }),
 }).meta({ id: 'DossierDetail' });
 export type DossierDetail = z.infer<typeof DossierDetailSchema>;
 

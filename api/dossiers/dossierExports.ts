@@ -13,6 +13,7 @@ import PDFDocument from 'pdfkit';
 import { neutralizeBidi } from '../bidi';
 import { ATTACHMENT_KIND_LABELS } from '../../dossiers/attachments/attachmentSchema';
 import type { DossierExportRow } from '../../dossiers/dossierRepository';
+import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
 import type { Dossier } from '../../dossiers/dossierSchema';
 import { checkCompleteness, SECTION_LABELS } from '../../knowledge/completeness';
 import { formatEuros, formatInteger, formatShare } from '../../knowledge/formatting';
@@ -540,6 +541,14 @@ class PdfWriter {
     if (report.complete) this.paragraph('Le dossier est complet au regard des règles du dispositif.');
     for (const problem of report.problems) this.bullet(`${SECTION_LABELS[problem.section]} : ${problem.message}`);
     for (const warning of report.warnings) this.bullet(`${SECTION_LABELS[warning.section]} : ${warning.message}`, GREY);
+
+    const changed = changesSincePreviousSubmission(d);
+    if (changed) {
+      this.section('Modifications depuis le dépôt précédent');
+      this.paragraph(`Par rapport au dépôt du ${PARIS_LONG_DATE_TIME.format(changed.since)} :`, GREY);
+      if (changed.changes.length === 0) this.paragraph('Aucune modification du contenu.');
+      for (const change of changed.changes) this.bullet(`${SECTION_LABELS[change.section]} › ${change.label} : ${change.before ?? 'absent'} → ${change.after ?? 'retiré'}`);
+    }
 
     if (d.changesRequested) {
       this.section('Corrections demandées');

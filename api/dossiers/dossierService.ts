@@ -1,5 +1,6 @@
 // What staff may do with dossiers: scoped reads, transitions with optimistic concurrency, notes.
 // Drafts and dossiers outside an instructeur's départements answer "not found", as if absent.
+import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
 import { DossierReferenceSchema, type ActorRef, type Dossier, type HistoryEntry } from '../../dossiers/dossierSchema';
 import {
   isVisibleToStaff,
@@ -230,6 +231,7 @@ function toDetail(stored: Dossier, staff: StaffPrincipal): DossierDetail {
     notes: dossier.notes,
     completeness: { complete: report.complete, problems: report.problems.map((problem) => ({ ...problem })), warnings: report.warnings.map((warning) => ({ ...warning })) },
     allowedTransitions: allowedTransitions(dossier.status, staff.role),
+    changesSincePreviousSubmission: changesSincePreviousSubmission(dossier) ?? null,
   };
 }
 

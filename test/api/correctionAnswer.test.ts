@@ -1,10 +1,11 @@
 // A correction request answered in the chat: the resubmission is linked to the request (which one, when, which
 // sections changed) in the history, and the agent's « ce qui a changé » shows what the applicant did.
+import { execFileSync } from 'node:child_process';
 import { dossierModel } from '../../dossiers/dossierModel';
 import { TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { CookieClient, createAgent } from './instructionSupport';
-import { submittedDossier, valueOf } from './staffApiSupport';
+import { call, staffKey, submittedDossier, valueOf } from './staffApiSupport';
 
 let app: TestApp;
 
@@ -95,6 +96,15 @@ describe('A correction request answered in the chat', () => {
     expect(page).not.toContain('Rien n’a changé');
     expect(page).toContain('La salle du conseil, le mardi matin');
     expect(page).toMatch(/Réponse à la demande de corrections du [^<]+ : sections modifiées : Engagements de la collectivité/);
+    // The staff API and the PDF give the same « what changed » as the page.
+    const key = await staffKey(app.staffAccounts, 'instructeur', ['63']);
+    const detail = await call(app.url, `/api/dossiers/${resubmitted.reference}`, { key });
+    expect(detail.body.changesSincePreviousSubmission).toMatchObject({ changes: expect.arrayContaining([expect.objectContaining({ section: 'commitments', after: 'La salle du conseil, le mardi matin' })]) });
+    const pdf = await fetch(`${app.url}/api/dossiers/${resubmitted.reference}.pdf`, { headers: { authorization: `Bearer ${key}` } });
+    const pdfText = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(await pdf.arrayBuffer()) }).toString('utf8');
+    expect(pdfText).toContain('Modifications depuis le dépôt précédent');
+    expect(pdfText).toMatch(/Engagements de la collectivité › .*→ La salle du conseil/);
+
     const list = (await client.get('/instruction/')).text;
     expect(list).toContain(resubmitted.reference);
     expect(list).toContain('Redéposé après corrections');
