@@ -56,6 +56,9 @@
     hideUploadButton: false,
     // The paperclip sends the chosen file at once: held in the send box, it waited for « Envoyer », which nothing said.
     sendAttachmentOn: 'attach',
+    // Web Chat draws an image's thumbnail in a Worker made from a blob: URL, which the page's CSP
+    // (script-src 'self', no worker-src) refuses and logs as an error: the name and size are shown instead.
+    enableUploadThumbnail: false,
     sendBoxTextWrap: true,
     sendBoxButtonColor: '#000091',
     sendBoxButtonColorOnHover: '#1212ff',
