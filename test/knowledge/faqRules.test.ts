@@ -318,3 +318,20 @@ describe('Eligibility of a named territory', () => {
     expect(result.answer).toMatch(/^Non : Lille ne figure pas parmi les territoires engagés/);
   });
 });
+
+// Walkthrough 2026-12-03, minor 13: « qui signe » was answered « Peuvent conclure un CTAI avec le préfet : … », never « le préfet » first.
+describe('Who signs a CTAI', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each(['Au fait le contrat est signe par qui ?', 'qui signe le contrat ?', 'Qui négocie les CTAI ?'])('When « %s » is asked, then the answer opens on « Le préfet » and cites the seed sentence', async (question) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(/^Le préfet : les CTAI sont négociés et signés par les préfets/);
+    expect(result.sources[0]?.id).toBe('texte-de-reference#ctai-signataires');
+    expect(result.sources[0]?.excerpt).toContain('Les CTAI sont négociés et signés par les préfets');
+  });
+});
