@@ -185,6 +185,11 @@ const PTAI_ALTERNATIVE: Reason = {
 
 const SIGNATORIES_TEXT = 'les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires';
 
+/** Who signs a CTAI, the seed's sentence: for a question that names a collectivity without its kind. */
+export function ctaiSignatories(): Reason {
+  return { text: `Les CTAI sont négociés et signés par les préfets avec ${SIGNATORIES_TEXT}.`, ref: SCHEME_CATALOGUE.CTAI.signatoryKinds.ref };
+}
+
 /** A kind's CTAI eligibility, as the journey applies it and the FAQ says it: one function for both. */
 interface CtaiEligibility {
   allowed: CtaiAllowance;

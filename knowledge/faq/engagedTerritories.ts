@@ -1,6 +1,7 @@
 // The territories the seed names as engaged (11 metropolises in 2019-2020, 7 territories in 2021),
 // as data, so that « Lyon en fait-elle partie ? », « Montpellier dès 2019 ? » or « combien de
 // métropoles au total ? » get an exact answer instead of a passage that merely mentions them.
+import { ctaiSignatories } from '../schemes';
 import { seedRef, type Reason } from '../seedReferences';
 import type { QuestionPart } from './questionAnalysis';
 import type { RuleAnswer } from './ruleAnswers';
@@ -85,18 +86,66 @@ function askedPeriod(folded: string): Period | 'both' | undefined {
   return undefined;
 }
 
+/** How a city the seed does not name is written: « Saint-Étienne », « La Roche-sur-Yon ». */
+const ACCENTED: Readonly<Record<string, string>> = { etienne: 'Étienne', orleans: 'Orléans', nimes: 'Nîmes', creteil: 'Créteil', angouleme: 'Angoulême', evry: 'Évry', chambery: 'Chambéry' };
+const proper = (n: string): string =>
+  n
+    .split(/([ -])/)
+    .map((w, i) => (ACCENTED[w] ?? (w === 'sur' && i > 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))))
+    .join('');
+
+function namedIn(f: string): { named: Territory[]; others: string[] } {
+  const named = TERRITORIES.filter((x) => x.pattern.test(f));
+  const others = [...new Set([...f.matchAll(OTHER_CITIES)].map((m) => m[1] ?? ''))].filter((n) => n !== '' && !TERRITORIES.some((x) => x.pattern.test(n)));
+  return { named, others };
+}
+
+/** The engagement of each territory named: « Lyon fait partie des 11 métropoles… », « Lille ne figure pas parmi… ». */
+function engagementOf(named: readonly Territory[], others: readonly string[], already = false): Reason[] {
+  const reasons = describe(named);
+  for (const other of others) {
+    reasons.push({ text: `${proper(other)} ne figure pas parmi les territoires ${already ? 'déjà ' : ''}engagés que cite le texte (11 métropoles en 2019-2020, 7 territoires en 2021).`, ref: REFS['2019-2020'] });
+  }
+  return reasons;
+}
+
+/**
+ * « Saint-Étienne Métropole, on peut faire un CTAI ? » asks whether the collectivity may sign one, not
+ * whether it already has: the scheme rule answers (knowledge/schemes.ts), the list only says whether it
+ * is already engaged. A question about the engagement itself (« déjà », « fait partie », « en 2021 ») is not one.
+ */
+const ASKS_ELIGIBILITY = /\bpeu[tx]?\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|\bdroit\b|candidat|pretendre|\bfaire\b|conclure|\bsigner\b|monter|lancer|deposer|beneficier|\bacces\b|ouverts?\b/;
+const ASKS_ENGAGEMENT = /deja|engag|rejoin|fait partie|font partie|figure|parmi|liste|\bcite|signataires?\b|depuis|quand|annee|\b20[12]\d\b|pionni|nouveaux?|membre|dans le lot|inclu|compris|au total|en tout|combien/;
+
+export function asksTerritoryEligibility(part: QuestionPart): boolean {
+  const f = part.folded;
+  if (!part.yesNo || !ASKS_ELIGIBILITY.test(f) || ASKS_ENGAGEMENT.test(f) || /\bptai\b|projet/.test(f)) return false;
+  const { named, others } = namedIn(f);
+  return named.length > 0 || others.length > 0;
+}
+
+/**
+ * The answer to an eligibility question that names a territory: the rule's answer (none when the kind
+ * of collectivity is not said: « Lille peut-elle faire un CTAI ? » then gets the signatories), then
+ * whether the territory is already engaged.
+ */
+export function eligibilityWithEngagement(part: QuestionPart, rule: RuleAnswer | undefined): RuleAnswer {
+  const { named, others } = namedIn(part.folded);
+  const base: RuleAnswer = rule ?? { reasons: [ctaiSignatories()] };
+  // After a « Non », a territory not engaged is no news: the way out (the PTAI) is kept instead.
+  const engagement = engagementOf(named, base.verdict === 'no' ? [] : others, true);
+  return { ...base, reasons: [...base.reasons, ...engagement] };
+}
+
 /** An answer from the table of engaged territories, when the part is about them. */
 export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
   const f = part.folded;
-  const named = TERRITORIES.filter((x) => x.pattern.test(f));
-  const others = [...new Set([...f.matchAll(OTHER_CITIES)].map((m) => m[1] ?? ''))].filter((n) => n !== '' && !TERRITORIES.some((x) => x.pattern.test(n)));
+  const { named, others } = namedIn(f);
   const period = askedPeriod(f);
 
   if (named.length > 0 || others.length > 0) {
-    if (!ENGAGEMENT_WORDS.test(f)) return undefined;
-    const reasons = describe(named);
-    const proper = (n: string): string => n.charAt(0).toUpperCase() + n.slice(1);
-    for (const other of others) reasons.push({ text: `${proper(other)} ne figure pas parmi les territoires engagés que cite le texte (11 métropoles en 2019-2020, 7 territoires en 2021).`, ref: REFS['2019-2020'] });
+    if (!ENGAGEMENT_WORDS.test(f) || asksTerritoryEligibility(part)) return undefined;
+    const reasons = engagementOf(named, others);
     if (!part.yesNo) return { reasons };
     let yes = others.length === 0;
     if (/meme annee|en meme temps/.test(f)) yes = new Set(named.map((x) => x.period)).size === 1;

@@ -9,7 +9,7 @@ import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage }
 import { FrenchLexicalRetriever } from './frenchRetriever';
 import type { SmallTalk } from './frenchText';
 import { definitionAsked } from './definitions';
-import { territoryAnswer } from './engagedTerritories';
+import { asksTerritoryEligibility, eligibilityWithEngagement, territoryAnswer } from './engagedTerritories';
 import { generateAnswer } from './generatedAnswer';
 import { LexicalIndex, type IndexedPassage, type ResolvedQuery } from './lexicalIndex';
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from './questionAnalysis';
@@ -395,7 +395,9 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
         pieces.push(undefined);
         continue;
       }
-      const rule = territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed);
+      // « Saint-Étienne Métropole, on peut faire un CTAI ? »: the scheme rule answers, the list of engaged territories only adds whether it already is.
+      const named = { ...part, folded: `${analyzed.context} ${part.folded}`.trim() };
+      const rule = asksTerritoryEligibility(named) ? eligibilityWithEngagement(named, ruleAnswer(part, analyzed)) : (territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed));
       const piece = rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several);
       // « qui signe, le maire ou le préfet ? »: the option the answer bears out comes first.
       pieces.push(piece && part.choice ? { ...piece, answer: withChoice(piece.answer, part.choice, question) } : piece);

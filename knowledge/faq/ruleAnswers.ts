@@ -2,7 +2,7 @@
 // obligatoire… ») answered by the scheme rules of knowledge/schemes, the ones the application
 // journey applies, with the seed sentence each rule rests on; not by retrieval.
 import type { CommitmentKind, IntegrationField, RuleOutcome, RuleVerdict, Scheme } from '../schemes';
-import { commitmentFormAccepted, ctaiEligibilityVerdict, fieldFitsScheme, ptaiEligibility, schemeObligation, type ObligationTopic } from '../schemes';
+import { commitmentFormAccepted, ctaiEligibilityVerdict, ctaiSignatories, fieldFitsScheme, ptaiEligibility, schemeObligation, type ObligationTopic } from '../schemes';
 import { seedRef, type Reason } from '../seedReferences';
 import type { AnalyzedQuestion, QuestionPart } from './questionAnalysis';
 
@@ -154,6 +154,12 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   if (schemes.length === 1 && schemes[0] === 'PTAI' && /\bsign|negoci/.test(f) && !/\bctai\b|contrat/.test(f)) {
     const silent = schemeObligation('PTAI', 'prefect_signature');
     return part.yesNo ? outcome(silent) : { reasons: silent.reasons };
+  }
+
+  // « Qui signe le contrat ? », « le contrat est signé par qui ? »: the prefect, said first, in the seed's own sentence.
+  if (!part.yesNo && !part.choice && !schemes.includes('PTAI') && /\bqui\b/.test(part.folded) && /\bsign|negoci|conclu/.test(part.folded) && !/\bavec qui\b|\bqui peut\b|\bqui peuvent\b|collectivit|\bpeut signer/.test(part.folded)) {
+    const signatories = ctaiSignatories();
+    return { reasons: [{ ...signatories, text: `Le préfet : ${signatories.text.charAt(0).toLowerCase()}${signatories.text.slice(1)}` }] };
   }
 
   // Who negotiates a CTAI, asked as a yes/no about someone else than the prefect.

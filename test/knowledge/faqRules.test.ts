@@ -279,3 +279,59 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     },
   );
 });
+
+// Walkthrough 2026-12-03, major 3: « Saint-Étienne Métropole, on peut faire un CTAI ? » got « Non : Saint-etienne
+// ne figure pas parmi les territoires engagés ». Being engaged already is not a rule: the signatories are.
+describe('Eligibility of a named territory', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each([
+    ['Saint-Étienne Métropole, on peut faire un CTAI ?', 'Oui', 'une métropole peut donc en conclure un', 'Saint-Étienne ne figure pas parmi les territoires déjà engagés'],
+    ['Nous sommes la métropole de Lille, on peut faire un CTAI ?', 'Oui', 'une métropole peut donc en conclure un', 'Lille ne figure pas parmi les territoires déjà engagés'],
+    ['La communauté urbaine de Dunkerque peut signer un CTAI ?', 'Oui', 'une communauté urbaine peut donc en conclure un', 'Dunkerque ne figure pas'],
+    ['Le département de la Loire, à Saint-Étienne, peut-il faire un CTAI ?', 'Oui', 'un département peut donc en conclure un', 'Saint-Étienne ne figure pas'],
+    ['La métropole de Lyon peut-elle faire un CTAI ?', 'Oui', 'une métropole peut donc en conclure un', 'Lyon fait partie des 11 métropoles engagées'],
+    ['La commune de Nice peut-elle faire un CTAI ?', 'Non', 'pas les communes', 'PTAI'],
+  ])('When « %s » asks whether it may sign a CTAI, then the scheme rule answers « %s », and the list only says whether it is engaged', async (question, verdict, rule, engagement) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer.startsWith(`${verdict} :`)).toBe(true);
+    expect(result.answer).toContain(rule);
+    expect(result.answer).toContain(engagement);
+    expect(result.sources[0]?.id).toBe('texte-de-reference#ctai-signataires');
+  });
+
+  test('When a city is named without its kind, then the answer gives the signatories without a verdict, then the engagement', async () => {
+    const result = await faq.answer('Lille peut-elle faire un CTAI ?');
+
+    expect(result.answer).toMatch(/^Les CTAI sont négociés et signés par les préfets avec les métropoles, les communautés urbaines/);
+    expect(result.answer).toContain('Lille ne figure pas parmi les territoires déjà engagés');
+  });
+
+  test('When the question is whether the territory is engaged, then the list still answers it', async () => {
+    const result = await faq.answer('Lille fait-elle partie des territoires engagés ?');
+
+    expect(result.answer).toMatch(/^Non : Lille ne figure pas parmi les territoires engagés/);
+  });
+});
+
+// Walkthrough 2026-12-03, minor 13: « qui signe » was answered « Peuvent conclure un CTAI avec le préfet : … », never « le préfet » first.
+describe('Who signs a CTAI', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each(['Au fait le contrat est signe par qui ?', 'qui signe le contrat ?', 'Qui négocie les CTAI ?'])('When « %s » is asked, then the answer opens on « Le préfet » and cites the seed sentence', async (question) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(/^Le préfet : les CTAI sont négociés et signés par les préfets/);
+    expect(result.sources[0]?.id).toBe('texte-de-reference#ctai-signataires');
+    expect(result.sources[0]?.excerpt).toContain('Les CTAI sont négociés et signés par les préfets');
+  });
+});

@@ -12,7 +12,8 @@ import { FaqError } from '../../knowledge/faq/faqErrors';
 import { createFaqService, FaqAnswerSchema, type FaqService } from '../../knowledge/faq/faqService';
 import { LexicalIndex } from '../../knowledge/faq/lexicalIndex';
 
-const SIGN_QUESTION = 'qui signe le contrat ?';
+// Answered by retrieval (« qui signe le contrat ? » is now a rule: « Le préfet : … », see faqRules).
+const SIGN_QUESTION = 'avec qui le contrat est-il signe par le prefet ?';
 
 /** A model that fails as a provider would (network error, quota). */
 class FailingChatModel extends FakeListChatModel {
