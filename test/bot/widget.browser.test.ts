@@ -255,7 +255,8 @@ describe('The web widget in Chromium', () => {
       await page.locator('.ac-adaptiveCard').getByText('Prise en charge de leçons de conduite.', { exact: true }).first().waitFor();
       // The review's buttons.
       await click(cardButton(await latestCard(page), 'Garder en brouillon'), 'brouillon', 'Garder en brouillon');
-      await type('Déposer le dossier', 'Que souhaitez-vous faire');
+      // « reprendre » brings the review back (typing « déposer le dossier » would go straight to the confirmation).
+      await type('reprendre', 'Que souhaitez-vous faire');
       await click(cardButton(await latestCard(page), 'Déposer le dossier'), 'Confirmez-vous', 'Déposer le dossier');
       await click(cardButton(await latestCard(page), 'Oui, déposer'), 'a été déposé', 'Oui, déposer');
 
