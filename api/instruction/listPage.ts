@@ -232,10 +232,10 @@ export function createListRoutes(deps: ListRoutesDependencies): Router {
 
 <h2 class="fr-h4" id="ti-results">${currentTab.label} : ${total === 0 ? 'aucun dossier' : total === 1 ? '1 dossier' : `${total} dossiers`}${pages > 1 ? `, page ${view.page} sur ${pages}` : ''}</h2>
 <p class="fr-text--sm fr-mb-1w" id="ti-exports-hint">Les exports reprennent cet onglet, ces filtres et ce tri, toutes pages comprises.</p>
-<ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-btns-group--icon-left fr-mb-2w" aria-label="Exporter la liste">
-  <li><a class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line" href="${exportLinkOf(view, 'export.csv')}" download aria-describedby="ti-exports-hint">Exporter en CSV</a></li>
-  <li><a class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line" href="${exportLinkOf(view, 'export.csv', 'actions')}" download aria-describedby="ti-exports-hint">Exporter les actions en CSV</a></li>
-  <li><a class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-download-line" href="${exportLinkOf(view, 'export.xlsx')}" download aria-describedby="ti-exports-hint">Exporter en XLSX <span class="fr-hint-text">(feuilles Dossiers et Actions)</span></a></li>
+<ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm fr-mb-2w" aria-label="Exporter la liste">
+  <li><a class="fr-btn fr-btn--sm fr-btn--secondary" href="${exportLinkOf(view, 'export.csv')}" download aria-describedby="ti-exports-hint">Exporter en CSV</a></li>
+  <li><a class="fr-btn fr-btn--sm fr-btn--secondary" href="${exportLinkOf(view, 'export.csv', 'actions')}" download aria-describedby="ti-exports-hint">Exporter les actions en CSV</a></li>
+  <li><a class="fr-btn fr-btn--sm fr-btn--secondary" href="${exportLinkOf(view, 'export.xlsx')}" download aria-describedby="ti-exports-hint">Exporter en XLSX (feuilles Dossiers et Actions)</a></li>
 </ul>
 ${items.length === 0
   ? html`<p>Aucun dossier ne correspond à cet onglet et à ces filtres.</p>`
