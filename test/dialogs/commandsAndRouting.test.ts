@@ -1,6 +1,6 @@
 // Walkthrough of 2026-12-03, majors 2, 7, 8, 9, 10: commands, section buttons and the reply to the prefecture,
 // through the real bot, dialogs and Bot Framework adapter over HTTP, checked in the saved dossier.
-import { TestConversation, type Exchange } from '../support/conversation';
+import { type Exchange, replies, TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 let app: TestApp;
@@ -12,10 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-async function replies(official: TestConversation, said: string): Promise<string> {
-  return (await official.say(said)).map((reply) => reply.text).join('\n---\n');
-}
 
 const TO_COMMITMENTS: Exchange[] = [
   ['Préparer une candidature', 'nom'],

@@ -1,6 +1,6 @@
 // An optional answer the official skips while editing it, or asks to erase, is erased from the draft
 // (not kept behind a « passé »), through the real bot, dialogs and Bot Framework adapter over HTTP.
-import { TestConversation, type Exchange } from '../support/conversation';
+import { draftOf, type Exchange, TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 let app: TestApp;
@@ -12,12 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-async function draftOf(official: TestConversation) {
-  const draft = await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId });
-  if (!draft) throw new Error('No draft');
-  return draft;
-}
 
 const TO_APPROACH: Exchange[] = [
   ['Préparer une candidature', 'nom'],
@@ -35,13 +29,13 @@ describe('Erasing an optional answer', () => {
   test('When the phone is edited after « résumé » and the official answers « pas de numéro », then the phone is erased and the journey goes on', async () => {
     const official = new TestConversation(app.url);
     await official.play(TO_APPROACH);
-    expect((await draftOf(official)).contact.phone).toBe('+33565595000');
+    expect((await draftOf(app, official)).contact.phone).toBe('+33565595000');
     await official.play([
       ['résumé', 'stratégie'],
       ['le téléphone est faux, effacez-le s’il vous plaît', ['modifions le téléphone du contact', 'Actuellement : « \\+33565595000 »']],
       ['pas de numéro', 'stratégie'],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.contact.phone).toBeUndefined();
     expect(draft.contact).toMatchObject({ name: 'Nadia Rouquette', email: 'n.rouquette@millau.fr' });
   });
@@ -53,7 +47,7 @@ describe('Erasing an optional answer', () => {
       ['modifier le SIREN', ['SIREN', 'Actuellement']],
       ['je ne l’ai pas sous la main', 'stratégie'],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.collectivity.siren).toBeUndefined();
     expect(draft.collectivity).toMatchObject({ name: 'Commune de Millau', departement: '12', population: 22_000 });
   });
@@ -67,6 +61,6 @@ describe('Asking to erase an optional answer on its question', () => {
       ['modifier le téléphone du contact', 'Actuellement'],
       ['supprimez-le', 'stratégie'],
     ]);
-    expect((await draftOf(official)).contact.phone).toBeUndefined();
+    expect((await draftOf(app, official)).contact.phone).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // The phrases of issue 13, as officials type them, through the real bot, dialogs and Bot Framework
 // adapter over HTTP; what they meant is checked in the saved dossier.
-import { TestConversation, type Exchange } from '../support/conversation';
+import { draftOf, type Exchange, TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 let app: TestApp;
@@ -12,12 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-async function draftOf(official: TestConversation) {
-  const draft = await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId });
-  if (!draft) throw new Error('No draft');
-  return draft;
-}
 
 /** From the menu to the review of a complete PTAI, in sentences, for a commune of Seine-Maritime. */
 const COMMUNE_PTAI: Exchange[] = [
@@ -42,7 +36,7 @@ describe('Understanding officials as they write', () => {
   test('When a commune answers in sentences, corrects a département and asks mid-way, then the dossier holds what was meant and nothing is asked twice', async () => {
     const official = new TestConversation(app.url);
     await official.play(COMMUNE_PTAI);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.collectivity).toMatchObject({ name: 'Commune de Fécamp', kind: 'commune', departement: '76', population: 1_700_000 });
     expect(draft.collectivity.siren).toBeUndefined();
     expect(draft.skippedQuestions).toContain('collectivity.siren');
@@ -60,7 +54,7 @@ describe('Understanding officials as they write', () => {
       ],
       ['on est en seine maritime, le 76', 'SIREN'],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft).toMatchObject({ scheme: 'CTAI', collectivity: { name: 'Métropole Rouen Normandie', kind: 'metropole', departement: '76' }, contact: { role: 'chargée de mission' } });
 
     for (const sentence of ['je veux commencer le dossier de candidature', 'nous sommes le département de la Gironde et on aimerait contractualiser avec l’État']) {
@@ -69,7 +63,7 @@ describe('Understanding officials as they write', () => {
     }
     const gironde = new TestConversation(app.url);
     await gironde.play([['nous sommes le département de la Gironde et on aimerait contractualiser avec l’État', 'J’ai déjà noté']]);
-    expect((await draftOf(gironde)).collectivity).toMatchObject({ kind: 'departement', departement: '33' });
+    expect((await draftOf(app, gironde)).collectivity).toMatchObject({ kind: 'departement', departement: '33' });
   });
 
   test('When a question comes with an opener, then the FAQ answers it and the pending question is asked again', async () => {
@@ -79,7 +73,7 @@ describe('Understanding officials as they write', () => {
       ['excusez-moi mais c’est quoi un BPI ?', ['protection internationale', 'Quel est le nom']],
       ['Ville de Dieppe', 'département'],
     ]);
-    expect((await draftOf(official)).collectivity.name).toBe('Ville de Dieppe');
+    expect((await draftOf(app, official)).collectivity.name).toBe('Ville de Dieppe');
   });
 
   test('When the scheme is chosen in a sentence, and a section is entered by mistake, then the choice is read and « non je voulais le contact » leaves for the contact', async () => {
@@ -99,7 +93,7 @@ describe('Understanding officials as they write', () => {
       ['non je voulais le contact', ['modifions le nom du contact', 'Actuellement : « Paul Martin »']],
       ['garder', 'champs'],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft).toMatchObject({ scheme: 'CTAI', collectivity: { name: 'Métropole de Nantes' }, contact: { name: 'Paul Martin' } });
   });
 });
@@ -159,7 +153,7 @@ describe('Editing, submitting and coming back', () => {
       ['Déposer le dossier', 'Confirmez-vous'],
       ['non', ['rien n’est envoyé', 'Que souhaitez-vous faire']],
     ]);
-    expect((await draftOf(official)).status).toBe('draft');
+    expect((await draftOf(app, official)).status).toBe('draft');
   });
 });
 
@@ -187,7 +181,7 @@ describe('Walkthrough findings of a new official', () => {
       ['une stratégie d’ensemble', 'diagnostic'],
       ['en fait mon numéro c’est 06 12 34 56 78', ['C’est corrigé : téléphone : 06 12 34 56 78', 'diagnostic']],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.collectivity).toMatchObject({ name: 'Nantes Métropole', kind: 'metropole', departement: '44' });
     expect(draft.contact).toMatchObject({ name: 'Julie Morel', role: 'responsable du pôle solidarités', phone: '+33612345678' });
   });
@@ -201,7 +195,7 @@ describe('Walkthrough findings of a new official', () => {
       ['camille.roux@grandlyon.fr', 'téléphone'],
       ['pas de téléphone', 'stratégie'],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.contact).toMatchObject({ name: 'Camille Roux', role: 'chargée de mission' });
     expect(draft.contact.phone).toBeUndefined();
     expect(draft.skippedQuestions).toContain('contact.phone');
@@ -218,7 +212,7 @@ describe('Walkthrough findings of a new official', () => {
     expect(text).toContain('protection internationale');
     // The FAQ answer first, then the question now pending.
     expect(text.lastIndexOf('SIREN')).toBeGreaterThan(text.indexOf('protection internationale'));
-    expect((await draftOf(official)).collectivity.departement).toBe('76');
+    expect((await draftOf(app, official)).collectivity.departement).toBe('76');
   });
 
   test('When a name is hedged (« je crois que c’est Claire Lefebvre »), then a short confirmation is asked before storing it, and « non » asks the name again', async () => {
@@ -230,7 +224,7 @@ describe('Walkthrough findings of a new official', () => {
       ['je pense que ce sera Paul Martin', 'Paul Martin, c’est bien ça ?'],
       ['oui', 'fonction'],
     ]);
-    expect((await draftOf(official)).contact.name).toBe('Paul Martin');
+    expect((await draftOf(app, official)).contact.name).toBe('Paul Martin');
   });
 
   test('When the cost and the State share are said early in a sentence, then those questions are not asked', async () => {
@@ -241,6 +235,6 @@ describe('Walkthrough findings of a new official', () => {
       ['BPI', 'Combien'],
       ['30', 'porte'],
     ]);
-    expect((await draftOf(official)).actions[0]).toMatchObject({ costEuros: 8_000, stateFundingEuros: 3_000 });
+    expect((await draftOf(app, official)).actions[0]).toMatchObject({ costEuros: 8_000, stateFundingEuros: 3_000 });
   });
 });

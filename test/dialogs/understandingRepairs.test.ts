@@ -1,6 +1,6 @@
 // Repairs found by a stranger's walkthrough (issue 13), through the real bot, dialogs and Bot Framework
 // adapter over HTTP: one general mechanism each, checked in the saved dossier.
-import { TestConversation, type Exchange } from '../support/conversation';
+import { draftOf, type Exchange, replies, TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 let app: TestApp;
@@ -13,17 +13,7 @@ afterAll(async () => {
   await app.close();
 });
 
-async function draftOf(official: TestConversation) {
-  const draft = await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId });
-  if (!draft) throw new Error('No draft');
-  return draft;
-}
-
 /** The replies of one turn, as one text. */
-async function replies(official: TestConversation, said: string): Promise<string> {
-  return (await official.say(said)).map((reply) => reply.text).join('\n---\n');
-}
-
 /** From the menu to the first action's description, for a PTAI of the commune of Riom. */
 const TO_DESCRIPTION: Exchange[] = [
   ['Préparer une candidature', 'nom'],
@@ -51,7 +41,7 @@ describe('A sentence that answers the name question with other values', () => {
       ['Préparer une candidature', 'Quel est le nom'],
       ['Eurométropole de Metz (metropole, Moselle 57), siren 200039865, 230 000 habitants', ['J’ai aussi noté', 'SIREN : 200039865', 'Qui est la personne à contacter']],
     ]);
-    expect((await draftOf(official)).collectivity).toMatchObject({ name: 'Eurométropole de Metz', kind: 'metropole', departement: '57', siren: '200039865', population: 230_000 });
+    expect((await draftOf(app, official)).collectivity).toMatchObject({ name: 'Eurométropole de Metz', kind: 'metropole', departement: '57', siren: '200039865', population: 230_000 });
   });
 
   test('When a long sentence on the collectivity name holds no name, then it is refused, not stored', async () => {
@@ -60,7 +50,7 @@ describe('A sentence that answers the name question with other values', () => {
       ['Préparer une candidature', 'Quel est le nom'],
       ['alors je vais vous expliquer un peu notre situation avant tout pour que ce soit clair ? merci', 'Quel est le nom'],
     ]);
-    expect((await draftOf(official)).collectivity.name).toBeUndefined();
+    expect((await draftOf(app, official)).collectivity.name).toBeUndefined();
   });
 });
 
@@ -86,7 +76,7 @@ describe('Two things in one message', () => {
     const text = await replies(official, `${description}. Au fait qui signe le contrat ?`);
     expect(text).toContain('Sources');
     expect(text.lastIndexOf('public')).toBeGreaterThan(text.indexOf('Sources'));
-    expect((await draftOf(official)).actions[0]?.description).toBe(description);
+    expect((await draftOf(app, official)).actions[0]?.description).toBe(description);
   });
 
   test('When an answer comes with a correction of an earlier answer, then both are kept and the next question is asked', async () => {
@@ -101,7 +91,7 @@ describe('Two things in one message', () => {
       ['adjointe au maire', 'adresse'],
       ['claire.lefebvre@fecamp.fr et au fait le département c’est le 76, pas le 27', ['C’est corrigé : département : 76', 'téléphone']],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.collectivity.departement).toBe('76');
     expect(draft.contact.email).toBe('claire.lefebvre@fecamp.fr');
   });
@@ -116,7 +106,7 @@ describe('Values said early', () => {
       ['57', 'SIREN'],
       ['passer, et on a 230000 habitants', [/population : 230.000 habitants/, 'Qui est la personne à contacter']],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.collectivity.population).toBe(230_000);
     expect(draft.skippedQuestions).toContain('collectivity.siren');
   });
@@ -144,7 +134,7 @@ describe('Amounts said early', () => {
       ['BPI', 'Combien'],
       ['30', 'porte'],
     ]);
-    expect((await draftOf(official)).actions[0]).toMatchObject({ costEuros: 180_000, stateFundingEuros: 90_000 });
+    expect((await draftOf(app, official)).actions[0]).toMatchObject({ costEuros: 180_000, stateFundingEuros: 90_000 });
   });
 });
 
@@ -156,7 +146,7 @@ describe('Advice that follows the draft, and the way back to the review', () => 
     expect(text).toContain('C’est corrigé : champs');
     expect(text).toContain('ajouter une autre action');
     expect(text).not.toContain('n’ont pas encore d’action');
-    expect((await draftOf(official)).fields).toEqual(['employment']);
+    expect((await draftOf(app, official)).fields).toEqual(['employment']);
   });
 
   test('When a field is still without action at review, then the dossier can be submitted and the advice is shown', async () => {
@@ -187,7 +177,7 @@ describe('Advice that follows the draft, and the way back to the review', () => 
       ['le téléphone du contact', ['modifions le téléphone du contact', 'téléphone']],
       ['04 73 00 00 00', 'Que souhaitez-vous faire'],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.actions[0]).toMatchObject({ title: 'Job dating 2026', beneficiaries: 40 });
     expect(draft.collectivity.population).toBe(11_000);
     expect(draft.contact).toMatchObject({ name: 'Inès Bernard', phone: '+33473000000' });
@@ -203,6 +193,6 @@ describe('Advice that follows the draft, and the way back to the review', () => 
       ['passer', 'contacter'],
       ['04 73 00 00 00', ['Je n’ai pas trouvé de prénom et de nom', 'contacter']],
     ]);
-    expect((await draftOf(official)).contact.name).toBeUndefined();
+    expect((await draftOf(app, official)).contact.name).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // A stranger's second walkthrough (issue 13): each repair through the real bot, dialogs and Bot Framework
 // adapter over HTTP, checked in the saved dossier.
-import { TestConversation, type Exchange } from '../support/conversation';
+import { draftOf, type Exchange, replies, TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 let app: TestApp;
@@ -12,16 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-async function draftOf(official: TestConversation) {
-  const draft = await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId });
-  if (!draft) throw new Error('No draft');
-  return draft;
-}
-
-async function replies(official: TestConversation, said: string): Promise<string> {
-  return (await official.say(said)).map((reply) => reply.text).join('\n---\n');
-}
 
 const TO_CONTACT: Exchange[] = [
   ['Préparer une candidature', 'nom'],
@@ -47,7 +37,7 @@ describe('A self-introduction and preambles are not stored with the value', () =
     const official = new TestConversation(app.url);
     await official.join();
     await official.play([['Bonjour, je suis Sandrine Lemaitre, chargée de mission à la mairie de Millau, on voudrait candidater', 'département']]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.contact).toMatchObject({ name: 'Sandrine Lemaitre', role: 'chargée de mission' });
     expect(draft.collectivity).toMatchObject({ name: 'Millau', kind: 'commune' });
   });
@@ -59,7 +49,7 @@ describe('A self-introduction and preambles are not stored with the value', () =
       ['je viens de le dire : Sandrine Lemaitre', 'fonction'],
       ['comme je vous l’ai dit, chargée de mission insertion', 'adresse'],
     ]);
-    expect((await draftOf(official)).contact).toMatchObject({ name: 'Sandrine Lemaitre', role: 'chargée de mission insertion' });
+    expect((await draftOf(app, official)).contact).toMatchObject({ name: 'Sandrine Lemaitre', role: 'chargée de mission insertion' });
   });
 });
 
@@ -69,7 +59,7 @@ describe('Commitments: only the forms chosen, and a denial is never a value', ()
     await official.play(TO_COMMITMENTS);
     const text = await replies(official, 'un relais dans notre magazine, l’action est portée par l’association Horizon');
     expect(text).not.toContain('Quelle association soutenez-vous');
-    expect((await draftOf(official)).commitments.map((commitment) => commitment.kind)).toEqual(['communication']);
+    expect((await draftOf(app, official)).commitments.map((commitment) => commitment.kind)).toEqual(['communication']);
   });
 
   test('When the official denies a form of commitment on its detail question, then that form is removed, nothing is stored as its detail, and a detail answered is not asked again', async () => {
@@ -83,7 +73,7 @@ describe('Commitments: only the forms chosen, and a denial is never a value', ()
     expect(text).toContain('je retire « Soutien à l’association porteuse de l’action »');
     expect(text).not.toContain('Comment relaierez-vous');
     expect(text).toContain('intitulé');
-    const { commitments } = await draftOf(official);
+    const { commitments } = await draftOf(app, official);
     expect(commitments).toEqual([expect.objectContaining({ kind: 'communication', detail: 'un article dans le magazine municipal' })]);
   });
 });
@@ -101,7 +91,7 @@ describe('Counts restated, and a selection changed by what is removed', () => {
       ['primo-arrivants', 'Combien'],
       ['10 enfants et 10 mamans, disons 20', 'coût'],
     ]);
-    expect((await draftOf(official)).actions[0]?.beneficiaries).toBe(20);
+    expect((await draftOf(app, official)).actions[0]?.beneficiaries).toBe(20);
   });
 
   test('When the fields are revisited and the official writes « enlevez accès aux soins et l emploi svp », then both are removed and the others kept', async () => {
@@ -122,7 +112,7 @@ describe('Counts restated, and a selection changed by what is removed', () => {
       ['modifier les champs', 'champs'],
       ['enlevez accès aux soins et l emploi svp', 'Que souhaitez-vous faire'],
     ]);
-    expect((await draftOf(official)).fields).toEqual(['mobility']);
+    expect((await draftOf(app, official)).fields).toEqual(['mobility']);
   });
 });
 
@@ -142,7 +132,7 @@ describe('Questions asked on the way', () => {
     expect(text).not.toContain('logement');
     expect(text).toContain('diagnostic territorial');
     expect(text).not.toContain('Nous préparons donc');
-    expect((await draftOf(official)).diagnostic?.status).toBeUndefined();
+    expect((await draftOf(app, official)).diagnostic?.status).toBeUndefined();
     await official.play([['aucun', 'Nous préparons donc un PTAI']]);
   });
 
@@ -152,7 +142,7 @@ describe('Questions asked on the way', () => {
     const text = await replies(official, 'Bonjour, on voudrait déposer une candidature pour un PTAI, une commune de 3000 habitants c est possible ?');
     expect(text).toContain('Oui : les PTAI sont à destination de toute collectivité');
     expect(text).toMatch(/Quel est le nom|département/);
-    expect((await draftOf(official)).scheme).toBe('PTAI');
+    expect((await draftOf(app, official)).scheme).toBe('PTAI');
   });
 });
 
@@ -169,6 +159,6 @@ describe('A correction with two values', () => {
       ['Directrice de la cohésion sociale', 'adresse'],
       ['je me suis trompée, c est le 76 et 12 000 habitants', ['C’est corrigé', '76', /12\s000/u, 'adresse']],
     ]);
-    expect((await draftOf(official)).collectivity).toMatchObject({ departement: '76', population: 12_000, name: 'Commune de Millau' });
+    expect((await draftOf(app, official)).collectivity).toMatchObject({ departement: '76', population: 12_000, name: 'Commune de Millau' });
   });
 });

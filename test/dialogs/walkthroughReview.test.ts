@@ -1,7 +1,7 @@
 // The lead's widget walkthrough (findings-nlu2), from the review on: a named action's values corrected in one
 // message wherever it is typed, resubmitting in a sentence, and the way back from the section question; through
 // the real bot, dialogs and Bot Framework adapter over HTTP, checked in the saved dossier.
-import { TestConversation, type Exchange } from '../support/conversation';
+import { draftOf, type Exchange, replies, TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 let app: TestApp;
@@ -13,16 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-async function draftOf(official: TestConversation) {
-  const draft = await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId });
-  if (!draft) throw new Error('No draft');
-  return draft;
-}
-
-async function replies(official: TestConversation, said: string): Promise<string> {
-  return (await official.say(said)).map((reply) => reply.text).join('\n---\n');
-}
 
 /** Two actions, the ateliers first, with the lead's wrong values (12 000 beneficiaries, a cost of 8 000 €). */
 const TO_REVIEW: Exchange[] = [
@@ -82,7 +72,7 @@ describe('A named action’s values corrected in one message', () => {
     expect(text).toContain('C’est corrigé');
     expect(text).toContain('Ateliers de français');
     expect(text).toContain('Que souhaitez-vous faire');
-    const { actions } = await draftOf(official);
+    const { actions } = await draftOf(app, official);
     expect(actions[0]).toMatchObject({ beneficiaries: 40, costEuros: 12000 });
     expect(actions[1]).toMatchObject({ beneficiaries: 10, costEuros: 6000 });
   });
@@ -96,14 +86,14 @@ describe('A named action’s values corrected in one message', () => {
     expect(text).not.toContain('Je ne peux pas vous renseigner');
     expect(text).toContain('C’est corrigé');
     expect(text).toContain('La préfecture demande des corrections');
-    const { actions } = await draftOf(later);
+    const { actions } = await draftOf(app, later);
     expect(actions[0]).toMatchObject({ beneficiaries: 40, costEuros: 12000 });
     expect(actions[1]).toMatchObject({ beneficiaries: 10, costEuros: 6000 });
     // (finding 16) At the actions menu, a second direct correction is applied the same way.
     const menu = await replies(later, 'le cout total des ateliers est de 13 000 euros et 45 beneficiaires');
     expect(menu).toContain('C’est corrigé');
     expect(menu).not.toContain('Je n’ai pas compris');
-    expect((await draftOf(later)).actions[0]).toMatchObject({ beneficiaries: 45, costEuros: 13000 });
+    expect((await draftOf(app, later)).actions[0]).toMatchObject({ beneficiaries: 45, costEuros: 13000 });
     await later.play([['non', 'Que souhaitez-vous faire']]);
     await later.play([['je renvoie le dossier corrigé', 'Confirmez-vous']]);
   });

@@ -1,6 +1,6 @@
 // The lead's widget walkthrough (findings-nlu2): every answer is checked against the type of the question on
 // screen, through the real bot, dialogs and Bot Framework adapter over HTTP, checked in the saved dossier.
-import { TestConversation, type Exchange } from '../support/conversation';
+import { draftOf, type Exchange, replies, TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 let app: TestApp;
@@ -12,16 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-async function draftOf(official: TestConversation) {
-  const draft = await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId });
-  if (!draft) throw new Error('No draft');
-  return draft;
-}
-
-async function replies(official: TestConversation, said: string): Promise<string> {
-  return (await official.say(said)).map((reply) => reply.text).join('\n---\n');
-}
 
 const TO_CONTACT: Exchange[] = [
   ['Préparer une candidature', 'nom'],
@@ -67,7 +57,7 @@ describe('A value that fits another question is noted there, never stored in the
       ['passer', 'habitants'],
       ['passer', 'adresse électronique'],
     ]);
-    const draft = await draftOf(official);
+    const draft = await draftOf(app, official);
     expect(draft.contact).toMatchObject({ name: 'Claire Lefebvre', role: 'chargée de mission cohésion sociale' });
     expect(draft.collectivity.siren).toBeUndefined();
   });
@@ -78,9 +68,9 @@ describe('A value that fits another question is noted there, never stored in the
     const text = await replies(official, 'claire.lefebvre@louviers.fr');
     expect(text).toMatch(/J’ai aussi noté : e\\?-mail : claire\\?\.lefebvre@louviers\\?\.fr/);
     expect(text).toContain('Quelle est sa fonction ?');
-    expect((await draftOf(official)).contact.role).toBeUndefined();
+    expect((await draftOf(app, official)).contact.role).toBeUndefined();
     await official.play([['chargée de mission cohésion sociale', 'téléphone']]);
-    expect((await draftOf(official)).contact).toMatchObject({ role: 'chargée de mission cohésion sociale', email: 'claire.lefebvre@louviers.fr' });
+    expect((await draftOf(app, official)).contact).toMatchObject({ role: 'chargée de mission cohésion sociale', email: 'claire.lefebvre@louviers.fr' });
   });
 
   test('(finding 5) When the public is « 40 adultes primo-arrivants, surtout des femmes », then 40 is noted as the beneficiaries and their question is not asked', async () => {
@@ -90,7 +80,7 @@ describe('A value that fits another question is noted there, never stored in the
     expect(text).toContain('bénéficiaires : 40');
     expect(text).not.toContain('Combien de personnes');
     expect(text).toContain('coût');
-    expect((await draftOf(official)).actions[0]).toMatchObject({ beneficiaries: 40, publics: ['primo_arrivants'] });
+    expect((await draftOf(app, official)).actions[0]).toMatchObject({ beneficiaries: 40, publics: ['primo_arrivants'] });
   });
 
   test('(finding 6) When the head count question gets « 12000 euros », then it is taken as the cost and said so, the count asked again, never 12000 beneficiaries', async () => {
@@ -100,10 +90,10 @@ describe('A value that fits another question is noted there, never stored in the
     expect(text).toMatch(/J’ai aussi noté : coût : 12\s000\s€/);
     expect(text).toContain('n’est pas un nombre de personnes');
     expect(text).toContain('Combien');
-    expect((await draftOf(official)).actions[0]?.beneficiaries).toBeUndefined();
+    expect((await draftOf(app, official)).actions[0]?.beneficiaries).toBeUndefined();
     // The cost is known: the next question is the State's share.
     await official.play([['40', 'financement']]);
-    expect((await draftOf(official)).actions[0]).toMatchObject({ beneficiaries: 40, costEuros: 12000 });
+    expect((await draftOf(app, official)).actions[0]).toMatchObject({ beneficiaries: 40, costEuros: 12000 });
   });
 
   test('(finding 7) When the cost question gets « 8 000 de l etat », then it is the State share, said so, and the cost is asked again', async () => {
@@ -112,10 +102,10 @@ describe('A value that fits another question is noted there, never stored in the
     const text = await replies(official, '8 000 de l etat');
     expect(text).toMatch(/J’ai aussi noté : financement demandé à l’État : 8\s000\s€/);
     expect(text).toContain('coût');
-    expect((await draftOf(official)).actions[0]?.costEuros).toBeUndefined();
+    expect((await draftOf(app, official)).actions[0]?.costEuros).toBeUndefined();
     const after = await replies(official, '12 000 €');
     expect(after).not.toContain('financement demandé');
-    expect((await draftOf(official)).actions[0]).toMatchObject({ costEuros: 12000, stateFundingEuros: 8000 });
+    expect((await draftOf(app, official)).actions[0]).toMatchObject({ costEuros: 12000, stateFundingEuros: 8000 });
   });
 });
 
@@ -127,6 +117,6 @@ describe('A hedged estimate with a number is the number', () => {
     if (!text.includes('estimez')) text = await replies(official, 'la salle des fêtes');
     expect(text).toContain('estimez');
     await replies(official, 'je sais pas trop, disons 3000 €');
-    expect((await draftOf(official)).commitments.find((commitment) => commitment.kind === 'premises')?.estimatedValueEuros).toBe(3000);
+    expect((await draftOf(app, official)).commitments.find((commitment) => commitment.kind === 'premises')?.estimatedValueEuros).toBe(3000);
   });
 });

@@ -1,5 +1,6 @@
 // A scripted official talking to the real bot through /api/messages (expectReplies), for table-driven tests.
 import { randomUUID } from 'node:crypto';
+import type { DossierRepository } from '../../dossiers/dossierRepository';
 import { buildActivity, postExpectingReplies } from './activities';
 
 export interface Reply {
@@ -48,4 +49,16 @@ export class TestConversation {
     );
     return activities.map((raw) => ({ text: typeof raw.text === 'string' ? raw.text : '', raw }));
   }
+}
+
+/** What the bot answered to one message, its replies joined by « --- ». */
+export async function replies(official: TestConversation, said: string): Promise<string> {
+  return (await official.say(said)).map((reply) => reply.text).join('\n---\n');
+}
+
+/** The official's draft as saved, failing the test when there is none. */
+export async function draftOf(app: { repository: DossierRepository }, official: TestConversation) {
+  const draft = await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId });
+  if (!draft) throw new Error('No draft');
+  return draft;
 }
