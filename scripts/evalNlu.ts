@@ -1,9 +1,9 @@
-// `npm run eval:nlu [-- dev|dev-fresh|test] [--errors]`: intent accuracy and entity scores of the understanding step.
+// `npm run eval:nlu [-- dev|dev-fresh|dev-fresh2|test] [--errors]`: intent accuracy and entity scores of the understanding step.
 import { evaluateSplit, type Split } from '../knowledge/understanding/evaluation/evaluate';
 
 const args = process.argv.slice(2);
-const named = (['dev', 'dev-fresh', 'test'] as const).filter((split) => args.includes(split));
-const splits: Split[] = named.length > 0 ? [...named] : ['dev', 'dev-fresh', 'test'];
+const named = (['dev', 'dev-fresh', 'dev-fresh2', 'test'] as const).filter((split) => args.includes(split));
+const splits: Split[] = named.length > 0 ? [...named] : ['dev', 'dev-fresh', 'dev-fresh2', 'test'];
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
 const out = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -18,8 +18,12 @@ const LabelledSchema = z.object({
 });
 type Labelled = z.infer<typeof LabelledSchema>;
 
-/** `dev` and `test` were written blind by other helpers; `dev-fresh` by the understanding's author from the bot's questions, before tuning on it. */
-export type Split = 'dev' | 'dev-fresh' | 'test';
+/**
+ * `dev` and `test` were written blind by other helpers; `dev-fresh` by the understanding's author from the bot's questions,
+ * before tuning on it; `dev-fresh2` by a helper shown only the bot's questions and the labels (2026-12-06), scored once
+ * before any tuning (intent 82.5 %, entity F1 75.8 %, exact 72.0 %, 6 corrections read as answers).
+ */
+export type Split = 'dev' | 'dev-fresh' | 'dev-fresh2' | 'test';
 
 function loadSplit(split: Split): Labelled[] {
   const file = path.join(__dirname, `${split}.jsonl`);
