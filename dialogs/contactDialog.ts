@@ -1,6 +1,7 @@
 // Section 2: the person the prefecture will contact about the dossier.
 import { TEXT_LIMITS } from '../dossiers/dossierSchema';
 import { parseEmail, parsePhone } from '../knowledge/parsers';
+import { formatPhone } from '../knowledge/formatting';
 import type { DraftStore } from './draftStore';
 import { fromText, parseFreeText, QuestionSectionDialog, type Question } from './questionFlow';
 
@@ -53,7 +54,7 @@ const phone: Question<string> = {
     help: 'J’attends un numéro français, par exemple 04 72 00 00 00 ou +33 6 12 34 56 78. Cette question est facultative.',
     optional: true,
   }),
-  current: ({ dossier }) => dossier.contact?.phone,
+  current: ({ dossier }) => dossier.contact?.phone && formatPhone(dossier.contact.phone),
   save: (dossier, value) => {
     dossier.contact = { ...dossier.contact, phone: value };
   },

@@ -2,7 +2,7 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 import { computeBudget, type BudgetTotals } from '../knowledge/completeness';
 import { DEPARTEMENT_NAMES } from '../knowledge/departements';
-import { formatEuros, formatInteger, formatShare } from '../knowledge/formatting';
+import { formatEuros, formatInteger, formatPhone, formatShare } from '../knowledge/formatting';
 import {
   APPROACH_LABELS,
   COLLECTIVITY_KIND_LABELS,
@@ -65,7 +65,7 @@ function summarySections(dossier: Dossier): SummarySection[] {
         ['Nom', contact.name ?? MISSING],
         ['Fonction', contact.role ?? MISSING],
         ['Courriel', contact.email ?? MISSING],
-        ['Téléphone', contact.phone ?? '—'],
+        ['Téléphone', contact.phone ? formatPhone(contact.phone) : '—'],
       ],
     },
     {

@@ -24,3 +24,9 @@ export function formatShare(share: number): string {
 export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
   return `${formatInteger(count)} ${Math.abs(count) >= 2 ? plural : singular}`;
 }
+
+/** +33612345678 → « 06 12 34 56 78 », as a French reader writes it (and no leading « + » for a spreadsheet to read as a formula); other numbers as stored. */
+export function formatPhone(phone: string): string {
+  const french = /^\+33(\d)(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(phone);
+  return french ? `0${french.slice(1).join(' ')}` : phone;
+}

@@ -16,7 +16,7 @@ import type { DossierExportRow } from '../../dossiers/dossierRepository';
 import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
 import type { Dossier } from '../../dossiers/dossierSchema';
 import { checkCompleteness, SECTION_LABELS } from '../../knowledge/completeness';
-import { formatEuros, formatInteger, formatShare } from '../../knowledge/formatting';
+import { formatEuros, formatInteger, formatPhone, formatShare } from '../../knowledge/formatting';
 import {
   APPROACH_LABELS,
   COLLECTIVITY_KIND_LABELS,
@@ -55,7 +55,7 @@ const COLUMNS: readonly ExportColumn[] = [
   { header: 'Contact', type: 'text', width: 22, value: (d) => d.contact.name },
   { header: 'Fonction du contact', type: 'text', width: 26, value: (d) => d.contact.role },
   { header: 'Courriel du contact', type: 'text', width: 30, value: (d) => d.contact.email },
-  { header: 'Téléphone du contact', type: 'text', width: 18, value: (d) => (d.contact.phone ? displayPhone(d.contact.phone) : undefined) },
+  { header: 'Téléphone du contact', type: 'text', width: 18, value: (d) => (d.contact.phone ? formatPhone(d.contact.phone) : undefined) },
   { header: 'Démarche', type: 'text', width: 30, value: (d) => (d.approach ? APPROACH_LABELS[d.approach] : undefined) },
   { header: 'Diagnostic territorial', type: 'text', width: 28, value: (d) => (d.diagnostic ? DIAGNOSTIC_STATUS_LABELS[d.diagnostic.status] : undefined) },
   { header: 'Champs d’intervention', type: 'text', width: 40, value: (d) => joinLabels(d.fields, FIELD_LABELS) },
@@ -129,12 +129,6 @@ const PARIS_SHORT_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Pa
 /** A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`…) is kept as text with a leading apostrophe. */
 function neutralizeFormula(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-/** +33612345678 → 06 12 34 56 78: how a French reader writes it, and no leading "+" for a spreadsheet to read as a formula. */
-function displayPhone(phone: string): string {
-  const french = /^\+33(\d)(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(phone);
-  return french ? `0${french.slice(1).join(' ')}` : phone;
 }
 
 /** A number as French Excel reads it in a CSV: decimal comma, no thousands separator. */
@@ -499,7 +493,7 @@ class PdfWriter {
     this.field('Nom', d.contact.name);
     this.field('Fonction', d.contact.role);
     this.field('Courriel', d.contact.email);
-    this.field('Téléphone', d.contact.phone ? displayPhone(d.contact.phone) : undefined);
+    this.field('Téléphone', d.contact.phone ? formatPhone(d.contact.phone) : undefined);
 
     this.section(SECTION_LABELS.scheme);
     this.field('Dispositif', d.scheme ? SCHEME_LABELS[d.scheme] : undefined);

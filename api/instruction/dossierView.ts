@@ -6,7 +6,7 @@ import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
 import type { Dossier, HistoryEntry } from '../../dossiers/dossierSchema';
 import { allowedTransitions } from '../../dossiers/statusMachine';
 import { checkCompleteness, SECTION_LABELS, SectionIdSchema, type SectionId } from '../../knowledge/completeness';
-import { formatShare } from '../../knowledge/formatting';
+import { formatPhone, formatShare } from '../../knowledge/formatting';
 import {
   APPROACH_LABELS,
   COLLECTIVITY_KIND_LABELS,
@@ -113,7 +113,7 @@ ${decisionPanel(dossier, allowed, csrf, state)}
         <dt>Nom</dt><dd>${dash(contact.name)}</dd>
         <dt>Fonction</dt><dd>${dash(contact.role)}</dd>
         <dt>Courriel</dt><dd>${contact.email ? html`<a href="mailto:${contact.email}">${contact.email}</a>` : 'non renseigné'}</dd>
-        <dt>Téléphone</dt><dd>${dash(contact.phone)}</dd>
+        <dt>Téléphone</dt><dd>${dash(contact.phone && formatPhone(contact.phone))}</dd>
       </dl>
     </section>
 
