@@ -32,7 +32,7 @@ describe('Erasing an optional answer', () => {
     expect((await draftOf(app, official)).contact.phone).toBe('+33565595000');
     await official.play([
       ['résumé', 'stratégie'],
-      ['le téléphone est faux, effacez-le s’il vous plaît', ['modifions le téléphone du contact', 'Actuellement : « \\+33565595000 »']],
+      ['le téléphone est faux, effacez-le s’il vous plaît', ['modifions le téléphone du contact', 'Actuellement : « 05 65 59 50 00 »']],
       ['pas de numéro', 'stratégie'],
     ]);
     const draft = await draftOf(app, official);
