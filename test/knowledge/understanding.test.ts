@@ -95,11 +95,12 @@ const FLOORS = {
   'dev-fresh': { intent: 0.97, entityF1: 0.95, correctionsReadAsAnswers: 0 },
   'dev-fresh2': { intent: 0.82, entityF1: 0.75, correctionsReadAsAnswers: 6 },
   test: { intent: 0.83, entityF1: 0.81, correctionsReadAsAnswers: 7 },
+  test2: { intent: 0.82, entityF1: 0.78, correctionsReadAsAnswers: 9 },
 } as const;
-const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, test: 340 } as const;
+const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, test: 340, test2: 200 } as const;
 
 describe('Scores on the held-out splits', () => {
-  test.each(['dev', 'dev-fresh', 'dev-fresh2', 'test'] as const)('When the %s split is scored, then intent accuracy and entity F1 stay above their floors', (split) => {
+  test.each(['dev', 'dev-fresh', 'dev-fresh2', 'test', 'test2'] as const)('When the %s split is scored, then intent accuracy and entity F1 stay above their floors', (split) => {
     const report = evaluateSplit(split);
     expect(report.utterances).toBe(SIZES[split]);
     expect(report.intentAccuracy).toBeGreaterThanOrEqual(FLOORS[split].intent);
