@@ -5,7 +5,8 @@ import { cursorReply, type CursorRegistry, type ResultDoc } from './cursors';
 import { MAX_BSON_SIZE, buildIndex, deleteDocument, insertDocument, newStats, replaceDocument, type ExecStats } from './documents';
 import { CommandError, badValue, duplicateKeyError, namespaceNotFound } from './errors';
 import { ID_INDEX_SPEC, normaliseIndexSpec, sameIndexOptions, sameKeyPattern, type IndexDef, type Plan } from './indexes';
-import { collationKey, collationOf, compileFilter, mapStrings, countMatches, findMatches, planFor, projectMatch, type Match } from './query';
+import { collationKey, collationOf, mapStrings } from './collation';
+import { compileFilter, countMatches, findMatches, planFor, projectMatch, type Match } from './query';
 import type { CollectionInfo, Storage } from './storage';
 import { defaultParameters, validateTtlSpec, type ServerParameters } from './ttl';
 import { applyUpdate, idFirst, upsertSeed, validateUpdate } from './update';
@@ -978,7 +979,7 @@ export class CommandExecutor {
     const { coll, created } = this.ensureCollection(req.db, name);
     const before = coll.indexes.length + 1;
     for (const raw of specs) {
-      const spec = normaliseIndexSpec(raw);
+      const spec = withCollation(normaliseIndexSpec(raw), coll.options.collation);
       validateTtlSpec(spec);
       if (spec.name === '_id_' || sameKeyPattern(spec.key as Document, { _id: 1 })) continue;
       const sameName = coll.indexes.find((i) => i.name === spec.name);
@@ -1030,4 +1031,15 @@ export class CommandExecutor {
     for (const index of targets) this.storage.removeIndex(coll, index);
     return { nIndexesWas, ok: 1 };
   }
+}
+
+/**
+ * An index spec with the collation MongoDB gives it: its own (a locale Intl does not know is
+ * refused, BadValue), none for `{locale: 'simple'}`, the collection's default when it names none.
+ */
+function withCollation(spec: Document, collectionDefault: unknown): Document {
+  const { collation, ...rest } = spec;
+  const chosen = collation === undefined ? (isPlainObject(collectionDefault) ? collectionDefault : undefined) : (collation as Document);
+  if (chosen !== undefined && !isPlainObject(chosen)) throw badValue("The field 'collation' must be an object");
+  return chosen !== undefined && collationOf(chosen) ? { ...rest, collation: chosen } : rest;
 }
