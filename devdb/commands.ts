@@ -178,6 +178,10 @@ export class CommandExecutor {
       if (raw.txnNumber !== undefined || raw.startTransaction !== undefined || raw.autocommit !== undefined || name === 'commitTransaction' || name === 'abortTransaction') {
         throw new CommandError(20, 'IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
       }
+      // What a 5.0+ standalone answers a snapshot read (mongodb/specifications#1030, snapshot-sessions-not-supported-server-error).
+      if (isPlainObject(raw.readConcern) && raw.readConcern.level === 'snapshot') {
+        throw new CommandError(123, 'NotAReplicaSet', 'node needs to be a replica set member to use readConcern: snapshot');
+      }
       const handler = Object.prototype.hasOwnProperty.call(this.handlers, name) ? this.handlers[name] : undefined;
       if (!handler) throw new CommandError(59, 'CommandNotFound', `no such command: '${name}'`);
       const database = db ?? raw.$db;

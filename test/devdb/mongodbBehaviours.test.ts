@@ -211,6 +211,17 @@ describe('sessions and administration', () => {
     expect(await names.countDocuments({ _id: 99 })).toBe(0);
   });
 
+  it('When a snapshot session reads, or a client drops the _id index, then the standalone codes come back (123 NotAReplicaSet, 72 InvalidOptions)', async () => {
+    const session = client.startSession({ snapshot: true });
+    try {
+      await expect(names.find({}, { session }).toArray()).rejects.toMatchObject({ code: 123, codeName: 'NotAReplicaSet' });
+    } finally {
+      await session.endSession();
+    }
+    await expect(names.dropIndex('_id_')).rejects.toMatchObject({ code: 72, codeName: 'InvalidOptions' });
+    await expect(client.db('admin').command({ setParameter: 1, noSuchParameter: 1 })).rejects.toMatchObject({ code: 72 });
+  });
+
   it('When an admin tool asks for dbStats, collStats, serverStatus, listCommands and connectionStatus, then each answers', async () => {
     const db = client.db();
     expect(await db.command({ dbStats: 1 })).toMatchObject({ ok: 1, objects: expect.any(Number), collections: expect.any(Number) });
