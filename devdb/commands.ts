@@ -5,7 +5,8 @@ import { cursorReply, type CursorRegistry, type ResultDoc } from './cursors';
 import { MAX_BSON_SIZE, buildIndex, deleteDocument, insertDocument, newStats, replaceDocument, type ExecStats } from './documents';
 import { CommandError, badValue, duplicateKeyError, namespaceNotFound } from './errors';
 import { ID_INDEX_SPEC, normaliseIndexSpec, sameIndexOptions, sameKeyPattern, type IndexDef, type Plan } from './indexes';
-import { collationKey, collationOf, compileFilter, mapStrings, countMatches, findMatches, planFor, projectMatch, type Match } from './query';
+import { SIMPLE_COLLATION, collationKey, collationOf, effectiveCollation, mapStrings, sameCollation } from './collation';
+import { compileFilter, countMatches, findMatches, planFor, projectMatch, type Match } from './query';
 import type { CollectionInfo, Storage } from './storage';
 import { defaultParameters, validateTtlSpec, type ServerParameters } from './ttl';
 import { applyUpdate, idFirst, upsertSeed, validateUpdate } from './update';
@@ -177,6 +178,10 @@ export class CommandExecutor {
       if (raw.txnNumber !== undefined || raw.startTransaction !== undefined || raw.autocommit !== undefined || name === 'commitTransaction' || name === 'abortTransaction') {
         throw new CommandError(20, 'IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
       }
+      // What a 5.0+ standalone answers a snapshot read (mongodb/specifications#1030, snapshot-sessions-not-supported-server-error).
+      if (isPlainObject(raw.readConcern) && raw.readConcern.level === 'snapshot') {
+        throw new CommandError(123, 'NotAReplicaSet', 'node needs to be a replica set member to use readConcern: snapshot');
+      }
       const handler = Object.prototype.hasOwnProperty.call(this.handlers, name) ? this.handlers[name] : undefined;
       if (!handler) throw new CommandError(59, 'CommandNotFound', `no such command: '${name}'`);
       const database = db ?? raw.$db;
@@ -253,6 +258,8 @@ export class CommandExecutor {
     const name = collectionName(req, Object.keys(req.cmd)[0]!);
     const coll = this.storage.collection(req.db, name);
     if (!coll) throw namespaceNotFound(ns(req.db, name));
+    // As mongod answers tools that ask a view's statistics (e.g. precog/quasar#2665): 166.
+    this.refuseView(req.db, name);
     const { count, size } = this.collectionSizes(coll);
     return {
       ns: ns(req.db, name),
@@ -269,7 +276,8 @@ export class CommandExecutor {
   }
 
   private dbStats(req: CommandRequest): Document {
-    const collections = this.storage.collections(req.db);
+    const all = this.storage.collections(req.db);
+    const collections = all.filter((c) => typeof c.options.viewOn !== 'string');
     let objects = 0;
     let dataSize = 0;
     let indexes = 0;
@@ -279,7 +287,7 @@ export class CommandExecutor {
       dataSize += size;
       indexes += coll.indexes.length + 1;
     }
-    return { db: req.db, collections: collections.length, views: 0, objects, avgObjSize: objects ? dataSize / objects : 0, dataSize, storageSize: dataSize, indexes, indexSize: 0, totalSize: dataSize, scaleFactor: 1, ok: 1 };
+    return { db: req.db, collections: collections.length, views: all.length - collections.length, objects, avgObjSize: objects ? dataSize / objects : 0, dataSize, storageSize: dataSize, indexes, indexSize: 0, totalSize: dataSize, scaleFactor: 1, ok: 1 };
   }
 
   private serverStatus(): Document {
@@ -379,14 +387,7 @@ export class CommandExecutor {
     const limit = optionalNumber(req.cmd, 'limit');
     const vars = letVariables(req.cmd);
     if (this.isView(req.db, name)) {
-      const sort = optionalDocument(req.cmd, 'sort');
-      const skip = optionalNumber(req.cmd, 'skip');
-      const pipeline: Document[] = [{ $match: filter }];
-      if (sort && Object.keys(sort).length > 0) pipeline.push({ $sort: sort });
-      if (skip) pipeline.push({ $skip: skip });
-      if (limit) pipeline.push({ $limit: Math.abs(limit) });
-      if (projection && Object.keys(projection).length > 0) pipeline.push({ $project: projection });
-      return { name, matches: [], results: this.evaluate(req.db, name, pipeline, optionalDocument(req.cmd, 'collation'), vars) };
+      return { name, matches: [], results: this.evaluate(req.db, name, findAsPipeline(req.cmd), optionalDocument(req.cmd, 'collation'), vars) };
     }
     const matches = findMatches(
       this.storage,
@@ -454,7 +455,8 @@ export class CommandExecutor {
     if (typeof key !== 'string' || key === '') throw badValue("'key' must be a non-empty string");
     const query = optionalDocument(req.cmd, 'query') ?? {};
     const collation = optionalDocument(req.cmd, 'collation');
-    const collated = collationKey(collation);
+    const target = this.storage.collection(req.db, name);
+    const collated = collationKey(collation ?? (target && typeof target.options.viewOn === 'string' ? viewCollation(target) : effectiveCollation(undefined, target?.options.collation)));
     const docs = this.isView(req.db, name)
       ? this.evaluate(req.db, name, [{ $match: query }], collation, undefined)
       : findMatches(this.storage, this.storage.collection(req.db, name), query, { collation }, newStats()).map((m) => exactOf(m.doc));
@@ -540,6 +542,23 @@ export class CommandExecutor {
     return undefined;
   }
 
+  /**
+   * $collStats on a view: the view's namespace (latency statistics are all devdb can say); `count` and
+   * `storageStats` fail as on mongod, whose log shows `{$collStats: {storageStats: ...}}` on a view answered
+   * 166 "Namespace db.v is a view, not a collection" (percona/mongodb_exporter#502, MongoDB 5.0).
+   */
+  private viewCollStats(db: string, name: string, spec: unknown): Document {
+    if (isPlainObject(spec) && (spec.count !== undefined || spec.storageStats !== undefined)) {
+      throw new CommandError(166, 'CommandNotSupportedOnView', `Namespace ${ns(db, name)} is a view, not a collection`);
+    }
+    const out: Document = { ns: ns(db, name), host: 'localhost', localTime: new Date() };
+    if (isPlainObject(spec) && spec.latencyStats !== undefined) {
+      const none = { latency: 0, ops: 0 };
+      out.latencyStats = { reads: none, writes: none, commands: none, transactions: none };
+    }
+    return { $documents: [out] };
+  }
+
   private isView(db: string, name: string): boolean {
     return typeof this.storage.collection(db, name)?.options.viewOn === 'string';
   }
@@ -552,8 +571,17 @@ export class CommandExecutor {
     const coll = name === undefined ? undefined : this.storage.collection(db, name);
     if (coll && typeof coll.options.viewOn === 'string') {
       if (depth > 20) throw new CommandError(165, 'ViewDepthLimitExceeded', 'View depth too deep or view cycle detected; maximum depth is 20');
+      const own = viewCollation(coll);
+      // MongoDB (docs, "Create a View with Default Collation"): reads of a view use its collation, simple when it
+      // has none (it does not inherit its collection's); an operation naming another one fails (SERVER-25186).
+      if (collation !== undefined && !sameCollation(collation, own)) {
+        throw new CommandError(167, 'OptionNotSupportedOnView', "Cannot override a view's default collation");
+      }
+      if (pipeline[0] && '$collStats' in pipeline[0]) {
+        return new Aggregator([this.viewCollStats(db, name!, pipeline[0].$collStats), ...pipeline.slice(1)], { collation: collationOf(own), variables: vars }).run([]) as Document[];
+      }
       const viewPipeline = (Array.isArray(coll.options.pipeline) ? toView(coll.options.pipeline) : []) as Document[];
-      return this.evaluate(db, coll.options.viewOn, [...viewPipeline, ...pipeline], collation ?? (coll.options.collation as Document | undefined), vars, depth + 1);
+      return this.evaluate(db, coll.options.viewOn, [...viewPipeline, ...pipeline], own, vars, depth + 1);
     }
     const source = this.sourceStage(db, name, pipeline[0]);
     if (source) {
@@ -566,14 +594,16 @@ export class CommandExecutor {
     const leadingMatch = name !== undefined && first && isPlainObject(first.$match) ? (first.$match as Document) : undefined;
     const stages = leadingMatch ? rest : pipeline;
     const matches = name === undefined ? [] : findMatches(this.storage, coll, leadingMatch ?? {}, { collation, variables: vars }, newStats());
+    const effective = effectiveCollation(collation, coll?.options.collation);
     let output: Document[];
     try {
-      output = new Aggregator(stages, {
-        collation: collationOf(collation),
+      const options = {
+        collation: collationOf(effective),
         variables: vars,
         jsonSchemaValidator: viewSchemaValidator,
         collectionResolver: (other: string) => this.viewsOf(db, other),
-      }).run(matches.map((m) => m.view)) as Document[];
+      };
+      output = runCollated(stages, options, matches.map((m) => m.view), collationKey(effective), vars);
     } catch (err) {
       if (err instanceof CommandError) throw err;
       throw badValue(`aggregation failed: ${(err as Error).message}`);
@@ -703,6 +733,7 @@ export class CommandExecutor {
     const stats = newStats();
     const started = Date.now();
     const { name, matches } = this.runFind(innerReq, stats);
+    if (this.isView(req.db, name)) return this.explainView(req.db, name, findAsPipeline(innerReq.cmd));
     const coll = this.storage.collection(req.db, name);
     const filter = optionalDocument(innerReq.cmd, 'filter') ?? {};
     const sort = optionalDocument(innerReq.cmd, 'sort');
@@ -719,6 +750,31 @@ export class CommandExecutor {
         totalKeysExamined: stats.keysExamined,
         totalDocsExamined: stats.docsExamined,
       },
+      serverInfo: { host: 'devdb', version: SERVER_VERSION },
+      ok: 1,
+    };
+  }
+
+  /**
+   * Explain of a find on a view, in the shape mongod gives an aggregation: MongoDB runs a read of a view as
+   * its pipeline followed by the find's filter, sort, skip, limit and projection as stages (docs, "Views",
+   * DOCS-11663), so the plan reads the view's collection (`$cursor`) and the other stages follow.
+   */
+  private explainView(db: string, name: string, stages: Document[]): Document {
+    let pipeline = stages;
+    let source = name;
+    for (let coll = this.storage.collection(db, source); coll && typeof coll.options.viewOn === 'string'; coll = this.storage.collection(db, source)) {
+      pipeline = [...((Array.isArray(coll.options.pipeline) ? toView(coll.options.pipeline) : []) as Document[]), ...pipeline];
+      source = coll.options.viewOn;
+    }
+    const coll = this.storage.collection(db, source);
+    const first = pipeline[0];
+    const filter = first && isPlainObject(first.$match) ? (first.$match as Document) : {};
+    const rest = first && isPlainObject(first.$match) ? pipeline.slice(1) : pipeline;
+    const plan = coll ? planFor(this.storage, coll, filter) : { kind: 'collscan' as const };
+    return {
+      explainVersion: '1',
+      stages: [{ $cursor: { queryPlanner: { namespace: ns(db, source), parsedQuery: filter, winningPlan: describePlan(plan, filter), rejectedPlans: [] } } }, ...rest],
       serverInfo: { host: 'devdb', version: SERVER_VERSION },
       ok: 1,
     };
@@ -895,7 +951,19 @@ export class CommandExecutor {
         const op = Object.keys(stage)[0];
         if (op === '$out' || op === '$merge') throw new CommandError(51047, 'OptionNotSupportedOnView', `${op} cannot be used in a view definition`);
       }
-      const collation = optionalDocument(req.raw, 'collation');
+      let collation = optionalDocument(req.raw, 'collation');
+      collationOf(collation);
+      const source = this.storage.collection(req.db, req.cmd.viewOn);
+      if (source && typeof source.options.viewOn === 'string') {
+        // MongoDB: "If creating a view from another view, you cannot specify a collation that differs from the
+        // source view's collation"; naming none takes the source view's (SERVER-27762).
+        const sourceCollation = viewCollation(source);
+        if (collation !== undefined && !sameCollation(collation, sourceCollation)) {
+          throw new CommandError(167, 'OptionNotSupportedOnView', `View ${ns(req.db, name)} has a collation that does not match the collation of view ${ns(req.db, req.cmd.viewOn)}`);
+        }
+        collation ??= collationOf(sourceCollation) ? sourceCollation : undefined;
+      }
+      if (collation !== undefined && !collationOf(collation)) collation = undefined;
       this.storage.createCollection(req.db, name, { viewOn: req.cmd.viewOn, pipeline, ...(collation ? { collation } : {}) });
       return { ok: 1 };
     }
@@ -903,6 +971,11 @@ export class CommandExecutor {
     const generic = new Set(['create', '$db', 'lsid', 'txnNumber', '$clusterTime', 'writeConcern', 'readConcern', 'apiVersion', 'apiStrict', 'apiDeprecationErrors', 'comment', '$readPreference']);
     const options = Object.fromEntries(Object.entries(req.raw).filter(([k]) => !generic.has(k)));
     checkValidatorOptions(options);
+    if (options.collation !== undefined) {
+      if (!isPlainObject(options.collation)) throw badValue("The field 'collation' must be an object");
+      // A locale Intl does not know is refused (BadValue); `simple` is no default collation at all.
+      if (!collationOf(options.collation)) delete options.collation;
+    }
     this.storage.createCollection(req.db, name, options);
     return { ok: 1 };
   }
@@ -978,7 +1051,7 @@ export class CommandExecutor {
     const { coll, created } = this.ensureCollection(req.db, name);
     const before = coll.indexes.length + 1;
     for (const raw of specs) {
-      const spec = normaliseIndexSpec(raw);
+      const spec = withCollation(normaliseIndexSpec(raw), coll.options.collation);
       validateTtlSpec(spec);
       if (spec.name === '_id_' || sameKeyPattern(spec.key as Document, { _id: 1 })) continue;
       const sameName = coll.indexes.find((i) => i.name === spec.name);
@@ -1030,4 +1103,60 @@ export class CommandExecutor {
     for (const index of targets) this.storage.removeIndex(coll, index);
     return { nIndexesWas, ok: 1 };
   }
+}
+
+/**
+ * An index spec with the collation MongoDB gives it: its own (a locale Intl does not know is
+ * refused, BadValue), none for `{locale: 'simple'}`, the collection's default when it names none.
+ */
+function withCollation(spec: Document, collectionDefault: unknown): Document {
+  const { collation, ...rest } = spec;
+  const chosen = collation === undefined ? (isPlainObject(collectionDefault) ? collectionDefault : undefined) : (collation as Document);
+  if (chosen !== undefined && !isPlainObject(chosen)) throw badValue("The field 'collation' must be an object");
+  return chosen !== undefined && collationOf(chosen) ? { ...rest, collation: chosen } : rest;
+}
+
+/** A view's collation: the one it was created with, simple when none (it does not inherit its collection's). */
+function viewCollation(view: CollectionInfo): Document {
+  return isPlainObject(view.options.collation) ? view.options.collation : SIMPLE_COLLATION;
+}
+
+/**
+ * Runs aggregation stages with mingo, except the `$match` stages under a collation that equates
+ * strings (strength 1 or 2): mingo compares strings as they are there, so those are matched here on
+ * collation keys (« cafe » finds « café » and « cafE » at strength 1), between runs of the others.
+ */
+function runCollated(stages: Document[], options: ConstructorParameters<typeof Aggregator>[1], docs: Document[], key: ((s: string) => string) | undefined, vars: Document | undefined): Document[] {
+  if (!key) return new Aggregator(stages, options).run(docs) as Document[];
+  let current = docs;
+  let pending: Document[] = [];
+  const flush = (): void => {
+    if (pending.length > 0) current = new Aggregator(pending, options).run(current) as Document[];
+    pending = [];
+  };
+  for (const stage of stages) {
+    if (!isPlainObject(stage.$match)) {
+      pending.push(stage);
+      continue;
+    }
+    flush();
+    const query = compileFilter(mapStrings(stage.$match, key), undefined, vars);
+    current = current.filter((doc) => query.test(mapStrings(doc, key) as Document));
+  }
+  flush();
+  return current;
+}
+
+/** A find on a view as the stages MongoDB appends to the view's pipeline: filter, sort, skip, limit, projection. */
+function findAsPipeline(cmd: Document): Document[] {
+  const sort = optionalDocument(cmd, 'sort');
+  const skip = optionalNumber(cmd, 'skip');
+  const limit = optionalNumber(cmd, 'limit');
+  const projection = optionalDocument(cmd, 'projection');
+  const pipeline: Document[] = [{ $match: optionalDocument(cmd, 'filter') ?? {} }];
+  if (sort && Object.keys(sort).length > 0) pipeline.push({ $sort: sort });
+  if (skip) pipeline.push({ $skip: skip });
+  if (limit) pipeline.push({ $limit: Math.abs(limit) });
+  if (projection && Object.keys(projection).length > 0) pipeline.push({ $project: projection });
+  return pipeline;
 }

@@ -1,6 +1,7 @@
 // Secondary indexes: their definition, the keys a document contributes, and which index serves a filter.
 import type { Document } from 'bson';
 import { Query } from 'mingo';
+import { collationKey, collationOf, mapStrings, sameCollation } from './collation';
 import { CommandError } from './errors';
 import { EMPTY_ARRAY_KEY, isPlainObject, keyOf, toView } from './values';
 
@@ -26,6 +27,11 @@ export interface IndexDef {
    * that schemas declaring them still start, but they are not maintained or used.
    */
   maintained: boolean;
+  /**
+   * Set for an index with a collation other than simple: string values are indexed by their
+   * collation key, so a unique index refuses « elise » next to « Élise » at strength 1 or 2.
+   */
+  collated?: { key?: (s: string) => string };
 }
 
 export const ID_INDEX_SPEC: Document = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -61,6 +67,7 @@ export function defineIndex(id: number, spec: Document, multikey = false): Index
     partialFilter,
     multikey,
     maintained: directions.every((d) => d === 1 || d === -1 || d === 'hashed'),
+    ...(collationOf(spec.collation as Document | undefined) ? { collated: { key: collationKey(spec.collation as Document) } } : {}),
   };
 }
 
@@ -86,7 +93,7 @@ export function normaliseIndexSpec(raw: unknown): Document {
 export function sameIndexOptions(a: Document, b: Document): boolean {
   const pick = (s: Document): string =>
     JSON.stringify([s.unique === true, s.sparse === true, toView(s.partialFilterExpression ?? null)]);
-  return pick(a) === pick(b);
+  return pick(a) === pick(b) && sameCollation(a.collation as Document | undefined, b.collation as Document | undefined);
 }
 
 export function sameKeyPattern(a: Document, b: Document): boolean {
@@ -179,8 +186,9 @@ export function indexEntries(index: IndexDef, doc: Document): IndexEntry[] & { a
     }
   }
   const seen = new Map<string, IndexEntry>();
+  const stringKey = index.collated?.key;
   for (const values of combos) {
-    const key = Buffer.concat(values.map((v) => (v === EMPTY_ARRAY ? EMPTY_ARRAY_KEY : keyOf(v))));
+    const key = Buffer.concat(values.map((v) => (v === EMPTY_ARRAY ? EMPTY_ARRAY_KEY : keyOf(stringKey ? mapStrings(v, stringKey) : v))));
     const id = key.toString('latin1');
     if (!seen.has(id)) seen.set(id, { key, values: values.map((v) => (v === EMPTY_ARRAY ? [] : v ?? null)) });
   }

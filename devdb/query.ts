@@ -1,7 +1,7 @@
 // Running a filter over a collection: index choice, mingo matching, sort, skip, limit and projection.
 import type { Document } from 'bson';
 import { Query } from 'mingo';
-import type { CollationSpec } from 'mingo/types';
+import { collationKey, collationOf, effectiveCollation, mapStrings } from './collation';
 import { candidates, planRids, type ExecStats } from './documents';
 import { CommandError, badValue } from './errors';
 import { equalityMatcher, planQuery, sortKeyOf, type IndexDef, type OrBranch, type Plan } from './indexes';
@@ -22,52 +22,6 @@ export interface FindOptions {
   collation?: Document;
   /** The command's `let` variables (`$$name` in `$expr`). */
   variables?: Document;
-}
-
-/**
- * The collation mingo should apply; none for the default binary comparison ("simple"). ICU names
- * (`en_US`) become BCP 47 tags (`en-US`); a locale Intl does not know is refused, as mongod does.
- */
-export function collationOf(spec: Document | undefined): CollationSpec | undefined {
-  if (spec === undefined || spec === null) return undefined;
-  if (!isPlainObject(spec) || typeof spec.locale !== 'string') throw badValue("collation must be a document with a 'locale' string");
-  if (spec.locale === 'simple') return undefined;
-  const locale = spec.locale.replace(/_/g, '-');
-  let known: string[];
-  try {
-    known = Intl.Collator.supportedLocalesOf(locale);
-  } catch {
-    known = [];
-  }
-  if (known.length === 0) throw badValue(`Field 'locale' is invalid in: { locale: "${spec.locale}" }`);
-  const strength = spec.strength === undefined ? 3 : Number(spec.strength);
-  if (![1, 2, 3, 4, 5].includes(strength)) throw badValue(`Field 'strength' is invalid in the collation`);
-  return { ...spec, locale, strength } as unknown as CollationSpec;
-}
-
-/**
- * How a collation compares strings for equality, as a key: strength 1 ignores case and accents
- * (« Élise » = « elise » = « ELISE »), 2 ignores case only, 3 and above tell every difference.
- * Undefined when strings compare as they are.
- */
-export function collationKey(spec: Document | undefined): ((s: string) => string) | undefined {
-  const collation = collationOf(spec) as (CollationSpec & { strength: number; locale: string }) | undefined;
-  if (!collation || collation.strength >= 3) return undefined;
-  const locale = collation.locale;
-  if (collation.strength === 1) return (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase(locale);
-  return (s) => s.normalize('NFC').toLocaleLowerCase(locale);
-}
-
-/** `value` with every string replaced by its collation key (regular expressions ignore collations). */
-export function mapStrings(value: unknown, key: (s: string) => string): unknown {
-  if (typeof value === 'string') return key(value);
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, key));
-  if (isPlainObject(value)) {
-    const out: Document = {};
-    for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, key);
-    return out;
-  }
-  return value;
 }
 
 /** Compiles a filter (a view), turning mingo's complaints into the BadValue mongod would answer. */
@@ -94,8 +48,8 @@ const SMALL_CANDIDATE_SET = 2000;
  * pins more of the filter and designates few documents.
  */
 export function planFor(storage: Storage, coll: CollectionInfo, filter: Document, options: Pick<FindOptions, 'sort' | 'collation'> = {}): Plan {
-  if (collationOf(options.collation)) return { kind: 'collscan' };
-  const { ordered, unordered, orUnion } = planQuery(filter, coll.indexes, options.sort);
+  if (collationOf(effectiveCollation(options.collation, coll.options.collation))) return { kind: 'collscan' };
+  const { ordered, unordered, orUnion } = planQuery(filter, simpleIndexes(coll), options.sort);
   if (unordered.kind === 'id') return unordered;
   const alternatives = orUnion !== undefined || (ordered !== undefined && unordered.kind === 'index' && unordered.pinned > ordered.pinned);
   if (!alternatives) return ordered ?? unordered;
@@ -111,6 +65,15 @@ export function planFor(storage: Storage, coll: CollectionInfo, filter: Document
   if (!ordered) return unordered;
   if (unordered.kind === 'index' && unordered.pinned > ordered.pinned && fewCandidates) return unordered;
   return ordered;
+}
+
+/**
+ * The indexes a query with the simple collation may read: an index with a collation keeps the
+ * collation's keys (« Élise » and « elise » under one key at strength 1), which would not tell
+ * strings apart as the query must.
+ */
+function simpleIndexes(coll: CollectionInfo): IndexDef[] {
+  return coll.indexes.filter((index) => !index.collated);
 }
 
 /** The index a branch of an $or reads, for explain (none for an `_id` lookup). */
@@ -153,6 +116,7 @@ export function findMatches(
 ): Match[] {
   if (!coll) return [];
   if (!isPlainObject(filter)) throw badValue('filter must be an object');
+  options = { ...options, collation: effectiveCollation(options.collation, coll.options.collation) };
   const skip = options.skip ?? 0;
   const limit = options.limit && options.limit > 0 ? options.limit : undefined;
   const sort = options.sort && Object.keys(options.sort).length > 0 ? options.sort : undefined;
@@ -210,6 +174,7 @@ function lazyMatch(rid: number, doc: Buffer): Match {
 export function countMatches(storage: Storage, coll: CollectionInfo | undefined, filter: Document, options: Pick<FindOptions, 'skip' | 'limit' | 'collation'>, stats: ExecStats): number {
   if (!coll) return 0;
   if (!isPlainObject(filter)) throw badValue('filter must be an object');
+  options = { ...options, collation: effectiveCollation(options.collation, coll.options.collation) };
   let n: number;
   const plan = collationOf(options.collation) ? undefined : countPlan(filter, coll);
   if (Object.keys(filter).length === 0 && !collationOf(options.collation)) n = storage.count(coll);
@@ -227,10 +192,10 @@ export function countMatches(storage: Storage, coll: CollectionInfo | undefined,
 
 /** A covered plan for a count: then the index alone tells how many documents match. */
 function countPlan(filter: Document, coll: CollectionInfo): Plan | undefined {
-  const { unordered } = planQuery(filter, coll.indexes);
+  const { unordered } = planQuery(filter, simpleIndexes(coll));
   if ((unordered.kind === 'index' || unordered.kind === 'id') && unordered.covered) return unordered;
   // Another index may cover the filter where the best one for finding does not.
-  for (const index of coll.indexes) {
+  for (const index of simpleIndexes(coll)) {
     const { unordered: plan } = planQuery(filter, [index]);
     if (plan.kind === 'index' && plan.covered) return plan;
   }

@@ -1,7 +1,7 @@
 // MongoDB's CRUD unified-format specification tests, run through the official driver against devdb,
 // or against MONGODB_URI when it is set. The test files are not in this repository (their licence,
 // CC BY-NC-SA 3.0 US, and our rule of committing nothing taken from other repositories): point
-// MONGODB_SPECS_DIR at `source/crud/tests/unified` of a checkout of github.com/mongodb/specifications. On devdb, the tests listed in
+// MONGODB_SPECS_DIR at `source/crud/tests/unified` (and, after a `:`, `source/index-management/tests`) of a checkout of github.com/mongodb/specifications. On devdb, the tests listed in
 // spec/expectedFailures.json must fail (each says why) and every other applicable one must pass:
 // a fix that makes a listed test pass fails this suite until the entry is removed.
 import fs from 'node:fs';
@@ -16,13 +16,15 @@ const external = process.env.MONGODB_URI;
 /** DEVDB_CONFORMANCE_RECORD=1: writes the current failures to expectedFailures.json (reasons to review). */
 const record = process.env.DEVDB_CONFORMANCE_RECORD === '1' && !external;
 
-const files: Array<{ name: string; file: UnifiedFile }> = SPEC_DIR
-  ? fs
-      .readdirSync(SPEC_DIR)
-      .filter((name) => name.endsWith('.json'))
-      .sort()
-      .map((name) => ({ name, file: parseUnified(fs.readFileSync(path.join(SPEC_DIR, name), 'utf8')) }))
-  : [];
+// Several folders may be given, separated by the platform's path delimiter (`:`), e.g. the CRUD tests and
+// `source/index-management/tests`; a test is known by its file's name and its description.
+const files: Array<{ name: string; file: UnifiedFile }> = (SPEC_DIR ? SPEC_DIR.split(path.delimiter).filter(Boolean) : []).flatMap((dir) =>
+  fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => ({ name, file: parseUnified(fs.readFileSync(path.join(dir, name), 'utf8')) })),
+);
 
 const expectedFailures = JSON.parse(fs.readFileSync(EXPECTED_FAILURES_FILE, 'utf8')) as Record<string, string>;
 const tally = { passed: 0, expectedFailures: 0, skipped: 0, unexpected: 0 };
@@ -56,7 +58,7 @@ afterAll(async () => {
   await devdb?.close();
   const total = tally.passed + tally.expectedFailures + tally.unexpected;
   process.stdout.write(
-    `\nCRUD specification conformance (${external ? 'MONGODB_URI' : 'devdb'}): ${tally.passed}/${total} applicable tests pass, ` +
+    `\nSpecification conformance (${external ? 'MONGODB_URI' : 'devdb'}): ${tally.passed}/${total} applicable tests pass, ` +
       `${tally.expectedFailures} expected failures, ${tally.unexpected} unexpected results, ${tally.skipped} skipped (not for a standalone ${server?.version ?? ''})\n`,
   );
   if (record) fs.writeFileSync(EXPECTED_FAILURES_FILE, `${JSON.stringify(recorded, null, 2)}\n`);

@@ -68,6 +68,52 @@ describe('collation', () => {
   });
 });
 
+describe('unique indexes with a collation', () => {
+  const frenchPrimary = { locale: 'fr', strength: 1 };
+
+  it('When a unique index has a strength-1 French collation, then « elise » and « ELISE » are duplicates of « Élise » (E11000) and « Elisa » is not', async () => {
+    const people = client.db().collection<{ _id: number; s: string }>('people_fr');
+    await people.createIndex({ s: 1 }, { unique: true, collation: frenchPrimary });
+    await people.insertOne({ _id: 1, s: 'Élise' });
+    await expect(people.insertOne({ _id: 2, s: 'elise' })).rejects.toMatchObject({ code: 11000 });
+    await expect(people.insertOne({ _id: 3, s: 'ELISE' })).rejects.toMatchObject({ code: 11000 });
+    await people.insertOne({ _id: 4, s: 'Elisa' });
+    await expect(people.updateOne({ _id: 4 }, { $set: { s: 'élise' } })).rejects.toMatchObject({ code: 11000 });
+    expect(await people.find({}, { sort: { _id: 1 } }).toArray()).toEqual([{ _id: 1, s: 'Élise' }, { _id: 4, s: 'Elisa' }]);
+  });
+
+  it('When the index has the collation and a query uses it, then it finds the stored spelling; a query without it compares exactly', async () => {
+    const people = client.db().collection<{ _id: number; s: string }>('people_fr');
+    expect(await people.find({ s: 'ELISE' }, { collation: frenchPrimary }).toArray()).toEqual([{ _id: 1, s: 'Élise' }]);
+    expect(await people.countDocuments({ s: 'elise' }, { collation: frenchPrimary })).toBe(1);
+    expect(await people.find({ s: 'elise' }).toArray()).toEqual([]);
+    expect(await people.countDocuments({ s: 'elise' })).toBe(0);
+    expect(await people.find({ s: 'Élise' }).toArray()).toEqual([{ _id: 1, s: 'Élise' }]);
+  });
+
+  it('When existing documents collide under the collation, then building the unique index fails with E11000; a strength-3 index accepts them', async () => {
+    const existing = client.db().collection<{ _id: number; s: string }>('people_existing');
+    await existing.insertMany([{ _id: 1, s: 'Élise' }, { _id: 2, s: 'élise' }]);
+    await expect(existing.createIndex({ s: 1 }, { unique: true, collation: { locale: 'en', strength: 2 } })).rejects.toMatchObject({ code: 11000 });
+    await existing.createIndex({ s: 1 }, { unique: true, collation: { locale: 'fr', strength: 3 } });
+    await expect(existing.insertOne({ _id: 3, s: 'ELISE' })).resolves.toMatchObject({ acknowledged: true });
+    await expect(existing.insertOne({ _id: 4, s: 'élise' })).rejects.toMatchObject({ code: 11000 });
+    expect(await existing.listIndexes().toArray()).toHaveLength(2);
+  });
+
+  it('When a collection has a default collation, then its queries and the unique indexes created on it use that collation', async () => {
+    await client.db().createCollection('people_default', { collation: frenchPrimary });
+    const people = client.db().collection<{ _id: number; s: string }>('people_default');
+    await people.createIndex({ s: 1 }, { unique: true });
+    await people.insertOne({ _id: 1, s: 'Élise' });
+    await expect(people.insertOne({ _id: 2, s: 'ELISE' })).rejects.toMatchObject({ code: 11000 });
+    expect(await people.find({ s: 'elise' }).toArray()).toEqual([{ _id: 1, s: 'Élise' }]);
+    expect(await people.find({ s: 'elise' }, { collation: { locale: 'simple' } }).toArray()).toEqual([]);
+    const [index] = (await people.listIndexes().toArray()).filter((i) => i.name === 's_1');
+    expect(index?.collation).toMatchObject({ locale: 'fr', strength: 1 });
+  });
+});
+
 describe('aggregation and updates', () => {
   it('When $count runs over no document, then the result is empty, not a count of 0', async () => {
     expect(await names.aggregate([{ $match: { s: 'nobody' } }, { $count: 'n' }]).toArray()).toEqual([]);
@@ -163,6 +209,17 @@ describe('sessions and administration', () => {
       await session.endSession();
     }
     expect(await names.countDocuments({ _id: 99 })).toBe(0);
+  });
+
+  it('When a snapshot session reads, or a client drops the _id index, then the standalone codes come back (123 NotAReplicaSet, 72 InvalidOptions)', async () => {
+    const session = client.startSession({ snapshot: true });
+    try {
+      await expect(names.find({}, { session }).toArray()).rejects.toMatchObject({ code: 123, codeName: 'NotAReplicaSet' });
+    } finally {
+      await session.endSession();
+    }
+    await expect(names.dropIndex('_id_')).rejects.toMatchObject({ code: 72, codeName: 'InvalidOptions' });
+    await expect(client.db('admin').command({ setParameter: 1, noSuchParameter: 1 })).rejects.toMatchObject({ code: 72 });
   });
 
   it('When an admin tool asks for dbStats, collStats, serverStatus, listCommands and connectionStatus, then each answers', async () => {

@@ -194,6 +194,55 @@ describe('views', () => {
   });
 });
 
+describe('views: collation, explain and statistics', () => {
+  const frenchPrimary = { locale: 'fr', strength: 1 };
+
+  beforeAll(async () => {
+    // The example of MongoDB's "Create a View with Default Collation" page.
+    await db.collection<AnyDoc>('places').insertMany([{ _id: 1, category: 'café' }, { _id: 2, category: 'cafe' }, { _id: 3, category: 'cafE' }]);
+    await db.createCollection('placesView', { viewOn: 'places', pipeline: [{ $project: { category: 1 } }], collation: frenchPrimary });
+    await db.createCollection('places_fr', { collation: frenchPrimary });
+    await db.collection<AnyDoc>('places_fr').insertMany([{ _id: 1, category: 'café' }, { _id: 2, category: 'cafe' }]);
+    await db.createCollection('placesFrPlain', { viewOn: 'places_fr', pipeline: [] });
+  });
+
+  it('When a view has a default collation, then its reads use it, the same collation may be restated, and another one is refused (167)', async () => {
+    const view = db.collection<AnyDoc>('placesView');
+    expect(await view.countDocuments({ category: 'cafe' })).toBe(3);
+    expect(await view.find({ category: 'CAFE' }, { collation: frenchPrimary }).toArray()).toHaveLength(3);
+    expect(await view.distinct('category')).toHaveLength(1);
+    for (const read of [
+      view.find({ category: 'cafe' }, { collation: { locale: 'en', strength: 2 } }).toArray(),
+      view.countDocuments({}, { collation: { locale: 'simple' } }),
+      view.aggregate([{ $match: { category: 'cafe' } }], { collation: { locale: 'fr' } }).toArray(),
+    ]) {
+      expect(await refusal(read)).toMatchObject({ code: 167, codeName: 'OptionNotSupportedOnView' });
+    }
+  });
+
+  it('When a view without a collation reads a collection that has one, then it compares simply: a view does not inherit it', async () => {
+    expect(await db.collection<AnyDoc>('places_fr').countDocuments({ category: 'cafe' })).toBe(2);
+    expect(await db.collection<AnyDoc>('placesFrPlain').countDocuments({ category: 'cafe' })).toBe(1);
+  });
+
+  it('When a view is created on a view with another collation, then it is refused (167)', async () => {
+    expect(await refusal(db.createCollection('placesViewEn', { viewOn: 'placesView', pipeline: [], collation: { locale: 'en' } }))).toMatchObject({ code: 167 });
+    expect(await db.listCollections({ name: 'placesViewEn' }).toArray()).toEqual([]);
+  });
+
+  it('When collStats or $collStats storage statistics ask about a view, then CommandNotSupportedOnView (166) comes back; latencyStats answer for the view', async () => {
+    expect(await refusal(db.command({ collStats: 'placesView' }))).toMatchObject({ code: 166 });
+    expect(await refusal(db.collection('placesView').aggregate([{ $collStats: { storageStats: {} } }]).toArray())).toMatchObject({ code: 166 });
+    const [stats] = await db.collection('placesView').aggregate([{ $collStats: { latencyStats: {} } }]).toArray();
+    expect(stats).toMatchObject({ ns: `${db.databaseName}.placesView` });
+  });
+
+  it('When a find on a view is explained, then the plan reads the view\'s collection', async () => {
+    const explained = await db.collection<AnyDoc>('placesView').find({ category: 'cafe' }).explain('queryPlanner');
+    expect(JSON.stringify(explained)).toContain(`"namespace":"${db.databaseName}.places"`);
+  });
+});
+
 describe('command-level let and database-level aggregate', () => {
   beforeAll(async () => {
     await db.collection<AnyDoc>('lets').insertMany([{ _id: 1, name: 'a' }, { _id: 2, name: 'b' }]);

@@ -385,6 +385,14 @@ async function runOperation(op: Operation, entities: Map<string, unknown>): Prom
       const [[keys], opts] = split(args, 'keys');
       return coll.createIndex(keys as Document, opts);
     }
+    case 'listIndexes':
+      return coll.listIndexes(args).toArray();
+    case 'dropIndex': {
+      const [[name], opts] = split(args, 'name');
+      return coll.dropIndex(name as string, opts);
+    }
+    case 'dropIndexes':
+      return coll.dropIndexes(args);
     default:
       throw new Error(`collection operation ${op.name} is not supported by this runner`);
   }
