@@ -1,6 +1,6 @@
 // One action of the dossier: title, field, description, public, beneficiaries, cost, State funding, carrier.
 import { formatEuros, formatInteger } from '../knowledge/formatting';
-import { normalizeText, parseEuros, parseFields, parsePositiveInteger, type ParseResult } from '../knowledge/parsers';
+import { fieldOfTitle, normalizeText, parseEuros, parseFields, parsePositiveInteger, type ParseResult } from '../knowledge/parsers';
 import { FIELD_LABELS, PUBLIC_LABELS, type IntegrationField, type Public } from '../knowledge/schemes';
 import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { answerText } from './answerPrompt';
@@ -22,6 +22,8 @@ function actionQuestion<T>(
     ask: (context: QuestionContext & { action: Action }) => ReturnType<Question<T>['ask']>;
     show: (action: Action) => string | undefined;
     apply: (action: Action, value: T) => Partial<Action>;
+    /** Another answer the value gives without doubt (the field a title names), with how it reads. */
+    implies?: (action: Action, value: T, dossier: Dossier) => { patch: Partial<Action>; noted: string } | undefined;
   },
 ): Question<T> {
   return {
@@ -36,7 +38,14 @@ function actionQuestion<T>(
       return action ? definition.show(action) : undefined;
     },
     save: (dossier, value, options) => {
-      dossier.actions = (dossier.actions ?? []).map((action) => (action.id === options.actionId ? { ...action, ...definition.apply(action, value) } : action));
+      const noted: string[] = [];
+      dossier.actions = (dossier.actions ?? []).map((action) => {
+        if (action.id !== options.actionId) return action;
+        const implied = definition.implies?.(action, value, dossier);
+        if (implied) noted.push(implied.noted);
+        return { ...action, ...definition.apply(action, value), ...implied?.patch };
+      });
+      return noted;
     },
   };
 }
@@ -49,6 +58,11 @@ const title = actionQuestion<string>('title', {
   }),
   show: (action) => action.title,
   apply: (_action, value) => ({ title: value }),
+  // « Cours de français pour adultes » on a dossier that retained language training: that is its field, not asked.
+  implies: (action, value, dossier) => {
+    const inferred = action.field ? undefined : fieldOfTitle(value, dossier.fields ?? []);
+    return inferred ? { patch: { field: inferred }, noted: `champ : ${FIELD_LABELS[inferred].toLowerCase()}, d’après l’intitulé` } : undefined;
+  },
 });
 
 const field = actionQuestion<IntegrationField>('field', {
