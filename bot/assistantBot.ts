@@ -25,7 +25,7 @@ import { APPLICATION_DIALOG, ApplicationDialog } from '../dialogs/applicationDia
 import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../dialogs/questionCards';
-import { sectionOfLabel } from '../dialogs/reviewDialog';
+import { isSectionChoice } from '../dialogs/reviewDialog';
 import { normalizeText } from '../knowledge/parsers';
 import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { questionParts, understand } from '../knowledge/understanding/understand';
@@ -258,7 +258,7 @@ export class AssistantBot extends ActivityHandler {
     // One understanding step per turn, then dispatch.
     const pending: Pending = dc.activeDialog ? (pendingOfPrompt(innermostDialogId(dc)) ?? 'action.description') : await this.pendingOutsideDialog(context);
     // « Quelle section souhaitez-vous modifier ? »: a section's button (« Engagements de la collectivité ») is the answer, read by the prompt.
-    if (pending === 'review.section' && sectionOfLabel(text)) {
+    if (pending === 'review.section' && isSectionChoice(text)) {
       await this.continueSafely(dc);
       return;
     }

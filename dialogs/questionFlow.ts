@@ -45,8 +45,7 @@ export interface Question<T> {
   ask(context: QuestionContext): QuestionSpec | undefined;
   /** The current answer as the official reads it, or undefined when there is none yet. */
   current(context: QuestionContext): string | undefined;
-  /** Saves the answer; returns how any other answer it implies reads (an action's field from its title), for the one-line confirmation. */
-  save(dossier: Dossier, value: T, options: SectionOptions): string[] | void;
+  save(dossier: Dossier, value: T, options: SectionOptions): void;
   /**
    * Erases the answer, for an optional question skipped (« passer », « pas de numéro », « effacez-le »)
    * while it holds one: a skip never leaves the old value behind. Every optional question has one,
@@ -132,9 +131,9 @@ export class QuestionSectionDialog extends ComponentDialog {
         await this.store.change(
           options.reference,
           (dossier) => {
-            const implied = question.save(dossier, outcome.value, options) ?? [];
+            question.save(dossier, outcome.value, options);
             // What the sentence said for later questions is kept: they will not be asked.
-            noted = [...implied, ...(outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId) : [])];
+            noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId) : [];
           },
           step.context,
         );

@@ -40,7 +40,7 @@ const ACTION_TO_REVIEW: Exchange[] = [
   ['non', 'Que souhaitez-vous faire'],
 ];
 
-const TO_REVIEW: Exchange[] = [...TO_COMMITMENTS, ['cofinancement', 'Quel montant'], ['5 000 €', 'intitulé'], ['Cours de français pour adultes', 'Décrivez'], ...ACTION_TO_REVIEW];
+const TO_REVIEW: Exchange[] = [...TO_COMMITMENTS, ['cofinancement', 'Quel montant'], ['5 000 €', 'intitulé'], ['Cours de français pour adultes', 'c’est bien ça'], ['oui', 'Décrivez'], ...ACTION_TO_REVIEW];
 
 describe('An addition to an earlier list', () => {
   test('When « ah et aussi la santé » is said on the commitments question, then « Accès aux soins » joins the fields chosen, the official is told, and the commitments question comes back', async () => {
@@ -79,13 +79,13 @@ describe('An answer and a question in one message', () => {
 });
 
 describe('An action’s field read from its title', () => {
-  test('When the action is titled « Cours de français pour adultes », then its field is formation linguistique, said in one line, and the field question is not asked', async () => {
+  test('When the action is titled « Cours de français pour adultes », then formation linguistique is proposed in one line and « oui » makes it the field', async () => {
     const official = new TestConversation(app.url);
     await official.play([...TO_COMMITMENTS, ['cofinancement', 'Quel montant'], ['5 000 €', 'intitulé']]);
     const text = await replies(official, 'Cours de français pour adultes');
-    expect(text).toContain('formation linguistique');
+    expect(text).toContain('« Formation linguistique » : c’est bien ça ?');
     expect(text).not.toContain('Dans quel champ');
-    expect(text).toContain('Décrivez');
+    expect(await replies(official, 'oui')).toContain('Décrivez');
     expect((await draftOf(app, official)).actions[0]).toMatchObject({ title: 'Cours de français pour adultes', field: 'language' });
   });
 
