@@ -1,5 +1,6 @@
 // The bot: greets officials in French and routes each turn (commands, questions to the FAQ, the guided
 // application); conversation and user state are saved once, at the end of the turn.
+import { randomUUID } from 'node:crypto';
 import {
   ActivityHandler,
   MessageFactory,
@@ -18,16 +19,16 @@ import { APPLICANT_ACTOR } from '../dossiers/statusMachine';
 import { checkCompleteness, SECTION_LABELS, SectionIdSchema } from '../knowledge/completeness';
 import { journeyQuestion, questionInWish, questionWithContext, type JourneyContext } from '../knowledge/understanding/followUp';
 import type { FaqAnswer, FaqService } from '../knowledge/faq/faqService';
-import { STATUS_LABELS } from '../knowledge/schemes';
+import { FIELD_LABELS, STATUS_LABELS, type IntegrationField } from '../knowledge/schemes';
 import { AnswerPrompt } from '../dialogs/answerPrompt';
 import { APPLICATION_DIALOG, ApplicationDialog } from '../dialogs/applicationDialog';
 import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../dialogs/questionCards';
-import { sectionOfLabel } from '../dialogs/reviewDialog';
+import { isSectionChoice } from '../dialogs/reviewDialog';
 import { normalizeText } from '../knowledge/parsers';
 import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
-import { understand } from '../knowledge/understanding/understand';
+import { questionParts, understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { asksToSubmit } from '../dialogs/reviewDialog';
 import { applyCorrection, applyOtherCorrections, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
@@ -257,7 +258,7 @@ export class AssistantBot extends ActivityHandler {
     // One understanding step per turn, then dispatch.
     const pending: Pending = dc.activeDialog ? (pendingOfPrompt(innermostDialogId(dc)) ?? 'action.description') : await this.pendingOutsideDialog(context);
     // « Quelle section souhaitez-vous modifier ? »: a section's button (« Engagements de la collectivité ») is the answer, read by the prompt.
-    if (pending === 'review.section' && sectionOfLabel(text)) {
+    if (pending === 'review.section' && isSectionChoice(text)) {
       await this.continueSafely(dc);
       return;
     }
@@ -300,15 +301,23 @@ export class AssistantBot extends ActivityHandler {
     if ((atMenu && understanding.intent !== 'question') || correctsAction) {
       if (await this.correctActionValues(dc, text, pending)) return;
     }
+    // « ajouter une action sur le logement » at the review or at « une autre action ? »: a new action in that field.
+    if (understanding.newAction && understanding.entities.fields?.length === 1 && (await this.addAction(dc, understanding.entities.fields[0]!))) return;
     switch (understanding.intent) {
       case 'question': {
         // In the journey, the question is read for the dossier's scheme, and with its subject when it has none of its own.
         const asked = dc.activeDialog ? journeyQuestion(understanding, await this.journeyContext(context, understanding, pending)) : { question: understanding.core, subjectInAnswer: false };
-        // « Pourquoi ? » after an answer is read with the question it follows.
-        await this.sendFaqAnswer(context, text, await this.deps.faq.answer(questionWithContext(asked.question, memory.lastFaq?.question)), memory);
+        // « Pourquoi ? » after an answer is read with the question it follows; « … et qui signe ? » asks twice, each answered.
+        for (const part of questionParts(asked.question)) await this.sendFaqAnswer(context, text, await this.deps.faq.answer(questionWithContext(part, memory.lastFaq?.question)), memory);
         // « 76. c’est quoi un BPI ? »: the answer part then answers the question on screen, which moves on
         // (not « on n'a pas de diagnostic, c'est obligatoire ? », whose first part is what is asked about).
         if (understanding.answerPart && dc.activeDialog && !asked.subjectInAnswer) {
+          // The answer part is dispatched as a message of its own: a correction (« c'est le 76 en fait. ») corrects.
+          const part = understand(understanding.answerPart, pending);
+          if (part.intent === 'correct') {
+            await this.correct(dc, part, understanding.answerPart);
+            return;
+          }
           context.activity.text = understanding.answerPart;
           await this.continueSafely(dc);
           return;
@@ -409,11 +418,14 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     const quoted = quotedValue(text);
+    // « et aussi la santé »: the field joins those chosen.
+    const entities = understanding.adds && understanding.entities.fields ? { ...understanding.entities, fields: [...new Set([...(draft.fields ?? []), ...understanding.entities.fields])] } : understanding.entities;
+    const onScreen = dc.activeDialog ? pendingOfPrompt(innermostDialogId(dc)) : undefined;
     let result: ReturnType<typeof applyCorrection>;
     await this.store.change(
       draft.reference,
       (dossier) => {
-        result = applyCorrection(dossier, target as QuestionId, understanding.entities, understanding.entities.actionIndex, quoted);
+        result = applyCorrection(dossier, target as QuestionId, entities, understanding.entities.actionIndex, quoted);
         // « c'est le 76 et 12 000 habitants »: every value a correction gives is corrected, not only the first.
         if (result) result = { ...result, label: [result.label, ...applyOtherCorrections(dossier, understanding.also, target as QuestionId)].join(' ; ') };
       },
@@ -424,10 +436,11 @@ export class AssistantBot extends ActivityHandler {
       await this.edit(dc, understanding);
       return;
     }
-    await context.sendActivity(`C’est corrigé : ${escapeMarkdown(result.label)}.${result.schemeToReview ? ' Le dispositif recommandé en dépend : je vous reposerai la question.' : ''}`);
-    if (result.schemeToReview) {
+    await context.sendActivity(`${understanding.adds ? 'C’est ajouté' : 'C’est corrigé'} : ${escapeMarkdown(result.label)}.${result.schemeToReview ? ' Le dispositif recommandé en dépend : je vous reposerai la question.' : ''}`);
+    // At the review, the review is shown again with the value corrected.
+    if (result.schemeToReview || onScreen === 'review.menu') {
       await dc.cancelAllDialogs();
-      await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference });
+      await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference, ...(result.schemeToReview ? {} : { afterEdit: true }) });
       return;
     }
     // « claire@… et au fait le département c’est le 76 »: the answer part then answers the question on screen.
@@ -437,6 +450,26 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     if (dc.activeDialog) await dc.repromptDialog();
+  }
+
+  /** A new action with its field preset (the field joins the dossier's if it was not chosen); false without a draft. */
+  private async addAction(dc: DialogContext, field: IntegrationField): Promise<boolean> {
+    const { context } = dc;
+    const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
+    if (!draft) return false;
+    const added = !(draft.fields ?? []).includes(field);
+    await this.store.change(
+      draft.reference,
+      (dossier) => {
+        if (!dossier.fields.includes(field)) dossier.fields = [...dossier.fields, field];
+        dossier.actions = [...(dossier.actions ?? []), { id: `act-${randomUUID().slice(0, 8)}`, publics: [], field }];
+      },
+      context,
+    );
+    await context.sendActivity(`D’accord, ajoutons une action dans le champ « ${FIELD_LABELS[field]} »${added ? ', que j’ajoute aux champs du dossier' : ''}.`);
+    await dc.cancelAllDialogs();
+    await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference, afterEdit: true });
+    return true;
   }
 
   /** The values of a named action corrected in one message (see correctActionValues); false when the message corrects none. */

@@ -1,6 +1,6 @@
 // One action of the dossier: title, field, description, public, beneficiaries, cost, State funding, carrier.
 import { formatEuros, formatInteger } from '../knowledge/formatting';
-import { normalizeText, parseEuros, parseFields, parsePositiveInteger, type ParseResult } from '../knowledge/parsers';
+import { fieldOfTitle, normalizeText, parseEuros, parseFields, parseYesNo, parsePositiveInteger, type ParseResult } from '../knowledge/parsers';
 import { FIELD_LABELS, PUBLIC_LABELS, type IntegrationField, type Public } from '../knowledge/schemes';
 import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { answerText } from './answerPrompt';
@@ -54,13 +54,26 @@ const title = actionQuestion<string>('title', {
 const field = actionQuestion<IntegrationField>('field', {
   parse: (answer, spec) => {
     const allowed = (spec.choices ?? []).map((choice) => choice.value as IntegrationField);
+    // « oui » to the field the title suggests.
+    const yes = parseYesNo(answerText(answer));
+    if (spec.proposed && yes.ok && yes.value) return { ok: true, value: spec.proposed as IntegrationField };
     const parsed = parseFields(answerText(answer));
     const match = parsed.ok ? parsed.value.find((value) => allowed.includes(value)) : undefined;
     if (match) return { ok: true, value: match };
     return { ok: false, reason: `Choisissez l’un des champs retenus pour votre dossier : ${allowed.map((value) => FIELD_LABELS[value].toLowerCase()).join(', ')}.` };
   },
-  ask: ({ dossier }) => {
+  ask: ({ dossier, action }) => {
     const fields = dossier.fields ?? [];
+    // « Cours de français pour adultes »: the one field the title names is proposed, confirmed in one word.
+    const proposed = action.title ? fieldOfTitle(action.title, fields) : undefined;
+    if (proposed) {
+      return {
+        text: `D’après son intitulé, elle relève du champ « ${FIELD_LABELS[proposed]} » : c’est bien ça ? Répondez « oui », ou nommez un autre champ.`,
+        help: `Répondez « oui » pour « ${FIELD_LABELS[proposed]} », ou nommez l’un des champs retenus : ${fields.map((value) => FIELD_LABELS[value].toLowerCase()).join(', ')}.`,
+        choices: [proposed, ...fields.filter((value) => value !== proposed)].map((value) => ({ value, title: FIELD_LABELS[value] })),
+        proposed,
+      };
+    }
     return {
       text: 'Dans quel champ s’inscrit-elle ?',
       help: `L’action doit relever de l’un des champs que vous avez retenus : ${fields.map((value) => FIELD_LABELS[value].toLowerCase()).join(', ')}.`,

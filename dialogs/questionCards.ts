@@ -22,6 +22,8 @@ export interface QuestionSpec {
   declinable?: boolean;
   /** When revisiting a section: the current value, which « garder » keeps. */
   current?: string;
+  /** A value the dossier already suggests (an action's field from its title), which « oui » accepts. */
+  proposed?: string;
   /** An upper bound for an amount, checked by the parser. */
   maxEuros?: number;
   /** The question asks for a document: a message carrying a file answers it (the file is filed before the dialog runs). */

@@ -58,8 +58,15 @@ export function asksToSubmit(text: string): boolean {
 /** « aucune », « rien », « retour », « je veux déposer » on the section question: back to the review. */
 const NO_SECTION = /^(aucune?|rien|retour|revenir|non|finalement rien|pas de modification)\b|\brecapitulatif\b/;
 
+const NO_SECTION_LABEL = 'Aucune, revenir au récapitulatif';
+
+/** A click on one of the section question's buttons: a section's label, or « Aucune, revenir au récapitulatif ». */
+export function isSectionChoice(text: string): boolean {
+  return sectionOfLabel(text) !== undefined || normalizeText(text).replace(/[\s.!?…]+$/, '') === normalizeText(NO_SECTION_LABEL);
+}
+
 /** The section whose label (or id) is the whole message: a click on the section card's button. */
-export function sectionOfLabel(text: string): SectionId | undefined {
+function sectionOfLabel(text: string): SectionId | undefined {
   const normalized = normalizeText(text).replace(/[\s.!?…]+$/, '');
   return SectionIdSchema.options.find((section) => section !== 'budget' && (normalizeText(SECTION_LABELS[section]) === normalized || section === normalized));
 }
@@ -171,7 +178,7 @@ export class ReviewDialog extends ComponentDialog {
         help: 'Nommez la section : collectivité, contact, dispositif, champs, engagements ou actions (le budget se calcule à partir des actions et des engagements).',
         choices: [
           ...SectionIdSchema.options.filter((section) => section !== 'budget').map((section) => ({ value: section, title: SECTION_LABELS[section] })),
-          { value: 'none', title: 'Aucune, revenir au récapitulatif' },
+          { value: 'none', title: NO_SECTION_LABEL },
         ],
       },
     });

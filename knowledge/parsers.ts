@@ -280,6 +280,14 @@ export function parseFields(input: string): ParseResult<IntegrationField[]> {
   return fail('Je n’ai reconnu aucun champ de l’intégration. Citez-en un ou plusieurs, par exemple : « logement, emploi et mobilité ».');
 }
 
+/** The field an action's title names (« Cours de français pour adultes » → language), when it names exactly one and the dossier retained it. */
+export function fieldOfTitle(title: string, retained: readonly IntegrationField[]): IntegrationField | undefined {
+  const parsed = parseFields(title);
+  if (!parsed.ok || parsed.value.length !== 1) return undefined;
+  const [field] = parsed.value;
+  return field && retained.includes(field) ? field : undefined;
+}
+
 const COMMITMENT_RULES: ReadonlyArray<{ value: CommitmentKind; pattern: RegExp }> = [
   // An association named as the carrier (« portée par l'association Horizon ») is no support to it: a word of support, or the label alone.
   { value: 'association_support', pattern: /\b((soutien|soutenir|soutenons|soutient|subventionn\w*|appui) (financier |logistique )?(a l'|aux? |de l'|des |a une |a des )?associations?( porteuses?)?|associations? porteuses?)\b|^\s*(l'|une |les |des )?associations?\s*$/g },

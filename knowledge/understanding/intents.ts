@@ -139,7 +139,7 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   }
 
   if (!inFlow) {
-    if (APPLY.test(text) && !/\b(c'est quoi|qu'est-ce qu|difference|combien de temps|est-ce qu'une?|peut-(on|il|elle)|faut-il|doit-on|qui peut|date limite|delais?)\b|^(quel(le)?s?|quand|combien|jusqu'a quand|a quelle) /.test(text) && !asksWhetherAllowed(text, raw)) return 'apply';
+    if (APPLY.test(text) && !WISH_TO_KNOW.test(text) && !/\b(c'est quoi|qu'est-ce qu|difference|combien de temps|est-ce qu'une?|peut-(on|il|elle)|faut-il|doit-on|qui peut|date limite|delais?)\b|^(quel(le)?s?|quand|combien|jusqu'a quand|a quelle) /.test(text) && !asksWhetherAllowed(text, raw)) return 'apply';
   }
 
   if (OFF_TOPIC.test(text) && !(inFlow && answersPending(text, pending, entities) && !/\b(programme|robot|blague|meteo|cafe)\b/.test(text)) && !/\b(ctai|ptai|bpi|dossier|candidature|prefet)\b/.test(text)) return 'chitchat';
@@ -193,6 +193,9 @@ function asksWhetherAllowed(text: string, raw: string): boolean {
   return /\?\s*$/.test(raw.trim()) || /-(t-)?(il|elle|on|ils|elles|je|nous|vous)\b|\best[- ]ce qu/.test(text);
 }
 
+/** « je voudrais savoir si on peut faire un CTAI »: a wish to know, which asks; it applies for nothing. */
+const WISH_TO_KNOW = /\b(voudrai\w*|souhait\w*|aimerai\w*|veux|voulais|cherche|besoin) (de )?(savoir|comprendre|connaitre|me renseigner|vous demander|demander|des renseignements|des informations|des precisions)\b|\bje me demande(s|ais)?\b/;
+
 const STRONG_CANCEL = /\b(pause|j'arrete|on arrete|arretons|je reviens|je reviendrai|suspend\w*|stop|annul\w*|laisse tomber|je file|je sauvegarde)\b/;
 const STRONG_HELP = /\bje (mets?|met|coche|ecris|indique) (quoi|lequel|laquelle)\b|\bqu'est-ce que je (dois )?(mets?|met|coche|ecris|reponds)\b/;
 const STRONG_QUESTION = /-(t-)?(il|elle|ils|elles|on)\b|\best-ce\b|\bca veut dire\b|\bca compte\b|\bforcement\b|\bc'est possible\b|^si on\b|\bsuffit\b|\bc'est pareil\b|\ba-t-on\b/;
@@ -205,9 +208,17 @@ function hasAnyValue(entities: Entities): boolean {
 
 /** Whether the message holds a value for the question on screen. */
 function answersPending(text: string, pending: Pending, entities: Entities): boolean {
-  if (pending !== 'none' && pending !== 'submitted' && hasValueFor(pending, entities)) return true;
+  if (pending !== 'none' && pending !== 'submitted' && hasValueFor(pending, entities)) return !FREE_TEXT_PENDING.has(pending) || freeTextHasWords(pending, entities);
   if (YES_NO_PENDING.has(pending) && entities.yesNo !== undefined) return !/^(est-ce|faut-il|peut-on|doit-on)/.test(text);
   return false;
+}
+
+/** Words that say which question or how sure, and numbers: a free-text value made only of them (« 76 en fait ») is no value. */
+const NO_VALUE_WORDS = /\b(en fait|plutot|pardon|finalement|c'est|le|la|les|l|de|du|et|pas|non|departement|siren|population|habitants|mail|telephone|numero)\b|\d+/g;
+
+function freeTextHasWords(pending: Pending, entities: Entities): boolean {
+  const keys = valueKeysOf(pending as Target) ?? [];
+  return keys.some((key) => typeof entities[key] === 'string' && (entities[key] as string).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(NO_VALUE_WORDS, ' ').replace(/[^a-z]/g, '').length >= 3);
 }
 
 /** « c'est quoi le SIREN ? » on the SIREN question asks how to answer it: help, not the FAQ. */
@@ -224,6 +235,9 @@ function isDefinitionOfPending(text: string, pending: Pending): boolean {
   if (!subject) return false;
   return /\b(c'est quoi|quelle difference|la diff\w*|qu'est-ce que)\b/.test(text) && subject.test(text) && /\b(liste|coche|je mets|je met|dans votre|c'est le siret|c'est quoi la diff)\b|c'est quoi (le|la) \w+,? c'est (le|la)/.test(text);
 }
+
+/** « (et) le département c'est … », « sa fonction : … »: a question named first, then its value. */
+const NAMES_THEN_VALUE = /^(?:(?:et|ah|oh|aussi|au fait|pardon|sinon|puis|alors|euh|par contre)\W+)*(?:le|la|l'|sa|son|ses|leur|notre|mon|ma)\s?[a-z' -]{2,40}?\s(?:c'est|est|sera|:)\s/;
 
 function editOrCorrection(text: string, folded: string, pending: Pending, entities: Entities): Intent | undefined {
   // « c'est quoi un BPI ? » asks; it corrects nothing.
@@ -245,6 +259,9 @@ function editOrCorrection(text: string, folded: string, pending: Pending, entiti
     if (pending === 'review.section' && !/\b(modifi|chang|revenir)\w*/.test(text)) return undefined;
     if (target !== pending || /\b(modifi|chang)\w*/.test(text)) return 'edit';
   }
+  // « sa fonction c'est directrice… » at the review, « et le département c'est le 76 » in the contact: another
+  // question named, then its value, corrects that question (not the one on screen, in its own section).
+  if (target && target.includes('.') && namedSomethingElse && hasValueFor(target, entities) && NAMES_THEN_VALUE.test(text) && (pending.startsWith('review.') || sectionOf(target) !== pendingSection)) return 'correct';
   if (!marker && !editVerb) return undefined;
   if (pending === 'none' || pending === 'submitted') return undefined;
   if (pending.startsWith('review.') && editVerb && target) return 'edit';

@@ -119,4 +119,8 @@ export interface Understanding {
   also?: Entities;
   /** « c’est moi » on the contact's name: the official means themself, whose name is still to be given. */
   selfOnly?: true;
+  /** « et aussi la santé »: the values add to an earlier list (the fields), they do not replace it. */
+  adds?: true;
+  /** « ajouter une action sur le logement »: a new action, with the field named (in `entities.fields`) preset. */
+  newAction?: true;
 }

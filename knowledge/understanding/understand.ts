@@ -91,6 +91,8 @@ function splitAnswerAndOther(raw: string, pending: Pending): { answer: string; o
       if (asksAfter && /^(si|s'il|quand|comment|pourquoi|est-ce|combien|quel\w*|qui|que|qu'|ou|peut-on|faut-il|doit-on)\b|-(t-)?(il|elle|ils|elles|on)\b|\best-ce\b/.test(headCore)) continue;
       return { answer: head, other: tailUnderstood };
     }
+    // A correction first, then a question (« c'est le 76 en fait. et c'est quoi un BPI ? »): the correction is the answer part, read again by the dispatch.
+    if (asksAfter && correctsWithValue(headUnderstood)) return { answer: head, other: tailUnderstood };
     // A correction first, then the answer (« pardon, c’est le 76 pas le 27 ; son mail : … »).
     if (correctsWithValue(headUnderstood) && answersQuestion(pending, tailUnderstood, tail)) return { answer: tail, other: headUnderstood };
   }
@@ -132,9 +134,33 @@ function understandWhole(raw: string, pending: Pending): Understanding {
   return understood;
 }
 
+/** « et aussi la santé », « ajoutez l'emploi »: a value added to an earlier list. */
+const ADDITION = /^(?:(?:ah|oh|ah oui|oui|euh|pardon|ha|j'oubliais|au fait)\W+)*(?:et )?(?:aussi|en plus|egalement)\b|^(?:(?:ah|oh|euh|au fait)\W+)*(?:et )?(?:ajout\w*|rajout\w*)(?: aussi)?\b(?!.*\baction)/;
+/** « ajouter une action sur le logement », « une nouvelle action pour la santé ». */
+const NEW_ACTION = /\b(ajout\w*|rajout\w*|creer|cree[rz]?|nouvelle|une autre|decrire|on fait)\b.{0,12}\bactions?\b/;
+/** Questions whose answer is itself a list of fields, or free text a field word may be part of. */
+const FIELD_ANSWERS: ReadonlySet<Pending> = new Set(['fields.selection', 'action.field', 'action.description', 'scheme.approach']);
+
+/** An addition to the fields, or a new action in a named field; undefined when the message is neither. */
+function readAddition(raw: string, pending: Pending, understood: Understanding): Understanding | undefined {
+  const plain = plainOf(raw);
+  const fields = extractEntities(raw, 'fields.selection').fields;
+  if (NEW_ACTION.test(plain) && (pending.startsWith('review.') || pending === 'actions.more')) {
+    return { intent: 'answer', entities: fields ? { fields } : {}, core: understood.core, newAction: true };
+  }
+  if (!IN_FLOW(pending) || FIELD_ANSWERS.has(pending) || !ADDITION.test(plain) || !fields) return undefined;
+  // What answers the question on screen stays that answer (« et aussi un agent » on the commitments).
+  if (answersQuestion(pending, understood, raw) && !ANY_TEXT.has(pending)) return undefined;
+  return { intent: 'correct', entities: { target: 'fields.selection', fields }, core: understood.core, adds: true };
+}
+
 export function understand(text: string, pending: Pending = 'none'): Understanding {
   const raw = (text ?? '').slice(0, 4000);
   const understood = understandWhole(raw, pending);
+  if (understood.intent === 'answer' || understood.intent === 'correct' || understood.intent === 'edit') {
+    const addition = readAddition(raw, pending, understood);
+    if (addition) return addition;
+  }
   // An answer that ends with a question may also hold one; a question or a correction, an answer.
   const mayHoldTwo = understood.intent === 'question' || understood.intent === 'correct' || (understood.intent === 'answer' && /\?\s*$/.test(raw));
   if (!mayHoldTwo) return understood;
@@ -142,3 +168,10 @@ export function understand(text: string, pending: Pending = 'none'): Understandi
   return split ? { ...split.other, answerPart: split.answer } : understood;
 }
 
+
+/** « je voudrais savoir si on peut faire un CTAI et qui signe ? »: the questions a message asks, each to be answered. */
+export function questionParts(question: string): string[] {
+  const asked = question.replace(/^\s*(?:je (?:voudrais|souhaiterais|souhaite|veux|voulais) |j'aimerais |j’aimerais )(?:savoir|comprendre|vous demander)\s*(?:,\s*)?/i, '');
+  const parts = asked.split(/\s*(?:,\s*)?\bet (?=(?:qui|quel\w*|comment|combien|quand|où|ou|pourquoi|est-ce|si)\b)/i).map((part) => part.trim()).filter((part) => part.length >= 5);
+  return parts.length > 1 ? parts : [question];
+}

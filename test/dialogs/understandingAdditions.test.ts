@@ -1,0 +1,152 @@
+// Messages that add to, correct or question an earlier answer wherever they are typed (issue 13, hand
+// findings): through the real bot, dialogs and Bot Framework adapter over HTTP, checked in the saved dossier.
+import { draftOf, type Exchange, replies, TestConversation } from '../support/conversation';
+import { startTestApp, type TestApp } from '../support/testApp';
+
+let app: TestApp;
+
+beforeAll(async () => {
+  app = await startTestApp();
+});
+
+afterAll(async () => {
+  await app.close();
+});
+
+/** From the menu to the commitments, for a PTAI of Louviers on language training and employment. */
+const TO_COMMITMENTS: Exchange[] = [
+  ['Préparer une candidature', 'nom'],
+  ['Commune de Louviers', 'Dans quel département'],
+  ['27', 'SIREN'],
+  ['passer', 'habitants'],
+  ['passer', 'contacter'],
+  ['Claire Lefebvre', 'fonction'],
+  ['chargée de mission cohésion sociale', 'adresse'],
+  ['claire.lefebvre@louviers.fr', 'téléphone'],
+  ['passer', 'stratégie'],
+  ['actions ciblées', 'diagnostic'],
+  ['aucun', 'Nous préparons donc un PTAI'],
+  ['formation linguistique et emploi', 'engagement'],
+];
+
+/** The rest of one action, from its description to « ajouter une autre action ? » answered no: the review. */
+const ACTION_TO_REVIEW: Exchange[] = [
+  ['Des cours de français deux soirs par semaine.', 'public'],
+  ['primo-arrivants', 'Combien'],
+  ['20', 'coût'],
+  ['8 000', 'financement'],
+  ['3 000', 'porte'],
+  ['La commune', 'ajouter une autre action'],
+  ['non', 'Que souhaitez-vous faire'],
+];
+
+const TO_REVIEW: Exchange[] = [...TO_COMMITMENTS, ['cofinancement', 'Quel montant'], ['5 000 €', 'intitulé'], ['Cours de français pour adultes', 'c’est bien ça'], ['oui', 'Décrivez'], ...ACTION_TO_REVIEW];
+
+describe('An addition to an earlier list', () => {
+  test('When « ah et aussi la santé » is said on the commitments question, then « Accès aux soins » joins the fields chosen, the official is told, and the commitments question comes back', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_COMMITMENTS);
+    const text = await replies(official, 'ah et aussi la santé');
+    expect(text).toContain('accès aux soins');
+    expect(text.lastIndexOf('engagement')).toBeGreaterThan(text.indexOf('accès aux soins'));
+    expect((await draftOf(app, official)).fields).toEqual(expect.arrayContaining(['language', 'employment', 'health']));
+    expect((await draftOf(app, official)).commitments).toEqual([]);
+  });
+});
+
+describe('An answer and a question in one message', () => {
+  test('When « 120 000 euros sur 3 ans. combien de temps dure un CTAI ? » answers the cofinancing amount, then 120 000 € is stored and the question goes to the FAQ (the scheme text gives no duration: it says so)', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_COMMITMENTS, ['cofinancement', 'Quel montant']]);
+    const text = await replies(official, '120 000 euros sur 3 ans. combien de temps dure un CTAI ?');
+    expect(text).toContain('Je ne sais pas répondre à cette question');
+    expect(text).toContain('Cette réponse vous a aidé');
+    expect(text).toContain('intitulé');
+    expect((await draftOf(app, official)).commitments.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros).toBe(120_000);
+  });
+
+  test('When « c’est le 76 en fait. et c’est quoi un BPI ? » is said on the fonction, then the département becomes 76, the question is answered, and the fonction is asked again', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_COMMITMENTS.slice(0, 6));
+    const text = await replies(official, 'c’est le 76 en fait. et c’est quoi un BPI ?');
+    expect(text).toContain('76');
+    expect(text).toContain('Sources');
+    expect(text.lastIndexOf('fonction')).toBeGreaterThan(text.indexOf('Sources'));
+    const draft = await draftOf(app, official);
+    expect(draft.collectivity.departement).toBe('76');
+    expect(draft.contact.role).toBeUndefined();
+  });
+});
+
+describe('An action’s field read from its title', () => {
+  test('When the action is titled « Cours de français pour adultes », then formation linguistique is proposed in one line and « oui » makes it the field', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_COMMITMENTS, ['cofinancement', 'Quel montant'], ['5 000 €', 'intitulé']]);
+    const text = await replies(official, 'Cours de français pour adultes');
+    expect(text).toContain('« Formation linguistique » : c’est bien ça ?');
+    expect(text).not.toContain('Dans quel champ');
+    expect(await replies(official, 'oui')).toContain('Décrivez');
+    expect((await draftOf(app, official)).actions[0]).toMatchObject({ title: 'Cours de français pour adultes', field: 'language' });
+  });
+
+  test('When a title names no field or two, then the field question is asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_COMMITMENTS, ['cofinancement', 'Quel montant'], ['5 000 €', 'intitulé']]);
+    expect(await replies(official, 'Cours de français pour l’emploi')).toContain('Dans quel champ');
+    expect((await draftOf(app, official)).actions[0]?.field).toBeUndefined();
+  });
+});
+
+describe('Corrections from the review and from another section', () => {
+  test('When the review gets « sa fonction c’est directrice de l’action sociale », then the role changes, the change is said, and the review comes back', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_REVIEW);
+    const text = await replies(official, 'sa fonction c’est directrice de l’action sociale');
+    expect(text).toContain('C’est corrigé');
+    expect(text).toContain('Que souhaitez-vous faire');
+    expect((await draftOf(app, official)).contact.role).toBe('directrice de l’action sociale');
+  });
+
+  test('When the contact is reopened and « et le département c’est le 76 » is said on its name, then the département changes and the name is asked again, unchanged', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_REVIEW, ['modifier le contact', 'contacter']]);
+    const text = await replies(official, 'et le département c’est le 76');
+    expect(text).toContain('C’est corrigé');
+    expect(text).toContain('contacter');
+    const draft = await draftOf(app, official);
+    expect(draft.collectivity.departement).toBe('76');
+    expect(draft.contact.name).toBe('Claire Lefebvre');
+  });
+});
+
+describe('A new action named by its field', () => {
+  test('When the review gets « ajouter une action sur le logement », then a new action starts with Accès au logement as its field', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_REVIEW);
+    const text = await replies(official, 'ajouter une action sur le logement');
+    expect(text).toContain('intitulé');
+    const draft = await draftOf(app, official);
+    expect(draft.actions).toHaveLength(2);
+    expect(draft.actions[1]?.field).toBe('housing');
+    expect(draft.fields).toContain('housing');
+  });
+
+  test('When « ajouter une action sur le logement » answers « ajouter une autre action ? », then the new action’s field is Accès au logement', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_REVIEW.slice(0, -1)]);
+    const text = await replies(official, 'ajouter une action sur le logement');
+    expect(text).toContain('intitulé');
+    expect((await draftOf(app, official)).actions[1]?.field).toBe('housing');
+  });
+});
+
+describe('A first message that asks', () => {
+  test('When the first message is « Bonjour, je voudrais savoir si on peut faire un CTAI et qui signe ? », then both parts are answered and no dossier is opened', async () => {
+    const official = new TestConversation(app.url);
+    const text = await replies(official, 'Bonjour, je voudrais savoir si on peut faire un CTAI et qui signe ?');
+    expect(text).not.toContain('Quel est le nom');
+    expect(text).toMatch(/sign/i);
+    expect(text.split('Sources').length - 1).toBeGreaterThanOrEqual(2);
+    expect(await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId })).toBeNull();
+  });
+});
