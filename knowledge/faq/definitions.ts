@@ -29,6 +29,11 @@ const ASKS_MEANING =
 const AROUND =
   /\b(?:qu'est-ce qu(?:e|')|qu'est ce qu(?:e|')|ce qu'est|ce qu'sont|ce que sont|c'est quoi|c'est qui|ca veut dire quoi|ca signifie quoi|que (?:signifie|signifient|veut dire|veulent dire|designe|designent|recouvre|recouvrent)|qui sont|que faut-il entendre par|qu'entend-on par|entend-on par|entendre par|signification|definition|definir|definissez|sens|kesako|exactement|au juste|concretement|precisement|en (?:une|deux|quelques) (?:phrases?|mots)|en bref|en resume|simplement|dans (?:ce|le) (?:texte|contexte|cadre)|dans cette demarche|ici|svp|stp|moi|me|nous|donner|donnez|dire|dites|expliquer|expliquez|pouvez-vous|pourriez-vous|peux-tu|le|la|les|l'|un|une|des|du|de|d'|au|aux|ce|cet|cette|ces|sigle|acronyme|terme|mot|notion|expression|abreviation|c'est|est|sont|ca|cela|veut|dire|quoi|pour|que|qu'|etrangers?|beneficiaires?|de la protection internationale|dispositif|demarche|territoires d'integration|a)\b/g;
 
+/** Whether a question, as normalizeQuestion reads it, asks what a term means (« c'est quoi », « que signifie »…). */
+export function asksMeaning(folded: string): boolean {
+  return ASKS_MEANING.test(folded);
+}
+
 /** The place of the term a part asks the meaning of, or undefined when the part asks something else. */
 export function definitionAsked(folded: string): DefinitionPlace | undefined {
   const text = folded.replace(/[«»"?!.,:;()]/g, ' ').replace(/\s+/g, ' ').trim();

@@ -76,6 +76,19 @@ function isQuestionSentence(sentence: string): boolean {
   return /\?\s*$/.test(sentence) || WH_START.test(folded) || INDIRECT_YES_NO.test(folded) || INDIRECT_OPEN.test(folded);
 }
 
+// « Qui signe un CTAI. Et pour un PTAI il faut un diagnostic »: after a question, a sentence that goes on
+// from it (« et… », « mais… ») or is asked by inversion (« faut-il… ») is another part, even with no « ? ».
+const CONTINUATION = /^(?:et|mais|puis|ensuite|aussi|enfin|de plus|par ailleurs|autre question)\b/;
+
+/** The sentences that ask something: the questions, and what goes on from a question after it. */
+function askingSentences(all: readonly string[]): string[] {
+  return all.filter((sentence, i) => {
+    if (isQuestionSentence(sentence)) return true;
+    const folded = fold(sentence);
+    return all.slice(0, i).some(isQuestionSentence) && (CONTINUATION.test(folded) || INVERSION.test(folded));
+  });
+}
+
 // What a question asks about once these are set aside: « Que leur dire ? », « Qu'en est-il ? »,
 // « Est-ce le cas ? », « A-t-il raison ? » ask about the sentences before them.
 const EMPTY_QUESTION_WORDS = new Set(
@@ -134,10 +147,10 @@ interface SplitQuestion {
   readonly stated: string[];
 }
 
-function splitParts(question: string): SplitQuestion {
+function splitParts(questions: readonly string[]): SplitQuestion {
   const out: string[] = [];
   const stated: string[] = [];
-  for (const sentence of fold(question).split(/(?<=\?)\s+/)) {
+  for (const sentence of questions.flatMap((question) => fold(question).split(/(?<=\?)\s+/))) {
     const marked = sentence.replace(AND_AFTER_INVERSION, '$1\u0000').replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000').replace(/,?\s+(?:ainsi que|de meme que)\s+/g, '\u0000');
     const pieces = marked.split('\u0000').map((p) => p.trim().replace(/^[,;:]\s*/, '')).filter((p) => p.replace(/[?.!\s]/g, '').length > 0);
     // « Pour un PTAI : qui…, quel… » and « Entre CTAI et PTAI, quel… »: a leading phrase is the parts' context;
@@ -165,9 +178,16 @@ function schemesIn(folded: string): Scheme[] {
   return found;
 }
 
+/** Who is not a collectivity: an association, a company, a person. */
+export const NOT_A_COLLECTIVITY =
+  /\bassociations?\b|entreprises?|\bsocietes?\b|\bong\b|fondations?|particuliers?|\bcitoyens?\b|bailleurs?|\bc[ci]as\b|etablissements? (?:public|scolaire|de sante)|\bsyndicats?\b|\bsem\b|\bspl\b|\bgip\b|groupements? d'interet|\boffices?\b|\bepic\b|\bcentres? (?:communal|intercommunal) d'action sociale/;
+/** « le CCAS de la ville », « le syndicat mixte du département »: what is not a collectivity, with the collectivity it belongs to. */
+const NOT_A_COLLECTIVITY_OF = new RegExp(`(?:${NOT_A_COLLECTIVITY.source})(?:\\s+[a-z']+){0,2}?\\s+(?:de la|de l'|du|des|de|d')\\s*[a-z-]+`, 'g');
+
 function kindIn(folded: string): CollectivityKind | undefined {
   // « grandes agglomérations » is the CTAI's target, not a communauté d'agglomération
   const text = folded
+    .replace(NOT_A_COLLECTIVITY_OF, ' ')
     .replace(/grandes? agglo\w*/g, ' ')
     .replace(/\b(communaute|urbaine|metropole|region|departement)s\b/g, '$1')
     .replace(/(?<!\bde |\bdes )\bcommunes\b/g, 'commune').replace(/\bville(s)? de (marseille|tours|besancon|poitiers|le havre)\b/g, ' ');
@@ -228,7 +248,7 @@ const SMALL = /\bpetite?s? (?:communes?|villes?|collectivites?|mairies?)\b|\bpti
 export function analyzeQuestion(typed: string): AnalyzedQuestion {
   const message = normalizeQuestion(typed);
   const all = sentences(message);
-  let questionSentences = all.filter(isQuestionSentence);
+  let questionSentences = askingSentences(all);
   if (questionSentences.length === 0) questionSentences = all.slice(-1);
   const asking = new Set(questionSentences);
   const context = all.filter((s) => !asking.has(s)).join(' ');
@@ -248,13 +268,14 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
     }
   }
   const wholeFolded = fold(message);
-  const questionText = questionSentences.map((s) => fold(s).replace(OPENER, '')).join(' ');
+  const asked = questionSentences.map((s) => fold(s).replace(OPENER, ''));
+  const questionText = asked.join(' ');
   const questionFolded = fold(questionText);
   const wholeSchemes = schemesIn(questionFolded).length > 0 ? schemesIn(questionFolded) : schemesIn(wholeFolded);
   const wholeKind = kindIn(questionFolded) ?? kindIn(wholeFolded);
   const wholeFields = fieldsIn(wholeFolded);
 
-  const { parts: rawParts, stated } = splitParts(questionText);
+  const { parts: rawParts, stated } = splitParts(asked);
   const typedParts = rawParts.length > 0 ? rawParts : [questionFolded];
   const parts = typedParts.map((text, i): QuestionPart => {
     let folded = elliptic(fold(text).replace(OPENER, ''), i > 0 ? fold(typedParts[i - 1] ?? '') : '').replace(/\ben (?:deux|2|trois|3|quelques) mots\b/g, ' ');

@@ -59,6 +59,13 @@ const spellings = new Map<string, string>(
 );
 const PEU_FOR_PEUT = /\bpeu(?=[\s-](?:on|il|elle|ils|elles|t|etre|faire|signer|demander|avoir|beneficier|porter|deposer|lancer)\b)/g;
 
+/**
+ * « c est », « qu est ce qu un », « s il », « n y a »: an elision typed with a space instead of its apostrophe.
+ * Not « t » (« a t il » is an inversion) nor « c » before anything but « est » (« c ok » is « c'est ok »).
+ */
+const ELISION_WITHOUT_APOSTROPHE = /(^|[^a-z'])(c(?= est\b)|d|j|l|m|n|s|qu|jusqu|lorsqu|puisqu) (?=[aeiouyh])/g;
+const EST_CE = /(^|[^a-z'])((?:qu')?est) ce (?=qu)/g;
+
 /** « c koi », « c ki », « c obligatoire » : a lone « c » before a word stands for « c'est ». */
 const LONE_C = /(^|[\s,;:!?(])c (?=[a-z])/g;
 
@@ -95,6 +102,7 @@ export function normalizeQuestion(message: string): string {
     .replace(/[’‘`´ʼ]/g, "'")
     .replace(/œ/g, 'oe')
     .replace(/[ \t]+/g, ' ');
+  text = text.replace(ELISION_WITHOUT_APOSTROPHE, "$1$2'").replace(EST_CE, '$1$2-ce ');
   text = respell(text).replace(LONE_C, "$1c'est ").replace(PEU_FOR_PEUT, 'peut');
   for (const pattern of POLITENESS) text = text.replace(pattern, ' ');
   return text

@@ -4,7 +4,7 @@
 import type { CommitmentKind, IntegrationField, RuleOutcome, RuleVerdict, Scheme } from '../schemes';
 import { commitmentFormAccepted, ctaiEligibilityVerdict, ctaiSignatories, fieldFitsScheme, ptaiEligibility, schemeObligation, type ObligationTopic } from '../schemes';
 import { seedRef, type Reason } from '../seedReferences';
-import type { AnalyzedQuestion, QuestionPart } from './questionAnalysis';
+import { NOT_A_COLLECTIVITY, type AnalyzedQuestion, type QuestionPart } from './questionAnalysis';
 
 export interface RuleAnswer {
   /** the verdict the answer opens on; none for an open question */
@@ -30,8 +30,6 @@ const ASKS_IF_ALLOWED = /possible|\bpeu[tx]?\b|\bpeuvent\b|financ|subvention|\ba
 /** Whether a field belongs to a scheme, asked in other words. */
 const ASKS_ABOUT_FIELD = /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif/;
 const SMALL_AMOUNT = /(?:financement|montant|budget|enveloppe|somme|subvention)s? (?:tres |assez )?(?:modeste|faible|petite?|reduite?|limitee?)|(?:modeste|faible|petite?|reduite?) (?:financement|montant|budget|enveloppe|somme|subvention)/;
-/** Who is not a collectivity: an association, a company, a person. */
-const NOT_A_COLLECTIVITY = /\bassociations?\b|entreprises?|\bsocietes?\b|\bong\b|fondations?|particuliers?|\bcitoyens?\b|bailleurs?|\bccas\b|etablissements? (?:public|scolaire|de sante)/;
 /** « Quel dispositif est adapté à notre situation ? » asks which scheme fits, without naming one. */
 const WHICH_SCHEME = /quel (?:dispositif|outil|cadre)|lequel|\badapte|convient|choisir|\bpour nous\b/;
 const OPEN_TO_ALL = /\b(?:ouverts?|accessibles?|destines?|reserves?|possibles?|pour|concerne)\s+(?:a |aux )?(?:toutes? (?:les )?(?:collectivites?|communes?)|n'importe quelle (?:collectivite|commune|ville)|tout le monde|toute commune)\b/;

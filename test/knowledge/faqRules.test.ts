@@ -66,6 +66,14 @@ describe('Reading a question', () => {
     expect(analyzed.parts.every((p) => p.yesNo && p.kind === 'region' && p.schemes.includes('CTAI'))).toBe(true);
   });
 
+  test('When a part after a question has no question mark, then it is still a part, not context', () => {
+    const analyzed = analyzeQuestion('qui signe un CTAI. et pour un PTAI il faut un diagnostic');
+
+    expect(analyzed.parts.map((p) => p.folded)).toEqual(['qui signe un ctai.', 'et pour un ptai il faut un diagnostic']);
+    expect(analyzed.parts[1]?.yesNo).toBe(true);
+    expect(analyzed.context).toBe('');
+  });
+
   test('When the last sentence asks nothing by itself, then the question is read from the context', () => {
     const analyzed = analyzeQuestion('Nos élus veulent savoir qui négocie le contrat côté État. Que leur dire ?');
 
@@ -90,6 +98,9 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['Un PTAI doit-il obligatoirement comporter des actions sur le logement ?', /^Le texte ne le précise pas\b/, 'un ou plusieurs champs'],
     ['Nous sommes une petite commune rurale. Nous voulons aider quelques familles réfugiées. On peut faire un CTAI ?', /^Non\b/, 'PTAI'],
     ['Une commune peut-elle signer un CTAI ?', /^Non\b/, 'lettre d’engagement'],
+    ['un syndicat intercommunal peut-il signer un CTAI ?', /^Non\b/, 'métropoles'],
+    ['Une SEM peut-elle signer un CTAI ?', /^Non\b/, 'métropoles'],
+    ['le CCAS de la ville peut signer le ctai ?', /^Non\b/, 'métropoles'],
     ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
     ['Peut-on financer des cours de français ?', /^Oui\b/, 'linguistique'],
     ['Un PTAI peut-il porter sur un seul champ ?', /^Oui\b/, 'un seul suffit'],
@@ -203,6 +214,23 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answered).toBe(false);
     expect(result.answer).toContain(pointer);
     expect(result.answer).not.toContain('9 millions');
+  });
+
+  test.each(['un syndicat intercommunal peut-il signer un CTAI ?', 'Une SEM peut-elle signer un CTAI ?', 'une association peut signer un ctai ?'])(
+    'When « %s » names what is not a collectivity, then the answer is no from the signatories, without a PTAI the seed does not open to it',
+    async (question) => {
+      const result = await faq.answer(question);
+
+      expect(result.answer).toMatch(/^Non\b/);
+      expect(result.answer).not.toContain('PTAI');
+    },
+  );
+
+  test('When the second part of a question has no question mark, then it is answered too', async () => {
+    const result = await faq.answer('qui signe un CTAI. et pour un PTAI il faut un diagnostic');
+
+    expect(result.answer).toContain('préfet');
+    expect(result.answer).toContain('pas requis');
   });
 
   test('When one part of a question is a detail the text is silent on, then the other part is still answered', async () => {
