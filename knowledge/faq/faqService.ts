@@ -7,7 +7,7 @@ import { MAX_ANSWER_LENGTH } from './blindEvaluation';
 import { fitParts, partLabel, renumbered, shorterVersions, withChoice, withinAnswerLength } from './answerShaping';
 import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
-import type { SmallTalk } from './frenchText';
+import { fold, type SmallTalk } from './frenchText';
 import { definitionAsked } from './definitions';
 import { asksTerritoryEligibility, eligibilityWithEngagement, territoryAnswer } from './engagedTerritories';
 import { generateAnswer } from './generatedAnswer';
@@ -167,10 +167,6 @@ const SEED_TITLE = 'Texte de référence « Territoires d’intégration »';
 const VERDICT_OPENINGS: Record<RuleVerdict, string> = { yes: 'Oui', no: 'Non', unspecified: 'Le texte ne le précise pas' };
 
 const SAME_PASSAGE: Record<RuleVerdict, string> = { yes: 'Oui, d’après ce même passage', no: 'Non, d’après ce même passage', unspecified: 'Le texte ne le précise pas davantage' };
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’']/g, "'");
-}
 
 // After « Oui : », a sentence goes on in lower case, but a name (« Lyon », « Paris ») keeps its capital.
 const COMMON_OPENING = /^(?:Le|La|Les|L['’]|Un|Une|Des|Du|De|Pour|Il|Elle|Ils|Elles|Ce|Cette|Ces|Cet|Aucun|Aucune|Seul|Seule|Seuls|Toute|Tout|Tous|Peuvent|Rien|En|Si|Sur|Dans|Avec|Sans|Votre|Vos|Notre|Nos|Chaque)(?=[\s’'])/;

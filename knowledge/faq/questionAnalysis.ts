@@ -3,7 +3,7 @@
 // collectivity and the fields it names, read from the part or, failing that, from the whole message.
 import { parseCollectivityKind, parseFields } from '../parsers';
 import type { CollectivityKind, IntegrationField, Scheme } from '../schemes';
-import { foldAccents } from './frenchText';
+import { fold } from './frenchText';
 import { normalizeQuestion } from './questionNormalization';
 
 export interface QuestionPart {
@@ -32,14 +32,6 @@ export interface AnalyzedQuestion {
   readonly context: string;
   /** the collectivity calls itself small (« petite commune », « village », « rural ») */
   readonly small: boolean;
-}
-
-function fold(text: string): string {
-  return foldAccents(text.toLowerCase())
-    .replace(/[’‘`´ʼ]/g, "'")
-    .replace(/œ/g, 'oe')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 const WH_START =
