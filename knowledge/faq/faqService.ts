@@ -215,7 +215,13 @@ function fromRule(rule: RuleAnswer, part: QuestionPart): Piece {
  * sentence, markers are renumbered over the merged sources, and a sentence already said is not
  * said twice. Undefined when no part has an answer.
  */
-function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly string[], asked: readonly string[]): ComposedAnswer | undefined {
+/** The parts' answers in one, and whether some had to be shortened to fit. */
+interface Composed {
+  readonly composed: ComposedAnswer;
+  readonly shortened: boolean;
+}
+
+function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly string[], asked: readonly string[]): Composed | undefined {
   if (pieces.every((p) => p === undefined)) return undefined;
   const unansweredLabels = labels.filter((_l, i) => pieces[i] === undefined);
   const sources: ComposedAnswer['sources'] = [];
@@ -248,7 +254,8 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
         const repeated = said.some((other) => {
           let shared = 0;
           for (const w of words) if (other.has(w)) shared += 1;
-          return shared >= 0.7 * Math.min(words.size, other.size);
+          // said already: most of its words were (a longer sentence that adds a list is not)
+          return shared >= 0.7 * words.size;
         });
         if (repeated) return false;
         said.push(words);
@@ -277,8 +284,9 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
   }
   // Over the length, each part is shortened within itself before any is left out (fitParts).
   const whole = versions.map((v) => v[0] ?? '');
-  const texts = whole.join(' ').length > MAX_ANSWER_LENGTH ? fitParts(versions, declinable, crowdedOut) : whole;
-  return renumbered({ answer: texts.join(' '), sources });
+  const shortened = whole.join(' ').length > MAX_ANSWER_LENGTH;
+  const texts = shortened ? fitParts(versions, declinable, crowdedOut) : whole;
+  return { composed: renumbered({ answer: texts.join(' '), sources }), shortened };
 }
 
 /** The parts of a question the text is silent on, named as typed: « Sur « la date limite », le texte ne le précise pas… » */
@@ -399,7 +407,12 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
       pieces.push(piece && part.choice ? { ...piece, answer: withChoice(piece.answer, part.choice, question) } : piece);
     }
     const labels = analyzed.parts.map((part) => partLabel(question, part.text));
-    const composed = composePieces(pieces, labels, analyzed.parts.map((part) => part.folded));
+    const inOrder = composePieces(pieces, labels, analyzed.parts.map((part) => part.folded));
+    // « Que peut apporter la collectivité ? Et le cofinancement est-il obligatoire ? »: the answer opens on the
+    // verdict it owes, unless putting it first would cut what the other parts say.
+    const order = [...pieces.keys()].sort((a, b) => Number(pieces[b]?.verdict !== undefined) - Number(pieces[a]?.verdict !== undefined));
+    const verdictFirst = order.some((at, i) => at !== i) ? composePieces(order.map((i) => pieces[i]), order.map((i) => labels[i] ?? ''), order.map((i) => analyzed.parts[i]?.folded ?? '')) : undefined;
+    const composed = (verdictFirst && (!verdictFirst.shortened || inOrder?.shortened) ? verdictFirst : inOrder)?.composed;
     if (!composed) {
       const declined = refusal ?? refusalAfterLookup(analyzed);
       return { answered: false, answer: several && isDontKnow(declined) ? refusalOfParts(labels) : declined, sources: [] };

@@ -91,6 +91,9 @@ const POLITENESS: readonly RegExp[] = [
   /\b(?:auriez|pourriez|pouvez)[\s-]vous (?:m'indiquer|me dire|m'expliquer|me preciser|me confirmer)\b(?: si\b)?\s*/g,
 ];
 
+/** « diagnostik », « publik »: a final « -ik » typed for « -ique ». */
+const IK_FOR_IQUE = /\b([a-z]{4,})ik(s?)\b/g;
+
 /** Rewrites typed spellings word by word, leaving punctuation and spacing as they were. */
 function respell(text: string): string {
   return text.replace(/[a-z0-9']+/g, (word) => spellings.get(word) ?? word);
@@ -103,7 +106,7 @@ export function normalizeQuestion(message: string): string {
     .replace(/œ/g, 'oe')
     .replace(/[ \t]+/g, ' ');
   text = text.replace(ELISION_WITHOUT_APOSTROPHE, "$1$2'").replace(EST_CE, '$1$2-ce ');
-  text = respell(text).replace(LONE_C, "$1c'est ").replace(PEU_FOR_PEUT, 'peut');
+  text = respell(text.replace(IK_FOR_IQUE, '$1ique$2')).replace(LONE_C, "$1c'est ").replace(PEU_FOR_PEUT, 'peut');
   for (const pattern of POLITENESS) text = text.replace(pattern, ' ');
   return text
     .replace(/[ \t]+([.,])/g, '$1')

@@ -17,7 +17,7 @@ const ADVICE = /recommand|conseill|\butile\b|preferable/;
 /** « déconseillé », « pas recommandé »: the advice asked about the other way round. */
 const ADVISED_AGAINST = /deconseill|(?:pas|ni) (?:\w+ )?(?:recommande|conseille)|a eviter|inutile/;
 // The question asks whether something may be left out: the rule's verdict is turned round.
-const WITHOUT = /facultati|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;
+const WITHOUT = /facultati|optionnel|dispense|se passer|pas (?:\w+ ){0,3}?(?:obligatoire|requis|necessaire|besoin|obligee?s?)\b|laisser (?:\w+ ){0,3}?de cote|mettre de cote|faire l'impasse|omettre|\bzapper|ecarter|exclure|renoncer/;
 const LACKING = /\bsans\b|\bpas (?:\w+ ){0,2}d[e']|\baucun|\bni\b/;
 // « doit-il être terminé avant de déposer ? », « à quel moment ? »: when it must be done, which the text never says.
 const TIMING = /\b(?:termine|acheve|fini|finalise|boucle)e?s?\b|\bavant (?:de |le |la |l')?(?:depos|depot|candidat|soumi|envo)|au moment du depot|a quel moment|\bquand (?:doit|faut|le diag)|\bdelais?\b/;
@@ -155,7 +155,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « Qui signe le contrat ? », « le contrat est signé par qui ? »: the prefect, said first, in the seed's own sentence.
-  if (!part.yesNo && !part.choice && !schemes.includes('PTAI') && /\bqui\b/.test(part.folded) && /\bsign|negoci|conclu/.test(part.folded) && !/\bavec qui\b|\bqui peut\b|\bqui peuvent\b|collectivit|\bpeut signer/.test(part.folded)) {
+  if (!part.yesNo && !part.choice && !schemes.includes('PTAI') && /\bqui\b/.test(part.folded) && /\bsign|negoci|conclu/.test(part.folded) && !/\bavec qui\b|\bqui peut\b|\bqui peuvent\b|(?<!\bavec (?:les |des )?(?:grandes )?)collectivit|\bpeut signer/.test(part.folded)) {
     const signatories = ctaiSignatories();
     return { reasons: [{ ...signatories, text: `Le préfet : ${signatories.text.charAt(0).toLowerCase()}${signatories.text.slice(1)}` }] };
   }

@@ -99,6 +99,8 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['Nous sommes une petite commune rurale. Nous voulons aider quelques familles réfugiées. On peut faire un CTAI ?', /^Non\b/, 'PTAI'],
     ['Une commune peut-elle signer un CTAI ?', /^Non\b/, 'lettre d’engagement'],
     ['un syndicat intercommunal peut-il signer un CTAI ?', /^Non\b/, 'métropoles'],
+    ['ptai faut un diagnostik obligé ou pas', /^Non\b/, 'pas requis'],
+    ['Pouvons-nous laisser le logement de côté dans notre CTAI ?', /^Non\b/, 'obligatoirement'],
     ['Une SEM peut-elle signer un CTAI ?', /^Non\b/, 'métropoles'],
     ['le CCAS de la ville peut signer le ctai ?', /^Non\b/, 'métropoles'],
     ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
@@ -225,6 +227,22 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
       expect(result.answer).not.toContain('PTAI');
     },
   );
+
+  test('When an open part comes before a yes/no part, then the answer opens on the verdict and still answers both', async () => {
+    const result = await faq.answer('Qui signe les CTAI ? Et le logement y est-il obligatoire ?');
+
+    expect(result.answer).toMatch(/^Oui\b/);
+    expect(result.answer).toContain('préfet');
+  });
+
+  test.each([
+    ['Qui conduit la négociation des contrats avec les grandes collectivités ?', 'préfet'],
+  ])('When « %s » is asked in other words, then it is answered', async (question, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain(fact);
+  });
 
   test('When the second part of a question has no question mark, then it is answered too', async () => {
     const result = await faq.answer('qui signe un CTAI. et pour un PTAI il faut un diagnostic');
