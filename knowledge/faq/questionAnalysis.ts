@@ -20,6 +20,8 @@ export interface QuestionPart {
   readonly fields: readonly IntegrationField[];
   /** « le maire ou le préfet ? »: the two options a choice question asks between, as folded */
   readonly choice?: readonly [string, string];
+  /** a yes/no part that states its claim in the negative (« Rouen ne faisait pas partie… ? »): its verdict is the positive's, turned */
+  readonly negated: boolean;
 }
 
 export interface AnalyzedQuestion {
@@ -235,6 +237,9 @@ function elliptic(part: string, previous: string): string {
 
 const BARE_QUESTION = /^(?:(?:et |mais )?(?:il|elle|ils|elles|on|le maire|mon maire|mes elus) (?:me |nous )?(?:demande|demandent|veut savoir|veulent savoir|aimerait savoir|voudrait savoir) )?(combien|quand|pourquoi|comment|lesquels|lesquelles|depuis quand|a combien)\s*[?.!…]*$/;
 
+// « ne faisait pas », « n'est plus »; not « ne … que » (a restriction) nor « n'est-ce pas » (asks to confirm).
+const NEGATION = /\b(?:ne|n')\s*(?!est-ce pas)(?:[a-z'-]+\s+){0,3}?(?:pas|plus|jamais|point)\b/;
+
 const SMALL = /\bpetite?s? (?:communes?|villes?|collectivites?|mairies?)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
 
 export function analyzeQuestion(typed: string): AnalyzedQuestion {
@@ -289,6 +294,7 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
       folded,
       // « Est-il signé par le maire ou par le préfet ? » asks which one, not yes or no.
       yesNo: yesNo && !choice,
+      negated: yesNo && NEGATION.test(folded.replace(/\bn'est-ce pas\b/g, ' ')),
       ...(choice ? { choice } : {}),
       schemes: own.length > 0 ? own : wholeSchemes,
       anaphoric: own.length === 0 && ANAPHORIC.test(folded),

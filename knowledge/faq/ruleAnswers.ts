@@ -176,7 +176,9 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   const commitments = commitmentKindsIn(f);
   if (commitments.length > 0 && /engag|particip|contribu|compter|comme|suffi|limiter|option|soutenir|forme|obligatoirement|forcement|\bdoi|oblig|faut|plutot|se contenter/.test(f) && !/lettre d'engagement/.test(f)) {
     if (commitments.includes('cofinancing') && (OBLIGATION.test(f) || /seule option|seul moyen|seule forme/.test(f))) {
-      return outcome(schemeObligation(schemes[0] ?? 'PTAI', 'cofinancing'));
+      const rule = outcome(schemeObligation(schemes[0] ?? 'PTAI', 'cofinancing'));
+      // « n'est pas forcément obligée de mettre de l'argent, c'est bien cela ? »: asked the other way round.
+      return WITHOUT.test(f) ? { ...rule, verdict: turned(rule.verdict) } : rule;
     }
     const accepted = commitments.filter((k) => k !== 'cofinancing');
     if (accepted.length > 0 && part.yesNo) return outcome(commitmentFormAccepted(accepted[0] ?? 'other'));

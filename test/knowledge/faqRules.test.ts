@@ -101,6 +101,7 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['un syndicat intercommunal peut-il signer un CTAI ?', /^Non\b/, 'métropoles'],
     ['ptai faut un diagnostik obligé ou pas', /^Non\b/, 'pas requis'],
     ['Pouvons-nous laisser le logement de côté dans notre CTAI ?', /^Non\b/, 'obligatoirement'],
+    ['La collectivité n’est pas forcément obligée de mettre de l’argent, c’est bien cela ?', /^Oui\b/, 'cofinancement'],
     ['Une SEM peut-elle signer un CTAI ?', /^Non\b/, 'métropoles'],
     ['le CCAS de la ville peut signer le ctai ?', /^Non\b/, 'métropoles'],
     ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
@@ -242,6 +243,17 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
 
     expect(result.answered).toBe(true);
     expect(result.answer).toContain(fact);
+  });
+
+  test('When a claim about a territory is put in the negative, then the verdict confirms or denies the claim as stated', async () => {
+    expect((await faq.answer('Rouen ne faisait pas partie des 11 métropoles de 2019-2020, ai-je raison ?')).answer).toMatch(/^Oui\b/);
+    expect((await faq.answer('Rouen faisait partie des 11 métropoles de 2019-2020, ai-je raison ?')).answer).toMatch(/^Non\b/);
+  });
+
+  test('When a city is named in a question about something else (the weather), then it is declined as off-topic', async () => {
+    const result = await faq.answer('Il va faire beau à Nantes ce week-end ? On organise la fête des voisins.');
+
+    expect(result.answered).toBe(false);
   });
 
   test('When the second part of a question has no question mark, then it is answered too', async () => {
