@@ -24,7 +24,8 @@ const TIMING = /\b(?:termine|acheve|fini|finalise|boucle)e?s?\b|\bavant (?:de |l
 const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
 const REQUIREMENT_VERB = /empeche|probleme|bloquant|obstacle|\bgene\b|genant|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
 const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
-const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|\bqu'un\b|\bqu'une\b|\bseul truc\b/;
+// « ne… qu'un seul champ »; not the relative « des besoins qu'un CTAI peut traiter ».
+const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|(?:\bne\b|\bn')[^?,]{0,30}?\bqu'une?\b|\bseul truc\b/;
 /** « c'est possible ? », « on peut ? », « c'est finançable ? »: whether something is allowed. */
 const ASKS_IF_ALLOWED = /possible|\bpeu[tx]?\b|\bpeuvent\b|financ|subvention|\baide|\bok\b|envisageable|eligible|autorise/;
 /** Whether a field belongs to a scheme, asked in other words. */
@@ -211,7 +212,9 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // Eligibility of a kind of collectivity, asked as a yes/no question.
-  if (part.yesNo && kind && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded) && !(LACKING.test(f) && obligationTopic(f, part))) {
+  // « Ces thématiques sont-elles couvertes par ce type de contrat ? »: a question about fields, whatever the kind.
+  const aboutFields = part.fields.length > 0 && /thematiques?|domaines?|champs?|couvert|couvr|besoins|traite/.test(part.folded);
+  if (part.yesNo && kind && !aboutFields && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded) && !(LACKING.test(f) && obligationTopic(f, part))) {
     const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
     const scheme = schemes[0] ?? (funding ? 'PTAI' : undefined);
     const field = part.fields[0];
@@ -277,6 +280,8 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
         const other = schemeObligation('PTAI', topic);
         if (other.verdict !== 'yes') answers.push({ reasons: other.reasons.map((r) => ({ ...r, text: inContrast(r.text) })) });
       }
+      // « Un département qui veut une action ponctuelle peut-il passer par un PTAI ? »: the kind's own eligibility too.
+      if (part.yesNo && kind && verdict === 'yes' && targets.length === 1 && targets[0] === 'PTAI' && POSSIBILITY.test(f)) answers.push(outcome(ptaiEligibility(kind)));
       const combined = combine(answers, verdict);
       return part.yesNo ? combined : { reasons: combined.reasons };
     }
