@@ -1,7 +1,7 @@
 // Reads a question as officials write it: the question isolated from the context sentences
 // before it, cut into its parts, each part typed (yes/no or open) with the scheme, the kind of
 // collectivity and the fields it names, read from the part or, failing that, from the whole message.
-import { parseCollectivityKind, parseFields } from '../parsers';
+import { parseApproach, parseCollectivityKind, parseFields } from '../parsers';
 import type { CollectivityKind, IntegrationField, Scheme } from '../schemes';
 import { fold } from './frenchText';
 import { normalizeQuestion } from './questionNormalization';
@@ -178,6 +178,17 @@ export const NOT_A_COLLECTIVITY =
 /** « le CCAS de la ville », « le syndicat mixte du département »: what is not a collectivity, with the collectivity it belongs to. */
 const NOT_A_COLLECTIVITY_OF = new RegExp(`(?:${NOT_A_COLLECTIVITY.source})(?:\\s+[a-z']+){0,2}?\\s+(?:de la|de l'|du|des|de|d')\\s*[a-z-]+`, 'g');
 
+/**
+ * « les petits projets ponctuels », « une stratégie d'ensemble »: the scheme a question names by its approach,
+ * as the journey reads it (targeted actions: a PTAI; a strategy: a CTAI).
+ */
+function impliedSchemes(folded: string): Scheme[] {
+  if (!/ponctuel|strategie|cible/.test(folded)) return [];
+  const approach = parseApproach(folded);
+  if (!approach.ok) return [];
+  return [approach.value === 'targeted' ? 'PTAI' : 'CTAI'];
+}
+
 function kindIn(folded: string): CollectivityKind | undefined {
   // « grandes agglomérations » is the CTAI's target, not a communauté d'agglomération
   const text = folded
@@ -268,7 +279,7 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
   const asked = questionSentences.map((s) => fold(s).replace(OPENER, ''));
   const questionText = asked.join(' ');
   const questionFolded = fold(questionText);
-  const wholeSchemes = schemesIn(questionFolded).length > 0 ? schemesIn(questionFolded) : schemesIn(wholeFolded);
+  const wholeSchemes = schemesIn(questionFolded).length > 0 ? schemesIn(questionFolded) : schemesIn(wholeFolded).length > 0 ? schemesIn(wholeFolded) : impliedSchemes(questionFolded);
   const wholeKind = kindIn(questionFolded) ?? kindIn(wholeFolded);
   const wholeFields = fieldsIn(wholeFolded);
 

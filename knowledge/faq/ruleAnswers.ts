@@ -289,7 +289,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
     if (!part.yesNo && schemes.length > 0 && /oblig|impos|requis|exig|contenir|comporter|necessaire/.test(f)) {
       return combine(schemes.map((s) => (s === 'CTAI' ? outcome(schemeObligation('CTAI', 'housing')) : outcome(schemeObligation('PTAI', /pas (?:\w+ )?(?:oblig|requis|exig|impos|necessaire)/.test(f) ? 'diagnostic' : 'several_fields')))));
     }
-    if (part.yesNo && schemes.length > 0 && /thematique|domaine|champ|volet|action/.test(f) && /impos|oblig|requis/.test(f)) {
+    if (part.yesNo && schemes.length > 0 && /thematique|\btheme|domaine|champ|volet|action/.test(f) && /impos|oblig|requis|incontournable|ne (?:\w+ ){0,3}pas (?:\w+ )?(?:laisser|ecarter|omettre|exclure)/.test(f)) {
       return outcome(schemeObligation(schemes[0] as Scheme, schemes[0] === 'CTAI' ? 'housing' : 'all_fields'));
     }
     if (part.yesNo && /actions? concretes?/.test(f) && schemes[0] === 'CTAI') {

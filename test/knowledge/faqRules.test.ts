@@ -105,6 +105,8 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['L’accès aux offres sportives et culturelles fait-il partie des besoins qu’un CTAI peut traiter ?', /^Oui\b/, 'offres sportives et culturelles'],
     ['Notre CCAS voudrait monter une action sur l’accès aux soins. La ville envisage de s’inscrire dans un CTAI. Ces thématiques sont-elles couvertes par ce contrat ?', /^Oui\b/, 'soins'],
     ['Un département qui veut seulement une action ponctuelle peut-il passer par un PTAI ?', /^Oui\b/, 'toute collectivité'],
+    ['Pour nos actions ponctuelles, y a-t-il un montant plancher de l’État ?', /^Non\b/, 'sans minimum'],
+    ['Dans un CTAI, y a-t-il un thème qu’on ne peut pas laisser de côté ?', /^Oui\b/, 'logement'],
     ['Une SEM peut-elle signer un CTAI ?', /^Non\b/, 'métropoles'],
     ['le CCAS de la ville peut signer le ctai ?', /^Non\b/, 'métropoles'],
     ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
