@@ -7,7 +7,7 @@ import { MAX_ANSWER_LENGTH } from './blindEvaluation';
 import { fitParts, partLabel, renumbered, shorterVersions, withChoice, withinAnswerLength } from './answerShaping';
 import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
-import { fold, type SmallTalk } from './frenchText';
+import { analyzeText, fold, type SmallTalk } from './frenchText';
 import { definitionAsked } from './definitions';
 import { asksTerritoryEligibility, eligibilityWithEngagement, territoryAnswer } from './engagedTerritories';
 import { generateAnswer } from './generatedAnswer';
@@ -156,6 +156,25 @@ const NAMES = /\b(?:ctai|ptai|bpi|cir|dgef|diair|primo-arrivants?|territoires d'
 function withContext(query: ResolvedQuery, context: ResolvedQuery): ResolvedQuery {
   const extra = context.groups.filter((g) => !g.exact && !g.optional).map((g) => ({ ...g, optional: true, terms: g.terms.map((t) => ({ ...t, weight: t.weight * CONTEXT_WEIGHT })) }));
   return { ...query, groups: [...query.groups, ...extra] };
+}
+
+const INVERTED = /^(?:est-ce que )?(.+?)\s+([a-z]+)-(?:t-)?(?:il|elle|ils|elles)\s+(.+?)\s*\??$/;
+
+/**
+ * « Les bénéficiaires de la protection internationale font-ils partie du public visé ? » answered by
+ * « Les BPI font partie des étrangers… »: the answer says the question's subject, verb and what follows the
+ * verb, in the same order, so it answers yes.
+ */
+function restates(question: string, answer: string): boolean {
+  const inverted = INVERTED.exec(question);
+  if (!inverted) return false;
+  const [, subject = '', verb = '', rest = ''] = inverted;
+  const said = new Set(analyzeText(answer).map((t) => t.stem));
+  const subjectSaid = analyzeText(subject).some((t) => said.has(t.stem));
+  const text = fold(answer);
+  const verbAt = text.search(new RegExp(`\\b${verb}\\b`));
+  const next = rest.split(/\s+/)[0] ?? '';
+  return subjectSaid && verbAt >= 0 && next.length > 2 && text.slice(verbAt + verb.length).trimStart().startsWith(next);
 }
 
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
@@ -361,8 +380,8 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     // « Qui rédige le diagnostic ? » answered without anyone named: the text does not say who.
     if (ASKS_WHO.test(part.folded) && !ACTORS.test(fold(composed.answer))) return undefined;
     // A yes/no question whose every word the best passage holds, asked without a negation, is answered yes.
-    const verdict: RuleVerdict | undefined =
-      part.yesNo && best.coverage === 1 && !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer)) ? 'yes' : undefined;
+    const affirmative = !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer));
+    const verdict: RuleVerdict | undefined = part.yesNo && affirmative && (best.coverage === 1 || restates(part.folded, composed.answer)) ? 'yes' : undefined;
     // « Le diagnostic a-t-il le même statut dans un CTAI et dans un PTAI ? » answered by a contrast: no.
     const contrasted = part.yesNo && SAMENESS.test(part.folded) && /\b(?:alors que|tandis que|contrairement|mais)\b/.test(fold(composed.answer)) ? 'no' : undefined;
     return { verdict: contrasted ?? verdict, ...composed };

@@ -261,6 +261,12 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answered).toBe(false);
   });
 
+  test('When the passage found says the question\'s subject, verb and what follows, then the answer opens on « Oui »', async () => {
+    const result = await faq.answer('Les BPI font-ils partie du public visé par les contrats ?');
+
+    expect(result.answer).toMatch(/^Oui : les BPI font partie/);
+  });
+
   test('When the second part of a question has no question mark, then it is answered too', async () => {
     const result = await faq.answer('qui signe un CTAI. et pour un PTAI il faut un diagnostic');
 
