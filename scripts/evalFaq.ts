@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     }
   }
 
-  // Held-out sets written blind from the seed (knowledge/faq/evaluation): tuned on dev and fresh only; test is measured, never tuned on.
+  // Held-out sets written blind from the seed (knowledge/faq/evaluation): tuned on dev and the fresh splits only; test is measured, never tuned on.
   const showFailures = process.argv.includes('--failures');
   let blindMet = true;
   for (const split of BLIND_SPLITS) {

@@ -3,9 +3,8 @@
 // chat's length without cutting a sentence.
 import { MAX_ANSWER_LENGTH } from './blindEvaluation';
 import type { ComposedAnswer } from './extractiveAnswer';
-import { foldAccents } from './frenchText';
+import { fold } from './frenchText';
 
-const foldChar = (c: string): string => foldAccents(c.toLowerCase()).replace(/[’‘`´ʼ]/g, "'").replace(/œ/g, 'oe').replace(/\s/g, ' ');
 
 /**
  * The stretch of the message as typed (accents, capitals) whose folded form is `folded`, or
@@ -17,7 +16,8 @@ function typedSpan(typed: string, folded: string): string | undefined {
   let text = '';
   const origin: number[] = [];
   for (let i = 0; i < typed.length; i += 1) {
-    const f = foldChar(typed.charAt(i));
+    const c = typed.charAt(i);
+    const f = /\s/.test(c) ? ' ' : fold(c);
     for (const ch of f) {
       // Runs of spaces fold to one, as the analysis does.
       if (ch === ' ' && text.endsWith(' ')) continue;
@@ -44,18 +44,16 @@ function optionPattern(option: string): RegExp {
   return new RegExp(`\\b${words.map((w) => (/^(?:de|d')$/.test(w) ? escaped(w) : `${escaped(stem(w))}\\w*`)).join('\\s+')}`);
 }
 
-const foldSentence = (sentence: string): string => foldAccents(sentence.toLowerCase()).replace(/[’']/g, "'");
-
 function mentions(sentence: string, option: string): boolean {
-  return optionPattern(option).test(foldSentence(sentence));
+  return optionPattern(option).test(fold(sentence));
 }
 
 /** The option's head word as the answer spells it (« prefet » typed without accents, « préfet » shown). */
 function accented(option: string, answer: string): string {
   const head = option.replace(ARTICLE, '').split(/\s+/)[0] ?? '';
-  const word = answer.split(/[^\p{L}'’-]+/u).find((w) => foldSentence(w) === head || foldSentence(w) === `${head}s`);
+  const word = answer.split(/[^\p{L}'’-]+/u).find((w) => fold(w) === head || fold(w) === `${head}s`);
   if (!word || head.length < 3) return option;
-  const spelled = foldSentence(word) === head ? word : word.slice(0, -1);
+  const spelled = fold(word) === head ? word : word.slice(0, -1);
   return option.replace(head, spelled.toLowerCase() === spelled ? spelled : head);
 }
 
@@ -74,7 +72,7 @@ export function withChoice(answer: string, choice: readonly [string, string], ty
   if (named.length !== 1) return answer;
   const option = (named[0] ?? '').replace(/^(?:par |avec )/, '');
   const shown = typedSpan(typed, option) ?? option;
-  const spelled = foldSentence(shown) === shown ? accented(shown, answer) : shown;
+  const spelled = fold(shown) === shown ? accented(shown, answer) : shown;
   const head = option.replace(ARTICLE, '');
   const label = SCHEME_ACRONYM.test(head) ? spelled.replace(new RegExp(head, 'i'), head.toUpperCase()) : spelled;
   const rest = /^[A-ZÉÈÀÂ][a-zéèàâêîôûç]/.test(answer) && !/^(?:CTAI|PTAI|Diair|DGEF|BPI|CIR)\b/.test(answer) ? `${answer.charAt(0).toLowerCase()}${answer.slice(1)}` : answer;

@@ -29,6 +29,13 @@ const ASKS_MEANING =
 const AROUND =
   /\b(?:qu'est-ce qu(?:e|')|qu'est ce qu(?:e|')|ce qu'est|ce qu'sont|ce que sont|c'est quoi|c'est qui|ca veut dire quoi|ca signifie quoi|que (?:signifie|signifient|veut dire|veulent dire|designe|designent|recouvre|recouvrent)|qui sont|que faut-il entendre par|qu'entend-on par|entend-on par|entendre par|signification|definition|definir|definissez|sens|kesako|exactement|au juste|concretement|precisement|en (?:une|deux|quelques) (?:phrases?|mots)|en bref|en resume|simplement|dans (?:ce|le) (?:texte|contexte|cadre)|dans cette demarche|ici|svp|stp|moi|me|nous|donner|donnez|dire|dites|expliquer|expliquez|pouvez-vous|pourriez-vous|peux-tu|le|la|les|l'|un|une|des|du|de|d'|au|aux|ce|cet|cette|ces|sigle|acronyme|terme|mot|notion|expression|abreviation|c'est|est|sont|ca|cela|veut|dire|quoi|pour|que|qu'|etrangers?|beneficiaires?|de la protection internationale|dispositif|demarche|territoires d'integration|a)\b/g;
 
+const RELATIVE_CLAUSE = /^\s+(?:qui|dont|que l'on|qu'on|que vous|que le texte|utilisee?s?|employee?s?|mentionnee?s?|citee?s?)\b.*$/;
+
+/** Whether a question, as normalizeQuestion reads it, asks what a term means (« c'est quoi », « que signifie »…). */
+export function asksMeaning(folded: string): boolean {
+  return ASKS_MEANING.test(folded);
+}
+
 /** The place of the term a part asks the meaning of, or undefined when the part asks something else. */
 export function definitionAsked(folded: string): DefinitionPlace | undefined {
   const text = folded.replace(/[«»"?!.,:;()]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -38,6 +45,10 @@ export function definitionAsked(folded: string): DefinitionPlace | undefined {
   const terms = found.length > 1 ? found.filter(([, place]) => place.file !== 'territoires-integration') : found;
   if (terms.length !== 1) return undefined;
   const [pattern, place] = terms[0] as readonly [RegExp, DefinitionPlace];
-  const rest = text.replace(new RegExp(pattern.source, 'g'), ' ').replace(AROUND, ' ').replace(/\b\w{1,2}\b/g, ' ').trim();
+  // « … DGEF qui apparaît dans la présentation du dispositif ? »: a relative clause after the term says where it was met.
+  const at = pattern.exec(text);
+  const end = at ? at.index + at[0].length : text.length;
+  const asked = `${text.slice(0, end)}${text.slice(end).replace(RELATIVE_CLAUSE, '')}`;
+  const rest = asked.replace(new RegExp(pattern.source, 'g'), ' ').replace(AROUND, ' ').replace(/\b\w{1,2}\b/g, ' ').trim();
   return rest === '' ? place : undefined;
 }

@@ -120,6 +120,8 @@ const ASKS_ENGAGEMENT = /deja|engag|rejoin|fait partie|font partie|figure|parmi|
 export function asksTerritoryEligibility(part: QuestionPart): boolean {
   const f = part.folded;
   if (!part.yesNo || !ASKS_ELIGIBILITY.test(f) || ASKS_ENGAGEMENT.test(f) || /\bptai\b|projet/.test(f)) return false;
+  // « Il va faire beau à Nantes ? »: « faire » asks for a scheme only when one is named.
+  if (!/\bctai\b|contrat|dispositif|demarche|\bsigner\b|conclure|eligible|candidat|beneficier|pretendre/.test(f)) return false;
   const { named, others } = namedIn(f);
   return named.length > 0 || others.length > 0;
 }
@@ -153,6 +155,8 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
     if (/en tant que ville|c(?:'est)? une ville|des villes/.test(f) && !/metropole/.test(f)) yes = yes && named.every((x) => x.kind === 'ville');
     if (/en tant que metropole|(?:est-(?:il|elle)|sont-(?:ils|elles)|c'est) (?:une |des )?metropoles?/.test(f)) yes = yes && named.every((x) => x.kind === 'metropole');
     if (/\bou\b/.test(f) && /ou avant|ou apres|villes? ou (?:des )?metropoles?/.test(f)) return { reasons };
+    // « Rouen ne faisait pas partie des 11 métropoles, ai-je raison ? »: the claim is confirmed when the territory is not in them.
+    if (part.negated) yes = !yes;
     return { verdict: yes ? 'yes' : 'no', reasons };
   }
 

@@ -7,7 +7,7 @@ import { MAX_ANSWER_LENGTH } from './blindEvaluation';
 import { fitParts, partLabel, renumbered, shorterVersions, withChoice, withinAnswerLength } from './answerShaping';
 import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
-import type { SmallTalk } from './frenchText';
+import { analyzeText, fold, type SmallTalk } from './frenchText';
 import { definitionAsked } from './definitions';
 import { asksTerritoryEligibility, eligibilityWithEngagement, territoryAnswer } from './engagedTerritories';
 import { generateAnswer } from './generatedAnswer';
@@ -158,6 +158,25 @@ function withContext(query: ResolvedQuery, context: ResolvedQuery): ResolvedQuer
   return { ...query, groups: [...query.groups, ...extra] };
 }
 
+const INVERTED = /^(?:est-ce que )?(.+?)\s+([a-z]+)-(?:t-)?(?:il|elle|ils|elles)\s+(.+?)\s*\??$/;
+
+/**
+ * « Les bénéficiaires de la protection internationale font-ils partie du public visé ? » answered by
+ * « Les BPI font partie des étrangers… »: the answer says the question's subject, verb and what follows the
+ * verb, in the same order, so it answers yes.
+ */
+function restates(question: string, answer: string): boolean {
+  const inverted = INVERTED.exec(question);
+  if (!inverted) return false;
+  const [, subject = '', verb = '', rest = ''] = inverted;
+  const said = new Set(analyzeText(answer).map((t) => t.stem));
+  const subjectSaid = analyzeText(subject).some((t) => said.has(t.stem));
+  const text = fold(answer);
+  const verbAt = text.search(new RegExp(`\\b${verb}\\b`));
+  const next = rest.split(/\s+/)[0] ?? '';
+  return subjectSaid && verbAt >= 0 && next.length > 2 && text.slice(verbAt + verb.length).trimStart().startsWith(next);
+}
+
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
 interface Piece extends ComposedAnswer {
   readonly verdict?: RuleVerdict;
@@ -167,10 +186,6 @@ const SEED_TITLE = 'Texte de référence « Territoires d’intégration »';
 const VERDICT_OPENINGS: Record<RuleVerdict, string> = { yes: 'Oui', no: 'Non', unspecified: 'Le texte ne le précise pas' };
 
 const SAME_PASSAGE: Record<RuleVerdict, string> = { yes: 'Oui, d’après ce même passage', no: 'Non, d’après ce même passage', unspecified: 'Le texte ne le précise pas davantage' };
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[’']/g, "'");
-}
 
 // After « Oui : », a sentence goes on in lower case, but a name (« Lyon », « Paris ») keeps its capital.
 const COMMON_OPENING = /^(?:Le|La|Les|L['’]|Un|Une|Des|Du|De|Pour|Il|Elle|Ils|Elles|Ce|Cette|Ces|Cet|Aucun|Aucune|Seul|Seule|Seuls|Toute|Tout|Tous|Peuvent|Rien|En|Si|Sur|Dans|Avec|Sans|Votre|Vos|Notre|Nos|Chaque)(?=[\s’'])/;
@@ -219,7 +234,13 @@ function fromRule(rule: RuleAnswer, part: QuestionPart): Piece {
  * sentence, markers are renumbered over the merged sources, and a sentence already said is not
  * said twice. Undefined when no part has an answer.
  */
-function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly string[], asked: readonly string[]): ComposedAnswer | undefined {
+/** The parts' answers in one, and whether some had to be shortened to fit. */
+interface Composed {
+  readonly composed: ComposedAnswer;
+  readonly shortened: boolean;
+}
+
+function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly string[], asked: readonly string[]): Composed | undefined {
   if (pieces.every((p) => p === undefined)) return undefined;
   const unansweredLabels = labels.filter((_l, i) => pieces[i] === undefined);
   const sources: ComposedAnswer['sources'] = [];
@@ -252,7 +273,8 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
         const repeated = said.some((other) => {
           let shared = 0;
           for (const w of words) if (other.has(w)) shared += 1;
-          return shared >= 0.7 * Math.min(words.size, other.size);
+          // said already: most of its words were (a longer sentence that adds a list is not)
+          return shared >= 0.7 * words.size;
         });
         if (repeated) return false;
         said.push(words);
@@ -281,8 +303,9 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
   }
   // Over the length, each part is shortened within itself before any is left out (fitParts).
   const whole = versions.map((v) => v[0] ?? '');
-  const texts = whole.join(' ').length > MAX_ANSWER_LENGTH ? fitParts(versions, declinable, crowdedOut) : whole;
-  return renumbered({ answer: texts.join(' '), sources });
+  const shortened = whole.join(' ').length > MAX_ANSWER_LENGTH;
+  const texts = shortened ? fitParts(versions, declinable, crowdedOut) : whole;
+  return { composed: renumbered({ answer: texts.join(' '), sources }), shortened };
 }
 
 /** The parts of a question the text is silent on, named as typed: « Sur « la date limite », le texte ne le précise pas… » */
@@ -357,8 +380,8 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     // « Qui rédige le diagnostic ? » answered without anyone named: the text does not say who.
     if (ASKS_WHO.test(part.folded) && !ACTORS.test(fold(composed.answer))) return undefined;
     // A yes/no question whose every word the best passage holds, asked without a negation, is answered yes.
-    const verdict: RuleVerdict | undefined =
-      part.yesNo && best.coverage === 1 && !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer)) ? 'yes' : undefined;
+    const affirmative = !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer));
+    const verdict: RuleVerdict | undefined = part.yesNo && affirmative && (best.coverage === 1 || restates(part.folded, composed.answer)) ? 'yes' : undefined;
     // « Le diagnostic a-t-il le même statut dans un CTAI et dans un PTAI ? » answered by a contrast: no.
     const contrasted = part.yesNo && SAMENESS.test(part.folded) && /\b(?:alors que|tandis que|contrairement|mais)\b/.test(fold(composed.answer)) ? 'no' : undefined;
     return { verdict: contrasted ?? verdict, ...composed };
@@ -403,7 +426,12 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
       pieces.push(piece && part.choice ? { ...piece, answer: withChoice(piece.answer, part.choice, question) } : piece);
     }
     const labels = analyzed.parts.map((part) => partLabel(question, part.text));
-    const composed = composePieces(pieces, labels, analyzed.parts.map((part) => part.folded));
+    const inOrder = composePieces(pieces, labels, analyzed.parts.map((part) => part.folded));
+    // « Que peut apporter la collectivité ? Et le cofinancement est-il obligatoire ? »: the answer opens on the
+    // verdict it owes, unless putting it first would cut what the other parts say.
+    const order = [...pieces.keys()].sort((a, b) => Number(pieces[b]?.verdict !== undefined) - Number(pieces[a]?.verdict !== undefined));
+    const verdictFirst = order.some((at, i) => at !== i) ? composePieces(order.map((i) => pieces[i]), order.map((i) => labels[i] ?? ''), order.map((i) => analyzed.parts[i]?.folded ?? '')) : undefined;
+    const composed = (verdictFirst && (!verdictFirst.shortened || inOrder?.shortened) ? verdictFirst : inOrder)?.composed;
     if (!composed) {
       const declined = refusal ?? refusalAfterLookup(analyzed);
       return { answered: false, answer: several && isDontKnow(declined) ? refusalOfParts(labels) : declined, sources: [] };

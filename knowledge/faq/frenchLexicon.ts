@@ -184,7 +184,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['différence', 'différences', 'diff', 'distingue', 'distinguer'],
   ['préfet', 'préfets', 'préfecture', 'préfète'],
   ['informations', 'renseignements', 'détails', 'documentation'],
-  ['complémentaire', 'complément', 'compléter', 'lien', 'articulation'],
+  ['complémentaire', 'complémentaires', 'complément', 'compléter', 'complète', 'complètent', 'lien', 'articulation'],
   ['différence', 'différences', 'différent', 'comparer', 'comparaison', 'distinguer'],
   ['agglomération', 'agglomérations', 'métropole', 'métropoles'],
   ['ponctuel', 'ponctuellement', 'ciblé', 'ponctuelle'],

@@ -61,6 +61,18 @@ export function foldAccents(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
+/**
+ * Lower case, no accents, one kind of apostrophe, « œ » spelled out, white space as single spaces, trimmed:
+ * the form in which questions, answers and options are compared.
+ */
+export function fold(text: string): string {
+  return foldAccents(text.toLowerCase())
+    .replace(/[’‘`´ʼ]/g, "'")
+    .replace(/œ/g, 'oe')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** Lower case, one kind of apostrophe, ligatures spelled out, and the few multi-word questions. */
 function normalize(text: string): string {
   return (

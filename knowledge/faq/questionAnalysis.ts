@@ -1,9 +1,9 @@
 // Reads a question as officials write it: the question isolated from the context sentences
 // before it, cut into its parts, each part typed (yes/no or open) with the scheme, the kind of
 // collectivity and the fields it names, read from the part or, failing that, from the whole message.
-import { parseCollectivityKind, parseFields } from '../parsers';
+import { parseApproach, parseCollectivityKind, parseFields } from '../parsers';
 import type { CollectivityKind, IntegrationField, Scheme } from '../schemes';
-import { foldAccents } from './frenchText';
+import { fold } from './frenchText';
 import { normalizeQuestion } from './questionNormalization';
 
 export interface QuestionPart {
@@ -20,6 +20,8 @@ export interface QuestionPart {
   readonly fields: readonly IntegrationField[];
   /** « le maire ou le préfet ? »: the two options a choice question asks between, as folded */
   readonly choice?: readonly [string, string];
+  /** a yes/no part that states its claim in the negative (« Rouen ne faisait pas partie… ? »): its verdict is the positive's, turned */
+  readonly negated: boolean;
 }
 
 export interface AnalyzedQuestion {
@@ -32,14 +34,6 @@ export interface AnalyzedQuestion {
   readonly context: string;
   /** the collectivity calls itself small (« petite commune », « village », « rural ») */
   readonly small: boolean;
-}
-
-function fold(text: string): string {
-  return foldAccents(text.toLowerCase())
-    .replace(/[’‘`´ʼ]/g, "'")
-    .replace(/œ/g, 'oe')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 const WH_START =
@@ -74,6 +68,19 @@ function sentences(text: string): string[] {
 function isQuestionSentence(sentence: string): boolean {
   const folded = fold(sentence);
   return /\?\s*$/.test(sentence) || WH_START.test(folded) || INDIRECT_YES_NO.test(folded) || INDIRECT_OPEN.test(folded);
+}
+
+// « Qui signe un CTAI. Et pour un PTAI il faut un diagnostic »: after a question, a sentence that goes on
+// from it (« et… », « mais… ») or is asked by inversion (« faut-il… ») is another part, even with no « ? ».
+const CONTINUATION = /^(?:et|mais|puis|ensuite|aussi|enfin|de plus|par ailleurs|autre question)\b/;
+
+/** The sentences that ask something: the questions, and what goes on from a question after it. */
+function askingSentences(all: readonly string[]): string[] {
+  return all.filter((sentence, i) => {
+    if (isQuestionSentence(sentence)) return true;
+    const folded = fold(sentence);
+    return all.slice(0, i).some(isQuestionSentence) && (CONTINUATION.test(folded) || INVERSION.test(folded));
+  });
 }
 
 // What a question asks about once these are set aside: « Que leur dire ? », « Qu'en est-il ? »,
@@ -134,10 +141,10 @@ interface SplitQuestion {
   readonly stated: string[];
 }
 
-function splitParts(question: string): SplitQuestion {
+function splitParts(questions: readonly string[]): SplitQuestion {
   const out: string[] = [];
   const stated: string[] = [];
-  for (const sentence of fold(question).split(/(?<=\?)\s+/)) {
+  for (const sentence of questions.flatMap((question) => fold(question).split(/(?<=\?)\s+/))) {
     const marked = sentence.replace(AND_AFTER_INVERSION, '$1\u0000').replace(CLAUSE_WITH_INVERSION, '\u0000').replace(PART_START, '\u0000').replace(/,?\s+(?:ainsi que|de meme que)\s+/g, '\u0000');
     const pieces = marked.split('\u0000').map((p) => p.trim().replace(/^[,;:]\s*/, '')).filter((p) => p.replace(/[?.!\s]/g, '').length > 0);
     // « Pour un PTAI : qui…, quel… » and « Entre CTAI et PTAI, quel… »: a leading phrase is the parts' context;
@@ -165,9 +172,27 @@ function schemesIn(folded: string): Scheme[] {
   return found;
 }
 
+/** Who is not a collectivity: an association, a company, a person. */
+export const NOT_A_COLLECTIVITY =
+  /\bassociations?\b|entreprises?|\bsocietes?\b|\bong\b|fondations?|particuliers?|\bcitoyens?\b|bailleurs?|\bc[ci]as\b|etablissements? (?:public|scolaire|de sante)|\bsyndicats?\b|\bsem\b|\bspl\b|\bgip\b|groupements? d'interet|\boffices?\b|\bepic\b|\bcentres? (?:communal|intercommunal) d'action sociale/;
+/** « le CCAS de la ville », « le syndicat mixte du département »: what is not a collectivity, with the collectivity it belongs to. */
+const NOT_A_COLLECTIVITY_OF = new RegExp(`(?:${NOT_A_COLLECTIVITY.source})(?:\\s+[a-z']+){0,2}?\\s+(?:de la|de l'|du|des|de|d')\\s*[a-z-]+`, 'g');
+
+/**
+ * « les petits projets ponctuels », « une stratégie d'ensemble »: the scheme a question names by its approach,
+ * as the journey reads it (targeted actions: a PTAI; a strategy: a CTAI).
+ */
+function impliedSchemes(folded: string): Scheme[] {
+  if (!/ponctuel|strategie|cible/.test(folded)) return [];
+  const approach = parseApproach(folded);
+  if (!approach.ok) return [];
+  return [approach.value === 'targeted' ? 'PTAI' : 'CTAI'];
+}
+
 function kindIn(folded: string): CollectivityKind | undefined {
   // « grandes agglomérations » is the CTAI's target, not a communauté d'agglomération
   const text = folded
+    .replace(NOT_A_COLLECTIVITY_OF, ' ')
     .replace(/grandes? agglo\w*/g, ' ')
     .replace(/\b(communaute|urbaine|metropole|region|departement)s\b/g, '$1')
     .replace(/(?<!\bde |\bdes )\bcommunes\b/g, 'commune').replace(/\bville(s)? de (marseille|tours|besancon|poitiers|le havre)\b/g, ' ');
@@ -223,12 +248,15 @@ function elliptic(part: string, previous: string): string {
 
 const BARE_QUESTION = /^(?:(?:et |mais )?(?:il|elle|ils|elles|on|le maire|mon maire|mes elus) (?:me |nous )?(?:demande|demandent|veut savoir|veulent savoir|aimerait savoir|voudrait savoir) )?(combien|quand|pourquoi|comment|lesquels|lesquelles|depuis quand|a combien)\s*[?.!…]*$/;
 
+// « ne faisait pas », « n'est plus »; not « ne … que » (a restriction) nor « n'est-ce pas » (asks to confirm).
+const NEGATION = /\b(?:ne|n')\s*(?!est-ce pas)(?:[a-z'-]+\s+){0,3}?(?:pas|plus|jamais|point)\b/;
+
 const SMALL = /\bpetite?s? (?:communes?|villes?|collectivites?|mairies?)\b|\bptite?\b|\bvillage\b|\brurale?\b|\bcommune de (?:\d[\d\s.]*|quelques centaines d')\s*habitants\b/;
 
 export function analyzeQuestion(typed: string): AnalyzedQuestion {
   const message = normalizeQuestion(typed);
   const all = sentences(message);
-  let questionSentences = all.filter(isQuestionSentence);
+  let questionSentences = askingSentences(all);
   if (questionSentences.length === 0) questionSentences = all.slice(-1);
   const asking = new Set(questionSentences);
   const context = all.filter((s) => !asking.has(s)).join(' ');
@@ -248,13 +276,14 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
     }
   }
   const wholeFolded = fold(message);
-  const questionText = questionSentences.map((s) => fold(s).replace(OPENER, '')).join(' ');
+  const asked = questionSentences.map((s) => fold(s).replace(OPENER, ''));
+  const questionText = asked.join(' ');
   const questionFolded = fold(questionText);
-  const wholeSchemes = schemesIn(questionFolded).length > 0 ? schemesIn(questionFolded) : schemesIn(wholeFolded);
+  const wholeSchemes = schemesIn(questionFolded).length > 0 ? schemesIn(questionFolded) : schemesIn(wholeFolded).length > 0 ? schemesIn(wholeFolded) : impliedSchemes(questionFolded);
   const wholeKind = kindIn(questionFolded) ?? kindIn(wholeFolded);
   const wholeFields = fieldsIn(wholeFolded);
 
-  const { parts: rawParts, stated } = splitParts(questionText);
+  const { parts: rawParts, stated } = splitParts(asked);
   const typedParts = rawParts.length > 0 ? rawParts : [questionFolded];
   const parts = typedParts.map((text, i): QuestionPart => {
     let folded = elliptic(fold(text).replace(OPENER, ''), i > 0 ? fold(typedParts[i - 1] ?? '') : '').replace(/\ben (?:deux|2|trois|3|quelques) mots\b/g, ' ');
@@ -276,6 +305,7 @@ export function analyzeQuestion(typed: string): AnalyzedQuestion {
       folded,
       // « Est-il signé par le maire ou par le préfet ? » asks which one, not yes or no.
       yesNo: yesNo && !choice,
+      negated: yesNo && NEGATION.test(folded.replace(/\bn'est-ce pas\b/g, ' ')),
       ...(choice ? { choice } : {}),
       schemes: own.length > 0 ? own : wholeSchemes,
       anaphoric: own.length === 0 && ANAPHORIC.test(folded),

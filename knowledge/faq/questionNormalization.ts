@@ -59,6 +59,13 @@ const spellings = new Map<string, string>(
 );
 const PEU_FOR_PEUT = /\bpeu(?=[\s-](?:on|il|elle|ils|elles|t|etre|faire|signer|demander|avoir|beneficier|porter|deposer|lancer)\b)/g;
 
+/**
+ * « c est », « qu est ce qu un », « s il », « n y a »: an elision typed with a space instead of its apostrophe.
+ * Not « t » (« a t il » is an inversion) nor « c » before anything but « est » (« c ok » is « c'est ok »).
+ */
+const ELISION_WITHOUT_APOSTROPHE = /(^|[^a-z'])(c(?= est\b)|d|j|l|m|n|s|qu|jusqu|lorsqu|puisqu) (?=[aeiouyh])/g;
+const EST_CE = /(^|[^a-z'])((?:qu')?est) ce (?=qu)/g;
+
 /** « c koi », « c ki », « c obligatoire » : a lone « c » before a word stands for « c'est ». */
 const LONE_C = /(^|[\s,;:!?(])c (?=[a-z])/g;
 
@@ -84,6 +91,9 @@ const POLITENESS: readonly RegExp[] = [
   /\b(?:auriez|pourriez|pouvez)[\s-]vous (?:m'indiquer|me dire|m'expliquer|me preciser|me confirmer)\b(?: si\b)?\s*/g,
 ];
 
+/** « diagnostik », « publik »: a final « -ik » typed for « -ique ». */
+const IK_FOR_IQUE = /\b([a-z]{4,})ik(s?)\b/g;
+
 /** Rewrites typed spellings word by word, leaving punctuation and spacing as they were. */
 function respell(text: string): string {
   return text.replace(/[a-z0-9']+/g, (word) => spellings.get(word) ?? word);
@@ -95,7 +105,8 @@ export function normalizeQuestion(message: string): string {
     .replace(/[’‘`´ʼ]/g, "'")
     .replace(/œ/g, 'oe')
     .replace(/[ \t]+/g, ' ');
-  text = respell(text).replace(LONE_C, "$1c'est ").replace(PEU_FOR_PEUT, 'peut');
+  text = text.replace(ELISION_WITHOUT_APOSTROPHE, "$1$2'").replace(EST_CE, '$1$2-ce ');
+  text = respell(text.replace(IK_FOR_IQUE, '$1ique$2')).replace(LONE_C, "$1c'est ").replace(PEU_FOR_PEUT, 'peut');
   for (const pattern of POLITENESS) text = text.replace(pattern, ' ');
   return text
     .replace(/[ \t]+([.,])/g, '$1')

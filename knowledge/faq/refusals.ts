@@ -46,7 +46,7 @@ const SILENT_DETAIL = new RegExp(
     'montant (?:a ete |est )?(?:attribue|verse|accorde|recu)', 'pour son ctai', 'pour ma commune', 'par commune', 'par projet',
     'telephone', "(?<!s')\\badresse\\b", '\\be-?mail', 'formulaire', 'calendrier', 'echeance', 'bilan', 'evaluation des',
     'maxima', 'en moyenne', '(?:montant|budget|financement|cout|duree|nombre|subvention|somme)s? moyens?\\b', 'a la fois un (?:ctai|ptai) et un', 'cumul', 'les deux (?:a la fois|en meme temps)',
-    "combien (?:y a-t-il |il y a |de )?(?:de )?(?:refugies|bpi|personnes|beneficiaires|etrangers|familles|primo)", 'actions (?:ont ete |qui ont ete )?menees (?:a|en|par)',
+    "combien (?:y a-t-il |il y a |de )?(?:de )?(?:refugies|bpi|personnes|beneficiaires|etrangers|familles|primo)", 'actions (?:ont ete |qui ont ete )?menees (?:a|en|par)\\b',
     'renouvel', 'resili', 'prolong', "\\bqui (?:evalue|controle|instruit|verifie)",
   ].join('|'),
 );

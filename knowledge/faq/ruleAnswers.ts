@@ -4,7 +4,7 @@
 import type { CommitmentKind, IntegrationField, RuleOutcome, RuleVerdict, Scheme } from '../schemes';
 import { commitmentFormAccepted, ctaiEligibilityVerdict, ctaiSignatories, fieldFitsScheme, ptaiEligibility, schemeObligation, type ObligationTopic } from '../schemes';
 import { seedRef, type Reason } from '../seedReferences';
-import type { AnalyzedQuestion, QuestionPart } from './questionAnalysis';
+import { NOT_A_COLLECTIVITY, type AnalyzedQuestion, type QuestionPart } from './questionAnalysis';
 
 export interface RuleAnswer {
   /** the verdict the answer opens on; none for an open question */
@@ -17,21 +17,20 @@ const ADVICE = /recommand|conseill|\butile\b|preferable/;
 /** « déconseillé », « pas recommandé »: the advice asked about the other way round. */
 const ADVISED_AGAINST = /deconseill|(?:pas|ni) (?:\w+ )?(?:recommande|conseille)|a eviter|inutile/;
 // The question asks whether something may be left out: the rule's verdict is turned round.
-const WITHOUT = /facultati|optionnel|dispense|se passer|pas (?:obligatoire|requis|necessaire|besoin|oblige)/;
+const WITHOUT = /facultati|optionnel|dispense|se passer|pas (?:\w+ ){0,3}?(?:obligatoire|requis|necessaire|besoin|obligee?s?)\b|laisser (?:\w+ ){0,3}?de cote|mettre de cote|faire l'impasse|omettre|\bzapper|ecarter|exclure|renoncer/;
 const LACKING = /\bsans\b|\bpas (?:\w+ ){0,2}d[e']|\baucun|\bni\b/;
 // « doit-il être terminé avant de déposer ? », « à quel moment ? »: when it must be done, which the text never says.
 const TIMING = /\b(?:termine|acheve|fini|finalise|boucle)e?s?\b|\bavant (?:de |le |la |l')?(?:depos|depot|candidat|soumi|envo)|au moment du depot|a quel moment|\bquand (?:doit|faut|le diag)|\bdelais?\b/;
 const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
 const REQUIREMENT_VERB = /empeche|probleme|bloquant|obstacle|\bgene\b|genant|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
 const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
-const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|\bqu'un\b|\bqu'une\b|\bseul truc\b/;
+// « ne… qu'un seul champ »; not the relative « des besoins qu'un CTAI peut traiter ».
+const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|(?:\bne\b|\bn')[^?,]{0,30}?\bqu'une?\b|\bseul truc\b/;
 /** « c'est possible ? », « on peut ? », « c'est finançable ? »: whether something is allowed. */
 const ASKS_IF_ALLOWED = /possible|\bpeu[tx]?\b|\bpeuvent\b|financ|subvention|\baide|\bok\b|envisageable|eligible|autorise/;
 /** Whether a field belongs to a scheme, asked in other words. */
 const ASKS_ABOUT_FIELD = /rentre|relev|fait partie|fait-il partie|vise|couvr|inclure|concern|financ|\bdans\b|domaine|entrer|porter sur|possible|\bpeu|commun|a la fois|quel dispositif/;
 const SMALL_AMOUNT = /(?:financement|montant|budget|enveloppe|somme|subvention)s? (?:tres |assez )?(?:modeste|faible|petite?|reduite?|limitee?)|(?:modeste|faible|petite?|reduite?) (?:financement|montant|budget|enveloppe|somme|subvention)/;
-/** Who is not a collectivity: an association, a company, a person. */
-const NOT_A_COLLECTIVITY = /\bassociations?\b|entreprises?|\bsocietes?\b|\bong\b|fondations?|particuliers?|\bcitoyens?\b|bailleurs?|\bccas\b|etablissements? (?:public|scolaire|de sante)/;
 /** « Quel dispositif est adapté à notre situation ? » asks which scheme fits, without naming one. */
 const WHICH_SCHEME = /quel (?:dispositif|outil|cadre)|lequel|\badapte|convient|choisir|\bpour nous\b/;
 const OPEN_TO_ALL = /\b(?:ouverts?|accessibles?|destines?|reserves?|possibles?|pour|concerne)\s+(?:a |aux )?(?:toutes? (?:les )?(?:collectivites?|communes?)|n'importe quelle (?:collectivite|commune|ville)|tout le monde|toute commune)\b/;
@@ -157,7 +156,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « Qui signe le contrat ? », « le contrat est signé par qui ? »: the prefect, said first, in the seed's own sentence.
-  if (!part.yesNo && !part.choice && !schemes.includes('PTAI') && /\bqui\b/.test(part.folded) && /\bsign|negoci|conclu/.test(part.folded) && !/\bavec qui\b|\bqui peut\b|\bqui peuvent\b|collectivit|\bpeut signer/.test(part.folded)) {
+  if (!part.yesNo && !part.choice && !schemes.includes('PTAI') && /\bqui\b/.test(part.folded) && /\bsign|negoci|conclu/.test(part.folded) && !/\bavec qui\b|\bqui peut\b|\bqui peuvent\b|(?<!\bavec (?:les |des )?(?:grandes )?)collectivit|\bpeut signer/.test(part.folded)) {
     const signatories = ctaiSignatories();
     return { reasons: [{ ...signatories, text: `Le préfet : ${signatories.text.charAt(0).toLowerCase()}${signatories.text.slice(1)}` }] };
   }
@@ -178,7 +177,9 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   const commitments = commitmentKindsIn(f);
   if (commitments.length > 0 && /engag|particip|contribu|compter|comme|suffi|limiter|option|soutenir|forme|obligatoirement|forcement|\bdoi|oblig|faut|plutot|se contenter/.test(f) && !/lettre d'engagement/.test(f)) {
     if (commitments.includes('cofinancing') && (OBLIGATION.test(f) || /seule option|seul moyen|seule forme/.test(f))) {
-      return outcome(schemeObligation(schemes[0] ?? 'PTAI', 'cofinancing'));
+      const rule = outcome(schemeObligation(schemes[0] ?? 'PTAI', 'cofinancing'));
+      // « n'est pas forcément obligée de mettre de l'argent, c'est bien cela ? »: asked the other way round.
+      return WITHOUT.test(f) ? { ...rule, verdict: turned(rule.verdict) } : rule;
     }
     const accepted = commitments.filter((k) => k !== 'cofinancing');
     if (accepted.length > 0 && part.yesNo) return outcome(commitmentFormAccepted(accepted[0] ?? 'other'));
@@ -211,7 +212,9 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // Eligibility of a kind of collectivity, asked as a yes/no question.
-  if (part.yesNo && kind && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded) && !(LACKING.test(f) && obligationTopic(f, part))) {
+  // « Ces thématiques sont-elles couvertes par ce type de contrat ? »: a question about fields, whatever the kind.
+  const aboutFields = part.fields.length > 0 && /thematiques?|domaines?|champs?|couvert|couvr|besoins|traite/.test(part.folded);
+  if (part.yesNo && kind && !aboutFields && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded) && !(LACKING.test(f) && obligationTopic(f, part))) {
     const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
     const scheme = schemes[0] ?? (funding ? 'PTAI' : undefined);
     const field = part.fields[0];
@@ -277,6 +280,8 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
         const other = schemeObligation('PTAI', topic);
         if (other.verdict !== 'yes') answers.push({ reasons: other.reasons.map((r) => ({ ...r, text: inContrast(r.text) })) });
       }
+      // « Un département qui veut une action ponctuelle peut-il passer par un PTAI ? »: the kind's own eligibility too.
+      if (part.yesNo && kind && verdict === 'yes' && targets.length === 1 && targets[0] === 'PTAI' && POSSIBILITY.test(f)) answers.push(outcome(ptaiEligibility(kind)));
       const combined = combine(answers, verdict);
       return part.yesNo ? combined : { reasons: combined.reasons };
     }
@@ -284,7 +289,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
     if (!part.yesNo && schemes.length > 0 && /oblig|impos|requis|exig|contenir|comporter|necessaire/.test(f)) {
       return combine(schemes.map((s) => (s === 'CTAI' ? outcome(schemeObligation('CTAI', 'housing')) : outcome(schemeObligation('PTAI', /pas (?:\w+ )?(?:oblig|requis|exig|impos|necessaire)/.test(f) ? 'diagnostic' : 'several_fields')))));
     }
-    if (part.yesNo && schemes.length > 0 && /thematique|domaine|champ|volet|action/.test(f) && /impos|oblig|requis/.test(f)) {
+    if (part.yesNo && schemes.length > 0 && /thematique|\btheme|domaine|champ|volet|action/.test(f) && /impos|oblig|requis|incontournable|ne (?:\w+ ){0,3}pas (?:\w+ )?(?:laisser|ecarter|omettre|exclure)/.test(f)) {
       return outcome(schemeObligation(schemes[0] as Scheme, schemes[0] === 'CTAI' ? 'housing' : 'all_fields'));
     }
     if (part.yesNo && /actions? concretes?/.test(f) && schemes[0] === 'CTAI') {

@@ -1,5 +1,7 @@
 // A short follow-up to the last answer (« Pourquoi ? », « et pour un PTAI ? », « c’est-à-dire ? ») says
 // nothing on its own: it is read together with the question it follows.
+import { asksMeaning } from '../faq/definitions';
+import { normalizeQuestion } from '../faq/questionNormalization';
 import type { Approach, Scheme } from '../schemes';
 import { plainOf } from './entities';
 import { fold, stripOpeners, withoutOpeners } from './text';
@@ -46,8 +48,10 @@ export function journeyQuestion(understanding: Pick<Understanding, 'core' | 'ans
   const elliptic = understanding.answerPart !== undefined && isElliptic(understanding.core);
   const asked = elliptic ? `${understanding.answerPart!.trim().replace(/[,;:.]+$/, '')}, ${understanding.core}` : understanding.core;
   const scheme = context.scheme ?? (context.approach === 'targeted' ? 'PTAI' : context.approach === 'strategy' ? 'CTAI' : undefined);
-  // A definition (« c'est quoi un BPI ? ») is the same for both schemes: read alone.
-  const namesScheme = /\b(ctai|ptai|contrats? territoria|projets? territoria)|\b(c'est quoi|qu'est-ce qu|que veut dire|que signifie|signifie|definition)\b/.test(fold(asked));
+  // A definition (« c'est quoi un BPI ? », « c est quoi un bpi ») is the same for both schemes: read alone,
+  // once normalised as the FAQ reads it.
+  const read = normalizeQuestion(asked);
+  const namesScheme = /\b(ctai|ptai|contrats? territoria|projets? territoria)|\bsignifie\b/.test(read) || asksMeaning(read);
   return { question: scheme && !namesScheme ? `Pour un ${scheme} : ${asked}` : asked, subjectInAnswer: elliptic };
 }
 

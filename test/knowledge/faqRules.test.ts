@@ -66,6 +66,14 @@ describe('Reading a question', () => {
     expect(analyzed.parts.every((p) => p.yesNo && p.kind === 'region' && p.schemes.includes('CTAI'))).toBe(true);
   });
 
+  test('When a part after a question has no question mark, then it is still a part, not context', () => {
+    const analyzed = analyzeQuestion('qui signe un CTAI. et pour un PTAI il faut un diagnostic');
+
+    expect(analyzed.parts.map((p) => p.folded)).toEqual(['qui signe un ctai.', 'et pour un ptai il faut un diagnostic']);
+    expect(analyzed.parts[1]?.yesNo).toBe(true);
+    expect(analyzed.context).toBe('');
+  });
+
   test('When the last sentence asks nothing by itself, then the question is read from the context', () => {
     const analyzed = analyzeQuestion('Nos élus veulent savoir qui négocie le contrat côté État. Que leur dire ?');
 
@@ -90,6 +98,17 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     ['Un PTAI doit-il obligatoirement comporter des actions sur le logement ?', /^Le texte ne le précise pas\b/, 'un ou plusieurs champs'],
     ['Nous sommes une petite commune rurale. Nous voulons aider quelques familles réfugiées. On peut faire un CTAI ?', /^Non\b/, 'PTAI'],
     ['Une commune peut-elle signer un CTAI ?', /^Non\b/, 'lettre d’engagement'],
+    ['un syndicat intercommunal peut-il signer un CTAI ?', /^Non\b/, 'métropoles'],
+    ['ptai faut un diagnostik obligé ou pas', /^Non\b/, 'pas requis'],
+    ['Pouvons-nous laisser le logement de côté dans notre CTAI ?', /^Non\b/, 'obligatoirement'],
+    ['La collectivité n’est pas forcément obligée de mettre de l’argent, c’est bien cela ?', /^Oui\b/, 'cofinancement'],
+    ['L’accès aux offres sportives et culturelles fait-il partie des besoins qu’un CTAI peut traiter ?', /^Oui\b/, 'offres sportives et culturelles'],
+    ['Notre CCAS voudrait monter une action sur l’accès aux soins. La ville envisage de s’inscrire dans un CTAI. Ces thématiques sont-elles couvertes par ce contrat ?', /^Oui\b/, 'soins'],
+    ['Un département qui veut seulement une action ponctuelle peut-il passer par un PTAI ?', /^Oui\b/, 'toute collectivité'],
+    ['Pour nos actions ponctuelles, y a-t-il un montant plancher de l’État ?', /^Non\b/, 'sans minimum'],
+    ['Dans un CTAI, y a-t-il un thème qu’on ne peut pas laisser de côté ?', /^Oui\b/, 'logement'],
+    ['Une SEM peut-elle signer un CTAI ?', /^Non\b/, 'métropoles'],
+    ['le CCAS de la ville peut signer le ctai ?', /^Non\b/, 'métropoles'],
     ['cours de français, c’est possible ?', /^Oui\b/, 'linguistique'],
     ['Peut-on financer des cours de français ?', /^Oui\b/, 'linguistique'],
     ['Un PTAI peut-il porter sur un seul champ ?', /^Oui\b/, 'un seul suffit'],
@@ -203,6 +222,56 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answered).toBe(false);
     expect(result.answer).toContain(pointer);
     expect(result.answer).not.toContain('9 millions');
+  });
+
+  test.each(['un syndicat intercommunal peut-il signer un CTAI ?', 'Une SEM peut-elle signer un CTAI ?', 'une association peut signer un ctai ?'])(
+    'When « %s » names what is not a collectivity, then the answer is no from the signatories, without a PTAI the seed does not open to it',
+    async (question) => {
+      const result = await faq.answer(question);
+
+      expect(result.answer).toMatch(/^Non\b/);
+      expect(result.answer).not.toContain('PTAI');
+    },
+  );
+
+  test('When an open part comes before a yes/no part, then the answer opens on the verdict and still answers both', async () => {
+    const result = await faq.answer('Qui signe les CTAI ? Et le logement y est-il obligatoire ?');
+
+    expect(result.answer).toMatch(/^Oui\b/);
+    expect(result.answer).toContain('préfet');
+  });
+
+  test.each([
+    ['Qui conduit la négociation des contrats avec les grandes collectivités ?', 'préfet'],
+  ])('When « %s » is asked in other words, then it is answered', async (question, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain(fact);
+  });
+
+  test('When a claim about a territory is put in the negative, then the verdict confirms or denies the claim as stated', async () => {
+    expect((await faq.answer('Rouen ne faisait pas partie des 11 métropoles de 2019-2020, ai-je raison ?')).answer).toMatch(/^Oui\b/);
+    expect((await faq.answer('Rouen faisait partie des 11 métropoles de 2019-2020, ai-je raison ?')).answer).toMatch(/^Non\b/);
+  });
+
+  test('When a city is named in a question about something else (the weather), then it is declined as off-topic', async () => {
+    const result = await faq.answer('Il va faire beau à Nantes ce week-end ? On organise la fête des voisins.');
+
+    expect(result.answered).toBe(false);
+  });
+
+  test('When the passage found says the question\'s subject, verb and what follows, then the answer opens on « Oui »', async () => {
+    const result = await faq.answer('Les BPI font-ils partie du public visé par les contrats ?');
+
+    expect(result.answer).toMatch(/^Oui : les BPI font partie/);
+  });
+
+  test('When the second part of a question has no question mark, then it is answered too', async () => {
+    const result = await faq.answer('qui signe un CTAI. et pour un PTAI il faut un diagnostic');
+
+    expect(result.answer).toContain('préfet');
+    expect(result.answer).toContain('pas requis');
   });
 
   test('When one part of a question is a detail the text is silent on, then the other part is still answered', async () => {

@@ -31,6 +31,10 @@ describe('journeyQuestion and questionInWish', () => {
     expect(journeyQuestion({ core: 'et pour un PTAI ?' }, { scheme: 'CTAI' }).question).toBe('et pour un PTAI ?');
   });
 
+  test.each(['c est quoi un bpi', 'c koi un BPI', 'qu est ce qu un bpi', 'ça veut dire quoi BPI'])('When « %s » asks a definition mid-journey, however typed, then it is read alone', (core) => {
+    expect(journeyQuestion({ core }, { scheme: 'CTAI' }).question).toBe(core);
+  });
+
   test('When a wish to apply holds a question, then the question is what is left, read for the scheme named; a plain wish asks nothing', () => {
     expect(questionInWish('Bonjour, on voudrait déposer une candidature pour un PTAI, une commune de 3000 habitants c est possible ?')).toBe('Pour un PTAI : une commune de 3000 habitants c est possible ?');
     expect(questionInWish('je voudrais préparer une candidature')).toBeUndefined();

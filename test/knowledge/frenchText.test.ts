@@ -1,5 +1,5 @@
 import type { Passage } from '../../knowledge/faq/corpus';
-import { analyzeQuery, analyzeText, expand, foldAccents, stem, words } from '../../knowledge/faq/frenchText';
+import { analyzeQuery, analyzeText, expand, fold, foldAccents, stem, words } from '../../knowledge/faq/frenchText';
 import { LexicalIndex, splitSentences } from '../../knowledge/faq/lexicalIndex';
 
 const stems = (text: string): string[] => analyzeText(text).map((token) => token.stem);
@@ -18,6 +18,11 @@ function buildPassage(overrides: Partial<Passage> = {}): Passage {
 }
 
 describe('French text normalisation', () => {
+  test('When a text is folded, then it is lower case, unaccented, with one apostrophe, « œ » spelled out and single spaces', () => {
+    expect(fold('  Qu’est-ce qu‘un  CŒUR de\tMÉTROPOLE ?  ')).toBe("qu'est-ce qu'un coeur de metropole ?");
+  });
+
+
   it('When text has capitals and accents, then folding gives lower-case-insensitive plain letters', () => {
     expect(foldAccents('Préfète Île-de-France Œuvre').toLowerCase()).toBe('prefete ile-de-france œuvre');
   });

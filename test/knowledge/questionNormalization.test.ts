@@ -7,6 +7,10 @@ describe('Normalising a question before it is read', () => {
     ['slt, c ki ki negocie les ctai stp', "c'est qui qui negocie les ctai"],
     ["Bonjour Madame, j'ai une petite question : on peu faire un ctai ?", 'on peut faire un ctai ?'],
     ['Cest obligatoire le diagnostic pour un PTAI ? Merci beaucoup pour votre aide.', "c'est obligatoire le diagnostic pour un ptai ?"],
+    // elisions typed with a space instead of the apostrophe
+    ['c est quoi un bpi', "c'est quoi un bpi"],
+    ['qu est ce qu un PTAI', "qu'est-ce qu'un ptai"],
+    ['l etat finance t il un ptai s il n y a pas de diagnostic', "l'etat finance t il un ptai s'il n'y a pas de diagnostic"],
   ])('When « %s » is typed, then it is read as « %s »', (typed, read) => {
     expect(normalizeQuestion(typed)).toBe(read);
   });
