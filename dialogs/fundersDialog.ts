@@ -30,6 +30,8 @@ export class FundersDialog extends ComponentDialog {
     const dossier = await this.store.load(options.reference, step.context);
     const funders = dossier.budget.otherFunders;
     if (funders !== undefined && !options.revisit) return step.endDialog();
+    // Under a correction request, the budget can be changed only when the prefecture named it (a dossier sent before this question existed is not asked it then).
+    if (dossier.changesRequested && !dossier.changesRequested.sections.includes('budget')) return step.endDialog();
     return step.prompt(FUNDERS_PROMPT, {
       validations: {
         text: 'D’autres financeurs participent-ils au projet (par exemple la CAF, la région, une fondation) ? Indiquez leur nom et leur montant, ou répondez « non ».',

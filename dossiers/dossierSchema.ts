@@ -111,7 +111,11 @@ const FunderSchema = z.object({
 
 /** The budget: the totals computed on every write, and the other funders the official gave (absent: not asked yet; empty: none). */
 const BudgetSchema = BudgetTotalsSchema.extend({
-  otherFunders: z.array(FunderSchema).max(FUNDER_LIMITS.count).optional(),
+  otherFunders: z
+    .array(FunderSchema)
+    .max(FUNDER_LIMITS.count)
+    .optional()
+    .meta({ description: 'Les financeurs autres que l’État et la collectivité (CAF, région, fondation…), avec leur montant ; absent tant que la question n’a pas été posée, vide s’il n’y en a aucun. Leur somme est otherFundersEuros.' }),
 });
 
 const ActorRefSchema = z.object({

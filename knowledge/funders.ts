@@ -24,8 +24,8 @@ const UNIT = /^\s*(?:(?:k|m|milliers?|mille|millions?)(?![\p{L}]))?\s*(?:€|eur
 const NONE = /^(aucun|aucune|personne|rien|nous sommes seuls?|on est seuls?|seuls?|pas d'autres?|pas de financeurs?)\b|\b(personne d'autre|aucun autre|aucune autre|pas d'autres? financeurs?)\b/;
 
 // Words around a funder's name that are no part of it: connectors, articles, verbs of giving.
-const LEADING = /^(?:[\s,;:.+\-–—/()]|et\b|puis\b|ainsi que\b|plus\b|avec\b|oui\b|si\b|alors\b|donc\b|il y a\b|nous avons\b|on a\b|aussi\b|egalement\b|de la\b|de l'|du\b|des\b|de\b|d'|la\b|le\b|les\b|l'|un\b|une\b)+/;
-const TRAILING = /(?:[\s,;:.+\-–—=/()]|pour\b|a hauteur de\b|qui (?:apporte|donne|finance|verse)\b|apporte\b|donne\b|finance\b|verse\b|participe\b|de\b|avec\b|et\b|environ\b|soit\b)+$/;
+const LEADING = /^(?:[\s,;:.!?+\-–—/()]|et\b|puis\b|ainsi que\b|plus\b|avec\b|oui\b|si\b|alors\b|donc\b|il y a\b|nous avons\b|on a\b|aussi\b|egalement\b|de la\b|de l'|du\b|des\b|de\b|d'|la\b|le\b|les\b|l'|un\b|une\b)+/;
+const TRAILING = /(?:[\s,;:.!?+\-–—=/()]|pour\b|a hauteur de\b|qui (?:apporte|donne|finance|verse)\b|apporte\b|donne\b|finance\b|verse\b|participe\b|de\b|avec\b|et\b|environ\b|soit\b)+$/;
 /** A total repeated at the end (« soit 5 000 € au total ») is not a funder. */
 const TOTAL = /^(soit|au total|en tout|total)\b/;
 
