@@ -831,7 +831,7 @@ const TARGET_LABELS: Record<string, string> = {
   fields: 'les champs',
   commitments: 'les engagements',
   actions: 'les actions',
-  budget: 'le budget (par les actions)',
+  budget: 'les autres financeurs du budget',
   'collectivity.name': 'le nom de la collectivité',
   'collectivity.kind': 'le type de collectivité',
   'collectivity.departement': 'le département',
@@ -856,7 +856,7 @@ const TARGET_LABELS: Record<string, string> = {
   'action.cost': 'le coût de l’action',
   'action.stateShare': 'le financement demandé à l’État',
   'action.carrier': 'le porteur de l’action',
-  'budget.otherFunders': 'le budget (par les actions)',
+  'budget.otherFunders': 'les autres financeurs',
 };
 
 /** A submitted dossier as its official sees it: status, date, what the prefecture asked, what comes next. */

@@ -13,6 +13,7 @@ import { CommitmentsDialog, COMMITMENTS_DIALOG } from './commitmentsDialog';
 import { ContactDialog, CONTACT_DIALOG } from './contactDialog';
 import type { DraftStore } from './draftStore';
 import { FieldsDialog, FIELDS_DIALOG } from './fieldsDialog';
+import { FundersDialog, FUNDERS_DIALOG } from './fundersDialog';
 import { readSectionOptions } from './questionFlow';
 import { questionIdOf } from './understanding';
 import type { QuestionId } from '../knowledge/understanding/types';
@@ -23,14 +24,15 @@ export const APPLICATION_DIALOG = 'applicationDialog';
 /** The journey's waterfall; loops restart it (never the component itself, which would nest in its own stack). */
 const STEPS = 'applicationDialog.steps';
 
-/** The dialog of each section the official can fill or edit. */
-const SECTION_DIALOGS: Record<Exclude<SectionId, 'budget'>, string> = {
+/** The dialog of each section the official can fill or edit; of the budget, the other funders (its totals follow the actions). */
+const SECTION_DIALOGS: Record<SectionId, string> = {
   collectivity: COLLECTIVITY_DIALOG,
   contact: CONTACT_DIALOG,
   scheme: SCHEME_DIALOG,
   fields: FIELDS_DIALOG,
   commitments: COMMITMENTS_DIALOG,
   actions: ACTIONS_DIALOG,
+  budget: FUNDERS_DIALOG,
 };
 
 const SECTION_ORDER = [COLLECTIVITY_DIALOG, CONTACT_DIALOG, SCHEME_DIALOG, FIELDS_DIALOG, COMMITMENTS_DIALOG, ACTIONS_DIALOG];
@@ -46,6 +48,7 @@ export class ApplicationDialog extends ComponentDialog {
     this.addDialog(new ActionsDialog(store));
     // Also here, so that an edit can open one question of one action directly.
     this.addDialog(new ActionDialog(store));
+    this.addDialog(new FundersDialog(store));
     this.addDialog(new ReviewDialog(store));
     this.addDialog(
       new WaterfallDialog(STEPS, [
@@ -53,6 +56,7 @@ export class ApplicationDialog extends ComponentDialog {
         this.nextCorrectionStep.bind(this),
         ...SECTION_ORDER.map((dialogId) => this.sectionStep(dialogId)),
         this.budgetStep.bind(this),
+        this.fundersStep.bind(this),
         this.reviewStep.bind(this),
         this.outcomeStep.bind(this),
         this.afterEditStep.bind(this),
@@ -70,7 +74,8 @@ export class ApplicationDialog extends ComponentDialog {
     if (focus) return this.focusStep(step, reference, focus, actionIndex);
     const [section] = corrections ?? [];
     if (!section) return step.next();
-    return step.beginDialog(section === 'budget' ? ACTIONS_DIALOG : SECTION_DIALOGS[section], { reference, revisit: true });
+    if (section === 'budget') await step.context.sendActivity(budgetText(await this.store.load(reference, step.context)));
+    return step.beginDialog(SECTION_DIALOGS[section], { reference, revisit: true });
   }
 
   /**
@@ -80,7 +85,9 @@ export class ApplicationDialog extends ComponentDialog {
   private async focusStep(step: WaterfallStepContext, reference: string, focus: string, actionIndex: number | undefined): Promise<DialogTurnResult> {
     const [section] = focus.split('.');
     const whole = !focus.includes('.');
-    if (section === 'action' || section === 'actions' || section === 'budget') {
+    // « modifier le budget », « modifier les financeurs »: what the budget holds of its own is its other funders.
+    if (section === 'budget') return step.beginDialog(FUNDERS_DIALOG, { reference, revisit: true });
+    if (section === 'action' || section === 'actions') {
       const dossier = await this.store.load(reference, step.context);
       const index = actionIndex ?? (dossier.actions.length === 1 ? 1 : undefined);
       const action = index ? dossier.actions[index - 1] : undefined;
@@ -112,6 +119,12 @@ export class ApplicationDialog extends ComponentDialog {
     return step.next();
   }
 
+  /** Asked once, after the budget: who else pays for the actions (skipped when the draft already says). */
+  private async fundersStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { reference } = readSectionOptions(step.options);
+    return step.beginDialog(FUNDERS_DIALOG, { reference });
+  }
+
   private async reviewStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { reference, submit } = readSectionOptions(step.options);
     return step.beginDialog(REVIEW_DIALOG, { reference, ...(submit ? { submit } : {}) });
@@ -121,8 +134,7 @@ export class ApplicationDialog extends ComponentDialog {
     const { reference } = readSectionOptions(step.options);
     const outcome = (step.result as ReviewOutcome | undefined) ?? { kind: 'keep' };
     if (outcome.kind === 'edit') {
-      const dialogId = outcome.section === 'budget' ? ACTIONS_DIALOG : SECTION_DIALOGS[outcome.section];
-      return step.beginDialog(dialogId, { reference, revisit: outcome.revisit });
+      return step.beginDialog(SECTION_DIALOGS[outcome.section], { reference, revisit: outcome.revisit });
     }
     if (outcome.kind === 'keep') {
       await step.context.sendActivity(

@@ -1,6 +1,7 @@
 // The dossier as the official reads it back: a text summary, the budget, and an Adaptive Card 1.5.
 import { CardFactory, type Attachment } from 'botbuilder';
-import { computeBudget, type BudgetTotals } from '../knowledge/completeness';
+import { budgetAdvice, budgetBalance, computeBudget } from '../knowledge/completeness';
+import { fundersText } from '../knowledge/funders';
 import { DEPARTEMENT_NAMES } from '../knowledge/departements';
 import { formatEuros, formatInteger, formatPhone, formatShare } from '../knowledge/formatting';
 import {
@@ -14,6 +15,7 @@ import {
   STATUS_LABELS,
 } from '../knowledge/schemes';
 import type { Dossier } from '../dossiers/dossierSchema';
+import { escapeMarkdown } from './questionCards';
 
 const MISSING = 'à compléter';
 
@@ -23,21 +25,28 @@ export function departementLabel(code: string): string {
   return name ? `${code} (${name})` : code;
 }
 
-/** The budget lines, in euros, as shown after the actions and in the summary. */
-function budgetLines(totals: BudgetTotals): Array<[string, string]> {
+/** The budget lines, in euros, as shown after the actions and in the summary; the other funders once asked. */
+function budgetLines(dossier: Dossier, name: (text: string) => string = (text) => text): Array<[string, string]> {
+  const totals = computeBudget(dossier);
+  const funders = dossier.budget.otherFunders;
+  const { fundedEuros, gapEuros } = budgetBalance(totals);
   return [
     ['Coût total des actions', formatEuros(totals.actionsCostEuros)],
     ['Financement demandé à l’État', formatEuros(totals.stateFundingRequestedEuros)],
     ['Part de l’État dans le coût', totals.stateFundingShare === null ? '—' : formatShare(totals.stateFundingShare)],
     ['Cofinancement de la collectivité', formatEuros(totals.cofinancingEuros)],
-    ['Valeur estimée des apports en nature', formatEuros(totals.inKindValueEuros)],
+    ...(funders === undefined ? [] : [['Autres financeurs', funders.length === 0 ? 'aucun' : `${fundersText(funders.map((funder) => ({ ...funder, name: name(funder.name) })))}, soit ${formatEuros(totals.otherFundersEuros)}`] as [string, string]]),
+    ['Total des financements', formatEuros(fundedEuros)],
+    ['Reste à financer', gapEuros >= 0 ? formatEuros(gapEuros) : `aucun (${formatEuros(-gapEuros)} au-delà du coût)`],
+    ['Valeur estimée des apports en nature (hors financements)', formatEuros(totals.inKindValueEuros)],
     ['Contribution totale de la collectivité', formatEuros(totals.collectivityContributionEuros)],
   ];
 }
 
 export function budgetText(dossier: Dossier): string {
-  const lines = budgetLines(computeBudget(dossier)).map(([label, value]) => `- ${label} : ${value}`);
-  return `Voici le budget de votre dossier, calculé à partir des actions et des engagements :\n\n${lines.join('\n')}`;
+  const lines = budgetLines(dossier, escapeMarkdown).map(([label, value]) => `- ${label} : ${value}`);
+  const advice = budgetAdvice(computeBudget(dossier));
+  return `Voici le budget de votre dossier, calculé à partir des actions, des engagements et des autres financeurs :\n\n${lines.join('\n')}${advice ? `\n\n${advice}.` : ''}`;
 }
 
 interface SummarySection {
@@ -106,7 +115,7 @@ function summarySections(dossier: Dossier): SummarySection[] {
             ])
           : [['Actions', MISSING]],
     },
-    { title: 'Budget', facts: budgetLines(computeBudget(dossier)) },
+    { title: 'Budget', facts: budgetLines(dossier) },
   ];
 }
 

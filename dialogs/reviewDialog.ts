@@ -32,11 +32,12 @@ const SECTION_KEYWORDS: ReadonlyArray<{ section: SectionId; pattern: RegExp }> =
   { section: 'scheme', pattern: /\b(dispositif|ctai|ptai|diagnostic|strategie|demarche)\b/ },
   { section: 'fields', pattern: /\b(champs?|domaines?)\b/ },
   { section: 'commitments', pattern: /\b(engagements?|cofinancement|salle|personnel|association)\b/ },
-  { section: 'actions', pattern: /\b(actions?|budget|couts?|montants?)\b/ },
+  { section: 'budget', pattern: /\b(budget|financeurs?|plan de financement)\b/ },
+  { section: 'actions', pattern: /\b(actions?|couts?|montants?)\b/ },
 ];
 
 /**
- * "modifier les engagements" → commitments. The budget is edited through the actions and commitments.
+ * "modifier les engagements" → commitments; "modifier les financeurs" → the budget's other funders (its totals follow the actions and commitments).
  * A section's own label (a button of the section card, « Engagements de la collectivité ») or id names that
  * section; then « engagement » before the other words, so that « les engagements de la commune » are the commitments.
  */
@@ -68,7 +69,7 @@ export function isSectionChoice(text: string): boolean {
 /** The section whose label (or id) is the whole message: a click on the section card's button. */
 function sectionOfLabel(text: string): SectionId | undefined {
   const normalized = normalizeText(text).replace(/[\s.!?…]+$/, '');
-  return SectionIdSchema.options.find((section) => section !== 'budget' && (normalizeText(SECTION_LABELS[section]) === normalized || section === normalized));
+  return SectionIdSchema.options.find((section) => normalizeText(SECTION_LABELS[section]) === normalized || section === normalized);
 }
 
 function parseDecision(text: string, complete: boolean): ParseResult<Decision> {
@@ -95,7 +96,7 @@ export class ReviewDialog extends ComponentDialog {
         const text = normalizeText(answerText(answer));
         if (answer.value === 'none' || NO_SECTION.test(text) || SUBMIT_WORDS.test(text)) return { ok: true, value: 'none' };
         const section = parseSectionName(text);
-        return section ? { ok: true, value: section } : { ok: false, reason: 'Je n’ai pas reconnu la section. Répondez par exemple « collectivité », « contact », « dispositif », « champs », « engagements » ou « actions », ou « aucune » pour revenir au récapitulatif.' };
+        return section ? { ok: true, value: section } : { ok: false, reason: 'Je n’ai pas reconnu la section. Répondez par exemple « collectivité », « contact », « dispositif », « champs », « engagements », « actions » ou « financeurs », ou « aucune » pour revenir au récapitulatif.' };
       }),
     );
     this.addDialog(new AnswerPrompt(CONFIRM_PROMPT, (answer) => parseConfirmation(answerText(answer))));
@@ -175,9 +176,9 @@ export class ReviewDialog extends ComponentDialog {
     return step.prompt(SECTION_PROMPT, {
       validations: {
         text: 'Quelle section souhaitez-vous modifier ?',
-        help: 'Nommez la section : collectivité, contact, dispositif, champs, engagements ou actions (le budget se calcule à partir des actions et des engagements).',
+        help: 'Nommez la section : collectivité, contact, dispositif, champs, engagements, actions, ou budget pour ses autres financeurs (les coûts et la part de l’État se modifient dans les actions).',
         choices: [
-          ...SectionIdSchema.options.filter((section) => section !== 'budget').map((section) => ({ value: section, title: SECTION_LABELS[section] })),
+          ...SectionIdSchema.options.map((section) => ({ value: section, title: SECTION_LABELS[section] })),
           { value: 'none', title: NO_SECTION_LABEL },
         ],
       },

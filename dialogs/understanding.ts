@@ -21,6 +21,7 @@ const PROMPT_QUESTIONS: ReadonlyArray<[RegExp, Pending]> = [
   [/^reviewDialog\.decision$/, 'review.menu'],
   [/^reviewDialog\.section$/, 'review.section'],
   [/^reviewDialog\.confirm$/, 'review.confirm'],
+  [/^fundersDialog\./, 'budget.otherFunders'],
 ];
 
 export function pendingOfPrompt(promptId: string | undefined): Pending | undefined {

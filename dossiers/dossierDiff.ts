@@ -33,7 +33,7 @@ export interface ContentChange {
   after?: string;
 }
 
-type Content = Partial<Pick<Dossier, 'scheme' | 'collectivity' | 'contact' | 'approach' | 'diagnostic' | 'housingCommitted' | 'fields' | 'commitments' | 'actions'>>;
+type Content = Partial<Pick<Dossier, 'scheme' | 'collectivity' | 'contact' | 'approach' | 'diagnostic' | 'housingCommitted' | 'fields' | 'commitments' | 'actions' | 'budget'>>;
 
 const euros = (amount: number | undefined): string | undefined => (amount === undefined ? undefined : formatEuros(amount).replace(/[\u202f\u00a0]/g, ' '));
 
@@ -78,6 +78,9 @@ function describeContent(input: Record<string, unknown>): ContentLine[] {
     element('Part de l’État demandée', euros(action.stateFundingEuros));
     element('Porteur', action.carrier);
   }
+  // Of the budget, what the applicant wrote: the other funders (its totals follow the lines above).
+  const funders = content.budget?.otherFunders;
+  if (funders) push('budget', 'Autres financeurs', funders.length === 0 ? 'aucun' : funders.map((funder) => `${funder.name} : ${euros(funder.amountEuros)}`).join(' ; '));
   return lines;
 }
 

@@ -76,7 +76,10 @@ const dossierSchema = new Schema<Dossier>(
         cofinancingEuros: Number,
         inKindValueEuros: Number,
         collectivityContributionEuros: Number,
+        otherFundersEuros: Number,
         stateFundingShare: { type: Number, default: null },
+        // Absent until the question is answered (an empty list is « no other funder »), so no default.
+        otherFunders: { type: [new Schema({ name: { type: String, required: true }, amountEuros: { type: Number, required: true } }, subdocument)], default: undefined },
       },
       subdocument,
     ),

@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import { z } from 'zod';
-import { computeBudget } from '../knowledge/completeness';
 import { checkCorrection } from '../knowledge/corrections';
 import { DossierStatusSchema, type DossierStatus, type Scheme } from '../knowledge/schemes';
 import { counterModel, dossierModel } from './dossierModel';
 import {
+  budgetOf,
   DossierReferenceSchema,
   DossierSchema,
   EDITABLE_KEYS,
@@ -153,7 +153,7 @@ export class DossierRepository {
   async createDraft(owner: Owner): Promise<Dossier> {
     const now = this.clock();
     const reference = await this.nextReference(now);
-    const draft = DossierSchema.parse({ reference, status: 'draft', owner, budget: computeBudget({}), version: 1, createdAt: now, updatedAt: now });
+    const draft = DossierSchema.parse({ reference, status: 'draft', owner, budget: budgetOf({}), version: 1, createdAt: now, updatedAt: now });
     await this.dossiers.create(draft);
     return draft;
   }
@@ -192,14 +192,16 @@ export class DossierRepository {
     if (!EDITABLE_STATUSES.includes(current.status)) return failure({ code: 'dossier_not_editable', reference, status: current.status });
 
     const merged = { ...current, ...pickEditable(patch), updatedAt: this.clock() };
-    const parsed = DossierSchema.safeParse({ ...merged, budget: computeBudget(merged) });
+    const parsed = DossierSchema.safeParse({ ...merged, budget: budgetOf(merged) });
     if (!parsed.success) {
       return failure({ code: 'invalid_dossier', issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) });
     }
 
     const next = parsed.data;
     if (current.status === 'changes_requested') {
-      const check = checkCorrection(current, next, EDITABLE_KEYS, current.changesRequested?.sections ?? []);
+      // Of the budget, only the other funders are the applicant's: its totals follow the actions and commitments.
+      const written = (dossier: Dossier) => ({ ...dossier, budget: dossier.budget.otherFunders });
+      const check = checkCorrection(written(current), written(next), EDITABLE_KEYS, current.changesRequested?.sections ?? []);
       if (check.outside.length > 0 || check.departementChanged) return failure({ code: 'correction_outside_sections', reference, ...check });
     }
     const set: Record<string, unknown> = { budget: next.budget, updatedAt: next.updatedAt };

@@ -4,7 +4,8 @@
 // optional here; `checkCompleteness` (knowledge/) judges what a submission still lacks. One shape
 // for drafts and submitted dossiers keeps a single type for the bot, the dialogs and the API.
 import { z } from 'zod';
-import { BudgetTotalsSchema, SectionIdSchema } from '../knowledge/completeness';
+import { BudgetTotalsSchema, computeBudget, SectionIdSchema } from '../knowledge/completeness';
+import { FUNDER_LIMITS } from '../knowledge/funders';
 import { isDepartementCode, isValidSiren, parseEmail, parsePhone } from '../knowledge/parsers';
 import {
   ApproachSchema,
@@ -102,6 +103,21 @@ const ActionSchema = z.object({
   carrier: plainText(TEXT_LIMITS.name).optional(),
 });
 
+/** A funder other than the State and the collectivity (CAF, région, fondation…), with what it brings. */
+const FunderSchema = z.object({
+  name: plainText(FUNDER_LIMITS.name),
+  amountEuros: euros.positive({ error: 'Le montant d’un financeur doit être supérieur à zéro.' }),
+});
+
+/** The budget: the totals computed on every write, and the other funders the official gave (absent: not asked yet; empty: none). */
+const BudgetSchema = BudgetTotalsSchema.extend({
+  otherFunders: z
+    .array(FunderSchema)
+    .max(FUNDER_LIMITS.count)
+    .optional()
+    .meta({ description: 'Les financeurs autres que l’État et la collectivité (CAF, région, fondation…), avec leur montant ; absent tant que la question n’a pas été posée, vide s’il n’y en a aucun. Leur somme est otherFundersEuros.' }),
+});
+
 const ActorRefSchema = z.object({
   kind: z.enum(['applicant', 'staff', 'system']),
   id: z.string().min(1).max(200),
@@ -191,8 +207,8 @@ export const DossierSchema = z.object({
     .default([]),
   /** Optional questions the official chose to skip ("passer"), so a resumed draft does not ask them again. */
   skippedQuestions: z.array(z.string().min(1).max(100)).max(100).optional(),
-  /** Totals computed from actions and commitments, refreshed on every write. */
-  budget: BudgetTotalsSchema,
+  /** Totals computed from actions, commitments and other funders, refreshed on every write; the other funders themselves. */
+  budget: BudgetSchema,
   owner: OwnerSchema,
   history: z.array(HistoryEntrySchema).default([]),
   notes: z.array(NoteSchema).default([]),
@@ -218,5 +234,12 @@ export const DossierSchema = z.object({
 export type Dossier = z.infer<typeof DossierSchema>;
 
 /** The sections an applicant edits; status, history and the rest change only through the repository's own methods. */
-export const EDITABLE_KEYS = ['scheme', 'collectivity', 'contact', 'approach', 'diagnostic', 'housingCommitted', 'fields', 'commitments', 'actions', 'skippedQuestions'] as const;
-export type DossierPatch = Partial<Pick<Dossier, (typeof EDITABLE_KEYS)[number]>>;
+export const EDITABLE_KEYS = ['scheme', 'collectivity', 'contact', 'approach', 'diagnostic', 'housingCommitted', 'fields', 'commitments', 'actions', 'budget', 'skippedQuestions'] as const;
+/** Of the budget, only the other funders are written: its totals are computed. */
+export type DossierPatch = Partial<Pick<Dossier, Exclude<(typeof EDITABLE_KEYS)[number], 'budget'>>> & { budget?: Pick<Dossier['budget'], 'otherFunders'> };
+
+/** The budget to store: the totals computed from the content, with the other funders it holds. */
+export function budgetOf(content: DossierPatch): Dossier['budget'] {
+  const otherFunders = content.budget?.otherFunders;
+  return { ...computeBudget(content), ...(otherFunders ? { otherFunders: [...otherFunders] } : {}) };
+}

@@ -1,6 +1,7 @@
 // What a dossier still lacks before it can be submitted, and its budget totals: one rule set for the chat and the API.
 import { z } from 'zod';
 import { formatEuros } from './formatting';
+import type { Funder } from './funders';
 import { isDepartementCode } from './parsers';
 import { ctaiEligibility, FIELD_LABELS, SCHEME_CATALOGUE, type Approach, type CollectivityKind, type CommitmentKind, type DiagnosticStatus, type IntegrationField, type Public, type Scheme } from './schemes';
 import { seedRef, type SeedRef } from './seedReferences';
@@ -34,6 +35,8 @@ export interface DossierContent {
   readonly fields?: readonly IntegrationField[];
   readonly commitments?: readonly CommitmentContent[];
   readonly actions?: readonly ActionContent[];
+  /** The budget's other funders, as the official gave them (the totals are computed). */
+  readonly budget?: { readonly otherFunders?: readonly Funder[] };
 }
 
 interface CommitmentContent {
@@ -79,7 +82,7 @@ export type ProblemCode =
   | 'action_field_not_chosen'
   | 'state_funding_exceeds_cost';
 
-type WarningCode = 'ctai_prefecture_decides' | 'ctai_diagnostic_planned' | 'ptai_diagnostic_advised' | 'field_without_action';
+type WarningCode = 'ctai_prefecture_decides' | 'ctai_diagnostic_planned' | 'ptai_diagnostic_advised' | 'field_without_action' | 'budget_unbalanced';
 
 export interface CompletenessProblem {
   readonly section: SectionId;
@@ -97,7 +100,8 @@ interface CompletenessWarning {
   readonly section: SectionId;
   readonly code: WarningCode;
   readonly message: string;
-  readonly ref: SeedRef;
+  /** The seed passage behind the advice; none for the budget's balance, which the seed does not rule on. */
+  readonly ref?: SeedRef;
 }
 
 export interface CompletenessReport {
@@ -116,6 +120,12 @@ export function checkCompleteness(dossier: DossierContent): CompletenessReport {
   checkFields(dossier, problems);
   checkCommitments(dossier, problems);
   checkActions(dossier, problems, warnings);
+  const totals = computeBudget(dossier);
+  const advice = budgetAdvice(totals);
+  if (advice) {
+    const remedy = budgetBalance(totals).gapEuros > 0 ? 'vous pouvez ajouter un financeur ou revoir les montants' : 'vérifiez les montants';
+    warnings.push({ section: 'budget', code: 'budget_unbalanced', message: `${advice} : ${remedy} (ce n’est pas obligatoire pour déposer).` });
+  }
   return { complete: problems.length === 0, problems, warnings };
 }
 
@@ -323,6 +333,8 @@ export const BudgetTotalsSchema = z.object({
   inKindValueEuros: z.number(),
   /** Cofinancing plus in-kind value: the collectivity's whole contribution. */
   collectivityContributionEuros: z.number(),
+  /** What the other funders bring (CAF, région, fondation…); 0 for dossiers stored before they were asked. */
+  otherFundersEuros: z.number().default(0),
   /** State funding requested over the actions' cost, between 0 and 1; null while no cost is known. */
   stateFundingShare: z.number().nullable(),
 });
@@ -335,14 +347,37 @@ export function computeBudget(dossier: DossierContent): BudgetTotals {
   const stateFundingRequestedEuros = sumEuros(actions.map((action) => action.stateFundingEuros));
   const cofinancingEuros = sumEuros(commitments.filter((c) => c.kind === 'cofinancing').map((c) => c.amountEuros));
   const inKindValueEuros = sumEuros(commitments.filter((c) => c.kind !== 'cofinancing').map((c) => c.estimatedValueEuros));
+  const otherFundersEuros = sumEuros((dossier.budget?.otherFunders ?? []).map((funder) => funder.amountEuros));
   return {
     actionsCostEuros,
     stateFundingRequestedEuros,
     cofinancingEuros,
     inKindValueEuros,
     collectivityContributionEuros: roundCents(cofinancingEuros + inKindValueEuros),
+    otherFundersEuros,
     stateFundingShare: actionsCostEuros > 0 ? Math.round((stateFundingRequestedEuros / actionsCostEuros) * 10_000) / 10_000 : null,
   };
+}
+
+/**
+ * The financing plan: the actions' cost against the money that pays for it, the State's request, the
+ * collectivity's cofinancing and the other funders. In-kind contributions (a room, staff time) are left
+ * out: they are shown apart, since the actions' cost, as asked, is what must be paid, and a valued room
+ * pays none of it. `gapEuros` is positive when part of the cost has no funder, negative when the funding exceeds it.
+ */
+export function budgetBalance(totals: BudgetTotals): { fundedEuros: number; gapEuros: number } {
+  const fundedEuros = roundCents(totals.stateFundingRequestedEuros + totals.cofinancingEuros + totals.otherFundersEuros);
+  return { fundedEuros, gapEuros: roundCents(totals.actionsCostEuros - fundedEuros) };
+}
+
+/** What an unbalanced plan gets at the review and in the back-office, as advice: never a blocker (the seed sets no such rule). */
+export function budgetAdvice(totals: BudgetTotals): string | undefined {
+  if (totals.actionsCostEuros <= 0) return undefined;
+  const { fundedEuros, gapEuros } = budgetBalance(totals);
+  const detail = `coût des actions ${formatEuros(totals.actionsCostEuros)} ; État, cofinancement de la collectivité et autres financeurs ${formatEuros(fundedEuros)}`;
+  if (gapEuros > 0) return `Le plan de financement laisse ${formatEuros(gapEuros)} sans financeur (${detail})`;
+  if (gapEuros < 0) return `Le plan de financement dépasse le coût des actions de ${formatEuros(-gapEuros)} (${detail})`;
+  return undefined;
 }
 
 function sumEuros(amounts: ReadonlyArray<number | undefined>): number {

@@ -3,7 +3,7 @@
 // decides which prefecture instructs the dossier (only an instructeur can move it).
 import type { SectionId } from './completeness';
 
-/** The parts of a dossier behind each section of a correction request (the budget is computed from actions and commitments). */
+/** The parts of a dossier behind each section of a correction request (the budget's totals are computed from actions and commitments; its other funders are its own). */
 const SECTION_PARTS: Record<SectionId, readonly string[]> = {
   collectivity: ['collectivity'],
   contact: ['contact'],
@@ -11,7 +11,7 @@ const SECTION_PARTS: Record<SectionId, readonly string[]> = {
   fields: ['fields'],
   commitments: ['commitments', 'housingCommitted'],
   actions: ['actions'],
-  budget: ['actions', 'commitments'],
+  budget: ['actions', 'commitments', 'budget'],
 };
 
 /** Bookkeeping of the conversation, not content the prefecture reads. */

@@ -83,7 +83,7 @@ const CompletenessSchema = z
     problems: z.array(
       z.object({ section: SectionIdSchema, code: z.string(), message: z.string(), actionId: z.string().optional(), ref: SeedRefSchema.optional() }),
     ),
-    warnings: z.array(z.object({ section: SectionIdSchema, code: z.string(), message: z.string(), ref: SeedRefSchema })),
+    warnings: z.array(z.object({ section: SectionIdSchema, code: z.string(), message: z.string(), ref: SeedRefSchema.optional() })),
   })
   .meta({ id: 'Completeness', description: 'Ce qui manque avant dépôt, selon la même règle que la conversation.' });
 

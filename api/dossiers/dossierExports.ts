@@ -15,7 +15,7 @@ import { ATTACHMENT_KIND_LABELS } from '../../dossiers/attachments/attachmentSch
 import type { DossierExportRow } from '../../dossiers/dossierRepository';
 import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
 import type { Dossier } from '../../dossiers/dossierSchema';
-import { checkCompleteness, SECTION_LABELS } from '../../knowledge/completeness';
+import { budgetAdvice, budgetBalance, checkCompleteness, SECTION_LABELS } from '../../knowledge/completeness';
 import { formatEuros, formatInteger, formatPhone, formatShare } from '../../knowledge/formatting';
 import {
   APPROACH_LABELS,
@@ -64,6 +64,14 @@ const COLUMNS: readonly ExportColumn[] = [
   { header: 'Coût des actions (€)', type: 'euros', width: 16, value: (d) => d.budget.actionsCostEuros },
   { header: 'Financement de l’État demandé (€)', type: 'euros', width: 18, value: (d) => d.budget.stateFundingRequestedEuros },
   { header: 'Cofinancement (€)', type: 'euros', width: 16, value: (d) => d.budget.cofinancingEuros },
+  {
+    header: 'Autres financeurs',
+    type: 'text',
+    width: 36,
+    value: (d) => d.budget.otherFunders && (d.budget.otherFunders.length === 0 ? 'aucun' : d.budget.otherFunders.map((funder) => `${funder.name} : ${formatEuros(funder.amountEuros)}`).join(' ; ')),
+  },
+  { header: 'Autres financements (€)', type: 'euros', width: 16, value: (d) => d.budget.otherFundersEuros },
+  { header: 'Reste à financer (€)', type: 'euros', width: 16, value: (d) => budgetBalance(d.budget).gapEuros },
   { header: 'Valorisation en nature (€)', type: 'euros', width: 16, value: (d) => d.budget.inKindValueEuros },
   { header: 'Contribution de la collectivité (€)', type: 'euros', width: 18, value: (d) => d.budget.collectivityContributionEuros },
   { header: 'Part de l’État demandée (%)', type: 'share', width: 12, value: (d) => d.budget.stateFundingShare ?? undefined },
@@ -650,7 +658,11 @@ class PdfWriter {
       ['Financement de l’État demandé', formatEuros(d.budget.stateFundingRequestedEuros), false],
       ['Part de l’État dans le coût des actions', d.budget.stateFundingShare === null ? '—' : formatShare(d.budget.stateFundingShare), false],
       ['Cofinancement de la collectivité', formatEuros(d.budget.cofinancingEuros), false],
-      ['Valorisation des apports en nature', formatEuros(d.budget.inKindValueEuros), false],
+      ...(d.budget.otherFunders ?? []).map((funder): [string, string, boolean] => [`Autre financeur : ${funder.name}`, formatEuros(funder.amountEuros), false]),
+      ['Autres financeurs', d.budget.otherFunders === undefined ? 'non renseignés' : formatEuros(d.budget.otherFundersEuros), false],
+      ['Total des financements', formatEuros(budgetBalance(d.budget).fundedEuros), true],
+      ['Reste à financer', formatEuros(budgetBalance(d.budget).gapEuros), false],
+      ['Valorisation des apports en nature (hors financements)', formatEuros(d.budget.inKindValueEuros), false],
       ['Contribution totale de la collectivité', formatEuros(d.budget.collectivityContributionEuros), true],
     ];
     const doc = this.doc;
@@ -660,11 +672,13 @@ class PdfWriter {
       const y = doc.y;
       if (index % 2 === 0) doc.rect(this.left, y - 3, this.width, 19).fill('#F6F6F6');
       doc.font(strong ? 'bold' : 'regular').fontSize(10).fillColor('black');
-      doc.text(label, this.left + 6, y + 1, { width: this.width - amountWidth - 12 });
+      doc.text(printable(label), this.left + 6, y + 1, { width: this.width - amountWidth - 12 });
       doc.text(printable(amount), this.left + this.width - amountWidth - 6, y + 1, { width: amountWidth, align: 'right' });
       doc.x = this.left;
       doc.y = y + 19;
     });
+    const advice = budgetAdvice(d.budget);
+    if (advice) this.paragraph(`${advice}.`, GREY);
   }
 
   private history(d: Dossier): void {

@@ -5,7 +5,7 @@ import { formatBytes } from '../../dossiers/attachments/dossierAttachments';
 import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
 import type { Dossier, HistoryEntry } from '../../dossiers/dossierSchema';
 import { allowedTransitions } from '../../dossiers/statusMachine';
-import { checkCompleteness, SECTION_LABELS, SectionIdSchema, type SectionId } from '../../knowledge/completeness';
+import { budgetAdvice, budgetBalance, checkCompleteness, SECTION_LABELS, SectionIdSchema, type SectionId } from '../../knowledge/completeness';
 import { formatPhone, formatShare } from '../../knowledge/formatting';
 import {
   APPROACH_LABELS,
@@ -192,18 +192,27 @@ function schemeSection(dossier: Dossier): SafeHtml {
 
 function budgetSection(dossier: Dossier): SafeHtml {
   const { budget } = dossier;
-  // What the actions cost beyond the State's share and the collectivity's contribution: positive means not yet financed.
-  const balance = Math.round((budget.actionsCostEuros - budget.stateFundingRequestedEuros - budget.collectivityContributionEuros) * 100) / 100;
+  const funders = budget.otherFunders;
+  // The same balance and advice as the applicant's review (knowledge/completeness): in-kind value is shown apart, not counted as funding.
+  const { fundedEuros, gapEuros } = budgetBalance(budget);
+  const advice = budgetAdvice(budget);
   return html`<section class="ti-card" aria-labelledby="s-budget">
   <h2 class="fr-h4" id="s-budget">Budget</h2>
   <dl class="ti-dl">
     <dt>Coût total des actions</dt><dd>${formatEuros(budget.actionsCostEuros)}</dd>
     <dt>Financement de l’État demandé</dt><dd>${formatEuros(budget.stateFundingRequestedEuros)}${budget.stateFundingShare !== null ? ` (${formatShare(budget.stateFundingShare)} du coût)` : ''}</dd>
     <dt>Cofinancement de la collectivité</dt><dd>${formatEuros(budget.cofinancingEuros)}</dd>
-    <dt>Valeur des apports en nature</dt><dd>${formatEuros(budget.inKindValueEuros)}</dd>
+    <dt>Autres financeurs</dt><dd>${funders === undefined
+      ? 'non renseignés'
+      : funders.length === 0
+        ? 'aucun'
+        : html`<ul class="ti-funders">${funders.map((funder) => html`<li>${funder.name} : ${formatEuros(funder.amountEuros)}</li>`)}</ul>${formatEuros(budget.otherFundersEuros)} au total`}</dd>
+    <dt>Total des financements</dt><dd>${formatEuros(fundedEuros)}</dd>
+    <dt>Solde</dt><dd>${gapEuros === 0 ? 'équilibré (0 €)' : gapEuros > 0 ? `${formatEuros(gapEuros)} restent à financer` : `${formatEuros(-gapEuros)} de financements au-delà du coût`}</dd>
+    <dt>Valeur des apports en nature</dt><dd>${formatEuros(budget.inKindValueEuros)} (hors plan de financement)</dd>
     <dt>Contribution totale de la collectivité</dt><dd>${formatEuros(budget.collectivityContributionEuros)}</dd>
-    <dt>Solde</dt><dd>${balance === 0 ? 'équilibré (0 €)' : balance > 0 ? `${formatEuros(balance)} restent à financer` : `${formatEuros(-balance)} de ressources au-delà du coût`}</dd>
   </dl>
+  ${advice ? html`<p class="fr-text--sm ti-advice">${advice}.</p>` : ''}
 </section>`;
 }
 

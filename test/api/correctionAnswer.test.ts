@@ -49,6 +49,7 @@ describe('A correction request answered in the chat', () => {
       ['8 000', 'financement'],
       ['3 000', 'porte'],
       ['La commune', 'ajouter'],
+      ['non', 'D’autres financeurs participent-ils au projet'],
       ['non', 'Votre dossier est complet'],
       ['Déposer le dossier', 'Confirmez-vous'],
       ['Oui, déposer', 'a été déposé'],

@@ -57,6 +57,10 @@ describe('GET /api/openapi.json', () => {
       '/api/dossiers/{reference}/transitions',
     ]);
     expect(document.components.schemas).toEqual(expect.objectContaining({ Dossier: expect.any(Object), DossierDetail: expect.any(Object), TransitionRequest: expect.any(Object) }));
+    // The budget's other funders are documented from the dossier's zod schema: a name and an amount each.
+    const budget = (document.components.schemas.Dossier as { properties: Record<string, { properties: Record<string, { items?: { required?: string[] } }> }> }).properties.budget;
+    expect(budget?.properties.otherFunders?.items?.required).toEqual(['name', 'amountEuros']);
+    expect(budget?.properties).toHaveProperty('otherFundersEuros');
   });
 
   test('When the document describes the list, then its query parameters come from the same zod schema as the validation', async () => {

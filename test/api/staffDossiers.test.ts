@@ -113,6 +113,28 @@ describe('GET /api/dossiers/:reference', () => {
     expect(body.actions).toHaveLength(2);
   });
 
+  test('When the applicant gave other funders, then staff read them in the budget, counted in its totals, with the unbalanced plan as advice only', async () => {
+    const dossier = await submittedDossier(app.repository, { content: { budget: { otherFunders: [{ name: 'CAF du Rhône', amountEuros: 3_000 }, { name: 'Région', amountEuros: 2_000 }] } } });
+
+    const { status, body } = await call(app.url, `/api/dossiers/${dossier.reference}`, { key: lyon });
+
+    expect(status).toBe(200);
+    expect(body.budget).toMatchObject({
+      actionsCostEuros: 150_000,
+      stateFundingRequestedEuros: 100_000,
+      cofinancingEuros: 50_000,
+      otherFundersEuros: 5_000,
+      otherFunders: [
+        { name: 'CAF du Rhône', amountEuros: 3_000 },
+        { name: 'Région', amountEuros: 2_000 },
+      ],
+    });
+    const completeness = body.completeness as { complete: boolean; warnings: Array<{ section: string; code: string; message: string }> };
+    expect(completeness.complete).toBe(true);
+    expect(completeness.warnings).toEqual([expect.objectContaining({ section: 'budget', code: 'budget_unbalanced' })]);
+    expect(completeness.warnings[0]?.message.replace(/[\u202f\u00a0]/g, ' ')).toMatch(/^Le plan de financement dépasse le coût des actions de 5 000 €/);
+  });
+
   test('When the dossier is a draft, of another département, or absent, then the answer is the same 404', async () => {
     const draft = await app.repository.createDraft({ channel: 'webchat', userId: 'drafter' });
     const marseille = await submittedDossier(app.repository, { departement: '13' });

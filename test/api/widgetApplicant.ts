@@ -76,7 +76,7 @@ async function directLine(baseUrl: string, method: string, route: string, token?
 }
 
 /** The applicant's draft filled in (as the chat's dialogs fill it, answer after answer) and submitted by them. */
-export async function fillAndSubmit(repository: DossierRepository, applicant: WidgetApplicant, name: string, departement?: string): Promise<Dossier> {
+export async function fillAndSubmit(repository: DossierRepository, applicant: WidgetApplicant, name: string, departement?: string, otherFunders?: Dossier['budget']['otherFunders']): Promise<Dossier> {
   const draft = await repository.findDraftForOwner({ channel: 'webchat', userId: applicant.userId });
   if (!draft) throw new Error('The chat did not open a draft');
   const { scheme, collectivity, contact, approach, diagnostic, housingCommitted, fields, commitments, actions } = buildDossier();
@@ -90,6 +90,7 @@ export async function fillAndSubmit(repository: DossierRepository, applicant: Wi
     fields,
     commitments,
     actions,
+    ...(otherFunders ? { budget: { otherFunders } } : {}),
   });
   if (!filled.ok) throw new Error(JSON.stringify(filled.error));
   const submitted = await repository.transition(draft.reference, filled.value.version, { to: 'submitted', by: { role: 'applicant', id: applicant.userId } });

@@ -249,6 +249,8 @@ describe('The web widget in Chromium', () => {
       await type('6 000 €', 'financement');
       await type('6 000 €', 'Qui porte');
       await type('La commune', 'ajouter une autre action');
+      await click(cardButton(await latestCard(page), 'Non'), 'D’autres financeurs participent-ils', 'Non');
+      // The funders question's own « Non » button: no other funder, and the review comes.
       await click(cardButton(await latestCard(page), 'Non'), 'Que souhaitez-vous faire', 'Non');
 
       // The review's card shows each action's description.

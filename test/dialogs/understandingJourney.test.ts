@@ -118,6 +118,7 @@ const TO_REVIEW: Exchange[] = [
   ['8 000', 'financement'],
   ['3 000', 'porte'],
   ['La commune', 'ajouter'],
+  ['non', 'D’autres financeurs participent-ils au projet'],
   ['non', 'Votre dossier est complet'],
 ];
 

@@ -153,6 +153,7 @@ describe('Advice that follows the draft, and the way back to the review', () => 
     const official = new TestConversation(app.url);
     await official.play([
       ...TO_ANOTHER_ACTION,
+      ['non', 'D’autres financeurs participent-ils au projet'],
       ['non', ['Votre dossier est complet', 'À savoir', 'Le champ « Mobilité » est retenu mais aucune action', 'Déposer le dossier']],
       ['Déposer le dossier', 'Confirmez-vous'],
       ['oui', 'Accusé de dépôt'],

@@ -108,6 +108,7 @@ describe('Counts restated, and a selection changed by what is removed', () => {
       ['8 000', 'financement'],
       ['3 000', 'porte'],
       ['La commune', 'ajouter une autre action'],
+      ['non', 'D’autres financeurs participent-ils au projet'],
       ['non', 'Que souhaitez-vous faire'],
       ['modifier les champs', 'champs'],
       ['enlevez accès aux soins et l emploi svp', 'Que souhaitez-vous faire'],

@@ -47,6 +47,7 @@ const TO_REVIEW: Exchange[] = [
   ['6 000', 'financement'],
   ['2 000', 'porte'],
   ['La commune', 'ajouter une autre action'],
+  ['non', 'D’autres financeurs participent-ils au projet'],
   ['non', 'Que souhaitez-vous faire'],
 ];
 

@@ -163,6 +163,7 @@ describe('computeBudget', () => {
       cofinancingEuros: 52_500.5,
       inKindValueEuros: 24_000,
       collectivityContributionEuros: 76_500.5,
+      otherFundersEuros: 0,
       stateFundingShare: 0.6667,
     });
   });
@@ -174,6 +175,7 @@ describe('computeBudget', () => {
       cofinancingEuros: 0,
       inKindValueEuros: 0,
       collectivityContributionEuros: 0,
+      otherFundersEuros: 0,
       stateFundingShare: null,
     });
   });

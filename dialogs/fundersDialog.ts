@@ -1,0 +1,90 @@
+// Section 7, after the computed budget: the other funders of the project (CAF, région, fondation…), with their amounts.
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { formatEuros } from '../knowledge/formatting';
+import { fundersText, parseFunders, type Funder, type FundersAnswer } from '../knowledge/funders';
+import type { ParseResult } from '../knowledge/parsers';
+import { AnswerPrompt, type AnswerOutcome } from './answerPrompt';
+import type { DraftStore } from './draftStore';
+import { escapeMarkdown } from './questionCards';
+import { fromText, readSectionOptions } from './questionFlow';
+
+export const FUNDERS_DIALOG = 'fundersDialog';
+/** Named after the question's id, so the understanding step reads its answers as this question's. */
+const FUNDERS_PROMPT = 'fundersDialog.budget.otherFunders';
+const LIST_PROMPT = 'fundersDialog.budget.otherFunders.list';
+const STEPS = 'fundersDialog.steps';
+
+const EXAMPLE = '« la CAF pour 3 000 € et la région 2 000 € »';
+
+export class FundersDialog extends ComponentDialog {
+  constructor(private readonly store: DraftStore) {
+    super(FUNDERS_DIALOG);
+    this.addDialog(new AnswerPrompt(FUNDERS_PROMPT, fromText(parseFunders)));
+    this.addDialog(new AnswerPrompt(LIST_PROMPT, fromText(parseFunderList)));
+    this.addDialog(new WaterfallDialog(STEPS, [this.askStep.bind(this), this.answerStep.bind(this), this.listStep.bind(this)]));
+    this.initialDialogId = STEPS;
+  }
+
+  private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = readSectionOptions(step.options);
+    const dossier = await this.store.load(options.reference, step.context);
+    const funders = dossier.budget.otherFunders;
+    if (funders !== undefined && !options.revisit) return step.endDialog();
+    // Under a correction request, the budget can be changed only when the prefecture named it (a dossier sent before this question existed is not asked it then).
+    if (dossier.changesRequested && !dossier.changesRequested.sections.includes('budget')) return step.endDialog();
+    return step.prompt(FUNDERS_PROMPT, {
+      validations: {
+        text: 'D’autres financeurs participent-ils au projet (par exemple la CAF, la région, une fondation) ? Indiquez leur nom et leur montant, ou répondez « non ».',
+        help: `Les autres financeurs sont ceux qui s’ajoutent à l’État et à votre collectivité. Écrivez par exemple ${EXAMPLE}, ou « non » s’il n’y en a pas.`,
+        choices: [
+          { value: 'oui', title: 'Oui' },
+          { value: 'non', title: 'Non' },
+        ],
+        ...(options.revisit && funders !== undefined ? { current: funders.length > 0 ? fundersText(funders) : 'aucun autre financeur' } : {}),
+      },
+    });
+  }
+
+  private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const outcome = step.result as AnswerOutcome<FundersAnswer> | undefined;
+    if (outcome?.kind !== 'answer') return step.endDialog();
+    if (outcome.value.kind === 'yes') {
+      return step.prompt(LIST_PROMPT, {
+        validations: {
+          text: `Lesquels ? Indiquez le nom et le montant de chacun, par exemple ${EXAMPLE}.`,
+          help: `Un financeur par nom, chacun avec son montant en euros : par exemple ${EXAMPLE}. Répondez « non » s’il n’y en a finalement pas.`,
+        },
+      });
+    }
+    await this.save(step, outcome.value.kind === 'list' ? outcome.value.funders : []);
+    return step.endDialog();
+  }
+
+  private async listStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const outcome = step.result as AnswerOutcome<Funder[]> | undefined;
+    if (outcome?.kind === 'answer') await this.save(step, outcome.value);
+    return step.endDialog();
+  }
+
+  private async save(step: WaterfallStepContext, funders: Funder[]): Promise<void> {
+    const { reference } = readSectionOptions(step.options);
+    await this.store.change(reference, (dossier) => void (dossier.budget = { ...dossier.budget, otherFunders: funders }), step.context);
+    await step.context.sendActivity(notedText(funders));
+  }
+}
+
+/** The follow-up after « oui »: a list is expected (or « non » after all). */
+function parseFunderList(text: string): ParseResult<Funder[]> {
+  const parsed = parseFunders(text);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.kind === 'yes') return { ok: false, reason: `Indiquez le nom et le montant de chaque financeur, par exemple ${EXAMPLE}.` };
+  return { ok: true, value: parsed.value.kind === 'list' ? parsed.value.funders : [] };
+}
+
+/** One line saying what was noted. */
+function notedText(funders: readonly Funder[]): string {
+  if (funders.length === 0) return 'C’est noté : pas d’autre financeur que l’État et votre collectivité.';
+  const total = funders.reduce((sum, funder) => sum + Math.round(funder.amountEuros * 100), 0) / 100;
+  const more = funders.length > 1 ? `, soit ${formatEuros(total)} d’autres financements` : '';
+  return `C’est noté : ${fundersText(funders.map((funder) => ({ ...funder, name: escapeMarkdown(funder.name) })))}${more}.`;
+}

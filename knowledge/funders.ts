@@ -1,0 +1,99 @@
+// Reading the budget's other funders from what an official types: « la CAF pour 3 000 € et la région 2 000 € », « non, personne d'autre ».
+import { formatEuros } from './formatting';
+import { normalizeText, parseEuros, parseYesNo, type ParseResult } from './parsers';
+
+/** A funder other than the State and the collectivity, with the amount it brings. */
+export interface Funder {
+  readonly name: string;
+  readonly amountEuros: number;
+}
+
+/** `yes`: the official said there are other funders without naming them (the names and amounts are asked next). */
+export type FundersAnswer = { kind: 'none' } | { kind: 'yes' } | { kind: 'list'; funders: Funder[] };
+
+/** At most this many other funders, and this long a name (as the dossier stores them). */
+export const FUNDER_LIMITS = { count: 20, name: 200 } as const;
+
+const EXAMPLE = 'Par exemple : « la CAF pour 3 000 € et la région 2 000 € », ou « non ».';
+
+// A French amount: « 3 000 », « 3000 », « 2 500,50 », « 15 k€ », « 1,5 M€ », with its unit if any.
+const AMOUNT = /\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?/g;
+const UNIT = /^\s*(?:(?:k|m|milliers?|mille|millions?)(?![\p{L}]))?\s*(?:€|euros?\b|eur\b)?/iu;
+
+/** No other funder: « non », « personne d'autre », « nous sommes seuls », « aucun ». */
+const NONE = /^(aucun|aucune|personne|rien|nous sommes seuls?|on est seuls?|seuls?|pas d'autres?|pas de financeurs?)\b|\b(personne d'autre|aucun autre|aucune autre|pas d'autres? financeurs?)\b/;
+
+// Words around a funder's name that are no part of it: connectors, articles, verbs of giving.
+const LEADING = /^(?:[\s,;:.!?+\-–—/()]|et\b|puis\b|ainsi que\b|plus\b|avec\b|oui\b|si\b|alors\b|donc\b|il y a\b|nous avons\b|on a\b|aussi\b|egalement\b|de la\b|de l'|du\b|des\b|de\b|d'|la\b|le\b|les\b|l'|un\b|une\b)+/;
+const TRAILING = /(?:[\s,;:.!?+\-–—=/()]|pour\b|a hauteur de\b|qui (?:apporte|donne|finance|verse)\b|apporte\b|donne\b|finance\b|verse\b|participe\b|de\b|avec\b|et\b|environ\b|soit\b)+$/;
+/** A total repeated at the end (« soit 5 000 € au total ») is not a funder. */
+const TOTAL = /^(soit|au total|en tout|total)\b/;
+
+/**
+ * Reads the answer to « D'autres financeurs participent-ils au projet ? »: none, a bare yes, or a list
+ * of funders with their amounts. A name without an amount (or the reverse) is refused with what is missing,
+ * so that nothing half-understood is stored.
+ */
+export function parseFunders(input: string): ParseResult<FundersAnswer> {
+  const original = input.normalize('NFC').replace(/[\u00a0\u202f]/g, ' ').replace(/[’‘`´]/g, "'").trim();
+  const amounts = [...original.matchAll(AMOUNT)].map((match) => {
+    const unit = UNIT.exec(original.slice(match.index + match[0].length))?.[0] ?? '';
+    return { start: match.index, end: match.index + match[0].length + unit.length, text: `${match[0]}${unit}` };
+  });
+  const plain = normalizeText(original).replace(/[!.?]+$/g, '');
+  if (amounts.length === 0) {
+    const yesNo = parseYesNo(plain);
+    if ((yesNo.ok && !yesNo.value) || NONE.test(plain)) return { ok: true, value: { kind: 'none' } };
+    const names = nameOf(original);
+    if (yesNo.ok && names === '') return { ok: true, value: { kind: 'yes' } };
+    if (names !== '') return { ok: false, reason: `Indiquez aussi le montant apporté par chaque financeur. ${EXAMPLE}` };
+    return { ok: false, reason: `Je n’ai pas compris. Indiquez le nom et le montant de chaque autre financeur, ou répondez « non ». ${EXAMPLE}` };
+  }
+
+  // The names come before their amounts (« la CAF 3 000 € ») unless the first amount has none before it (« 3 000 € de la CAF »).
+  const namesBefore = nameOf(original.slice(0, amounts[0]!.start)) !== '';
+  const funders: Funder[] = [];
+  for (const [index, amount] of amounts.entries()) {
+    const around = namesBefore
+      ? original.slice(index === 0 ? 0 : amounts[index - 1]!.end, amount.start)
+      : original.slice(amount.end, amounts[index + 1]?.start ?? original.length);
+    if (TOTAL.test(normalizeText(around).replace(LEADING, ''))) continue;
+    const name = nameOf(around);
+    if (name === '') return { ok: false, reason: `Je n’ai pas trouvé le nom du financeur qui apporte ${amount.text.trim()}. ${EXAMPLE}` };
+    const euros = parseEuros(amount.text);
+    if (!euros.ok) return { ok: false, reason: `Le montant de « ${name} » n’est pas lisible. ${EXAMPLE}` };
+    if (euros.value <= 0) return { ok: false, reason: `Le montant de « ${name} » doit être supérieur à zéro. ${EXAMPLE}` };
+    if (name.length > FUNDER_LIMITS.name) return { ok: false, reason: `Le nom d’un financeur est trop long (${FUNDER_LIMITS.name} caractères au plus).` };
+    funders.push({ name, amountEuros: euros.value });
+  }
+  if (funders.length === 0) return { ok: false, reason: `Indiquez le nom et le montant de chaque autre financeur. ${EXAMPLE}` };
+  if (funders.length > FUNDER_LIMITS.count) return { ok: false, reason: `Vous pouvez indiquer ${FUNDER_LIMITS.count} autres financeurs au plus : regroupez les plus petits.` };
+  return { ok: true, value: { kind: 'list', funders } };
+}
+
+/**
+ * The funder's name in a piece of text, without the words around it, as typed, capitalised
+ * (« et la région » → « Région »). Trimming is decided on the folded text, whose length is the same.
+ */
+function nameOf(text: string): string {
+  const folded = foldSameLength(text);
+  const start = LEADING.exec(folded)?.[0].length ?? 0;
+  const rest = folded.slice(start);
+  const end = rest.length - (TRAILING.exec(rest)?.[0].length ?? 0);
+  const name = text.slice(start, start + end).trim();
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Lower case without accents, one character for one, so positions in it are positions in the original. */
+function foldSameLength(text: string): string {
+  return text.replace(/./gsu, (character) => {
+    const folded = character.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    return folded.length === character.length ? folded : character;
+  });
+}
+
+/** « la CAF (3 000 €) et la région (2 000 €) », for the chat's confirmations and summaries. */
+export function fundersText(funders: readonly Funder[]): string {
+  const parts = funders.map((funder) => `${funder.name} (${formatEuros(funder.amountEuros)})`);
+  return parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} et ${parts[parts.length - 1]}`;
+}
