@@ -354,8 +354,9 @@ export class AssistantBot extends ActivityHandler {
         }
         break;
       default:
-        // « non, déposer le dossier » at « ajouter une autre action ? »: no other action, then straight to the deposit's confirmation.
-        if (dc.activeDialog && pending === 'actions.more' && /^non\b.{0,20}\b(deposer|deposez|envoyer|soumettre|transmettre)\b/.test(normalizeText(text))) {
+        // « non, déposer le dossier » at « ajouter une autre action ? » or at the other funders, the last question before
+        // the review: « non » to it, then straight to the deposit's confirmation (from the actions, the funders question comes first).
+        if (dc.activeDialog && (pending === 'actions.more' || pending === 'budget.otherFunders') && /^non\b.{0,20}\b(deposer|deposez|envoyer|soumettre|transmettre)\b/.test(normalizeText(text))) {
           context.activity.text = 'non';
           await this.continueSafely(dc);
           if (pendingOfPrompt(innermostDialogId(dc)) === 'review.menu') {

@@ -243,7 +243,8 @@ describe('Documents the journey asks for', () => {
     const attached = await app.attachments.attach(draft.reference, { bytes: pdf('Diagnostic'), name: 'Diagnostic.pdf', kind: 'diagnostic' });
     expect(attached.ok).toBe(true);
 
-    const review = await say(session, 'reprendre');
+    expect(await say(session, 'reprendre')).toContain('D’autres financeurs participent-ils au projet');
+    const review = await say(session, 'non');
 
     expect(review).toContain('Votre dossier est complet');
     expect(review).toContain('Documents joints : « Diagnostic.pdf » (diagnostic territorial)');

@@ -111,6 +111,7 @@ describe('Major 8: a reply to the prefecture in the official’s own words reach
 describe('Minor 17: « non, déposer le dossier » at « ajouter une autre action ? »', () => {
   test('When the official answers « non, deposer le dossier », then the deposit confirmation follows', async () => {
     const official = new TestConversation(app.url);
+    // Since the other funders are asked after the actions, it is said at that question, the last one before the review.
     await official.play(TO_REVIEW.slice(0, -1));
     const text = await replies(official, 'non, deposer le dossier');
     expect(text).toContain('Vous allez déposer le dossier');

@@ -162,7 +162,7 @@ describe('Advice that follows the draft, and the way back to the review', () => 
 
   test('When one field is edited from the review, then only that field is asked and the review comes back', async () => {
     const official = new TestConversation(app.url);
-    await official.play([...TO_ANOTHER_ACTION, ['non', 'Que souhaitez-vous faire']]);
+    await official.play([...TO_ANOTHER_ACTION, ['non', 'D’autres financeurs participent-ils au projet'], ['non', 'Que souhaitez-vous faire']]);
     for (const [edit, expected, value] of [
       ['modifier le titre de l’action 1', 'Actuellement : « Job dating »', 'Job dating 2026'],
       ['changer le nombre de bénéficiaires', 'Actuellement : « 30 »', '40'],

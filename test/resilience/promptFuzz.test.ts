@@ -97,6 +97,7 @@ const JOURNEY: Prompt[] = [
   { name: 'action State funding', reach: ['18 000', 'financement'] },
   { name: 'action carrier', reach: ['9 000', 'porte'], freeText: true },
   { name: 'another action', reach: ['La commune', 'ajouter'], card: true },
+  { name: 'other funders', reach: ['non', 'D’autres financeurs participent-ils au projet'], card: true },
   { name: 'review decision', reach: ['non', 'Que souhaitez-vous faire'], card: true },
   { name: 'section to edit', reach: ['Modifier une section', 'Quelle section'], card: true },
 ];
