@@ -29,7 +29,7 @@ const TO_COMMITMENTS: Exchange[] = [
   ['formation linguistique et emploi', 'engagement'],
 ];
 
-/** The rest of one action, from its description to « ajouter une autre action ? » answered no: the review. */
+/** The rest of one action, from its description to « ajouter une autre action ? » and the other funders answered no: the review. */
 const ACTION_TO_REVIEW: Exchange[] = [
   ['Des cours de français deux soirs par semaine.', 'public'],
   ['primo-arrivants', 'Combien'],
@@ -37,6 +37,7 @@ const ACTION_TO_REVIEW: Exchange[] = [
   ['8 000', 'financement'],
   ['3 000', 'porte'],
   ['La commune', 'ajouter une autre action'],
+  ['non', 'autres financeurs'],
   ['non', 'Que souhaitez-vous faire'],
 ];
 
@@ -133,7 +134,7 @@ describe('A new action named by its field', () => {
 
   test('When « ajouter une action sur le logement » answers « ajouter une autre action ? », then the new action’s field is Accès au logement', async () => {
     const official = new TestConversation(app.url);
-    await official.play([...TO_REVIEW.slice(0, -1)]);
+    await official.play([...TO_REVIEW.slice(0, -2)]);
     const text = await replies(official, 'ajouter une action sur le logement');
     expect(text).toContain('intitulé');
     expect((await draftOf(app, official)).actions[1]?.field).toBe('housing');
