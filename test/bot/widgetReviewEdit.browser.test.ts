@@ -72,6 +72,7 @@ const TO_REVIEW: Array<[string, string]> = [
   ['8 000', 'financement'],
   ['3 000', 'porte'],
   ['La commune', 'ajouter une autre action'],
+  ['non', 'autres financeurs'],
   ['non', 'Que souhaitez-vous faire'],
 ];
 
