@@ -243,6 +243,7 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
 
   test.each([
     ['Qui conduit la négociation des contrats avec les grandes collectivités ?', 'préfet'],
+    ['Les actions d’un PTAI complètent quel dispositif ?', 'contrat d’intégration républicaine'],
   ])('When « %s » is asked in other words, then it is answered', async (question, fact) => {
     const result = await faq.answer(question);
 
