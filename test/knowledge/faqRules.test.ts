@@ -268,6 +268,13 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answer).toMatch(/^Oui : les BPI font partie/);
   });
 
+  test('When « c’est bien X et pas Y ? » is answered by a passage that says X, then the answer opens on « Oui »', async () => {
+    const result = await faq.answer('Territoires d’intégration, c’est bien une démarche de l’État et pas un dispositif des communes ?');
+
+    expect(result.answer).toMatch(/^Oui\b/);
+    expect(result.answer).toContain('démarche de l');
+  });
+
   test('When the second part of a question has no question mark, then it is answered too', async () => {
     const result = await faq.answer('qui signe un CTAI. et pour un PTAI il faut un diagnostic');
 
