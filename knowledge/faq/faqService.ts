@@ -177,6 +177,20 @@ function restates(question: string, answer: string): boolean {
   return subjectSaid && verbAt >= 0 && next.length > 2 && text.slice(verbAt + verb.length).trimStart().startsWith(next);
 }
 
+const CONFIRMATION = /\bc'est bien (?:une? |la |le |les |l'|des )?([a-z' -]+?)(?:,| et (?:pas|non) | plutot que | pas )/;
+
+/**
+ * « Territoires d'intégration, c'est bien une démarche de l'État et pas une initiative des collectivités ? »
+ * answered by « … est une nouvelle démarche de l'État… »: what is to be confirmed is said in the answer.
+ */
+function confirmed(question: string, answer: string): boolean {
+  const claim = CONFIRMATION.exec(question)?.[1];
+  if (!claim) return false;
+  const text = fold(answer);
+  const words = claim.split(/\s+/).filter((w) => w.length > 3);
+  return words.length > 0 && words.every((w) => text.includes(w)) && !/\b(?:pas|ne)\b/.test(text);
+}
+
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
 interface Piece extends ComposedAnswer {
   readonly verdict?: RuleVerdict;
@@ -381,7 +395,8 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     if (ASKS_WHO.test(part.folded) && !ACTORS.test(fold(composed.answer))) return undefined;
     // A yes/no question whose every word the best passage holds, asked without a negation, is answered yes.
     const affirmative = !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer));
-    const verdict: RuleVerdict | undefined = part.yesNo && affirmative && (best.coverage === 1 || restates(part.folded, composed.answer)) ? 'yes' : undefined;
+    const verdict: RuleVerdict | undefined =
+      part.yesNo && ((affirmative && (best.coverage === 1 || restates(part.folded, composed.answer))) || confirmed(part.folded, composed.answer)) ? 'yes' : undefined;
     // « Le diagnostic a-t-il le même statut dans un CTAI et dans un PTAI ? » answered by a contrast: no.
     const contrasted = part.yesNo && SAMENESS.test(part.folded) && /\b(?:alors que|tandis que|contrairement|mais)\b/.test(fold(composed.answer)) ? 'no' : undefined;
     return { verdict: contrasted ?? verdict, ...composed };

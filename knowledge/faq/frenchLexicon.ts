@@ -159,7 +159,7 @@ export const INTENT_WORDS: Readonly<Record<string, readonly string[]>> = {
  * indexed as written.
  */
 export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
-  ['financement', 'financer', 'financements', 'argent', 'somme', 'sommes', 'global', 'globale', 'total', 'totale', 'sous', 'budget', 'budgets', 'montant', 'montants', 'subvention', 'subventions', 'crédits', 'fonds', 'dotation', 'euros', 'millions', 'enveloppe', 'coût', 'payer', 'paie', 'consacrer', 'consacre', 'consacrent', 'mobiliser', 'mobilise', 'mobilisés', 'investir', 'investit', 'dépenser', 'dépense', 'crédit', 'débloquer', 'débloque', 'allouer', 'alloue'],
+  ['financement', 'financer', 'financements', 'argent', 'somme', 'sommes', 'global', 'globale', 'total', 'totale', 'sous', 'budget', 'budgets', 'montant', 'montants', 'subvention', 'subventions', 'crédits', 'fonds', 'dotation', 'euros', 'millions', 'enveloppe', 'cagnotte', 'coût', 'payer', 'paie', 'consacrer', 'consacre', 'consacrent', 'mobiliser', 'mobilise', 'mobilisés', 'investir', 'investit', 'dépenser', 'dépense', 'crédit', 'débloquer', 'débloque', 'allouer', 'alloue'],
   ['signer', 'signature', 'signataire', 'signataires', 'conclure', 'contractualiser', 'contractualisation'],
   ['négocier', 'négociation', 'négocié'],
   ['diagnostic', 'diagnostics'],

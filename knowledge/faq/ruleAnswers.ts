@@ -85,7 +85,9 @@ function commitmentKindsIn(f: string): CommitmentKind[] {
 
 function cirAnswer(part: QuestionPart): RuleAnswer | undefined {
   const f = part.folded;
-  if (!/\bcir\b|integration republicaine/.test(f) || !/remplac|substitu|a la place|complementaire|doublon|concurren|\blien\b|articul|rapport/.test(f)) return undefined;
+  // « Les actions d'un CTAI complètent quel dispositif ? »: what they complement is the CIR, even unnamed.
+  const complementAsked = !part.yesNo && /\bcomplet(?:e|ent)\b|\bcomplement\b|complementaires? d/.test(f) && /\b(?:quel\w*|quoi|lequel|laquelle)\b/.test(f);
+  if (!complementAsked && (!/\bcir\b|integration republicaine/.test(f) || !/remplac|substitu|a la place|complementaire|doublon|concurren|\blien\b|articul|rapport/.test(f))) return undefined;
   const schemes = part.schemes.length > 0 ? orderedSchemes(part) : (['CTAI', 'PTAI'] as Scheme[]);
   const reasons = schemes.map((s) =>
     s === 'CTAI'

@@ -243,6 +243,7 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
 
   test.each([
     ['Qui conduit la négociation des contrats avec les grandes collectivités ?', 'préfet'],
+    ['Les actions d’un PTAI complètent quel dispositif ?', 'contrat d’intégration républicaine'],
   ])('When « %s » is asked in other words, then it is answered', async (question, fact) => {
     const result = await faq.answer(question);
 
@@ -265,6 +266,13 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     const result = await faq.answer('Les BPI font-ils partie du public visé par les contrats ?');
 
     expect(result.answer).toMatch(/^Oui : les BPI font partie/);
+  });
+
+  test('When « c’est bien X et pas Y ? » is answered by a passage that says X, then the answer opens on « Oui »', async () => {
+    const result = await faq.answer('Territoires d’intégration, c’est bien une démarche de l’État et pas un dispositif des communes ?');
+
+    expect(result.answer).toMatch(/^Oui\b/);
+    expect(result.answer).toContain('démarche de l');
   });
 
   test('When the second part of a question has no question mark, then it is answered too', async () => {

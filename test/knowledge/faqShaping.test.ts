@@ -231,7 +231,7 @@ describe('Answer length', () => {
   test(`When every question of the team set and of the dev splits is asked, then no answer is longer than ${MAX_ANSWER_LENGTH} characters and none ends mid-sentence`, async () => {
     const faq = await createFaqService();
     const set = loadEvaluationSet();
-    const questions = [...set.answerable.map((q) => q.question), ...set.unanswerable, ...(['dev', 'fresh', 'fresh2'] as const).flatMap((split) => loadBlindSet(split).map((q) => q.question))];
+    const questions = [...set.answerable.map((q) => q.question), ...set.unanswerable, ...(['dev', 'fresh', 'fresh2', 'fresh3'] as const).flatMap((split) => loadBlindSet(split).map((q) => q.question))];
     const tooLong: string[] = [];
     const cut: string[] = [];
 
