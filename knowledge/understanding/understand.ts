@@ -140,7 +140,7 @@ function namedCorrection(raw: string, pending: Pending, entities: Entities): Ent
   // A message that also answers the question on screen and names a question of its section gives that one early (« un
   // cofinancement de 50 000 € et un agent »): a correction only when it says so.
   const ownKeys = valueKeysOf(pending as Target);
-  const answers = ANY_TEXT.has(pending) || (YES_NO.has(pending) ? entities.yesNo !== undefined : (ownKeys ?? []).some((key) => entities[key] !== undefined));
+  const answers = ANY_TEXT.has(pending) || entities.skip === true || (YES_NO.has(pending) ? entities.yesNo !== undefined : (ownKeys ?? []).some((key) => entities[key] !== undefined));
   if (answers && target.split('.')[0] === pending.split('.')[0] && !CONTRAST.test(opening + raw)) return undefined;
   const read = extractEntities(raw, target as Pending);
   const given = keys.filter((key) => read[key] !== undefined);
@@ -168,7 +168,7 @@ function contrastedCorrection(raw: string, pending: Pending, entities: Entities)
   const target = targetOfValues(typed, pending);
   if (!target) return undefined;
   const ownKeys = valueKeysOf(pending as Target);
-  const answered = YES_NO.has(pending) ? entities.yesNo !== undefined : ownKeys !== undefined && !SHORT_FREE_TEXT.has(pending) && ownKeys.some((key) => entities[key] !== undefined);
+  const answered = entities.skip === true || YES_NO.has(pending) ? entities.yesNo !== undefined : ownKeys !== undefined && !SHORT_FREE_TEXT.has(pending) && ownKeys.some((key) => entities[key] !== undefined);
   if (answered || (!ownKeys && !YES_NO.has(pending) && !SHORT_FREE_TEXT.has(pending) && ANY_TEXT.has(pending))) return undefined;
   return { ...named, target };
 }
