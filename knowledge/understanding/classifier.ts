@@ -1,6 +1,6 @@
 // A small trained intent classifier for the messages no rule recognises: multinomial naive Bayes over
-// the words, word pairs, word stems (first five letters, which absorb typos in endings and
-// conjugation) and letter 4-grams (which absorb typos anywhere) of the folded text, trained on the labelled dev splits (dev, dev-fresh). The rules decide first; this
+// the words, word pairs and word stems (first five letters, which absorb typos in endings and
+// conjugation) of the folded text, trained on the labelled dev splits (dev, dev-fresh). The rules decide first; this
 // only replaces a default (« question », « chitchat », « answer ») when it is confident.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ interface Model {
   vocabulary: number;
 }
 
-/** The features of a message: its words, word pairs, stems, letter 4-grams, and where the official is in the journey. */
+/** The features of a message: its words, word pairs, stems, and where the official is in the journey. */
 function featuresOf(text: string, pending: Pending): string[] {
   const words = stripOpeners(fold(text))
     .replace(/[^\p{L}\d' -]/gu, ' ')
@@ -27,9 +27,6 @@ function featuresOf(text: string, pending: Pending): string[] {
   const features = [where, ...words, ...words.filter((word) => word.length > 5).map((word) => `~${word.slice(0, 5)}`)];
   for (let index = 1; index < words.length; index += 1) features.push(`${words[index - 1]}_${words[index]}`);
   if (/\?\s*$/.test(text)) features.push('@asks');
-  // Letter 4-grams across the words: a typo (« modifer », « budjet », « formualire ») still shares most of them with the word meant.
-  const joined = ` ${words.join(' ')} `;
-  for (let index = 0; index + 4 <= joined.length; index += 1) features.push(`#${joined.slice(index, index + 4)}`);
   return features;
 }
 
