@@ -184,7 +184,7 @@ function byClassifier(fallback: Intent, raw: string, pending: Pending): Intent {
  * whether something is allowed is a question, even with the words of a wish to apply; unless the
  * official also says they want it (« on voudrait déposer un CTAI, c'est possible ? »).
  */
-const ASKS_IF_ALLOWED = /\b(peut|peuvent|pourrait|pourraient|puis|pouvons|pouvez|doit|doivent|faut)-(t-)?(il|elle|on|ils|elles|je|nous|vous)\b|\best[- ]ce qu|\b(a|ont) (le )?droit\b|\beligib\w*|\b(peut|peux|peuvent|pouvons|pourrait|pourrions|pourraient)\b/;
+const ASKS_IF_ALLOWED = /\b(peut|peuvent|pourrait|pourraient|puis|pouvons|pouvez|doit|doivent|faut)-(t-)?(il|elle|on|ils|elles|je|nous|vous)\b|\best[- ]ce qu|\b(a|ont) (le )?droit\b|\beligib\w*|\b(peut|peux|peuvent|pouvons|pourrait|pourrions|pourraient)\b|\best(-ce)? possible\b/;
 const STATES_A_WISH = /\b(je|nous|on) (voudrais|voudrions|voudrait|souhaite|souhaitons|souhaiterait|souhaiterions|aimerais|aimerions|aimerait|veux|voulons|veut|va)\b|\b(je veux|on veut|nous voulons)\b|\b(souhait\w*|voudr\w*|veu[tx]|voul\w*|aimer\w*) (candidater|deposer|postuler|preparer|monter|signer|contractualiser|debuter|commencer|nous engager|s'engager|nous lancer|se lancer)\b|\b(commencer|debuter|demarrer|lancer|ouvrir|remplir|reprendre)( le| la| un| une| mon| notre| ma)? (dossier|candidature|procedure|demarche)\b/;
 
 function asksWhetherAllowed(text: string, raw: string): boolean {

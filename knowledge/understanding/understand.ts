@@ -118,13 +118,73 @@ function isUnsure(raw: string, pending: Pending, entities: Entities): boolean {
   return leftover.length >= 4;
 }
 
+/** « dépt = 2A, pas 2B », « c pour les BPI pas les primo », « -> », « mal tapé »: a value set against another, or said to replace one. */
+const CONTRAST = /.\b(?:pas|non|et non|au lieu de|plutot que)\b|->|=>|\bmal (?:tape|ecrit|saisi|orthographie)\b|\bfaux\b|\btrompee?\b/;
+/** Words that lead into a correction without naming anything (« oups », « pardon », « au fait »). */
+const LEAD_IN = /^(?:(?:oups|oula+|pardon|non|ah|oh|et|alors|euh|au fait|en fait|finalement|correction|erreur|attention|desolee?|excusez[- ]moi|je me suis trompee?|je corrige)\W+)*/;
+
+/**
+ * A message that opens on the name of another question than the one on screen and gives a value of that
+ * question's type corrects it, whatever the words around (« siren faux -> 200 040 715 », « oups le mail du
+ * contact c … pas ce que j'ai mis », « le nom c'est Nadia Benali, pas Bennali »). Returns the values read as
+ * the answer to the question named.
+ */
+function namedCorrection(raw: string, pending: Pending, entities: Entities): Entities | undefined {
+  if (!IN_FLOW(pending) || /\?/.test(raw)) return undefined;
+  const opening = stripOpeners(fold(raw)).replace(LEAD_IN, '').split(/\s+/).slice(0, 6).join(' ');
+  // « Département de la Haute-Vienne » names a collectivity, not the département question.
+  if (/^(?:le |la |l')?(?:departement|region|commune|ville|metropole) (?:de|du|des|d')\b/.test(opening)) return undefined;
+  const target = extractEntities(opening, pending, { wholeAnswer: false }).target;
+  const keys = valueKeysOf(target);
+  if (!target || !keys || target === pending || (target === 'fields.selection' && pending === 'action.field')) return undefined;
+  // A message that also answers the question on screen and names a question of its section gives that one early (« un
+  // cofinancement de 50 000 € et un agent »): a correction only when it says so.
+  const ownKeys = valueKeysOf(pending as Target);
+  const answers = ANY_TEXT.has(pending) || entities.skip === true || (YES_NO.has(pending) ? entities.yesNo !== undefined : (ownKeys ?? []).some((key) => entities[key] !== undefined));
+  if (answers && target.split('.')[0] === pending.split('.')[0] && !CONTRAST.test(opening + raw)) return undefined;
+  const read = extractEntities(raw, target as Pending);
+  const given = keys.filter((key) => read[key] !== undefined);
+  if (given.length === 0) return undefined;
+  // A free-text value made only of the words that name the question (« le nom du contact ») is no value.
+  const value = read[given[0]!];
+  if (ANY_TEXT.has(target as Pending) && typeof value === 'string' && !plainOf(value).split(/[^\p{L}']+/u).some((word) => word.length > 1 && !FILLERS.has(word) && !NAMING_WORDS.has(word))) return undefined;
+  return { ...read, target };
+}
+
+/** The words that name a question (« le nom du contact », « l'intitulé »): no part of its value. */
+const NAMING_WORDS = new Set(['nom', 'mail', 'e-mail', 'email', 'adresse', 'telephone', 'numero', 'siren', 'fonction', 'role', 'titre', 'intitule', 'collectivite', 'action', 'porteur', 'attendez', 'changer', 'modifier', 'corriger']);
+
+/** Values of a question with a type of its own: one of them set against another, on another question, corrects that question. */
+const TYPED_VALUES: ReadonlyArray<keyof Entities> = ['departement', 'siren', 'email', 'phone', 'population', 'scheme', 'approach', 'diagnostic', 'publics', 'count', 'commitments', 'collectivityKind'];
+/** Free-text questions a short typed value cannot be the answer of (a département is no one's name). */
+const SHORT_FREE_TEXT: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.name', 'contact.role']);
+
+/** The question a contrasted value of another type corrects (« dépt = 2A, pas 2B » asked for the contact's name), if any. */
+function contrastedCorrection(raw: string, pending: Pending, entities: Entities): Entities | undefined {
+  if (!IN_FLOW(pending) || /\?/.test(raw) || !CONTRAST.test(stripOpeners(fold(raw)))) return undefined;
+  const named = extractEntities(raw, pending, { wholeAnswer: false });
+  const typed: Entities = {};
+  for (const key of TYPED_VALUES) if (named[key] !== undefined) (typed as Record<string, unknown>)[key] = named[key];
+  const target = targetOfValues(typed, pending);
+  if (!target) return undefined;
+  const ownKeys = valueKeysOf(pending as Target);
+  const answered = entities.skip === true || YES_NO.has(pending) ? entities.yesNo !== undefined : ownKeys !== undefined && !SHORT_FREE_TEXT.has(pending) && ownKeys.some((key) => entities[key] !== undefined);
+  if (answered || (!ownKeys && !YES_NO.has(pending) && !SHORT_FREE_TEXT.has(pending) && ANY_TEXT.has(pending))) return undefined;
+  return { ...named, target };
+}
+
+/** Intents the two readings above may replace: what the words around a correction make the rules read (a correction or an edit the rules found keeps their reading). */
+const REREAD: ReadonlySet<Intent> = new Set(['answer', 'summary', 'progress', 'help', 'chitchat']);
+
 function understandWhole(raw: string, pending: Pending): Understanding {
   const folded = fold(raw);
   const core = stripOpeners(folded);
   const entities = extractEntities(raw, pending);
-  const intent = classifyIntent({ folded, core, raw, pending, entities });
+  let intent = classifyIntent({ folded, core, raw, pending, entities });
+  const corrected = REREAD.has(intent) ? (namedCorrection(raw, pending, entities) ?? contrastedCorrection(raw, pending, entities)) : undefined;
+  if (corrected) intent = 'correct';
   // Only an answer is read whole as the value asked for; anything else keeps only what it names.
-  const read = intent === 'answer' ? entities : extractEntities(raw, pending, { wholeAnswer: false });
+  const read = corrected ?? (intent === 'answer' ? entities : extractEntities(raw, pending, { wholeAnswer: false }));
   const also: Entities = {};
   const understood: Understanding = { intent, entities: keepFor(intent, read, pending, raw, also), core: withoutOpeners(raw, plainOf(raw)) };
   if (Object.keys(also).length > 0) understood.also = also;

@@ -73,6 +73,16 @@ describe('Understanding a message', () => {
     expect(understand(text, pending).entities).toEqual(entities);
   });
 
+  test('When a message names another question than the one on screen and gives a value of its type, then it corrects that question', () => {
+    expect(understand('siren faux -> 200 040 715', 'action.title')).toMatchObject({ intent: 'correct', entities: { target: 'collectivity.siren', siren: '200040715' } });
+    expect(understand('oups le mail du contact c claire.lefebvre@rouen.fr pas ce que jai mis', 'fields.selection')).toMatchObject({ intent: 'correct', entities: { target: 'contact.email', email: 'claire.lefebvre@rouen.fr' } });
+    expect(understand('dépt = 2A, pas 2B', 'contact.name')).toMatchObject({ intent: 'correct', entities: { target: 'collectivity.departement', departement: '2A' } });
+    // Values of the section on screen said with its answer, or a skip with another value, are no correction.
+    expect(understand('un cofinancement de 50 000 € et on met un agent à disposition', 'commitments.kinds').intent).toBe('answer');
+    expect(understand('passer, et on a 230000 habitants', 'collectivity.siren')).toMatchObject({ intent: 'answer', entities: { skip: true, population: 230000 } });
+    expect(understand('Département de la Haute-Vienne', 'collectivity.name').intent).toBe('answer');
+  });
+
   test('When an answer comes before a question, then the answer part is set apart for the question on screen', () => {
     expect(understand('76. c’est quoi un BPI ?', 'collectivity.departement')).toMatchObject({ intent: 'question', answerPart: '76', core: 'c’est quoi un BPI ?' });
     expect(understand('Si on part sur une stratégie d’ensemble, ça veut dire qu’on est en CTAI ?', 'scheme.approach').answerPart).toBeUndefined();
@@ -93,9 +103,9 @@ describe('Understanding a message', () => {
 const FLOORS = {
   dev: { intent: 0.99, entityF1: 0.95, correctionsReadAsAnswers: 0 },
   'dev-fresh': { intent: 0.97, entityF1: 0.95, correctionsReadAsAnswers: 0 },
-  'dev-fresh2': { intent: 0.82, entityF1: 0.75, correctionsReadAsAnswers: 6 },
-  test: { intent: 0.83, entityF1: 0.81, correctionsReadAsAnswers: 7 },
-  test2: { intent: 0.82, entityF1: 0.78, correctionsReadAsAnswers: 9 },
+  'dev-fresh2': { intent: 0.845, entityF1: 0.78, correctionsReadAsAnswers: 2 },
+  test: { intent: 0.83, entityF1: 0.815, correctionsReadAsAnswers: 6 },
+  test2: { intent: 0.83, entityF1: 0.8, correctionsReadAsAnswers: 6 },
 } as const;
 const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, test: 340, test2: 200 } as const;
 
