@@ -25,7 +25,9 @@ const NONE = /^(aucun|aucune|personne|rien|nous sommes seuls?|on est seuls?|seul
 
 // Words around a funder's name that are no part of it: connectors, articles, verbs of giving.
 const LEADING = /^(?:[\s,;:.!?+\-–—/()]|et\b|puis\b|ainsi que\b|plus\b|avec\b|oui\b|si\b|alors\b|donc\b|il y a\b|nous avons\b|on a\b|aussi\b|egalement\b|de la\b|de l'|du\b|des\b|de\b|d'|la\b|le\b|les\b|l'|un\b|une\b)+/;
-const TRAILING = /(?:[\s,;:.!?+\-–—=/()]|pour\b|a hauteur de\b|qui (?:apporte|donne|finance|verse)\b|apporte\b|donne\b|finance\b|verse\b|participe\b|de\b|avec\b|et\b|environ\b|soit\b)+$/;
+// Whole words only (« met » is a verb, not « m » + « et »).
+const TRAILING =
+  /(?:[\s,;:.!?+\-–—=/()]|(?<![\p{L}])(?:pour(?: un montant de)?|a hauteur de|qui|(?:apporte|donne|finance|verse|participe|contribue|met)(?:nt)?|mettra|apportera|prend en charge|de|avec|et|environ|soit)(?![\p{L}]))+$/u;
 /** A total repeated at the end (« soit 5 000 € au total ») is not a funder. */
 const TOTAL = /^(soit|au total|en tout|total)\b/;
 
