@@ -4,7 +4,7 @@ import { DEPARTEMENT_NAMES } from '../departements';
 import { ELIDED_WITHOUT_APOSTROPHE, isDepartementCode, isValidSiren, parseFields } from '../parsers';
 import type { CollectivityKind, Public, Scheme } from '../schemes';
 import { findNumbers, NEGATED_BEFORE, type NumberMention } from './numbers';
-import { fold } from './text';
+import { fold, mendCommandWords } from './text';
 import type { Entities, Pending, Section, SpokenCommitment, Target } from './types';
 
 /** Lower case without accents, one character for one character, so positions in it are positions in the text as typed. */
@@ -759,8 +759,9 @@ export function extractEntities(text: string, pending: Pending, options: { whole
   }
   set('personName', person?.name);
   set('role', readRole(reading, person, name));
-  const section = readSection(reading.plain);
-  const fieldTarget = readFieldTarget(reading.plain, section, pending);
+  const named = mendCommandWords(reading.plain);
+  const section = readSection(named);
+  const fieldTarget = readFieldTarget(named, section, pending);
   void numbersPending;
   set('departement', readDepartement(reading));
   set('scheme', readScheme(reading));

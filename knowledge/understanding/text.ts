@@ -23,7 +23,6 @@ const SPELLINGS: ReadonlyArray<[RegExp, string]> = [
   [/\bveu\b/g, 'veux'],
   [/\bpa\b/g, 'pas'],
   [/\bbcp\b/g, 'beaucoup'],
-  [/\bbudjet\b/g, 'budget'],
   [/\bdonnes\b|\bdonnés\b/g, 'donnees'],
   [/\bcest\b/g, "c'est"],
   // « ya pas de diagnostic » says « y a pas », a statement; « il y a … » opens a question.
@@ -47,11 +46,34 @@ const SPELLINGS: ReadonlyArray<[RegExp, string]> = [
   [/\best-il y a\b/g, 'est il y a'],
 ];
 
-/** Lower case, no accents, SMS spellings spelled out, punctuation kept as single spaces around words. */
+/** The words that name what to edit or correct: one typed with a slip of the finger is read as the word meant. */
+const COMMAND_WORDS = ['modifier', 'changer', 'corriger', 'budget', 'mail', 'contact', 'telephone', 'fonction', 'collectivite', 'engagements', 'departement', 'population', 'diagnostic', 'description', 'beneficiaires', 'financeurs', 'intitule', 'cofinancement'];
+
+/** Whether `typed` is `word` with two neighbouring letters swapped, one letter replaced, or one letter left out. */
+function oneSlipFrom(typed: string, word: string): boolean {
+  if (typed.length === word.length) {
+    const differ = [...typed].flatMap((letter, index) => (letter === word[index] ? [] : [index]));
+    if (differ.length === 2 && differ[1] === differ[0]! + 1) return typed[differ[0]!] === word[differ[1]!] && typed[differ[1]!] === word[differ[0]!];
+    // A replaced letter in a short word makes another word too often (« mais », « mail »).
+    return differ.length === 1 && typed.length >= 5;
+  }
+  // A letter more or fewer at the end is a plural or a conjugation (« contacte », « corrige »), not a slip; one fewer
+  // inside a word long enough is.
+  if (typed.length !== word.length - 1 || typed.length < 5) return false;
+  for (let index = 0; index < word.length - 1; index += 1) if (word.slice(0, index) + word.slice(index + 1) === typed) return true;
+  return false;
+}
+
+/** « modifer le budjet », « changer le mial » → « modifier le budget », « changer le mail ». */
+export function mendCommandWords(folded: string): string {
+  return folded.replace(/\p{L}{4,}/gu, (typed) => (COMMAND_WORDS.includes(typed) ? typed : (COMMAND_WORDS.find((word) => oneSlipFrom(typed, word)) ?? typed)));
+}
+
+/** Lower case, no accents, SMS spellings spelled out, command words mended, punctuation kept as single spaces around words. */
 export function fold(text: string): string {
   let folded = normalizeText(text).replace(/[«»"“”]/g, ' ').replace(/…/g, '...');
   for (const [pattern, replacement] of SPELLINGS) folded = folded.replace(pattern, replacement);
-  return folded.replace(/\s+/g, ' ').trim();
+  return mendCommandWords(folded.replace(/\s+/g, ' ').trim());
 }
 
 /** Words that open a message without carrying its point. */

@@ -65,6 +65,14 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['submitted', 'résumé', 'summary', {}],
   ['submitted', 'quel est le statut de mon dossier TI-2026-00002 ?', 'status', { reference: 'TI-2026-00002' }],
   ['review.menu', 'c’est bon on dépose', 'answer', {}],
+  // Chit-chat and feedback typed at a free-text question are no answer to it.
+  ['contact.role', 'merci', 'chitchat', {}],
+  ['contact.name', 'merci !', 'chitchat', {}],
+  ['contact.role', 'c’est super pratique votre truc', 'feedback', {}],
+  ['collectivity.name', 'très pratique cet outil', 'feedback', {}],
+  // Command words typed with a typo still name what to edit.
+  ['review.menu', 'modifer le budjet', 'edit', { section: 'budget', target: 'budget' }],
+  ['review.menu', 'changer le mial du contact', 'edit', { target: 'contact.email' }],
 ];
 
 describe('Understanding a message', () => {
@@ -103,9 +111,9 @@ describe('Understanding a message', () => {
 const FLOORS = {
   dev: { intent: 0.99, entityF1: 0.95, correctionsReadAsAnswers: 0 },
   'dev-fresh': { intent: 0.97, entityF1: 0.95, correctionsReadAsAnswers: 0 },
-  'dev-fresh2': { intent: 0.845, entityF1: 0.78, correctionsReadAsAnswers: 2 },
+  'dev-fresh2': { intent: 0.855, entityF1: 0.79, correctionsReadAsAnswers: 2 },
   test: { intent: 0.83, entityF1: 0.815, correctionsReadAsAnswers: 6 },
-  test2: { intent: 0.83, entityF1: 0.8, correctionsReadAsAnswers: 6 },
+  test2: { intent: 0.835, entityF1: 0.805, correctionsReadAsAnswers: 6 },
 } as const;
 const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, test: 340, test2: 200 } as const;
 
