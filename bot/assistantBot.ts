@@ -54,6 +54,8 @@ const GENERAL_HELP =
   'À tout moment : « aide », « où en suis-je », « résumé », « annuler », « reprendre » ou « recommencer ». ' +
   '« Supprimer mes données » efface votre brouillon et l’historique de nos conversations.';
 
+const CORRECTIONS_ACKNOWLEDGED = 'Très bien. Écrivez « reprendre » quand vous voulez faire les corrections demandées.';
+
 const FEEDBACK_CHOICES = ['👍 Utile', '👎 Pas utile'];
 const FEEDBACK_QUESTION = 'Cette réponse vous a aidé ?';
 /** The web widget's channels: there suggested actions vanish as soon as the pending question is asked again. */
@@ -288,6 +290,13 @@ export class AssistantBot extends ActivityHandler {
         );
         return;
       }
+    }
+    // « ok je regarde ça » while the prefecture's corrections wait: acknowledged with the way on, never refused as
+    // off-topic. A question, even off-topic, is still answered or declined; a 👍 on a FAQ answer is still feedback.
+    const acknowledges = understanding.intent === 'chitchat' || (understanding.intent === 'feedback' && !memory.lastFaq);
+    if (!dc.activeDialog && acknowledges && !text.includes('?') && (await this.latestDossier(context))?.status === 'changes_requested') {
+      await context.sendActivity(CORRECTIONS_ACKNOWLEDGED);
+      return;
     }
     const command = commandOf(understanding, text);
     if (command) {
