@@ -121,8 +121,8 @@ async function sentBackForCorrections(official: TestConversation): Promise<void>
 }
 
 describe('An acknowledgement of the prefecture’s request for corrections', () => {
-  test.each(['ok je regarde ça', 'd’accord', 'merci', 'je m’en occupe', 'entendu'])(
-    'When the dossier awaits corrections and the official writes « %s », then a short acknowledgement reminds « reprendre », never the off-topic refusal nor the menu',
+  test.each(['ok je regarde ça', 'd’accord', 'merci', 'je m’en occupe', 'entendu', 'merci, c’est clair'])(
+    'When the dossier awaits corrections and the official writes « %s », then a short acknowledgement reminds « reprendre », never the off-topic refusal nor the menu, and « reprendre » then opens the corrections',
     async (said) => {
       const official = new TestConversation(app.url);
       await sentBackForCorrections(official);
@@ -132,6 +132,7 @@ describe('An acknowledgement of the prefecture’s request for corrections', () 
       const text = await replies(later, said);
 
       expect(text).toBe('Très bien. Écrivez « reprendre » quand vous voulez faire les corrections demandées.');
+      await later.play([['reprendre', 'La préfecture demande des corrections']]);
     },
     60_000,
   );
