@@ -54,6 +54,8 @@ const GENERAL_HELP =
   'À tout moment : « aide », « où en suis-je », « résumé », « annuler », « reprendre » ou « recommencer ». ' +
   '« Supprimer mes données » efface votre brouillon et l’historique de nos conversations.';
 
+const CORRECTIONS_ACKNOWLEDGED = 'Très bien. Écrivez « reprendre » quand vous voulez faire les corrections demandées.';
+
 const FEEDBACK_CHOICES = ['👍 Utile', '👎 Pas utile'];
 const FEEDBACK_QUESTION = 'Cette réponse vous a aidé ?';
 /** The web widget's channels: there suggested actions vanish as soon as the pending question is asked again. */
@@ -350,6 +352,12 @@ export class AssistantBot extends ActivityHandler {
         if (dc.activeDialog) {
           await context.sendActivity(/merci/i.test(text) ? 'Avec plaisir !' : 'Je reste concentré sur votre dossier : reprenons.');
           await dc.repromptDialog();
+          return;
+        }
+        // « ok je regarde ça » while the prefecture's corrections wait: acknowledged with the way on, never refused as
+        // off-topic. A question, even off-topic (« quel temps fera-t-il ? »), is still answered or declined.
+        if (!text.includes('?') && (await this.awaitsCorrections(context))) {
+          await context.sendActivity(CORRECTIONS_ACKNOWLEDGED);
           return;
         }
         break;
@@ -649,7 +657,8 @@ export class AssistantBot extends ActivityHandler {
           memory.lastFaq = undefined;
           await context.sendActivity(command.helpful ? 'Merci pour votre retour !' : 'Merci, votre retour nous aidera à améliorer les réponses. N’hésitez pas à reformuler votre question ou à contacter la préfecture.');
         } else {
-          await context.sendActivity('Merci !');
+          // « merci, c'est clair » with no FAQ answer to rate: after a request for corrections, the way on.
+          await context.sendActivity(!dc.activeDialog && (await this.awaitsCorrections(context)) ? CORRECTIONS_ACKNOWLEDGED : 'Merci !');
         }
         if (dc.activeDialog) await dc.repromptDialog();
         return;
@@ -716,6 +725,11 @@ export class AssistantBot extends ActivityHandler {
       if (noted.length > 0) await dc.context.sendActivity(`J’ai déjà noté : ${escapeMarkdown(noted.join(' ; '))}.`);
     }
     await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference });
+  }
+
+  /** Whether the official's dossier waits for the corrections the prefecture asked. */
+  private async awaitsCorrections(context: TurnContext): Promise<boolean> {
+    return (await this.latestDossier(context))?.status === 'changes_requested';
   }
 
   /** The draft being prepared, or else the latest dossier, submitted or not. */

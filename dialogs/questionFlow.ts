@@ -128,16 +128,20 @@ export class QuestionSectionDialog extends ComponentDialog {
       if (outcome?.kind === 'answer') {
         (step.values as Record<string, unknown>)[ANSWERED] = true;
         let noted: string[] = [];
+        let echo: string | undefined;
         await this.store.change(
           options.reference,
           (dossier) => {
             question.save(dossier, outcome.value, options);
             // What the sentence said for later questions is kept: they will not be asked.
             noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId) : [];
+            // A selection typed in a sentence is said back, since no box was seen ticked; a card's click or « Valider » is not.
+            if (Array.isArray(outcome.value) && step.context.activity.value === undefined) echo = question.current({ dossier, options });
           },
           step.context,
         );
-        if (noted.length > 0) await step.context.sendActivity(`J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.`);
+        const said = [echo ? `C’est noté : ${echo}.` : '', noted.length > 0 ? `J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.` : ''].filter(Boolean).join(' ');
+        if (said) await step.context.sendActivity(said);
       } else if (outcome?.kind === 'elsewhere') {
         // Another question's value: noted there (unless already answered), this question asked again.
         let noted: string[] = [];

@@ -163,6 +163,15 @@ export const SCHEME_CATALOGUE = {
   },
 } as const;
 
+/**
+ * Whether the housing commitment (« prévoyez-vous des actions de logement ? ») means anything for a dossier: a CTAI
+ * "comporte obligatoirement des actions en faveur de l’accès au logement", a PTAI has no such rule. Before the scheme
+ * is chosen it may still become a CTAI.
+ */
+export function housingCommitmentApplies(scheme: Scheme | undefined): boolean {
+  return scheme === undefined || (SCHEME_CATALOGUE[scheme].mandatoryFields.fields as readonly IntegrationField[]).includes('housing');
+}
+
 export const COMMITMENT_FORMS = { kinds: CommitmentKindSchema.options, ref: seedRef('engagement-collectivite') } as const;
 
 /**

@@ -23,6 +23,7 @@ import {
   COMMITMENT_KIND_LABELS,
   DIAGNOSTIC_STATUS_LABELS,
   FIELD_LABELS,
+  housingCommitmentApplies,
   PUBLIC_LABELS,
   SCHEME_LABELS,
   STATUS_LABELS,
@@ -508,7 +509,7 @@ class PdfWriter {
     this.field('Démarche', d.approach ? APPROACH_LABELS[d.approach] : undefined);
     this.field('Diagnostic', d.diagnostic ? DIAGNOSTIC_STATUS_LABELS[d.diagnostic.status] : undefined);
     if (d.diagnostic?.summary) this.field('Résumé du diagnostic', d.diagnostic.summary);
-    if (d.housingCommitted !== undefined) this.field('Actions de logement', d.housingCommitted ? 'Oui, le projet comprend des actions de logement' : 'Non');
+    if (d.housingCommitted !== undefined && housingCommitmentApplies(d.scheme)) this.field('Actions de logement', d.housingCommitted ? 'Oui, le projet comprend des actions de logement' : 'Non');
 
     this.section(SECTION_LABELS.fields);
     if (d.fields.length === 0) this.paragraph('Aucun champ choisi.', GREY);

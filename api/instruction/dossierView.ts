@@ -13,6 +13,7 @@ import {
   COMMITMENT_KIND_LABELS,
   DIAGNOSTIC_STATUS_LABELS,
   FIELD_LABELS,
+  housingCommitmentApplies,
   PUBLIC_LABELS,
   recommendScheme,
   SCHEME_LABELS,
@@ -181,7 +182,7 @@ function schemeSection(dossier: Dossier): SafeHtml {
     <dt>Dispositif choisi</dt><dd>${dossier.scheme ? SCHEME_LABELS[dossier.scheme] : 'non choisi'}</dd>
     <dt>Démarche</dt><dd>${dossier.approach ? APPROACH_LABELS[dossier.approach] : 'non renseignée'}</dd>
     <dt>Diagnostic</dt><dd>${dossier.diagnostic ? DIAGNOSTIC_STATUS_LABELS[dossier.diagnostic.status] : 'non renseigné'}${dossier.diagnostic?.summary ? ` : ${dossier.diagnostic.summary}` : ''}</dd>
-    <dt>Actions logement</dt><dd>${dossier.housingCommitted === undefined ? 'non renseigné' : dossier.housingCommitted ? 'prévues' : 'non prévues'}</dd>
+    ${housingCommitmentApplies(dossier.scheme) ? html`<dt>Actions logement</dt><dd>${dossier.housingCommitted === undefined ? 'non renseigné' : dossier.housingCommitted ? 'prévues' : 'non prévues'}</dd>` : ''}
   </dl>
   ${recommendation
     ? html`<h3 class="fr-h6">Recommandation de l’assistant : ${recommendation.recommended}${dossier.scheme && dossier.scheme !== recommendation.recommended ? ' (la collectivité a choisi l’autre dispositif)' : ''}</h3>

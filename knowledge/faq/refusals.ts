@@ -1,5 +1,5 @@
 // When the FAQ must not answer, and what it says instead: off-topic questions get what the
-// assistant is for, personal immigration procedures the public service that handles them, and
+// assistant is for, personal procedures (immigration, taxes, benefits) the public service that handles them, and
 // scheme details the text is silent on (a duration, a ceiling, a deadline…) the prefecture.
 import type { AnalyzedQuestion, QuestionPart } from './questionAnalysis';
 
@@ -9,7 +9,12 @@ const DONT_KNOW =
 
 const OFF_TOPIC =
   "Je suis l'assistant « Territoires d'intégration » : je réponds aux questions des collectivités sur les contrats et projets territoriaux d'accueil et d'intégration (CTAI, PTAI). " +
-  'Je ne peux pas vous renseigner sur ce sujet, désolé ; pour une démarche administrative, service-public.fr vous orientera. Posez-moi volontiers une question sur les CTAI ou les PTAI.';
+  'Je ne peux pas vous renseigner sur ce sujet, désolé. Posez-moi volontiers une question sur les CTAI ou les PTAI, par exemple « Qui signe un CTAI ? ».';
+
+/** A personal administrative procedure (taxes, benefits, papers): not ours, but service-public.fr knows the right service. */
+const ADMINISTRATIVE_PROCEDURE =
+  "Je suis l'assistant « Territoires d'intégration » : je réponds aux questions des collectivités sur les CTAI et les PTAI, pas sur les démarches administratives personnelles " +
+  "(impôts, CAF, France Travail, papiers d'identité…). Pour celles-ci, service-public.fr vous orientera vers le bon service.";
 
 const IMMIGRATION_PROCEDURE =
   "Je réponds aux questions des collectivités sur les CTAI et les PTAI, pas sur les démarches personnelles des personnes étrangères (titre de séjour, asile, contrat d'intégration républicaine…). " +
@@ -61,8 +66,8 @@ const ONE_RECIPIENT =
   /\b(?:un|le|la|chaque|mon|notre|son|sa|ce|cette|d'un|du) (?:ctai|ptai|contrat|projet|metropole|ville|commune|collectivite|territoire|departement|region)\b|\bpar (?:ctai|ptai|collectivite|commune|metropole|territoire|projet)\b|\bles (?:ctai|ptai)\b/;
 const FLOOR = /minimum|minimal|plancher|\bseuil|variable|trop (?:faible|petit|modeste)|l'ensemble de la demarche|au total|en tout/;
 
-// Services for people, not for collectivities: nothing to do with the schemes.
-const PERSONAL_SERVICES = /pole emploi|france travail|\bcaf\b|carte vitale|securite sociale|\bimpots?\b|\burssaf\b/;
+// Services for people, not for collectivities: nothing to do with the schemes, but service-public.fr leads to them.
+const PERSONAL_SERVICES = /pole emploi|france travail|\bcaf\b|carte vitale|securite sociale|\bimpots?\b|\burssaf\b|passeport|carte (?:d'identite|nationale d'identite|grise)|permis de conduire|acte de (?:naissance|mariage)|etat civil/;
 
 const DOMAIN =
   /\bctai|\bptai|contrat|projets? territori|integration|integrer|collectivit|commune|communaut|metropole|departement|region|prefe|diagnostic|refugi|etranger|primo|\bbpi\b|\bcir\b|\bdgef\b|\bdiair\b|demarche|dispositif|contractualis|engagement|cofinanc|agglo|accueil|territoir|subvention|millions|enveloppe|l'etat\b/;
@@ -79,7 +84,7 @@ export function refusalBeforeLookup(question: AnalyzedQuestion, part?: QuestionP
   if (INJECTION.test(question.folded)) return INSTRUCTIONS;
   const q = part ? part.folded : question.questionFolded;
   if (IMMIGRATION.test(q) || (CIR_ITSELF.test(q) && !/\bctai|\bptai|contrat territorial|projet territorial|complementair|remplac|lien|rapport|articul|signifi|veut dire|sigle|acronyme|^(?:que|qu'est-ce que|c'est quoi) (?:le |la )?cir\b/.test(q))) return IMMIGRATION_PROCEDURE;
-  if (PERSONAL_SERVICES.test(q)) return OFF_TOPIC;
+  if (PERSONAL_SERVICES.test(q)) return ADMINISTRATIVE_PROCEDURE;
   if (SILENT_DETAIL.test(q)) return DONT_KNOW;
   if (ONE_SCHEME_AMOUNT.test(q) && ONE_RECIPIENT.test(q) && !FLOOR.test(q) && !/\bsign|\bdoi[st]\b|\bfaut\b|oblig/.test(q)) return DONT_KNOW;
   const years = q.match(/\b(?:19|20)\d\d\b/g) ?? [];

@@ -297,6 +297,30 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answer).toContain('CTAI sont signés par les préfets');
   });
 
+  test.each(['Quel temps fera-t-il demain à Rouen ?', 'Donne-moi une recette de crêpes', 'Qui a gagné la coupe du monde 2018 ?'])(
+    'When « %s » is off-topic, then the refusal says what the assistant is for and offers a CTAI/PTAI question, without service-public.fr',
+    async (question) => {
+      const result = await faq.answer(question);
+
+      expect(result.answered).toBe(false);
+      expect(result.answer).toContain('je réponds aux questions des collectivités');
+      expect(result.answer).toMatch(/question sur (les CTAI ou les PTAI|ces dispositifs)/);
+      expect(result.answer).not.toContain('service-public.fr');
+      expect(result.answer.length).toBeLessThanOrEqual(400);
+    },
+  );
+
+  test.each(['Comment obtenir un titre de séjour ?', 'Comment demander la naturalisation ?', 'Comment s’inscrire à Pôle emploi ?', 'Comment refaire mon passeport ?', 'Comment déclarer mes impôts ?'])(
+    'When « %s » is an administrative question next to the scheme, then the refusal points to service-public.fr',
+    async (question) => {
+      const result = await faq.answer(question);
+
+      expect(result.answered).toBe(false);
+      expect(result.answer).toContain('service-public.fr');
+      expect(result.answer.length).toBeLessThanOrEqual(400);
+    },
+  );
+
   test('When the question is off-topic, then the refusal says what the assistant is for without sending to the prefecture', async () => {
     const result = await faq.answer('Quelle est la recette de la mayonnaise ?');
 

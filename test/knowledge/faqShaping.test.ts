@@ -216,12 +216,12 @@ describe('Calibrated refusals', () => {
     expect((await faq.answer(question)).answered).toBe(true);
   });
 
-  test('When the question is off topic, then the refusal says what the assistant is for and where to go instead, not the prefecture', async () => {
+  test('When the question is off topic, then the refusal says what the assistant is for and offers a CTAI/PTAI question, neither the prefecture nor service-public.fr', async () => {
     const result = await faq.answer('Donne-moi une recette de crêpes');
 
     expect(result.answered).toBe(false);
-    expect(result.answer).toContain('CTAI');
-    expect(result.answer).toContain('service-public.fr');
+    expect(result.answer).toContain('une question sur les CTAI ou les PTAI');
+    expect(result.answer).not.toContain('service-public.fr');
     expect(result.answer).not.toContain('préfecture');
     expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_LENGTH);
   });

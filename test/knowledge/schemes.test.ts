@@ -4,6 +4,7 @@ import {
   APPROACH_LABELS,
   COLLECTIVITY_KIND_LABELS,
   COMMITMENT_FORMS,
+  housingCommitmentApplies,
   COMMITMENT_KIND_LABELS,
   CollectivityKindSchema,
   ctaiEligibility,
@@ -95,6 +96,12 @@ describe('Scheme catalogue', () => {
     expect(options.suggested).toEqual(['vocational_training', 'employment', 'social', 'mobility', 'childcare', 'language_coordination']);
     expect(options.required).toEqual([]);
     expect(options.others).toContain('housing');
+  });
+});
+
+describe('housingCommitmentApplies', () => {
+  test('When the scheme is a CTAI or not chosen yet, then the housing commitment applies; for a PTAI it does not', () => {
+    expect([housingCommitmentApplies('CTAI'), housingCommitmentApplies(undefined), housingCommitmentApplies('PTAI')]).toEqual([true, true, false]);
   });
 });
 
