@@ -57,6 +57,14 @@ export interface FaqServiceOptions {
  * appear in the passage: the base knows 2019 to 2021, not "les CTAI signés en 2023".
  */
 const MIN_COVERAGE = 0.6;
+/**
+ * A passage's `? ` question lines bridge other words for what its text says (« interlocuteur » for
+ * the prefect, « communes » for any collectivity), but they also hold words the text never answers:
+ * « critères de sélection des projets PTAI par la préfecture » reached 3 words of 5 through
+ * « projet » in a question line. When a question-line word is needed to reach the threshold, two
+ * thirds of the question must be found, not 0.6.
+ */
+const MIN_COVERAGE_THROUGH_QUESTIONS = 2 / 3 - 1e-9;
 const RETRIEVED_PASSAGES = 4;
 const DEFAULT_GENERATION_TIMEOUT_MS = 8000;
 
@@ -375,6 +383,8 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     const ranked: RankedPassage[] = hits.map((hit) => ({ passage: hit.passage, score: hit.score }));
     const best = hits[0];
     if (!best || best.coverage < MIN_COVERAGE || !best.numbersFound) return undefined;
+    // A question line may lift a passage over the threshold only when, with it, most of the question is found.
+    if (best.ownCoverage < MIN_COVERAGE && best.coverage < MIN_COVERAGE_THROUGH_QUESTIONS) return undefined;
     let composed = (single ? await generated(question.parts.length === 1 ? text : part.text, ranked) : undefined) ?? composeExtractive(ranked, query, termWeight);
     if (composed.answer === '') return undefined;
     // « Combien l'État met-il sur la table ? » asks for a number: an answer without one is taken from the passages that state one.
