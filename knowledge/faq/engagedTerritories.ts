@@ -152,12 +152,19 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
     let yes = others.length === 0;
     if (/meme annee|en meme temps/.test(f)) yes = new Set(named.map((x) => x.period)).size === 1;
     else if (period && period !== 'both' && !/ou avant|ou apres|ou pas/.test(f)) yes = yes && named.every((x) => x.period === period);
-    if (/en tant que ville|c(?:'est)? une ville|des villes/.test(f) && !/metropole/.test(f)) yes = yes && named.every((x) => x.kind === 'ville');
-    if (/en tant que metropole|(?:est-(?:il|elle)|sont-(?:ils|elles)|c'est) (?:une |des )?metropoles?/.test(f)) yes = yes && named.every((x) => x.kind === 'metropole');
+    const kind: Territory['kind'] | undefined =
+      /en tant que ville|au titre de (?:la )?ville|comme ville|c(?:'est)? une ville|des villes/.test(f) && !/metropole/.test(f)
+        ? 'ville'
+        : /en tant que metropole|au titre de (?:la )?metropole|(?:est-(?:il|elle)|sont-(?:ils|elles)|c'est) (?:une |des )?metropoles?/.test(f)
+          ? 'metropole'
+          : undefined;
+    if (kind) yes = yes && named.every((x) => x.kind === kind);
     if (/\bou\b/.test(f) && /ou avant|ou apres|villes? ou (?:des )?metropoles?/.test(f)) return { reasons };
     // « Rouen ne faisait pas partie des 11 métropoles, ai-je raison ? »: the claim is confirmed when the territory is not in them.
     if (part.negated) yes = !yes;
-    return { verdict: yes ? 'yes' : 'no', reasons };
+    // « Montpellier, au titre de la ville ? »: the 2021 sentence tells its cities from its metropolises.
+    const otherKind = kind !== undefined && named.some((x) => x.period === '2021' && x.kind !== kind);
+    return { verdict: yes ? 'yes' : 'no', reasons: otherKind ? [...engagementOf(named.filter((x) => x.period !== '2021'), others), LATE_SENTENCE] : reasons };
   }
 
   // Lists and counts: « quelles métropoles en 2019-2020 », « combien de territoires en 2021 », « au total ».

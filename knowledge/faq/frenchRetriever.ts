@@ -13,6 +13,8 @@ export interface PassageMetadata {
   score: number;
   /** share of the question's content words the passage holds, 0..1 */
   coverage: number;
+  /** the same share, counting only what the passage says itself, its question lines aside */
+  ownCoverage: number;
   /** every number of the question (a year, an amount) appears in the passage */
   numbersFound: boolean;
   /** rank of the passage in the index, to find its pre-split sentences again */
@@ -46,7 +48,7 @@ export class FrenchLexicalRetriever extends BaseRetriever<PassageMetadata> {
 
   override async _getRelevantDocuments(query: string): Promise<Document<PassageMetadata>[]> {
     return this.index.search(this.index.resolve(query), this.k).map(
-      ({ passage, score, coverage, numbersFound }) =>
+      ({ passage, score, coverage, ownCoverage, numbersFound }) =>
         new Document<PassageMetadata>({
           pageContent: passage.text,
           id: passage.id,
@@ -57,6 +59,7 @@ export class FrenchLexicalRetriever extends BaseRetriever<PassageMetadata> {
             source: passage.source,
             score,
             coverage,
+            ownCoverage,
             numbersFound,
             passageIndex: this.positions.get(passage) ?? -1,
           },

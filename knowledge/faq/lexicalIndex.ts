@@ -44,6 +44,8 @@ export interface SearchHit {
   readonly score: number;
   /** share of the question's content words found in this passage, 0..1 */
   readonly coverage: number;
+  /** the same share, counting only the words the passage says itself (its question lines aside) */
+  readonly ownCoverage: number;
   /** every number of the question appears in this passage */
   readonly numbersFound: boolean;
 }
@@ -97,6 +99,8 @@ interface AnalyzedPassage {
   readonly sentences: Sentence[];
   readonly headingTerms: Set<string>;
   readonly tf: Map<string, number>;
+  /** terms of the title, heading and text: what the passage itself says, its question lines aside */
+  readonly ownTerms: Set<string>;
   readonly length: number;
 }
 
@@ -107,6 +111,8 @@ export class LexicalIndex {
   /** per term: passage numbers and their precomputed BM25 term-frequency factor */
   private readonly postingDocs: Int32Array[] = [];
   private readonly postingFactors: Float64Array[] = [];
+  /** per term and posting: 1 when the passage says the term itself, 0 when only its question lines do */
+  private readonly postingOwn: Uint8Array[] = [];
   /** how each unaccented spelling of a corpus word is indexed, so "engagees" finds "engagées" */
   private readonly stemOfSpelling = new Map<string, string>();
   private readonly spellings: string[];
@@ -115,12 +121,16 @@ export class LexicalIndex {
   private readonly scores: Float64Array;
   private readonly groupScores: Float64Array;
   private readonly matched: Int32Array;
+  private readonly matchedOwn: Int32Array;
+  /** per passage, for the group being scored: whether a term the passage says itself matched */
+  private readonly groupOwn: Uint8Array;
   private readonly matchedExact: Int32Array;
   /** per passage: whether its text speaks of one scheme only */
   private readonly oneScheme: Uint8Array;
 
   constructor(passages: readonly Passage[]) {
     const termFrequencies: Map<string, number>[] = [];
+    const ownTerms: Set<string>[] = [];
     const lengths: number[] = [];
     const analyzed = new Map<string, AnalyzedPassage>();
 
@@ -133,6 +143,7 @@ export class LexicalIndex {
         analyzed.set(cacheKey, entry);
       }
       termFrequencies.push(entry.tf);
+      ownTerms.push(entry.ownTerms);
       lengths.push(entry.length);
       return { ...passage, sentences: entry.sentences, headingTerms: entry.headingTerms };
     });
@@ -140,6 +151,7 @@ export class LexicalIndex {
     const averageLength = lengths.reduce((sum, length) => sum + length, 0) / Math.max(1, lengths.length);
     const docs: number[][] = [];
     const factors: number[][] = [];
+    const own: number[][] = [];
     termFrequencies.forEach((tf, doc) => {
       const norm = K1 * (1 - B + (B * (lengths[doc] ?? 0)) / averageLength);
       for (const [term, frequency] of tf) {
@@ -149,8 +161,10 @@ export class LexicalIndex {
           this.termIds.set(term, id);
           docs.push([]);
           factors.push([]);
+          own.push([]);
         }
         docs[id]?.push(doc);
+        own[id]?.push(ownTerms[doc]?.has(term) ? 1 : 0);
         factors[id]?.push((frequency * (K1 + 1)) / (frequency + norm));
       }
     });
@@ -159,11 +173,14 @@ export class LexicalIndex {
       this.idf[id] = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
       this.postingDocs[id] = Int32Array.from(list);
       this.postingFactors[id] = Float64Array.from(factors[id] ?? []);
+      this.postingOwn[id] = Uint8Array.from(own[id] ?? []);
     });
     this.spellings = [...this.stemOfSpelling.keys()];
     this.scores = new Float64Array(n);
     this.groupScores = new Float64Array(n);
     this.matched = new Int32Array(n);
+    this.matchedOwn = new Int32Array(n);
+    this.groupOwn = new Uint8Array(n);
     this.matchedExact = new Int32Array(n);
     this.oneScheme = Uint8Array.from(termFrequencies, (tf) => (SCHEME_TERMS.filter((t) => tf.has(t)).length === 1 ? 1 : 0));
   }
@@ -210,6 +227,7 @@ export class LexicalIndex {
         if (id === undefined) continue;
         const docs = this.postingDocs[id] as Int32Array;
         const factors = this.postingFactors[id] as Float64Array;
+        const own = this.postingOwn[id] as Uint8Array;
         const termScore = weight * (this.idf[id] ?? 0);
         for (let i = 0; i < docs.length; i += 1) {
           const doc = docs[i] as number;
@@ -217,38 +235,44 @@ export class LexicalIndex {
           const previous = this.groupScores[doc] as number;
           if (previous === 0) groupTouched.push(doc);
           if (score > previous) this.groupScores[doc] = score;
+          if (own[i] === 1) this.groupOwn[doc] = 1;
         }
       }
       for (const doc of groupTouched) {
         if (this.scores[doc] === 0 && this.matched[doc] === 0) touched.push(doc);
         this.scores[doc] = (this.scores[doc] as number) + (this.groupScores[doc] as number);
         if (!group.optional) this.matched[doc] = (this.matched[doc] as number) + 1;
+        if (!group.optional && this.groupOwn[doc] === 1) this.matchedOwn[doc] = (this.matchedOwn[doc] as number) + 1;
         if (group.exact) this.matchedExact[doc] = (this.matchedExact[doc] as number) + 1;
         this.groupScores[doc] = 0;
+        this.groupOwn[doc] = 0;
       }
     }
 
     const schemeAsked = query.groups.some((g) => g.terms.some((t) => (SCHEME_TERMS as readonly string[]).includes(t.term)));
-    const best: { doc: number; score: number; matched: number; matchedExact: number }[] = [];
+    const best: { doc: number; score: number; matched: number; matchedOwn: number; matchedExact: number }[] = [];
     for (const doc of touched) {
       const score = (this.scores[doc] as number) * (!schemeAsked && this.oneScheme[doc] === 1 ? OTHER_SCHEME_FACTOR : 1);
       const matched = this.matched[doc] as number;
       const matchedExact = this.matchedExact[doc] as number;
+      const matchedOwn = this.matchedOwn[doc] as number;
       this.scores[doc] = 0;
       this.matched[doc] = 0;
+      this.matchedOwn[doc] = 0;
       this.matchedExact[doc] = 0;
       // ties keep corpus order, so copies and equal passages rank predictably
       if (best.length < k || score > (best[best.length - 1]?.score ?? 0)) {
         let at = best.length;
         while (at > 0 && score > (best[at - 1]?.score ?? 0)) at -= 1;
-        best.splice(at, 0, { doc, score, matched, matchedExact });
+        best.splice(at, 0, { doc, score, matched, matchedOwn, matchedExact });
         if (best.length > k) best.pop();
       }
     }
-    return best.map(({ doc, score, matched, matchedExact }) => ({
+    return best.map(({ doc, score, matched, matchedOwn, matchedExact }) => ({
       passage: this.passages[doc] as IndexedPassage,
       score,
       coverage: query.contentCount === 0 ? 0 : matched / query.contentCount,
+      ownCoverage: query.contentCount === 0 ? 0 : matchedOwn / query.contentCount,
       numbersFound: matchedExact === query.exactCount,
     }));
   }
@@ -257,24 +281,27 @@ export class LexicalIndex {
     const tf = new Map<string, number>();
     const headingTerms = new Set<string>();
     let length = 0;
-    const add = (text: string, weight: number, heading = false): void => {
+    const ownTerms = new Set<string>();
+    const add = (text: string, weight: number, heading = false, question = false): void => {
       for (const token of analyzeText(text)) {
         if (heading) headingTerms.add(token.stem);
+        if (!question) ownTerms.add(token.stem);
         tf.set(token.stem, (tf.get(token.stem) ?? 0) + weight);
-        length += weight;
+        // Question lines are not text to read: a section asked about in many ways is not a longer passage.
+        if (!question) length += weight;
         if (!this.stemOfSpelling.has(token.folded)) this.stemOfSpelling.set(token.folded, token.stem);
       }
     };
     add(passage.title, 1, true);
     if (passage.section !== passage.title) add(passage.section, HEADING_WEIGHT, true);
     // The questions a passage answers say what it is about, as its heading does.
-    if (passage.questions) add(passage.questions, 1, true);
+    if (passage.questions) add(passage.questions, 1, true, true);
     add(passage.text, 1);
     const sentences = splitSentences(passage.text).map((text) => ({
       text,
       terms: new Set(analyzeText(text).map((token) => token.stem)),
     }));
-    return { sentences, headingTerms, tf, length };
+    return { sentences, headingTerms, tf, ownTerms, length };
   }
 
   private termsFor(folded: string, stemmed: string): WeightedTerm[] {
