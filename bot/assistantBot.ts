@@ -31,7 +31,7 @@ import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } 
 import { questionParts, understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { asksToSubmit } from '../dialogs/reviewDialog';
-import { applyCorrection, applyOtherCorrections, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
+import { answersQuestion, applyCorrection, applyOtherCorrections, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
 import type { ConversationReferences, PrefectureReplies } from './notifications';
 import type { AttachmentTurns } from './attachments/attachmentTurns';
 import type { ErasureReport, PersonalData } from './personalData';
@@ -390,7 +390,7 @@ export class AssistantBot extends ActivityHandler {
   private async journeyContext(context: TurnContext, understanding: Understanding, pending: Pending): Promise<JourneyContext> {
     const said = understanding.answerPart ? understand(understanding.answerPart, pending).entities : {};
     const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
-    return { scheme: said.scheme ?? draft?.scheme, approach: said.approach ?? draft?.approach };
+    return { scheme: said.scheme ?? draft?.scheme, approach: said.approach ?? draft?.approach, pending, answersPending: answersQuestion(pending, said) };
   }
 
   /** Outside the application: a dossier submitted earlier is what « où en est-il » is about. */

@@ -66,6 +66,8 @@ export function valueFor(pending: Pending, entities: Entities): string | undefin
       return entities.phone;
     case 'scheme.approach':
       return entities.approach ? APPROACH_LABELS[entities.approach] : undefined;
+    case 'scheme.diagnostic':
+      return entities.diagnostic ? DIAGNOSTIC_STATUS_LABELS[entities.diagnostic] : undefined;
     case 'scheme.choice':
       return entities.scheme;
     case 'commitments.amount':
@@ -83,6 +85,11 @@ export function valueFor(pending: Pending, entities: Entities): string | undefin
     default:
       return undefined;
   }
+}
+
+/** Whether a message's values answer the question on screen (« on n'en a pas » at the diagnostic question). */
+export function answersQuestion(pending: Pending, entities: Entities): boolean {
+  return valueFor(pending, entities) !== undefined || fillsOf(entities).some((fill) => fill.question === pending || pending.startsWith(`${fill.question}.`));
 }
 
 type Commitment = NonNullable<Dossier['commitments']>[number];
