@@ -39,3 +39,77 @@ describe('A question without its own subject, asked at a question of the journey
     expect(text).toContain('Nous préparons donc un PTAI');
   });
 });
+
+/** A PTAI with three fields chosen and only two covered by an action, at the review. */
+const TO_REVIEW_FIELD_UNCOVERED: Exchange[] = [
+  ...TO_DIAGNOSTIC,
+  ['aucun', 'Nous préparons donc un PTAI'],
+  ['emploi, mobilité et accès aux soins', 'engagement'],
+  ['cofinancement', 'Quel montant'],
+  ['5 000 €', 'intitulé'],
+  ['Ateliers de français', 'champ'],
+  ['emploi', 'Décrivez'],
+  ['Des ateliers de français à visée professionnelle.', 'public'],
+  ['primo-arrivants', 'Combien'],
+  ['12', 'coût'],
+  ['8 000', 'financement'],
+  ['3 000', 'porte'],
+  ['La commune', 'ajouter une autre action'],
+  ['oui', 'intitulé'],
+  ['Permis solidaire', 'champ'],
+  ['mobilité', 'Décrivez'],
+  ['Des cours de conduite.', 'public'],
+  ['BPI', 'Combien'],
+  ['10', 'coût'],
+  ['6 000', 'financement'],
+  ['2 000', 'porte'],
+  ['La commune', 'ajouter une autre action'],
+  ['non', 'D’autres financeurs participent-ils au projet'],
+  ['non', 'Que souhaitez-vous faire'],
+];
+
+const STAFF = { role: 'instructeur' as const, id: 'staff-1', name: 'Claire Martin' };
+
+async function submittedDossier(official: TestConversation) {
+  await official.play([
+    ['Déposer le dossier', 'Confirmez-vous'],
+    ['Oui, déposer', 'a été déposé'],
+  ]);
+  const dossier = await app.repository.findLatestForOwner({ channel: 'test', userId: official.userId });
+  if (!dossier) throw new Error('Not submitted');
+  return dossier;
+}
+
+async function sendBack(official: TestConversation, sections: Array<'actions' | 'budget'>) {
+  const submitted = await submittedDossier(official);
+  const underReview = await app.repository.transition(submitted.reference, submitted.version, { to: 'under_review', by: STAFF });
+  if (!underReview.ok) throw new Error(JSON.stringify(underReview.error));
+  const sentBack = await app.repository.transition(submitted.reference, underReview.value.version, { to: 'changes_requested', by: STAFF, sections, reason: 'Joignez la délibération.' });
+  if (!sentBack.ok) throw new Error(JSON.stringify(sentBack.error));
+  return sentBack.value;
+}
+
+describe('Submitting a kept draft, and ending the actions menu', () => {
+  test('When a draft with a field still lacking an action was kept and the official writes « je dépose le dossier », then the submit confirmation comes at once', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_REVIEW_FIELD_UNCOVERED, ['garder en brouillon', 'reste en brouillon']]);
+
+    const text = await replies(official, 'je dépose le dossier');
+
+    expect(text).not.toContain('Voulez-vous ajouter une autre action');
+    expect(text).toContain('Confirmez-vous');
+  });
+
+  test('When the prefecture asked to correct the actions and the official clicks « Terminer » at the actions menu, then the menu ends at once and no « autre action ? » follows', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_REVIEW_FIELD_UNCOVERED);
+    await sendBack(official, ['actions']);
+    await official.play([['reprendre', 'Vos actions']]);
+
+    const text = await replies(official, 'Terminer');
+
+    expect(text).not.toContain('Vos actions');
+    expect(text).not.toContain('Voulez-vous ajouter une autre action');
+    expect(text).toContain('Que souhaitez-vous faire');
+  });
+});
