@@ -113,3 +113,27 @@ describe('Submitting a kept draft, and ending the actions menu', () => {
     expect(text).toContain('Que souhaitez-vous faire');
   });
 });
+
+describe('A scheme the rules do not open to the collectivity is not noted', () => {
+  test.each([
+    'Bonjour, on voudrait déposer une candidature pour un CTAI, une commune peut elle faire un ctai ?',
+    'nous sommes une commune et on voudrait faire un CTAI',
+  ])('When « %s » opens the dossier, then « dispositif souhaité : CTAI » is not noted', async (opening) => {
+    const official = new TestConversation(app.url);
+    await official.join();
+
+    const text = await replies(official, opening);
+
+    expect(text).not.toContain('dispositif souhaité : CTAI');
+    expect((await draftOf(app, official)).scheme).toBeUndefined();
+  });
+
+  test('When a métropole opens the dossier asking for a CTAI, then the CTAI is still noted', async () => {
+    const official = new TestConversation(app.url);
+    await official.join();
+
+    const text = await replies(official, 'nous sommes une métropole et on voudrait faire un CTAI');
+
+    expect(text).toContain('dispositif souhaité : CTAI');
+  });
+});
