@@ -864,8 +864,10 @@ const TARGET_LABELS: Record<string, string> = {
 function statusText(dossier: Dossier): string {
   const longDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
   const lastSubmission = dossier.history.findLast((entry) => entry.to === 'submitted' && entry.from !== 'submitted');
-  const resubmitted = lastSubmission && dossier.submittedAt && lastSubmission.at.getTime() !== dossier.submittedAt.getTime() ? ` et de nouveau le ${longDate.format(lastSubmission.at)}` : '';
-  const submitted = dossier.submittedAt ? ` le ${longDate.format(dossier.submittedAt)}${resubmitted}` : '';
+  const first = dossier.submittedAt ? longDate.format(dossier.submittedAt) : undefined;
+  const again = lastSubmission && dossier.submittedAt && lastSubmission.at.getTime() !== dossier.submittedAt.getTime() ? longDate.format(lastSubmission.at) : undefined;
+  // Resubmitted the same day: « déposé puis redéposé le 6 décembre 2026 », the date said once.
+  const submitted = !first ? '' : again === undefined ? ` le ${first}` : again === first ? ` puis redéposé le ${first}` : ` le ${first} et de nouveau le ${again}`;
   // The decision's motivation as the prefecture wrote it (mandatory to refuse), repeated whenever the official asks.
   const decision = dossier.status === 'rejected' || dossier.status === 'accepted' ? dossier.history.findLast((entry) => entry.to === dossier.status && !entry.document) : undefined;
   const motivation = decision?.reason ?? decision?.comment;

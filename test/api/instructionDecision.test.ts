@@ -1,8 +1,10 @@
 // The back-office's decision forms over HTTP: accepting or refusing asks for a confirmation, and a refused form
 // says what is missing in a French sentence.
+import { execFileSync } from 'node:child_process';
+import { buildDossier } from '../dossiers/buildDossier';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { CookieClient, createAgent, hiddenValue } from './instructionSupport';
-import { submittedDossier } from './staffApiSupport';
+import { staffKey, submittedDossier } from './staffApiSupport';
 
 let app: TestApp;
 
@@ -71,5 +73,18 @@ describe('A request for corrections with something missing', () => {
 
     expect(response.status).toBe(400);
     expect(response.text).toContain(message);
+  });
+});
+
+describe('The PDF of a dossier', () => {
+  test('When a commitment is valued and described, then its description starts a sentence with a capital', async () => {
+    const commitments = [...buildDossier().commitments, { kind: 'staff' as const, estimatedValueEuros: 25000, detail: 'une coordinatrice à mi-temps' }];
+    const dossier = await submittedDossier(app.repository, { departement: '69', content: { commitments } });
+    const key = await staffKey(app.staffAccounts, 'instructeur', ['69']);
+
+    const pdf = await fetch(`${app.url}/api/dossiers/${dossier.reference}.pdf`, { headers: { authorization: `Bearer ${key}` } });
+
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(await pdf.arrayBuffer()) }).toString('utf8').replace(/[\u202f\u00a0]/g, ' ');
+    expect(text).toContain('Mise à disposition d’un personnel : valorisé 25 000 €. Une coordinatrice à mi-temps');
   });
 });

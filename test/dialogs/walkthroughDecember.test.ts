@@ -137,3 +137,23 @@ describe('A scheme the rules do not open to the collectivity is not noted', () =
     expect(text).toContain('dispositif souhaité : CTAI');
   });
 });
+
+describe('The status of a dossier resubmitted the same day', () => {
+  test('When the dossier was submitted and resubmitted on the same day, then « où en est mon dossier ? » says « déposé puis redéposé le … » once', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_REVIEW_FIELD_UNCOVERED);
+    await sendBack(official, ['actions']);
+    await official.play([
+      ['reprendre', 'Vos actions'],
+      ['Terminer', 'Que souhaitez-vous faire'],
+      ['Déposer le dossier', 'Confirmez-vous'],
+      ['Oui, déposer', 'a été déposé'],
+    ]);
+
+    const text = await replies(official, 'où en est mon dossier ?');
+
+    const today = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(new Date());
+    expect(text).toContain(`déposé puis redéposé le ${today}`);
+    expect(text).not.toContain('et de nouveau le');
+  });
+});
