@@ -31,7 +31,7 @@ import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } 
 import { questionParts, understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { asksToSubmit } from '../dialogs/reviewDialog';
-import { applyCorrection, applyOtherCorrections, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
+import { answersQuestion, applyCorrection, applyOtherCorrections, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
 import type { ConversationReferences, PrefectureReplies } from './notifications';
 import type { AttachmentTurns } from './attachments/attachmentTurns';
 import type { ErasureReport, PersonalData } from './personalData';
@@ -398,7 +398,7 @@ export class AssistantBot extends ActivityHandler {
   private async journeyContext(context: TurnContext, understanding: Understanding, pending: Pending): Promise<JourneyContext> {
     const said = understanding.answerPart ? understand(understanding.answerPart, pending).entities : {};
     const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
-    return { scheme: said.scheme ?? draft?.scheme, approach: said.approach ?? draft?.approach };
+    return { scheme: said.scheme ?? draft?.scheme, approach: said.approach ?? draft?.approach, pending, answersPending: answersQuestion(pending, said) };
   }
 
   /** Outside the application: a dossier submitted earlier is what « où en est-il » is about. */
@@ -878,8 +878,10 @@ const TARGET_LABELS: Record<string, string> = {
 function statusText(dossier: Dossier): string {
   const longDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
   const lastSubmission = dossier.history.findLast((entry) => entry.to === 'submitted' && entry.from !== 'submitted');
-  const resubmitted = lastSubmission && dossier.submittedAt && lastSubmission.at.getTime() !== dossier.submittedAt.getTime() ? ` et de nouveau le ${longDate.format(lastSubmission.at)}` : '';
-  const submitted = dossier.submittedAt ? ` le ${longDate.format(dossier.submittedAt)}${resubmitted}` : '';
+  const first = dossier.submittedAt ? longDate.format(dossier.submittedAt) : undefined;
+  const again = lastSubmission && dossier.submittedAt && lastSubmission.at.getTime() !== dossier.submittedAt.getTime() ? longDate.format(lastSubmission.at) : undefined;
+  // Resubmitted the same day: « déposé puis redéposé le 6 décembre 2026 », the date said once.
+  const submitted = !first ? '' : again === undefined ? ` le ${first}` : again === first ? ` puis redéposé le ${first}` : ` le ${first} et de nouveau le ${again}`;
   // The decision's motivation as the prefecture wrote it (mandatory to refuse), repeated whenever the official asks.
   const decision = dossier.status === 'rejected' || dossier.status === 'accepted' ? dossier.history.findLast((entry) => entry.to === dossier.status && !entry.document) : undefined;
   const motivation = decision?.reason ?? decision?.comment;

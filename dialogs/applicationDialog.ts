@@ -103,13 +103,15 @@ export class ApplicationDialog extends ComponentDialog {
   private async nextCorrectionStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { reference, corrections } = readSectionOptions(step.options);
     if (!corrections || corrections.length === 0) return step.next();
-    return step.replaceDialog(STEPS, { reference, corrections: corrections.slice(1) });
+    // The corrected sections were just revisited: the journey goes on to the review without asking for more actions.
+    return step.replaceDialog(STEPS, { reference, corrections: corrections.slice(1), afterEdit: true });
   }
 
   private sectionStep(dialogId: string) {
     return async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
-      const { reference, focus, afterEdit } = readSectionOptions(step.options);
-      return step.beginDialog(dialogId, { reference, ...(focus || afterEdit ? { afterEdit: true } : {}) });
+      const { reference, focus, afterEdit, submit } = readSectionOptions(step.options);
+      // « je dépose le dossier » on a kept draft: on to the submit confirmation, without offering more actions.
+      return step.beginDialog(dialogId, { reference, ...(focus || afterEdit || submit ? { afterEdit: true } : {}) });
     };
   }
 

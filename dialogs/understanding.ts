@@ -4,7 +4,7 @@ import type { Dossier } from '../dossiers/dossierSchema';
 import { DEPARTEMENT_NAMES } from '../knowledge/departements';
 import { formatEuros, formatInteger } from '../knowledge/formatting';
 import { parseEmail, parsePhone } from '../knowledge/parsers';
-import { APPROACH_LABELS, COLLECTIVITY_KIND_LABELS, COMMITMENT_KIND_LABELS, DIAGNOSTIC_STATUS_LABELS, FIELD_LABELS, PUBLIC_LABELS, type CommitmentKind } from '../knowledge/schemes';
+import { APPROACH_LABELS, COLLECTIVITY_KIND_LABELS, COMMITMENT_KIND_LABELS, ctaiEligibility, DIAGNOSTIC_STATUS_LABELS, FIELD_LABELS, PUBLIC_LABELS, type CommitmentKind } from '../knowledge/schemes';
 import { extractEntities, plainOf } from '../knowledge/understanding/entities';
 import { fold } from '../knowledge/understanding/text';
 import type { Entities, Pending, QuestionId } from '../knowledge/understanding/types';
@@ -66,6 +66,8 @@ export function valueFor(pending: Pending, entities: Entities): string | undefin
       return entities.phone;
     case 'scheme.approach':
       return entities.approach ? APPROACH_LABELS[entities.approach] : undefined;
+    case 'scheme.diagnostic':
+      return entities.diagnostic ? DIAGNOSTIC_STATUS_LABELS[entities.diagnostic] : undefined;
     case 'scheme.choice':
       return entities.scheme;
     case 'commitments.amount':
@@ -83,6 +85,11 @@ export function valueFor(pending: Pending, entities: Entities): string | undefin
     default:
       return undefined;
   }
+}
+
+/** Whether a message's values answer the question on screen (« on n'en a pas » at the diagnostic question). */
+export function answersQuestion(pending: Pending, entities: Entities): boolean {
+  return valueFor(pending, entities) !== undefined || fillsOf(entities).some((fill) => fill.question === pending || pending.startsWith(`${fill.question}.`));
 }
 
 type Commitment = NonNullable<Dossier['commitments']>[number];
@@ -134,7 +141,12 @@ function fillsOf(entities: Entities, actionId?: string): Fill[] {
   }
   if (entities.scheme) {
     const scheme = entities.scheme;
-    fills.push({ question: 'scheme.choice', label: `dispositif souhaité : ${scheme}`, isSet: (d) => !!d.scheme, write: (d) => void (d.scheme = scheme) });
+    // « une commune peut-elle faire un CTAI ? » has just been answered « Non »: the wish is not noted as the dossier's scheme.
+    const ruledOut = (d: Dossier): boolean => {
+      const kind = entities.collectivityKind ?? d.collectivity?.kind;
+      return scheme === 'CTAI' && kind !== undefined && ctaiEligibility(kind).verdict === 'no';
+    };
+    fills.push({ question: 'scheme.choice', label: `dispositif souhaité : ${scheme}`, isSet: (d) => !!d.scheme || ruledOut(d), write: (d) => void (d.scheme = scheme) });
   }
   if (entities.fields && entities.fields.length > 0) {
     const fields = [...new Set(entities.fields)];

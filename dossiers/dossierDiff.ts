@@ -1,5 +1,5 @@
 // What changed between two submissions of a dossier, line by line, in French: for the instructeur's « ce qui a changé ».
-import { SECTION_LABELS, type SectionId } from '../knowledge/completeness';
+import { computeBudget, SECTION_LABELS, type DossierContent, type SectionId } from '../knowledge/completeness';
 import { formatEuros } from '../knowledge/formatting';
 import {
   APPROACH_LABELS,
@@ -78,9 +78,14 @@ function describeContent(input: Record<string, unknown>): ContentLine[] {
     element('Part de l’État demandée', euros(action.stateFundingEuros));
     element('Porteur', action.carrier);
   }
-  // Of the budget, what the applicant wrote: the other funders (its totals follow the lines above).
+  // Of the budget, what the applicant wrote: the other funders; and its figures, computed from the lines above, so
+  // that a new cost or cofinancing counts as a change of the budget too.
   const funders = content.budget?.otherFunders;
   if (funders) push('budget', 'Autres financeurs', funders.length === 0 ? 'aucun' : funders.map((funder) => `${funder.name} : ${euros(funder.amountEuros)}`).join(' ; '));
+  const totals = computeBudget(content as DossierContent);
+  push('budget', 'Coût total des actions', euros(totals.actionsCostEuros));
+  push('budget', 'Financement demandé à l’État', euros(totals.stateFundingRequestedEuros));
+  push('budget', 'Cofinancement de la collectivité', euros(totals.cofinancingEuros));
   return lines;
 }
 

@@ -179,7 +179,7 @@ function checkScheme(dossier: DossierContent, problems: CompletenessProblem[], w
       warnings.push({
         section: 'scheme',
         code: 'ctai_prefecture_decides',
-        message: 'Votre type de collectivité ne figure pas parmi les signataires prévus des CTAI : c’est la préfecture qui décidera.',
+        message: 'Votre type de collectivité ne figure pas parmi les signataires cités des CTAI ; s’il peut en signer un, le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.',
         ref: SCHEME_CATALOGUE.CTAI.signatoryKinds.ref,
       });
     }
@@ -196,7 +196,7 @@ function checkScheme(dossier: DossierContent, problems: CompletenessProblem[], w
     warnings.push({
       section: 'scheme',
       code: 'ctai_diagnostic_planned',
-      message: 'Votre diagnostic territorial n’est que prévu : c’est la préfecture qui dira si le contrat peut être engagé avant qu’il soit achevé.',
+      message: 'Votre diagnostic territorial n’est que prévu ; s’il doit être achevé avant l’engagement du contrat, le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.',
       ref: diagnosticRef,
     });
   }

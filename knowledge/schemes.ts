@@ -240,7 +240,7 @@ export function ctaiEligibility(kind: CollectivityKind, context: CtaiEligibility
       verdict: 'no',
       reasons: [
         { text: 'Les CTAI visent les grandes agglomérations et sont signés avec les métropoles, les communautés urbaines, les départements et les régions volontaires, pas les communes.', ref: signatoriesRef },
-        { text: 'Des villes ont toutefois rejoint la démarche en 2021 par une lettre d’engagement : c’est la préfecture qui décide.', ref: SCHEME_CATALOGUE.CTAI.byLetterOfEngagement.ref },
+        { text: 'Des villes ont rejoint la démarche en 2021 par lettre d’engagement ; pour les autres, le texte ne le précise pas.', ref: SCHEME_CATALOGUE.CTAI.byLetterOfEngagement.ref },
       ],
       alternative: PTAI_ALTERNATIVE,
     };
@@ -264,7 +264,7 @@ export function ctaiEligibility(kind: CollectivityKind, context: CtaiEligibility
     verdict: 'unspecified',
     reasons: [
       {
-        text: `Le texte de référence ne cite pas ce type de collectivité parmi les signataires des CTAI (${SIGNATORIES_TEXT}) sans pour autant l’exclure : c’est la préfecture qui décide.`,
+        text: `Le texte de référence ne cite pas ce type de collectivité parmi les signataires des CTAI (${SIGNATORIES_TEXT}) sans pour autant l’exclure : la préfecture de votre département pourra vous renseigner.`,
         ref: signatoriesRef,
       },
     ],
@@ -341,7 +341,7 @@ function ctaiConditions(answers: SchemeAnswers): { allowed: CtaiAllowance; reaso
   let allowed: CtaiAllowance = eligibility.allowed;
 
   if (answers.kind === 'commune' && answers.population !== undefined) {
-    reasons.push({ text: 'Le CTAI vise les grandes agglomérations, sans seuil de population fixé par le texte : la préfecture en juge.', ref: seedRef('ctai-cible') });
+    reasons.push({ text: 'Le CTAI vise les grandes agglomérations ; à partir de quelle population, le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.', ref: seedRef('ctai-cible') });
   }
 
   const diagnosticRef = SCHEME_CATALOGUE.CTAI.diagnostic.ref;
@@ -351,7 +351,7 @@ function ctaiConditions(answers: SchemeAnswers): { allowed: CtaiAllowance; reaso
   } else if (answers.diagnostic === 'planned') {
     if (allowed === true) allowed = 'prefecture_decides';
     reasons.push({
-      text: 'Un CTAI répond à des besoins identifiés par un diagnostic territorial. Le vôtre n’étant que prévu, c’est la préfecture qui dira si le contrat peut être engagé avant qu’il soit achevé.',
+      text: 'Un CTAI répond à des besoins identifiés par un diagnostic territorial. Le vôtre n’est que prévu : doit-il être achevé avant l’engagement du contrat ? Le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.',
       ref: diagnosticRef,
     });
   } else {

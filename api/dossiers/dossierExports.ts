@@ -520,7 +520,9 @@ class PdfWriter {
     for (const commitment of d.commitments) {
       const amount =
         commitment.amountEuros !== undefined ? ` : ${formatEuros(commitment.amountEuros)}` : commitment.estimatedValueEuros !== undefined ? ` : valorisé ${formatEuros(commitment.estimatedValueEuros)}` : '';
-      this.bullet(`${COMMITMENT_KIND_LABELS[commitment.kind]}${amount}${commitment.detail ? `. ${commitment.detail}` : ''}`);
+      // The applicant's words start a sentence of their own: « valorisé 25 000 €. Une coordinatrice… ».
+      const detail = commitment.detail ? `. ${commitment.detail.charAt(0).toUpperCase()}${commitment.detail.slice(1)}` : '';
+      this.bullet(`${COMMITMENT_KIND_LABELS[commitment.kind]}${amount}${detail}`);
     }
 
     this.section(SECTION_LABELS.actions);

@@ -45,6 +45,11 @@ const text = (values: FormBody, name: string): string => {
   return typeof value === 'string' ? value.trim() : '';
 };
 
+/** « a », « a et b », « a, b et c ». */
+function frenchList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} et ${items[items.length - 1]}`;
+}
+
 export function createDossierRoutes(deps: DossierPageDependencies): Router {
   const router = Router();
 
@@ -109,13 +114,21 @@ export function createDossierRoutes(deps: DossierPageDependencies): Router {
         ...(kind.success ? [] : ['le motif']),
         ...(comment ? [] : ['ce que le demandeur doit corriger']),
       ];
-      if (missing.length > 0 || !sections.success || !kind.success) return refuse(`Pour demander des corrections, indiquez ${missing.join(', ')}. Rien n’a été envoyé.`);
+      if (missing.length > 0 || !sections.success || !kind.success) return refuse(`Pour demander des corrections, indiquez ${frenchList(missing)}. Rien n’a été envoyé.`);
       if (comment.length > 2000) return refuse('Le commentaire est trop long (2000 caractères au plus). Rien n’a été envoyé.');
       body = { ...body, sections: sections.data, reason: CORRECTION_KINDS[kind.data], comment };
     } else if (to.data === 'accepted' || to.data === 'rejected') {
       const motivation = text(values, 'motivation');
       if (to.data === 'rejected' && !motivation) return refuse('Un refus doit être motivé : écrivez la motivation, qui sera transmise au demandeur. Le dossier n’a pas été refusé.');
       if (motivation.length > 2000) return refuse('La motivation est trop longue (2000 caractères au plus).');
+      // A decision the applicant is told at once and cannot be undone: one click is not enough.
+      if (text(values, 'confirmation') !== 'oui') {
+        return refuse(
+          to.data === 'accepted'
+            ? 'Cochez « Je confirme accepter ce dossier » pour l’accepter. Le dossier n’a pas été accepté.'
+            : 'Cochez « Je confirme refuser ce dossier » pour le refuser. Le dossier n’a pas été refusé.',
+        );
+      }
       if (motivation) body = { ...body, reason: motivation };
     }
 

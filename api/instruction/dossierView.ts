@@ -378,6 +378,15 @@ function notesSection(dossier: Dossier, base: string, csrf: string, state: FormS
 </section>`;
 }
 
+/** The box to tick before a decision that cannot be undone; ticked again when the form comes back refused. */
+function confirmation(form: 'accept' | 'reject', label: string, state: FormState | undefined): SafeHtml {
+  const ticked = state?.form === form && valueIn(state, form, 'confirmation') === 'oui';
+  return html`<div class="fr-checkbox-group fr-mb-2w">
+      <input type="checkbox" id="${form}-confirm" name="confirmation" value="oui"${ticked ? html` checked` : ''}>
+      <label class="fr-label" for="${form}-confirm">${label}</label>
+    </div>`;
+}
+
 function decisionPanel(dossier: Dossier, allowed: readonly string[], csrf: string, state: FormState | undefined): SafeHtml | '' {
   if (allowed.length === 0) {
     return dossier.status === 'changes_requested' && dossier.changesRequested
@@ -436,6 +445,7 @@ function decisionPanel(dossier: Dossier, allowed: readonly string[], csrf: strin
       <label class="fr-label" for="accept-motivation">Motivation (facultative) <span class="fr-hint-text">Transmise au demandeur</span></label>
       <textarea class="fr-input" id="accept-motivation" name="motivation" rows="2" maxlength="2000">${valueIn(state, 'accept', 'motivation')}</textarea>
     </div>
+    ${confirmation('accept', 'Je confirme accepter ce dossier ; le demandeur en est prévenu aussitôt.', state)}
     <button type="submit" class="fr-btn">Accepter le dossier</button>
   </form>
   <form method="post" action="${action}">
@@ -446,6 +456,7 @@ function decisionPanel(dossier: Dossier, allowed: readonly string[], csrf: strin
       <label class="fr-label" for="reject-motivation">Motivation du refus (obligatoire) <span class="fr-hint-text">Transmise au demandeur</span></label>
       <textarea class="fr-input" id="reject-motivation" name="motivation" rows="2" maxlength="2000"${state?.form === 'reject' ? html` aria-describedby="reject-error"` : ''}>${valueIn(state, 'reject', 'motivation')}</textarea>
     </div>
+    ${confirmation('reject', 'Je confirme refuser ce dossier ; le demandeur en est prévenu aussitôt, avec la motivation.', state)}
     <button type="submit" class="fr-btn fr-btn--tertiary">Refuser le dossier</button>
   </form>`
     : ''}

@@ -9,6 +9,7 @@ import type { AttachmentKind, AttachmentRef } from '../../dossiers/attachments/a
 import { DossierAttachments, formatBytes, kindLabel } from '../../dossiers/attachments/dossierAttachments';
 import type { DossierRepository } from '../../dossiers/dossierRepository';
 import type { Dossier, Owner } from '../../dossiers/dossierSchema';
+import { STATUS_LABELS } from '../../knowledge/schemes';
 import { escapeMarkdown } from '../../dialogs/questionCards';
 import { DIAGNOSTIC_FILE_QUESTION } from '../../dialogs/schemeDialog';
 import { findDocument, recognizeDocumentCommand } from './documentCommands';
@@ -165,9 +166,8 @@ export class AttachmentTurns {
     const draft = await this.deps.repository.findDraftForOwner(owner);
     const received = await Promise.all(files);
     if (!draft) {
-      await context.sendActivity(
-        `Pour joindre ${received.length > 1 ? 'des documents' : 'un document'}, il faut un dossier en cours : écrivez « préparer une candidature », puis renvoyez ${received.length > 1 ? 'les fichiers' : 'le fichier'}. Rien n’a été enregistré.`,
-      );
+      const latest = await this.deps.repository.findLatestForOwner(owner);
+      await context.sendActivity(latest ? frozenDossierText(latest, received.length > 1) : `Pour joindre ${received.length > 1 ? 'des documents' : 'un document'}, il faut un dossier en cours : écrivez « préparer une candidature », puis renvoyez ${received.length > 1 ? 'les fichiers' : 'le fichier'}. Rien n’a été enregistré.`);
       return false;
     }
     const pendingQuestion = activeDialogId(dc);
@@ -297,5 +297,19 @@ export function infectedDocumentText(dossier: Dossier, attachment: AttachmentRef
   return (
     `L’antivirus a trouvé un virus (${escapeMarkdown(signature)}) dans « ${name} » (${kindLabel(attachment.kind)}), joint au dossier ${dossier.reference} quand l’analyse n’était pas disponible. ` +
     `Le fichier est bloqué : la préfecture ne pourra pas l’ouvrir.\n\n${next}`
+  );
+}
+
+/**
+ * A document sent once the dossier is submitted: documents are added in a draft or under correction only
+ * (dossiers/attachments), so the way to send one the prefecture asks for is its request for corrections.
+ */
+function frozenDossierText(dossier: Dossier, several: boolean): string {
+  const files = several ? 'les fichiers' : 'le fichier';
+  const status = `Votre dossier ${dossier.reference} a le statut « ${STATUS_LABELS[dossier.status]} » : je ne peux plus y joindre de document. Rien n’a été enregistré.`;
+  if (dossier.status === 'accepted' || dossier.status === 'rejected') return status;
+  return (
+    `${status}\n\nSi la préfecture vous demande un document, elle vous renvoie le dossier pour corrections : écrivez alors « reprendre », puis envoyez ${files} avec le trombone. ` +
+    'En attendant, vous pouvez lui écrire : « répondre à la préfecture : … ».'
   );
 }

@@ -21,6 +21,8 @@ const WITHOUT = /facultati|optionnel|dispense|se passer|pas (?:\w+ ){0,3}?(?:obl
 const LACKING = /\bsans\b|\bpas (?:\w+ ){0,2}d[e']|\baucun|\bni\b/;
 // « doit-il être terminé avant de déposer ? », « à quel moment ? »: when it must be done, which the text never says.
 const TIMING = /\b(?:termine|acheve|fini|finalise|boucle)e?s?\b|\bavant (?:de |le |la |l')?(?:depos|depot|candidat|soumi|envo)|au moment du depot|a quel moment|\bquand (?:doit|faut|le diag)|\bdelais?\b/;
+// « doit-il être joint ? », « faut-il le transmettre ? »: sending a document, which the text never speaks of.
+const ATTACHING = /\bjoin(?:t|te|ts|tes|dre)\b|\bjoign|\benvoy|\benvoi\b|transmet|transmis|\bfourni|annex|televers|piece jointe/;
 const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
 const REQUIREMENT_VERB = /empeche|probleme|bloquant|obstacle|\bgene\b|genant|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
 const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
@@ -271,6 +273,12 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
       if (ADVICE.test(f) && topic === 'diagnostic' && !REQUIREMENT_VERB.test(f)) verdict = ADVISED_AGAINST.test(f) ? 'no' : 'yes';
       else if (WITHOUT.test(f) || (LACKING.test(f) && POSSIBILITY.test(f) && !REQUIREMENT_VERB.test(f))) verdict = turned(verdict);
       if (topic === 'minimum_funding' && /variable/.test(f)) verdict = 'yes';
+      if (part.yesNo && topic === 'diagnostic' && ATTACHING.test(f)) {
+        // What the text says of the diagnostic, then that it says nothing of sending it: no verdict.
+        const said = combine(answers, verdict).reasons;
+        const first = said[0];
+        if (first) return { reasons: [...said, { text: 'Le texte ne dit pas s’il faut joindre le diagnostic au dossier : la préfecture de votre département pourra vous le préciser.', ref: first.ref }] };
+      }
       if (part.yesNo && topic === 'diagnostic' && verdict === 'yes' && TIMING.test(f)) {
         // The text says a diagnostic grounds the actions, never by when it must be done: no verdict, the date left to the prefecture.
         const required = combine(answers, verdict).reasons;

@@ -6,7 +6,7 @@ import type { Approach, Scheme } from '../schemes';
 import { plainOf } from './entities';
 import { fold, stripOpeners, withoutOpeners } from './text';
 import { understand } from './understand';
-import type { Understanding } from './types';
+import type { Pending, Understanding } from './types';
 
 /** Words that ask about what was just answered, not a new subject. */
 const FOLLOW_UP = /^(et )?(pourquoi|pour quelle raison|pour quelles raisons|comment ca|c'est a dire|c'est-a-dire|cad|vraiment|ah bon|meme si|meme (pour|avec|quand)|et (si|pour|avec|quand|dans))\b/;
@@ -34,25 +34,52 @@ function isElliptic(text: string): boolean {
 export interface JourneyContext {
   scheme?: Scheme;
   approach?: Approach;
+  /** The question on screen. */
+  pending?: Pending;
+  /** Whether the message's answer part is a value for the question on screen (« on n'en a pas » at the diagnostic). */
+  answersPending?: boolean;
 }
+
+/** What the questions on screen that the scheme rules speak of are about, as the FAQ reads a subject. */
+const PENDING_SUBJECTS: Partial<Record<Pending, string>> = {
+  'scheme.diagnostic': 'le diagnostic territorial',
+  'scheme.diagnosticFile': 'le diagnostic territorial',
+  'scheme.housing': 'les actions en faveur du logement',
+  'fields.selection': 'les champs de l’intégration',
+  'commitments.kinds': 'l’engagement de la collectivité',
+  'commitments.amount': 'le cofinancement de la collectivité',
+};
 
 /**
  * The question to send to the FAQ from a message asked in the middle of the journey:
  * - « des actions ciblées, on n'a pas de diagnostic, c'est obligatoire ? »: the question has no subject of
  *   its own, so the whole message is the question, and its first part is that question's subject, not an
  *   answer to the question on screen (`subjectInAnswer`);
+ * - « on n'en a pas, c obligatoire ? » at the diagnostic question: the answer part answers the question on
+ *   screen, so the question takes that question's subject (the diagnostic) and the answer part is kept;
  * - a question that names no scheme is read for the scheme of the dossier (chosen, or implied by the
  *   approach chosen: « des actions ciblées : c'est l'objet du PTAI »).
  */
 export function journeyQuestion(understanding: Pick<Understanding, 'core' | 'answerPart'>, context: JourneyContext): { question: string; subjectInAnswer: boolean } {
+  // « on n'en a pas, c obligatoire ? » at the diagnostic: the answer part answers the question on screen, whose
+  // subject the question takes (the diagnostic), and the answer part is kept as the answer.
+  const pendingSubject = context.pending && context.answersPending ? PENDING_SUBJECTS[context.pending] : undefined;
+  if (pendingSubject && isElliptic(understanding.core)) {
+    return { question: withScheme(`${pendingSubject}, ${understanding.core}`, context), subjectInAnswer: false };
+  }
   const elliptic = understanding.answerPart !== undefined && isElliptic(understanding.core);
   const asked = elliptic ? `${understanding.answerPart!.trim().replace(/[,;:.]+$/, '')}, ${understanding.core}` : understanding.core;
+  return { question: withScheme(asked, context), subjectInAnswer: elliptic };
+}
+
+/** A question that names no scheme, read for the dossier's scheme (chosen, or implied by the approach chosen). */
+function withScheme(asked: string, context: JourneyContext): string {
   const scheme = context.scheme ?? (context.approach === 'targeted' ? 'PTAI' : context.approach === 'strategy' ? 'CTAI' : undefined);
   // A definition (« c'est quoi un BPI ? », « c est quoi un bpi ») is the same for both schemes: read alone,
   // once normalised as the FAQ reads it.
   const read = normalizeQuestion(asked);
   const namesScheme = /\b(ctai|ptai|contrats? territoria|projets? territoria)|\bsignifie\b/.test(read) || asksMeaning(read);
-  return { question: scheme && !namesScheme ? `Pour un ${scheme} : ${asked}` : asked, subjectInAnswer: elliptic };
+  return scheme && !namesScheme ? `Pour un ${scheme} : ${asked}` : asked;
 }
 
 /**

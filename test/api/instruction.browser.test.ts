@@ -86,7 +86,7 @@ describe('The back-office in Chromium', () => {
     // DSFR draws its own boxes over the inputs: an agent clicks the label.
     await page.locator('label[for="section-budget"]').click();
     await page.getByRole('button', { name: 'Demander des corrections' }).click();
-    await page.getByText('Pour demander des corrections, indiquez le motif, ce que le demandeur doit corriger').first().waitFor();
+    await page.getByText('Pour demander des corrections, indiquez le motif et ce que le demandeur doit corriger').first().waitFor();
     await expect(page.getByRole('checkbox', { name: 'Budget' }).isChecked()).resolves.toBe(true);
     await page.locator('label[for="section-actions"]').click();
     await page.locator('label[for="motif-incomplete"]').click();
@@ -145,6 +145,11 @@ describe('The back-office in Chromium', () => {
     await page.getByRole('button', { name: 'Commencer l’instruction' }).click();
     await page.getByText('L’instruction du dossier a commencé').waitFor();
     await page.getByLabel(/Motivation \(facultative\)/).fill('Projet complet et cohérent.');
+    // One click is not enough: the box « Je confirme » must be ticked first (the page says so and keeps the motivation).
+    await page.getByRole('button', { name: 'Accepter le dossier' }).click();
+    await page.getByText('Cochez « Je confirme accepter ce dossier »').first().waitFor();
+    await expect(page.getByLabel(/Motivation \(facultative\)/).inputValue()).resolves.toBe('Projet complet et cohérent.');
+    await page.locator('label[for="accept-confirm"]').click();
     await page.getByRole('button', { name: 'Accepter le dossier' }).click();
     await page.getByText('Le dossier est accepté').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
@@ -173,9 +178,11 @@ describe('The back-office in Chromium', () => {
     await second.page.goto(`${app.url}/instruction/dossiers/${dossier.reference}`);
     await second.page.getByRole('button', { name: 'Refuser le dossier' }).click();
     await second.page.getByText('Un refus doit être motivé').first().waitFor();
+    await first.page.locator('label[for="accept-confirm"]').click();
     await first.page.getByRole('button', { name: 'Accepter le dossier' }).click();
     await first.page.getByText('Le dossier est accepté').waitFor();
     await second.page.getByLabel(/Motivation du refus/).fill('Le budget ne tient pas.');
+    await second.page.locator('label[for="reject-confirm"]').click();
     const response = second.page.waitForResponse((answer) => answer.url().endsWith('/decision'));
     await second.page.getByRole('button', { name: 'Refuser le dossier' }).click();
 

@@ -173,6 +173,44 @@ describe('Documents through the web widget’s Direct Line upload', () => {
     expect(await storedFiles()).toBe(before);
   });
 
+  // The walkthrough of 2026-12-06: the prefecture asked for the deliberation and the upload was told to open a new application.
+  test.each(['submitted', 'under_review'] as const)('When the official uploads a file to a dossier that is %s, then nothing is stored and the bot says how to send it, never to start a new application', async (status) => {
+    const session = await widgetSession();
+    const draft = await prefilledDraft(session, ['scheme', 'collectivity', 'contact', 'approach', 'diagnostic', 'housingCommitted', 'fields', 'commitments', 'actions']);
+    const submitted = await app.repository.transition(draft.reference, draft.version, { to: 'submitted', by: { role: 'applicant', id: 'applicant' } });
+    if (!submitted.ok) throw new Error(JSON.stringify(submitted.error));
+    if (status === 'under_review') {
+      const review = await app.repository.transition(draft.reference, submitted.value.version, { to: 'under_review', by: { role: 'instructeur', id: 'staff-1' } });
+      if (!review.ok) throw new Error(JSON.stringify(review.error));
+    }
+    const before = await storedFiles();
+
+    const { texts } = await upload(session, [{ name: 'deliberation_projet.pdf', bytes: pdf() }]);
+
+    expect(texts).toContain(draft.reference);
+    expect(texts).not.toContain('préparer une candidature');
+    expect(texts).toContain('« reprendre »');
+    expect(texts).toContain('Rien n’a été enregistré');
+    expect(await storedFiles()).toBe(before);
+  });
+
+  test('When the prefecture sent the dossier back for corrections, then a file uploaded is filed in it', async () => {
+    const session = await widgetSession();
+    const draft = await prefilledDraft(session, ['scheme', 'collectivity', 'contact', 'approach', 'diagnostic', 'housingCommitted', 'fields', 'commitments', 'actions']);
+    const staff = { role: 'instructeur' as const, id: 'staff-1' };
+    const submitted = await app.repository.transition(draft.reference, draft.version, { to: 'submitted', by: { role: 'applicant', id: 'applicant' } });
+    if (!submitted.ok) throw new Error(JSON.stringify(submitted.error));
+    const review = await app.repository.transition(draft.reference, submitted.value.version, { to: 'under_review', by: staff });
+    if (!review.ok) throw new Error(JSON.stringify(review.error));
+    const back = await app.repository.transition(draft.reference, review.value.version, { to: 'changes_requested', by: staff, sections: ['actions'], reason: 'Joignez la délibération.' });
+    if (!back.ok) throw new Error(JSON.stringify(back.error));
+
+    const { texts } = await upload(session, [{ name: 'deliberation_projet.pdf', bytes: pdf() }]);
+
+    expect(texts).toContain(`dans le dossier ${draft.reference}`);
+    expect((await app.repository.findByReference(draft.reference))?.attachments).toHaveLength(1);
+  });
+
   test('When someone uploads to another user’s conversation, then it is refused', async () => {
     const victim = await widgetSession();
     const intruder = await widgetSession();

@@ -118,7 +118,8 @@ describe('Counts restated, and a selection changed by what is removed', () => {
 });
 
 describe('Questions asked on the way', () => {
-  test('When « des actions ciblées, on n a pas de diagnostic, c est obligatoire ? » is asked at the diagnostic question, then the answer is the PTAI diagnostic rule and the same question comes back', async () => {
+  // Since the walkthrough of 2026-12-06 (problem 3), « on n a pas de diagnostic » answers the question on screen: it is kept.
+  test('When « des actions ciblées, on n a pas de diagnostic, c est obligatoire ? » is asked at the diagnostic question, then the answer is the PTAI diagnostic rule and « aucun » is kept', async () => {
     const official = new TestConversation(app.url);
     await official.play([
       ...TO_CONTACT,
@@ -130,11 +131,9 @@ describe('Questions asked on the way', () => {
     ]);
     const text = await replies(official, 'des actions ciblées, on n a pas de diagnostic, c est obligatoire ?');
     expect(text).toContain('pour un PTAI, un diagnostic territorial préalable n’est pas requis');
-    expect(text).not.toContain('logement');
-    expect(text).toContain('diagnostic territorial');
-    expect(text).not.toContain('Nous préparons donc');
-    expect((await draftOf(app, official)).diagnostic?.status).toBeUndefined();
-    await official.play([['aucun', 'Nous préparons donc un PTAI']]);
+    expect(text.split('\n---\n')[0]).not.toContain('logement');
+    expect(text).toContain('Nous préparons donc un PTAI');
+    expect((await draftOf(app, official)).diagnostic?.status).toBe('none');
   });
 
   test('When the opening message asks « … une commune de 3000 habitants c est possible ? », then it is answered, and the dossier opens', async () => {

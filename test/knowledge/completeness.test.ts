@@ -131,6 +131,16 @@ describe('checkCompleteness', () => {
     expect(report.warnings.map((item) => item.code)).toEqual([warning]);
   });
 
+  test.each<[string, Partial<Dossier>]>([
+    ['a commune chose a CTAI', { collectivity: { name: 'Ville de Tours', kind: 'commune', departement: '37' } }],
+    ['the CTAI diagnostic is only planned', { diagnostic: { status: 'planned' } }],
+  ])('When %s, then the warning says the text does not settle it, never that the prefecture decides', (_situation, overrides) => {
+    const [warning] = checkCompleteness(buildDossier(overrides)).warnings;
+
+    expect(warning?.message).toContain('le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner');
+    expect(warning?.message).not.toMatch(/préfecture qui (décid|dira)/);
+  });
+
   test('When a PTAI has no housing action, then nothing is required about housing', () => {
     const report = checkCompleteness(buildDossier({ scheme: 'PTAI', approach: 'targeted', fields: ['language'], actions: [languageAction] }));
 

@@ -290,6 +290,20 @@ describe('FAQ answers to eligibility, obligation, multi-part and out-of-scope qu
     expect(result.answer).toContain('le texte ne le précise pas');
   });
 
+  // Attaching a document is not having a diagnostic: the text says a CTAI rests on one, never that it is sent with the dossier.
+  test.each([
+    ['Pour un CTAI : est ce que le diagnostic doit etre joint obligatoirement ?', 'diagnostic territorial'],
+    ['faut-il joindre le diagnostic au dossier ctai ?', 'diagnostic territorial'],
+    ['Pour un PTAI : le diagnostic doit-il être joint ?', 'pas requis'],
+  ])('When asked « %s », then the answer gives what the text says and that it does not say the diagnostic must be attached', async (question, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).not.toMatch(/^(?:Oui|Non)\b/);
+    expect(result.answer).toContain(fact);
+    expect(result.answer).toContain('Le texte ne dit pas s’il faut joindre le diagnostic au dossier');
+  });
+
   test('When asked whether the prefect signs a PTAI, then the answer says the text does not say', async () => {
     const result = await faq.answer('Le PTAI est-il signé par le préfet ?');
 

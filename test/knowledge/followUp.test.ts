@@ -26,6 +26,11 @@ describe('journeyQuestion and questionInWish', () => {
     expect(asked).toEqual({ question: 'Pour un PTAI : des actions ciblées, on n a pas de diagnostic, c est obligatoire ?', subjectInAnswer: true });
   });
 
+  test('When the answer part answers the question on screen and the question has no subject, then it takes the subject of the question on screen', () => {
+    const asked = journeyQuestion({ core: 'c obligatoire ?', answerPart: 'on n’en a pas' }, { approach: 'targeted', pending: 'scheme.diagnostic', answersPending: true });
+    expect(asked).toEqual({ question: 'Pour un PTAI : le diagnostic territorial, c obligatoire ?', subjectInAnswer: false });
+  });
+
   test('When a question has its own subject, then the answer part stays an answer and a named scheme is not overridden', () => {
     expect(journeyQuestion({ core: 'c’est quoi un BPI ?', answerPart: '76' }, { scheme: 'CTAI' })).toEqual({ question: 'c’est quoi un BPI ?', subjectInAnswer: false });
     expect(journeyQuestion({ core: 'et pour un PTAI ?' }, { scheme: 'CTAI' }).question).toBe('et pour un PTAI ?');

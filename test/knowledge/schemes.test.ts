@@ -130,11 +130,23 @@ describe('ctaiEligibility', () => {
     expect(reason?.text).toContain('préfecture');
   });
 
-  test('When a commune asks for a CTAI, then it is told the prefecture decides', () => {
+  test('When a commune asks for a CTAI, then it is told the text does not settle the point', () => {
     const texts = ctaiEligibility('commune').reasons.map((reason) => reason.text).join(' ');
 
-    expect(texts).toContain('c’est la préfecture qui décide');
     expect(texts).toContain('lettre d’engagement');
+    expect(texts).toContain('pour les autres, le texte ne le précise pas');
+  });
+
+  // The seed never says who decides, nor that anyone judges a population: saying so would invent a rule.
+  test('When any collectivity, diagnostic or population is given, then no reason claims the prefecture decides or judges', () => {
+    const kinds = CollectivityKindSchema.options;
+    const texts = kinds.flatMap((kind) =>
+      (['done', 'planned', 'none'] as const).flatMap((diagnostic) =>
+        recommendScheme({ kind, approach: 'strategy', diagnostic, housingCommitted: true, population: 30_000 }).reasons.map((reason) => reason.text),
+      ),
+    );
+
+    expect(texts.filter((text) => /préfecture (qui décide|en juge|qui dira|décide)/.test(text))).toEqual([]);
   });
 });
 
@@ -197,9 +209,9 @@ describe('recommendScheme', () => {
     expect(result.ctai.reasons.some((reason) => reason.ref.id === 'ctai-logement' && reason.text.includes('sans elles'))).toBe(true);
   });
 
-  test('When a commune gives its population, then no threshold is invented and the prefecture judges', () => {
+  test('When a commune gives its population, then no threshold is invented: the text does not say from what size', () => {
     const result = recommendScheme({ ...metropole, kind: 'commune', population: 870_000 });
 
-    expect(result.ctai.reasons.some((reason) => reason.text.includes('sans seuil de population'))).toBe(true);
+    expect(result.ctai.reasons.some((reason) => reason.text.includes('à partir de quelle population, le texte ne le précise pas'))).toBe(true);
   });
 });
