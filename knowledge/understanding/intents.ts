@@ -97,7 +97,7 @@ export interface IntentInput {
 
 /** The intent of a message. */
 export function classifyIntent({ folded, core, raw, pending, entities }: IntentInput): Intent {
-  const text = core || folded;
+  const text = withoutEmbeddedCommands(core || folded, pending);
   if (!text.replace(/[\s.!?,;:…-]/g, '')) return /\?/.test(raw) ? 'help' : 'chitchat';
   const inFlow = pending !== 'none' && pending !== 'submitted';
   const asks = /\?\s*$/.test(raw.trim()) || /\?/.test(raw) || QUESTION_START.test(text);
@@ -157,6 +157,37 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   if (inFlow) return carriesValue || text.split(' ').length < 3 || FREE_TEXT_PENDING.has(pending) ? 'answer' : byClassifier('answer', raw, pending);
   if (QUESTION_WORDS.test(text) || /\b(ctai|ptai|bpi|primo|prefet|prefecture|financement|integration|contrat|dispositif|seed|territoires? d'integration)\b/.test(text)) return questionByClassifier(text, raw, pending);
   return byClassifier('chitchat', raw, pending);
+}
+
+/** The command words, as the rules read them. */
+const COMMANDS: ReadonlyArray<RegExp> = [RESTART, SOURCE, FEEDBACK, CANCEL, PROGRESS, SUMMARY, HELP].map((pattern) => new RegExp(pattern.source, 'g'));
+/** Words that may stand before a command at the head of its clause (« je vais interrompre », « vous pouvez annuler », « on peut tout recommencer »). */
+const COMMAND_LEADS = new Set(['je', "j'", 'j', 'on', 'nous', 'vous', 'tu', 'il', 'bon', 'ok', 'alors', 'bref', 'finalement', 'attendez', 'euh', 'svp', 'merci', 'mais', 'et', 'donc', 'du', 'coup', 'est', 'ce', 'que', "qu'", 'qu', 'peux', 'peut', 'pouvez', 'pourriez', 'pourrait', 'pouvons', 'puis', 'vais', 'va', 'allons', 'dois', 'doit', 'faut', 'voudrais', 'voudrait', 'veux', 'veut', 'souhaite', 'aimerais', 'suis', 'obligee', 'oblige', 'de', "d'", 'd', 'ai', 'avoir', 'besoin', 'un', 'peu', 'encore', 'ne', "n'", 'n', 'pas', 'plutot', 'prefere', 'aller', 'me', 'm', "m'", 'moi', 'le', 'la', 'les', 'l', "l'"]);
+/** Questions whose answer is free text (and the other funders, named in a sentence). */
+const FREE_TEXT_ANSWERS: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.name', 'contact.role', 'action.title', 'action.description', 'action.carrier', 'budget.otherFunders']);
+
+/**
+ * In a free-text answer, a command word inside the sentence (« …du bâtiment et de l'aide à domicile », « les ateliers
+ * qui recommencent ») is part of the answer: it is masked, and only a command at the head of its clause (« stop, je
+ * reprendrai demain », « vous pouvez annuler ») or said alone (« de l'aide svp ») is read as one.
+ */
+function withoutEmbeddedCommands(text: string, pending: Pending): string {
+  // A question (« pourriez-vous me donner un exemple ? ») is no free-text answer: its words are read as they are.
+  // A short message (« aide svp », « source ») is the command itself.
+  if (!FREE_TEXT_ANSWERS.has(pending) || /\?\s*$/.test(text) || text.split(/\s+/).length < 6) return text;
+  let masked = text;
+  for (const pattern of COMMANDS) {
+    masked = masked.replace(pattern, (match: string, ...rest: unknown[]) => {
+      // A command said of oneself (« je ne sais pas quoi mettre », « on arrête ») is one wherever it stands.
+      if (/^(je|j'|on|nous|vous|tu)\b/.test(match)) return match;
+      const offset = rest.find((item) => typeof item === 'number') as number;
+      const clause = masked.slice(0, offset).split(/[.;:!?,()]/).pop() ?? '';
+      const leads = clause.split(/[\s-]+|(?<=')/).filter(Boolean);
+      // Two words of its own before it in the clause make it part of a phrase (« …du bâtiment et de l'aide »); « merci de tout annuler » is still the command.
+      return leads.filter((word) => !COMMAND_LEADS.has(word)).length < 2 ? match : ' '.repeat(match.length);
+    });
+  }
+  return masked;
 }
 
 /** Intents the trained classifier may give in place of a default; the others need values or a target the rules read. */

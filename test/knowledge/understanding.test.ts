@@ -65,6 +65,14 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['submitted', 'résumé', 'summary', {}],
   ['submitted', 'quel est le statut de mon dossier TI-2026-00002 ?', 'status', { reference: 'TI-2026-00002' }],
   ['review.menu', 'c’est bon on dépose', 'answer', {}],
+  // Walkthrough of 2026-12-06: a command word inside a free-text answer is part of the answer.
+  ['action.description', 'Trois sessions de 12 semaines d\'ateliers FLE orientés metiers du batiment et de l\'aide a domicile, au centre social de Montreynaud, a partir de mars 2027.', 'answer', { number: 12 }],
+  ['action.title', 'Des ateliers de conversation qui recommencent en septembre', 'answer', {}],
+  ['action.carrier', 'elle est portée par l’association Aide et Source de Louviers', 'answer', {}],
+  ['action.description', 'aide svp', 'help', {}],
+  ['action.description', 'de l’aide ?', 'help', {}],
+  ['action.description', 'j’ai besoin d’aide', 'help', {}],
+  ['contact.role', 'stop, je reprendrai demain', 'cancel', {}],
 ];
 
 describe('Understanding a message', () => {
