@@ -2,6 +2,7 @@
 // checked in the saved dossier.
 import { draftOf, type Exchange, replies, TestConversation } from '../support/conversation';
 import { startTestApp, type TestApp } from '../support/testApp';
+import { call, staffKey } from '../api/staffApiSupport';
 
 let app: TestApp;
 
@@ -28,6 +29,22 @@ const TO_COMMITMENTS: Exchange[] = [
   ['emploi, accès aux soins et mobilité', 'engagement'],
 ];
 
+const TO_REVIEW: Exchange[] = [
+  ...TO_COMMITMENTS,
+  ['cofinancement', 'Quel montant'],
+  ['5 000 €', 'intitulé'],
+  ['Job dating', 'champ'],
+  ['emploi', 'Décrivez'],
+  ['Une rencontre avec les employeurs locaux.', 'public'],
+  ['BPI', 'Combien'],
+  ['30', 'coût'],
+  ['8 000', 'financement'],
+  ['3 000', 'porte'],
+  ['La commune', 'ajouter'],
+  ['non', 'D’autres financeurs participent-ils au projet'],
+  ['non', 'Votre dossier est complet'],
+];
+
 const TO_DESCRIPTION: Exchange[] = [...TO_COMMITMENTS, ['cofinancement', 'Quel montant'], ['5 000 €', 'intitulé'], ['Ateliers de français', 'champ'], ['emploi', 'Décrivez']];
 
 describe('(problem 1) A command word inside a free-text answer is part of the answer', () => {
@@ -40,5 +57,26 @@ describe('(problem 1) A command word inside a free-text answer is part of the an
     expect(text).not.toContain('Quelques phrases suffisent');
     expect(text).toContain('public');
     expect((await draftOf(app, official)).actions[0]?.description).toBe(description);
+  });
+});
+
+describe('(problem 2) A plain reply to the prefecture’s message reaches the prefecture', () => {
+  test('When the prefecture asked for the deliberation and the official answers « oui bien sur, elle passe en conseil le 15 janvier, je vous l’envoie juste apres », then it joins the thread; « où en est mon dossier ? » still gets the status', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_REVIEW, ['déposer le dossier', 'Confirmez-vous'], ['oui', 'a été déposé']]);
+    const dossier = await app.repository.findLatestForOwner({ channel: 'test', userId: official.userId });
+    if (!dossier) throw new Error('No dossier');
+    const key = await staffKey(app.staffAccounts, 'instructeur', ['27'], 'Claire Martin');
+    const sent = await call(app.url, `/api/dossiers/${dossier.reference}/messages`, { key, body: { text: 'Pouvez-vous nous transmettre la délibération ?' } });
+    expect(sent.status).toBe(201);
+
+    const said = 'oui bien sur, elle passe en conseil le 15 janvier, je vous l’envoie juste apres';
+    expect(await replies(official, said)).toContain('Votre message est transmis à la préfecture');
+    expect(await replies(official, 'où en est mon dossier ?')).toContain('a le statut');
+    const thread = await call(app.url, `/api/dossiers/${dossier.reference}/messages`, { key });
+    expect((thread.body.items as Array<{ by: { kind: string }; text: string }>).map((item) => [item.by.kind, item.text])).toEqual([
+      ['staff', 'Pouvez-vous nous transmettre la délibération ?'],
+      ['applicant', said],
+    ]);
   });
 });

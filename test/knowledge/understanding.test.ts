@@ -73,6 +73,12 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['action.description', 'de l’aide ?', 'help', {}],
   ['action.description', 'j’ai besoin d’aide', 'help', {}],
   ['contact.role', 'stop, je reprendrai demain', 'cancel', {}],
+  // After the prefecture wrote: a statement that answers it is the reply; only a question on the dossier asks its status.
+  ['submitted', 'oui bien sur, elle passe en conseil le 15 janvier, je vous l’envoie juste apres', 'reply_prefecture', { number: 15 }],
+  ['submitted', 'elle passe en conseil le 15 janvier', 'reply_prefecture', { number: 15 }],
+  ['submitted', 'je vous l’envoie dès que possible', 'reply_prefecture', {}],
+  ['submitted', 'ci-joint la délibération', 'reply_prefecture', {}],
+  ['submitted', 'où en est mon dossier ?', 'status', {}],
 ];
 
 describe('Understanding a message', () => {
