@@ -128,16 +128,23 @@ export class QuestionSectionDialog extends ComponentDialog {
       if (outcome?.kind === 'answer') {
         (step.values as Record<string, unknown>)[ANSWERED] = true;
         let noted: string[] = [];
+        let kept: string | undefined;
+        // A list typed in a sentence (« cofinancement … et on met à dispo une coordinatrice ») is said back: nothing is dropped silently.
+        const typedList = step.context.activity.value === undefined && Boolean(step.context.activity.text?.trim());
         await this.store.change(
           options.reference,
           (dossier) => {
+            const listed = typedList && question.ask({ dossier, options })?.multiSelect !== undefined;
             question.save(dossier, outcome.value, options);
+            if (listed) kept = question.current({ dossier, options });
             // What the sentence said for later questions is kept: they will not be asked.
             noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId) : [];
           },
           step.context,
         );
-        if (noted.length > 0) await step.context.sendActivity(`J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.`);
+        if (kept !== undefined || noted.length > 0) {
+          await step.context.sendActivity([kept === undefined ? '' : `C’est noté : ${escapeMarkdown(kept)}.`, noted.length > 0 ? `J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.` : ''].filter(Boolean).join(' '));
+        }
       } else if (outcome?.kind === 'elsewhere') {
         // Another question's value: noted there (unless already answered), this question asked again.
         let noted: string[] = [];

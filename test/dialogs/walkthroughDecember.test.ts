@@ -80,3 +80,13 @@ describe('(problem 2) A plain reply to the prefecture’s message reaches the pr
     ]);
   });
 });
+
+describe('(problem 4) Two commitments in one sentence are both kept, and said', () => {
+  test('When the commitments are « cofinancement a hauteur de 30% et on met a dispo une coordinatrice a mi temps », then cofinancing and staff are stored and the reply names both', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_COMMITMENTS);
+    const text = await replies(official, 'cofinancement a hauteur de 30% et on met a dispo une coordinatrice a mi temps');
+    expect(text).toMatch(/Cofinancement.*Mise à disposition d’un personnel/s);
+    expect((await draftOf(app, official)).commitments.map((commitment) => commitment.kind)).toEqual(['cofinancing', 'staff']);
+  });
+});
