@@ -124,7 +124,8 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   // A skip on an optional question is an answer, even asked as a question (« on peut passer ? »).
   if (inFlow && entities.skip && !HELP_ABOUT_OBLIGATION.test(text) && !(cancels && STRONG_CANCEL.test(text))) return 'answer';
   // On the review menu, asking whether one may submit (« on peut déposer ? ») is choosing to submit.
-  if (pending === 'review.menu' && /^((est-ce qu')?(on|je|nous) (peut|peux|pouvons|pourrait|pourrais|pourrions)|(peut|puis|pouvons|pourrait|pourrions)-(on|je|nous)) (le |maintenant |donc |enfin )?(deposer|envoyer|soumettre|transmettre)\b/.test(text)) return 'answer';
+  // So is « ok c'est bon on dépose ? », in the present.
+  if (pending === 'review.menu' && /^((ok|bon|alors|donc|parfait|super|c'est bon|ca y est)\W+)*(((est-ce qu')?(on|je|nous) (peut|peux|pouvons|pourrait|pourrais|pourrions)|(peut|puis|pouvons|pourrait|pourrions)-(on|je|nous)) (le |maintenant |donc |enfin )?(deposer|envoyer|soumettre|transmettre)|(on|je|nous) (le )?(depose|deposons|envoie|envoyons|soumet|soumettons|transmet|transmettons))\b/.test(text)) return 'answer';
   if (STRONG_HELP.test(text)) return 'help';
 
   if (CANCEL.test(text) && !/\b(annul\w*|supprim\w*) (l'action|une action|cette action|le cofinancement)\b/.test(text) && !/\barreter de\b/.test(text)) {

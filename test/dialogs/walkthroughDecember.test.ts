@@ -90,3 +90,13 @@ describe('(problem 4) Two commitments in one sentence are both kept, and said', 
     expect((await draftOf(app, official)).commitments.map((commitment) => commitment.kind)).toEqual(['cofinancing', 'staff']);
   });
 });
+
+describe('(problem 5) A submit asked as a question at the review', () => {
+  test('When the review gets « ok c’est bon on depose ? », then the submit confirmation is asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_REVIEW);
+    const text = await replies(official, 'ok c’est bon on depose ?');
+    expect(text).toContain('Confirmez-vous');
+    expect(text).not.toContain('Je ne sais pas répondre');
+  });
+});

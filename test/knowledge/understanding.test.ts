@@ -79,6 +79,9 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['submitted', 'je vous l’envoie dès que possible', 'reply_prefecture', {}],
   ['submitted', 'ci-joint la délibération', 'reply_prefecture', {}],
   ['submitted', 'où en est mon dossier ?', 'status', {}],
+  // At the review, asking whether to submit, in the present (« on dépose ? »), is choosing to submit.
+  ['review.menu', 'ok c’est bon on depose ?', 'answer', {}],
+  ['review.menu', 'bon, on envoie ?', 'answer', {}],
 ];
 
 describe('Understanding a message', () => {
