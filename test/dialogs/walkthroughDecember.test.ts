@@ -100,3 +100,13 @@ describe('(problem 5) A submit asked as a question at the review', () => {
     expect(text).not.toContain('Je ne sais pas répondre');
   });
 });
+
+describe('(problem 6) The count of people, not the households in brackets', () => {
+  test('When the public is « surtout des BPI, une soixantaine de personnes (25 menages) », then 60 beneficiaries are noted', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_DESCRIPTION, ['Des ateliers de français à visée professionnelle.', 'public']]);
+    const text = await replies(official, 'surtout des BPI, une soixantaine de personnes (25 menages)');
+    expect(text).toContain('bénéficiaires : 60');
+    expect((await draftOf(app, official)).actions[0]).toMatchObject({ beneficiaries: 60, publics: ['bpi'] });
+  });
+});

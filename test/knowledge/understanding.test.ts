@@ -82,6 +82,9 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   // At the review, asking whether to submit, in the present (« on dépose ? »), is choosing to submit.
   ['review.menu', 'ok c’est bon on depose ?', 'answer', {}],
   ['review.menu', 'bon, on envoie ?', 'answer', {}],
+  // A number in brackets after one of the same unit is an aside: the people, not the households.
+  ['action.beneficiaries', 'surtout des BPI, une soixantaine de personnes (25 menages)', 'answer', { publics: ['bpi'], count: 60 }],
+  ['action.cost', '12 000 € (dont 2 000 € de matériel)', 'answer', { amount: 12_000, cost: 12_000 }],
 ];
 
 describe('Understanding a message', () => {
