@@ -110,3 +110,14 @@ describe('(problem 6) The count of people, not the households in brackets', () =
     expect((await draftOf(app, official)).actions[0]).toMatchObject({ beneficiaries: 60, publics: ['bpi'] });
   });
 });
+
+describe('(problem 8) A correction clause after a free-text answer leaves nothing of itself in the answer', () => {
+  test('When the description ends « … juin 2028. ah et au fait le mail c’est plutot … », then the description stops at « juin 2028. » and the e-mail is corrected', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_DESCRIPTION);
+    await replies(official, 'Des ateliers de français de sept 2027 a juin 2028. ah et au fait le mail c’est plutot claire.lefebvre2@louviers.fr');
+    const draft = await draftOf(app, official);
+    expect(draft.actions[0]?.description).toBe('Des ateliers de français de sept 2027 a juin 2028.');
+    expect(draft.contact?.email).toBe('claire.lefebvre2@louviers.fr');
+  });
+});

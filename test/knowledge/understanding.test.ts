@@ -98,6 +98,11 @@ describe('Understanding a message', () => {
     expect(understand('Si on part sur une stratégie d’ensemble, ça veut dire qu’on est en CTAI ?', 'scheme.approach').answerPart).toBeUndefined();
   });
 
+  test('When a correction follows a free-text answer after « ah et au fait », then the answer part stops at its sentence', () => {
+    const said = 'Des ateliers de français de sept 2027 a juin 2028. ah et au fait le mail c’est plutot jeanmarc.poulain@vierzon.fr';
+    expect(understand(said, 'action.description')).toMatchObject({ intent: 'correct', answerPart: 'Des ateliers de français de sept 2027 a juin 2028.' });
+  });
+
   test('When a name is hedged or only « c’est moi », then it is marked to confirm or to ask again', () => {
     expect(understand('je pense que ce sera Paul Martin', 'contact.name')).toMatchObject({ unsure: true, entities: { personName: 'Paul Martin' } });
     expect(understand('c’est moi', 'contact.name')).toMatchObject({ selfOnly: true, entities: {} });
