@@ -121,3 +121,25 @@ describe('(problem 8) A correction clause after a free-text answer leaves nothin
     expect(draft.contact?.email).toBe('claire.lefebvre2@louviers.fr');
   });
 });
+
+describe('(problem 7) An answer that also answers the next question is kept for it', () => {
+  const TO_MORE: Exchange[] = [
+    ...TO_DESCRIPTION,
+    ['Des ateliers de français à visée professionnelle.', 'public'],
+    ['BPI', 'Combien'],
+    ['25', 'coût'],
+    ['8 000', 'financement'],
+    ['3 000', 'porte'],
+    ['La commune', 'ajouter'],
+  ];
+
+  test('When « ajouter une autre action ? » gets « non pas d’autre action. par contre … ce sera 60 beneficiaires et pas 25 », then the count is corrected and the « non » applies: the other funders are asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_MORE);
+    const text = await replies(official, 'non pas d’autre action. par contre pour les ateliers je me suis trompée, ce sera 60 beneficiaires et pas 25');
+    expect(text).toContain('bénéficiaires : 60');
+    expect(text).toContain('D’autres financeurs participent-ils au projet');
+    expect(text).not.toContain('Voulez-vous ajouter une autre action');
+    expect((await draftOf(app, official)).actions).toHaveLength(1);
+  });
+});
