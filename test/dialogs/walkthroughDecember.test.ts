@@ -133,6 +133,20 @@ describe('(problem 7) An answer that also answers the next question is kept for 
     ['La commune', 'ajouter'],
   ];
 
+  test('When « ajouter une autre action ? » gets « oui, des ateliers de francais a visee pro », then that is the new action’s title and the next question is its field', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_MORE);
+    const text = await replies(official, 'oui, des ateliers de francais a visee pro');
+    expect(text).not.toContain('Quel est l’intitulé');
+    expect(text).toContain('champ');
+    expect((await draftOf(app, official)).actions[1]?.title).toBe('Des ateliers de francais a visee pro');
+  });
+
+  test('When « ajouter une autre action ? » gets « oui bien sûr », then the title is asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_MORE, ['oui bien sûr', 'Quel est l’intitulé']]);
+  });
+
   test('When « ajouter une autre action ? » gets « non pas d’autre action. par contre … ce sera 60 beneficiaires et pas 25 », then the count is corrected and the « non » applies: the other funders are asked', async () => {
     const official = new TestConversation(app.url);
     await official.play(TO_MORE);
