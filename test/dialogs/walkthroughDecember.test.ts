@@ -133,6 +133,15 @@ describe('(problem 7) An answer that also answers the next question is kept for 
     ['La commune', 'ajouter'],
   ];
 
+  test('When the staff detail is « une coordinatrice a mi-temps sur 2 ans, valorisée a 25 000 € par an », then its value is noted and its question not asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_COMMITMENTS, ['mise à disposition d’un personnel', 'Quel personnel']]);
+    const text = await replies(official, 'une coordinatrice a mi-temps sur 2 ans, valorisée a 25 000 € par an');
+    expect(text).not.toContain('À combien estimez-vous');
+    expect(text).toContain('intitulé');
+    expect((await draftOf(app, official)).commitments).toEqual([expect.objectContaining({ kind: 'staff', estimatedValueEuros: 25_000 })]);
+  });
+
   test('When « ajouter une autre action ? » gets « oui, des ateliers de francais a visee pro », then that is the new action’s title and the next question is its field', async () => {
     const official = new TestConversation(app.url);
     await official.play(TO_MORE);
