@@ -116,9 +116,13 @@ export class ActionsDialog extends ComponentDialog {
 
 /** « oui, des ateliers de français à visée pro » at « une autre action ? »: what follows the « oui » is the new action's title (not « oui, une autre »). */
 function titleAfterYes(text: string | undefined): string | undefined {
-  const rest = (text ?? '').replace(/^\s*(?:(?:oui|ouais|yes|ok|okay|d['’]accord|bien s[uû]r|volontiers|absolument|tout à fait|avec plaisir|allons-y|merci)\b[\s,.:;!-]*)+/iu, '').trim();
+  const said = (text ?? '').trim();
+  const rest = said.replace(/^(?:(?:oui|ouais|yes|ok|okay|d['’]accord|bien s[uû]r|volontiers|absolument|tout à fait|avec plaisir|allons-y|merci)\b[\s,.:;!-]*)+/iu, '').trim();
+  // Only what follows a « oui » said first (« et une troisième pour le français » is no title).
+  if (rest === said) return undefined;
   if (!/\p{L}{2,}.*\s.*\p{L}{2,}/u.test(rest) || rest.length > TEXT_LIMITS.name) return undefined;
-  if (/\b(actions?|autres?|encore|de plus|ajout\w*|suivante?)\b/.test(normalizeText(rest))) return undefined;
+  // « une dernière pour l'emploi », « une autre »: of the actions, not a title.
+  if (/^(encore )?une\b|\b(actions?|autres?|encore|de plus|ajout\w*|suivante?)\b/.test(normalizeText(rest))) return undefined;
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
