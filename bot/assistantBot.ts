@@ -28,7 +28,7 @@ import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../d
 import { isSectionChoice } from '../dialogs/reviewDialog';
 import { normalizeText } from '../knowledge/parsers';
 import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
-import { questionParts, understand } from '../knowledge/understanding/understand';
+import { isExplicitReply, questionParts, understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { asksToSubmit } from '../dialogs/reviewDialog';
 import { applyCorrection, applyOtherCorrections, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
@@ -344,6 +344,8 @@ export class AssistantBot extends ActivityHandler {
         return;
       }
       case 'reply_prefecture':
+        // A plain answer (« oui, elle passe en conseil le 15 janvier ») replies only while the prefecture's message waits.
+        if (!dc.activeDialog && this.deps.prefectureReplies && !isExplicitReply(text) && !(await this.deps.prefectureReplies.pendingFor(ownerOf(context.activity)))) break;
         await this.replyToPrefecture(dc, text, memory);
         return;
       case 'chitchat':

@@ -164,6 +164,11 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   return byClassifier('chitchat', raw, pending);
 }
 
+/** « répondre à la préfecture : … », « ci-joint … »: a message that says it is a reply, whether or not a message waits (folded text). */
+export function saysItIsAReply(folded: string): boolean {
+  return REPLY_PREFECTURE.test(folded);
+}
+
 /** The command words, as the rules read them. */
 const COMMANDS: ReadonlyArray<RegExp> = [RESTART, SOURCE, FEEDBACK, CANCEL, PROGRESS, SUMMARY, HELP].map((pattern) => new RegExp(pattern.source, 'g'));
 /** Words that may stand before a command at the head of its clause (« je vais interrompre », « vous pouvez annuler », « on peut tout recommencer »). */

@@ -1,6 +1,6 @@
 // One understanding step per turn: the message and the question on screen → an intent and its entities.
 import { extractEntities, leadingYesNo, ownClause, plainOf } from './entities';
-import { classifyIntent, targetOfValues, valueKeysOf } from './intents';
+import { classifyIntent, saysItIsAReply, targetOfValues, valueKeysOf } from './intents';
 import { fold, stripOpeners, withoutOpeners } from './text';
 import type { Entities, Intent, Pending, Target, Understanding } from './types';
 
@@ -171,6 +171,11 @@ export function understand(text: string, pending: Pending = 'none'): Understandi
   return split ? { ...split.other, answerPart: split.answer } : understood;
 }
 
+
+/** Whether a reply to the prefecture says it is one (« répondre à la préfecture : … »); a plain answer (« oui, … ») replies only to a message that waits. */
+export function isExplicitReply(text: string): boolean {
+  return saysItIsAReply(stripOpeners(fold(text)));
+}
 
 /** « je voudrais savoir si on peut faire un CTAI et qui signe ? »: the questions a message asks, each to be answered. */
 export function questionParts(question: string): string[] {
