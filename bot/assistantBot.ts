@@ -28,7 +28,7 @@ import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../d
 import { isSectionChoice } from '../dialogs/reviewDialog';
 import { normalizeText } from '../knowledge/parsers';
 import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
-import { questionParts, understand } from '../knowledge/understanding/understand';
+import { isExplicitReply, questionParts, understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { asksToSubmit } from '../dialogs/reviewDialog';
 import { answersQuestion, applyCorrection, applyOtherCorrections, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
@@ -301,7 +301,7 @@ export class AssistantBot extends ActivityHandler {
     const atMenu = pending === 'none' || pending === 'review.menu' || pending === 'review.section' || pending === 'actions.more';
     const correctsAction = understanding.intent === 'correct' && (understanding.entities.target ?? '').startsWith('action.');
     if ((atMenu && understanding.intent !== 'question') || correctsAction) {
-      if (await this.correctActionValues(dc, text, pending)) return;
+      if (await this.correctActionValues(dc, text, pending, understanding.answerPart)) return;
     }
     // « ajouter une action sur le logement » at the review or at « une autre action ? »: a new action in that field.
     if (understanding.newAction && understanding.entities.fields?.length === 1 && (await this.addAction(dc, understanding.entities.fields[0]!))) return;
@@ -346,6 +346,8 @@ export class AssistantBot extends ActivityHandler {
         return;
       }
       case 'reply_prefecture':
+        // A plain answer (« oui, elle passe en conseil le 15 janvier ») replies only while the prefecture's message waits.
+        if (!dc.activeDialog && this.deps.prefectureReplies && !isExplicitReply(text) && !(await this.deps.prefectureReplies.pendingFor(ownerOf(context.activity)))) break;
         await this.replyToPrefecture(dc, text, memory);
         return;
       case 'chitchat':
@@ -482,7 +484,7 @@ export class AssistantBot extends ActivityHandler {
   }
 
   /** The values of a named action corrected in one message (see correctActionValues); false when the message corrects none. */
-  private async correctActionValues(dc: DialogContext, text: string, pending: Pending): Promise<boolean> {
+  private async correctActionValues(dc: DialogContext, text: string, pending: Pending, answerPart?: string): Promise<boolean> {
     const { context } = dc;
     const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
     if (!draft || !correctActionValues(structuredClone(draft), text)) return false;
@@ -493,6 +495,10 @@ export class AssistantBot extends ActivityHandler {
       // The review is shown again, with the values corrected.
       await dc.cancelAllDialogs();
       await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference, afterEdit: true });
+    } else if (dc.activeDialog && answerPart) {
+      // « non pas d'autre action. par contre … 60 bénéficiaires »: the part that answers the question on screen answers it.
+      context.activity.text = answerPart;
+      await this.continueSafely(dc);
     } else if (dc.activeDialog) await dc.repromptDialog();
     else await this.startApplication(dc, false);
     return true;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parsers';
 import { FIELD_LABELS } from '../knowledge/schemes';
-import type { Dossier } from '../dossiers/dossierSchema';
+import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { ACTION_DIALOG, ActionDialog, isActionComplete } from './actionDialog';
 import { AnswerPrompt, answerText, type AnswerOutcome } from './answerPrompt';
 import type { DraftStore } from './draftStore';
@@ -77,7 +77,8 @@ export class ActionsDialog extends ComponentDialog {
     const outcome = step.result as AnswerOutcome<boolean | ManageChoice> | undefined;
     if (outcome?.kind !== 'answer') return step.next();
     const choice = outcome.value;
-    if (choice === true || (typeof choice === 'object' && choice.kind === 'add')) return this.beginNewAction(step, options);
+    if (choice === true) return this.beginNewAction(step, options, titleAfterYes(step.context.activity.text));
+    if (typeof choice === 'object' && choice.kind === 'add') return this.beginNewAction(step, options);
     if (choice === false || (typeof choice === 'object' && choice.kind === 'done')) return step.endDialog();
     if (choice.kind === 'edit') return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId: choice.actionId, revisit: true });
     if (choice.kind === 'delete') {
@@ -100,17 +101,29 @@ export class ActionsDialog extends ComponentDialog {
     return step.replaceDialog(STEPS, { reference: options.reference, revisit: options.revisit, afterAction: !options.revisit });
   }
 
-  private async beginNewAction(step: WaterfallStepContext, options: SectionOptions): Promise<DialogTurnResult> {
+  private async beginNewAction(step: WaterfallStepContext, options: SectionOptions, title?: string): Promise<DialogTurnResult> {
     const actionId = `act-${randomUUID().slice(0, 8)}`;
     await this.store.change(
       options.reference,
       (dossier) => {
-        dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [] }];
+        dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [], ...(title ? { title } : {}) }];
       },
       step.context,
     );
     return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId });
   }
+}
+
+/** « oui, des ateliers de français à visée pro » at « une autre action ? »: what follows the « oui » is the new action's title (not « oui, une autre »). */
+function titleAfterYes(text: string | undefined): string | undefined {
+  const said = (text ?? '').trim();
+  const rest = said.replace(/^(?:(?:oui|ouais|yes|ok|okay|d['’]accord|bien s[uû]r|volontiers|absolument|tout à fait|avec plaisir|allons-y|merci)\b[\s,.:;!-]*)+/iu, '').trim();
+  // Only what follows a « oui » said first (« et une troisième pour le français » is no title).
+  if (rest === said) return undefined;
+  if (!/\p{L}{2,}.*\s.*\p{L}{2,}/u.test(rest) || rest.length > TEXT_LIMITS.name) return undefined;
+  // « une dernière pour l'emploi », « une autre »: of the actions, not a title.
+  if (/^(encore )?une\b|\b(actions?|autres?|encore|de plus|ajout\w*|suivante?)\b/.test(normalizeText(rest))) return undefined;
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
 function actionsIntro(dossier: Dossier): string {

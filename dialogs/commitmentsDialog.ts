@@ -52,19 +52,27 @@ function parseKindSelection(answer: Answer, spec: QuestionSpec): ParseResult<Com
 }
 
 /** The detail question of one form of commitment, asked only when that form was chosen. */
-function detail(kind: CommitmentKind, text: string, help: string, example: string): Question<string> {
+function detail(kind: CommitmentKind, text: string, help: string, example: string, valued = false): Question<string> {
   return {
     id: `commitments.${kind}.detail`,
     parse: parseFreeText(example, TEXT_LIMITS.detail),
     ask: ({ dossier }) => (find(dossier, kind) ? { text, help, declinable: true } : undefined),
     current: ({ dossier }) => find(dossier, kind)?.detail,
-    save: (dossier, value) => update(dossier, kind, { detail: value }),
+    // « une coordinatrice à mi-temps, valorisée à 25 000 € par an »: the value said with the detail answers the value question too.
+    save: (dossier, value) => update(dossier, kind, { detail: value, ...(valued && find(dossier, kind)?.estimatedValueEuros === undefined ? valueIn(value) : {}) }),
     // « aucune, je n'ai pas parlé de soutien »: that form was never chosen, it leaves the commitments.
     deny: (dossier) => {
       dossier.commitments = (dossier.commitments ?? []).filter((commitment) => commitment.kind !== kind);
       return `D’accord : je retire « ${COMMITMENT_KIND_LABELS[kind]} » de vos engagements.`;
     },
   };
+}
+
+/** A euro amount written in a detail (« valorisée à 25 000 € par an »), as the estimated value. */
+function valueIn(text: string): Partial<Commitment> {
+  const said = /\d[\d\s.,]*\s*(?:k\s?€|m\s?€|€|euros?\b)/i.exec(text);
+  const parsed = said ? parseEuros(said[0]) : undefined;
+  return parsed?.ok ? { estimatedValueEuros: parsed.value } : {};
 }
 
 /** The optional estimated value of an in-kind commitment, so the budget shows the whole contribution. */
@@ -116,6 +124,7 @@ const QUESTIONS: AnyQuestion[] = [
     'Quelle salle ou quels locaux prêtez-vous, et à quel rythme ?',
     'Décrivez la salle et sa disponibilité, par exemple « la salle polyvalente de la maison des associations, deux demi-journées par semaine ».',
     '« la salle polyvalente, deux demi-journées par semaine »',
+    true,
   ),
   estimatedValue('premises', 'de ce prêt de locaux'),
   detail(
@@ -123,6 +132,7 @@ const QUESTIONS: AnyQuestion[] = [
     'Quel personnel mettez-vous à disposition, et pour combien de temps ?',
     'Décrivez le poste et le temps consacré, par exemple « une travailleuse sociale à mi-temps pendant un an ».',
     '« un agent à mi-temps pendant un an »',
+    true,
   ),
   estimatedValue('staff', 'de ce temps de personnel'),
   detail(

@@ -701,7 +701,13 @@ function assignNumbers(entities: Entities, mentions: NumberMention[], pending: P
     if (summed) mention.unit = summed.unit;
   }
   const last = (list: NumberMention[]) => list.filter((mention) => restated.has(mention)).pop() ?? list[list.length - 1];
-  const of = (unit: NumberMention['unit']) => last(kept.filter((mention) => mention.unit === unit));
+  // « une soixantaine de personnes (25 ménages) »: a number in brackets, beside one of the same unit outside them, is an aside.
+  const aside = (mention: NumberMention) => /\([^)]*$/.test(plain.slice(0, mention.start));
+  const of = (unit: NumberMention['unit']) => {
+    const said = kept.filter((mention) => mention.unit === unit);
+    const main = said.filter((mention) => !aside(mention));
+    return last(main.length > 0 ? main : said);
+  };
   // « budget total 180 000 € dont 90 000 demandés à l’État »: a bare amount that a budget word ties to a
   // euro amount of the same message is in euros too.
   const saidInEuros = kept.some((mention) => mention.unit === 'euros');

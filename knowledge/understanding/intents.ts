@@ -12,6 +12,8 @@ const SOURCE = /\bquelle (est (la|votre) )?source\b|\bd'apres quoi\b|\bsur quell
 const FEEDBACK = /\bca (ne )?m'aide (pas|beaucoup|bien)\b|\bpas du tout ce que je (demandais|voulais)\b|\bvous ne repondez pas\b|\b(tres )?bonne reponse\b|\bmerci(,)? (c'est|c'etait) (clair|parfait|utile|top|tres clair)\b|\bmerci pour (l'info|l'explication|les infos|la precision)\b|\b(ne |n')?repond (pas|a cote)\b|\b(ta|votre) (reponse|explication)\b|\bexactement ce qu'il (me|nous) fallait\b|\bclair,? merci\b|\bmerci,? (c'est |tres )?clair\b|\bje comprends mieux\b|\b(super|bonne|excellente|mauvaise|tres bonne|belle) reponse\b|\bfaux ce que vous dites\b|\bce que vous dites est faux\b|\btrop vague\b|\bpas compris (ta|votre) reponse\b|\b(c'etait|c'est|tres|super|vraiment|parfaitement) (clair|utile|precis|limpide)\b|\b(reponse|explication|recommandation|info) (claire|utile|parfaite|precise|top|nulle|pas claire|incomplete|fausse|a cote)\b|\ba cote de la plaque\b|\bhors sujet\b|\bca ne repond pas\b|\bne repond pas a ma question\b|\bvous n'avez pas (compris|repondu)\b|\bpas (tres )?(utile|clair|claire)\b|\bn'importe quoi\b|\bexactement ce que je (voulais|cherchais)\b|\bmerci pour (la|cette|votre|ces) (reponse|explication|precision|info|information)s?\b|\b(reponse|c'est) (a cote|nulle|bof|inutile)\b|\bje ne suis pas satisfait\b|\bca m'aide (beaucoup|pas)\b|\bca m'a (bien )?aide\b|\bpas du tout ce que\b|👍|👎|\bbien explique\b|\bmal explique\b|\bvotre reponse\b|\bla reponse (est|etait)\b|\bvotre recommandation (est|etait)\b|\btop merci\b|\bgenial\b|\bparfait,? merci\b|\bmerci,? (c'est )?(parfait|top|super|genial|clair)\b|\btres bien explique\b|\bvous etes (nul|top|genial)\b|\b(pratique|genial|top|utile|bien fait|efficace|simple)\b.{0,20}\b(votre|ton|cet|ce) (truc|outil|assistant|bot|chatbot|formulaire)\b|\b(votre|ton|cet|ce) (truc|outil|assistant|bot|chatbot|formulaire)\b.{0,20}\b(pratique|genial|top|utile|bien fait|efficace)\b/;
 const STATUS = /\b(la prefecture|l'instructeur) (a-t-elle|a-t-il|a) (repondu|statue|tranche|examine|regarde)\b|\bquand (aurai-je|aurons-nous|vais-je avoir) (une|la) reponse\b|\bou en est l'instruction\b|\bavancement de (mon|notre) dossier\b|\b(mon|notre) dossier a-t-il ete\b|\bstatut\b|\betat d'instruction\b|\bou ca en est\b|\bon aura (une|la) reponse\b|\baurons-nous\b|\bdelai\b|\binstruction\b|\betat d'avancement\b|\b(ou en est|ou en sont|il en est ou|ca en est ou|en est ou|c'est ou|ca avance)\b|\bdes nouvelles\b|\b(bien )?(recu|reçu)\b.{0,20}\b(dossier|candidature)|\b(dossier|candidature)\b.{0,40}\b(recu|valide|accepte|refuse|instruit|traite|examine)\b|\ba-t-il ete (valide|recu|traite|accepte|instruit|examine)\b|\b(toujours )?rien recu\b|\bquand (aurons|aurai|aura|aurais|saurons|saurai|vais-je)\b|\bdelai (d'instruction|de reponse)\b|\breponse de la prefecture\b|\bla prefecture (a|l'a) (repondu|valide|statue|regarde)\b|\bavez-vous (des|du) nouveau\b|\bdecision\b.{0,30}\b(prefecture|dossier)\b|\bou en est (mon|notre|le) dossier\b|\bmon dossier (est|a)\b.{0,20}\b(ou|quoi|valide|accepte|refuse)\b/;
 const REPLY_PREFECTURE = /\b(le |un |du |au )?(mail|message|courrier|courriel|appel) de la prefecture\b|\bvoici (la|notre|ma) reponse\b|\bprefecture\b.{0,50}\b(demande|demandait|veut|voulait|souhaite|a demande|reclame|attend|m'a (ecrit|demande)|nous a (ecrit|demande))\b|\b(suite|en reponse) (a|au|aux) (la |votre |leur |son |sa )?(demande|mail|message|courrier|remarque|question|observation|relance)s?\b|\b(reponse|repondre|je reponds|nous repondons) a la prefecture\b|\bcomme (demande|souhaite) par la prefecture\b|\bvoici (le|la|les) (bon|bonne|document|piece|element|complement|precision|correction)s?\b|\bmessage de la prefecture\b|\b(l'|un |une )?instructeur\w* (demande|veut|m'a)\b|\bdemande de (complements?|precisions?|corrections?)\b|\bci-joint\b|\bvous trouverez\b|\bje vous (confirme|transmets|envoie|informe)\b/;
+/** What answers a message: a yes or a no said first, a document promised, a date. */
+const ANSWERS_PREFECTURE = /^(oui|non|ok|d'accord|bien sur|entendu|tout a fait|effectivement)\b|\bje vous (l'|la |le |les |en )?(envoie|envoi|envoierai|enverrai|transmets|transmettrai|fais parvenir|ferai parvenir|adresse|adresserai)\b|\b\d{1,2}(er)? (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b/;
 const PROGRESS = /\bcombien de temps (encore|reste|il reste)\b|\bon a bientot (fini|termine)\b|\ba quelle etape\b|\bc'est (encore )?long\b|\bencore (longtemps|beaucoup)\b|\bencore des questions\b|\bderniere (etape|question)\b|\bpourcentage\b|\bbientot fini\b|^(quelle )?etape\W*$|\bil (me |nous )?reste (quoi|combien|beaucoup)\b|\bme reste quoi\b|\bou (en )?suis[- ]je\b|\bou en (sommes-nous|est-on)\b|\bou j'en suis\b|\bou (on|nous) en (est|sommes)\b|\bon en est ou\b|\bon en est a (quelle|combien|quel)\b|\bon est a quelle (etape|question)\b|\bquelle etape\b|\bil (me|nous)? ?reste (combien|beaucoup|encore|quoi|quelles?)\b|\breste-t-il (beaucoup|combien|encore)\b|\bcombien (de questions|d'etapes|de temps|reste|en reste|de sections)\b|\bavancement\b|\bprogression\b|\bj'ai perdu le fil\b|\bc'est (encore )?long\b|\bc'est bientot fini\b|\bon a (bientot )?fini\b|\bqu'est-ce qu'il (me |nous )?reste\b|\bce qu'il reste\b|\bcombien d'actions\b|\b(quelle|a quelle) partie\b|\bon en est\b|\bou en est le dossier\b|\bou en est mon dossier\b/;
 const SUMMARY = /\bqu'est-ce que (j'ai|vous avez) (rempli|saisi|note|enregistre)\b|\bvous avez (note|enregistre) quoi\b|\bce que vous avez (note|enregistre|retenu)\b|\bafficher (le |mon )?(recap\w*|resume|dossier)\b|\bvoir (mes|les) reponses\b|\bqu'avez-vous (note|enregistre)\b|\brappel\w*[- ]moi\b|\bce que j'ai (deja )?(coche|choisi|note|ecrit)\b|\b(revoir|relire)\b.{0,30}\b(dossier|ensemble|tout|brouillon|reponses)\b|\bqu'est-ce que j'avais (mis|dit|ecrit|note)\b|\bmontre[rz]?[- ]moi\b|\bmontrez moi\b|\bliste des actions\b|\brenvoyer le recapitulatif\b|\brecapitulatif\b|\bresume\b|\brecap\w*\b|\b(revoir|relire|voir|montrer|afficher|rappeler|lister|consulter) (ce que|tout ce que|l'ensemble|les (actions|reponses|informations|infos|elements)|mes (reponses|actions|informations)|le dossier|mon dossier|notre dossier|ce qui a ete)\b|\bce que j'ai (deja )?(saisi|rempli|dit|repondu|entre|indique|mis)\b|\bmes reponses\b|\b(voir|afficher|montrer) (le|mon|notre) dossier\b|\bvue d'ensemble\b|\bce qui est (deja )?(enregistre|saisi)\b|\bles actions (deja )?saisies\b/;
 const HELP = /\bje (ne )?sais pas (quoi|comment) (repondre|mettre|ecrire|indiquer)\b|\bque faut-il (repondre|mettre|ecrire)\b|\b(pouvez-vous |vous pouvez )?(reformuler|reformulez)\b|\bje ne comprends pas (la|votre) question\b|\bc'est-a-dire\s*\?|\bun exemple\s*\?|\bexemple de reponse\b|\bcomment (dois-je|faut-il) repondre\b|\bje (ne )?(comprends|comprend|capte|pige|vois) (pas|rien|plus)\b|\bj'ai pas compris\b|\bje n'ai pas compris\b|\bpas (certaine?|sure?|sur) de (saisir|comprendre|bien comprendre)\b|\bqu'est-ce (qu'il|que je dois|qu'on doit|que vous attendez)\b|\bqu'attendez-vous\b|\bqu'est-ce que vous (voulez|attendez)\b|\b(je|on) (dois|doit)? ?(mets?|mettre|coche[rz]?|reponds|ecris|indique|note|remplis|renseigne) (quoi|lequel|laquelle|lesquels|quel|quelle)\b|\bje (le )?(mets?|coche|note|ecris|indique|renseigne) (ou|ou pas|comment)\b|\bje (mets?|met|coche|mettre|indique) (le |la |l')?\w+ ou (le |la |l')?\w+\b|\bque (dois-je|faut-il|doit-on|dois je) (mettre|repondre|indiquer|ecrire|cocher|saisir|renseigner)\b|\b(dois-je|doit-on|faut-il|faut[- ]il|faut|dois je|je dois|on doit|il faut) (que je )?(les )?(mettre|indiquer|mentionner|compter|ecrire|remplir|renseigner|cocher|coller|repondre|saisir|donner|preciser|valoriser|inclure (les|l'ensemble|uniquement))\b|\bc'est obligatoire (de|d')\b|\best-ce obligatoire\b|^(aide|help|au secours|\?+)\W*$|\b(comment )?(fonctionne|marche|utiliser|s'utilise) (cet |cette |l'|le )?(assistant|outil|chatbot|bot|robot)\b|\b(besoin d'aide|besoin d'un coup de main|aidez-moi|aide-moi|a l'aide|de l'aide)\b|\b(je|on) (mets?|met|coche|compte|indique|note|ecris|inclus|inclut|mentionne|renseigne|prends?)\b.{0,50}\bou (pas|non)\b|\bje (mets?|met) .{1,40} ou (le|la|l'|les|un|une)\b|\bun exemple\b|\bdonnez-moi un exemple\b|\bpar exemple\b\s*\?|\bcomment (je|on) (remplis|reponds|repond|fais|indique|mets|saisis)\b(?! pour (deposer|candidater|postuler|monter|faire|preparer|commencer|demarrer|lancer|s'inscrire|m'inscrire))|\bcomment (remplir|repondre|indiquer|valoriser|saisir|calculer|compter|estimer|chiffrer)\b|\b(titre|format|texte|reponse) (court|long|libre)\b|\bcombien de (lignes|caracteres|mots)\b|\bje (peux|pourrais) (le )?coller\b|\bdans (votre|la) liste\b|\bje (ne )?vois pas (les|de) (choix|boutons|cases|liste)\b|\bc'est dans quelle section\b|\bquelle section\b|\bformat attendu\b|\bquel format\b|\bsous quelle forme\b|\bje sais pas (trop )?(quoi|si|ou|comment)\b|\bje ne sais pas (quoi|si|comment|ou)\b|\bje suis perdue?\b|\bje met quoi\b|\bje mets quoi\b|\bc'est a dire\b|\bvous voulez dire quoi\b|\bque voulez-vous dire\b/;
@@ -97,7 +99,7 @@ export interface IntentInput {
 
 /** The intent of a message. */
 export function classifyIntent({ folded, core, raw, pending, entities }: IntentInput): Intent {
-  const text = core || folded;
+  const text = withoutEmbeddedCommands(core || folded, pending);
   if (!text.replace(/[\s.!?,;:…-]/g, '')) return /\?/.test(raw) ? 'help' : 'chitchat';
   const inFlow = pending !== 'none' && pending !== 'submitted';
   const asks = /\?\s*$/.test(raw.trim()) || /\?/.test(raw) || QUESTION_START.test(text);
@@ -111,6 +113,8 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
     if (SUMMARY.test(text) && /\b(recapitulatif|resume|relire|revoir|renvoyer)\b/.test(text)) return 'summary';
     if (APPLY.test(text) && /\b(nouvelle|seconde|deuxieme|autre|nouveau)\b/.test(text)) return 'apply';
     if (REPLY_PREFECTURE.test(text)) return 'reply_prefecture';
+    // A statement that answers the prefecture (« oui, elle passe en conseil le 15 janvier, je vous l'envoie ») is the reply, not a status question.
+    if (!asks && ANSWERS_PREFECTURE.test(text)) return 'reply_prefecture';
     if (STATUS.test(text) || entities.reference || (/\b(dossier|candidature)\b/.test(text) && asks)) return 'status';
     if (!asks && hasAnyValue(entities)) return 'reply_prefecture';
   } else if (entities.reference && (STATUS.test(text) || asks || /\b(statut|etat)\b/.test(text))) return 'status';
@@ -120,7 +124,8 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   // A skip on an optional question is an answer, even asked as a question (« on peut passer ? »).
   if (inFlow && entities.skip && !HELP_ABOUT_OBLIGATION.test(text) && !(cancels && STRONG_CANCEL.test(text))) return 'answer';
   // On the review menu, asking whether one may submit (« on peut déposer ? ») is choosing to submit.
-  if (pending === 'review.menu' && /^((est-ce qu')?(on|je|nous) (peut|peux|pouvons|pourrait|pourrais|pourrions)|(peut|puis|pouvons|pourrait|pourrions)-(on|je|nous)) (le |maintenant |donc |enfin )?(deposer|envoyer|soumettre|transmettre)\b/.test(text)) return 'answer';
+  // So is « ok c'est bon on dépose ? », in the present.
+  if (pending === 'review.menu' && /^((ok|bon|alors|donc|parfait|super|c'est bon|ca y est)\W+)*(((est-ce qu')?(on|je|nous) (peut|peux|pouvons|pourrait|pourrais|pourrions)|(peut|puis|pouvons|pourrait|pourrions)-(on|je|nous)) (le |maintenant |donc |enfin )?(deposer|envoyer|soumettre|transmettre)|(on|je|nous) (le )?(depose|deposons|envoie|envoyons|soumet|soumettons|transmet|transmettons))\b/.test(text)) return 'answer';
   if (STRONG_HELP.test(text)) return 'help';
 
   if (CANCEL.test(text) && !/\b(annul\w*|supprim\w*) (l'action|une action|cette action|le cofinancement)\b/.test(text) && !/\barreter de\b/.test(text)) {
@@ -157,6 +162,42 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   if (inFlow) return carriesValue || text.split(' ').length < 3 || FREE_TEXT_PENDING.has(pending) ? 'answer' : byClassifier('answer', raw, pending);
   if (QUESTION_WORDS.test(text) || /\b(ctai|ptai|bpi|primo|prefet|prefecture|financement|integration|contrat|dispositif|seed|territoires? d'integration)\b/.test(text)) return questionByClassifier(text, raw, pending);
   return byClassifier('chitchat', raw, pending);
+}
+
+/** « répondre à la préfecture : … », « ci-joint … »: a message that says it is a reply, whether or not a message waits (folded text). */
+export function saysItIsAReply(folded: string): boolean {
+  return REPLY_PREFECTURE.test(folded);
+}
+
+/** The command words, as the rules read them. */
+const COMMANDS: ReadonlyArray<RegExp> = [RESTART, SOURCE, FEEDBACK, CANCEL, PROGRESS, SUMMARY, HELP].map((pattern) => new RegExp(pattern.source, 'g'));
+/** Words that may stand before a command at the head of its clause (« je vais interrompre », « vous pouvez annuler », « on peut tout recommencer »). */
+const COMMAND_LEADS = new Set(['je', "j'", 'j', 'on', 'nous', 'vous', 'tu', 'il', 'bon', 'ok', 'alors', 'bref', 'finalement', 'attendez', 'euh', 'svp', 'merci', 'mais', 'et', 'donc', 'du', 'coup', 'est', 'ce', 'que', "qu'", 'qu', 'peux', 'peut', 'pouvez', 'pourriez', 'pourrait', 'pouvons', 'puis', 'vais', 'va', 'allons', 'dois', 'doit', 'faut', 'voudrais', 'voudrait', 'veux', 'veut', 'souhaite', 'aimerais', 'suis', 'obligee', 'oblige', 'de', "d'", 'd', 'ai', 'avoir', 'besoin', 'un', 'peu', 'encore', 'ne', "n'", 'n', 'pas', 'plutot', 'prefere', 'aller', 'me', 'm', "m'", 'moi', 'le', 'la', 'les', 'l', "l'"]);
+/** Questions whose answer is free text (and the other funders, named in a sentence). */
+const FREE_TEXT_ANSWERS: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.name', 'contact.role', 'action.title', 'action.description', 'action.carrier', 'budget.otherFunders']);
+
+/**
+ * In a free-text answer, a command word inside the sentence (« …du bâtiment et de l'aide à domicile », « les ateliers
+ * qui recommencent ») is part of the answer: it is masked, and only a command at the head of its clause (« stop, je
+ * reprendrai demain », « vous pouvez annuler ») or said alone (« de l'aide svp ») is read as one.
+ */
+function withoutEmbeddedCommands(text: string, pending: Pending): string {
+  // A question (« pourriez-vous me donner un exemple ? ») is no free-text answer: its words are read as they are.
+  // A short message (« aide svp », « source ») is the command itself.
+  if (!FREE_TEXT_ANSWERS.has(pending) || /\?\s*$/.test(text) || text.split(/\s+/).length < 6) return text;
+  let masked = text;
+  for (const pattern of COMMANDS) {
+    masked = masked.replace(pattern, (match: string, ...rest: unknown[]) => {
+      // A command said of oneself (« je ne sais pas quoi mettre », « on arrête ») is one wherever it stands.
+      if (/^(je|j'|on|nous|vous|tu)\b/.test(match)) return match;
+      const offset = rest.find((item) => typeof item === 'number') as number;
+      const clause = masked.slice(0, offset).split(/[.;:!?,()]/).pop() ?? '';
+      const leads = clause.split(/[\s-]+|(?<=')/).filter(Boolean);
+      // Two words of its own before it in the clause make it part of a phrase (« …du bâtiment et de l'aide »); « merci de tout annuler » is still the command.
+      return leads.filter((word) => !COMMAND_LEADS.has(word)).length < 2 ? match : ' '.repeat(match.length);
+    });
+  }
+  return masked;
 }
 
 /** Intents the trained classifier may give in place of a default; the others need values or a target the rules read. */

@@ -1,6 +1,6 @@
 // One understanding step per turn: the message and the question on screen → an intent and its entities.
 import { extractEntities, leadingYesNo, ownClause, plainOf } from './entities';
-import { classifyIntent, targetOfValues, valueKeysOf } from './intents';
+import { classifyIntent, saysItIsAReply, targetOfValues, valueKeysOf } from './intents';
 import { fold, stripOpeners, withoutOpeners } from './text';
 import type { Entities, Intent, Pending, Target, Understanding } from './types';
 
@@ -66,6 +66,9 @@ function correctsWithValue(understood: Understanding): boolean {
   return keys !== undefined && keys.some((key) => understood.entities[key] !== undefined);
 }
 
+/** What opens the next part (« …juin 2028. ah et au fait le mail… »), left at the end of the answer part: an interjection, or an opener after a full stop. */
+const TRAILING_OPENER = /(?:(?<=[.;!?…])\s*(?:(?:ah|oh|ha|euh|bah|ben|bon|alors|et|mais|au fait|en fait|sinon|pardon|oups)\b[\s,]*)+|\s+(?:(?:ah|oh|ha|euh|bah)\b[\s,]*)+)$/iu;
+
 /**
  * One message, two things: an answer to the question on screen and a question of the official's own
  * (« 76. c’est quoi un BPI ? », « [a long description]. Au fait qui signe le contrat ? »), or an answer
@@ -77,7 +80,7 @@ function splitAnswerAndOther(raw: string, pending: Pending): { answer: string; o
   // From the end: the question of the official's own is the last part, however long the answer before it.
   const boundaries = [...raw.matchAll(/[.;!?,:]\s+(?:et\s+|mais\s+)?|\s+(?:et|mais)\s+(?=(?:c'|c’|qu|quel|comment|pourquoi|est-ce|combien|ou\b|où\b|au fait|en fait|pardon|je me suis|j'ai|j’ai|le |la |l'|l’))/g)].reverse();
   for (const boundary of boundaries) {
-    const head = raw.slice(0, boundary.index + (boundary[0].startsWith('?') ? 1 : 0)).trim();
+    const head = raw.slice(0, boundary.index + (boundary[0].startsWith('?') ? 1 : 0)).replace(TRAILING_OPENER, '').trim();
     const tail = raw.slice(boundary.index + boundary[0].length).trim();
     // « excusez-moi mais c’est quoi… » is an opener, not an answer.
     const headCore = stripOpeners(fold(head));
@@ -228,6 +231,11 @@ export function understand(text: string, pending: Pending = 'none'): Understandi
   return split ? { ...split.other, answerPart: split.answer } : understood;
 }
 
+
+/** Whether a reply to the prefecture says it is one (« répondre à la préfecture : … »); a plain answer (« oui, … ») replies only to a message that waits. */
+export function isExplicitReply(text: string): boolean {
+  return saysItIsAReply(stripOpeners(fold(text)));
+}
 
 /** « je voudrais savoir si on peut faire un CTAI et qui signe ? »: the questions a message asks, each to be answered. */
 export function questionParts(question: string): string[] {

@@ -264,6 +264,10 @@ describe('parseCommitmentKinds', () => {
     ['une subvention, des locaux et un article dans le magazine', ['cofinancing', 'premises', 'communication']],
     ['on met à disposition une salle de la maison des associations', ['premises']],
     ['le prêt du forum des associations et le soutien à l’association porteuse', ['premises', 'association_support']],
+    // Walkthrough of 2026-12-06: « mettre à dispo(sition) » a person, in any spelling.
+    ['cofinancement a hauteur de 30% et on met a dispo une coordinatrice a mi temps', ['cofinancing', 'staff']],
+    ['nous mettons à disposition un animateur', ['staff']],
+    ['Mise à dispo d’une chargée de mission', ['staff']],
   ])('When the official types %p, then the commitments are %p', (input, expected) => {
     expect(parseCommitmentKinds(input)).toEqual({ ok: true, value: expected });
   });

@@ -73,6 +73,26 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   // Command words typed with a typo still name what to edit.
   ['review.menu', 'modifer le budjet', 'edit', { section: 'budget', target: 'budget' }],
   ['review.menu', 'changer le mial du contact', 'edit', { target: 'contact.email' }],
+  // Walkthrough of 2026-12-06: a command word inside a free-text answer is part of the answer.
+  ['action.description', 'Trois sessions de 12 semaines d\'ateliers FLE orientés metiers du batiment et de l\'aide a domicile, au centre social de Montreynaud, a partir de mars 2027.', 'answer', { number: 12 }],
+  ['action.title', 'Des ateliers de conversation qui recommencent en septembre', 'answer', {}],
+  ['action.carrier', 'elle est portée par l’association Aide et Source de Louviers', 'answer', {}],
+  ['action.description', 'aide svp', 'help', {}],
+  ['action.description', 'de l’aide ?', 'help', {}],
+  ['action.description', 'j’ai besoin d’aide', 'help', {}],
+  ['contact.role', 'stop, je reprendrai demain', 'cancel', {}],
+  // After the prefecture wrote: a statement that answers it is the reply; only a question on the dossier asks its status.
+  ['submitted', 'oui bien sur, elle passe en conseil le 15 janvier, je vous l’envoie juste apres', 'reply_prefecture', { number: 15 }],
+  ['submitted', 'elle passe en conseil le 15 janvier', 'reply_prefecture', { number: 15 }],
+  ['submitted', 'je vous l’envoie dès que possible', 'reply_prefecture', {}],
+  ['submitted', 'ci-joint la délibération', 'reply_prefecture', {}],
+  ['submitted', 'où en est mon dossier ?', 'status', {}],
+  // At the review, asking whether to submit, in the present (« on dépose ? »), is choosing to submit.
+  ['review.menu', 'ok c’est bon on depose ?', 'answer', {}],
+  ['review.menu', 'bon, on envoie ?', 'answer', {}],
+  // A number in brackets after one of the same unit is an aside: the people, not the households.
+  ['action.beneficiaries', 'surtout des BPI, une soixantaine de personnes (25 menages)', 'answer', { publics: ['bpi'], count: 60 }],
+  ['action.cost', '12 000 € (dont 2 000 € de matériel)', 'answer', { amount: 12_000, cost: 12_000 }],
 ];
 
 describe('Understanding a message', () => {
@@ -94,6 +114,11 @@ describe('Understanding a message', () => {
   test('When an answer comes before a question, then the answer part is set apart for the question on screen', () => {
     expect(understand('76. c’est quoi un BPI ?', 'collectivity.departement')).toMatchObject({ intent: 'question', answerPart: '76', core: 'c’est quoi un BPI ?' });
     expect(understand('Si on part sur une stratégie d’ensemble, ça veut dire qu’on est en CTAI ?', 'scheme.approach').answerPart).toBeUndefined();
+  });
+
+  test('When a correction follows a free-text answer after « ah et au fait », then the answer part stops at its sentence', () => {
+    const said = 'Des ateliers de français de sept 2027 a juin 2028. ah et au fait le mail c’est plutot jeanmarc.poulain@vierzon.fr';
+    expect(understand(said, 'action.description')).toMatchObject({ intent: 'correct', answerPart: 'Des ateliers de français de sept 2027 a juin 2028.' });
   });
 
   test('When a name is hedged or only « c’est moi », then it is marked to confirm or to ask again', () => {
