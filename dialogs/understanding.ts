@@ -237,6 +237,14 @@ export function applyCorrection(dossier: Dossier, target: QuestionId, entities: 
       return quoted ? setAction({ carrier: quoted.slice(0, 200) }, `porteur : ${quoted}`) : undefined;
     case 'action.field':
       return entities.fields?.[0] ? setAction({ field: entities.fields[0] }, `champ : ${FIELD_LABELS[entities.fields[0]].toLowerCase()}`) : undefined;
+    case 'scheme.housing': {
+      // The recommendation rests on it: with a scheme already chosen, it is chosen again.
+      if (entities.yesNo === undefined) return undefined;
+      dossier.housingCommitted = entities.yesNo;
+      const schemeToReview = dossier.scheme !== undefined;
+      if (schemeToReview) dossier.scheme = undefined;
+      return { label: `actions en faveur de l’accès au logement : ${entities.yesNo ? 'oui' : 'non'}`, schemeToReview };
+    }
     case 'commitments.amount':
       if (entities.amount === undefined || !dossier.commitments?.some((commitment) => commitment.kind === 'cofinancing')) return undefined;
       break;

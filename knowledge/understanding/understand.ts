@@ -2,7 +2,7 @@
 import { extractEntities, leadingYesNo, ownClause, plainOf } from './entities';
 import { classifyIntent, targetOfValues, valueKeysOf } from './intents';
 import { fold, stripOpeners, withoutOpeners } from './text';
-import type { Entities, Intent, Pending, Target, Understanding } from './types';
+import type { Entities, Intent, Pending, QuestionId, Target, Understanding } from './types';
 
 /** Entities that only make sense for some intents (a skip is an answer; a target, a correction or an edit). */
 /** Values a correction gives besides its target's (« c'est le 76 et 12 000 habitants »): corrected too (not a name or a kind, which a place in a sentence could give). */
@@ -214,8 +214,35 @@ function readAddition(raw: string, pending: Pending, understood: Understanding):
   return { intent: 'correct', entities: { target: 'fields.selection', fields }, core: understood.core, adds: true };
 }
 
+/** The yes/no questions a change of mind may name after they were answered, by the words that name them. */
+const NAMED_YES_NO: ReadonlyArray<{ target: QuestionId; names: RegExp }> = [{ target: 'scheme.housing', names: /\b(logements?|habitat|hebergements?)\b/ }];
+/** « je vous ai dit non », « j'avais répondu oui »: the earlier answer, recalled. */
+const SAID_BEFORE = /\b(?:je vous ai|j'ai|j'avais|on vous a|on a|on avait|nous avons|nous vous avons|nous avions) (?:dit|repondu|mis|coche|indique|clique)\s+(oui|non)\b/;
+/** « mais en fait oui », « finalement si », « tout compte fait non »: the new answer. */
+const CHANGED_TO = /\b(?:en fait|finalement|au final|tout compte fait|reflexion faite|apres reflexion|plutot|mais)\W+(?:c'est\s+)?(oui|si|non)\b/;
+
+/**
+ * « je vous ai dit non pour le logement, mais en fait oui », « finalement si pour le logement »: a change
+ * of mind on a yes/no question answered earlier, named by its words, at any later question.
+ */
+function changedYesNo(raw: string, pending: Pending): Understanding | undefined {
+  if (!IN_FLOW(pending) || /\?\s*$/.test(raw)) return undefined;
+  const plain = plainOf(raw);
+  const named = NAMED_YES_NO.find((question) => question.target !== pending && question.names.test(plain));
+  if (!named) return undefined;
+  const said = SAID_BEFORE.exec(plain);
+  const changed = CHANGED_TO.exec(said ? plain.slice(said.index + said[0].length) : plain);
+  // Without « j'ai dit… », a field word on the fields' own questions is a field, not the housing question.
+  if (!changed || (!said && FIELD_ANSWERS.has(pending))) return undefined;
+  const yesNo = changed[1] !== 'non';
+  if (said && (said[1] === 'oui') === yesNo) return undefined;
+  return { intent: 'correct', entities: { target: named.target, yesNo }, core: withoutOpeners(raw, plain) };
+}
+
 export function understand(text: string, pending: Pending = 'none'): Understanding {
   const raw = (text ?? '').slice(0, 4000);
+  const changedMind = changedYesNo(raw, pending);
+  if (changedMind) return changedMind;
   const understood = understandWhole(raw, pending);
   if (understood.intent === 'answer' || understood.intent === 'correct' || understood.intent === 'edit') {
     const addition = readAddition(raw, pending, understood);

@@ -197,3 +197,27 @@ describe('Advice that follows the draft, and the way back to the review', () => 
     expect((await draftOf(app, official)).contact.name).toBeUndefined();
   });
 });
+
+describe('A change of mind on an earlier yes or no', () => {
+  test('When « je vous ai dit non pour le logement, mais en fait oui » comes at the fields, then housing is yes, the recommendation is made again, and the journey comes back to the fields', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'Quel est le nom'],
+      ['Métropole de Lyon', 'Dans quel département'],
+      ['69', 'SIREN'],
+      ['passer', 'habitants'],
+      ['passer', 'personne à contacter'],
+      ['Camille Martin', 'fonction'],
+      ['Chargée de mission cohésion sociale', 'adresse électronique'],
+      ['camille.martin@grandlyon.com', 'téléphone'],
+      ['passer', 'stratégie d’ensemble'],
+      ['Une stratégie d’ensemble', 'diagnostic territorial'],
+      ['il est réalisé', 'joindre le fichier'],
+      ['plus tard', 'Prévoyez-vous d’en inclure'],
+      ['non', ['Nous préparons donc un PTAI', 'Dans quels champs']],
+      ['je vous ai dit non pour le logement, mais en fait oui', ['C’est corrigé : actions en faveur de l’accès au logement : oui', 'Je vous recommande un **CTAI**', 'Quel dispositif retenez-vous']],
+      ['CTAI', 'Dans quels champs'],
+    ]);
+    expect(await draftOf(app, official)).toMatchObject({ housingCommitted: true, scheme: 'CTAI' });
+  });
+});

@@ -73,6 +73,11 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   // Command words typed with a typo still name what to edit.
   ['review.menu', 'modifer le budjet', 'edit', { section: 'budget', target: 'budget' }],
   ['review.menu', 'changer le mial du contact', 'edit', { target: 'contact.email' }],
+  // A change of mind on the housing question, at any later question.
+  ['action.title', 'je vous ai dit non pour le logement, mais en fait oui', 'correct', { target: 'scheme.housing', yesNo: true }],
+  ['contact.email', 'je vous ai dit non pour le logement, mais en fait oui', 'correct', { target: 'scheme.housing', yesNo: true }],
+  ['action.cost', 'pour le logement, finalement non', 'correct', { target: 'scheme.housing', yesNo: false }],
+  ['fields.selection', 'en fait oui pour le logement', 'answer', { fields: ['housing'] }],
 ];
 
 describe('Understanding a message', () => {
@@ -111,8 +116,8 @@ describe('Understanding a message', () => {
 const FLOORS = {
   dev: { intent: 0.99, entityF1: 0.95, correctionsReadAsAnswers: 0 },
   'dev-fresh': { intent: 0.97, entityF1: 0.95, correctionsReadAsAnswers: 0 },
-  'dev-fresh2': { intent: 0.855, entityF1: 0.79, correctionsReadAsAnswers: 2 },
-  test: { intent: 0.83, entityF1: 0.815, correctionsReadAsAnswers: 6 },
+  'dev-fresh2': { intent: 0.86, entityF1: 0.8, correctionsReadAsAnswers: 1 },
+  test: { intent: 0.83, entityF1: 0.825, correctionsReadAsAnswers: 5 },
   test2: { intent: 0.835, entityF1: 0.805, correctionsReadAsAnswers: 6 },
 } as const;
 const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, test: 340, test2: 200 } as const;
