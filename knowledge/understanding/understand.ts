@@ -2,11 +2,32 @@
 import { extractEntities, leadingYesNo, ownClause, plainOf } from './entities';
 import { classifyIntent, targetOfValues, valueKeysOf } from './intents';
 import { fold, stripOpeners, withoutOpeners } from './text';
-import type { Entities, Intent, Pending, QuestionId, Target, Understanding } from './types';
+import type { Entities, Intent, Pending, QuestionId, Section, Target, Understanding } from './types';
 
 /** Entities that only make sense for some intents (a skip is an answer; a target, a correction or an edit). */
 /** Values a correction gives besides its target's (« c'est le 76 et 12 000 habitants »): corrected too (not a name or a kind, which a place in a sentence could give). */
 const ALSO_CORRECTED: ReadonlyArray<keyof Entities> = ['departement', 'siren', 'population', 'personName', 'role', 'email', 'phone'];
+
+/** The section each value a correction may give besides its target's belongs to. */
+const SECTION_OF_VALUE: Partial<Record<keyof Entities, Section>> = { departement: 'collectivity', siren: 'collectivity', population: 'collectivity', personName: 'contact', role: 'contact', email: 'contact', phone: 'contact' };
+
+/**
+ * « Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr »: a correction that gives other values of
+ * its target's section corrects the whole section, each value with it (values of other sections stay in `also`),
+ * unless one of them answers the question on screen.
+ */
+function correctWholeSection(kept: Entities, also: Entities, pending: Pending): void {
+  const section = kept.target?.split('.')[0] as Section | undefined;
+  // A value that answers the question on screen (« Paul Martin, et le mail c'est … » on the name) is that answer: read in two parts.
+  if ((valueKeysOf(pending as Target) ?? []).some((key) => kept[key] !== undefined || also[key] !== undefined)) return;
+  const sameSection = (Object.keys(also) as Array<keyof Entities>).filter((key) => SECTION_OF_VALUE[key] === section);
+  if (!section || sameSection.length === 0) return;
+  kept.target = section;
+  for (const key of sameSection) {
+    (kept as Record<string, unknown>)[key] = also[key];
+    delete also[key];
+  }
+}
 
 function keepFor(intent: Intent, entities: Entities, pending: Pending, text: string, also: Entities = {}): Entities {
   const kept: Entities = { ...entities };
@@ -31,6 +52,7 @@ function keepFor(intent: Intent, entities: Entities, pending: Pending, text: str
         if (ALSO_CORRECTED.includes(key)) (also as Record<string, unknown>)[key] = kept[key];
         delete kept[key];
       }
+      correctWholeSection(kept, also, pending);
     }
   } else if (intent === 'edit') {
     // Editing « les champs » or « les engagements » opens the section, which is that one question.
@@ -249,7 +271,9 @@ export function understand(text: string, pending: Pending = 'none'): Understandi
     if (addition) return addition;
   }
   // An answer that ends with a question may also hold one; a question or a correction, an answer.
-  const mayHoldTwo = understood.intent === 'question' || understood.intent === 'correct' || (understood.intent === 'answer' && /\?\s*$/.test(raw));
+  // (A whole section corrected in one message is one correction, not an answer and a correction.)
+  const wholeSection = understood.intent === 'correct' && understood.entities.target !== undefined && !understood.entities.target.includes('.');
+  const mayHoldTwo = understood.intent === 'question' || (understood.intent === 'correct' && !wholeSection) || (understood.intent === 'answer' && /\?\s*$/.test(raw));
   if (!mayHoldTwo) return understood;
   const split = splitAnswerAndOther(raw, pending);
   return split ? { ...split.other, answerPart: split.answer } : understood;

@@ -221,3 +221,25 @@ describe('A change of mind on an earlier yes or no', () => {
     expect(await draftOf(app, official)).toMatchObject({ housingCommitted: true, scheme: 'CTAI' });
   });
 });
+
+describe('A whole section corrected in one message', () => {
+  test('When « Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr » comes at a later question, then the name and the e-mail are both saved and said, and the question on screen comes back', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_DESCRIPTION.slice(0, 10),
+      ['Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr', ['C’est corrigé', 'contact : Marc Dubois', /e\\?-mail : marc\\?\.dubois@ville\\?\.fr/, 'diagnostic']],
+    ]);
+    expect((await draftOf(app, official)).contact).toMatchObject({ name: 'Marc Dubois', email: 'marc.dubois@ville.fr', role: 'Directrice de la cohésion sociale' });
+  });
+
+  test('When « deux corrections : on est dans l’Allier (03), et la population est de 12 000 habitants » comes at the fonction, then both are corrected, neither is the fonction, and the fonction is asked again', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_DESCRIPTION.slice(0, 6),
+      ['deux corrections : on est dans l’Allier (03), et la population est de 12 000 habitants, pas 1 200', ['C’est corrigé', 'département : 03', /population : 12\s000 habitants/, 'fonction']],
+    ]);
+    const draft = await draftOf(app, official);
+    expect(draft.collectivity).toMatchObject({ departement: '03', population: 12_000 });
+    expect(draft.contact.role).toBeUndefined();
+  });
+});
