@@ -31,7 +31,7 @@ import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } 
 import { isExplicitReply, questionParts, understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { asksToSubmit } from '../dialogs/reviewDialog';
-import { answersQuestion, applyCorrection, applyOtherCorrections, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
+import { answersQuestion, applyCorrection, applyOtherCorrections, applySectionCorrection, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
 import type { ConversationReferences, PrefectureReplies } from './notifications';
 import type { AttachmentTurns } from './attachments/attachmentTurns';
 import type { ErasureReport, PersonalData } from './personalData';
@@ -424,10 +424,6 @@ export class AssistantBot extends ActivityHandler {
       if (dc.activeDialog) await dc.repromptDialog();
       return;
     }
-    if (!target.includes('.')) {
-      await this.edit(dc, understanding);
-      return;
-    }
     const quoted = quotedValue(text);
     // « et aussi la santé »: the field joins those chosen.
     const entities = understanding.adds && understanding.entities.fields ? { ...understanding.entities, fields: [...new Set([...(draft.fields ?? []), ...understanding.entities.fields])] } : understanding.entities;
@@ -436,7 +432,8 @@ export class AssistantBot extends ActivityHandler {
     await this.store.change(
       draft.reference,
       (dossier) => {
-        result = applyCorrection(dossier, target as QuestionId, entities, understanding.entities.actionIndex, quoted);
+        // A section named with its values (« le contact ce sera Marc Dubois, marc.dubois@… ») has each corrected; without values, it opens.
+        result = target.includes('.') ? applyCorrection(dossier, target as QuestionId, entities, understanding.entities.actionIndex, quoted) : applySectionCorrection(dossier, target, entities);
         // « c'est le 76 et 12 000 habitants »: every value a correction gives is corrected, not only the first.
         if (result) result = { ...result, label: [result.label, ...applyOtherCorrections(dossier, understanding.also, target as QuestionId)].join(' ; ') };
       },

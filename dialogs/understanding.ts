@@ -249,6 +249,14 @@ export function applyCorrection(dossier: Dossier, target: QuestionId, entities: 
       return quoted ? setAction({ carrier: quoted.slice(0, 200) }, `porteur : ${quoted}`) : undefined;
     case 'action.field':
       return entities.fields?.[0] ? setAction({ field: entities.fields[0] }, `champ : ${FIELD_LABELS[entities.fields[0]].toLowerCase()}`) : undefined;
+    case 'scheme.housing': {
+      // The recommendation rests on it: with a scheme already chosen, it is chosen again.
+      if (entities.yesNo === undefined) return undefined;
+      dossier.housingCommitted = entities.yesNo;
+      const schemeToReview = dossier.scheme !== undefined;
+      if (schemeToReview) dossier.scheme = undefined;
+      return { label: `actions en faveur de l’accès au logement : ${entities.yesNo ? 'oui' : 'non'}`, schemeToReview };
+    }
     case 'commitments.amount':
       if (entities.amount === undefined || !dossier.commitments?.some((commitment) => commitment.kind === 'cofinancing')) return undefined;
       break;
@@ -270,6 +278,17 @@ export function applyCorrection(dossier: Dossier, target: QuestionId, entities: 
 
 /** The questions a correction's other values may change (values of their own, never a choice read from a stray word). */
 const ALSO_CORRECTABLE = /^(collectivity|contact)\./;
+
+/**
+ * « Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr »: writes every value the message gives for
+ * a question of that section (a section whose values are values of their own); undefined when it gives none.
+ */
+export function applySectionCorrection(dossier: Dossier, section: string, entities: Entities): CorrectionResult | undefined {
+  const fills = fillsOf(entities).filter((fill) => ALSO_CORRECTABLE.test(fill.question) && fill.question.startsWith(`${section}.`));
+  if (fills.length === 0) return undefined;
+  for (const fill of fills) fill.write(dossier);
+  return { label: fills.map((fill) => fill.label).join(' ; '), schemeToReview: false };
+}
 
 /** Writes a correction's other values (« …c'est le 76 et 12 000 habitants »), even over an answer; returns how each reads. */
 export function applyOtherCorrections(dossier: Dossier, also: Entities | undefined, corrected: QuestionId): string[] {

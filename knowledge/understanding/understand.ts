@@ -2,11 +2,32 @@
 import { extractEntities, leadingYesNo, ownClause, plainOf } from './entities';
 import { classifyIntent, saysItIsAReply, targetOfValues, valueKeysOf } from './intents';
 import { fold, stripOpeners, withoutOpeners } from './text';
-import type { Entities, Intent, Pending, Target, Understanding } from './types';
+import type { Entities, Intent, Pending, QuestionId, Section, Target, Understanding } from './types';
 
 /** Entities that only make sense for some intents (a skip is an answer; a target, a correction or an edit). */
 /** Values a correction gives besides its target's (« c'est le 76 et 12 000 habitants »): corrected too (not a name or a kind, which a place in a sentence could give). */
 const ALSO_CORRECTED: ReadonlyArray<keyof Entities> = ['departement', 'siren', 'population', 'personName', 'role', 'email', 'phone'];
+
+/** The section each value a correction may give besides its target's belongs to. */
+const SECTION_OF_VALUE: Partial<Record<keyof Entities, Section>> = { departement: 'collectivity', siren: 'collectivity', population: 'collectivity', personName: 'contact', role: 'contact', email: 'contact', phone: 'contact' };
+
+/**
+ * « Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr »: a correction that gives other values of
+ * its target's section corrects the whole section, each value with it (values of other sections stay in `also`),
+ * unless one of them answers the question on screen.
+ */
+function correctWholeSection(kept: Entities, also: Entities, pending: Pending): void {
+  const section = kept.target?.split('.')[0] as Section | undefined;
+  // A value that answers the question on screen (« Paul Martin, et le mail c'est … » on the name) is that answer: read in two parts.
+  if ((valueKeysOf(pending as Target) ?? []).some((key) => kept[key] !== undefined || also[key] !== undefined)) return;
+  const sameSection = (Object.keys(also) as Array<keyof Entities>).filter((key) => SECTION_OF_VALUE[key] === section);
+  if (!section || sameSection.length === 0) return;
+  kept.target = section;
+  for (const key of sameSection) {
+    (kept as Record<string, unknown>)[key] = also[key];
+    delete also[key];
+  }
+}
 
 function keepFor(intent: Intent, entities: Entities, pending: Pending, text: string, also: Entities = {}): Entities {
   const kept: Entities = { ...entities };
@@ -31,6 +52,7 @@ function keepFor(intent: Intent, entities: Entities, pending: Pending, text: str
         if (ALSO_CORRECTED.includes(key)) (also as Record<string, unknown>)[key] = kept[key];
         delete kept[key];
       }
+      correctWholeSection(kept, also, pending);
     }
   } else if (intent === 'edit') {
     // Editing « les champs » or « les engagements » opens the section, which is that one question.
@@ -217,15 +239,44 @@ function readAddition(raw: string, pending: Pending, understood: Understanding):
   return { intent: 'correct', entities: { target: 'fields.selection', fields }, core: understood.core, adds: true };
 }
 
+/** The yes/no questions a change of mind may name after they were answered, by the words that name them. */
+const NAMED_YES_NO: ReadonlyArray<{ target: QuestionId; names: RegExp }> = [{ target: 'scheme.housing', names: /\b(logements?|habitat|hebergements?)\b/ }];
+/** « je vous ai dit non », « j'avais répondu oui »: the earlier answer, recalled. */
+const SAID_BEFORE = /\b(?:je vous ai|j'ai|j'avais|on vous a|on a|on avait|nous avons|nous vous avons|nous avions) (?:dit|repondu|mis|coche|indique|clique)\s+(oui|non)\b/;
+/** « mais en fait oui », « finalement si », « tout compte fait non »: the new answer. */
+const CHANGED_TO = /\b(?:en fait|finalement|au final|tout compte fait|reflexion faite|apres reflexion|plutot|mais)\W+(?:c'est\s+)?(oui|si|non)\b/;
+
+/**
+ * « je vous ai dit non pour le logement, mais en fait oui », « finalement si pour le logement »: a change
+ * of mind on a yes/no question answered earlier, named by its words, at any later question.
+ */
+function changedYesNo(raw: string, pending: Pending): Understanding | undefined {
+  if (!IN_FLOW(pending) || /\?\s*$/.test(raw)) return undefined;
+  const plain = plainOf(raw);
+  const named = NAMED_YES_NO.find((question) => question.target !== pending && question.names.test(plain));
+  if (!named) return undefined;
+  const said = SAID_BEFORE.exec(plain);
+  const changed = CHANGED_TO.exec(said ? plain.slice(said.index + said[0].length) : plain);
+  // Without « j'ai dit… », a field word on the fields' own questions is a field, not the housing question.
+  if (!changed || (!said && FIELD_ANSWERS.has(pending))) return undefined;
+  const yesNo = changed[1] !== 'non';
+  if (said && (said[1] === 'oui') === yesNo) return undefined;
+  return { intent: 'correct', entities: { target: named.target, yesNo }, core: withoutOpeners(raw, plain) };
+}
+
 export function understand(text: string, pending: Pending = 'none'): Understanding {
   const raw = (text ?? '').slice(0, 4000);
+  const changedMind = changedYesNo(raw, pending);
+  if (changedMind) return changedMind;
   const understood = understandWhole(raw, pending);
   if (understood.intent === 'answer' || understood.intent === 'correct' || understood.intent === 'edit') {
     const addition = readAddition(raw, pending, understood);
     if (addition) return addition;
   }
   // An answer that ends with a question may also hold one; a question or a correction, an answer.
-  const mayHoldTwo = understood.intent === 'question' || understood.intent === 'correct' || (understood.intent === 'answer' && /\?\s*$/.test(raw));
+  // (A whole section corrected in one message is one correction, not an answer and a correction.)
+  const wholeSection = understood.intent === 'correct' && understood.entities.target !== undefined && !understood.entities.target.includes('.');
+  const mayHoldTwo = understood.intent === 'question' || (understood.intent === 'correct' && !wholeSection) || (understood.intent === 'answer' && /\?\s*$/.test(raw));
   if (!mayHoldTwo) return understood;
   const split = splitAnswerAndOther(raw, pending);
   return split ? { ...split.other, answerPart: split.answer } : understood;

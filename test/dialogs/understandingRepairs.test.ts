@@ -197,3 +197,49 @@ describe('Advice that follows the draft, and the way back to the review', () => 
     expect((await draftOf(app, official)).contact.name).toBeUndefined();
   });
 });
+
+describe('A change of mind on an earlier yes or no', () => {
+  test('When « je vous ai dit non pour le logement, mais en fait oui » comes at the fields, then housing is yes, the recommendation is made again, and the journey comes back to the fields', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ['Préparer une candidature', 'Quel est le nom'],
+      ['Métropole de Lyon', 'Dans quel département'],
+      ['69', 'SIREN'],
+      ['passer', 'habitants'],
+      ['passer', 'personne à contacter'],
+      ['Camille Martin', 'fonction'],
+      ['Chargée de mission cohésion sociale', 'adresse électronique'],
+      ['camille.martin@grandlyon.com', 'téléphone'],
+      ['passer', 'stratégie d’ensemble'],
+      ['Une stratégie d’ensemble', 'diagnostic territorial'],
+      ['il est réalisé', 'joindre le fichier'],
+      ['plus tard', 'Prévoyez-vous d’en inclure'],
+      ['non', ['Nous préparons donc un PTAI', 'Dans quels champs']],
+      ['je vous ai dit non pour le logement, mais en fait oui', ['C’est corrigé : actions en faveur de l’accès au logement : oui', 'Je vous recommande un **CTAI**', 'Quel dispositif retenez-vous']],
+      ['CTAI', 'Dans quels champs'],
+    ]);
+    expect(await draftOf(app, official)).toMatchObject({ housingCommitted: true, scheme: 'CTAI' });
+  });
+});
+
+describe('A whole section corrected in one message', () => {
+  test('When « Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr » comes at a later question, then the name and the e-mail are both saved and said, and the question on screen comes back', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_DESCRIPTION.slice(0, 10),
+      ['Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr', ['C’est corrigé', 'contact : Marc Dubois', /e\\?-mail : marc\\?\.dubois@ville\\?\.fr/, 'diagnostic']],
+    ]);
+    expect((await draftOf(app, official)).contact).toMatchObject({ name: 'Marc Dubois', email: 'marc.dubois@ville.fr', role: 'Directrice de la cohésion sociale' });
+  });
+
+  test('When « deux corrections : on est dans l’Allier (03), et la population est de 12 000 habitants » comes at the fonction, then both are corrected, neither is the fonction, and the fonction is asked again', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_DESCRIPTION.slice(0, 6),
+      ['deux corrections : on est dans l’Allier (03), et la population est de 12 000 habitants, pas 1 200', ['C’est corrigé', 'département : 03', /population : 12\s000 habitants/, 'fonction']],
+    ]);
+    const draft = await draftOf(app, official);
+    expect(draft.collectivity).toMatchObject({ departement: '03', population: 12_000 });
+    expect(draft.contact.role).toBeUndefined();
+  });
+});

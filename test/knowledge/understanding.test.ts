@@ -93,6 +93,14 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   // A number in brackets after one of the same unit is an aside: the people, not the households.
   ['action.beneficiaries', 'surtout des BPI, une soixantaine de personnes (25 menages)', 'answer', { publics: ['bpi'], count: 60 }],
   ['action.cost', '12 000 € (dont 2 000 € de matériel)', 'answer', { amount: 12_000, cost: 12_000 }],
+  // A change of mind on the housing question, at any later question.
+  ['action.title', 'je vous ai dit non pour le logement, mais en fait oui', 'correct', { target: 'scheme.housing', yesNo: true }],
+  ['contact.email', 'je vous ai dit non pour le logement, mais en fait oui', 'correct', { target: 'scheme.housing', yesNo: true }],
+  ['action.cost', 'pour le logement, finalement non', 'correct', { target: 'scheme.housing', yesNo: false }],
+  ['fields.selection', 'en fait oui pour le logement', 'answer', { fields: ['housing'] }],
+  // Several values of one section corrected in one message: the section is corrected, with each value.
+  ['action.title', 'Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr', 'correct', { target: 'contact', personName: 'Marc Dubois', email: 'marc.dubois@ville.fr' }],
+  ['contact.name', 'deux corrections : on est dans le Calvados (14), et la population est de 12 000 habitants, pas 1 200', 'correct', { target: 'collectivity', departement: '14', population: 12_000 }],
 ];
 
 describe('Understanding a message', () => {
@@ -136,8 +144,8 @@ describe('Understanding a message', () => {
 const FLOORS = {
   dev: { intent: 0.99, entityF1: 0.95, correctionsReadAsAnswers: 0 },
   'dev-fresh': { intent: 0.97, entityF1: 0.95, correctionsReadAsAnswers: 0 },
-  'dev-fresh2': { intent: 0.855, entityF1: 0.79, correctionsReadAsAnswers: 2 },
-  test: { intent: 0.83, entityF1: 0.815, correctionsReadAsAnswers: 6 },
+  'dev-fresh2': { intent: 0.86, entityF1: 0.81, correctionsReadAsAnswers: 1 },
+  test: { intent: 0.83, entityF1: 0.83, correctionsReadAsAnswers: 5 },
   test2: { intent: 0.835, entityF1: 0.805, correctionsReadAsAnswers: 6 },
 } as const;
 const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, test: 340, test2: 200 } as const;
