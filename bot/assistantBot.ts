@@ -24,7 +24,7 @@ import { AnswerPrompt } from '../dialogs/answerPrompt';
 import { APPLICATION_DIALOG, ApplicationDialog } from '../dialogs/applicationDialog';
 import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
-import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit } from '../dialogs/questionCards';
+import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit, isQuestionCardClick } from '../dialogs/questionCards';
 import { isSectionChoice } from '../dialogs/reviewDialog';
 import { normalizeText } from '../knowledge/parsers';
 import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
@@ -244,9 +244,11 @@ export class AssistantBot extends ActivityHandler {
       if (dc.activeDialog) await (documentTurn === 'continue' ? this.continueSafely(dc) : dc.repromptDialog());
       return;
     }
-    // A card's submit (a multi-select) answers the question on screen.
-    // (Web Chat sends a multi-select's ticked labels as its text, to show them: its value is what counts.)
-    const cardSubmit = context.activity.value !== undefined && (!(text ?? '').trim() || isMultiSelectSubmit(context.activity.value));
+    // A card's submit (a multi-select, or a button of a question's card) answers the question on screen, or is refused by
+    // its prompt when the card is an old question's: it is never read as a correction. (Web Chat sends a multi-select's
+    // ticked labels and a button's title as its text, to show them: its value is what counts.)
+    const cardSubmit =
+      context.activity.value !== undefined && (!(text ?? '').trim() || isMultiSelectSubmit(context.activity.value) || isQuestionCardClick(context.activity.value));
     if (dc.activeDialog && cardSubmit) {
       await this.continueSafely(dc);
       return;

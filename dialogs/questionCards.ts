@@ -50,6 +50,11 @@ export function isMultiSelectSubmit(value: unknown): boolean {
  */
 const CARD_QUESTION_KEY = 'question';
 
+/** A click on a button of a question's card: the prompt reads it (and refuses it when the card is an old question's). */
+export function isQuestionCardClick(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && typeof (value as Record<string, unknown>)[CARD_QUESTION_KEY] === 'string';
+}
+
 /** A new id for one asking of a question (kept in the prompt's state; a retry keeps it). */
 export function newQuestionId(): string {
   return randomBytes(6).toString('base64url');

@@ -475,7 +475,7 @@ function readDiagnostic(reading: Reading): Entities['diagnostic'] {
     if (!/\b(en cours|prevu|programme|va (etre|le faire)|on va)\b/.test(plain)) return 'none';
   }
   if (/\b(en cours|pas (encore )?(fini|termine|finalise|acheve|boucle)|commence|demarre|lance|prevu|programme|a venir|bientot|planifie|envisage|on va|va etre|prochainement|en train|en finalisation|finalisation)\b/.test(plain)) return 'planned';
-  if (/\b(realise|(?<!en )fait|termine|acheve|finalise|boucle|dispose|disponible|oui|on en a un|nous en avons un|c'est bon|valide|a jour)\b/.test(plain)) return 'done';
+  if (/\b(realise|(?<!en |au )fait|termine|acheve|finalise|boucle|dispose|disponible|oui|on en a un|nous en avons un|c'est bon|valide|a jour)\b/.test(plain)) return 'done';
   return undefined;
 }
 

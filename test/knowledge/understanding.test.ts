@@ -93,6 +93,8 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   // A number in brackets after one of the same unit is an aside: the people, not the households.
   ['action.beneficiaries', 'surtout des BPI, une soixantaine de personnes (25 menages)', 'answer', { publics: ['bpi'], count: 60 }],
   ['action.cost', '12 000 € (dont 2 000 € de matériel)', 'answer', { amount: 12_000, cost: 12_000 }],
+  // « au fait » is an opener, not « (diagnostic) fait ».
+  ['scheme.diagnostic', 'au fait c’est pas une commune c’est une communauté de communes', 'correct', { target: 'collectivity.kind', collectivityKind: 'communaute_de_communes' }],
   // A change of mind on the housing question, at any later question.
   ['action.title', 'je vous ai dit non pour le logement, mais en fait oui', 'correct', { target: 'scheme.housing', yesNo: true }],
   ['contact.email', 'je vous ai dit non pour le logement, mais en fait oui', 'correct', { target: 'scheme.housing', yesNo: true }],
@@ -144,7 +146,8 @@ describe('Understanding a message', () => {
 const FLOORS = {
   dev: { intent: 0.99, entityF1: 0.95, correctionsReadAsAnswers: 0 },
   'dev-fresh': { intent: 0.97, entityF1: 0.95, correctionsReadAsAnswers: 0 },
-  'dev-fresh2': { intent: 0.86, entityF1: 0.81, correctionsReadAsAnswers: 1 },
+  // entity F1 0.805, not 0.81: « au fait » (an opener) is no longer read as « diagnostic fait », which costs one value the split labels
+  'dev-fresh2': { intent: 0.87, entityF1: 0.805, correctionsReadAsAnswers: 0 },
   test: { intent: 0.83, entityF1: 0.83, correctionsReadAsAnswers: 5 },
   test2: { intent: 0.835, entityF1: 0.805, correctionsReadAsAnswers: 6 },
 } as const;
