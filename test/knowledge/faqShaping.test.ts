@@ -267,6 +267,17 @@ describe('Shortening one part of an answer by whole sentences and clauses', () =
     expect(shorterVersions(places)).toEqual([places]);
   });
 
+  test('When a sentence ends on a long list, then its shorter versions lose one item at a time, down to three and « etc. »', () => {
+    const list = 'De nombreux projets sont possibles : formation, emploi, mobilité, garde d’enfants, coordination linguistique [1].';
+    const versions = shorterVersions(list);
+
+    expect(versions.slice(0, 3)).toEqual([
+      list,
+      'De nombreux projets sont possibles : formation, emploi, mobilité, garde d’enfants, etc. [1]',
+      'De nombreux projets sont possibles : formation, emploi, mobilité, etc. [1]',
+    ]);
+  });
+
   test('When a part has several sentences, then the later ones go before the first is shortened', () => {
     const versions = shorterVersions(`Le CTAI est signé par le préfet [1]. ${amounts}`);
 
@@ -319,6 +330,13 @@ describe('FAQ answers to questions in two and three parts within 400 characters'
     for (const fact of facts) expect(result.answer).toContain(fact);
     expect(result.answer).not.toContain('ne tient pas');
     expect(result.answer).toMatch(/\[\d+\]\.?$/);
+  });
+
+  test('When a part can spell its names as acronyms, then it does so before another part loses items of its list', async () => {
+    const result = await faq.answer('Quels domaines un CTAI peut-il couvrir, et à qui s’adressent les PTAI ?');
+
+    expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_LENGTH);
+    for (const fact of ['l’accès aux soins', 'à l’emploi', 'offres sportives et culturelles', 'toute collectivité']) expect(result.answer).toContain(fact);
   });
 
   test('When three parts cannot all fit, then the ones kept are whole and the one left is named as typed, not dropped silently', async () => {
