@@ -184,6 +184,24 @@ describe('Amounts and bare questions', () => {
     expect(result.answer).toContain('9 millions');
   });
 
+  test.each(['c koi le montant max pour un ptai ?', 'Y a-t-il un plafond de financement pour un PTAI ?', 'Quel est le montant maximum de la subvention de l’État pour un PTAI ?'])(
+    'When « %s » asks for a ceiling the text does not give, then it is declined, saying what the text gives instead',
+    async (question) => {
+      const result = await faq.answer(question);
+
+      expect(result.answered).toBe(false);
+      expect(result.answer).toMatch(/^Le texte ne fixe pas de montant maximal pour un PTAI : il indique seulement que le financement de l’État est d’ampleur variable, sans minimum\./);
+      expect(result.answer).not.toContain('9 millions');
+    },
+  );
+
+  test('When the ceiling of a CTAI is asked, then the refusal gives no amount at all', async () => {
+    const result = await faq.answer('Quel est le montant maximum pour un CTAI ?');
+
+    expect(result.answered).toBe(false);
+    expect(result.answer).not.toMatch(/millions|ampleur variable/);
+  });
+
   test('When the maximum for one PTAI is asked, then the total of the whole programme is not given as its ceiling', async () => {
     const result = await faq.answer('combien au maximum pour un PTAI ?');
 
