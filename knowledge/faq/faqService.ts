@@ -215,7 +215,7 @@ const VERDICT_OPENINGS: Record<RuleVerdict, string> = { yes: 'Oui', no: 'Non', u
 const SAME_PASSAGE: Record<RuleVerdict, string> = { yes: 'Oui, d’après ce même passage', no: 'Non, d’après ce même passage', unspecified: 'Le texte ne le précise pas davantage' };
 
 // After « Oui : », a sentence goes on in lower case, but a name (« Lyon », « Paris ») keeps its capital.
-const COMMON_OPENING = /^(?:Le|La|Les|L['’]|Un|Une|Des|Du|De|Pour|Il|Elle|Ils|Elles|Ce|Cette|Ces|Cet|Aucun|Aucune|Seul|Seule|Seuls|Toute|Tout|Tous|Peuvent|Rien|En|Si|Sur|Dans|Avec|Sans|Votre|Vos|Notre|Nos|Chaque)(?=[\s’'])/;
+const COMMON_OPENING = /^(?:L['’](?=\p{L})|(?:Le|La|Les|Un|Une|Des|Du|De|Pour|Il|Elle|Ils|Elles|Ce|Cette|Ces|Cet|Aucun|Aucune|Seul|Seule|Seuls|Toute|Tout|Tous|Peuvent|Rien|En|Si|Sur|Dans|Avec|Sans|Votre|Vos|Notre|Nos|Chaque)(?=[\s’']))/u;
 
 function afterColon(sentence: string): string {
   return COMMON_OPENING.test(sentence) ? `${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}` : sentence;
@@ -468,12 +468,11 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
       pieces.push(piece && part.choice ? { ...piece, answer: withChoice(piece.answer, part.choice, question) } : piece);
     }
     const labels = analyzed.parts.map((part) => partLabel(question, part.text));
-    const inOrder = composePieces(pieces, labels, analyzed.parts.map((part) => part.folded));
     // « Que peut apporter la collectivité ? Et le cofinancement est-il obligatoire ? »: the answer opens on the
-    // verdict it owes, unless putting it first would cut what the other parts say.
+    // verdict it owes, even when the other parts must then be shortened to fit.
     const order = [...pieces.keys()].sort((a, b) => Number(pieces[b]?.verdict !== undefined) - Number(pieces[a]?.verdict !== undefined));
     const verdictFirst = order.some((at, i) => at !== i) ? composePieces(order.map((i) => pieces[i]), order.map((i) => labels[i] ?? ''), order.map((i) => analyzed.parts[i]?.folded ?? '')) : undefined;
-    const composed = (verdictFirst && (!verdictFirst.shortened || inOrder?.shortened) ? verdictFirst : inOrder)?.composed;
+    const composed = (verdictFirst ?? composePieces(pieces, labels, analyzed.parts.map((part) => part.folded)))?.composed;
     if (!composed) {
       const declined = refusal ?? refusalAfterLookup(analyzed);
       return { answered: false, answer: several && isDontKnow(declined) ? refusalOfParts(labels) : declined, sources: [] };

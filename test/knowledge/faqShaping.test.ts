@@ -357,6 +357,17 @@ describe('FAQ answers to questions in two and three parts within 400 characters'
     for (const fact of ['l’accès aux soins', 'à l’emploi', 'offres sportives et culturelles', 'toute collectivité']) expect(result.answer).toContain(fact);
   });
 
+  test.each([
+    ['Que peut apporter la collectivité comme engagement ? Et le cofinancement est-il obligatoire ?', /^Non : l’engagement attendu/, 'prêt d'],
+    ['Quelles métropoles se sont engagées en 2019-2020, et un diagnostic est-il requis pour un PTAI ?', /^Non : /, 'Strasbourg'],
+  ])('When the yes/no part of « %s » comes second, then its verdict opens the answer, even when the other part must be shortened for it', async (question, opening, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(opening);
+    expect(result.answer).toContain(fact);
+    expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_LENGTH);
+  });
+
   test('When three parts cannot all fit, then the ones kept are whole and the one left is named as typed, not dropped silently', async () => {
     const result = await faq.answer('Quels territoires ont rejoint la démarche en 2021 ? Qui signe un CTAI ? Et y a-t-il un minimum de financement pour un PTAI ?');
 
