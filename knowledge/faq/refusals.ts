@@ -77,7 +77,7 @@ const FLOOR = /minimum|minimal|plancher|\bseuil|variable|trop (?:faible|petit|mo
 const PERSONAL_SERVICES = /pole emploi|france travail|\bcaf\b|carte vitale|securite sociale|\bimpots?\b|\burssaf\b|passeport|carte (?:d'identite|nationale d'identite|grise)|permis de conduire|acte de (?:naissance|mariage)|etat civil/;
 
 const DOMAIN =
-  /\bctai|\bptai|contrat|projets? territori|integration|integrer|collectivit|commune|communaut|metropole|departement|region|prefe|diagnostic|refugi|etranger|primo|\bbpi\b|\bcir\b|\bdgef\b|\bdiair\b|demarche|dispositif|contractualis|engagement|cofinanc|agglo|accueil|territoir|subvention|millions|enveloppe|l'etat\b/;
+  /\bctai|\bptai|contrat|projets? territori|integration|protection internationale|integrer|collectivit|commune|communaut|metropole|departement|region|prefe|diagnostic|refugi|etranger|primo|\bbpi\b|\bcir\b|\bdgef\b|\bdiair\b|demarche|dispositif|contractualis|engagement|cofinanc|agglo|accueil|territoir|subvention|millions|enveloppe|l'etat\b/;
 
 /** Years the seed speaks of; a question about another year has no answer in it. */
 const KNOWN_YEARS = new Set(['2019', '2020', '2021']);

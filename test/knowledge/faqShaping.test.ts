@@ -210,6 +210,26 @@ describe('Amounts and bare questions', () => {
   });
 });
 
+describe('Phrases said in other words than the seed’s', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each([
+    ['Quelle somme l’État a-t-il mise sur la table pour soutenir les actions locales ?', '9 millions'],
+    ['Nous préparons un dossier. Quelle est l’enveloppe nationale mobilisée ?', '9 millions'],
+    ['Les personnes reconnues réfugiées font-elles partie du public de la démarche ?', 'BPI'],
+    ['Où trouver un bilan des actions conduites dans les contrats territoriaux ?', 'rapport'],
+  ])('When « %s » is asked in words the seed does not use, then it is answered with the seed’s fact', async (question, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain(fact);
+  });
+});
+
 describe('Calibrated refusals', () => {
   let faq: FaqService;
 
