@@ -436,7 +436,7 @@ const OBLIGATIONS: Record<Scheme, Record<ObligationTopic, RuleOutcome>> = {
     all_fields: {
       verdict: 'no',
       reasons: [
-        reason('Les besoins d’un CTAI portent « notamment » sur les soins, les droits, le logement, la formation linguistique, l’emploi, le sport et la culture ; seul le logement est obligatoire.', 'ctai-logement'),
+        reason('Les besoins d’un CTAI portent « notamment » sur l’accès aux soins, aux droits, au logement, à la formation linguistique, à l’emploi et aux offres sportives et culturelles ; seul l’accès au logement est obligatoire.', 'ctai-logement'),
       ],
     },
     several_fields: {
@@ -510,14 +510,14 @@ export function schemeObligation(scheme: Scheme, topic: ObligationTopic): RuleOu
 export function fieldFitsScheme(scheme: Scheme, field: IntegrationField): RuleOutcome {
   if (scheme === 'CTAI') {
     const listed: readonly IntegrationField[] = SCHEME_CATALOGUE.CTAI.needAreas.fields;
-    const needs = 'Un CTAI répond aux besoins identifiés par un diagnostic territorial, notamment : soins, droits, logement, formation linguistique, emploi, offres sportives et culturelles.';
+    const needs = 'Un CTAI répond aux besoins identifiés par un diagnostic territorial, notamment : l’accès aux soins, aux droits, au logement, à la formation linguistique, à l’emploi et aux offres sportives et culturelles.';
     return listed.includes(field)
       ? { verdict: 'yes', reasons: [reason(needs, 'ctai-besoins')] }
       : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité, mais la liste n’est pas fermée : ${needs.charAt(0).toLowerCase()}${needs.slice(1)}`, 'ctai-besoins')] };
   }
   // « coordination linguistique » is cited for the PTAI: language training belongs to that field.
   const listed: readonly IntegrationField[] = [...SCHEME_CATALOGUE.PTAI.exampleFields.fields, 'language'];
-  const fields = reason('Un PTAI peut porter sur un ou plusieurs champs ; de nombreux types de projets sont possibles : formation professionnelle, emploi, projets à visée sociale, mobilité, garde d’enfants, coordination linguistique, etc.', 'ptai-exemples');
+  const fields = reason('Un PTAI peut porter sur un ou plusieurs champs ; de nombreux types de projets sont possibles : formation professionnelle, accès à l’emploi, projets à visée sociale, mobilité, garde d’enfants, coordinations linguistiques, etc.', 'ptai-exemples');
   return listed.includes(field)
     ? { verdict: 'yes', reasons: [fields] }
     : { verdict: 'unspecified', reasons: [reason(`« ${FIELD_LABELS[field]} » n’est pas cité parmi les exemples, mais la liste n’est pas fermée.`, 'ptai-exemples'), fields] };

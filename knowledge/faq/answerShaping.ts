@@ -90,15 +90,23 @@ export function partLabel(typed: string, folded: string): string {
 
 const LIST_ITEMS_KEPT = 3;
 
-/** « … : a, b, c, d ou e [2]. » → « … : a, b, c, etc. [2] »; a sentence without a list of four common nouns or more is left as it is. */
-function shortList(sentence: string): string {
+/**
+ * « … : a, b, c, d ou e [2]. » → « … : a, b, c, etc. [2] » (`kept` items, three unless told); a
+ * sentence without a list of five common nouns or more is left as it is.
+ */
+function shortList(sentence: string, kept: number = LIST_ITEMS_KEPT): string {
+  const list = listOf(sentence);
+  // A list of names (the engaged territories) is the fact asked for: it is never shortened.
+  if (!list || list.items.length <= kept || list.items.length <= LIST_ITEMS_KEPT + 1 || list.items.some((item) => /^\p{Lu}/u.test(item.trim()))) return sentence;
+  return `${sentence.slice(0, list.colon + 3)}${list.items.slice(0, kept).join(', ')}, etc.${list.marker}`;
+}
+
+/** The items of a sentence's closing list (« … : a, b, c, etc. [2] »), where it starts, and the marker after it. */
+function listOf(sentence: string): { colon: number; items: string[]; marker: string } | undefined {
   const colon = sentence.lastIndexOf(' : ');
   const end = /(?:,? etc\.?|…)?(\s*\[\d+\])?\s*[.!?…]?$/.exec(sentence);
-  if (colon < 0 || !end) return sentence;
-  const items = sentence.slice(colon + 3, end.index).split(/,\s+|\s+ou\s+(?=(?:le|la|les|l['’]|un|une|des|du)\s?\S)/);
-  // A list of names (the engaged territories) is the fact asked for: it is never shortened.
-  if (items.length <= LIST_ITEMS_KEPT + 1 || items.some((item) => /^\p{Lu}/u.test(item.trim()))) return sentence;
-  return `${sentence.slice(0, colon + 3)}${items.slice(0, LIST_ITEMS_KEPT).join(', ')}, etc.${end[1] ?? ''}`;
+  if (colon < 0 || !end) return undefined;
+  return { colon, items: sentence.slice(colon + 3, end.index).split(/,\s+|\s+ou\s+(?=(?:le|la|les|l['’]|un|une|des|du)\s?\S)/), marker: end[1] ?? '' };
 }
 
 /** The sentences of a text, each with the marker that closes it. */
@@ -141,8 +149,15 @@ export function shorterVersions(text: string): string[] {
     const version = sentences.join(' ');
     if (version !== versions[versions.length - 1]) versions.push(version);
   };
-  let sentences = sentencesOf(text).map(shortList);
-  push(sentences);
+  // Lists lose one item at a time, the longest list first, down to three items: as much of each as fits is kept.
+  const whole = sentencesOf(text);
+  const kept = whole.map((sentence) => (shortList(sentence) === sentence ? 0 : (listOf(sentence)?.items.length ?? 0)));
+  let sentences = whole;
+  for (let longest = kept.indexOf(Math.max(...kept)); (kept[longest] ?? 0) > LIST_ITEMS_KEPT; longest = kept.indexOf(Math.max(...kept))) {
+    kept[longest] = (kept[longest] ?? 0) - 1;
+    sentences = whole.map((sentence, i) => ((kept[i] ?? 0) > 0 ? shortList(sentence, kept[i]) : sentence));
+    push(sentences);
+  }
   while (sentences.length > 1) {
     sentences = sentences.slice(0, -1);
     push(sentences);

@@ -105,6 +105,8 @@ const SPELLED_OUT: readonly [RegExp, string][] = [
   [/,? en faveur de l['’]intégration des étrangers primo-arrivants(?:, dont les (?:BPI|bénéficiaires de la protection internationale(?: \(BPI\))?))?/g, ''],
 ];
 
+const withAcronyms = (text: string): string => SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), text);
+
 const stem5 = (word: string): string => word.slice(0, 5);
 
 /**
@@ -116,12 +118,13 @@ function focusedList(sentence: string, asked: string): string {
   const colon = sentence.lastIndexOf(' : ');
   const end = /(?:,? etc\.?|…)?(\s*\[\d+\])?\s*[.!?…]?$/.exec(sentence);
   if (colon < 0 || !end) return sentence;
-  const items = sentence.slice(colon + 3, end.index).split(/,\s+|\s+(?:ou|et)\s+(?=(?:le|la|les|l['’]|un|une|des|du)?\s?\S)/).map((i) => i.trim()).filter((i) => i !== '');
+  const items = sentence.slice(colon + 3, end.index).split(/,\s+|\s+(?:ou|et)\s+(?=(?:le|la|les|l['’]|un|une|des|du|à|au|aux)\s?\S)/).map((i) => i.trim()).filter((i) => i !== '');
   if (items.length < 4) return sentence;
   const askedStems = new Set(fold(asked).split(/[^a-z]+/).filter((w) => w.length >= 4).map(stem5));
   const kept = items.filter((item) => fold(item).split(/[^a-z]+/).some((w) => w.length >= 4 && askedStems.has(stem5(w))));
   if (kept.length === 0 || kept.length === items.length) return sentence;
-  return `${sentence.slice(0, colon)}, notamment ${kept.join(', ')}${end[1] ?? ''}.`;
+  const head = sentence.slice(0, colon);
+  return `${/,? notamment$/.test(head) ? head.replace(/,? notamment$/, ',') : `${head},`} notamment ${kept.join(', ')}${end[1] ?? ''}.`;
 }
 
 /**
@@ -130,7 +133,7 @@ function focusedList(sentence: string, asked: string): string {
  * shorter by whole sentences and clauses (answerShaping.ts). The verdict (« Oui : ») opens each.
  */
 function partVersions(opening: string, body: string, asked: string): string[] {
-  const short = SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), body);
+  const short = withAcronyms(body);
   const focused = asked === '' ? short : short.split(/(?<=[.!?…])\s+(?!\[)|(?<=[.!?…]\s\[\d+\])\s+/).map((s) => focusedList(s, asked)).join(' ');
   const bodies = [...new Set([body, short, ...shorterVersions(focused)])];
   return bodies.map((b) => (opening === '' ? b : `${opening} : ${afterColon(b)}`));
@@ -212,7 +215,7 @@ const VERDICT_OPENINGS: Record<RuleVerdict, string> = { yes: 'Oui', no: 'Non', u
 const SAME_PASSAGE: Record<RuleVerdict, string> = { yes: 'Oui, d’après ce même passage', no: 'Non, d’après ce même passage', unspecified: 'Le texte ne le précise pas davantage' };
 
 // After « Oui : », a sentence goes on in lower case, but a name (« Lyon », « Paris ») keeps its capital.
-const COMMON_OPENING = /^(?:Le|La|Les|L['’]|Un|Une|Des|Du|De|Pour|Il|Elle|Ils|Elles|Ce|Cette|Ces|Cet|Aucun|Aucune|Seul|Seule|Seuls|Toute|Tout|Tous|Peuvent|Rien|En|Si|Sur|Dans|Avec|Sans|Votre|Vos|Notre|Nos|Chaque)(?=[\s’'])/;
+const COMMON_OPENING = /^(?:L['’](?=\p{L})|(?:Le|La|Les|Un|Une|Des|Du|De|Pour|Il|Elle|Ils|Elles|Ce|Cette|Ces|Cet|Aucun|Aucune|Seul|Seule|Seuls|Toute|Tout|Tous|Peuvent|Rien|En|Si|Sur|Dans|Avec|Sans|Votre|Vos|Notre|Nos|Chaque)(?=[\s’']))/u;
 
 function afterColon(sentence: string): string {
   return COMMON_OPENING.test(sentence) ? `${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}` : sentence;
@@ -230,10 +233,12 @@ function withMarker(sentence: string, marker: number): string {
  * the first (the rule itself) and the last (the alternative, when there is one) are kept, middle
  * ones are left out first.
  */
-function withinLength(reasons: readonly Reason[], verdict: RuleVerdict | undefined): Reason[] {
-  const kept = [...reasons];
+function withinLength(reasons: readonly Reason[], verdict: RuleVerdict | undefined, asked: string): Reason[] {
+  let kept = [...reasons];
   const opening = verdict ? VERDICT_OPENINGS[verdict].length + 3 : 0;
   const length = (): number => opening + kept.reduce((n, r) => n + r.text.length + 5, 0);
+  // A yes/no about one item of a list keeps that item of each list before any reason goes.
+  if (verdict && length() > MAX_ANSWER_LENGTH) kept = kept.map((r) => ({ ...r, text: focusedList(r.text, asked) }));
   while (kept.length > 1 && length() > MAX_ANSWER_LENGTH) kept.splice(kept.length > 2 ? kept.length - 2 : kept.length - 1, 1);
   return kept;
 }
@@ -241,7 +246,7 @@ function withinLength(reasons: readonly Reason[], verdict: RuleVerdict | undefin
 /** A rule's reasons as an answer citing the seed sentences they rest on. */
 function fromRule(rule: RuleAnswer, part: QuestionPart): Piece {
   const sources: ComposedAnswer['sources'] = [];
-  const sentences = withinLength(rule.reasons, part.yesNo ? rule.verdict : undefined).map((reason) => {
+  const sentences = withinLength(rule.reasons, part.yesNo ? rule.verdict : undefined, part.folded).map((reason) => {
     const id = `texte-de-reference#${reason.ref.id}`;
     let marker = sources.findIndex((s) => s.id === id) + 1;
     if (marker === 0) {
@@ -273,6 +278,8 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
   // Each part's answer in its versions from the longest (see partVersions), and its label when it can give way to a note.
   const versions: string[][] = [];
   const declinable: (string | undefined)[] = [];
+  // The parts whose second version is the first with acronyms for spelled-out names.
+  const spelledOut = new Set<number>();
   let unanswered = 0;
   for (const [i, piece] of pieces.entries()) {
     if (!piece) {
@@ -315,7 +322,9 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
       continue;
     }
     // A list is kept to the item asked about only when the part asks whether it is in it (a yes/no).
-    versions.push(partVersions(piece.verdict ? VERDICT_OPENINGS[piece.verdict] : '', fresh, piece.verdict ? (asked[i] ?? '') : ''));
+    const opening = piece.verdict ? VERDICT_OPENINGS[piece.verdict] : '';
+    if (withAcronyms(fresh) !== fresh) spelledOut.add(versions.length);
+    versions.push(partVersions(opening, fresh, piece.verdict ? (asked[i] ?? '') : ''));
     declinable.push(labels[i] ?? '');
   }
   if (unanswered > 0) {
@@ -325,10 +334,11 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
     versions.push(short === note ? [note] : [note, short]);
     declinable.push(undefined);
   }
-  // Over the length, each part is shortened within itself before any is left out (fitParts).
+  // Over the length, every part first takes the acronyms (they lose nothing), then each is shortened
+  // within itself before any is left out (fitParts).
   const whole = versions.map((v) => v[0] ?? '');
   const shortened = whole.join(' ').length > MAX_ANSWER_LENGTH;
-  const texts = shortened ? fitParts(versions, declinable, crowdedOut) : whole;
+  const texts = shortened ? fitParts(versions.map((v, i) => (spelledOut.has(i) ? v.slice(1) : v)), declinable, crowdedOut) : whole;
   return { composed: renumbered({ answer: texts.join(' '), sources }), shortened };
 }
 
@@ -458,12 +468,11 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
       pieces.push(piece && part.choice ? { ...piece, answer: withChoice(piece.answer, part.choice, question) } : piece);
     }
     const labels = analyzed.parts.map((part) => partLabel(question, part.text));
-    const inOrder = composePieces(pieces, labels, analyzed.parts.map((part) => part.folded));
     // « Que peut apporter la collectivité ? Et le cofinancement est-il obligatoire ? »: the answer opens on the
-    // verdict it owes, unless putting it first would cut what the other parts say.
+    // verdict it owes, even when the other parts must then be shortened to fit.
     const order = [...pieces.keys()].sort((a, b) => Number(pieces[b]?.verdict !== undefined) - Number(pieces[a]?.verdict !== undefined));
     const verdictFirst = order.some((at, i) => at !== i) ? composePieces(order.map((i) => pieces[i]), order.map((i) => labels[i] ?? ''), order.map((i) => analyzed.parts[i]?.folded ?? '')) : undefined;
-    const composed = (verdictFirst && (!verdictFirst.shortened || inOrder?.shortened) ? verdictFirst : inOrder)?.composed;
+    const composed = (verdictFirst ?? composePieces(pieces, labels, analyzed.parts.map((part) => part.folded)))?.composed;
     if (!composed) {
       const declined = refusal ?? refusalAfterLookup(analyzed);
       return { answered: false, answer: several && isDontKnow(declined) ? refusalOfParts(labels) : declined, sources: [] };

@@ -154,6 +154,25 @@ export const INTENT_WORDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
+ * Phrases a question may use for what the seed says in other words, rewritten on the folded
+ * question before it is read (pattern → replacement, with $1… for the kept groups). Each says the
+ * same thing in the seed's words; none names a particular question.
+ */
+export const PHRASE_SYNONYMS: readonly (readonly [string, string])[] = [
+  // « le statut de réfugié », « reconnus réfugiés »: the seed's « protection internationale » (BPI)
+  ["(?:le |du )?statut de refugies?|reconnue?s? (?:comme )?refugiee?s?", 'la protection internationale'],
+  // « l'argent mis sur la table par l'État »: what the State mobilises
+  ['(?:mis|mise|mises|mettre|met|mettent) sur la table', 'mobilise'],
+  // « un local », « des locaux »: premises, a room; « locales » alone is « localement »
+  ["\\b(un|le|des|les|du|ce|notre|votre|d'un|de) (?:local|locaux)\\b", '$1 salle'],
+  // « l'enveloppe nationale »: the whole programme's total
+  ['\\b(enveloppe|budget|montant|financement|somme|credits?|fonds)(s?) nationa(?:l|le|ux|les)\\b', '$1$2 total'],
+  // « un bilan des actions », « les actions conduites »: the report on the actions carried out
+  ['\\bbilans? (?:des|de ces) actions\\b', 'rapport sur les actions'],
+  ['\\bactions (deja )?(?:conduites|realisees)\\b', 'actions $1menees'],
+];
+
+/**
  * Groups of words a question may use for the same idea. A query word found in a group also looks
  * for the other words of the group (with a slightly lower weight). Only query-side: documents are
  * indexed as written.
@@ -175,7 +194,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['réfugié', 'réfugiés', 'bpi'],
   ['étranger', 'étrangers', 'primo', 'migrant', 'migrants', 'immigré', 'immigrés', 'arrivants'],
   ['engagement', 'engager', 'contribution', 'contribuer', 'participer', 'participation', 'rejoindre', 'adhérer', 'implication', 'impliquer'],
-  ['salle', 'salles', 'local', 'locaux', 'bâtiment'],
+  ['salle', 'salles', 'bâtiment', 'bâtiments'],
   ['personnel', 'agent', 'agents', 'salarié', 'salariés', 'employé', 'employés'],
   ['communication', 'communiquer', 'relais', 'relayer', 'publicité', 'promotion'],
   ['association', 'associations', 'associatif', 'porteuse', 'porteur'],

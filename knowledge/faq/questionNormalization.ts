@@ -2,7 +2,7 @@
 // without accents, SMS spellings and frequent typos rewritten, and the politeness around the
 // question (« bonjour », « excusez-moi mais », « merci d'avance », « svp ») taken out, so that
 // none of it counts as a word the base should hold.
-import { SMS_SPELLINGS } from './frenchLexicon';
+import { PHRASE_SYNONYMS, SMS_SPELLINGS } from './frenchLexicon';
 import { foldAccents } from './frenchText';
 
 /** Spellings met in questions on top of the lexicon's SMS table, which the index also uses. */
@@ -94,6 +94,8 @@ const POLITENESS: readonly RegExp[] = [
 /** « diagnostik », « publik »: a final « -ik » typed for « -ique ». */
 const IK_FOR_IQUE = /\b([a-z]{4,})ik(s?)\b/g;
 
+const PHRASES = PHRASE_SYNONYMS.map(([pattern, replacement]) => [new RegExp(pattern, 'g'), replacement] as const);
+
 /** Rewrites typed spellings word by word, leaving punctuation and spacing as they were. */
 function respell(text: string): string {
   return text.replace(/[a-z0-9']+/g, (word) => spellings.get(word) ?? word);
@@ -108,6 +110,7 @@ export function normalizeQuestion(message: string): string {
   text = text.replace(ELISION_WITHOUT_APOSTROPHE, "$1$2'").replace(EST_CE, '$1$2-ce ');
   text = respell(text.replace(IK_FOR_IQUE, '$1ique$2')).replace(LONE_C, "$1c'est ").replace(PEU_FOR_PEUT, 'peut');
   for (const pattern of POLITENESS) text = text.replace(pattern, ' ');
+  for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);
   return text
     .replace(/[ \t]+([.,])/g, '$1')
     .replace(/^[\s,;:!.]+/gm, '')

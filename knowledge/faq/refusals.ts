@@ -7,6 +7,13 @@ const DONT_KNOW =
   "Je ne sais pas répondre à cette question : l'information ne figure pas dans la documentation dont je dispose sur les CTAI et les PTAI. " +
   'Je vous invite à vous adresser à la préfecture de votre département, qui pourra vous renseigner.';
 
+/** A PTAI's ceiling: the text gives none, only that the State's funding varies, with no floor (never the programme's 9 millions). */
+const PTAI_CEILING =
+  'Le texte ne fixe pas de montant maximal pour un PTAI : il indique seulement que le financement de l’État est d’ampleur variable, sans minimum. ' +
+  'La préfecture de votre département pourra vous renseigner.';
+const CEILING = /plafond|maxim|\bmax\b|au plus\b|jusqu'a combien|limite superieure/;
+const MONEY = /montant|financ|budget|subvention|argent|euros?\b|somme|enveloppe|dotation|\baide|combien/;
+
 const OFF_TOPIC =
   "Je suis l'assistant « Territoires d'intégration » : je réponds aux questions des collectivités sur les contrats et projets territoriaux d'accueil et d'intégration (CTAI, PTAI). " +
   'Je ne peux pas vous renseigner sur ce sujet, désolé. Posez-moi volontiers une question sur les CTAI ou les PTAI, par exemple « Qui signe un CTAI ? ».';
@@ -70,7 +77,7 @@ const FLOOR = /minimum|minimal|plancher|\bseuil|variable|trop (?:faible|petit|mo
 const PERSONAL_SERVICES = /pole emploi|france travail|\bcaf\b|carte vitale|securite sociale|\bimpots?\b|\burssaf\b|passeport|carte (?:d'identite|nationale d'identite|grise)|permis de conduire|acte de (?:naissance|mariage)|etat civil/;
 
 const DOMAIN =
-  /\bctai|\bptai|contrat|projets? territori|integration|integrer|collectivit|commune|communaut|metropole|departement|region|prefe|diagnostic|refugi|etranger|primo|\bbpi\b|\bcir\b|\bdgef\b|\bdiair\b|demarche|dispositif|contractualis|engagement|cofinanc|agglo|accueil|territoir|subvention|millions|enveloppe|l'etat\b/;
+  /\bctai|\bptai|contrat|projets? territori|integration|protection internationale|integrer|collectivit|commune|communaut|metropole|departement|region|prefe|diagnostic|refugi|etranger|primo|\bbpi\b|\bcir\b|\bdgef\b|\bdiair\b|demarche|dispositif|contractualis|engagement|cofinanc|agglo|accueil|territoir|subvention|millions|enveloppe|l'etat\b/;
 
 /** Years the seed speaks of; a question about another year has no answer in it. */
 const KNOWN_YEARS = new Set(['2019', '2020', '2021']);
@@ -85,7 +92,7 @@ export function refusalBeforeLookup(question: AnalyzedQuestion, part?: QuestionP
   const q = part ? part.folded : question.questionFolded;
   if (IMMIGRATION.test(q) || (CIR_ITSELF.test(q) && !/\bctai|\bptai|contrat territorial|projet territorial|complementair|remplac|lien|rapport|articul|signifi|veut dire|sigle|acronyme|^(?:que|qu'est-ce que|c'est quoi) (?:le |la )?cir\b/.test(q))) return IMMIGRATION_PROCEDURE;
   if (PERSONAL_SERVICES.test(q)) return ADMINISTRATIVE_PROCEDURE;
-  if (SILENT_DETAIL.test(q)) return DONT_KNOW;
+  if (SILENT_DETAIL.test(q)) return CEILING.test(q) && MONEY.test(q) && /\bptai\b/.test(q) && !/\bctai\b/.test(q) ? PTAI_CEILING : DONT_KNOW;
   if (ONE_SCHEME_AMOUNT.test(q) && ONE_RECIPIENT.test(q) && !FLOOR.test(q) && !/\bsign|\bdoi[st]\b|\bfaut\b|oblig/.test(q)) return DONT_KNOW;
   const years = q.match(/\b(?:19|20)\d\d\b/g) ?? [];
   if (years.some((y) => !KNOWN_YEARS.has(y))) return DOMAIN.test(question.folded) ? DONT_KNOW : OFF_TOPIC;
@@ -94,7 +101,7 @@ export function refusalBeforeLookup(question: AnalyzedQuestion, part?: QuestionP
 
 /** Whether a refusal is the one for a scheme detail the text is silent on. */
 export function isDontKnow(refusal: string): boolean {
-  return refusal === DONT_KNOW;
+  return refusal === DONT_KNOW || refusal === PTAI_CEILING;
 }
 
 /** The refusal once nothing in the base answers: off-topic, or a scheme detail the text is silent on. */

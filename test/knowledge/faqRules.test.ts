@@ -53,6 +53,18 @@ describe('Scheme rules as verdicts', () => {
     expect(fieldFitsScheme('PTAI', 'housing').verdict).toBe('unspecified');
   });
 
+  test.each([
+    ['CTAI', 'health', ['l’accès aux soins, aux droits, au logement, à la formation linguistique, à l’emploi et aux offres sportives et culturelles']],
+    ['CTAI', 'mobility', ['l’accès aux soins', 'à l’emploi']],
+    ['PTAI', 'employment', ['formation professionnelle', 'accès à l’emploi', 'projets à visée sociale', 'garde d’enfants', 'coordinations linguistiques']],
+  ] as const)('When a %s field (%s) is checked, then the fields are listed in the seed’s own words, within 400 characters', (scheme, field, words) => {
+    const text = fieldFitsScheme(scheme, field).reasons.map((r) => r.text).join(' ');
+
+    for (const word of words) expect(text).toContain(word);
+    expect(text).not.toMatch(/: soins|, emploi,/);
+    expect(text.length).toBeLessThanOrEqual(400);
+  });
+
   test('When any kind of collectivity asks for a PTAI, then the verdict is yes', () => {
     expect(ptaiEligibility('commune').verdict).toBe('yes');
   });

@@ -184,11 +184,49 @@ describe('Amounts and bare questions', () => {
     expect(result.answer).toContain('9 millions');
   });
 
+  test.each(['c koi le montant max pour un ptai ?', 'Y a-t-il un plafond de financement pour un PTAI ?', 'Quel est le montant maximum de la subvention de l’État pour un PTAI ?'])(
+    'When « %s » asks for a ceiling the text does not give, then it is declined, saying what the text gives instead',
+    async (question) => {
+      const result = await faq.answer(question);
+
+      expect(result.answered).toBe(false);
+      expect(result.answer).toMatch(/^Le texte ne fixe pas de montant maximal pour un PTAI : il indique seulement que le financement de l’État est d’ampleur variable, sans minimum\./);
+      expect(result.answer).not.toContain('9 millions');
+    },
+  );
+
+  test('When the ceiling of a CTAI is asked, then the refusal gives no amount at all', async () => {
+    const result = await faq.answer('Quel est le montant maximum pour un CTAI ?');
+
+    expect(result.answered).toBe(false);
+    expect(result.answer).not.toMatch(/millions|ampleur variable/);
+  });
+
   test('When the maximum for one PTAI is asked, then the total of the whole programme is not given as its ceiling', async () => {
     const result = await faq.answer('combien au maximum pour un PTAI ?');
 
     expect(result.answered).toBe(false);
     expect(result.answer).not.toContain('9 millions');
+  });
+});
+
+describe('Phrases said in other words than the seed’s', () => {
+  let faq: FaqService;
+
+  beforeAll(async () => {
+    faq = await createFaqService();
+  });
+
+  test.each([
+    ['Quelle somme l’État a-t-il mise sur la table pour soutenir les actions locales ?', '9 millions'],
+    ['Nous préparons un dossier. Quelle est l’enveloppe nationale mobilisée ?', '9 millions'],
+    ['Les personnes reconnues réfugiées font-elles partie du public de la démarche ?', 'BPI'],
+    ['Où trouver un bilan des actions conduites dans les contrats territoriaux ?', 'rapport'],
+  ])('When « %s » is asked in words the seed does not use, then it is answered with the seed’s fact', async (question, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain(fact);
   });
 });
 
@@ -267,6 +305,17 @@ describe('Shortening one part of an answer by whole sentences and clauses', () =
     expect(shorterVersions(places)).toEqual([places]);
   });
 
+  test('When a sentence ends on a long list, then its shorter versions lose one item at a time, down to three and « etc. »', () => {
+    const list = 'De nombreux projets sont possibles : formation, emploi, mobilité, garde d’enfants, coordination linguistique [1].';
+    const versions = shorterVersions(list);
+
+    expect(versions.slice(0, 3)).toEqual([
+      list,
+      'De nombreux projets sont possibles : formation, emploi, mobilité, garde d’enfants, etc. [1]',
+      'De nombreux projets sont possibles : formation, emploi, mobilité, etc. [1]',
+    ]);
+  });
+
   test('When a part has several sentences, then the later ones go before the first is shortened', () => {
     const versions = shorterVersions(`Le CTAI est signé par le préfet [1]. ${amounts}`);
 
@@ -319,6 +368,24 @@ describe('FAQ answers to questions in two and three parts within 400 characters'
     for (const fact of facts) expect(result.answer).toContain(fact);
     expect(result.answer).not.toContain('ne tient pas');
     expect(result.answer).toMatch(/\[\d+\]\.?$/);
+  });
+
+  test('When a part can spell its names as acronyms, then it does so before another part loses items of its list', async () => {
+    const result = await faq.answer('Quels domaines un CTAI peut-il couvrir, et à qui s’adressent les PTAI ?');
+
+    expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_LENGTH);
+    for (const fact of ['l’accès aux soins', 'à l’emploi', 'offres sportives et culturelles', 'toute collectivité']) expect(result.answer).toContain(fact);
+  });
+
+  test.each([
+    ['Que peut apporter la collectivité comme engagement ? Et le cofinancement est-il obligatoire ?', /^Non : l’engagement attendu/, 'prêt d'],
+    ['Quelles métropoles se sont engagées en 2019-2020, et un diagnostic est-il requis pour un PTAI ?', /^Non : /, 'Strasbourg'],
+  ])('When the yes/no part of « %s » comes second, then its verdict opens the answer, even when the other part must be shortened for it', async (question, opening, fact) => {
+    const result = await faq.answer(question);
+
+    expect(result.answer).toMatch(opening);
+    expect(result.answer).toContain(fact);
+    expect(result.answer.length).toBeLessThanOrEqual(MAX_ANSWER_LENGTH);
   });
 
   test('When three parts cannot all fit, then the ones kept are whole and the one left is named as typed, not dropped silently', async () => {
