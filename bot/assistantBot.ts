@@ -400,7 +400,9 @@ export class AssistantBot extends ActivityHandler {
 
   /** The scheme and approach a question in the journey is read for: said in the message, else the draft's. */
   private async journeyContext(context: TurnContext, understanding: Understanding, pending: Pending): Promise<JourneyContext> {
-    const said = understanding.answerPart ? understand(understanding.answerPart, pending).entities : {};
+    // « des actions ciblées, on n'a pas de diagnostic » before the question: what the part repeats and what it answers both count.
+    const part = understanding.answerPart ? understand(understanding.answerPart, pending) : undefined;
+    const said = { ...(part?.answerPart ? understand(part.answerPart, pending).entities : {}), ...(part?.entities ?? {}) };
     const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
     return { scheme: said.scheme ?? draft?.scheme, approach: said.approach ?? draft?.approach, pending, answersPending: answersQuestion(pending, said) };
   }
@@ -442,6 +444,13 @@ export class AssistantBot extends ActivityHandler {
       context,
     );
     if (!result) {
+      // « des actions ciblées, on n'a pas de diagnostic » at the diagnostic: the earlier answer is only repeated, and the
+      // rest answers the question on screen.
+      if (understanding.answerPart && dc.activeDialog) {
+        context.activity.text = understanding.answerPart;
+        await this.continueSafely(dc);
+        return;
+      }
       // No new value in the message: open that question, showing its current answer.
       await this.edit(dc, understanding);
       return;

@@ -140,7 +140,7 @@ export class QuestionSectionDialog extends ComponentDialog {
           },
           step.context,
         );
-        const said = [echo ? `C’est noté : ${escapeMarkdown(echo)}.` : '', noted.length > 0 ? `J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.` : ''].filter(Boolean).join(' ');
+        const said = [echo ? `C’est noté : ${echo}.` : '', noted.length > 0 ? `J’ai aussi noté : ${escapeMarkdown(noted.join(' ; '))}.` : ''].filter(Boolean).join(' ');
         if (said) await step.context.sendActivity(said);
       } else if (outcome?.kind === 'elsewhere') {
         // Another question's value: noted there (unless already answered), this question asked again.
