@@ -52,6 +52,9 @@
     bubbleFromUserTextColor: '#ffffff',
     bubbleMaxWidth: 600,
     bubbleMinWidth: 0,
+    // Web Chat's default, « word-break: break-word », cuts a word anywhere (« TI-2026- / 00001 ») even when it
+    // fits on a line: widget.css breaks only a word wider than the bubble.
+    messageActivityWordBreak: 'normal',
     markdownRenderHTML: false,
     hideUploadButton: false,
     // The paperclip sends the chosen file at once: held in the send box, it waited for « Envoyer », which nothing said.
@@ -198,6 +201,24 @@
     ACTIVITY_STATUS_SEND_STATUS_ALT_SENT_AT: 'Envoyé le $1',
     GLOBALIZE: frenchGlobalize,
   };
+
+  // « TI-2026-00001 »: Chromium may break a line after each hyphen; a word joiner there keeps the reference whole.
+  var REFERENCE = /\b([A-Z]{2,5})-(\d{4})-(\d{3,6})\b/g;
+  var WORD_JOINER = /\u2060/g;
+
+  /** Web Chat's own Markdown, with dossier references that never break across two lines. */
+  function renderMarkdown(markdown, options, linkOptions) {
+    var kept = typeof markdown === 'string' ? markdown.replace(REFERENCE, '$1-\u2060$2-\u2060$3') : markdown;
+    return window.WebChat.renderMarkdown(kept, options, linkOptions);
+  }
+
+  // A reference copied from the chat is pasted as it was sent, without the invisible joiners.
+  document.addEventListener('copy', function (event) {
+    var selected = String(window.getSelection ? window.getSelection() : '');
+    if (!WORD_JOINER.test(selected) || !event.clipboardData) return;
+    event.clipboardData.setData('text/plain', selected.replace(WORD_JOINER, ''));
+    event.preventDefault();
+  });
 
   function readStored() {
     try {
@@ -419,6 +440,7 @@
         }),
         locale: 'fr-FR',
         nonce: nonce,
+        renderMarkdown: renderMarkdown,
         styleOptions: styleOptions,
         overrideLocalizedStrings: localizedStrings,
       },
