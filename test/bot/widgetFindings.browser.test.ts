@@ -153,13 +153,11 @@ function cutWords(page: Page, words: string[]): Promise<{ occurrences: number; c
     for (const text of texts) {
       const content = text.textContent ?? '';
       for (const word of wanted) {
-        // Invisible joiners (U+2060) may sit inside a word to keep it whole: they are part of it.
-        const pattern = new RegExp(Array.from(word, (character) => character.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('\u2060?'), 'g');
-        for (const match of content.matchAll(pattern)) {
+        for (let at = content.indexOf(word); at >= 0; at = content.indexOf(word, at + 1)) {
           occurrences += 1;
           const range = document.createRange();
-          range.setStart(text, match.index ?? 0);
-          range.setEnd(text, (match.index ?? 0) + match[0].length);
+          range.setStart(text, at);
+          range.setEnd(text, at + word.length);
           const lines = new Set(Array.from(range.getClientRects()).filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
           if (lines.size > 1) cut.push(word);
         }

@@ -202,23 +202,15 @@
     GLOBALIZE: frenchGlobalize,
   };
 
-  // « TI-2026-00001 »: Chromium may break a line after each hyphen; a word joiner there keeps the reference whole.
-  var REFERENCE = /\b([A-Z]{2,5})-(\d{4})-(\d{3,6})\b/g;
-  var WORD_JOINER = /\u2060/g;
+  // « TI-2026-00001 »: Chromium may break a line after each hyphen; widget.css keeps a reference whole.
+  var REFERENCE = /\b[A-Z]{2,5}-\d{4}-\d{3,6}\b/g;
 
-  /** Web Chat's own Markdown, with dossier references that never break across two lines. */
+  /** Web Chat's own Markdown, each dossier reference of its text (never of a tag or an address) in a span. */
   function renderMarkdown(markdown, options, linkOptions) {
-    var kept = typeof markdown === 'string' ? markdown.replace(REFERENCE, '$1-\u2060$2-\u2060$3') : markdown;
-    return window.WebChat.renderMarkdown(kept, options, linkOptions);
+    return window.WebChat.renderMarkdown(markdown, options, linkOptions).replace(/(^|>)([^<]+)/g, function (_match, before, text) {
+      return before + text.replace(REFERENCE, '<span class="ti-reference">$&</span>');
+    });
   }
-
-  // A reference copied from the chat is pasted as it was sent, without the invisible joiners.
-  document.addEventListener('copy', function (event) {
-    var selected = String(window.getSelection ? window.getSelection() : '');
-    if (!WORD_JOINER.test(selected) || !event.clipboardData) return;
-    event.clipboardData.setData('text/plain', selected.replace(WORD_JOINER, ''));
-    event.preventDefault();
-  });
 
   function readStored() {
     try {
