@@ -131,6 +131,15 @@ function attachmentContrasts(page: Page): Promise<Array<{ text: string; color: s
   });
 }
 
+const VIEWPORTS: Array<[string, { width: number; height: number }]> = [
+  ['desktop', { width: 1280, height: 900 }],
+  ['phone', { width: 390, height: 844 }],
+];
+
+function contextFor(viewport: { width: number; height: number }): Promise<BrowserContext> {
+  return browser.newContext({ viewport, locale: 'fr-FR', ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+}
+
 /**
  * Each occurrence of `words` in the last bot bubble that was drawn on more than one line, and how far
  * the bubbles and the page reach to the right.
@@ -196,11 +205,8 @@ describe('The web widget, after the walkthrough of 3 December 2026', () => {
     }
   });
 
-  test.each([
-    ['desktop', { width: 1280, height: 900 }],
-    ['phone', { width: 390, height: 844 }],
-  ])('When the official follows « Vos données » (%s), then the page lands on the « Vos données » heading', async (_label, viewport) => {
-    const context = await browser.newContext({ viewport, locale: 'fr-FR', ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+  test.each(VIEWPORTS)('When the official follows « Vos données » (%s), then the page lands on the « Vos données » heading', async (_label, viewport) => {
+    const context = await contextFor(viewport);
     try {
       const { page, problems } = await openWidget(context);
       await page.locator('.ti-chat__actions').getByRole('link', { name: 'Vos données', exact: true }).click();
@@ -225,11 +231,8 @@ describe('The web widget, after the walkthrough of 3 December 2026', () => {
     }
   });
 
-  test.each([
-    ['desktop', { width: 1280, height: 900 }],
-    ['phone', { width: 390, height: 844 }],
-  ])('When an official attaches a file (%s), then its name and size read at 4.5:1 at least in their own bubble, and a PNG logs no CSP error', async (_label, viewport) => {
-    const context = await browser.newContext({ viewport, locale: 'fr-FR', ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+  test.each(VIEWPORTS)('When an official attaches a file (%s), then its name and size read at 4.5:1 at least in their own bubble, and a PNG logs no CSP error', async (_label, viewport) => {
+    const context = await contextFor(viewport);
     try {
       const { page, problems } = await openWidget(context);
       await attach(page, 'diagnostic-territorial-2025.pdf', 'application/pdf', PDF);
