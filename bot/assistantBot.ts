@@ -56,7 +56,8 @@ const GENERAL_HELP =
 
 const CORRECTIONS_ACKNOWLEDGED = 'Très bien. Écrivez « reprendre » quand vous voulez faire les corrections demandées.';
 
-const FEEDBACK_CHOICES = ['👍 Utile', '👎 Pas utile'];
+// Words, not 👍/👎: a device without a colour emoji font (Debian's Chromium) draws those as empty boxes.
+const FEEDBACK_CHOICES = ['Utile', 'Pas utile'];
 const FEEDBACK_QUESTION = 'Cette réponse vous a aidé ?';
 /** The web widget's channels: there suggested actions vanish as soon as the pending question is asked again. */
 const WIDGET_CHANNELS = new Set(['webchat', 'directline']);

@@ -16,12 +16,12 @@ import { agentOf } from './sessionAuth';
 const PAGE_SIZE = 20;
 
 const TABS = [
-  { id: 'a-examiner', label: 'À examiner', status: ['submitted'] },
-  { id: 'en-instruction', label: 'En instruction', status: ['under_review'] },
-  { id: 'corrections', label: 'Corrections demandées', status: ['changes_requested'] },
-  { id: 'traites', label: 'Traités', status: ['accepted', 'rejected', 'withdrawn'] },
-  { id: 'suivis', label: 'Suivis par moi', status: undefined },
-] as const satisfies ReadonlyArray<{ id: string; label: string; status: readonly DossierStatus[] | undefined }>;
+  { id: 'a-examiner', label: 'À examiner', none: 'Aucun dossier à examiner', status: ['submitted'] },
+  { id: 'en-instruction', label: 'En instruction', none: 'Aucun dossier en instruction', status: ['under_review'] },
+  { id: 'corrections', label: 'Corrections demandées', none: 'Aucun dossier en attente de corrections', status: ['changes_requested'] },
+  { id: 'traites', label: 'Traités', none: 'Aucun dossier traité', status: ['accepted', 'rejected', 'withdrawn'] },
+  { id: 'suivis', label: 'Suivis par moi', none: 'Aucun dossier suivi par vous', status: undefined },
+] as const satisfies ReadonlyArray<{ id: string; label: string; none: string; status: readonly DossierStatus[] | undefined }>;
 type TabId = (typeof TABS)[number]['id'];
 
 const SORT_LABELS: Record<z.infer<typeof DossierListSortSchema>, string> = {
@@ -238,7 +238,7 @@ export function createListRoutes(deps: ListRoutesDependencies): Router {
   <li><a class="fr-btn fr-btn--sm fr-btn--secondary" href="${exportLinkOf(view, 'export.xlsx')}" download aria-describedby="ti-exports-hint">Exporter en XLSX (feuilles Dossiers et Actions)</a></li>
 </ul>
 ${items.length === 0
-  ? html`<p>Aucun dossier ne correspond à cet onglet et à ces filtres.</p>`
+  ? emptyTab(view, currentTab, counts)
   : html`<div class="fr-table fr-table--no-caption ti-table">
   <div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
   <table aria-describedby="ti-results">
@@ -256,6 +256,22 @@ ${pagination(view, pages)}`;
   });
 
   return router;
+}
+
+/**
+ * An empty tab: a search that finds dossiers under other tabs says where, with links, so that
+ * « vierzon » on « À examiner » does not look as if the dossier did not exist.
+ */
+function emptyTab(view: ListView, currentTab: (typeof TABS)[number], counts: number[]): SafeHtml {
+  // « Suivis par moi » overlaps the status tabs: only these tell where a dossier is.
+  const elsewhere = TABS.flatMap((tab, index) => (tab.status && tab.id !== currentTab.id && (counts[index] ?? 0) > 0 ? [{ tab, count: counts[index] ?? 0 }] : []));
+  if (!view.q || elsewhere.length === 0) return html`<p>Aucun dossier ne correspond à cet onglet et à ces filtres.</p>`;
+  const places = elsewhere.map(({ tab, count }, index) => {
+    const link = html`<a href="${linkOf(view, { tab: tab.id, page: 1 })}">${tab.label}</a>`;
+    if (index > 0) return html`${count} dans l’onglet ${link}`;
+    return html`${count === 1 ? '1 dossier correspond' : `${count} dossiers correspondent`} dans l’onglet ${link}`;
+  });
+  return html`<p id="ti-elsewhere">${currentTab.none} pour « ${view.q} ». ${places.map((place, index) => html`${index > 0 ? ', ' : ''}${place}`)}.</p>`;
 }
 
 function row(dossier: Dossier, staffId: string): SafeHtml {

@@ -28,7 +28,7 @@ export function renderWidgetPage({ nonce, draftRetentionDays, assetsVersion }: W
     <nav class="fr-container" role="navigation" aria-label="Accès rapide">
       <ul class="fr-skiplinks__list">
         <li><a class="fr-link" href="#conversation">Aller à la conversation</a></li>
-        <li><a class="fr-link" href="#a-propos">Aller aux informations sur vos données</a></li>
+        <li><a class="fr-link" href="#vos-donnees">Aller aux informations sur vos données</a></li>
       </ul>
     </nav>
   </div>
@@ -60,7 +60,7 @@ export function renderWidgetPage({ nonce, draftRetentionDays, assetsVersion }: W
         <div class="ti-chat__bar">
           <h1 class="ti-chat__title" id="ti-chat-title">Conversation avec l’assistant</h1>
           <div class="ti-chat__actions">
-            <a class="fr-link fr-link--sm ti-chat__about-link" href="#a-propos">Vos données</a>
+            <a class="fr-link fr-link--sm ti-chat__about-link" href="#vos-donnees">Vos données</a>
             <button type="button" class="fr-btn fr-btn--secondary fr-btn--sm" id="ti-new-conversation">Nouvelle conversation</button>
           </div>
         </div>
@@ -80,7 +80,7 @@ export function renderWidgetPage({ nonce, draftRetentionDays, assetsVersion }: W
         </ul>
         <p class="fr-text--sm">Il ne remplace pas la préfecture : quand une règle n’est pas écrite dans la documentation du dispositif, il vous le dit et vous oriente vers elle.</p>
 
-        <h2 class="fr-h5">Vos données</h2>
+        <h2 class="fr-h5" id="vos-donnees" tabindex="-1">Vos données</h2>
         <ul class="ti-about__list">
           <li><strong>Ce qui est conservé :</strong> vos réponses au dossier et l’historique de cette conversation.</li>
           <li><strong>Un brouillon jusqu’à la soumission :</strong> la préfecture ne voit votre dossier qu’une fois que vous l’avez soumis.</li>

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { createAgent, launchChromium, seriousViolations, signInWithKeyboard, type TestAgent } from './instructionSupport';
+import { submittedDossier, valueOf } from './staffApiSupport';
 import { fillAndSubmit as fillAndSubmitIn, WidgetApplicant } from './widgetApplicant';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
@@ -213,6 +214,34 @@ describe('The back-office in Chromium', () => {
     expect(text).toContain('Ce dossier est introuvable.');
     expect(text).not.toContain('Commune de Bron');
     expect(list).not.toContain(dossier.reference);
+    await page.context().close();
+  });
+
+  test('When a search finds nothing under « À examiner » but finds a dossier under « Traités », then the page says so with a link to that tab, counting only the agent’s départements', async () => {
+    const cher = await createAgent(app.staffAccounts, { departements: ['18'], name: 'Agent du Cher' });
+    const instructeur = { role: 'instructeur' as const, id: 'staff-cher', name: 'Agent du Cher' };
+    const decided = async (departement: string) => {
+      const submitted = await submittedDossier(app.repository, { departement, name: `Commune de Vierzon (${departement})` });
+      const reviewed = valueOf(await app.repository.transition(submitted.reference, submitted.version, { to: 'under_review', by: instructeur }));
+      return valueOf(await app.repository.transition(reviewed.reference, reviewed.version, { to: 'accepted', by: instructeur }));
+    };
+    const inCher = await decided('18');
+    // The same name in another département: neither listed nor counted for the agent of the Cher.
+    await decided('36');
+    const { page, problems } = await newPage();
+    await signInWithKeyboard(page, app.url, cher);
+
+    await page.getByRole('searchbox', { name: /Rechercher/ }).fill('vierzon');
+    await page.getByRole('button', { name: 'Appliquer' }).click();
+    await page.getByRole('heading', { name: 'À examiner : aucun dossier' }).waitFor();
+    const hint = page.locator('main').getByText('Aucun dossier à examiner pour', { exact: false });
+    expect(((await hint.textContent()) ?? '').replace(/\s+/g, ' ').trim()).toBe('Aucun dossier à examiner pour « vierzon ». 1 dossier correspond dans l’onglet Traités.');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await hint.getByRole('link', { name: 'Traités' }).click();
+    await page.getByRole('heading', { name: 'Traités : 1 dossier' }).waitFor();
+    await page.getByRole('link', { name: inCher.reference }).waitFor();
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 });

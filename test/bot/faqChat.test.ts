@@ -19,7 +19,7 @@ describe('Questions in the chat', () => {
     await official.play([
       ['qui signe le contrat ?', [/préfets?/i, 'Sources : [1]', 'Écrivez « source 1 »', 'Cette réponse vous a aidé ?']],
       ['source 1', ['Source 1 —', '> ']],
-      ['👍 Utile', 'Merci pour votre retour'],
+      ['Utile', 'Merci pour votre retour'],
     ]);
 
     const feedback = await app.database.connection.collection('faq_feedback').find({ question: 'qui signe le contrat ?' }).toArray();
@@ -32,7 +32,7 @@ describe('Questions in the chat', () => {
 
     await official.play([
       ['quelle est la date limite pour déposer ?', ['Je ne sais pas', 'préfecture']],
-      ['👎 Pas utile', 'Merci, votre retour'],
+      ['Pas utile', 'Merci, votre retour'],
     ]);
 
     const feedback = await app.database.connection.collection('faq_feedback').findOne({ question: 'quelle est la date limite pour déposer ?' });

@@ -264,9 +264,9 @@ describe('The web widget in Chromium', () => {
 
       // 👍/👎 under an answer of the FAQ.
       await type('Qui signe un CTAI ?', 'Cette réponse vous a aidé');
-      await click(cardButton(await latestCard(page), '👍 Utile'), 'Merci', '👍 Utile');
+      await click(cardButton(await latestCard(page), 'Utile'), 'Merci', 'Utile');
       await type('Qui peut candidater à un PTAI ?', 'Cette réponse vous a aidé');
-      await click(cardButton(await latestCard(page), '👎 Pas utile'), 'Merci', '👎 Pas utile');
+      await click(cardButton(await latestCard(page), 'Pas utile'), 'Merci', 'Pas utile');
 
       const [dossier] = (await server.repository.list({ page: 1, limit: 10, q: 'Saint-Flour' })).items;
       expect(dossier).toMatchObject({

@@ -3,6 +3,7 @@
 // dossier reference unbroken on a phone, « Vos données » landing on its heading, no CSP error on a PNG.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { MENU_TEXT, WELCOME_TEXT } from '../../bot/assistantBot';
+import { formatEuros } from '../../knowledge/formatting';
 import { startTestApp, type TestApp } from '../support/testApp';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,14 +16,28 @@ jest.setTimeout(180_000);
 /** The little of the DOM the functions run in the page use (the project compiles without the DOM library). */
 interface PageElement {
   textContent: string | null;
+  firstChild: PageElement | null;
+  nextSibling: PageElement | null;
+  nodeType: number;
   parentElement: PageElement | null;
   children: ArrayLike<PageElement>;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
   getClientRects(): ArrayLike<unknown>;
-  getBoundingClientRect(): { top: number; height: number };
+  getBoundingClientRect(): { top: number; height: number; right: number };
+}
+interface PageRange {
+  setStart(node: PageElement, offset: number): void;
+  setEnd(node: PageElement, offset: number): void;
+  getClientRects(): ArrayLike<{ top: number; width: number }>;
 }
 interface PageGlobals {
-  document: { querySelectorAll(selector: string): ArrayLike<PageElement>; getElementById(id: string): PageElement | null };
+  document: {
+    querySelectorAll(selector: string): ArrayLike<PageElement>;
+    getElementById(id: string): PageElement | null;
+    createRange(): PageRange;
+    documentElement: { scrollWidth: number };
+  };
+  innerWidth: number;
   getComputedStyle(element: PageElement): { color: string; backgroundColor: string; display: string; visibility: string };
 }
 
@@ -59,6 +74,18 @@ async function openWidget(context: BrowserContext): Promise<{ page: Page; proble
     await page.locator(ACTIVITY).last().locator('.webchat__bubble__content').getByText(expected, { exact: false }).first().waitFor({ timeout: 20_000 });
   };
   return { page, problems, say };
+}
+
+function storedToken(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const stored = (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('territoires-integration.webchat') ?? '{}';
+    return (JSON.parse(stored) as { token?: string }).token ?? '';
+  });
+}
+
+/** The user the server chose, as the token's payload names it (`sub`). */
+function userIdOf(token: string): string {
+  return (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { sub: string }).sub;
 }
 
 /** Attaches a file with the paperclip (sent at once) and waits for the server's echo of it. */
@@ -104,12 +131,108 @@ function attachmentContrasts(page: Page): Promise<Array<{ text: string; color: s
   });
 }
 
+const VIEWPORTS: Array<[string, { width: number; height: number }]> = [
+  ['desktop', { width: 1280, height: 900 }],
+  ['phone', { width: 390, height: 844 }],
+];
+
+function contextFor(viewport: { width: number; height: number }): Promise<BrowserContext> {
+  return browser.newContext({ viewport, locale: 'fr-FR', ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+}
+
+/**
+ * Each occurrence of `words` in the last bot bubble that was drawn on more than one line, and how far
+ * the bubbles and the page reach to the right.
+ */
+function cutWords(page: Page, words: string[]): Promise<{ occurrences: number; cut: string[]; rightmost: number; pageWidth: number; viewport: number }> {
+  return page.evaluate((wanted) => {
+    const { document, innerWidth } = globalThis as unknown as PageGlobals;
+    const bubbles = Array.from(document.querySelectorAll('.webchat__bubble:not(.webchat__bubble--from-user) .webchat__bubble__content'));
+    const bubble = bubbles[bubbles.length - 1];
+    const texts: PageElement[] = [];
+    const walk = (node: PageElement | null): void => {
+      for (let child = node?.firstChild ?? null; child; child = child.nextSibling) {
+        if (child.nodeType === 3) texts.push(child);
+        else walk(child);
+      }
+    };
+    walk(bubble ?? null);
+    let occurrences = 0;
+    const cut: string[] = [];
+    for (const text of texts) {
+      const content = text.textContent ?? '';
+      for (const word of wanted) {
+        for (let at = content.indexOf(word); at >= 0; at = content.indexOf(word, at + 1)) {
+          occurrences += 1;
+          const range = document.createRange();
+          range.setStart(text, at);
+          range.setEnd(text, at + word.length);
+          const lines = new Set(Array.from(range.getClientRects()).filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
+          if (lines.size > 1) cut.push(word);
+        }
+      }
+    }
+    const rightmost = Math.max(...Array.from(document.querySelectorAll('.webchat__bubble')).map((element) => element.getBoundingClientRect().right));
+    return { occurrences, cut, rightmost, pageWidth: document.documentElement.scrollWidth, viewport: innerWidth };
+  }, words);
+}
+
 describe('The web widget, after the walkthrough of 3 December 2026', () => {
-  test.each([
-    ['desktop', { width: 1280, height: 900 }],
-    ['phone', { width: 390, height: 844 }],
-  ])('When an official attaches a file (%s), then its name and size read at 4.5:1 at least in their own bubble, and a PNG logs no CSP error', async (_label, viewport) => {
-    const context = await browser.newContext({ viewport, locale: 'fr-FR', ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}) });
+  test('When a bot message on a phone gives a dossier reference, an e-mail and an amount, then none is cut across two lines and nothing overflows the screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'fr-FR' });
+    try {
+      const { page, problems, say } = await openWidget(context);
+      await say('Préparer une candidature', 'Quel est le nom');
+      const userId = userIdOf(await storedToken(page));
+      const draft = await app.repository.findDraftForOwner({ channel: 'webchat', userId });
+      expect(draft).not.toBeNull();
+      const reference = 'TI-2026-00001';
+      const email = 'bpi@cher.gouv.fr';
+      const amount = formatEuros(125000);
+      // Fillers of every length, so that each word meets the end of a line somewhere in the bubble.
+      const sentences = Array.from({ length: 14 }, (_unused, index) => `${'x'.repeat(index + 1)} ${[reference, email, amount][index % 3]}`);
+      const text = `Dossier ${reference} : ${sentences.join(' ; ')}.`;
+      expect(await app.bot.notifyOwner(draft!.owner, text, { reference: draft!.reference, reason: 'test' })).toBe(true);
+      await page.locator(ACTIVITY).last().getByText(email, { exact: false }).first().waitFor({ timeout: 10_000 });
+      const measured = await cutWords(page, [reference, email, amount]);
+      expect(measured.occurrences).toBe(15);
+      expect(measured.cut).toEqual([]);
+      expect(measured.rightmost).toBeLessThanOrEqual(measured.viewport);
+      expect(measured.pageWidth).toBeLessThanOrEqual(390);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test.each(VIEWPORTS)('When the official follows « Vos données » (%s), then the page lands on the « Vos données » heading', async (_label, viewport) => {
+    const context = await contextFor(viewport);
+    try {
+      const { page, problems } = await openWidget(context);
+      await page.locator('.ti-chat__actions').getByRole('link', { name: 'Vos données', exact: true }).click();
+      const heading = page.getByRole('heading', { name: 'Vos données', exact: true });
+      await page.waitForFunction(() => {
+        const { document } = globalThis as unknown as PageGlobals;
+        return document.querySelectorAll(':target').length === 1;
+      });
+      const target = await page.evaluate(() => {
+        const { document } = globalThis as unknown as PageGlobals;
+        return document.querySelectorAll(':target')[0]?.textContent ?? '';
+      });
+      expect(target).toBe('Vos données');
+      const box = await heading.boundingBox();
+      expect(box).not.toBeNull();
+      // At the top of the screen, not somewhere below the section's first heading.
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      expect(box!.y).toBeLessThan(viewport.height / 3);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test.each(VIEWPORTS)('When an official attaches a file (%s), then its name and size read at 4.5:1 at least in their own bubble, and a PNG logs no CSP error', async (_label, viewport) => {
+    const context = await contextFor(viewport);
     try {
       const { page, problems } = await openWidget(context);
       await attach(page, 'diagnostic-territorial-2025.pdf', 'application/pdf', PDF);
@@ -130,10 +253,7 @@ describe('The web widget, after the walkthrough of 3 December 2026', () => {
     try {
       const { page, problems, say } = await openWidget(context);
       await say('Préparer une candidature', 'Quel est le nom');
-      const stored = await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem('territoires-integration.webchat') ?? '{}');
-      // The token's payload names the user the server chose (`sub`).
-      const token = (JSON.parse(stored) as { token?: string }).token ?? '';
-      const userId = (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { sub: string }).sub;
+      const userId = userIdOf(await storedToken(page));
       const draft = await app.repository.findDraftForOwner({ channel: 'webchat', userId });
       expect(draft).not.toBeNull();
       const missed: string[] = [];

@@ -79,9 +79,14 @@ describe('The web widget, as a stranger walks through it', () => {
       await say('Qui signe un CTAI ?', 'Quel est le nom');
       await page.getByText('Cette réponse vous a aidé ?', { exact: true }).first().waitFor();
 
+      // Debian's headless Chromium has no colour emoji font: 👍/👎 drew as empty boxes. Only text the page's fonts draw.
+      const labels = await page.locator('.ac-adaptiveCard').last().getByRole('button').allInnerTexts();
+      expect(labels.map((label) => label.trim())).toEqual(['Utile', 'Pas utile']);
+      await page.locator('.ac-adaptiveCard').last().screenshot({ path: path.join(ARTIFACTS, 'widget-feedback-buttons.png') });
+
       const before = await page.locator(ACTIVITY).count();
-      await feedbackButton(page, '👍 Utile').click({ timeout: 10_000 });
-      await page.locator('.webchat__bubble--from-user').getByText('👍 Utile', { exact: true }).waitFor();
+      await feedbackButton(page, 'Utile').click({ timeout: 10_000 });
+      await page.locator('.webchat__bubble--from-user').getByText('Utile', { exact: true }).waitFor();
       await page.locator(ACTIVITY).nth(before + 1).getByText('Merci pour votre retour', { exact: false }).first().waitFor();
       // The pending question is asked again, and still answers as before.
       await page.locator(ACTIVITY).last().getByText('Quel est le nom', { exact: false }).first().waitFor();

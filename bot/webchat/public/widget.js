@@ -52,6 +52,9 @@
     bubbleFromUserTextColor: '#ffffff',
     bubbleMaxWidth: 600,
     bubbleMinWidth: 0,
+    // Web Chat's default, « word-break: break-word », cuts a word anywhere (« TI-2026- / 00001 ») even when it
+    // fits on a line: widget.css breaks only a word wider than the bubble.
+    messageActivityWordBreak: 'normal',
     markdownRenderHTML: false,
     hideUploadButton: false,
     // The paperclip sends the chosen file at once: held in the send box, it waited for « Envoyer », which nothing said.
@@ -198,6 +201,16 @@
     ACTIVITY_STATUS_SEND_STATUS_ALT_SENT_AT: 'Envoyé le $1',
     GLOBALIZE: frenchGlobalize,
   };
+
+  // « TI-2026-00001 »: Chromium may break a line after each hyphen; widget.css keeps a reference whole.
+  var REFERENCE = /\b[A-Z]{2,5}-\d{4}-\d{3,6}\b/g;
+
+  /** Web Chat's own Markdown, each dossier reference of its text (never of a tag or an address) in a span. */
+  function renderMarkdown(markdown, options, linkOptions) {
+    return window.WebChat.renderMarkdown(markdown, options, linkOptions).replace(/(^|>)([^<]+)/g, function (_match, before, text) {
+      return before + text.replace(REFERENCE, '<span class="ti-reference">$&</span>');
+    });
+  }
 
   function readStored() {
     try {
@@ -419,6 +432,7 @@
         }),
         locale: 'fr-FR',
         nonce: nonce,
+        renderMarkdown: renderMarkdown,
         styleOptions: styleOptions,
         overrideLocalizedStrings: localizedStrings,
       },
