@@ -66,6 +66,11 @@ const PEU_FOR_PEUT = /\bpeu(?=[\s-](?:on|il|elle|ils|elles|t|etre|faire|signer|d
 const ELISION_WITHOUT_APOSTROPHE = /(^|[^a-z'])(c(?= est\b)|d|j|l|m|n|s|qu|jusqu|lorsqu|puisqu) (?=[aeiouyh])/g;
 const EST_CE = /(^|[^a-z'])((?:qu')?est) ce (?=qu)/g;
 
+/** Folded text with the elisions typed with a space given back their apostrophe (« c est quoi » → « c'est quoi »): the FAQ and the understanding step read them alike. */
+export function restoreElisions(folded: string): string {
+  return folded.replace(ELISION_WITHOUT_APOSTROPHE, "$1$2'").replace(EST_CE, '$1$2-ce ');
+}
+
 /** « c koi », « c ki », « c obligatoire » : a lone « c » before a word stands for « c'est ». */
 const LONE_C = /(^|[\s,;:!?(])c (?=[a-z])/g;
 
@@ -107,7 +112,7 @@ export function normalizeQuestion(message: string): string {
     .replace(/[’‘`´ʼ]/g, "'")
     .replace(/œ/g, 'oe')
     .replace(/[ \t]+/g, ' ');
-  text = text.replace(ELISION_WITHOUT_APOSTROPHE, "$1$2'").replace(EST_CE, '$1$2-ce ');
+  text = restoreElisions(text);
   text = respell(text.replace(IK_FOR_IQUE, '$1ique$2')).replace(LONE_C, "$1c'est ").replace(PEU_FOR_PEUT, 'peut');
   for (const pattern of POLITENESS) text = text.replace(pattern, ' ');
   for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);

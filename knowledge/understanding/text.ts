@@ -1,4 +1,5 @@
 // The text the rules read: lower case, no accents, SMS spellings spelled out, openers and politeness removed.
+import { restoreElisions } from '../faq/questionNormalization';
 import { normalizeText } from '../parsers';
 
 /** SMS and hurried spellings, read as the words they stand for (whole words only). */
@@ -71,7 +72,7 @@ export function mendCommandWords(folded: string): string {
 
 /** Lower case, no accents, SMS spellings spelled out, command words mended, punctuation kept as single spaces around words. */
 export function fold(text: string): string {
-  let folded = normalizeText(text).replace(/[«»"“”]/g, ' ').replace(/…/g, '...');
+  let folded = restoreElisions(normalizeText(text).replace(/[«»"“”]/g, ' ').replace(/…/g, '...'));
   for (const [pattern, replacement] of SPELLINGS) folded = folded.replace(pattern, replacement);
   return mendCommandWords(folded.replace(/\s+/g, ' ').trim());
 }

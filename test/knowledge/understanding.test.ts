@@ -93,6 +93,9 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   // A number in brackets after one of the same unit is an aside: the people, not the households.
   ['action.beneficiaries', 'surtout des BPI, une soixantaine de personnes (25 menages)', 'answer', { publics: ['bpi'], count: 60 }],
   ['action.cost', '12 000 € (dont 2 000 € de matériel)', 'answer', { amount: 12_000, cost: 12_000 }],
+  // An elision typed with a space (« c est quoi ») is read as the FAQ reads it: a question, at any question on screen.
+  ['commitments.kinds', 'attendez, c est quoi un bpi', 'question', { publics: ['bpi'] }],
+  ['contact.role', 'qu est ce qu un EPCI', 'question', {}],
   // « au fait » is an opener, not « (diagnostic) fait ».
   ['scheme.diagnostic', 'au fait c’est pas une commune c’est une communauté de communes', 'correct', { target: 'collectivity.kind', collectivityKind: 'communaute_de_communes' }],
   // A change of mind on the housing question, at any later question.
