@@ -431,7 +431,10 @@ export class AssistantBot extends ActivityHandler {
     }
     const quoted = quotedValue(text);
     // « et aussi la santé »: the field joins those chosen.
-    const entities = understanding.adds && understanding.entities.fields ? { ...understanding.entities, fields: [...new Set([...(draft.fields ?? []), ...understanding.entities.fields])] } : understanding.entities;
+    // « on retire l'emploi des champs »: the field leaves those chosen.
+    const named = understanding.entities.fields;
+    const fields = !named ? undefined : understanding.adds ? [...new Set([...(draft.fields ?? []), ...named])] : understanding.removes ? (draft.fields ?? []).filter((field) => !named.includes(field)) : undefined;
+    const entities = fields ? { ...understanding.entities, fields } : understanding.entities;
     const onScreen = dc.activeDialog ? pendingOfPrompt(innermostDialogId(dc)) : undefined;
     let result: ReturnType<typeof applyCorrection>;
     await this.store.change(
@@ -456,7 +459,7 @@ export class AssistantBot extends ActivityHandler {
       await this.edit(dc, understanding);
       return;
     }
-    await context.sendActivity(`${understanding.adds ? 'C’est ajouté' : 'C’est corrigé'} : ${escapeMarkdown(result.label)}.${result.schemeToReview ? ' Le dispositif recommandé en dépend : je vous reposerai la question.' : ''}`);
+    await context.sendActivity(`${understanding.adds ? 'C’est ajouté' : understanding.removes ? 'C’est retiré' : 'C’est corrigé'} : ${escapeMarkdown(result.label)}.${result.schemeToReview ? ' Le dispositif recommandé en dépend : je vous reposerai la question.' : ''}`);
     // At the review, the review is shown again with the value corrected.
     if (result.schemeToReview || onScreen === 'review.menu') {
       await dc.cancelAllDialogs();

@@ -121,6 +121,8 @@ export interface Understanding {
   selfOnly?: true;
   /** « et aussi la santé »: the values add to an earlier list (the fields), they do not replace it. */
   adds?: true;
+  /** « on retire l'emploi des champs »: the values leave an earlier list (the fields). */
+  removes?: true;
   /** « ajouter une action sur le logement »: a new action, with the field named (in `entities.fields`) preset. */
   newAction?: true;
 }

@@ -221,6 +221,8 @@ function understandWhole(raw: string, pending: Pending): Understanding {
 
 /** « et aussi la santé », « ajoutez l'emploi »: a value added to an earlier list. */
 const ADDITION = /^(?:(?:ah|oh|ah oui|oui|euh|pardon|ha|j'oubliais|au fait)\W+)*(?:et )?(?:aussi|en plus|egalement)\b|^(?:(?:ah|oh|euh|au fait)\W+)*(?:et )?(?:ajout\w*|rajout\w*)(?: aussi)?\b(?!.*\baction)/;
+/** « on retire l'emploi des champs », « enlevez la mobilité »: a value taken out of an earlier list. */
+const REMOVAL = /^(?:(?:ah|oh|euh|pardon|finalement|en fait|au fait)\W+)*(?:et )?(?:on |je |nous )?(?:retir|enlev|supprim|decoch)\w*\b(?!.*\baction)/;
 /** « ajouter une action sur le logement », « une nouvelle action pour la santé ». */
 const NEW_ACTION = /\b(ajout\w*|rajout\w*|creer|cree[rz]?|nouvelle|une autre|decrire|on fait)\b.{0,12}\bactions?\b/;
 /** Questions whose answer is itself a list of fields, or free text a field word may be part of. */
@@ -232,6 +234,9 @@ function readAddition(raw: string, pending: Pending, understood: Understanding):
   const fields = extractEntities(raw, 'fields.selection').fields;
   if (NEW_ACTION.test(plain) && (pending.startsWith('review.') || pending === 'actions.more')) {
     return { intent: 'answer', entities: fields ? { fields } : {}, core: understood.core, newAction: true };
+  }
+  if (IN_FLOW(pending) && !FIELD_ANSWERS.has(pending) && fields && REMOVAL.test(plain)) {
+    return { intent: 'correct', entities: { target: 'fields.selection', fields }, core: understood.core, removes: true };
   }
   if (!IN_FLOW(pending) || FIELD_ANSWERS.has(pending) || !ADDITION.test(plain) || !fields) return undefined;
   // What answers the question on screen stays that answer (« et aussi un agent » on the commitments).

@@ -55,6 +55,19 @@ describe('An addition to an earlier list', () => {
   });
 });
 
+describe('A removal from an earlier list', () => {
+  test('When the review gets « on retire l’emploi des champs finalement », then « Accès à l’emploi » leaves the fields, the official is told, and the review comes back', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_REVIEW);
+    const text = await replies(official, 'on retire l’emploi des champs finalement');
+    expect(text).toContain('C’est retiré');
+    expect(text).toContain('Que souhaitez-vous faire');
+    const draft = await draftOf(app, official);
+    expect(draft.fields).toContain('language');
+    expect(draft.fields).not.toContain('employment');
+  });
+});
+
 describe('An answer and a question in one message', () => {
   test('When « 120 000 euros sur 3 ans. combien de temps dure un CTAI ? » answers the cofinancing amount, then 120 000 € is stored and the question goes to the FAQ (the scheme text gives no duration: it says so)', async () => {
     const official = new TestConversation(app.url);
