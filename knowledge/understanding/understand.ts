@@ -223,8 +223,8 @@ function understandWhole(raw: string, pending: Pending): Understanding {
 const ADDITION = /^(?:(?:ah|oh|ah oui|oui|euh|pardon|ha|j'oubliais|au fait)\W+)*(?:et )?(?:aussi|en plus|egalement)\b|^(?:(?:ah|oh|euh|au fait)\W+)*(?:et )?(?:ajout\w*|rajout\w*)(?: aussi)?\b(?!.*\baction)/;
 /** « on retire l'emploi des champs », « enlevez la mobilité »: a value taken out of an earlier list. */
 const REMOVAL = /^(?:(?:ah|oh|euh|pardon|finalement|en fait|au fait)\W+)*(?:et )?(?:on |je |nous )?(?:retir|enlev|supprim|decoch)\w*\b(?!.*\baction)/;
-/** « ajouter une action sur le logement », « une nouvelle action pour la santé ». */
-const NEW_ACTION = /\b(ajout\w*|rajout\w*|creer|cree[rz]?|nouvelle|une autre|decrire|on fait)\b.{0,12}\bactions?\b/;
+/** « ajouter une action sur le logement », « une nouvelle action pour la santé », « oui, une action sur la garde d'enfants ». */
+const NEW_ACTION = /\b(ajout\w*|rajout\w*|creer|cree[rz]?|nouvelle|une autre|decrire|on fait)\b.{0,12}\bactions?\b|^(?:oui\W+)?(?:une|1) actions? (?:sur|pour|de|en|dans|autour|liee?s? a)\b/;
 /** Questions whose answer is itself a list of fields, or free text a field word may be part of. */
 const FIELD_ANSWERS: ReadonlySet<Pending> = new Set(['fields.selection', 'action.field', 'action.description', 'scheme.approach']);
 

@@ -68,6 +68,18 @@ describe('A removal from an earlier list', () => {
   });
 });
 
+describe('A new action named by its field, at « ajouter une autre action ? »', () => {
+  test('When « oui, une action sur la garde d’enfants » answers it, then the new action’s field is Garde d’enfants and its title is asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_REVIEW.slice(0, -2)]);
+    const text = await replies(official, 'oui, une action sur la garde d’enfants');
+    expect(text).toContain('intitulé');
+    const added = (await draftOf(app, official)).actions[1];
+    expect(added?.field).toBe('childcare');
+    expect(added?.title).toBeUndefined();
+  });
+});
+
 describe('An answer and a question in one message', () => {
   test('When « 120 000 euros sur 3 ans. combien de temps dure un CTAI ? » answers the cofinancing amount, then 120 000 € is stored and the question goes to the FAQ (the scheme text gives no duration: it says so)', async () => {
     const official = new TestConversation(app.url);
