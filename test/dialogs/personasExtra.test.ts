@@ -130,8 +130,8 @@ const PERSONAS: Persona[] = [
       ['l’association Forum Réfugiés', 'ajouter'],
       ['Avant cela, je dois corriger le budget : l’action 1 coûte 140 000 € et non 120 000 €.', ['C’est corrigé', 'ajouter']],
       ['Oui, une action pour l’emploi.', 'intitulé'],
-      ['Parcours emploi des réfugiés', 'champ'],
-      ['emploi', 'Décrivez'],
+      // The field was named with the new action: only its title is asked.
+      ['Parcours emploi des réfugiés', 'Décrivez'],
       ['Un accompagnement de neuf mois avec France Travail : bilan de compétences, stages en entreprise et suivi individuel.', 'public'],
       ['les primo-arrivants et les BPI', 'Combien'],
       ['80 personnes', 'coût'],

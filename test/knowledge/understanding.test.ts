@@ -46,7 +46,8 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['contact.role', 'chargée de mission politique de la ville', 'answer', { role: 'chargée de mission politique de la ville' }],
   // Walkthrough of 2026-12-03: an elided « d' » typed as a space lost the field.
   ['fields.selection', 'garde d enfants et formation linguistique', 'answer', { fields: ['childcare', 'language'] }],
-  ['review.menu', 'enlevez le logement des champs', 'edit', { fields: ['housing'], target: 'fields' }],
+  // A removal names the field: it leaves the fields chosen (no need to open the question).
+  ['review.menu', 'enlevez le logement des champs', 'correct', { fields: ['housing'], target: 'fields.selection' }],
   ['action.description', 'Une rencontre avec les employeurs locaux. Elle coûte 8 000 € dont 3 000 € demandés à l’État.', 'answer', { amount: 3_000, cost: 8_000, stateShare: 3_000 }],
   ['contact.role', 'je suis adjoint au maire chargé des solidarités', 'answer', { role: 'adjoint au maire chargé des solidarités' }],
   ['contact.role', 'ah pardon je me suis trompée de département, c’est le 76 pas le 27', 'correct', { departement: '76', target: 'collectivity.departement' }],
