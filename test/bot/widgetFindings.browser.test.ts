@@ -209,6 +209,8 @@ describe('The web widget, after the walkthrough of 3 December 2026', () => {
     const context = await contextFor(viewport);
     try {
       const { page, problems } = await openWidget(context);
+      // Web Chat's transient « Connexion en cours » notice changes the page's height when it goes: the link is followed after it.
+      await page.locator('.webchat__connectivityStatus').getByText('Connexion en cours').waitFor({ state: 'hidden' });
       await page.locator('.ti-chat__actions').getByRole('link', { name: 'Vos données', exact: true }).click();
       const heading = page.getByRole('heading', { name: 'Vos données', exact: true });
       await page.waitForFunction(() => {
@@ -220,7 +222,14 @@ describe('The web widget, after the walkthrough of 3 December 2026', () => {
         return document.querySelectorAll(':target')[0]?.textContent ?? '';
       });
       expect(target).toBe('Vos données');
-      const box = await heading.boundingBox();
+      // Where the heading comes to rest (a smooth scroll may still be moving it): bounded, 40 × 50 ms.
+      let box = await heading.boundingBox();
+      for (let i = 0; i < 40; i += 1) {
+        await page.waitForTimeout(50);
+        const next = await heading.boundingBox();
+        if (next !== null && box !== null && next.y === box.y) break;
+        box = next;
+      }
       expect(box).not.toBeNull();
       // At the top of the screen, not somewhere below the section's first heading.
       expect(box!.y).toBeGreaterThanOrEqual(0);
