@@ -323,8 +323,7 @@ export class AssistantBot extends ActivityHandler {
             await this.correct(dc, part, understanding.answerPart);
             return;
           }
-          context.activity.text = understanding.answerPart;
-          await this.continueSafely(dc);
+          await this.answerOnScreen(dc, understanding.answerPart);
           return;
         }
         // A digression: the pending question is asked again.
@@ -451,8 +450,7 @@ export class AssistantBot extends ActivityHandler {
       // « des actions ciblées, on n'a pas de diagnostic » at the diagnostic: the earlier answer is only repeated, and the
       // rest answers the question on screen.
       if (understanding.answerPart && dc.activeDialog) {
-        context.activity.text = understanding.answerPart;
-        await this.continueSafely(dc);
+        await this.answerOnScreen(dc, understanding.answerPart);
         return;
       }
       // No new value in the message: open that question, showing its current answer.
@@ -468,8 +466,7 @@ export class AssistantBot extends ActivityHandler {
     }
     // « claire@… et au fait le département c’est le 76 »: the answer part then answers the question on screen.
     if (understanding.answerPart && dc.activeDialog) {
-      context.activity.text = understanding.answerPart;
-      await this.continueSafely(dc);
+      await this.answerOnScreen(dc, understanding.answerPart);
       return;
     }
     if (dc.activeDialog) await dc.repromptDialog();
@@ -509,8 +506,7 @@ export class AssistantBot extends ActivityHandler {
       await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference, afterEdit: true });
     } else if (dc.activeDialog && answerPart) {
       // « non pas d'autre action. par contre … 60 bénéficiaires »: the part that answers the question on screen answers it.
-      context.activity.text = answerPart;
-      await this.continueSafely(dc);
+      await this.answerOnScreen(dc, answerPart);
     } else if (dc.activeDialog) await dc.repromptDialog();
     else await this.startApplication(dc, false);
     return true;
@@ -743,6 +739,12 @@ export class AssistantBot extends ActivityHandler {
       if (noted.length > 0) await dc.context.sendActivity(`J’ai déjà noté : ${escapeMarkdown(noted.join(' ; '))}.`);
     }
     await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference });
+  }
+
+  /** The part of a message that answers the question on screen, given to its prompt as if typed alone. */
+  private async answerOnScreen(dc: DialogContext, answerPart: string): Promise<void> {
+    dc.context.activity.text = answerPart;
+    await this.continueSafely(dc);
   }
 
   /** Whether the official's dossier waits for the corrections the prefecture asked. */
