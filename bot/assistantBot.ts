@@ -31,7 +31,7 @@ import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } 
 import { isExplicitReply, questionParts, understand } from '../knowledge/understanding/understand';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { asksToSubmit } from '../dialogs/reviewDialog';
-import { answersQuestion, applyCorrection, applyOtherCorrections, applySectionCorrection, correctActionValues, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
+import { answersQuestion, applyCorrection, applyOtherCorrections, applySectionCorrection, correctActionValues, holdsAnswer, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
 import type { ConversationReferences, PrefectureReplies } from './notifications';
 import type { AttachmentTurns } from './attachments/attachmentTurns';
 import type { ErasureReport, PersonalData } from './personalData';
@@ -435,6 +435,8 @@ export class AssistantBot extends ActivityHandler {
     const fields = !named ? undefined : understanding.adds ? [...new Set([...(draft.fields ?? []), ...named])] : understanding.removes ? (draft.fields ?? []).filter((field) => !named.includes(field)) : undefined;
     const entities = fields ? { ...understanding.entities, fields } : understanding.entities;
     const onScreen = dc.activeDialog ? pendingOfPrompt(innermostDialogId(dc)) : undefined;
+    // « à peu près 15 000 habitants » said before the population was asked gives it, it corrects nothing.
+    const firstAnswer = target.includes('.') && !holdsAnswer(draft, target as QuestionId, entities);
     let result: ReturnType<typeof applyCorrection>;
     await this.store.change(
       draft.reference,
@@ -457,7 +459,7 @@ export class AssistantBot extends ActivityHandler {
       await this.edit(dc, understanding);
       return;
     }
-    await context.sendActivity(`${understanding.adds ? 'C’est ajouté' : understanding.removes ? 'C’est retiré' : 'C’est corrigé'} : ${escapeMarkdown(result.label)}.${result.schemeToReview ? ' Le dispositif recommandé en dépend : je vous reposerai la question.' : ''}`);
+    await context.sendActivity(`${understanding.adds ? 'C’est ajouté' : understanding.removes ? 'C’est retiré' : firstAnswer ? 'C’est noté' : 'C’est corrigé'} : ${escapeMarkdown(result.label)}.${result.schemeToReview ? ' Le dispositif recommandé en dépend : je vous reposerai la question.' : ''}`);
     // At the review, the review is shown again with the value corrected.
     if (result.schemeToReview || onScreen === 'review.menu') {
       await dc.cancelAllDialogs();

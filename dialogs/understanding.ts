@@ -168,7 +168,13 @@ function fillsOf(entities: Entities, actionId?: string): Fill[] {
       question: 'commitments.cofinancing.amount',
       label: `cofinancement : ${formatEuros(amount)}`,
       isSet: (d) => d.commitments?.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros !== undefined,
-      write: (d) => void (d.commitments = (d.commitments ?? []).map((commitment) => (commitment.kind === 'cofinancing' ? { ...commitment, amountEuros: amount } : commitment))),
+      // The sentence named the cofinancing: it is added if the answer on screen left it out, so the amount said is never lost.
+      write: (d) => {
+        const commitments = d.commitments ?? [];
+        d.commitments = commitments.some((commitment) => commitment.kind === 'cofinancing')
+          ? commitments.map((commitment) => (commitment.kind === 'cofinancing' ? { ...commitment, amountEuros: amount } : commitment))
+          : [...commitments, { kind: 'cofinancing', amountEuros: amount } as Commitment];
+      },
     });
   }
   // An action's cost or State share said in a sentence about that action.
@@ -221,6 +227,12 @@ export function keepEarlyAnswers(dossier: Dossier, entities: Entities, answered:
 export interface CorrectionResult {
   label: string;
   schemeToReview: boolean;
+}
+
+/** Whether `target` already held an answer the message's value would replace (« c'est corrigé ») or held none yet (« c'est noté »). */
+export function holdsAnswer(dossier: Dossier, target: QuestionId, entities: Entities): boolean {
+  const questionId = questionIdOf(target);
+  return fillsOf(entities).find((candidate) => candidate.question === questionId)?.isSet(dossier) ?? true;
 }
 
 /** Applies a correction of `target` to the dossier; undefined when the message gives no usable value for it. */

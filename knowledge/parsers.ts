@@ -291,7 +291,8 @@ export function fieldOfTitle(title: string, retained: readonly IntegrationField[
 const COMMITMENT_RULES: ReadonlyArray<{ value: CommitmentKind; pattern: RegExp }> = [
   // An association named as the carrier (« portée par l'association Horizon ») is no support to it: a word of support, or the label alone.
   { value: 'association_support', pattern: /\b((soutien|soutenir|soutenons|soutient|subventionn\w*|appui) (financier |logistique )?(a l'|aux? |de l'|des |a une |a des )?associations?( porteuses?)?|associations? porteuses?)\b|^\s*(l'|une |les |des )?associations?\s*$/g },
-  { value: 'cofinancing', pattern: /\b(co-?financements?|co-?financ\w*|financements?|financ\w*|subventions?|argent)\b/g },
+  // « on met 20 000 euros »: money the collectivity puts in is its cofinancing.
+  { value: 'cofinancing', pattern: /\b(co-?financements?|co-?financ\w*|financements?|financ\w*|subventions?|argent|euros?)\b|\d\s*k?\s*€/g },
   { value: 'premises', pattern: /\b(pret d'une salle|salles?|locaux|local|batiments?)\b/g },
   // « on met à dispo une coordinatrice », « mise à disposition d'un animateur »: a person put at the project's disposal (a room is premises).
   { value: 'staff', pattern: /\b(mise a disposition d'un personnel|(met|mets|mettons|mettez|mettent|mettre|mettra|mettrons|mis|mise|mises) a dispo(sition)? (d'une? |une? |des |du |de |notre |nos |leur )?(personne|personnel|agent|salarie|coordinat|animat|charge|travailleu|educat|interven|mediat|referent)\w*|personnels?|agents?|salaries?|etp|temps de travail|mi[- ]temps)\b/g },

@@ -176,3 +176,32 @@ describe('A first message that asks', () => {
     expect(await app.repository.findDraftForOwner({ channel: 'test', userId: official.userId })).toBeNull();
   });
 });
+
+describe('An amount said with the commitments (own walkthrough of 2026-12-07)', () => {
+  test('When « on met 20 000 euros et on prete une salle a la mediatheque » answers the commitments, then the cofinancing of 20 000 € and the room are both kept, and the room is asked about, not the amount', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_COMMITMENTS);
+    const text = await replies(official, 'on met 20 000 euros et on prete une salle a la mediatheque');
+    expect(text).toMatch(/cofinancement : 20\s000\s€/);
+    expect(text).toContain('Quelle salle');
+    expect(text).not.toContain('Quel montant');
+    const commitments = (await draftOf(app, official)).commitments;
+    expect(commitments.map((commitment) => commitment.kind).sort()).toEqual(['cofinancing', 'premises']);
+    expect(commitments.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros).toBe(20_000);
+  });
+});
+
+describe('A value given before its question (own walkthrough of 2026-12-07)', () => {
+  test('When « a peu pres 15000 habitants » is said on the SIREN, then the population is noted (not « corrigé », it had no answer), the SIREN is asked again, and the population is not asked after it', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_COMMITMENTS.slice(0, 3));
+    const text = await replies(official, 'a peu pres 15000 habitants');
+    expect(text).toContain('C’est noté');
+    expect(text).not.toContain('corrigé');
+    expect(text).toContain('SIREN');
+    expect((await draftOf(app, official)).collectivity?.population).toBe(15_000);
+    const next = await replies(official, 'passer');
+    expect(next).not.toContain('habitants');
+    expect(next).toContain('contacter');
+  });
+});

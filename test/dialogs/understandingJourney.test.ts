@@ -180,7 +180,7 @@ describe('Walkthrough findings of a new official', () => {
       ['julie.morel@nantesmetropole.fr', 'téléphone'],
       ['pas de tel.', 'stratégie'],
       ['une stratégie d’ensemble', 'diagnostic'],
-      ['en fait mon numéro c’est 06 12 34 56 78', ['C’est corrigé : téléphone : 06 12 34 56 78', 'diagnostic']],
+      ['en fait mon numéro c’est 06 12 34 56 78', ['C’est noté : téléphone : 06 12 34 56 78', 'diagnostic']],
     ]);
     const draft = await draftOf(app, official);
     expect(draft.collectivity).toMatchObject({ name: 'Nantes Métropole', kind: 'metropole', departement: '44' });

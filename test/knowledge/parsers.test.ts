@@ -268,6 +268,9 @@ describe('parseCommitmentKinds', () => {
     ['cofinancement a hauteur de 30% et on met a dispo une coordinatrice a mi temps', ['cofinancing', 'staff']],
     ['nous mettons à disposition un animateur', ['staff']],
     ['Mise à dispo d’une chargée de mission', ['staff']],
+    // Own walkthrough of 2026-12-07: the 20 000 € said with the room was noted, but no cofinancing held it.
+    ['on met 20 000 euros et on prete une salle a la mediatheque', ['cofinancing', 'premises']],
+    ['15k€ et un agent', ['cofinancing', 'staff']],
   ])('When the official types %p, then the commitments are %p', (input, expected) => {
     expect(parseCommitmentKinds(input)).toEqual({ ok: true, value: expected });
   });
