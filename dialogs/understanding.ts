@@ -269,9 +269,13 @@ export function applyCorrection(dossier: Dossier, target: QuestionId, entities: 
       if (schemeToReview) dossier.scheme = undefined;
       return { label: `actions en faveur de l’accès au logement : ${entities.yesNo ? 'oui' : 'non'}`, schemeToReview };
     }
-    case 'commitments.amount':
-      if (entities.amount === undefined || !dossier.commitments?.some((commitment) => commitment.kind === 'cofinancing')) return undefined;
-      break;
+    case 'commitments.amount': {
+      // The cofinancing's amount: « on apporte aussi un cofinancement de 20 000 € » adds the cofinancing if the dossier had none.
+      if (entities.amount === undefined) return undefined;
+      const fill = fillsOf({ ...entities, commitments: [...new Set([...(entities.commitments ?? []), 'cofinancing' as const])] }).find((candidate) => candidate.question === questionIdOf(target));
+      fill?.write(dossier);
+      return fill && { label: fill.label, schemeToReview: false };
+    }
     default:
       break;
   }

@@ -205,3 +205,24 @@ describe('A value given before its question (own walkthrough of 2026-12-07)', ()
     expect(next).toContain('contacter');
   });
 });
+
+describe('A cofinancing added from the review (own walkthrough of 2026-12-07)', () => {
+  test('When a dossier without cofinancing gets « on apporte aussi un cofinancement de 20 000 € » at the review, then the cofinancing is added with its amount and the review comes back', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_COMMITMENTS,
+      ['prêt d’une salle', 'Quelle salle'],
+      ['la salle des fêtes, le mardi soir', 'valeur'],
+      ['passer', 'intitulé'],
+      ['Cours de français pour adultes', 'c’est bien ça'],
+      ['oui', 'Décrivez'],
+      ...ACTION_TO_REVIEW,
+    ]);
+    const text = await replies(official, 'on apporte aussi un cofinancement de 20 000 €');
+    expect(text).toMatch(/cofinancement : 20\s000\s€/);
+    expect(text).toContain('Que souhaitez-vous faire');
+    const commitments = (await draftOf(app, official)).commitments;
+    expect(commitments.map((commitment) => commitment.kind).sort()).toEqual(['cofinancing', 'premises']);
+    expect(commitments.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros).toBe(20_000);
+  });
+});
