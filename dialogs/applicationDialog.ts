@@ -4,7 +4,8 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import type { SectionId } from '../knowledge/completeness';
 import { ActionDialog, ACTION_DIALOG } from './actionDialog';
 import { ActionsDialog, ACTIONS_DIALOG } from './actionsDialog';
-import { budgetText, departementLabel } from './dossierSummary';
+import { departementLabel } from '../knowledge/departements';
+import { budgetText } from './dossierSummary';
 import { escapeMarkdown } from './questionCards';
 import { formatEuros } from '../knowledge/formatting';
 import type { Dossier } from '../dossiers/dossierSchema';

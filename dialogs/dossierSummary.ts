@@ -2,7 +2,7 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 import { budgetAdvice, budgetBalance, computeBudget } from '../knowledge/completeness';
 import { fundersText } from '../knowledge/funders';
-import { DEPARTEMENT_NAMES } from '../knowledge/departements';
+import { departementLabel } from '../knowledge/departements';
 import { formatEuros, formatInteger, formatPhone, formatShare } from '../knowledge/formatting';
 import {
   APPROACH_LABELS,
@@ -18,12 +18,6 @@ import type { Dossier } from '../dossiers/dossierSchema';
 import { escapeMarkdown } from './questionCards';
 
 const MISSING = 'à compléter';
-
-/** "38 (Isère)". */
-export function departementLabel(code: string): string {
-  const name = DEPARTEMENT_NAMES[code];
-  return name ? `${code} (${name})` : code;
-}
 
 /** The budget lines, in euros, as shown after the actions and in the summary; the other funders once asked. */
 function budgetLines(dossier: Dossier, name: (text: string) => string = (text) => text): Array<[string, string]> {

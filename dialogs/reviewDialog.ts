@@ -5,7 +5,7 @@ import { MessageFactory } from 'botbuilder';
 import { checkCompleteness, firstIncompleteSection, SECTION_LABELS, SectionIdSchema, type SectionId } from '../knowledge/completeness';
 import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parsers';
 import { formatCount, formatEuros } from '../knowledge/formatting';
-import { departementLabel } from './dossierSummary';
+import { departementLabel } from '../knowledge/departements';
 import { escapeMarkdown } from './questionCards';
 import { ATTACHMENT_KIND_LABELS, type AttachmentKind } from '../dossiers/attachments/attachmentSchema';
 import type { Dossier } from '../dossiers/dossierSchema';

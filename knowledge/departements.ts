@@ -18,3 +18,9 @@ export const DEPARTEMENT_NAMES: Readonly<Record<string, string>> = {
   '91': 'Essonne', '92': 'Hauts-de-Seine', '93': 'Seine-Saint-Denis', '94': 'Val-de-Marne', '95': 'Val-d’Oise',
   '971': 'Guadeloupe', '972': 'Martinique', '973': 'Guyane', '974': 'La Réunion', '976': 'Mayotte', '975': 'Saint-Pierre-et-Miquelon',
 };
+
+/** "38 (Isère)": the code, then its name when known. */
+export function departementLabel(code: string): string {
+  const name = DEPARTEMENT_NAMES[code];
+  return name ? `${code} (${name})` : code;
+}

@@ -16,6 +16,7 @@ import type { DossierExportRow } from '../../dossiers/dossierRepository';
 import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
 import type { Dossier } from '../../dossiers/dossierSchema';
 import { budgetAdvice, budgetBalance, checkCompleteness, SECTION_LABELS } from '../../knowledge/completeness';
+import { departementLabel } from '../../knowledge/departements';
 import { formatEuros, formatInteger, formatPhone, formatShare } from '../../knowledge/formatting';
 import {
   APPROACH_LABELS,
@@ -494,7 +495,7 @@ class PdfWriter {
     this.section(SECTION_LABELS.collectivity);
     this.field('Nom', d.collectivity.name);
     this.field('Type', d.collectivity.kind ? COLLECTIVITY_KIND_LABELS[d.collectivity.kind] : undefined);
-    this.field('Département', d.collectivity.departement);
+    this.field('Département', d.collectivity.departement && departementLabel(d.collectivity.departement));
     this.field('SIREN', d.collectivity.siren);
     this.field('Population', d.collectivity.population === undefined ? undefined : `${formatInteger(d.collectivity.population)} habitants`);
 

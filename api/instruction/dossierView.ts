@@ -6,6 +6,7 @@ import { changesSincePreviousSubmission } from '../../dossiers/dossierDiff';
 import type { Dossier, HistoryEntry } from '../../dossiers/dossierSchema';
 import { allowedTransitions } from '../../dossiers/statusMachine';
 import { budgetAdvice, budgetBalance, checkCompleteness, SECTION_LABELS, SectionIdSchema, type SectionId } from '../../knowledge/completeness';
+import { departementLabel } from '../../knowledge/departements';
 import { formatPhone, formatShare } from '../../knowledge/formatting';
 import {
   APPROACH_LABELS,
@@ -102,7 +103,7 @@ ${decisionPanel(dossier, allowed, csrf, state)}
       <dl class="ti-dl">
         <dt>Nom</dt><dd>${dash(collectivity.name)}</dd>
         <dt>Type</dt><dd>${collectivity.kind ? COLLECTIVITY_KIND_LABELS[collectivity.kind] : 'non renseigné'}</dd>
-        <dt>Département</dt><dd>${dash(collectivity.departement)}</dd>
+        <dt>Département</dt><dd>${dash(collectivity.departement && departementLabel(collectivity.departement))}</dd>
         <dt>SIREN</dt><dd>${dash(collectivity.siren)}</dd>
         <dt>Population</dt><dd>${collectivity.population === undefined ? 'non renseignée' : `${collectivity.population.toLocaleString('fr-FR').replace(/[\u202f\u00a0]/g, ' ')} habitants`}</dd>
       </dl>

@@ -71,3 +71,16 @@ describe('The housing commitment on the dossier page and in its PDF', () => {
     expect(pdf).toContain('Actions de logement');
   });
 });
+
+describe('The département on the dossier page and in its PDF (own walkthrough of 2026-12-07)', () => {
+  test('When a dossier of the Rhône is opened, then the page and the PDF name the département after its number, as the chat does', async () => {
+    const dossier = await submittedDossier(app.repository, { name: 'Commune de Vénissieux', content: { scheme: 'PTAI' } });
+    const client = await signedIn();
+
+    const page = await client.get(`/instruction/dossiers/${dossier.reference}`);
+    const pdf = await pdfText(client, dossier.reference);
+
+    expect(page.text).toContain('<dt>Département</dt><dd>69 (Rhône)</dd>');
+    expect(pdf).toContain('69 (Rhône)');
+  });
+});
