@@ -18,6 +18,7 @@ const PROMPT_QUESTIONS: ReadonlyArray<[RegExp, Pending]> = [
   [/\.action\.stateFunding$/, 'action.stateShare'],
   [/^actionsDialog\.another$/, 'actions.more'],
   [/^actionsDialog\.manage$/, 'review.section'],
+  [/^actionEditDialog\.(which|item)$/, 'review.section'],
   [/^reviewDialog\.decision$/, 'review.menu'],
   [/^reviewDialog\.section$/, 'review.section'],
   [/^reviewDialog\.confirm$/, 'review.confirm'],
