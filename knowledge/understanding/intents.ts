@@ -183,8 +183,11 @@ const FREE_TEXT_ANSWERS: ReadonlySet<Pending> = new Set(['collectivity.name', 'c
  */
 function withoutEmbeddedCommands(text: string, pending: Pending): string {
   // A question (« pourriez-vous me donner un exemple ? ») is no free-text answer: its words are read as they are.
-  // A short message (« aide svp », « source ») is the command itself.
-  if (!FREE_TEXT_ANSWERS.has(pending) || /\?\s*$/.test(text) || text.split(/\s+/).length < 6) return text;
+  if (!FREE_TEXT_ANSWERS.has(pending) || /\?\s*$/.test(text) || QUESTION_START.test(text)) return text;
+  // A short message is the command when the command word heads it (« aide svp », « source 2 », « de l'aide », « je veux
+  // annuler »); a word of its own before it (« l'association Aide et Source », « Mairie, aide sociale ») makes it a name.
+  const short = text.split(/\s+/).length < 6;
+  const ownWordsAllowed = short ? 1 : 2;
   let masked = text;
   for (const pattern of COMMANDS) {
     masked = masked.replace(pattern, (match: string, ...rest: unknown[]) => {
@@ -193,8 +196,8 @@ function withoutEmbeddedCommands(text: string, pending: Pending): string {
       const offset = rest.find((item) => typeof item === 'number') as number;
       const clause = masked.slice(0, offset).split(/[.;:!?,()]/).pop() ?? '';
       const leads = clause.split(/[\s-]+|(?<=')/).filter(Boolean);
-      // Two words of its own before it in the clause make it part of a phrase (« …du bâtiment et de l'aide »); « merci de tout annuler » is still the command.
-      return leads.filter((word) => !COMMAND_LEADS.has(word)).length < 2 ? match : ' '.repeat(match.length);
+      // Words of its own before it in the clause (two in a long message, one in a short one) make it part of a phrase (« …du bâtiment et de l'aide »); « merci de tout annuler » is still the command.
+      return leads.filter((word) => !COMMAND_LEADS.has(word)).length < ownWordsAllowed ? match : ' '.repeat(match.length);
     });
   }
   return masked;

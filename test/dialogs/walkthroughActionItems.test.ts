@@ -118,3 +118,42 @@ describe('One item of an action edited from the review', () => {
     expect(actions.map((action) => action.carrier)).toEqual(['La commune', 'le CCAS']);
   });
 });
+
+describe('Free text taken as the answer of the question on screen', () => {
+  test('When the description is « on prête une salle à la maison des associations » and the carrier « l’association Aide et Source », then both are stored as typed', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_FIRST_ACTION,
+      ['5 000 €', 'intitulé'],
+      ['Ateliers de français', 'champ'],
+      ['emploi', 'Décrivez'],
+      ['on prête une salle à la maison des associations', 'public'],
+      ['primo-arrivants', 'Combien'],
+      ['12', 'coût'],
+      ['8 000', 'financement'],
+      ['3 000', 'porte'],
+      ['l’association Aide et Source', 'ajouter une autre action'],
+    ]);
+    const draft = await draftOf(app, official);
+    expect(draft.actions[0]).toMatchObject({ description: 'on prête une salle à la maison des associations', carrier: 'l’association Aide et Source' });
+    expect(draft.commitments.map((commitment) => commitment.kind)).toEqual(['cofinancing']);
+  });
+
+  test('When the carrier question gets « source 1 » or « aide », then they are still the commands', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_FIRST_ACTION,
+      ['5 000 €', 'intitulé'],
+      ['Ateliers de français', 'champ'],
+      ['emploi', 'Décrivez'],
+      ['Des ateliers.', 'public'],
+      ['primo-arrivants', 'Combien'],
+      ['12', 'coût'],
+      ['8 000', 'financement'],
+      ['3 000', 'porte'],
+    ]);
+    const source = await replies(official, 'source 1');
+    expect(source).toMatch(/source/i);
+    expect((await draftOf(app, official)).actions[0]?.carrier).toBeUndefined();
+  });
+});
