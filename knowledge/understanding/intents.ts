@@ -183,11 +183,13 @@ const FREE_TEXT_ANSWERS: ReadonlySet<Pending> = new Set(['collectivity.name', 'c
  */
 function withoutEmbeddedCommands(text: string, pending: Pending): string {
   // A question (« pourriez-vous me donner un exemple ? ») is no free-text answer: its words are read as they are.
-  if (!FREE_TEXT_ANSWERS.has(pending) || /\?\s*$/.test(text) || QUESTION_START.test(text)) return text;
-  // A short message is the command when the command word heads it (« aide svp », « source 2 », « de l'aide », « je veux
-  // annuler »); a word of its own before it (« l'association Aide et Source », « Mairie, aide sociale ») makes it a name.
+  if (!FREE_TEXT_ANSWERS.has(pending) || /\?\s*$/.test(text)) return text;
+  // In a short message, a phrase (« super pratique votre outil », « tout recommencer ») is the command, and so is a command
+  // word heading it (« aide svp », « source 2 », « de l'aide »); one word of its own before a lone command word
+  // (« l'association Aide et Source », « Mairie, aide sociale ») makes that word part of a name.
   const short = text.split(/\s+/).length < 6;
-  const ownWordsAllowed = short ? 1 : 2;
+  // « c'est quoi la source », « où en suis-je »: a short question without its mark is still one.
+  if (short && QUESTION_START.test(text)) return text;
   let masked = text;
   for (const pattern of COMMANDS) {
     masked = masked.replace(pattern, (match: string, ...rest: unknown[]) => {
@@ -196,8 +198,10 @@ function withoutEmbeddedCommands(text: string, pending: Pending): string {
       const offset = rest.find((item) => typeof item === 'number') as number;
       const clause = masked.slice(0, offset).split(/[.;:!?,()]/).pop() ?? '';
       const leads = clause.split(/[\s-]+|(?<=')/).filter(Boolean);
-      // Words of its own before it in the clause (two in a long message, one in a short one) make it part of a phrase (« …du bâtiment et de l'aide »); « merci de tout annuler » is still the command.
-      return leads.filter((word) => !COMMAND_LEADS.has(word)).length < ownWordsAllowed ? match : ' '.repeat(match.length);
+      // Two words of its own before it in the clause make it part of a phrase (« …du bâtiment et de l'aide »); « merci de tout annuler » is still the command.
+      const ownWords = leads.filter((word) => !COMMAND_LEADS.has(word)).length;
+      if (short) return /^\S+$/.test(match.trim()) && ownWords >= 1 ? ' '.repeat(match.length) : match;
+      return ownWords < 2 ? match : ' '.repeat(match.length);
     });
   }
   return masked;
