@@ -157,3 +157,52 @@ describe('Free text taken as the answer of the question on screen', () => {
     expect((await draftOf(app, official)).actions[0]?.carrier).toBeUndefined();
   });
 });
+
+describe('A funder said early', () => {
+  test('When « la CAF met aussi 10 000 € » comes at the cofinancing amount, then it is not the cofinancing, it is kept, and the other funders question confirms it in one line', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_FIRST_ACTION);
+    const early = await replies(official, 'la CAF met aussi 10 000 €');
+    expect(early).toMatch(/CAF \\?\(10\s000\s€\\?\)/);
+    expect(early).toContain('Quel montant');
+    await official.play([
+      ['5 000 €', 'intitulé'],
+      ['Ateliers de français', 'champ'],
+      ['emploi', 'Décrivez'],
+      ['Des ateliers.', 'public'],
+      ['primo-arrivants', 'Combien'],
+      ['12', 'coût'],
+      ['8 000', 'financement'],
+      ['3 000', 'porte'],
+      ['La commune', 'ajouter une autre action'],
+    ]);
+    const funders = await replies(official, 'non');
+    expect(funders).toMatch(/CAF \\?\(10\s000\s€\\?\)/);
+    expect(funders).toContain('comme vous me l’aviez indiqué');
+    expect(funders).not.toContain('D’autres financeurs participent-ils');
+    expect(funders).toContain('Que souhaitez-vous faire');
+    const draft = await draftOf(app, official);
+    expect(draft.commitments.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros).toBe(5000);
+    expect(draft.budget.otherFunders).toEqual([{ name: 'CAF', amountEuros: 10000 }]);
+  });
+
+  test('When « la région apporte 4 000 € » comes at an action’s cost, then the cost is asked again and the funder is kept', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_FIRST_ACTION,
+      ['5 000 €', 'intitulé'],
+      ['Ateliers de français', 'champ'],
+      ['emploi', 'Décrivez'],
+      ['Des ateliers.', 'public'],
+      ['primo-arrivants', 'Combien'],
+      ['12', 'coût'],
+      // Markdown-escaped in the chat, « Région \(4 000 €\) » reads « Région (4 000 €) ».
+      ['la région apporte 4 000 €', [/Région \\?\(4\s000\s€\\?\)/, 'coût total de l’action', 'Quel est son coût total']],
+      ['8 000', 'financement'],
+    ]);
+    const draft = await draftOf(app, official);
+    expect(draft.actions[0]?.costEuros).toBe(8000);
+    // Kept until the other funders' question, which confirms it.
+    expect(draft.budget.otherFunders).toEqual([{ name: 'Région', amountEuros: 4000, saidEarly: true }]);
+  });
+});
