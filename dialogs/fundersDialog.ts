@@ -29,6 +29,8 @@ export class FundersDialog extends ComponentDialog {
     const options = readSectionOptions(step.options);
     const dossier = await this.store.load(options.reference, step.context);
     const funders = dossier.budget.otherFunders;
+    // Under a correction request, the budget can be changed only when the prefecture named it (a dossier sent before this question existed is not asked it then).
+    if (dossier.changesRequested && !dossier.changesRequested.sections.includes('budget')) return step.endDialog();
     // Funders said in passing earlier (« la CAF met aussi 10 000 € »): confirmed in one line, not asked again.
     if (funders?.some((funder) => funder.saidEarly) && !options.revisit) {
       const kept = funders.map((funder) => ({ name: funder.name, amountEuros: funder.amountEuros }));
@@ -39,8 +41,6 @@ export class FundersDialog extends ComponentDialog {
       return step.endDialog();
     }
     if (funders !== undefined && !options.revisit) return step.endDialog();
-    // Under a correction request, the budget can be changed only when the prefecture named it (a dossier sent before this question existed is not asked it then).
-    if (dossier.changesRequested && !dossier.changesRequested.sections.includes('budget')) return step.endDialog();
     return step.prompt(FUNDERS_PROMPT, {
       validations: {
         text: 'D’autres financeurs participent-ils au projet (par exemple la CAF, la région, une fondation) ? Indiquez leur nom et leur montant, ou répondez « non ».',

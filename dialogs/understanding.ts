@@ -180,7 +180,10 @@ function fillsOf(entities: Entities, actionId?: string): Fill[] {
     fills.push({
       question: 'budget.otherFunders',
       label: `${named.length > 1 ? 'autres financeurs' : 'autre financeur'} : ${fundersText(named)}`,
-      isSet: (d) => named.every((funder) => d.budget.otherFunders?.some((kept) => sameFunder(kept, funder) && kept.amountEuros === funder.amountEuros)),
+      // Under a correction request that does not name the budget, the budget stays as it was sent.
+      isSet: (d) =>
+        (d.changesRequested !== undefined && !d.changesRequested.sections.includes('budget')) ||
+        named.every((funder) => d.budget.otherFunders?.some((kept) => sameFunder(kept, funder) && kept.amountEuros === funder.amountEuros)),
       write: (d) => {
         const kept = d.budget.otherFunders;
         // Before the question, each is marked to be confirmed there; after it, the list is simply completed.
