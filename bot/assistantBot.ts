@@ -26,6 +26,7 @@ import { summaryCard } from '../dialogs/dossierSummary';
 import { DraftUnavailableError, RepositoryDraftStore } from '../dialogs/draftStore';
 import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit, isQuestionCardClick } from '../dialogs/questionCards';
 import { isSectionChoice } from '../dialogs/reviewDialog';
+import { isActionEditChoice } from '../dialogs/actionEditDialog';
 import { normalizeText } from '../knowledge/parsers';
 import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { isExplicitReply, questionParts, understand } from '../knowledge/understanding/understand';
@@ -263,7 +264,8 @@ export class AssistantBot extends ActivityHandler {
     // One understanding step per turn, then dispatch.
     const pending: Pending = dc.activeDialog ? (pendingOfPrompt(innermostDialogId(dc)) ?? 'action.description') : await this.pendingOutsideDialog(context);
     // « Quelle section souhaitez-vous modifier ? »: a section's button (« Engagements de la collectivité ») is the answer, read by the prompt.
-    if (pending === 'review.section' && isSectionChoice(text)) {
+    // « Coût », « le porteur » on the menu of an action's items, « 2 » on « quelle action ? »: the answer, read by the prompt.
+    if (pending === 'review.section' && (isSectionChoice(text) || isActionEditChoice(innermostDialogId(dc), text))) {
       await this.continueSafely(dc);
       return;
     }

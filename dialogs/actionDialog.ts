@@ -172,6 +172,23 @@ const carrier = actionQuestion<string>('carrier', {
 
 const QUESTIONS: AnyQuestion[] = [title, field, description, publics, beneficiaries, cost, stateFunding, carrier];
 
+/** The items of an action the official may edit one by one, as the edit menu names them, in the order asked. */
+export const ACTION_ITEMS: ReadonlyArray<{ id: string; label: string }> = [
+  { id: title.id, label: 'Intitulé' },
+  { id: field.id, label: 'Champ' },
+  { id: description.id, label: 'Description' },
+  { id: publics.id, label: 'Public' },
+  { id: beneficiaries.id, label: 'Bénéficiaires' },
+  { id: cost.id, label: 'Coût' },
+  { id: stateFunding.id, label: 'Financement demandé à l’État' },
+  { id: carrier.id, label: 'Porteur' },
+];
+
+/** How one item of an action reads (« 8 000 € »), or undefined when it has no answer yet. */
+export function actionItemValue(dossier: Dossier, actionId: string, questionId: string): string | undefined {
+  return QUESTIONS.find((question) => question.id === questionId)?.current({ dossier, options: { reference: dossier.reference, actionId } });
+}
+
 /** True when every question of the action has an answer. */
 export function isActionComplete(action: Action): boolean {
   return [action.title, action.field, action.description, action.publics?.length ? action.publics : undefined, action.beneficiaries, action.costEuros, action.stateFundingEuros, action.carrier].every(

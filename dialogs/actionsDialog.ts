@@ -6,6 +6,7 @@ import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parser
 import { FIELD_LABELS } from '../knowledge/schemes';
 import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { ACTION_DIALOG, ActionDialog, isActionComplete } from './actionDialog';
+import { ACTION_EDIT_DIALOG, ActionEditDialog } from './actionEditDialog';
 import { AnswerPrompt, answerText, type AnswerOutcome } from './answerPrompt';
 import type { DraftStore } from './draftStore';
 import { escapeMarkdown } from './questionCards';
@@ -15,6 +16,8 @@ export const ACTIONS_DIALOG = 'actionsDialog';
 const ANOTHER_PROMPT = 'actionsDialog.another';
 const MANAGE_PROMPT = 'actionsDialog.manage';
 const STEPS = 'actionsDialog.steps';
+/** Set when the menu's choice was editing one action: the section ends after it (back to the review). */
+const EDITED = 'edited';
 
 type ManageChoice = { kind: 'add' } | { kind: 'edit'; actionId: string } | { kind: 'delete'; actionId: string } | { kind: 'done' };
 
@@ -22,6 +25,7 @@ export class ActionsDialog extends ComponentDialog {
   constructor(private readonly store: DraftStore) {
     super(ACTIONS_DIALOG);
     this.addDialog(new ActionDialog(store));
+    this.addDialog(new ActionEditDialog(store));
     this.addDialog(new AnswerPrompt(ANOTHER_PROMPT, fromText(parseYesNo)));
     this.addDialog(new AnswerPrompt(MANAGE_PROMPT, (answer, spec) => parseManageChoice(answerText(answer), (spec.choices ?? []).map((choice) => choice.value))));
     this.addDialog(new WaterfallDialog(STEPS, [this.nextActionStep.bind(this), this.choiceStep.bind(this), this.loopStep.bind(this)]));
@@ -80,7 +84,11 @@ export class ActionsDialog extends ComponentDialog {
     if (choice === true) return this.beginNewAction(step, options, titleAfterYes(step.context.activity.text));
     if (typeof choice === 'object' && choice.kind === 'add') return this.beginNewAction(step, options);
     if (choice === false || (typeof choice === 'object' && choice.kind === 'done')) return step.endDialog();
-    if (choice.kind === 'edit') return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId: choice.actionId, revisit: true });
+    // One action edited: the menu of its items, that question only, then back to the review.
+    if (choice.kind === 'edit') {
+      (step.values as Record<string, unknown>)[EDITED] = true;
+      return step.beginDialog(ACTION_EDIT_DIALOG, { reference: options.reference, actionId: choice.actionId });
+    }
     if (choice.kind === 'delete') {
       await this.store.change(
         options.reference,
@@ -96,6 +104,7 @@ export class ActionsDialog extends ComponentDialog {
 
   private async loopStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = readSectionOptions(step.options);
+    if ((step.values as Record<string, unknown>)[EDITED]) return step.endDialog();
     // Loop by restarting our own waterfall: replacing the component itself from inside would nest a new
     // copy of it in its own stack at every turn of the loop.
     return step.replaceDialog(STEPS, { reference: options.reference, revisit: options.revisit, afterAction: !options.revisit });

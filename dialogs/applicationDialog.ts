@@ -2,7 +2,7 @@
 // skipping what the draft already holds, so a resumed draft starts again at its first missing answer.
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { SectionId } from '../knowledge/completeness';
-import { ActionDialog, ACTION_DIALOG } from './actionDialog';
+import { ActionEditDialog, ACTION_EDIT_DIALOG } from './actionEditDialog';
 import { ActionsDialog, ACTIONS_DIALOG } from './actionsDialog';
 import { departementLabel } from '../knowledge/departements';
 import { budgetText } from './dossierSummary';
@@ -47,8 +47,8 @@ export class ApplicationDialog extends ComponentDialog {
     this.addDialog(new FieldsDialog(store));
     this.addDialog(new CommitmentsDialog(store));
     this.addDialog(new ActionsDialog(store));
-    // Also here, so that an edit can open one question of one action directly.
-    this.addDialog(new ActionDialog(store));
+    // Also here, so that an edit can open one action, or one question of one action, directly.
+    this.addDialog(new ActionEditDialog(store));
     this.addDialog(new FundersDialog(store));
     this.addDialog(new ReviewDialog(store));
     this.addDialog(
@@ -92,8 +92,11 @@ export class ApplicationDialog extends ComponentDialog {
       const dossier = await this.store.load(reference, step.context);
       const index = actionIndex ?? (dossier.actions.length === 1 ? 1 : undefined);
       const action = index ? dossier.actions[index - 1] : undefined;
-      if (action && !whole) return step.beginDialog(ACTION_DIALOG, { reference, actionId: action.id, only: [questionIdOf(focus as QuestionId)] });
-      if (action) return step.beginDialog(ACTION_DIALOG, { reference, actionId: action.id, revisit: true });
+      // « changer le coût de l'action 2 »: that question only; « modifier l'action 2 »: the menu of its items.
+      if (action && !whole) return step.beginDialog(ACTION_EDIT_DIALOG, { reference, actionId: action.id, only: [questionIdOf(focus as QuestionId)] });
+      if (action) return step.beginDialog(ACTION_EDIT_DIALOG, { reference, actionId: action.id });
+      // « changer le coût d'une action » among several: which action, then that question.
+      if (!whole && dossier.actions.length > 1) return step.beginDialog(ACTION_EDIT_DIALOG, { reference, only: [questionIdOf(focus as QuestionId)] });
       return step.beginDialog(ACTIONS_DIALOG, { reference, revisit: true });
     }
     const dialogId = SECTION_DIALOGS[section as Exclude<SectionId, 'budget' | 'actions'>];

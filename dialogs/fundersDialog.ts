@@ -29,9 +29,18 @@ export class FundersDialog extends ComponentDialog {
     const options = readSectionOptions(step.options);
     const dossier = await this.store.load(options.reference, step.context);
     const funders = dossier.budget.otherFunders;
-    if (funders !== undefined && !options.revisit) return step.endDialog();
     // Under a correction request, the budget can be changed only when the prefecture named it (a dossier sent before this question existed is not asked it then).
     if (dossier.changesRequested && !dossier.changesRequested.sections.includes('budget')) return step.endDialog();
+    // Funders said in passing earlier (« la CAF met aussi 10 000 € »): confirmed in one line, not asked again.
+    if (funders?.some((funder) => funder.saidEarly) && !options.revisit) {
+      const kept = funders.map((funder) => ({ name: funder.name, amountEuros: funder.amountEuros }));
+      await this.store.change(options.reference, (draft) => void (draft.budget = { ...draft.budget, otherFunders: kept }), step.context);
+      await step.context.sendActivity(
+        `Autres financeurs : ${fundersText(kept.map((funder) => ({ ...funder, name: escapeMarkdown(funder.name) })))}, comme vous me l’aviez indiqué. Pour en ajouter ou les changer, écrivez « modifier les financeurs ».`,
+      );
+      return step.endDialog();
+    }
+    if (funders !== undefined && !options.revisit) return step.endDialog();
     return step.prompt(FUNDERS_PROMPT, {
       validations: {
         text: 'D’autres financeurs participent-ils au projet (par exemple la CAF, la région, une fondation) ? Indiquez leur nom et leur montant, ou répondez « non ».',

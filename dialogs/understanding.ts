@@ -3,6 +3,7 @@
 import type { Dossier } from '../dossiers/dossierSchema';
 import { DEPARTEMENT_NAMES } from '../knowledge/departements';
 import { formatEuros, formatInteger } from '../knowledge/formatting';
+import { amountsIn, FUNDER_LIMITS, fundersText, type Funder } from '../knowledge/funders';
 import { parseEmail, parsePhone } from '../knowledge/parsers';
 import { APPROACH_LABELS, COLLECTIVITY_KIND_LABELS, COMMITMENT_KIND_LABELS, ctaiEligibility, DIAGNOSTIC_STATUS_LABELS, FIELD_LABELS, PUBLIC_LABELS, type CommitmentKind } from '../knowledge/schemes';
 import { extractEntities, plainOf } from '../knowledge/understanding/entities';
@@ -18,6 +19,7 @@ const PROMPT_QUESTIONS: ReadonlyArray<[RegExp, Pending]> = [
   [/\.action\.stateFunding$/, 'action.stateShare'],
   [/^actionsDialog\.another$/, 'actions.more'],
   [/^actionsDialog\.manage$/, 'review.section'],
+  [/^actionEditDialog\.(which|item)$/, 'review.section'],
   [/^reviewDialog\.decision$/, 'review.menu'],
   [/^reviewDialog\.section$/, 'review.section'],
   [/^reviewDialog\.confirm$/, 'review.confirm'],
@@ -177,6 +179,26 @@ function fillsOf(entities: Entities, actionId?: string): Fill[] {
       },
     });
   }
+  // « la CAF met aussi 10 000 € »: the budget's other funders, preset until their question confirms them.
+  if (entities.funders && entities.funders.length > 0) {
+    const named = entities.funders;
+    const sameFunder = (a: Funder, b: Funder) => fold(a.name) === fold(b.name);
+    fills.push({
+      question: 'budget.otherFunders',
+      label: `${named.length > 1 ? 'autres financeurs' : 'autre financeur'} : ${fundersText(named)}`,
+      // Under a correction request that does not name the budget, the budget stays as it was sent.
+      isSet: (d) =>
+        (d.changesRequested !== undefined && !d.changesRequested.sections.includes('budget')) ||
+        named.every((funder) => d.budget.otherFunders?.some((kept) => sameFunder(kept, funder) && kept.amountEuros === funder.amountEuros)),
+      write: (d) => {
+        const kept = d.budget.otherFunders;
+        // Before the question, each is marked to be confirmed there; after it, the list is simply completed.
+        const saidEarly = kept === undefined || kept.some((funder) => funder.saidEarly);
+        const others = (kept ?? []).filter((funder) => !named.some((said) => sameFunder(funder, said)));
+        d.budget = { ...d.budget, otherFunders: [...others, ...named.map((funder) => ({ name: funder.name, amountEuros: funder.amountEuros, ...(saidEarly ? { saidEarly: true } : {}) }))].slice(0, FUNDER_LIMITS.count) };
+      },
+    });
+  }
   // An action's cost or State share said in a sentence about that action.
   const action = (patch: Partial<Action>) => (draft: Dossier) => {
     draft.actions = (draft.actions ?? []).map((candidate) => (candidate.id === actionId ? { ...candidate, ...patch } : candidate));
@@ -326,6 +348,14 @@ function wordsBesideValues(text: string): string[] {
   return rest.split(/[^\p{L}'’-]+/u).filter((word) => word.length >= 2 && !/^(c'est|c’est|voici|son|sa|mon|ma|le|la|l'|mail|e-mail|email|adresse|tel|tél|téléphone|numéro|numero|siren|est|:)$/i.test(word));
 }
 
+/** The amounts an other funder's cannot be, as the reason says them. */
+const FUNDED_AMOUNTS: Partial<Record<Pending, string>> = {
+  'commitments.amount': 'le cofinancement de votre collectivité',
+  'action.cost': 'le coût total de l’action',
+  'action.stateShare': 'le financement demandé à l’État',
+  'action.beneficiaries': 'un nombre de personnes',
+};
+
 /** Entities given for a question that is not `pending`, with what to tell the official. */
 interface Misplaced {
   entities: Entities;
@@ -340,6 +370,12 @@ interface Misplaced {
  * cost), the values to note elsewhere and why this question is asked again; undefined when it may answer it.
  */
 export function misplacedValues(pending: Pending, entities: Entities, text: string): Misplaced | undefined {
+  // « la CAF met aussi 10 000 € » at an amount of the collectivity's or the action's: every amount said is a funder's.
+  const funders = entities.funders ?? [];
+  const amountOf = FUNDED_AMOUNTS[pending];
+  if (amountOf && funders.length > 0 && amountsIn(text) <= funders.length) {
+    return { entities: { funders }, reason: `Un montant apporté par un autre financeur n’est pas ${amountOf}.`, strong: true };
+  }
   const typeConflict = (pending === 'action.cost' && entities.cost === undefined && entities.stateShare !== undefined) || (pending === 'action.beneficiaries' && entities.count === undefined && entities.amount !== undefined);
   if (!typeConflict && valueFor(pending, entities) !== undefined) return undefined;
   if (FREE_TEXT.has(pending)) {

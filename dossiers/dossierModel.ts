@@ -79,7 +79,7 @@ const dossierSchema = new Schema<Dossier>(
         otherFundersEuros: Number,
         stateFundingShare: { type: Number, default: null },
         // Absent until the question is answered (an empty list is « no other funder »), so no default.
-        otherFunders: { type: [new Schema({ name: { type: String, required: true }, amountEuros: { type: Number, required: true } }, subdocument)], default: undefined },
+        otherFunders: { type: [new Schema({ name: { type: String, required: true }, amountEuros: { type: Number, required: true }, saidEarly: Boolean }, subdocument)], default: undefined },
       },
       subdocument,
     ),

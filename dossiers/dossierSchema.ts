@@ -107,6 +107,8 @@ const ActionSchema = z.object({
 const FunderSchema = z.object({
   name: plainText(FUNDER_LIMITS.name),
   amountEuros: euros.positive({ error: 'Le montant d’un financeur doit être supérieur à zéro.' }),
+  /** Said in passing at another question, before the other funders were asked: the chat confirms it when that question comes. */
+  saidEarly: z.boolean().optional(),
 });
 
 /** The budget: the totals computed on every write, and the other funders the official gave (absent: not asked yet; empty: none). */

@@ -6,6 +6,8 @@ import { normalizeText, parseEuros, parseYesNo, type ParseResult } from './parse
 export interface Funder {
   readonly name: string;
   readonly amountEuros: number;
+  /** Said in passing at another question, before the other funders were asked: confirmed when that question comes. */
+  readonly saidEarly?: boolean;
 }
 
 /** `yes`: the official said there are other funders without naming them (the names and amounts are asked next). */
@@ -27,7 +29,7 @@ const NONE = /^(aucun|aucune|personne|rien|nous sommes seuls?|on est seuls?|seul
 const LEADING = /^(?:[\s,;:.!?+\-–—/()]|et\b|puis\b|ainsi que\b|plus\b|avec\b|oui\b|si\b|alors\b|donc\b|il y a\b|nous avons\b|on a\b|aussi\b|egalement\b|de la\b|de l'|du\b|des\b|de\b|d'|la\b|le\b|les\b|l'|un\b|une\b)+/;
 // Whole words only (« met » is a verb, not « m » + « et »).
 const TRAILING =
-  /(?:[\s,;:.!?+\-–—=/()]|(?<![\p{L}])(?:pour(?: un montant de)?|a hauteur de|qui|(?:apporte|donne|finance|verse|participe|contribue|met)(?:nt)?|mettra|apportera|prend en charge|de|avec|et|environ|soit)(?![\p{L}]))+$/u;
+  /(?:[\s,;:.!?+\-–—=/()]|(?<![\p{L}])(?:pour(?: un montant de)?|a hauteur de|qui|(?:apporte|donne|finance|verse|participe|contribue|met)(?:nt)?|mettra|apportera|prend en charge|de|avec|et|environ|soit|aussi|egalement|en plus)(?![\p{L}]))+$/u;
 /** A total repeated at the end (« soit 5 000 € au total ») is not a funder. */
 const TOTAL = /^(soit|au total|en tout|total)\b/;
 
@@ -92,6 +94,41 @@ function foldSameLength(text: string): string {
     const folded = character.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
     return folded.length === character.length ? folded : character;
   });
+}
+
+/** The funders an official names at another question, by the names funders go by (never the State nor the collectivity). */
+const FUNDER_NAMES = /\b(?:caf|msa|ars|anct|fse\+?|fonds social europeen|france travail|pole emploi|(?:la )?region|conseil regional|conseil departemental|union europeenne|l'europe|(?:une |la )?fondation)\b/;
+/** Where a clause ends: a funder and its amount are read within one. */
+const CLAUSE = /[.;!?]|,(?!\d)|\s(?:et|mais|puis|dont)\s/;
+
+/**
+ * « la CAF met aussi 10 000 € » said while another question is on screen: the funders named with their amount in
+ * the same clause (« le coût est de 20 000 €, la région apporte 4 000 € » → Région, 4 000 €); empty when none is.
+ */
+export function fundersNamedIn(text: string): Funder[] {
+  const original = text.normalize('NFC').replace(/[\u00a0\u202f]/g, ' ').replace(/[’‘`´]/g, "'");
+  const clauses = original.split(new RegExp(CLAUSE.source, 'g'));
+  const funders: Funder[] = [];
+  for (const clause of clauses) {
+    const named = FUNDER_NAMES.exec(foldSameLength(clause));
+    if (!named || !/\d/.test(clause)) continue;
+    // From the name on (« le coût est de 20 000 € la CAF met 5 000 € »), else the whole clause (« 10 000 € de la CAF »).
+    const funder = [clause.slice(named.index), clause].map(onlyFunderOf).find((found) => found !== undefined);
+    if (funder) funders.push(funder);
+  }
+  return funders.slice(0, FUNDER_LIMITS.count);
+}
+
+function onlyFunderOf(clause: string): Funder | undefined {
+  const parsed = parseFunders(clause);
+  if (!parsed.ok || parsed.value.kind !== 'list' || parsed.value.funders.length !== 1) return undefined;
+  const [funder] = parsed.value.funders;
+  return funder && FUNDER_NAMES.test(foldSameLength(funder.name)) ? funder : undefined;
+}
+
+/** How many euro amounts a message gives, to tell whether the funders' are all of them. */
+export function amountsIn(text: string): number {
+  return [...text.replace(/[\u00a0\u202f]/g, ' ').matchAll(AMOUNT)].length;
 }
 
 /** « la CAF (3 000 €) et la région (2 000 €) », for the chat's confirmations and summaries. */

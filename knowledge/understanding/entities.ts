@@ -1,6 +1,7 @@
 // The values a message carries, read wherever they are in a sentence: codes, numbers with their unit,
 // names and roles without the words around them, choices. Pure functions of the text and the pending question.
 import { DEPARTEMENT_NAMES } from '../departements';
+import { fundersNamedIn } from '../funders';
 import { ELIDED_WITHOUT_APOSTROPHE, isDepartementCode, isValidSiren, parseFields } from '../parsers';
 import type { CollectivityKind, Public, Scheme } from '../schemes';
 import { findNumbers, NEGATED_BEFORE, type NumberMention } from './numbers';
@@ -782,6 +783,9 @@ export function extractEntities(text: string, pending: Pending, options: { whole
     set('commitments', readCommitments(withoutRole));
   }
   set('publics', readPublics(reading));
+  // At their own question, the other funders are read by its parser.
+  const funders = pending === 'budget.otherFunders' ? [] : fundersNamedIn(text);
+  if (funders.length > 0) set('funders', funders);
   const actionIndex = readActionIndex(reading.plain, pending);
   set('actionIndex', actionIndex);
   if (actionIndex !== undefined) {

@@ -183,8 +183,13 @@ const FREE_TEXT_ANSWERS: ReadonlySet<Pending> = new Set(['collectivity.name', 'c
  */
 function withoutEmbeddedCommands(text: string, pending: Pending): string {
   // A question (« pourriez-vous me donner un exemple ? ») is no free-text answer: its words are read as they are.
-  // A short message (« aide svp », « source ») is the command itself.
-  if (!FREE_TEXT_ANSWERS.has(pending) || /\?\s*$/.test(text) || text.split(/\s+/).length < 6) return text;
+  if (!FREE_TEXT_ANSWERS.has(pending) || /\?\s*$/.test(text)) return text;
+  // In a short message, a phrase (« super pratique votre outil », « tout recommencer ») is the command, and so is a command
+  // word heading it (« aide svp », « source 2 », « de l'aide »); one word of its own before a lone command word
+  // (« l'association Aide et Source », « Mairie, aide sociale ») makes that word part of a name.
+  const short = text.split(/\s+/).length < 6;
+  // « c'est quoi la source », « où en suis-je »: a short question without its mark is still one.
+  if (short && QUESTION_START.test(text)) return text;
   let masked = text;
   for (const pattern of COMMANDS) {
     masked = masked.replace(pattern, (match: string, ...rest: unknown[]) => {
@@ -194,7 +199,9 @@ function withoutEmbeddedCommands(text: string, pending: Pending): string {
       const clause = masked.slice(0, offset).split(/[.;:!?,()]/).pop() ?? '';
       const leads = clause.split(/[\s-]+|(?<=')/).filter(Boolean);
       // Two words of its own before it in the clause make it part of a phrase (« …du bâtiment et de l'aide »); « merci de tout annuler » is still the command.
-      return leads.filter((word) => !COMMAND_LEADS.has(word)).length < 2 ? match : ' '.repeat(match.length);
+      const ownWords = leads.filter((word) => !COMMAND_LEADS.has(word)).length;
+      if (short) return /^\S+$/.test(match.trim()) && ownWords >= 1 ? ' '.repeat(match.length) : match;
+      return ownWords < 2 ? match : ' '.repeat(match.length);
     });
   }
   return masked;

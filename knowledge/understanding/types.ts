@@ -1,5 +1,6 @@
 // The vocabulary of understanding: what an official wants (intent), the question on screen (pending)
 // and the values a message carries (entities), in plain data with no SDK type.
+import type { Funder } from '../funders';
 import type { Approach, CollectivityKind, CommitmentKind, DiagnosticStatus, IntegrationField, Public, Scheme } from '../schemes';
 
 export const INTENTS = [
@@ -97,6 +98,8 @@ export interface Entities {
   stateShare?: number;
   count?: number;
   publics?: Public[];
+  /** Funders other than the State and the collectivity named with their amount (« la CAF met aussi 10 000 € »), at another question than theirs. */
+  funders?: Funder[];
   yesNo?: boolean;
   skip?: true;
   reference?: string;

@@ -1,7 +1,24 @@
 // Reading the budget's other funders, and the financing plan's balance: pure rules of knowledge/.
 import { budgetAdvice, budgetBalance, checkCompleteness, computeBudget } from '../../knowledge/completeness';
-import { fundersText, parseFunders, type FundersAnswer } from '../../knowledge/funders';
+import { fundersNamedIn, fundersText, parseFunders, type Funder, type FundersAnswer } from '../../knowledge/funders';
 import { buildDossier } from '../dossiers/buildDossier';
+
+describe('fundersNamedIn (a funder said at another question)', () => {
+  test.each<[string, Funder[]]>([
+    ['la CAF met aussi 10 000 €', [{ name: 'CAF', amountEuros: 10_000 }]],
+    ['le coût est de 20 000 €, la région apporte 4 000 €', [{ name: 'Région', amountEuros: 4_000 }]],
+    ['10 000 € de la CAF', [{ name: 'CAF', amountEuros: 10_000 }]],
+    ['la Fondation de France donne 2 500 €', [{ name: 'Fondation de France', amountEuros: 2_500 }]],
+    ['la CAF met aussi 3000 et la région 2000', [{ name: 'CAF', amountEuros: 3_000 }, { name: 'Région', amountEuros: 2_000 }]],
+    // Neither the State nor the collectivity, nor a funder without its amount.
+    ['l’État finance 3000 €', []],
+    ['la commune met 5000 €', []],
+    ['la CAF participe', []],
+    ['5 000 €', []],
+  ])('When « %s » is said, then the funders read are %j', (text, expected) => {
+    expect(fundersNamedIn(text)).toEqual(expected);
+  });
+});
 
 describe('parseFunders', () => {
   test.each<[string, FundersAnswer]>([
@@ -13,6 +30,7 @@ describe('parseFunders', () => {
     ['la Fondation de France 5 k€', { kind: 'list', funders: [{ name: 'Fondation de France', amountEuros: 5_000 }] }],
     ['la CAF 3000 et la région 2000, soit 5000 € au total', { kind: 'list', funders: [{ name: 'CAF', amountEuros: 3_000 }, { name: 'Région', amountEuros: 2_000 }] }],
     ['oui la CAF de l’Eure met 1 500 €', { kind: 'list', funders: [{ name: "CAF de l'Eure", amountEuros: 1_500 }] }],
+    ['la CAF met aussi 3 000 €', { kind: 'list', funders: [{ name: 'CAF', amountEuros: 3_000 }] }],
     ['la région apporte 2000 et le département met 3 000 €', { kind: 'list', funders: [{ name: 'Région', amountEuros: 2_000 }, { name: 'Département', amountEuros: 3_000 }] }],
     ['la fondation Mettre en Lumière 2 000 €', { kind: 'list', funders: [{ name: 'Fondation Mettre en Lumière', amountEuros: 2_000 }] }],
     ['non, personne d’autre', { kind: 'none' }],
