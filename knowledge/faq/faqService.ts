@@ -204,6 +204,26 @@ function confirmed(question: string, answer: string): boolean {
   return words.length > 0 && words.every((w) => text.includes(w)) && !/\b(?:pas|ne)\b/.test(text);
 }
 
+/** « …, c'est bien ça ? », « vrai ou faux ? », « ai-je raison ? »: what asks to confirm the claim before it. */
+const CONFIRMATION_TAG =
+  /[\s,.;:]*(?:(?:est-ce que )?c'est (?:bien )?(?:ca|cela|exact|vrai|correct|juste|le cas)|est-ce (?:bien )?(?:ca|exact|vrai|correct|juste|le cas)|(?:c'est )?vrai ou faux|ai-je raison|j'ai raison|je ne me trompe pas|je me trompe|n'est-ce pas|on est d'accord|vous confirmez|confirmez-vous|correct|exact|vrai|non|hein)\s*[?!.…]*$/;
+const CLAIM_NEGATION = /\b(?:ne|n')\s*(?!est-ce pas)((?:[a-z'-]+\s+){0,3}?)(?:pas|plus|jamais|point)\b/;
+
+/**
+ * « Un PTAI ne nécessite pas de diagnostic, c'est bien ça ? »: a claim in the negative to confirm is
+ * answered as its positive (« un PTAI nécessite de diagnostic ? »), the verdict then turned: the
+ * answer says whether the claim as typed is right. Undefined for any other part.
+ */
+function negatedClaim(part: QuestionPart): QuestionPart | undefined {
+  if (!part.yesNo || !CONFIRMATION_TAG.test(part.folded)) return undefined;
+  const claim = part.folded.replace(CONFIRMATION_TAG, '').trim();
+  if (!CLAIM_NEGATION.test(claim) || /\bne (?:\w+ ){0,3}?que\b/.test(claim)) return undefined;
+  const positive = `${claim.replace(CLAIM_NEGATION, '$1').replace(/\s+/g, ' ').trim()} ?`;
+  return { ...part, text: positive, folded: positive, negated: false };
+}
+
+const turnedVerdict = (verdict: RuleVerdict | undefined): RuleVerdict | undefined => (verdict === 'yes' ? 'no' : verdict === 'no' ? 'yes' : verdict);
+
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
 interface Piece extends ComposedAnswer {
   readonly verdict?: RuleVerdict;
@@ -437,6 +457,14 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     return { answer: withMarker(passage.text, 1), sources: [{ id: passage.id, title: passage.title, excerpt: excerptOf(passage.text) }] };
   }
 
+  /** A part answered by a rule, else from the retrieved passages. */
+  async function pieceFor(part: QuestionPart, analyzed: AnalyzedQuestion, several: boolean): Promise<Piece | undefined> {
+    // « Saint-Étienne Métropole, on peut faire un CTAI ? »: the scheme rule answers, the list of engaged territories only adds whether it already is.
+    const named = { ...part, folded: `${analyzed.context} ${part.folded}`.trim() };
+    const rule = asksTerritoryEligibility(named) ? eligibilityWithEngagement(named, ruleAnswer(part, analyzed)) : (territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed));
+    return rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several);
+  }
+
   async function answer(question: string): Promise<FaqAnswer> {
     const query: ResolvedQuery = index.resolve(question);
     // A greeting, thanks, or nothing but question words: there is nothing to look up yet.
@@ -460,10 +488,15 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
         pieces.push(undefined);
         continue;
       }
-      // « Saint-Étienne Métropole, on peut faire un CTAI ? »: the scheme rule answers, the list of engaged territories only adds whether it already is.
-      const named = { ...part, folded: `${analyzed.context} ${part.folded}`.trim() };
-      const rule = asksTerritoryEligibility(named) ? eligibilityWithEngagement(named, ruleAnswer(part, analyzed)) : (territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed));
-      const piece = rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several);
+      const claim = negatedClaim(part);
+      if (claim) {
+        const piece = await pieceFor(claim, analyzed, several);
+        if (piece?.verdict === 'yes' || piece?.verdict === 'no') {
+          pieces.push({ ...piece, verdict: turnedVerdict(piece.verdict) });
+          continue;
+        }
+      }
+      const piece = await pieceFor(part, analyzed, several);
       // « qui signe, le maire ou le préfet ? »: the option the answer bears out comes first.
       pieces.push(piece && part.choice ? { ...piece, answer: withChoice(piece.answer, part.choice, question) } : piece);
     }

@@ -12,7 +12,7 @@ export interface RuleAnswer {
   readonly reasons: readonly Reason[];
 }
 
-const OBLIGATION = /\bfaut\b|\bfaudra|\bfallait\b|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|indispensable|imperatif|forcement|\btenue?s?\b|\bcondition|empeche|facultati|optionnel|dispense|\bbesoin d/;
+const OBLIGATION = /\bfaut\b|\bfaudra|\bfallait\b|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|necessit|indispensable|imperatif|forcement|\btenue?s?\b|\bcondition|empeche|facultati|optionnel|dispense|\bbesoin d/;
 const ADVICE = /recommand|conseill|\butile\b|preferable/;
 /** « déconseillé », « pas recommandé »: the advice asked about the other way round. */
 const ADVISED_AGAINST = /deconseill|(?:pas|ni) (?:\w+ )?(?:recommande|conseille)|a eviter|inutile/;
@@ -24,7 +24,7 @@ const TIMING = /\b(?:termine|acheve|fini|finalise|boucle)e?s?\b|\bavant (?:de |l
 // « doit-il être joint ? », « faut-il le transmettre ? »: sending a document, which the text never speaks of.
 const ATTACHING = /\bjoin(?:t|te|ts|tes|dre)\b|\bjoign|\benvoy|\benvoi\b|transmet|transmis|\bfourni|annex|televers|piece jointe/;
 const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
-const REQUIREMENT_VERB = /empeche|probleme|bloquant|obstacle|\bgene\b|genant|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
+const REQUIREMENT_VERB = /empeche|probleme|bloquant|obstacle|\bgene\b|genant|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire|necessit/;
 const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
 // « ne… qu'un seul champ »; not the relative « des besoins qu'un CTAI peut traiter ».
 const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|(?:\bne\b|\bn')[^?,]{0,30}?\bqu'une?\b|\bseul truc\b/;
