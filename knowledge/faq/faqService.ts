@@ -8,7 +8,7 @@ import { fitParts, partLabel, renumbered, shorterVersions, withChoice, withinAns
 import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
 import { analyzeText, fold, type SmallTalk } from './frenchText';
-import { definitionAsked } from './definitions';
+import { definitionsAsked } from './definitions';
 import { asksTerritoryEligibility, eligibilityWithEngagement, territoryAnswer } from './engagedTerritories';
 import { generateAnswer } from './generatedAnswer';
 import { LexicalIndex, type IndexedPassage, type ResolvedQuery } from './lexicalIndex';
@@ -104,6 +104,8 @@ const SPELLED_OUT: readonly [RegExp, string][] = [
   // The public every scheme is for, repeated at the end of each definition: the question asks something else.
   [/,? en faveur de l['’]intégration des étrangers primo-arrivants(?:, dont les (?:BPI|bénéficiaires de la protection internationale(?: \(BPI\))?))?/g, ''],
 ];
+
+const PUBLIC_OF_EVERY_SCHEME = /,? en faveur de l['’]intégration des étrangers primo-arrivants(?:, dont les (?:BPI|bénéficiaires de la protection internationale(?: \(BPI\))?))?(?=\.$)/;
 
 const withAcronyms = (text: string): string => SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), text);
 
@@ -451,10 +453,30 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
 
   /** A definition question answered by the passage that defines its term (knowledge/faq/definitions.ts). */
   function definedBy(part: QuestionPart): Piece | undefined {
-    const place = definitionAsked(part.folded);
-    const passage = place && index.passages.find((p) => p.id.startsWith(`${place.file}#`) && p.section === place.section && !p.id.includes('@'));
-    if (!passage) return undefined;
-    return { answer: withMarker(passage.text, 1), sources: [{ id: passage.id, title: passage.title, excerpt: excerptOf(passage.text) }] };
+    const places = definitionsAsked(part.folded) ?? [];
+    const find = (file: string, section: string): IndexedPassage | undefined => index.passages.find((p) => p.id.startsWith(`${file}#`) && p.section === section && !p.id.includes('@'));
+    if (places.length === 1) {
+      const place = places[0] as (typeof places)[number];
+      const passage = find(place.file, place.section);
+      if (!passage) return undefined;
+      const single: Piece = { answer: withMarker(passage.text, 1), sources: [{ id: passage.id, title: passage.title, excerpt: excerptOf(passage.text) }] };
+      // The section that completes the definition (who signs a CTAI, who carries the programme), when both fit in one answer.
+      const also = place.also === undefined ? undefined : find(place.file, place.also);
+      if (!also) return single;
+      const both = [withMarker(passage.text, 1), withMarker(also.text, 2)];
+      // Too long: the public both schemes share, repeated at the end of each definition, goes first, then the spelled-out names of the second sentence.
+      const withoutPublic = [withMarker(passage.text.replace(PUBLIC_OF_EVERY_SCHEME, ''), 1), withMarker(withAcronyms(also.text), 2)];
+      const answer = both.join(' ').length <= MAX_ANSWER_LENGTH ? both.join(' ') : withoutPublic.join(' ');
+      if (answer.length > MAX_ANSWER_LENGTH) return single;
+      return { answer, sources: [...single.sources, { id: also.id, title: also.title, excerpt: excerptOf(also.text) }] };
+    }
+    // « Que signifient CTAI et PTAI ? »: each term spelled out by its glossary entry, its first sentence when all do not fit.
+    const entries = places.map((place) => find('glossaire', place.short ?? ''));
+    if (entries.length === 0 || entries.some((e) => !e)) return undefined;
+    const passages = entries as IndexedPassage[];
+    const whole = passages.map((p, i) => withMarker(p.text, i + 1)).join(' ');
+    const firsts = passages.map((p, i) => withMarker((p.text.split(/(?<=\.)\s+/)[0] ?? p.text).replace(/ : .*$/, '.'), i + 1)).join(' ');
+    return { answer: whole.length <= MAX_ANSWER_LENGTH ? whole : firsts, sources: passages.map((p) => ({ id: p.id, title: p.title, excerpt: excerptOf(p.text) })) };
   }
 
   /** A part answered by a rule, else from the retrieved passages. */
