@@ -13,7 +13,7 @@ import { asksTerritoryEligibility, eligibilityWithEngagement, territoryAnswer } 
 import { generateAnswer } from './generatedAnswer';
 import { LexicalIndex, type IndexedPassage, type ResolvedQuery } from './lexicalIndex';
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from './questionAnalysis';
-import { isDontKnow, refusalAfterLookup, refusalBeforeLookup } from './refusals';
+import { isDontKnow, refusalAfterLookup, refusalBeforeLookup, refusalForUnknownNames, unknownAcronyms } from './refusals';
 import { ruleAnswer, type RuleAnswer } from './ruleAnswers';
 import type { RuleVerdict } from '../schemes';
 import type { Reason } from '../seedReferences';
@@ -495,7 +495,8 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     const analyzed = analyzeQuestion(question);
     const several = analyzed.parts.length > 1;
     const definitions = analyzed.parts.map((part) => definedBy(part));
-    const refusal = refusalBeforeLookup(analyzed);
+    const unknown = unknownAcronyms(question);
+    const refusal = refusalBeforeLookup(analyzed) ?? refusalForUnknownNames(analyzed.questionFolded, unknown);
     if (refusal && !several && !definitions[0]) return { answered: false, answer: refusal, sources: [] };
 
     // Of a question in several parts, a part the text is silent on is left unanswered, not the others.
@@ -506,7 +507,7 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
         pieces.push(definition);
         continue;
       }
-      if (several && refusalBeforeLookup(analyzed, part)) {
+      if (several && (refusalBeforeLookup(analyzed, part) ?? refusalForUnknownNames(part.folded, unknown))) {
         pieces.push(undefined);
         continue;
       }

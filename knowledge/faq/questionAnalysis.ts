@@ -37,7 +37,7 @@ export interface AnalyzedQuestion {
 }
 
 const WH_START =
-  /^(?:(?:et|mais|alors|donc|puis|ensuite|enfin|bref|pour un (?:ctai|ptai)\s*:?|pour les (?:ctai|ptai)\s*:?)\s+)?(?:a |avec |par |pour |de |en |dans |sur |aupres de |entre )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|que|qu'|ce qu'|ce que|ce qui|quoi|lequel|laquelle|lesquels|lesquelles|c'est quoi|c quoi|cest quoi|c'est qui|cest qui|c qui|citez|donnez|dites|expliquez|comparez|decrivez|indiquez|precisez|resumez|definissez)\b/;
+  /^(?:(?:et|mais|alors|donc|puis|ensuite|enfin|bref|pour un (?:ctai|ptai)\s*:?|pour les (?:ctai|ptai)\s*:?)\s+)?(?:a |avec |par |pour |de |en |dans |sur |aupres de |entre |depuis |jusqu'a |a partir de )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|que|qu'|ce qu'|ce que|ce qui|quoi|lequel|laquelle|lesquels|lesquelles|c'est quoi|c quoi|cest quoi|c'est qui|cest qui|c qui|citez|donnez|dites|expliquez|comparez|decrivez|indiquez|precisez|resumez|definissez)\b/;
 const WH_ANYWHERE = /\b(?:qui|quel|quelle|quels|quelles|combien|comment|quand(?! meme)|pourquoi|quoi|lesquel(?:le)?s?|laquelle|lequel)\b|\bou (?:je|trouver|se trouve|on)\b/;
 // « Pouvez-vous me dire… », « je voudrais savoir… »: politeness around the question, not part of it.
 const OPENER =
