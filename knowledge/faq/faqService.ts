@@ -173,6 +173,11 @@ function withContext(query: ResolvedQuery, context: ResolvedQuery): ResolvedQuer
   return { ...query, groups: [...query.groups, ...extra] };
 }
 
+/** « uniquement », « seulement », « réservé aux », « ne… que »: a yes/no question that restricts. */
+const RESTRICTIVE = /\b(?:uniquement|seulement|exclusivement|reservee?s?)\b|\b(?:ne|n')\b[^?]{0,40}?\bqu(?:e|')/;
+/** An answer that names more than the one thing: « dont », « notamment », « toute collectivité », « ainsi que ». */
+const WIDER = /\b(?:dont|comprend|notamment|toute?s?|aussi|egalement|ainsi que|de nombreux|plusieurs)\b/;
+
 const INVERTED = /^(?:est-ce que )?(.+?)\s+([a-z]+)-(?:t-)?(?:il|elle|ils|elles)\s+(.+?)\s*\??$/;
 
 /**
@@ -446,6 +451,8 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     const affirmative = !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer));
     const verdict: RuleVerdict | undefined =
       part.yesNo && ((affirmative && (best.coverage === 1 || restates(part.folded, composed.answer))) || confirmed(part.folded, composed.answer)) ? 'yes' : undefined;
+    // « La démarche vise-t-elle uniquement les réfugiés ? » answered by a wider set (« les primo-arrivants, dont les BPI »): no; never yes on the passage's words alone.
+    if (part.yesNo && RESTRICTIVE.test(part.folded)) return { ...composed, verdict: WIDER.test(fold(composed.answer)) ? 'no' : undefined };
     // « Le diagnostic a-t-il le même statut dans un CTAI et dans un PTAI ? » answered by a contrast: no.
     const contrasted = part.yesNo && SAMENESS.test(part.folded) && /\b(?:alors que|tandis que|contrairement|mais)\b/.test(fold(composed.answer)) ? 'no' : undefined;
     return { verdict: contrasted ?? verdict, ...composed };
