@@ -38,7 +38,7 @@ const WHICH_SCHEME = /quel (?:dispositif|outil|cadre)|lequel|\badapte|convient|c
 const OPEN_TO_ALL = /\b(?:ouverts?|accessibles?|destines?|reserves?|possibles?|pour|concerne)\s+(?:a |aux )?(?:toutes? (?:les )?(?:collectivites?|communes?)|n'importe quelle (?:collectivite|commune|ville)|tout le monde|toute commune)\b/;
 /** What a CTAI requires and a PTAI does not: after the CTAI's rule, the PTAI's is the way out. */
 const CTAI_ONLY_REQUIREMENTS: readonly ObligationTopic[] = ['diagnostic', 'housing', 'strategy'];
-const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
+const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas|est-ce (?:une?|bien une?|la|le|l') (?:forme|maniere|facon|moyen|type|action|engagement|possibilite)\b)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
 
 // The alternative (the PTAI) is added unless a reason already points to it.
 const outcome = (o: RuleOutcome): RuleAnswer => ({
@@ -154,13 +154,13 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // Who signs a PTAI: the text names the CTAI's signatories only.
-  if (schemes.length === 1 && schemes[0] === 'PTAI' && /\bsign|negoci/.test(f) && !/\bctai\b|contrat/.test(f)) {
+  if (schemes.length === 1 && schemes[0] === 'PTAI' && /\bsign(?!ifi)|negoci/.test(f) && !/\bctai\b|contrat/.test(f)) {
     const silent = schemeObligation('PTAI', 'prefect_signature');
     return part.yesNo ? outcome(silent) : { reasons: silent.reasons };
   }
 
   // « Qui signe le contrat ? », « le contrat est signé par qui ? »: the prefect, said first, in the seed's own sentence.
-  if (!part.yesNo && !part.choice && !schemes.includes('PTAI') && /\bqui\b/.test(part.folded) && /\bsign|negoci|conclu/.test(part.folded) && !/\bavec qui\b|\bqui peut\b|\bqui peuvent\b|(?<!\bavec (?:les |des )?(?:grandes )?)collectivit|\bpeut signer/.test(part.folded)) {
+  if (!part.yesNo && !part.choice && !schemes.includes('PTAI') && /\bqui\b/.test(part.folded) && /\bsign(?!ifi)|negoci|conclu/.test(part.folded) && !/\bavec qui\b|\bqui peut\b|\bqui peuvent\b|(?<!\bavec (?:les |des )?(?:grandes )?)collectivit|\bpeut signer/.test(part.folded)) {
     const signatories = ctaiSignatories();
     return { reasons: [{ ...signatories, text: `Le préfet : ${signatories.text.charAt(0).toLowerCase()}${signatories.text.slice(1)}` }] };
   }
@@ -171,7 +171,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « Une association peut-elle signer un CTAI ? »: the text names the CTAI's signatories, all of them collectivities.
-  if (part.yesNo && !kind && schemes[0] === 'CTAI' && /\bsign|conclu|negoci|porter|beneficier/.test(f) && NOT_A_COLLECTIVITY.test(f)) {
+  if (part.yesNo && !kind && schemes[0] === 'CTAI' && /\bsign(?!ifi)|conclu|negoci|porter|beneficier/.test(f) && NOT_A_COLLECTIVITY.test(f)) {
     const signatories: Reason = { text: 'Les CTAI sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') };
     const support: Reason = { text: 'La collectivité peut en revanche soutenir l’association porteuse d’une action : c’est l’une des formes d’engagement attendues.', ref: seedRef('engagement-collectivite') };
     return { verdict: 'no', reasons: /association/.test(f) ? [signatories, support] : [signatories] };
@@ -233,7 +233,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « Quelles autres formes d'engagement pouvons-nous proposer ? »
-  if (!part.yesNo && /formes? d'engagement|engagement (?:de la collectivite|attendu)|(?:comment|de quelle maniere)\b.*\bs'(?:engager|impliquer|investir)|autres? formes?/.test(f) && !/lettre d'engagement/.test(f)) {
+  if (!part.yesNo && /formes? d'engagement|engagement (?:de la collectivite|attendu)|(?:comment|de quelle maniere)\b.*\b(?:s'|se |nous |vous )(?:engager|impliquer|investir)|autres? formes?/.test(f) && !/lettre d'engagement/.test(f)) {
     return outcome(commitmentFormAccepted('cofinancing'));
   }
 
