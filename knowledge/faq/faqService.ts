@@ -148,6 +148,11 @@ function crowdedOut(labels: readonly string[]): string {
   return named.length === 1 ? `Posez à part ${named[0] ?? ''} : la réponse ne tient pas ici.` : `Posez à part ${named.join(' et ')} : les réponses ne tiennent pas ici.`;
 }
 
+const ASKS_AMOUNT = /\bquel(?:le)?s? (?:est |sont |etait |a ete )?(?:le |la |les )?(?:budget|montant|somme|enveloppe|dotation)s?\b/;
+/** The schemes a text names, by acronym or spelled out. */
+function schemesNamed(folded: string): string[] {
+  return [/\bctai\b|contrats? territori/.test(folded) ? 'ctai' : '', /\bptai\b|projets? territori/.test(folded) ? 'ptai' : ''].filter((s) => s !== '');
+}
 const ASKS_COUNT = /\bcombien\b|\b(?:le|quel) nombre d/;
 const NUMBER_WORDS = /\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|plusieurs|aucun|aucune|sans minimum|variable)\b/;
 const ASKS_WHO = /^(?:et |mais )?(?:qui|c'est qui|cest qui)\b(?! (?:sont|est) (?:les|le|la) (?:bpi|primo|beneficiaires|etrangers|refugies))/;
@@ -174,9 +179,9 @@ function withContext(query: ResolvedQuery, context: ResolvedQuery): ResolvedQuer
 }
 
 /** « uniquement », « seulement », « réservé aux », « ne… que »: a yes/no question that restricts. */
-const RESTRICTIVE = /\b(?:uniquement|seulement|exclusivement|reservee?s?)\b|\b(?:ne|n')\b[^?]{0,40}?\bqu(?:e|')/;
+const RESTRICTIVE = /\b(?:uniquement|seulement|exclusivement|reservee?s?|seule?s?)\b|\b(?:ne|n')\b[^?]{0,40}?\bqu(?:e|')/;
 /** An answer that names more than the one thing: « dont », « notamment », « toute collectivité », « ainsi que ». */
-const WIDER = /\b(?:dont|comprend|notamment|toute?s?|aussi|egalement|ainsi que|de nombreux|plusieurs)\b/;
+const WIDER = /\b(?:dont|comprend|notamment|toute?s?|aussi|egalement|ainsi que|de nombreux|plusieurs)\b|\) et (?:la|le|les|l')/;
 
 const INVERTED = /^(?:est-ce que )?(.+?)\s+([a-z]+)-(?:t-)?(?:il|elle|ils|elles)\s+(.+?)\s*\??$/;
 
@@ -214,6 +219,9 @@ function confirmed(question: string, answer: string): boolean {
 /** « …, c'est bien ça ? », « vrai ou faux ? », « ai-je raison ? »: what asks to confirm the claim before it. */
 const CONFIRMATION_TAG =
   /[\s,.;:]*(?:(?:est-ce que )?c'est (?:bien )?(?:ca|cela|exact|vrai|correct|juste|le cas)|est-ce (?:bien )?(?:ca|exact|vrai|correct|juste|le cas)|(?:c'est )?vrai ou faux|ai-je raison|j'ai raison|je ne me trompe pas|je me trompe|n'est-ce pas|on est d'accord|vous confirmez|confirmez-vous|correct|exact|vrai|non|hein)\s*[?!.…]*$/;
+/** « Est-il exact que… ? », « est-ce vrai que… ? »: a claim to confirm, asked before it. */
+const CONFIRMATION_LEAD = /^(?:(?:est-il|est-ce|c'est|il est) (?:bien )?(?:exact|vrai|juste|correct)|est-ce que c'est (?:vrai|exact)|est-ce (?:bien )?le cas) qu(?:e\s+|')/;
+const CLAIM_WITHOUT = /\b(c'est|est|sont) sans\b/;
 const CLAIM_NEGATION = /\b(?:ne|n')\s*(?!est-ce pas)((?:[a-z'-]+\s+){0,3}?)(?:pas|plus|jamais|point)\b/;
 
 /**
@@ -222,8 +230,10 @@ const CLAIM_NEGATION = /\b(?:ne|n')\s*(?!est-ce pas)((?:[a-z'-]+\s+){0,3}?)(?:pa
  * answer says whether the claim as typed is right. Undefined for any other part.
  */
 function negatedClaim(part: QuestionPart): QuestionPart | undefined {
-  if (!part.yesNo || !CONFIRMATION_TAG.test(part.folded)) return undefined;
-  const claim = part.folded.replace(CONFIRMATION_TAG, '').trim();
+  if (!part.yesNo || !(CONFIRMATION_TAG.test(part.folded) || CONFIRMATION_LEAD.test(part.folded))) return undefined;
+  const claim = part.folded.replace(CONFIRMATION_TAG, '').replace(CONFIRMATION_LEAD, '').trim();
+  // « un PTAI, c'est sans montant plancher, c'est bien ça ? »: the positive is « c'est avec ».
+  if (CLAIM_WITHOUT.test(claim)) return { ...part, text: `${claim.replace(CLAIM_WITHOUT, '$1 avec')} ?`, folded: `${claim.replace(CLAIM_WITHOUT, '$1 avec')} ?`, negated: false };
   if (!CLAIM_NEGATION.test(claim) || /\bne (?:\w+ ){0,3}?que\b/.test(claim)) return undefined;
   const positive = `${claim.replace(CLAIM_NEGATION, '$1').replace(/\s+/g, ' ').trim()} ?`;
   return { ...part, text: positive, folded: positive, negated: false };
@@ -443,6 +453,11 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
       const recomposed = counted.length > 0 ? composeExtractive(counted, query, termWeight) : undefined;
       if (recomposed && statesNumber(recomposed.answer)) composed = recomposed;
     }
+    // « Le montant minimum pour un CTAI ? » answered by what the text says of the PTAI alone: the text says nothing of the CTAI's.
+    const own = schemesNamed(part.folded);
+    if (own.length === 1 && !schemesNamed(fold(composed.answer)).includes(own[0] as string) && schemesNamed(fold(composed.answer)).length > 0) return undefined;
+    // « Quel budget pour les 11 métropoles en 2019 ? » answered without an amount: the text does not give it.
+    if (ASKS_AMOUNT.test(part.folded) && !/minim|plancher|\bseuil/.test(part.folded) && !/\d[\d\s,.]*\s*(?:millions?|milliards?|euros?|€)/.test(fold(composed.answer))) return undefined;
     // A count or an amount asked, and none in the answer: the text does not give it (« combien de départements ont signé ? »).
     if (ASKS_COUNT.test(part.folded) && !statesNumber(composed.answer) && !NUMBER_WORDS.test(fold(composed.answer))) return undefined;
     // « Qui rédige le diagnostic ? » answered without anyone named: the text does not say who.
