@@ -38,7 +38,7 @@ const WHICH_SCHEME = /quel (?:dispositif|outil|cadre)|lequel|\badapte|convient|c
 const OPEN_TO_ALL = /\b(?:ouverts?|accessibles?|destines?|reserves?|possibles?|pour|concerne)\s+(?:a |aux )?(?:toutes? (?:les )?(?:collectivites?|communes?)|n'importe quelle (?:collectivite|commune|ville)|tout le monde|toute commune)\b/;
 /** What a CTAI requires and a PTAI does not: after the CTAI's rule, the PTAI's is the way out. */
 const CTAI_ONLY_REQUIREMENTS: readonly ObligationTopic[] = ['diagnostic', 'housing', 'strategy'];
-const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas|est-ce (?:une?|bien une?|la|le|l') (?:forme|maniere|facon|moyen|type|action|engagement|possibilite)\b)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
+const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas|est-ce (?:une?|bien une?|la|le|l') (?:forme|maniere|facon|moyen|type|action|engagement|possibilite)\b|est-ce (?:possible|envisageable|autorise|permis|faisable|acceptable|jouable)\b|(?:c'est|est-ce que c'est) (?:possible|envisageable|autorise|permis|faisable|acceptable|jouable)\b)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
 
 // The alternative (the PTAI) is added unless a reason already points to it.
 const outcome = (o: RuleOutcome): RuleAnswer => ({
@@ -212,13 +212,19 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
 
   // « PTAI ou CTAI pour une petite ville ? »: what each scheme says of this kind.
   if (kind && (schemes.length === 2 || (schemes.length === 0 && WHICH_SCHEME.test(f))) && (!part.yesNo || /\b(?:ptai|ctai) ou (?:un |le |en )?(?:ctai|ptai)\b|lequel|quel dispositif/.test(f))) {
-    return { reasons: combine([outcome(ctaiEligibilityVerdict(kind, question.small)), outcome(ptaiEligibility(kind))]).reasons };
+    // « …coordonner les cours de français : quel dispositif ? »: what the PTAI says of the field named, after each scheme's rule for the kind.
+    // Said for a kind the CTAI is not signed with, or for an action asked as targeted (« de manière ponctuelle »): the PTAI and its field.
+    const field = part.fields[0];
+    const ctai = outcome(ctaiEligibilityVerdict(kind, question.small));
+    const ptaiOnly = field !== undefined && (ctai.verdict !== 'yes' || /ponctu/.test(question.folded)) && fieldFitsScheme('PTAI', field).verdict === 'yes';
+    if (ptaiOnly) return { reasons: combine([outcome(ptaiEligibility(kind)), { reasons: fieldFitsScheme('PTAI', field).reasons }]).reasons };
+    return { reasons: combine([ctai, outcome(ptaiEligibility(kind))]).reasons };
   }
 
   // Eligibility of a kind of collectivity, asked as a yes/no question.
   // « Ces thématiques sont-elles couvertes par ce type de contrat ? »: a question about fields, whatever the kind.
   const aboutFields = part.fields.length > 0 && /thematiques?|domaines?|champs?|couvert|couvr|besoins|traite/.test(part.folded);
-  if (part.yesNo && kind && !aboutFields && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded) && !(LACKING.test(f) && obligationTopic(f, part))) {
+  if (part.yesNo && kind && !aboutFields && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded) && !((LACKING.test(f) || WITHOUT.test(f)) && obligationTopic(f, part))) {
     const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
     const scheme = schemes[0] ?? (funding ? 'PTAI' : undefined);
     const field = part.fields[0];
