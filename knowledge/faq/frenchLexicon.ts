@@ -170,6 +170,8 @@ export const PHRASE_SYNONYMS: readonly (readonly [string, string])[] = [
   // « un bilan des actions », « les actions conduites »: the report on the actions carried out
   ['\\bbilans? (?:des|de ces) actions\\b', 'rapport sur les actions'],
   ['\\bactions (deja )?(?:conduites|realisees)\\b', 'actions $1menees'],
+  // « où trouver un bilan ? »: the report on the actions carried out, which the seed points to
+  ['\\b(ou|comment) (?:trouver|consulter|lire|obtenir) (?:un|le|des|les) bilans?\\b', '$1 trouver le rapport sur les actions menees'],
   // « une étude des besoins », « un état des lieux du territoire »: what the seed calls a diagnostic territorial
   ["\\b(?:(?:une|un|l'|les|des) )?(?:etude|analyse|cartographie|recensement|identification)s? (?:prealables? )?(?:des|de ses|de nos|de leurs) besoins(?: (?:du|de notre|de son|sur le) territoire| locaux| territoriaux)?", 'un diagnostic territorial'],
   ["\\b(?:(?:un|l'|le) )?etat des lieux(?: (?:du|de notre|de son) territoire| prealable| local)?", 'un diagnostic territorial'],
