@@ -64,9 +64,3 @@ export function definitionsAsked(folded: string): DefinitionPlace[] | undefined 
   const places = terms.map(([, place]) => place);
   return places.length === 1 || places.every((p) => p.short) ? places : undefined;
 }
-
-/** The place of the one term a part asks the meaning of, or undefined when the part asks something else. */
-export function definitionAsked(folded: string): DefinitionPlace | undefined {
-  const places = definitionsAsked(folded);
-  return places?.length === 1 ? places[0] : undefined;
-}
