@@ -8,12 +8,12 @@ import { fitParts, partLabel, renumbered, shorterVersions, withChoice, withinAns
 import { composeExtractive, excerptOf, type ComposedAnswer, type RankedPassage } from './extractiveAnswer';
 import { FrenchLexicalRetriever } from './frenchRetriever';
 import { analyzeText, fold, type SmallTalk } from './frenchText';
-import { definitionAsked } from './definitions';
+import { definitionsAsked } from './definitions';
 import { asksTerritoryEligibility, eligibilityWithEngagement, territoryAnswer } from './engagedTerritories';
 import { generateAnswer } from './generatedAnswer';
 import { LexicalIndex, type IndexedPassage, type ResolvedQuery } from './lexicalIndex';
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from './questionAnalysis';
-import { isDontKnow, refusalAfterLookup, refusalBeforeLookup } from './refusals';
+import { isDontKnow, refusalAfterLookup, refusalBeforeLookup, refusalForUnknownNames, unknownAcronyms } from './refusals';
 import { ruleAnswer, type RuleAnswer } from './ruleAnswers';
 import type { RuleVerdict } from '../schemes';
 import type { Reason } from '../seedReferences';
@@ -105,6 +105,8 @@ const SPELLED_OUT: readonly [RegExp, string][] = [
   [/,? en faveur de l['’]intégration des étrangers primo-arrivants(?:, dont les (?:BPI|bénéficiaires de la protection internationale(?: \(BPI\))?))?/g, ''],
 ];
 
+const PUBLIC_OF_EVERY_SCHEME = /,? en faveur de l['’]intégration des étrangers primo-arrivants(?:, dont les (?:BPI|bénéficiaires de la protection internationale(?: \(BPI\))?))?(?=\.$)/;
+
 const withAcronyms = (text: string): string => SPELLED_OUT.reduce((t, [pattern, acronym]) => t.replace(pattern, acronym), text);
 
 const stem5 = (word: string): string => word.slice(0, 5);
@@ -146,6 +148,11 @@ function crowdedOut(labels: readonly string[]): string {
   return named.length === 1 ? `Posez à part ${named[0] ?? ''} : la réponse ne tient pas ici.` : `Posez à part ${named.join(' et ')} : les réponses ne tiennent pas ici.`;
 }
 
+const ASKS_AMOUNT = /\bquel(?:le)?s? (?:est |sont |etait |a ete )?(?:le |la |les )?(?:budget|montant|somme|enveloppe|dotation)s?\b/;
+/** The schemes a text names, by acronym or spelled out. */
+function schemesNamed(folded: string): string[] {
+  return [/\bctai\b|contrats? territori/.test(folded) ? 'ctai' : '', /\bptai\b|projets? territori/.test(folded) ? 'ptai' : ''].filter((s) => s !== '');
+}
 const ASKS_COUNT = /\bcombien\b|\b(?:le|quel) nombre d/;
 const NUMBER_WORDS = /\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|plusieurs|aucun|aucune|sans minimum|variable)\b/;
 const ASKS_WHO = /^(?:et |mais )?(?:qui|c'est qui|cest qui)\b(?! (?:sont|est) (?:les|le|la) (?:bpi|primo|beneficiaires|etrangers|refugies))/;
@@ -170,6 +177,11 @@ function withContext(query: ResolvedQuery, context: ResolvedQuery): ResolvedQuer
   const extra = context.groups.filter((g) => !g.exact && !g.optional).map((g) => ({ ...g, optional: true, terms: g.terms.map((t) => ({ ...t, weight: t.weight * CONTEXT_WEIGHT })) }));
   return { ...query, groups: [...query.groups, ...extra] };
 }
+
+/** « uniquement », « seulement », « réservé aux », « ne… que »: a yes/no question that restricts. */
+const RESTRICTIVE = /\b(?:uniquement|seulement|exclusivement|reservee?s?|seule?s?)\b|\b(?:ne|n')\b[^?]{0,40}?\bqu(?:e|')/;
+/** An answer that names more than the one thing: « dont », « notamment », « toute collectivité », « ainsi que ». */
+const WIDER = /\b(?:dont|comprend|notamment|toute?s?|aussi|egalement|ainsi que|de nombreux|plusieurs)\b|\) et (?:la|le|les|l')/;
 
 const INVERTED = /^(?:est-ce que )?(.+?)\s+([a-z]+)-(?:t-)?(?:il|elle|ils|elles)\s+(.+?)\s*\??$/;
 
@@ -203,6 +215,31 @@ function confirmed(question: string, answer: string): boolean {
   const words = claim.split(/\s+/).filter((w) => w.length > 3);
   return words.length > 0 && words.every((w) => text.includes(w)) && !/\b(?:pas|ne)\b/.test(text);
 }
+
+/** « …, c'est bien ça ? », « vrai ou faux ? », « ai-je raison ? »: what asks to confirm the claim before it. */
+const CONFIRMATION_TAG =
+  /[\s,.;:]*(?:(?:est-ce que )?c'est (?:bien )?(?:ca|cela|exact|vrai|correct|juste|le cas)|est-ce (?:bien )?(?:ca|exact|vrai|correct|juste|le cas)|(?:c'est )?vrai ou faux|ai-je raison|j'ai raison|je ne me trompe pas|je me trompe|n'est-ce pas|on est d'accord|vous confirmez|confirmez-vous|correct|exact|vrai|non|hein)\s*[?!.…]*$/;
+/** « Est-il exact que… ? », « est-ce vrai que… ? »: a claim to confirm, asked before it. */
+const CONFIRMATION_LEAD = /^(?:(?:est-il|est-ce|c'est|il est) (?:bien )?(?:exact|vrai|juste|correct)|est-ce que c'est (?:vrai|exact)|est-ce (?:bien )?le cas) qu(?:e\s+|')/;
+const CLAIM_WITHOUT = /\b(c'est|est|sont) sans\b/;
+const CLAIM_NEGATION = /\b(?:ne|n')\s*(?!est-ce pas)((?:[a-z'-]+\s+){0,3}?)(?:pas|plus|jamais|point)\b/;
+
+/**
+ * « Un PTAI ne nécessite pas de diagnostic, c'est bien ça ? »: a claim in the negative to confirm is
+ * answered as its positive (« un PTAI nécessite de diagnostic ? »), the verdict then turned: the
+ * answer says whether the claim as typed is right. Undefined for any other part.
+ */
+function negatedClaim(part: QuestionPart): QuestionPart | undefined {
+  if (!part.yesNo || !(CONFIRMATION_TAG.test(part.folded) || CONFIRMATION_LEAD.test(part.folded))) return undefined;
+  const claim = part.folded.replace(CONFIRMATION_TAG, '').replace(CONFIRMATION_LEAD, '').trim();
+  // « un PTAI, c'est sans montant plancher, c'est bien ça ? »: the positive is « c'est avec ».
+  if (CLAIM_WITHOUT.test(claim)) return { ...part, text: `${claim.replace(CLAIM_WITHOUT, '$1 avec')} ?`, folded: `${claim.replace(CLAIM_WITHOUT, '$1 avec')} ?`, negated: false };
+  if (!CLAIM_NEGATION.test(claim) || /\bne (?:\w+ ){0,3}?que\b/.test(claim)) return undefined;
+  const positive = `${claim.replace(CLAIM_NEGATION, '$1').replace(/\s+/g, ' ').trim()} ?`;
+  return { ...part, text: positive, folded: positive, negated: false };
+}
+
+const turnedVerdict = (verdict: RuleVerdict | undefined): RuleVerdict | undefined => (verdict === 'yes' ? 'no' : verdict === 'no' ? 'yes' : verdict);
 
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
 interface Piece extends ComposedAnswer {
@@ -416,6 +453,11 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
       const recomposed = counted.length > 0 ? composeExtractive(counted, query, termWeight) : undefined;
       if (recomposed && statesNumber(recomposed.answer)) composed = recomposed;
     }
+    // « Le montant minimum pour un CTAI ? » answered by what the text says of the PTAI alone: the text says nothing of the CTAI's.
+    const own = schemesNamed(part.folded);
+    if (own.length === 1 && !schemesNamed(fold(composed.answer)).includes(own[0] as string) && schemesNamed(fold(composed.answer)).length > 0) return undefined;
+    // « Quel budget pour les 11 métropoles en 2019 ? » answered without an amount: the text does not give it.
+    if (ASKS_AMOUNT.test(part.folded) && !/minim|plancher|\bseuil/.test(part.folded) && !/\d[\d\s,.]*\s*(?:millions?|milliards?|euros?|€)/.test(fold(composed.answer))) return undefined;
     // A count or an amount asked, and none in the answer: the text does not give it (« combien de départements ont signé ? »).
     if (ASKS_COUNT.test(part.folded) && !statesNumber(composed.answer) && !NUMBER_WORDS.test(fold(composed.answer))) return undefined;
     // « Qui rédige le diagnostic ? » answered without anyone named: the text does not say who.
@@ -424,6 +466,8 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     const affirmative = !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer));
     const verdict: RuleVerdict | undefined =
       part.yesNo && ((affirmative && (best.coverage === 1 || restates(part.folded, composed.answer))) || confirmed(part.folded, composed.answer)) ? 'yes' : undefined;
+    // « La démarche vise-t-elle uniquement les réfugiés ? » answered by a wider set (« les primo-arrivants, dont les BPI »): no; never yes on the passage's words alone.
+    if (part.yesNo && RESTRICTIVE.test(part.folded)) return { ...composed, verdict: WIDER.test(fold(composed.answer)) ? 'no' : undefined };
     // « Le diagnostic a-t-il le même statut dans un CTAI et dans un PTAI ? » answered by a contrast: no.
     const contrasted = part.yesNo && SAMENESS.test(part.folded) && /\b(?:alors que|tandis que|contrairement|mais)\b/.test(fold(composed.answer)) ? 'no' : undefined;
     return { verdict: contrasted ?? verdict, ...composed };
@@ -431,10 +475,38 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
 
   /** A definition question answered by the passage that defines its term (knowledge/faq/definitions.ts). */
   function definedBy(part: QuestionPart): Piece | undefined {
-    const place = definitionAsked(part.folded);
-    const passage = place && index.passages.find((p) => p.id.startsWith(`${place.file}#`) && p.section === place.section && !p.id.includes('@'));
-    if (!passage) return undefined;
-    return { answer: withMarker(passage.text, 1), sources: [{ id: passage.id, title: passage.title, excerpt: excerptOf(passage.text) }] };
+    const places = definitionsAsked(part.folded) ?? [];
+    const find = (file: string, section: string): IndexedPassage | undefined => index.passages.find((p) => p.id.startsWith(`${file}#`) && p.section === section && !p.id.includes('@'));
+    if (places.length === 1) {
+      const place = places[0] as (typeof places)[number];
+      const passage = find(place.file, place.section);
+      if (!passage) return undefined;
+      const single: Piece = { answer: withMarker(passage.text, 1), sources: [{ id: passage.id, title: passage.title, excerpt: excerptOf(passage.text) }] };
+      // The section that completes the definition (who signs a CTAI, who carries the programme), when both fit in one answer.
+      const also = place.also === undefined ? undefined : find(place.file, place.also);
+      if (!also) return single;
+      const both = [withMarker(passage.text, 1), withMarker(also.text, 2)];
+      // Too long: the public both schemes share, repeated at the end of each definition, goes first, then the spelled-out names of the second sentence.
+      const withoutPublic = [withMarker(passage.text.replace(PUBLIC_OF_EVERY_SCHEME, ''), 1), withMarker(withAcronyms(also.text), 2)];
+      const answer = both.join(' ').length <= MAX_ANSWER_LENGTH ? both.join(' ') : withoutPublic.join(' ');
+      if (answer.length > MAX_ANSWER_LENGTH) return single;
+      return { answer, sources: [...single.sources, { id: also.id, title: also.title, excerpt: excerptOf(also.text) }] };
+    }
+    // « Que signifient CTAI et PTAI ? »: each term spelled out by its glossary entry, its first sentence when all do not fit.
+    const entries = places.map((place) => find('glossaire', place.short ?? ''));
+    if (entries.length === 0 || entries.some((e) => !e)) return undefined;
+    const passages = entries as IndexedPassage[];
+    const whole = passages.map((p, i) => withMarker(p.text, i + 1)).join(' ');
+    const firsts = passages.map((p, i) => withMarker((p.text.split(/(?<=\.)\s+/)[0] ?? p.text).replace(/ : .*$/, '.'), i + 1)).join(' ');
+    return { answer: whole.length <= MAX_ANSWER_LENGTH ? whole : firsts, sources: passages.map((p) => ({ id: p.id, title: p.title, excerpt: excerptOf(p.text) })) };
+  }
+
+  /** A part answered by a rule, else from the retrieved passages. */
+  async function pieceFor(part: QuestionPart, analyzed: AnalyzedQuestion, several: boolean): Promise<Piece | undefined> {
+    // « Saint-Étienne Métropole, on peut faire un CTAI ? »: the scheme rule answers, the list of engaged territories only adds whether it already is.
+    const named = { ...part, folded: `${analyzed.context} ${part.folded}`.trim() };
+    const rule = asksTerritoryEligibility(named) ? eligibilityWithEngagement(named, ruleAnswer(part, analyzed)) : (territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed));
+    return rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several);
   }
 
   async function answer(question: string): Promise<FaqAnswer> {
@@ -445,7 +517,8 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     const analyzed = analyzeQuestion(question);
     const several = analyzed.parts.length > 1;
     const definitions = analyzed.parts.map((part) => definedBy(part));
-    const refusal = refusalBeforeLookup(analyzed);
+    const unknown = unknownAcronyms(question);
+    const refusal = refusalBeforeLookup(analyzed) ?? refusalForUnknownNames(analyzed.questionFolded, unknown);
     if (refusal && !several && !definitions[0]) return { answered: false, answer: refusal, sources: [] };
 
     // Of a question in several parts, a part the text is silent on is left unanswered, not the others.
@@ -456,14 +529,19 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
         pieces.push(definition);
         continue;
       }
-      if (several && refusalBeforeLookup(analyzed, part)) {
+      if (several && (refusalBeforeLookup(analyzed, part) ?? refusalForUnknownNames(part.folded, unknown))) {
         pieces.push(undefined);
         continue;
       }
-      // « Saint-Étienne Métropole, on peut faire un CTAI ? »: the scheme rule answers, the list of engaged territories only adds whether it already is.
-      const named = { ...part, folded: `${analyzed.context} ${part.folded}`.trim() };
-      const rule = asksTerritoryEligibility(named) ? eligibilityWithEngagement(named, ruleAnswer(part, analyzed)) : (territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed));
-      const piece = rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several);
+      const claim = negatedClaim(part);
+      if (claim) {
+        const piece = await pieceFor(claim, analyzed, several);
+        if (piece?.verdict === 'yes' || piece?.verdict === 'no') {
+          pieces.push({ ...piece, verdict: turnedVerdict(piece.verdict) });
+          continue;
+        }
+      }
+      const piece = await pieceFor(part, analyzed, several);
       // « qui signe, le maire ou le préfet ? »: the option the answer bears out comes first.
       pieces.push(piece && part.choice ? { ...piece, answer: withChoice(piece.answer, part.choice, question) } : piece);
     }

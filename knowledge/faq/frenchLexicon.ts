@@ -170,6 +170,20 @@ export const PHRASE_SYNONYMS: readonly (readonly [string, string])[] = [
   // « un bilan des actions », « les actions conduites »: the report on the actions carried out
   ['\\bbilans? (?:des|de ces) actions\\b', 'rapport sur les actions'],
   ['\\bactions (deja )?(?:conduites|realisees)\\b', 'actions $1menees'],
+  // « où trouver un bilan ? »: the report on the actions carried out, which the seed points to
+  ['\\b(ou|comment) (?:trouver|consulter|lire|obtenir) (?:un|le|des|les) bilans?\\b', '$1 trouver le rapport sur les actions menees'],
+  // « une étude des besoins », « un état des lieux du territoire »: what the seed calls a diagnostic territorial
+  ["\\b(?:(?:une|un|l'|les|des) )?(?:etude|analyse|cartographie|recensement|identification)s? (?:prealables? )?(?:des|de ses|de nos|de leurs) besoins(?: (?:du|de notre|de son|sur le) territoire| locaux| territoriaux)?", 'un diagnostic territorial'],
+  ["\\b(?:(?:un|l'|le) )?etat des lieux(?: (?:du|de notre|de son) territoire| prealable| local)?", 'un diagnostic territorial'],
+  // « combien l'État met-il au pot ? »: what the State mobilises
+  ['\\bau pot\\b', 'mobilise'],
+  // « le CTAI s'adresse-t-il aux grandes agglomérations ? »: what the seed says « vise » (not « adresser une demande »)
+  ["\\bs'adresse-t-(il|elle|on)\\b", 'est-$1 destine'],
+  ["\\bs'adressent-(ils|elles)\\b", 'sont-$1 destines'],
+  ["\\bs'adressent\\b", 'sont destines'],
+  ["\\bs'adresse\\b", 'est destine'],
+  // « des cours de français », « l'apprentissage du français »: the seed's formation linguistique
+  ['\\b(?:des |les )?(?:cours|ateliers?|apprentissage) (?:de |du )(?:francais|langue francaise|langue)\\b|\\b(?:le |du )?fle\\b', 'la formation linguistique'],
 ];
 
 /**
@@ -207,6 +221,8 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['différence', 'différences', 'différent', 'comparer', 'comparaison', 'distinguer'],
   ['agglomération', 'agglomérations', 'métropole', 'métropoles'],
   ['ponctuel', 'ponctuellement', 'ciblé', 'ponctuelle'],
+  // « s'adresse aux grandes agglomérations », « est destiné à »: what the seed says « vise » or « à destination de »
+  ['vise', 'visent', 'viser', 'visé', 'visés', 'destiné', 'destinés', 'destinée', 'destinées', 'destination'],
   ['soutien', 'soutenir', 'soutenu', 'aide', 'aider', 'appui', 'appuyer'],
 ];
 

@@ -37,7 +37,7 @@ export interface AnalyzedQuestion {
 }
 
 const WH_START =
-  /^(?:(?:et|mais|alors|donc|puis|ensuite|enfin|bref|pour un (?:ctai|ptai)\s*:?|pour les (?:ctai|ptai)\s*:?)\s+)?(?:a |avec |par |pour |de |en |dans |sur |aupres de |entre )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|que|qu'|ce qu'|ce que|ce qui|quoi|lequel|laquelle|lesquels|lesquelles|c'est quoi|c quoi|cest quoi|c'est qui|cest qui|c qui|citez|donnez|dites|expliquez|comparez|decrivez|indiquez|precisez|resumez|definissez)\b/;
+  /^(?:(?:et|mais|alors|donc|puis|ensuite|enfin|bref|pour un (?:ctai|ptai)\s*:?|pour les (?:ctai|ptai)\s*:?)\s+)?(?:a |avec |par |pour |de |en |dans |sur |aupres de |entre |depuis |jusqu'a |a partir de )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|ou|pourquoi|que|qu'|ce qu'|ce que|ce qui|quoi|lequel|laquelle|lesquels|lesquelles|c'est quoi|c quoi|cest quoi|c'est qui|cest qui|c qui|citez|donnez|dites|expliquez|comparez|decrivez|indiquez|precisez|resumez|definissez)\b/;
 const WH_ANYWHERE = /\b(?:qui|quel|quelle|quels|quelles|combien|comment|quand(?! meme)|pourquoi|quoi|lesquel(?:le)?s?|laquelle|lequel)\b|\bou (?:je|trouver|se trouve|on)\b/;
 // « Pouvez-vous me dire… », « je voudrais savoir… »: politeness around the question, not part of it.
 const OPENER =
@@ -98,7 +98,7 @@ function isEmptyQuestion(folded: string): boolean {
 
 // A part starts at « , qui… », « , et combien… », « ; le diagnostic est-il… », « et faut-il… ».
 const PART_START =
-  /(?:\s*[,;:]\s*(?:et |mais |puis )?|\s+(?:et|puis|mais aussi|ainsi que) )(?=(?:a |avec |par |pour |dans |sur |en |de )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|pourquoi|lequel|laquelle|lesquels|lesquelles|ou|est-ce|si |s'il|faut-il|peut-on|doit-on|y a-t-il|existe-t-il|dites|citez|donnez|precisez|indiquez|expliquez)\b)/g;
+  /(?:\s*[,;:]\s*(?:et |mais |puis )?|\s+(?:et|puis|mais aussi|ainsi que) )(?=(?:a |avec |par |pour |dans |sur |en |de )?(?:qui|quel|quelle|quels|quelles|combien|comment|quand|pourquoi|lequel|laquelle|lesquels|lesquelles|ou|est-ce|si |s'il|faut-il|peut-on|doit-on|y a-t-il|existe-t-il|dites|citez|donnez|precisez|indiquez|expliquez)\b|[a-z]+-(?:t-)?(?:il|elle|on|ils|elles)\b)/g;
 const CLAUSE_WITH_INVERSION = /\s*[,;]\s*(?:et\s+)?(?=[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b|(?:pouvons|devons|sommes|avons|pouvez|devez|etes|avez)-(?:nous|vous)\b)/g;
 // « y a-t-il un minimum et le diagnostic est-il requis ? »: after an inverted clause, « et » opens another one.
 const AND_AFTER_INVERSION = /(\w-(?:t-)?(?:il|elle|on|ils|elles)\b[^,;?]*?)\s+et\s+(?=(?:le|la|les|l'|un|une|des|ce|cette|ces|il|elle|on)\s?[^,;?]*\w-(?:t-)?(?:il|elle|on|ils|elles)\b)/g;

@@ -60,6 +60,12 @@ const SILENT_DETAIL = new RegExp(
     'maxima', 'en moyenne', '(?:montant|budget|financement|cout|duree|nombre|subvention|somme)s? moyens?\\b', 'a la fois un (?:ctai|ptai) et un', 'cumul', 'les deux (?:a la fois|en meme temps)',
     "combien (?:y a-t-il |il y a |de )?(?:de )?(?:refugies|bpi|personnes|beneficiaires|etrangers|familles|primo)", 'actions (?:ont ete |qui ont ete )?menees (?:a|en|par)\\b',
     'renouvel', 'resili', 'prolong', "\\bqui (?:evalue|controle|instruit|verifie)",
+    // other programmes and zonings the text never relates the schemes to
+    'contrats? de ville', 'politique de la ville', 'quartiers? prioritaires?', 'fonds europeens?', 'fonds social europeen', 'appel a manifestation',
+    // what the funding may pay for, and what things cost: the text says neither
+    'immobili', '\\btravaux\\b', 'investissements?\\b', '\\bachat', 'acquisition', 'combien coute', '\\bcout (?:du|d\'un|d\'une|de la|des)\\b',
+    // several of the same scheme, and which prefect: the text says « les préfets » only
+    '(?:deux|plusieurs|2|3|trois) (?:ptai|ctai|projets territoriaux|contrats territoriaux)\\b', 'prefets? (?:de (?:la )?region|de departement|du departement|regional|departemental)',
   ].join('|'),
 );
 
@@ -97,6 +103,29 @@ export function refusalBeforeLookup(question: AnalyzedQuestion, part?: QuestionP
   const years = q.match(/\b(?:19|20)\d\d\b/g) ?? [];
   if (years.some((y) => !KNOWN_YEARS.has(y))) return DOMAIN.test(question.folded) ? DONT_KNOW : OFF_TOPIC;
   return undefined;
+}
+
+/**
+ * Acronyms the text or the rules know: the schemes, the State's services, the public, and the kinds
+ * of bodies the rules tell from collectivities. Any other (« le FAMI », « l'ANCT », « un QPV ») names
+ * a programme, a service or a zoning the text never speaks of.
+ */
+const KNOWN_ACRONYMS = new Set([
+  'ctai', 'ptai', 'bpi', 'cir', 'dgef', 'diair', 'fle', 'epci', 'ong', 'sem', 'spl', 'gip', 'epic', 'ccas', 'cias',
+  'ok', 'svp', 'stp', 'faq', 'sms', 'pdf', 'caf', 'ofii', 'ofpra', 'oqtf', 'urssaf',
+]);
+
+/** The acronyms typed in capitals (« FAMI ») that the text does not know, folded; none in a message typed all in capitals. */
+export function unknownAcronyms(typed: string): string[] {
+  const words = typed.match(/[\p{L}]+/gu) ?? [];
+  const capitals = words.filter((w) => w.length >= 2 && w === w.toUpperCase());
+  if (words.length === 0 || capitals.length * 2 >= words.length) return [];
+  return capitals.filter((w) => w.length >= 3 && w.length <= 6).map((w) => w.toLowerCase()).filter((w) => !KNOWN_ACRONYMS.has(w));
+}
+
+/** The refusal for a part that names what the text never speaks of: a programme, a service or a zoning of unknown acronym. */
+export function refusalForUnknownNames(folded: string, unknown: readonly string[]): string | undefined {
+  return unknown.some((acronym) => new RegExp(`\\b${acronym}\\b`).test(folded)) ? DONT_KNOW : undefined;
 }
 
 /** Whether a refusal is the one for a scheme detail the text is silent on. */

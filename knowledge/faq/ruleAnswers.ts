@@ -12,7 +12,7 @@ export interface RuleAnswer {
   readonly reasons: readonly Reason[];
 }
 
-const OBLIGATION = /\bfaut\b|\bfaudra|\bfallait\b|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|indispensable|imperatif|forcement|\btenue?s?\b|\bcondition|empeche|facultati|optionnel|dispense|\bbesoin d/;
+const OBLIGATION = /\bfaut\b|\bfaudra|\bfallait\b|\bdoi[st]\b|\bdoivent\b|\bdevra|\bdevons\b|\bdevez\b|oblig|\brequis|\bexige|\bimpos|necessaire|necessit|indispensable|imperatif|forcement|\btenue?s?\b|\bcondition|empeche|facultati|optionnel|dispense|\bbesoin d/;
 const ADVICE = /recommand|conseill|\butile\b|preferable/;
 /** « déconseillé », « pas recommandé »: the advice asked about the other way round. */
 const ADVISED_AGAINST = /deconseill|(?:pas|ni) (?:\w+ )?(?:recommande|conseille)|a eviter|inutile/;
@@ -23,8 +23,8 @@ const LACKING = /\bsans\b|\bpas (?:\w+ ){0,2}d[e']|\baucun|\bni\b/;
 const TIMING = /\b(?:termine|acheve|fini|finalise|boucle)e?s?\b|\bavant (?:de |le |la |l')?(?:depos|depot|candidat|soumi|envo)|au moment du depot|a quel moment|\bquand (?:doit|faut|le diag)|\bdelais?\b/;
 // « doit-il être joint ? », « faut-il le transmettre ? »: sending a document, which the text never speaks of.
 const ATTACHING = /\bjoin(?:t|te|ts|tes|dre)\b|\bjoign|\benvoy|\benvoi\b|transmet|transmis|\bfourni|annex|televers|piece jointe/;
-const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme/;
-const REQUIREMENT_VERB = /empeche|probleme|bloquant|obstacle|\bgene\b|genant|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire/;
+const POSSIBILITY = /\bpeu[tx]\b|\bpeuvent\b|\bpouvons\b|\bpouvez\b|\bpourr|possible|eligible|ouverts?\b|\bacces\b|\bdroit\b|beneficier|demander|solliciter|deposer|\bporter\b|\bfaire\b|monter|\bsigner|signataire|conclu|negocier|\bentrer\b|candidat|pretendre|participer|passer par|rentre|lancer|s'adress|destine|\bc bon\b|\bok\b|quand meme|\badaptee?s?\b|convient|approprie|\bfait pour\b|envisageable|concevable|acceptable|admis\b|permis\b|autorise/;
+const REQUIREMENT_VERB = /empeche|probleme|bloquant|obstacle|\bgene\b|genant|oblig|\bfaut\b|\bdoi[st]\b|\bdoivent\b|requis|exige|necessaire|necessit/;
 const RESTRICTION = /\bseule?s? (?:les|des)\b|reserve|\bque pour\b|\bc que\b|uniquement (?:pour|aux?|les)|seulement (?:pour|aux?|les)|\bqu'aux\b|\bqu'a des\b/;
 // « ne… qu'un seul champ »; not the relative « des besoins qu'un CTAI peut traiter ».
 const EXCLUSIVE = /exclusivement|uniquement|seulement|\bjuste\b|\bun seul\b|\bune seule\b|(?:\bne\b|\bn')[^?,]{0,30}?\bqu'une?\b|\bseul truc\b/;
@@ -38,7 +38,7 @@ const WHICH_SCHEME = /quel (?:dispositif|outil|cadre)|lequel|\badapte|convient|c
 const OPEN_TO_ALL = /\b(?:ouverts?|accessibles?|destines?|reserves?|possibles?|pour|concerne)\s+(?:a |aux )?(?:toutes? (?:les )?(?:collectivites?|communes?)|n'importe quelle (?:collectivite|commune|ville)|tout le monde|toute commune)\b/;
 /** What a CTAI requires and a PTAI does not: after the CTAI's rule, the PTAI's is the way out. */
 const CTAI_ONLY_REQUIREMENTS: readonly ObligationTopic[] = ['diagnostic', 'housing', 'strategy'];
-const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
+const ANAPHORA = /^(?:cela|ca|ce|c'|cette|ce type|ce domaine|ce projet|est-ce le cas|est-ce (?:une?|bien une?|la|le|l') (?:forme|maniere|facon|moyen|type|action|engagement|possibilite)\b|est-ce (?:possible|envisageable|autorise|permis|faisable|acceptable|jouable)\b|(?:c'est|est-ce que c'est) (?:possible|envisageable|autorise|permis|faisable|acceptable|jouable)\b)|\b(?:cela|ce domaine|ce type de|ce projet)\b/;
 
 // The alternative (the PTAI) is added unless a reason already points to it.
 const outcome = (o: RuleOutcome): RuleAnswer => ({
@@ -154,13 +154,13 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // Who signs a PTAI: the text names the CTAI's signatories only.
-  if (schemes.length === 1 && schemes[0] === 'PTAI' && /\bsign|negoci/.test(f) && !/\bctai\b|contrat/.test(f)) {
+  if (schemes.length === 1 && schemes[0] === 'PTAI' && /\bsign(?!ifi)|negoci/.test(f) && !/\bctai\b|contrat/.test(f)) {
     const silent = schemeObligation('PTAI', 'prefect_signature');
     return part.yesNo ? outcome(silent) : { reasons: silent.reasons };
   }
 
   // « Qui signe le contrat ? », « le contrat est signé par qui ? »: the prefect, said first, in the seed's own sentence.
-  if (!part.yesNo && !part.choice && !schemes.includes('PTAI') && /\bqui\b/.test(part.folded) && /\bsign|negoci|conclu/.test(part.folded) && !/\bavec qui\b|\bqui peut\b|\bqui peuvent\b|(?<!\bavec (?:les |des )?(?:grandes )?)collectivit|\bpeut signer/.test(part.folded)) {
+  if (!part.yesNo && !part.choice && !schemes.includes('PTAI') && /\bqui\b/.test(part.folded) && /\bsign(?!ifi)|negoci|conclu/.test(part.folded) && !/\bavec qui\b|\bqui peut\b|\bqui peuvent\b|(?<!\bavec (?:les |des )?(?:grandes )?)collectivit|\bpeut signer/.test(part.folded)) {
     const signatories = ctaiSignatories();
     return { reasons: [{ ...signatories, text: `Le préfet : ${signatories.text.charAt(0).toLowerCase()}${signatories.text.slice(1)}` }] };
   }
@@ -171,7 +171,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « Une association peut-elle signer un CTAI ? »: the text names the CTAI's signatories, all of them collectivities.
-  if (part.yesNo && !kind && schemes[0] === 'CTAI' && /\bsign|conclu|negoci|porter|beneficier/.test(f) && NOT_A_COLLECTIVITY.test(f)) {
+  if (part.yesNo && !kind && schemes[0] === 'CTAI' && /\bsign(?!ifi)|conclu|negoci|porter|beneficier/.test(f) && NOT_A_COLLECTIVITY.test(f)) {
     const signatories: Reason = { text: 'Les CTAI sont signés par les préfets avec les métropoles, les communautés urbaines ainsi qu’avec les départements et les régions volontaires.', ref: seedRef('ctai-signataires') };
     const support: Reason = { text: 'La collectivité peut en revanche soutenir l’association porteuse d’une action : c’est l’une des formes d’engagement attendues.', ref: seedRef('engagement-collectivite') };
     return { verdict: 'no', reasons: /association/.test(f) ? [signatories, support] : [signatories] };
@@ -212,13 +212,19 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
 
   // « PTAI ou CTAI pour une petite ville ? »: what each scheme says of this kind.
   if (kind && (schemes.length === 2 || (schemes.length === 0 && WHICH_SCHEME.test(f))) && (!part.yesNo || /\b(?:ptai|ctai) ou (?:un |le |en )?(?:ctai|ptai)\b|lequel|quel dispositif/.test(f))) {
-    return { reasons: combine([outcome(ctaiEligibilityVerdict(kind, question.small)), outcome(ptaiEligibility(kind))]).reasons };
+    // « …coordonner les cours de français : quel dispositif ? »: what the PTAI says of the field named, after each scheme's rule for the kind.
+    // Said for a kind the CTAI is not signed with, or for an action asked as targeted (« de manière ponctuelle »): the PTAI and its field.
+    const field = part.fields[0];
+    const ctai = outcome(ctaiEligibilityVerdict(kind, question.small));
+    const ptaiOnly = field !== undefined && (ctai.verdict !== 'yes' || /ponctu/.test(question.folded)) && fieldFitsScheme('PTAI', field).verdict === 'yes';
+    if (ptaiOnly) return { reasons: combine([outcome(ptaiEligibility(kind)), { reasons: fieldFitsScheme('PTAI', field).reasons }]).reasons };
+    return { reasons: combine([ctai, outcome(ptaiEligibility(kind))]).reasons };
   }
 
   // Eligibility of a kind of collectivity, asked as a yes/no question.
   // « Ces thématiques sont-elles couvertes par ce type de contrat ? »: a question about fields, whatever the kind.
   const aboutFields = part.fields.length > 0 && /thematiques?|domaines?|champs?|couvert|couvr|besoins|traite/.test(part.folded);
-  if (part.yesNo && kind && !aboutFields && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded) && !(LACKING.test(f) && obligationTopic(f, part))) {
+  if (part.yesNo && kind && !aboutFields && POSSIBILITY.test(f) && !/domaine|fait[- ](?:il |elle )?partie|\bvises?\b|rentre|relev/.test(f) && !restricted && !OBLIGATION.test(part.folded) && !((LACKING.test(f) || WITHOUT.test(f)) && obligationTopic(f, part))) {
     const funding = /financ|subvention|argent|aide|soutien de l'etat/.test(f);
     const scheme = schemes[0] ?? (funding ? 'PTAI' : undefined);
     const field = part.fields[0];
@@ -233,7 +239,7 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   // « Quelles autres formes d'engagement pouvons-nous proposer ? »
-  if (!part.yesNo && /formes? d'engagement|engagement (?:de la collectivite|attendu)|(?:comment|de quelle maniere)\b.*\bs'(?:engager|impliquer|investir)|autres? formes?/.test(f) && !/lettre d'engagement/.test(f)) {
+  if (!part.yesNo && /formes? d'engagement|engagement (?:de la collectivite|attendu)|(?:comment|de quelle maniere)\b.*\b(?:s'|se |nous |vous )(?:engager|impliquer|investir)|autres? formes?/.test(f) && !/lettre d'engagement/.test(f)) {
     return outcome(commitmentFormAccepted('cofinancing'));
   }
 
@@ -308,6 +314,8 @@ function ruleFor(part: QuestionPart, question: AnalyzedQuestion): RuleAnswer | u
   }
 
   if (part.yesNo && /variable/.test(f) && schemes[0] === 'PTAI') return { verdict: 'yes', reasons: schemeObligation('PTAI', 'minimum_funding').reasons };
+  // « Le financement d'un PTAI est-il d'un montant fixe ? »: it varies, so no.
+  if (part.yesNo && /\bfixes?\b|forfaitaire|\bforfait\b|meme montant|montant unique/.test(f) && /financ|montant|subvention|aide/.test(f) && schemes[0] === 'PTAI') return { verdict: 'no', reasons: schemeObligation('PTAI', 'minimum_funding').reasons };
 
   // Fields of action that fit a scheme.
   // « cours de français, c'est possible ? » names no scheme: it is possible when either scheme takes the field.
