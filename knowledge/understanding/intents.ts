@@ -97,6 +97,19 @@ export interface IntentInput {
   entities: Entities;
 }
 
+/** The assistant itself, as officials name it (« votre truc », « ton bot », « l'outil »). */
+const THE_TOOL = /\b(?:votre|ton|ce|cet|cette|l'|le|vos|tes) ?(?:bot|chatbot|robot|outil|truc|assistant|formulaire|appli|application|site|interface|systeme|machin|service)\b/;
+/** A verdict on it: praise or complaint, a few letters' slip allowed by the stems. */
+const VERDICT = /\b(?:nul\w*|top|super|genial\w*|bravo|pratiqu\w*|partiqu\w*|simple|efficace|rapide|lent\w*|compliqu\w*|penible|galere|enervant|agacant|inutile|utile|bien fait|mal fait|bugu?e?|beug\w*|plante|comprend rien|comprends rien|capte rien|marche pas|fonctionne pas|perdre (?:du|beaucoup de|mon|notre) temps|fait perdre|gain de temps|repet\w*)\b/;
+/** The journey judged (« trop de questions », « les questions se répètent », « fait en 20 minutes »). */
+const JOURNEY_VERDICT = /\btrop (?:de questions|long|lent|complique)\b|\bquestions? (?:se repet\w*|repetitives?|en boucle)\b|\b(?:fait|rempli|boucle|termine) (?:le|mon|notre) dossier en \d+|\bfranchement (?:top|nul|bien|super|genial|pratique)\b|\bperdre (?:beaucoup de |du )?temps\b/;
+
+/** « ton bot comprend rien », « c'est super partique votre truc », « trop de questions »: a verdict on the assistant, not a question or an answer. */
+function judgesTheTool(text: string, raw: string): boolean {
+  if (/\?\s*$/.test(raw.trim())) return false;
+  return (THE_TOOL.test(text) && VERDICT.test(text)) || JOURNEY_VERDICT.test(text);
+}
+
 /** The intent of a message. */
 export function classifyIntent({ folded, core, raw, pending, entities }: IntentInput): Intent {
   const text = withoutEmbeddedCommands(core || folded, pending);
@@ -108,6 +121,7 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   if (RESTART.test(text) && !/\bje (ne )?recommencerai\b/.test(text)) return 'restart';
   if (SOURCE.test(text) && !/\bsources? de financement\b|\bsource (de|du) (financement|budget)\b/.test(text)) return 'source';
   if (FEEDBACK.test(text) && !/\bvotre reponse\b.{0,20}\b(oui|non)\b/.test(text)) return 'feedback';
+  if (judgesTheTool(text, raw)) return 'feedback';
 
   if (pending === 'submitted') {
     if (SUMMARY.test(text) && /\b(recapitulatif|resume|relire|revoir|renvoyer)\b/.test(text)) return 'summary';
@@ -217,7 +231,13 @@ function byClassifier(fallback: Intent, raw: string, pending: Pending): Intent {
   const inFlow = pending !== 'none' && pending !== 'submitted';
   const allowed = new Set<Intent>([fallback, ...CLASSIFIED.filter((intent) => !(inFlow && intent === 'apply') && !(inFlow && intent === 'status'))]);
   const predicted = predictIntent(raw, pending, allowed);
-  return predicted && predicted.confidence >= CONFIDENT ? predicted.intent : fallback;
+  if (predicted && predicted.confidence >= CONFIDENT) return predicted.intent;
+  // Letter 4-grams absorb typos (« formualire », « modifer ») but are over-sure of short button-like messages: they
+  // decide only for a message of three words or more, and only the intent the word model already leans to (at least one chance in two).
+  if (!predicted || raw.trim().split(/\s+/).length < 3) return fallback;
+  const byLetters = predictIntent(raw, pending, allowed, true);
+  if (byLetters && byLetters.intent === predicted.intent && predicted.confidence >= 0.5 && byLetters.intent !== fallback && byLetters.confidence >= CONFIDENT) return byLetters.intent;
+  return fallback;
 }
 
 /**
