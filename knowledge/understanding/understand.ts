@@ -146,7 +146,7 @@ function isUnsure(raw: string, pending: Pending, entities: Entities): boolean {
 /** « dépt = 2A, pas 2B », « c pour les BPI pas les primo », « -> », « mal tapé »: a value set against another, or said to replace one. */
 const CONTRAST = /.\b(?:pas|non|et non|au lieu de|plutot que)\b|->|=>|\bmal (?:tape|ecrit|saisi|orthographie)\b|\bfaux\b|\btrompee?\b|\b(?:j'ai|j'avais|g|on a|on avait) (?:mis|tape|ecrit|saisi|indique)\b/;
 /** Words that lead into a correction without naming anything (« oups », « pardon », « au fait »). */
-const LEAD_IN = /^(?:(?:oups|oula+|pardon|non|ah|oh|et|alors|euh|au fait|en fait|finalement|correction|erreur|attention|desolee?|excusez[- ]moi|je me suis trompee?|je corrige)\W+)*/;
+const LEAD_IN = /^(?:(?:oups|oula+|pardon|non|ah|oh|et|alors|euh|au fait|en fait|finalement|correction|rectification|erreur|attention|desolee?|excusez[- ]moi|je me suis trompee?|je corrige|je reviens sur|je reviens a|revenons (?:sur|a))\W+)*/;
 
 /**
  * A message that opens on the name of another question than the one on screen and gives a value of that
@@ -162,7 +162,7 @@ function namedCorrection(raw: string, pending: Pending, entities: Entities): Ent
   const target = extractEntities(opening, pending, { wholeAnswer: false }).target;
   const keys = valueKeysOf(target);
   // « porteur = asso, pas la mairie »: an action's free-text question named and set against another value, which has no entity of its own.
-  if (target && !keys && target !== pending && ACTION_TEXT.has(target) && CONTRAST.test(opening)) return { target };
+  if (target && !keys && target !== pending && ACTION_TEXT.has(target) && (CONTRAST.test(opening) || /«[^»]+»|"[^"]+"|\bil faut lire\b/.test(raw) || /^\W*(?:je reviens sur|revenons sur|correction|rectification)\b/.test(stripOpeners(fold(raw))))) return { target };
   if (!target || !keys || target === pending || (target === 'fields.selection' && pending === 'action.field')) return undefined;
   // A message that also answers the question on screen and names a question of its section gives that one early (« un
   // cofinancement de 50 000 € et un agent »): a correction only when it says so.
@@ -239,7 +239,7 @@ function understandWhole(raw: string, pending: Pending): Understanding {
 }
 
 /** « et aussi la santé », « ajoutez l'emploi »: a value added to an earlier list. */
-const ADDITION = /^(?:(?:ah|oh|ah oui|oui|euh|pardon|ha|j'oubliais|au fait)\W+)*(?:et )?(?:aussi|en plus|egalement)\b|^(?:(?:ah|oh|euh|au fait)\W+)*(?:et )?(?:ajout\w*|rajout\w*)(?: aussi)?\b(?!.*\baction)/;
+const ADDITION = /^(?:(?:ah|oh|ah oui|oui|euh|pardon|ha|j'oubliais|oubli|j'ai oublie|j'avais oublie|au fait)\W+)*(?:et )?(?:aussi|en plus|egalement)\b|^(?:(?:ah|oh|euh|au fait|oubli|j'ai oublie|j'avais oublie|j'oubliais)\W+)*(?:et )?(?:il faut )?(?:ajout\w*|rajout\w*)(?: aussi)?\b(?!.*\baction)/;
 /** « on retire l'emploi des champs », « enlevez la mobilité »: a value taken out of an earlier list. */
 const REMOVAL = /^(?:(?:ah|oh|euh|pardon|finalement|en fait|au fait)\W+)*(?:et )?(?:on |je |nous )?(?:retir|enlev|supprim|decoch)\w*\b(?!.*\baction)/;
 /** « ajouter une action sur le logement », « une nouvelle action pour la santé », « oui, une action sur la garde d'enfants ». */

@@ -107,6 +107,19 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   // Several values of one section corrected in one message: the section is corrected, with each value.
   ['action.title', 'Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr', 'correct', { target: 'contact', personName: 'Marc Dubois', email: 'marc.dubois@ville.fr' }],
   ['contact.name', 'deux corrections : on est dans le Calvados (14), et la population est de 12 000 habitants, pas 1 200', 'correct', { target: 'collectivity', departement: '14', population: 12_000 }],
+  // A bare number that replaces one takes its unit; « j'ai mis » sets a value against the one replaced.
+  ['commitments.amount', 'non pas 12 personnes, plutôt 20', 'correct', { target: 'action.beneficiaries', count: 20 }],
+  ['contact.role', "j'avais mis 800 habitants, c'est 8 000", 'correct', { target: 'collectivity.population', population: 8_000 }],
+  ['action.title', 'pop : 3 150 pas 31 500', 'correct', { target: 'collectivity.population', population: 3_150 }],
+  ['scheme.diagnostic', 'nom collectivité : Lunel, pas Lunel-Viel', 'correct', { target: 'collectivity.name', collectivityName: 'Lunel' }],
+  ['commitments.kinds', "j'ai oublié : ajouter la santé dans les champs", 'correct', { target: 'fields.selection', fields: ['health'] }],
+  // Phrasing families read by rule.
+  ['collectivity.kind', 'votre appli est vraiment sympa', 'feedback', {}],
+  ['action.publics', 'les questions se répètent sans arrêt', 'feedback', {}],
+  ['none', 'je voudrais effacer mon dossier', 'erase_data', {}],
+  ['none', 'on peut continuer notre dossier ?', 'apply', {}],
+  ['submitted', 'délibération envoyée hier par mail', 'reply_prefecture', {}],
+  ['review.menu', 'Nous souhaitons déposer le dossier.', 'answer', {}],
 ];
 
 describe('Understanding a message', () => {
