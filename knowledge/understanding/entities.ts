@@ -4,7 +4,7 @@ import { DEPARTEMENT_NAMES } from '../departements';
 import { ELIDED_WITHOUT_APOSTROPHE, isDepartementCode, isValidSiren, parseFields } from '../parsers';
 import type { CollectivityKind, Public, Scheme } from '../schemes';
 import { findNumbers, NEGATED_BEFORE, type NumberMention } from './numbers';
-import { fold, mendCommandWords } from './text';
+import { fold, mendCommandWords, mendKindWords } from './text';
 import type { Entities, Pending, Section, SpokenCommitment, Target } from './types';
 
 /** Lower case without accents, one character for one character, so positions in it are positions in the text as typed. */
@@ -287,7 +287,9 @@ function carriesOtherValue(clause: string): boolean {
 }
 
 function readKind(reading: Reading): CollectivityKind | undefined {
-  const { plain, raw, pending } = reading;
+  const { raw, pending } = reading;
+  // On the kind question, a kind word typed with a slip is the kind meant.
+  const plain = pending === 'collectivity.kind' ? mendKindWords(reading.plain) : reading.plain;
   const rules: Array<{ kind: CollectivityKind; pattern: RegExp }> = [
     { kind: 'metropole', pattern: /\bmetropole\b/ },
     { kind: 'communaute_urbaine', pattern: /\bcommunaute urbaine\b/ },

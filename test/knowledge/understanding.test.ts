@@ -120,6 +120,10 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   ['none', 'on peut continuer notre dossier ?', 'apply', {}],
   ['submitted', 'délibération envoyée hier par mail', 'reply_prefecture', {}],
   ['review.menu', 'Nous souhaitons déposer le dossier.', 'answer', {}],
+  // On the kind question, a kind word typed with a slip (a letter left out, swapped or added inside).
+  ['collectivity.kind', 'une comunauté de comunes', 'answer', { collectivityKind: 'communaute_de_communes' }],
+  ['collectivity.kind', 'le conseil regionnal', 'answer', { collectivityKind: 'region' }],
+  ['collectivity.kind', 'metorpole', 'answer', { collectivityKind: 'metropole' }],
 ];
 
 describe('Understanding a message', () => {
