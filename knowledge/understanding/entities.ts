@@ -5,7 +5,7 @@ import { fundersNamedIn } from '../funders';
 import { ELIDED_WITHOUT_APOSTROPHE, isDepartementCode, isValidSiren, parseFields } from '../parsers';
 import type { CollectivityKind, Public, Scheme } from '../schemes';
 import { findNumbers, NEGATED_BEFORE, type NumberMention } from './numbers';
-import { fold, mendCommandWords } from './text';
+import { fold, mendCommandWords, mendKindWords } from './text';
 import type { Entities, Pending, Section, SpokenCommitment, Target } from './types';
 
 /** Lower case without accents, one character for one character, so positions in it are positions in the text as typed. */
@@ -288,7 +288,9 @@ function carriesOtherValue(clause: string): boolean {
 }
 
 function readKind(reading: Reading): CollectivityKind | undefined {
-  const { plain, raw, pending } = reading;
+  const { raw, pending } = reading;
+  // On the kind question, a kind word typed with a slip is the kind meant.
+  const plain = pending === 'collectivity.kind' ? mendKindWords(reading.plain) : reading.plain;
   const rules: Array<{ kind: CollectivityKind; pattern: RegExp }> = [
     { kind: 'metropole', pattern: /\bmetropole\b/ },
     { kind: 'communaute_urbaine', pattern: /\bcommunaute urbaine\b/ },
@@ -594,7 +596,7 @@ function readSkip(reading: Reading): true | undefined {
 
 const FIELD_TARGETS: ReadonlyArray<{ target: Target; pattern: RegExp }> = [
   { target: 'collectivity.siren', pattern: /\bsiren\b|\bsiret\b/ },
-  { target: 'collectivity.population', pattern: /\bhabitants\b|\bhab\b|\bpopulation\b/ },
+  { target: 'collectivity.population', pattern: /\bhabitants\b|\bhab\b|\bpopulation\b|\bpop\b/ },
   { target: 'collectivity.kind', pattern: /\b(le type|type de (la )?collectivite|la categorie|j'ai mis commune|qui candidate)\b/ },
   { target: 'contact.email', pattern: /\b(e-?mail|mail|courriel|adresse (electronique|mail|e-?mail))\b/ },
   { target: 'contact.phone', pattern: /\b(telephone|tel|portable|numero de tel\w*|le fixe|ligne directe)\b/ },
@@ -604,7 +606,7 @@ const FIELD_TARGETS: ReadonlyArray<{ target: Target; pattern: RegExp }> = [
   { target: 'scheme.approach', pattern: /\b(strategie|actions ciblees|approche)\b/ },
   { target: 'action.stateShare', pattern: /\b(part (de l'|d')?etat|financement (de l'|demande a l'|de la part de l')etat|part etat|subvention de l'etat|demande a l'etat|financement etat)\b/ },
   { target: 'budget.otherFunders', pattern: /\bautres? financeurs?\b/ },
-  { target: 'commitments.amount', pattern: /\b(montant (du )?cofinancement|cofinancement de|le cofinancement (est|c'est|sera))\b/ },
+  { target: 'commitments.amount', pattern: /\b(montant (du )?(cofinancement|cofi)|cofinancement de|le (cofinancement|cofi) (est|c'est|sera))\b/ },
   { target: 'action.cost', pattern: /\b(cout|couts|coute|coutera|coutent|couterait|budget de l'action|montant de l'action|prix)\b/ },
   { target: 'action.beneficiaries', pattern: /\b(beneficiaires|nombre de personnes|personnes beneficiaires)\b/ },
   { target: 'action.publics', pattern: /\b(le public|les publics|public vise|public cible|pour le public)\b/ },
@@ -640,7 +642,7 @@ function readFieldTarget(plain: string, section: Section | undefined, pending: P
     .filter((hit) => hit.index >= 0)
     .sort((a, b) => a.index - b.index);
   const context = section ?? (pending.includes('.') ? (pending.split('.')[0] as string) : undefined);
-  if (/\ble nom\b|\bnom exact\b|\bmal orthographie|\bl'orthographe\b/.test(plain)) {
+  if (/\ble nom\b|^nom\b|\bnom (de la |du |de )?(collectivite|commune|ville|structure|contact|personne)\b|\bnom exact\b|\bmal orthographie|\bl'orthographe\b/.test(plain)) {
     if (context === 'contact' || hits.some((hit) => hit.target.startsWith('contact.'))) return hits.find((hit) => hit.target === 'contact.name')?.target ?? 'contact.name';
     if (!hits.some((hit) => hit.target.startsWith('action.'))) return 'collectivity.name';
   }
@@ -700,6 +702,12 @@ function assignNumbers(entities: Entities, mentions: NumberMention[], pending: P
     if (mention.unit !== 'none') continue;
     const summed = kept.filter((other) => other !== mention && other.unit !== 'none' && other.start < mention.start).pop() ?? kept.find((other) => other !== mention && other.unit !== 'none');
     if (summed) mention.unit = summed.unit;
+  }
+  // « pas 30 personnes, plutôt 50 », « j'ai mis 5000 habitants, c'est 50 000 »: the value that replaces one is of its unit.
+  for (const mention of kept) {
+    if (mention.unit !== 'none') continue;
+    const replaced = usable.find((other) => other.negated && other.unit !== 'none' && other.unit !== 'other' && other.unit !== 'percent');
+    if (replaced && !kept.some((other) => other.unit === replaced.unit)) mention.unit = replaced.unit;
   }
   const last = (list: NumberMention[]) => list.filter((mention) => restated.has(mention)).pop() ?? list[list.length - 1];
   // « une soixantaine de personnes (25 ménages) »: a number in brackets, beside one of the same unit outside them, is an aside.

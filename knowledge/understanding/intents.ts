@@ -7,8 +7,8 @@ const ERASE_WORDS = /\b(supprim\w*|effac\w*|detrui\w*|vire[rz]?|retir\w*|enlev\w
 const PERSONAL = /\b(donnees|infos|informations|coordonnees)( perso\w*)?\b|\bme concern\w*|\bmon (nom|mail|tel\w*|adresse|numero|portable)\b|\bmes (donnees|infos|informations|coordonnees|traces)\b|\bses donnees\b|\bvos serveurs\b|\bvos fichiers\b|\bde vos (bases|serveurs)\b/;
 const ERASE = /\b(supprim\w*|effac\w*|detrui\w*|retir\w*|oubli\w*)\b.{0,60}\b(mes|nos|les|toutes? (les|mes)) (donnees|informations|infos|coordonnees)\b|\b(donnees|informations) (personnelles|me concernant)\b.{0,40}\b(supprim|effac)\w*|\brgpd\b.{0,80}\b(effac|supprim|droit)\w*|\b(effacement|suppression) (de |des |de l'ensemble des )?(mes |nos )?(donnees|informations)|\bdroit a l'oubli\b|\bdroit a l'effacement\b/;
 const RESTART = /\b(tout )?(effacer|annuler|supprimer) (tout )?(et|pour) (tout )?(recommencer|repartir|refaire)\b|\brefaire (le|tout le|mon|notre) dossier\b|\bbase vierge\b|\bnouveau depart\b|\breprendre de zero\b|\bdossier vierge\b|\b(tout )?recommenc\w*|\breset\b|\b(reprendre|refaire|ressaisir) .{0,40}\b(depuis le (tout )?debut|a zero|depuis la premiere etape|integralement|entierement)\b|\brepartir (de|a) zero\b|\brepar?t\w* (de|a) zero\b|\bon repart\b|\breprendre (tout )?(a|de|depuis) zero\b|\btout reprendre (depuis le debut|a zero|du debut)\b|\b(depuis|du) le debut\b.{0,20}\b(tout|refaire)|\btout refaire\b|\bon efface tout et\b|\bfaire table rase\b|\bremettre a zero\b|\breinitialis\w*\b|\bnouveau dossier vierge\b|\bredemarrer\b/;
-const CANCEL = /\bje (m'arrete|dois partir|dois y aller|ferme|finirai|terminerai|continuerai|reprendrai|reviendrai)\b|\bon (reprendra|fera la suite|termine plus tard|s'arrete)\b|\ba demain\b|\bstop pour\b|\bpour aujourd'hui\b|\bje reviens plus tard\b|\b(suspend\w*|en suspens|interromp\w*|je sauvegarde|je (file|me sauve)|on (finira|terminera|continuera)|en rester la|on en reste la|on s'arrete|je m'arrete|nous nous arretons|on arrete|j'arrete|arretons|arreter|arrete|stop|stoppe[rz]?|annule[rz]?|annulation|laisse[rz]? tomber|on laisse tomber|je laisse tomber|abandonn\w*|on fait une pause|je fais une pause|pause|je reprendrai|on reprendra|nous reprendrons|je continuerai|on continuera|je reviendrai|on reviendra|a plus tard|je dois (y aller|partir|filer)|je dois vous laisser|on s'arrete|arretons[- ]nous|quitter|sortir du formulaire|plus le temps|on verra (ca )?(plus tard|demain|lundi))\b/;
-const SOURCE = /\bquelle (est (la|votre) )?source\b|\bd'apres quoi\b|\bsur quelle base\b|\bcitez\b|\bc'est (ecrit|dit) quelque part\b|\bvous tirez ca\b|\bvotre source\b|\bou (est-ce|c'est) (ecrit|precise|indique)\b|\bquel passage\b|\b(source|sources)\b|\bd'ou\s*\??\s*$|\bd'ou (ca|cela|c'est|vous) \w+|\bquel (document|texte)( officiel)? (mentionne|dit|prevoit|indique|parle)|\b(trouve|lu|pris|tire|vu) (ca|cela|cette info\w*)? ?ou\b|\btire de quel\b|\b(le |un )?lien vers\b|\bref(\.|erence)? du texte\b|\bc'est officiel\b|\bvotre interpretation\b|\bc'est (ecrit|marque|dit) ou\b|\bquel(le)? (article|decret|circulaire|instruction)\b|\bd'ou (vient|viennent|sort|sortent|tenez|tirez)\b|\bca (sort|vient) d'ou\b|\bsur quel(le)? (texte|base|document|fondement)\b|\bquel (texte|document) (dit|prevoit|indique)\b|\bvous vous appuyez\b|\bvous (vous basez|vous fondez)\b|\bou (est-ce que c'est|c'est|est-ce) (ecrit|dit|marque)\b|\bc'est (ecrit|marque) ou\b|\bla reference (de|du) (cette|ce)\b|\bquelle reference\b|\bou avez-vous (lu|trouve)\b|\bou l'avez-vous\b|\bsur quoi vous (basez|appuyez|fondez)\b|\bpreuve\b|\bjustifi\w* (cette|cela|ca)\b/;
+const CANCEL = /\b(je|on) quitte\b|\bmettons (cette etape|cette question|ca|cela) de cote\b|\bje (m'arrete|dois partir|dois y aller|ferme|finirai|terminerai|continuerai|reprendrai|reviendrai)\b|\bon (reprendra|fera la suite|termine plus tard|s'arrete)\b|\ba demain\b|\bstop pour\b|\bpour aujourd'hui\b|\bje reviens plus tard\b|\b(suspend\w*|en suspens|interromp\w*|je sauvegarde|je (file|me sauve)|on (finira|terminera|continuera)|en rester la|on en reste la|on s'arrete|je m'arrete|nous nous arretons|on arrete|j'arrete|arretons|arreter|arrete|stop|stoppe[rz]?|annule[rz]?|annulation|laisse[rz]? tomber|on laisse tomber|je laisse tomber|abandonn\w*|on fait une pause|je fais une pause|pause|je reprendrai|on reprendra|nous reprendrons|je continuerai|on continuera|je reviendrai|on reviendra|a plus tard|je dois (y aller|partir|filer)|je dois vous laisser|on s'arrete|arretons[- ]nous|quitter|sortir du formulaire|plus le temps|on verra (ca )?(plus tard|demain|lundi))\b/;
+const SOURCE = /\bquelle (est (la|votre) )?source\b|\bd'apres quoi\b|\bsur quelle base\b|\bcitez\b|\bc'est (ecrit|dit) quelque part\b|\bvous tirez ca\b|\bvotre source\b|\bou (est-ce|c'est) (ecrit|precise|indique)\b|\bquel passage\b|\b(source|sources)\b|\bd'ou\s*\??\s*$|\bd'ou (ca|cela|c'est|vous) \w+|\bquel (document|texte)( officiel)? (mentionne|dit|prevoit|indique|parle)|\b(trouve|lu|pris|tire|vu) (ca|cela|cette info\w*)? ?ou\b|\btire de quel\b|\b(le |un )?lien vers\b|\bref(\.|erence)? du texte\b|\bc'est officiel\b|\bvotre interpretation\b|\bc'est (ecrit|marque|dit) ou\b|\bquel(le)? (article|decret|circulaire|instruction)\b|\bd'ou (vient|viennent|sort|sortent|tenez|tirez)\b|\bca (sort|vient) d'ou\b|\bsur quel(le)? (texte|base|document|fondement)\b|\bquel (texte|document) (dit|prevoit|indique)\b|\bvous vous appuyez\b|\b(?:tu te|vous vous|on se) (?:bases?|basez|fondes?|fondez|appuies?|appuyez) sur quoi\b|\bciter\b.{0,30}\b(?:reference|texte|source|circulaire|article|decret)\b|\bvous (vous basez|vous fondez)\b|\bou (est-ce que c'est|c'est|est-ce) (ecrit|dit|marque)\b|\bc'est (ecrit|marque) ou\b|\bla reference (de|du) (cette|ce)\b|\bquelle reference\b|\bou avez-vous (lu|trouve)\b|\bou l'avez-vous\b|\bsur quoi vous (basez|appuyez|fondez)\b|\bpreuve\b|\bjustifi\w* (cette|cela|ca)\b/;
 const FEEDBACK = /\bca (ne )?m'aide (pas|beaucoup|bien)\b|\bpas du tout ce que je (demandais|voulais)\b|\bvous ne repondez pas\b|\b(tres )?bonne reponse\b|\bmerci(,)? (c'est|c'etait) (clair|parfait|utile|top|tres clair)\b|\bmerci pour (l'info|l'explication|les infos|la precision)\b|\b(ne |n')?repond (pas|a cote)\b|\b(ta|votre) (reponse|explication)\b|\bexactement ce qu'il (me|nous) fallait\b|\bclair,? merci\b|\bmerci,? (c'est |tres )?clair\b|\bje comprends mieux\b|\b(super|bonne|excellente|mauvaise|tres bonne|belle) reponse\b|\bfaux ce que vous dites\b|\bce que vous dites est faux\b|\btrop vague\b|\bpas compris (ta|votre) reponse\b|\b(c'etait|c'est|tres|super|vraiment|parfaitement) (clair|utile|precis|limpide)\b|\b(reponse|explication|recommandation|info) (claire|utile|parfaite|precise|top|nulle|pas claire|incomplete|fausse|a cote)\b|\ba cote de la plaque\b|\bhors sujet\b|\bca ne repond pas\b|\bne repond pas a ma question\b|\bvous n'avez pas (compris|repondu)\b|\bpas (tres )?(utile|clair|claire)\b|\bn'importe quoi\b|\bexactement ce que je (voulais|cherchais)\b|\bmerci pour (la|cette|votre|ces) (reponse|explication|precision|info|information)s?\b|\b(reponse|c'est) (a cote|nulle|bof|inutile)\b|\bje ne suis pas satisfait\b|\bca m'aide (beaucoup|pas)\b|\bca m'a (bien )?aide\b|\bpas du tout ce que\b|👍|👎|\bbien explique\b|\bmal explique\b|\bvotre reponse\b|\bla reponse (est|etait)\b|\bvotre recommandation (est|etait)\b|\btop merci\b|\bgenial\b|\bparfait,? merci\b|\bmerci,? (c'est )?(parfait|top|super|genial|clair)\b|\btres bien explique\b|\bvous etes (nul|top|genial)\b|\b(pratique|genial|top|utile|bien fait|efficace|simple)\b.{0,20}\b(votre|ton|cet|ce) (truc|outil|assistant|bot|chatbot|formulaire)\b|\b(votre|ton|cet|ce) (truc|outil|assistant|bot|chatbot|formulaire)\b.{0,20}\b(pratique|genial|top|utile|bien fait|efficace)\b/;
 const STATUS = /\b(la prefecture|l'instructeur) (a-t-elle|a-t-il|a) (repondu|statue|tranche|examine|regarde)\b|\bquand (aurai-je|aurons-nous|vais-je avoir) (une|la) reponse\b|\bou en est l'instruction\b|\bavancement de (mon|notre) dossier\b|\b(mon|notre) dossier a-t-il ete\b|\bstatut\b|\betat d'instruction\b|\bou ca en est\b|\bon aura (une|la) reponse\b|\baurons-nous\b|\bdelai\b|\binstruction\b|\betat d'avancement\b|\b(ou en est|ou en sont|il en est ou|ca en est ou|en est ou|c'est ou|ca avance)\b|\bdes nouvelles\b|\b(bien )?(recu|reçu)\b.{0,20}\b(dossier|candidature)|\b(dossier|candidature)\b.{0,40}\b(recu|valide|accepte|refuse|instruit|traite|examine)\b|\ba-t-il ete (valide|recu|traite|accepte|instruit|examine)\b|\b(toujours )?rien recu\b|\bquand (aurons|aurai|aura|aurais|saurons|saurai|vais-je)\b|\bdelai (d'instruction|de reponse)\b|\breponse de la prefecture\b|\bla prefecture (a|l'a) (repondu|valide|statue|regarde)\b|\bavez-vous (des|du) nouveau\b|\bdecision\b.{0,30}\b(prefecture|dossier)\b|\bou en est (mon|notre|le) dossier\b|\bmon dossier (est|a)\b.{0,20}\b(ou|quoi|valide|accepte|refuse)\b/;
 const REPLY_PREFECTURE = /\b(le |un |du |au )?(mail|message|courrier|courriel|appel) de la prefecture\b|\bvoici (la|notre|ma) reponse\b|\bprefecture\b.{0,50}\b(demande|demandait|veut|voulait|souhaite|a demande|reclame|attend|m'a (ecrit|demande)|nous a (ecrit|demande))\b|\b(suite|en reponse) (a|au|aux) (la |votre |leur |son |sa )?(demande|mail|message|courrier|remarque|question|observation|relance)s?\b|\b(reponse|repondre|je reponds|nous repondons) a la prefecture\b|\bcomme (demande|souhaite) par la prefecture\b|\bvoici (le|la|les) (bon|bonne|document|piece|element|complement|precision|correction)s?\b|\bmessage de la prefecture\b|\b(l'|un |une )?instructeur\w* (demande|veut|m'a)\b|\bdemande de (complements?|precisions?|corrections?)\b|\bci-joint\b|\bvous trouverez\b|\bje vous (confirme|transmets|envoie|informe)\b/;
@@ -97,6 +97,26 @@ export interface IntentInput {
   entities: Entities;
 }
 
+/** The assistant itself, as officials name it (« votre truc », « ton bot », « l'outil »). */
+const THE_TOOL = /\b(?:votre|ton|ce|cet|cette|l'|le|vos|tes|bon|bel|super) ?(?:bot|chatbot|robot|outil|truc|assistant|formulaire|appli|application|site|interface|systeme|machin|service|recapitulatif|recap|parcours|questionnaire)\b/;
+/** A verdict on it: praise or complaint, a few letters' slip allowed by the stems. */
+const VERDICT = /\b(?:nul\w*|top|super|genial\w*|bravo|sympa|chouette|excellent\w*|intuiti\w*|ergonomique|bon outil|bien fait|bien pense|pratiqu\w*|partiqu\w*|simple|efficace|rapide|lent\w*|compliqu\w*|penible|galere|enervant|agacant|inutile|utile|bien fait|mal fait|bugu?e?|beug\w*|plante|comprend rien|comprends rien|capte rien|marche pas|fonctionne pas|perdre (?:du|beaucoup de|mon|notre) temps|fait perdre|gain de temps|repet\w*)\b/;
+/** The journey judged (« trop de questions », « les questions se répètent », « fait en 20 minutes »). */
+const JOURNEY_VERDICT = /\b(?:juste |petite |une )?sugg?estion\s*[.!]*$|\bce serait (?:bien|top|pratique|utile) (?:de pouvoir|que l'outil|si l'outil|si on pouvait)\b|\btrop (?:de questions|long|lent|complique)\b|\bquestions? (?:se repet\w*|repetitives?|en boucle)\b|\b(?:fait|rempli|boucle|termine) (?:le|mon|notre) dossier en \d+|\bfranchement (?:top|nul|bien|super|genial|pratique)\b|\bperdre (?:beaucoup de |du )?temps\b/;
+
+/** « ton bot comprend rien », « c'est super partique votre truc », « trop de questions »: a verdict on the assistant, not a question or an answer. */
+function judgesTheTool(text: string, raw: string): boolean {
+  if (/\?\s*$/.test(raw.trim())) return false;
+  return (THE_TOOL.test(text) && VERDICT.test(text)) || JOURNEY_VERDICT.test(text);
+}
+
+/** « effacer mon dossier », « effacer tout, définitivement », « que vous effaciez tout ce que j'ai saisi »: everything erased, with nothing started again. */
+const ERASES_THE_DOSSIER = /\b(?:effac\w*|supprim\w*|suprim\w*|detrui\w*)\b.{0,25}\b(?:mon dossier|le dossier|notre dossier|mes reponses|tout ce que (?:j'ai|nous avons|on a)|tout,? definitivement|tout definitivement|completement (?:le|mon|notre) dossier)\b|\b(?:effac\w*|supprim\w*|suprim\w*) (?:completement|definitivement|tout)\b/;
+/** « reprendre mon dossier », « j'avais commencé un dossier hier, je peux le continuer ? »: a draft taken up again, outside the journey. */
+const RESUMES = /\b(?:reprendre|reprend|reprends|continuer|continue|poursuivre|finir|terminer|rouvrir)\b.{0,12}\b(?:mon|notre|le|ma|du) (?:dossier|brouillon|candidature)\b|^(?:reprendre|continuer|rouvrir) (?:le |mon )?brouillon\b|\bj'avais commence (?:un|le|mon|notre) dossier\b/;
+/** At a dossier submitted: a statement that something asked was sent (« RIB joint », « pièce manquante envoyée ce matin », « rep pref : … »). */
+const SENT_TO_PREFECTURE = /\b(?:joint|jointe|joints|jointes|envoyee?s?|transmise?s?|deposee?s?) (?:ce matin|hier|aujourd'hui|ce jour|a l'instant|par mail|par courrier)\b|\b(?:rib|piece|pieces|document|documents|attestation|deliberation|justificatif)s? (?:manquante?s? )?(?:joint|jointe|joints|jointes|envoyee?s?|transmise?s?)\b|^(?:rep|reponse|repondre) (?:a la )?pref\w*\b|\bprenons acte\b|\bobservations de la prefecture\b/;
+
 /** The intent of a message. */
 export function classifyIntent({ folded, core, raw, pending, entities }: IntentInput): Intent {
   const text = withoutEmbeddedCommands(core || folded, pending);
@@ -104,15 +124,17 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   const inFlow = pending !== 'none' && pending !== 'submitted';
   const asks = /\?\s*$/.test(raw.trim()) || /\?/.test(raw) || QUESTION_START.test(text);
 
+  if (ERASES_THE_DOSSIER.test(text) && !RESTART.test(text) && !/\b(action|champ|engagement|financeur|cofinancement)s?\b/.test(text)) return 'erase_data';
   if (ERASE.test(folded) || (ERASE_WORDS.test(folded) && PERSONAL.test(folded) && !/\b(supprim|retir|enlev)\w* (l'action|une action|cette action|le cofinancement|un champ|le champ)\b/.test(folded))) return 'erase_data';
   if (RESTART.test(text) && !/\bje (ne )?recommencerai\b/.test(text)) return 'restart';
   if (SOURCE.test(text) && !/\bsources? de financement\b|\bsource (de|du) (financement|budget)\b/.test(text)) return 'source';
   if (FEEDBACK.test(text) && !/\bvotre reponse\b.{0,20}\b(oui|non)\b/.test(text)) return 'feedback';
+  if (judgesTheTool(text, raw)) return 'feedback';
 
   if (pending === 'submitted') {
     if (SUMMARY.test(text) && /\b(recapitulatif|resume|relire|revoir|renvoyer)\b/.test(text)) return 'summary';
     if (APPLY.test(text) && /\b(nouvelle|seconde|deuxieme|autre|nouveau)\b/.test(text)) return 'apply';
-    if (REPLY_PREFECTURE.test(text)) return 'reply_prefecture';
+    if (REPLY_PREFECTURE.test(text) || SENT_TO_PREFECTURE.test(text)) return 'reply_prefecture';
     // A statement that answers the prefecture (« oui, elle passe en conseil le 15 janvier, je vous l'envoie ») is the reply, not a status question.
     if (!asks && ANSWERS_PREFECTURE.test(text)) return 'reply_prefecture';
     if (STATUS.test(text) || entities.reference || (/\b(dossier|candidature)\b/.test(text) && asks)) return 'status';
@@ -143,6 +165,7 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
     if (!(pending === 'none' && /\b(c'est quoi|qu'est-ce|difference|signifie)\b/.test(text) && !/\baide\b/.test(text))) return 'help';
   }
 
+  if (!inFlow && pending !== 'submitted' && RESUMES.test(text) && !RESTART.test(text)) return 'apply';
   if (!inFlow) {
     if (APPLY.test(text) && !WISH_TO_KNOW.test(text) && !/\b(c'est quoi|qu'est-ce qu|difference|combien de temps|est-ce qu'une?|peut-(on|il|elle)|faut-il|doit-on|qui peut|date limite|delais?)\b|^(quel(le)?s?|quand|combien|jusqu'a quand|a quelle) /.test(text) && !asksWhetherAllowed(text, raw)) return 'apply';
   }
@@ -159,6 +182,8 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   }
     // An answer that carries any value stays an answer; only a message with none may be something else.
   const carriesValue = Object.keys(entities).some((key) => key !== 'target' && key !== 'section' && key !== 'actionIndex');
+  // « Je voudrais déposer le dossier. » on the review menu is its first choice, whatever the classifier learnt of « dossier ».
+  if (pending === 'review.menu' && !asks && /\b(deposer|deposons|depose|envoyer|soumettre|transmettre)\b/.test(text)) return 'answer';
   if (inFlow) return carriesValue || text.split(' ').length < 3 || FREE_TEXT_PENDING.has(pending) ? 'answer' : byClassifier('answer', raw, pending);
   if (QUESTION_WORDS.test(text) || /\b(ctai|ptai|bpi|primo|prefet|prefecture|financement|integration|contrat|dispositif|seed|territoires? d'integration)\b/.test(text)) return questionByClassifier(text, raw, pending);
   return byClassifier('chitchat', raw, pending);
@@ -224,7 +249,13 @@ function byClassifier(fallback: Intent, raw: string, pending: Pending): Intent {
   const inFlow = pending !== 'none' && pending !== 'submitted';
   const allowed = new Set<Intent>([fallback, ...CLASSIFIED.filter((intent) => !(inFlow && intent === 'apply') && !(inFlow && intent === 'status'))]);
   const predicted = predictIntent(raw, pending, allowed);
-  return predicted && predicted.confidence >= CONFIDENT ? predicted.intent : fallback;
+  if (predicted && predicted.confidence >= CONFIDENT) return predicted.intent;
+  // Letter 4-grams absorb typos (« formualire », « modifer ») but are over-sure of short button-like messages: they
+  // decide only for a message of three words or more, and only the intent the word model already leans to (at least one chance in two).
+  if (!predicted || raw.trim().split(/\s+/).length < 3) return fallback;
+  const byLetters = predictIntent(raw, pending, allowed, true);
+  if (byLetters && byLetters.intent === predicted.intent && predicted.confidence >= 0.5 && byLetters.intent !== fallback && byLetters.confidence >= CONFIDENT) return byLetters.intent;
+  return fallback;
 }
 
 /**

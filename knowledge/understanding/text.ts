@@ -65,6 +65,21 @@ function oneSlipFrom(typed: string, word: string): boolean {
   return false;
 }
 
+/** « regionnal », « communeauté »: one letter more inside a word long enough (not at its end, which is a plural or a conjugation). */
+function oneInsertedInto(typed: string, word: string): boolean {
+  if (typed.length !== word.length + 1 || word.length < 6) return false;
+  for (let index = 1; index < typed.length - 1; index += 1) if (typed.slice(0, index) + typed.slice(index + 1) === word) return true;
+  return false;
+}
+
+/** The words that name a kind of collectivity, read through a slip on the kind question (« departemnt », « comunauté de comunes »). */
+const KIND_WORDS = ['commune', 'communes', 'communaute', 'agglomeration', 'urbaine', 'metropole', 'departement', 'departemental', 'region', 'regional', 'regionale', 'mairie', 'municipalite'];
+
+/** « conseil régionnal », « communeauté urbaine » → « conseil regional », « communaute urbaine » (folded text). */
+export function mendKindWords(folded: string): string {
+  return folded.replace(/\p{L}{5,}/gu, (typed) => (KIND_WORDS.includes(typed) ? typed : (KIND_WORDS.find((word) => oneSlipFrom(typed, word) || oneInsertedInto(typed, word)) ?? typed)));
+}
+
 /** « modifer le budjet », « changer le mial » → « modifier le budget », « changer le mail ». */
 export function mendCommandWords(folded: string): string {
   return folded.replace(/\p{L}{4,}/gu, (typed) => (COMMAND_WORDS.includes(typed) ? typed : (COMMAND_WORDS.find((word) => oneSlipFrom(typed, word)) ?? typed)));

@@ -144,9 +144,9 @@ function isUnsure(raw: string, pending: Pending, entities: Entities): boolean {
 }
 
 /** « dépt = 2A, pas 2B », « c pour les BPI pas les primo », « -> », « mal tapé »: a value set against another, or said to replace one. */
-const CONTRAST = /.\b(?:pas|non|et non|au lieu de|plutot que)\b|->|=>|\bmal (?:tape|ecrit|saisi|orthographie)\b|\bfaux\b|\btrompee?\b/;
+const CONTRAST = /.\b(?:pas|non|et non|au lieu de|plutot que)\b|->|=>|\bmal (?:tape|ecrit|saisi|orthographie)\b|\bfaux\b|\btrompee?\b|\b(?:j'ai|j'avais|g|on a|on avait) (?:mis|tape|ecrit|saisi|indique)\b/;
 /** Words that lead into a correction without naming anything (« oups », « pardon », « au fait »). */
-const LEAD_IN = /^(?:(?:oups|oula+|pardon|non|ah|oh|et|alors|euh|au fait|en fait|finalement|correction|erreur|attention|desolee?|excusez[- ]moi|je me suis trompee?|je corrige)\W+)*/;
+const LEAD_IN = /^(?:(?:oups|oula+|pardon|non|ah|oh|et|alors|euh|au fait|en fait|finalement|correction|rectification|erreur|attention|desolee?|excusez[- ]moi|je me suis trompee?|je corrige|je reviens sur|je reviens a|revenons (?:sur|a))\W+)*/;
 
 /**
  * A message that opens on the name of another question than the one on screen and gives a value of that
@@ -161,6 +161,8 @@ function namedCorrection(raw: string, pending: Pending, entities: Entities): Ent
   if (/^(?:le |la |l')?(?:departement|region|commune|ville|metropole) (?:de|du|des|d')\b/.test(opening)) return undefined;
   const target = extractEntities(opening, pending, { wholeAnswer: false }).target;
   const keys = valueKeysOf(target);
+  // « porteur = asso, pas la mairie »: an action's free-text question named and set against another value, which has no entity of its own.
+  if (target && !keys && target !== pending && ACTION_TEXT.has(target) && (CONTRAST.test(opening) || /«[^»]+»|"[^"]+"|\bil faut lire\b/.test(raw) || /^\W*(?:je reviens sur|revenons sur|correction|rectification)\b/.test(stripOpeners(fold(raw))))) return { target };
   if (!target || !keys || target === pending || (target === 'fields.selection' && pending === 'action.field')) return undefined;
   // A message that also answers the question on screen and names a question of its section gives that one early (« un
   // cofinancement de 50 000 € et un agent »): a correction only when it says so.
@@ -168,12 +170,29 @@ function namedCorrection(raw: string, pending: Pending, entities: Entities): Ent
   const answers = ANY_TEXT.has(pending) || entities.skip === true || (YES_NO.has(pending) ? entities.yesNo !== undefined : (ownKeys ?? []).some((key) => entities[key] !== undefined));
   if (answers && target.split('.')[0] === pending.split('.')[0] && !CONTRAST.test(opening + raw)) return undefined;
   const read = extractEntities(raw, target as Pending);
+  // « nom collectivité : Mamoudzou, pas Mamoudzou Sud »: a free-text value is what follows the question's name, up to the value it replaces.
+  for (const key of keys) {
+    const value = read[key];
+    if (ANY_TEXT.has(target as Pending) && typeof value === 'string') (read as Record<string, unknown>)[key] = freeTextOfCorrection(value);
+  }
   const given = keys.filter((key) => read[key] !== undefined);
   if (given.length === 0) return undefined;
   // A free-text value made only of the words that name the question (« le nom du contact ») is no value.
   const value = read[given[0]!];
   if (ANY_TEXT.has(target as Pending) && typeof value === 'string' && !plainOf(value).split(/[^\p{L}']+/u).some((word) => word.length > 1 && !FILLERS.has(word) && !NAMING_WORDS.has(word))) return undefined;
   return { ...read, target };
+}
+
+/** The free-text questions of an action, which no entity holds. */
+const ACTION_TEXT: ReadonlySet<Target> = new Set(['action.title', 'action.description', 'action.carrier']);
+
+/** The new value in « nom collectivité : Mamoudzou, pas Mamoudzou Sud »: after the name of the question and its « : », before the value replaced. */
+function freeTextOfCorrection(value: string): string {
+  const named = /^[^:=]{0,40}?\b(?:nom|fonction|role|poste|intitule|titre|contact|collectivite)\b[^:=]{0,25}[:=]\s*/iu.exec(plainOf(value));
+  const after = named ? value.slice(named[0].length) : value;
+  const replaced = /\s*[,;]?\s+(?:et non|pas|non pas|au lieu de|plutot que|plutôt que)\s+.*$/iu;
+  const kept = after.replace(replaced, '').trim();
+  return kept.length >= 2 ? kept : value;
 }
 
 /** The words that name a question (« le nom du contact », « l'intitulé »): no part of its value. */
@@ -220,7 +239,7 @@ function understandWhole(raw: string, pending: Pending): Understanding {
 }
 
 /** « et aussi la santé », « ajoutez l'emploi »: a value added to an earlier list. */
-const ADDITION = /^(?:(?:ah|oh|ah oui|oui|euh|pardon|ha|j'oubliais|au fait)\W+)*(?:et )?(?:aussi|en plus|egalement)\b|^(?:(?:ah|oh|euh|au fait)\W+)*(?:et )?(?:ajout\w*|rajout\w*)(?: aussi)?\b(?!.*\baction)/;
+const ADDITION = /^(?:(?:ah|oh|ah oui|oui|euh|pardon|ha|j'oubliais|oubli|j'ai oublie|j'avais oublie|au fait)\W+)*(?:et )?(?:aussi|en plus|egalement)\b|^(?:(?:ah|oh|euh|au fait|oubli|j'ai oublie|j'avais oublie|j'oubliais)\W+)*(?:et )?(?:il faut )?(?:ajout\w*|rajout\w*)(?: aussi)?\b(?!.*\baction)/;
 /** « on retire l'emploi des champs », « enlevez la mobilité »: a value taken out of an earlier list. */
 const REMOVAL = /^(?:(?:ah|oh|euh|pardon|finalement|en fait|au fait)\W+)*(?:et )?(?:on |je |nous )?(?:retir|enlev|supprim|decoch)\w*\b(?!.*\baction)/;
 /** « ajouter une action sur le logement », « une nouvelle action pour la santé », « oui, une action sur la garde d'enfants ». */

@@ -107,6 +107,23 @@ const PHRASES: Array<[Pending, string, Intent, Entities]> = [
   // Several values of one section corrected in one message: the section is corrected, with each value.
   ['action.title', 'Finalement le contact ce sera Marc Dubois, marc.dubois@ville.fr', 'correct', { target: 'contact', personName: 'Marc Dubois', email: 'marc.dubois@ville.fr' }],
   ['contact.name', 'deux corrections : on est dans le Calvados (14), et la population est de 12 000 habitants, pas 1 200', 'correct', { target: 'collectivity', departement: '14', population: 12_000 }],
+  // A bare number that replaces one takes its unit; « j'ai mis » sets a value against the one replaced.
+  ['commitments.amount', 'non pas 12 personnes, plutôt 20', 'correct', { target: 'action.beneficiaries', count: 20 }],
+  ['contact.role', "j'avais mis 800 habitants, c'est 8 000", 'correct', { target: 'collectivity.population', population: 8_000 }],
+  ['action.title', 'pop : 3 150 pas 31 500', 'correct', { target: 'collectivity.population', population: 3_150 }],
+  ['scheme.diagnostic', 'nom collectivité : Lunel, pas Lunel-Viel', 'correct', { target: 'collectivity.name', collectivityName: 'Lunel' }],
+  ['commitments.kinds', "j'ai oublié : ajouter la santé dans les champs", 'correct', { target: 'fields.selection', fields: ['health'] }],
+  // Phrasing families read by rule.
+  ['collectivity.kind', 'votre appli est vraiment sympa', 'feedback', {}],
+  ['action.publics', 'les questions se répètent sans arrêt', 'feedback', {}],
+  ['none', 'je voudrais effacer mon dossier', 'erase_data', {}],
+  ['none', 'on peut continuer notre dossier ?', 'apply', {}],
+  ['submitted', 'délibération envoyée hier par mail', 'reply_prefecture', {}],
+  ['review.menu', 'Nous souhaitons déposer le dossier.', 'answer', {}],
+  // On the kind question, a kind word typed with a slip (a letter left out, swapped or added inside).
+  ['collectivity.kind', 'une comunauté de comunes', 'answer', { collectivityKind: 'communaute_de_communes' }],
+  ['collectivity.kind', 'le conseil regionnal', 'answer', { collectivityKind: 'region' }],
+  ['collectivity.kind', 'metorpole', 'answer', { collectivityKind: 'metropole' }],
 ];
 
 describe('Understanding a message', () => {
@@ -151,14 +168,16 @@ const FLOORS = {
   dev: { intent: 0.99, entityF1: 0.95, correctionsReadAsAnswers: 0 },
   'dev-fresh': { intent: 0.97, entityF1: 0.95, correctionsReadAsAnswers: 0 },
   // entity F1 0.805, not 0.81: « au fait » (an opener) is no longer read as « diagnostic fait », which costs one value the split labels
-  'dev-fresh2': { intent: 0.87, entityF1: 0.805, correctionsReadAsAnswers: 0 },
-  test: { intent: 0.83, entityF1: 0.83, correctionsReadAsAnswers: 5 },
-  test2: { intent: 0.835, entityF1: 0.805, correctionsReadAsAnswers: 6 },
+  'dev-fresh2': { intent: 0.925, entityF1: 0.81, correctionsReadAsAnswers: 0 },
+  // first scored untouched at 83.8 % / F1 75.3 % / 14 corrections read as answers
+  'dev-fresh3': { intent: 0.835, entityF1: 0.75, correctionsReadAsAnswers: 14 },
+  test: { intent: 0.85, entityF1: 0.83, correctionsReadAsAnswers: 5 },
+  test2: { intent: 0.88, entityF1: 0.81, correctionsReadAsAnswers: 5 },
 } as const;
-const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, test: 340, test2: 200 } as const;
+const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, 'dev-fresh3': 320, test: 340, test2: 200 } as const;
 
 describe('Scores on the held-out splits', () => {
-  test.each(['dev', 'dev-fresh', 'dev-fresh2', 'test', 'test2'] as const)('When the %s split is scored, then intent accuracy and entity F1 stay above their floors', (split) => {
+  test.each(['dev', 'dev-fresh', 'dev-fresh2', 'dev-fresh3', 'test', 'test2'] as const)('When the %s split is scored, then intent accuracy and entity F1 stay above their floors', (split) => {
     const report = evaluateSplit(split);
     expect(report.utterances).toBe(SIZES[split]);
     expect(report.intentAccuracy).toBeGreaterThanOrEqual(FLOORS[split].intent);
