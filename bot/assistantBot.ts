@@ -17,7 +17,7 @@ import type { DossierRepository } from '../dossiers/dossierRepository';
 import type { Dossier, Owner } from '../dossiers/dossierSchema';
 import { APPLICANT_ACTOR } from '../dossiers/statusMachine';
 import { checkCompleteness, SECTION_LABELS, SectionIdSchema } from '../knowledge/completeness';
-import { journeyQuestion, questionInWish, questionWithContext, type JourneyContext } from '../knowledge/understanding/followUp';
+import { asksHowItWorks, journeyQuestion, questionInWish, questionWithContext, type JourneyContext } from '../knowledge/understanding/followUp';
 import type { FaqAnswer, FaqService } from '../knowledge/faq/faqService';
 import { FIELD_LABELS, STATUS_LABELS, type IntegrationField } from '../knowledge/schemes';
 import { AnswerPrompt } from '../dialogs/answerPrompt';
@@ -30,6 +30,7 @@ import { isActionEditChoice } from '../dialogs/actionEditDialog';
 import { normalizeText } from '../knowledge/parsers';
 import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { isExplicitReply, questionParts, understand } from '../knowledge/understanding/understand';
+import { valueKeysOf } from '../knowledge/understanding/intents';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
 import { asksToSubmit } from '../dialogs/reviewDialog';
 import { answersQuestion, applyCorrection, applyOtherCorrections, applySectionCorrection, correctActionValues, holdsAnswer, keepEarlyAnswers, pendingOfPrompt } from '../dialogs/understanding';
@@ -54,6 +55,14 @@ const GENERAL_HELP =
   '- **répondre à vos questions** sur ces dispositifs, en citant mes sources : posez-les simplement, par exemple « qui signe un CTAI ? ».\n\n' +
   'À tout moment : « aide », « où en suis-je », « résumé », « annuler », « reprendre » ou « recommencer ». ' +
   '« Supprimer mes données » efface votre brouillon et l’historique de nos conversations.';
+
+const HOW_IT_WORKS_TEXT =
+  'Voici comment cela se passe : je vous pose une à une les questions du dossier (votre collectivité, la personne à contacter, le dispositif, ' +
+  'les champs d’intervention, vos engagements, puis les actions et leur budget) et j’enregistre chaque réponse au fur et à mesure. ' +
+  'Vous relisez ensuite le récapitulatif et déposez le dossier, qui est transmis à la préfecture de votre département. ' +
+  'Vous pouvez me poser une question à tout moment. Deux dispositifs existent :';
+/** What the FAQ is asked to present the two schemes, from the documentation. */
+const SCHEMES_QUESTION = 'Quelle est la différence entre un CTAI et un PTAI ?';
 
 const CORRECTIONS_ACKNOWLEDGED = 'Très bien. Écrivez « reprendre » quand vous voulez faire les corrections demandées.';
 
@@ -257,6 +266,7 @@ export class AssistantBot extends ActivityHandler {
     }
     if (!text || text.trim() === '' || cardSubmit) {
       if (dc.activeDialog) await this.continueSafely(dc);
+      else if (cardSubmit && (await this.answerStaleButton(context))) return;
       else await context.sendActivity(MessageFactory.suggestedActions([...MENU_CHOICES], MENU_TEXT));
       return;
     }
@@ -313,6 +323,11 @@ export class AssistantBot extends ActivityHandler {
     switch (understanding.intent) {
       case 'question': {
         // In the journey, the question is read for the dossier's scheme, and with its subject when it has none of its own.
+        // « comment ça marche ? » outside the journey: how the assistant and the two schemes work.
+        if (!dc.activeDialog && asksHowItWorks(understanding.core) && !understanding.entities.scheme) {
+          await this.explainHowItWorks(context, memory);
+          return;
+        }
         const asked = dc.activeDialog ? journeyQuestion(understanding, await this.journeyContext(context, understanding, pending)) : { question: understanding.core, subjectInAnswer: false };
         // « Pourquoi ? » after an answer is read with the question it follows; « … et qui signe ? » asks twice, each answered.
         for (const part of questionParts(asked.question)) await this.sendFaqAnswer(context, text, await this.deps.faq.answer(questionWithContext(part, memory.lastFaq?.question)), memory);
@@ -345,7 +360,9 @@ export class AssistantBot extends ActivityHandler {
         }
         // « on voudrait un PTAI, une commune de 3000 habitants c'est possible ? »: answered, then the dossier opens.
         const asked = questionInWish(text);
-        if (asked) await this.sendFaqAnswer(context, asked, await this.deps.faq.answer(asked), memory);
+        // « …voudrait monter un projet pour les réfugiés, ça marche comment ? »: how it works, then the dossier opens.
+        if (asked && asksHowItWorks(asked)) await this.explainHowItWorks(context, memory);
+        else if (asked) await this.sendFaqAnswer(context, asked, await this.deps.faq.answer(asked), memory);
         await this.startApplication(dc, false, understanding.entities);
         return;
       }
@@ -360,6 +377,7 @@ export class AssistantBot extends ActivityHandler {
           await dc.repromptDialog();
           return;
         }
+        if (await this.correctOutsideJourney(dc, text)) return;
         // « ok je regarde ça » while the prefecture's corrections wait: acknowledged with the way on, never refused as
         // off-topic. A question, even off-topic (« quel temps fera-t-il ? »), is still answered or declined.
         if (!text.includes('?') && (await this.awaitsCorrections(context))) {
@@ -383,6 +401,7 @@ export class AssistantBot extends ActivityHandler {
           await this.continueSafely(dc);
           return;
         }
+        if (await this.correctOutsideJourney(dc, text)) return;
     }
     // Neither a command nor a question while the prefecture's message waits for an answer: it is the reply.
     const awaiting = dc.activeDialog ? undefined : await this.deps.prefectureReplies?.pendingFor(ownerOf(context.activity));
@@ -474,6 +493,23 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     if (dc.activeDialog) await dc.repromptDialog();
+  }
+
+  /**
+   * « Bonjour, la metropole augmente son cofinancement…, ça fait donc 52 000 € au total » with no question on screen
+   * (a draft kept, the prefecture's corrections waiting): read as it would be at the review, a value of the dossier
+   * is corrected, then the journey resumes (the corrections asked, or the review). False when it corrects nothing.
+   */
+  private async correctOutsideJourney(dc: DialogContext, text: string): Promise<boolean> {
+    if (dc.activeDialog || text.includes('?')) return false;
+    const atReview = understand(text, 'review.menu');
+    const target = atReview.entities.target;
+    const keys = target && target.includes('.') ? valueKeysOf(target) : undefined;
+    if (atReview.intent !== 'correct' || !keys?.some((key) => atReview.entities[key] !== undefined)) return false;
+    if (!(await this.deps.repository.findDraftForOwner(ownerOf(dc.context.activity)))) return false;
+    await this.correct(dc, atReview, text);
+    if (!dc.activeDialog) await this.startApplication(dc, false);
+    return true;
   }
 
   /** A new action with its field preset (the field joins the dossier's if it was not chosen); false without a draft. */
@@ -743,6 +779,30 @@ export class AssistantBot extends ActivityHandler {
       if (noted.length > 0) await dc.context.sendActivity(`J’ai déjà noté : ${escapeMarkdown(noted.join(' ; '))}.`);
     }
     await dc.beginDialog(APPLICATION_DIALOG, { reference: draft.reference });
+  }
+
+  /**
+   * A button of an old question's card (« Modifier une section ») once the dossier is submitted: it can no longer be
+   * changed here, which is said with its status. False when the official still has a dossier to edit.
+   */
+  private async answerStaleButton(context: TurnContext): Promise<boolean> {
+    const owner = ownerOf(context.activity);
+    if (await this.deps.repository.findDraftForOwner(owner)) return false;
+    const latest = await this.deps.repository.findLatestForOwner(owner);
+    if (!latest || latest.status === 'draft') return false;
+    const open = latest.status === 'submitted' || latest.status === 'under_review';
+    await context.sendActivity(
+      `Ce bouton date d’avant le dépôt : le dossier ${latest.reference} ne peut plus être modifié ici` +
+        (open ? ', sauf à la demande de la préfecture (je vous préviendrai ici si elle demande des corrections).' : '.') +
+        `\n\n${statusText(latest)}`,
+    );
+    return true;
+  }
+
+  /** « ça marche comment ? »: the journey in a few words, then the two schemes as the documentation tells them (with its sources). */
+  private async explainHowItWorks(context: TurnContext, memory: ConversationMemory): Promise<void> {
+    await context.sendActivity(HOW_IT_WORKS_TEXT);
+    await this.sendFaqAnswer(context, SCHEMES_QUESTION, await this.deps.faq.answer(SCHEMES_QUESTION), memory);
   }
 
   /** The part of a message that answers the question on screen, given to its prompt as if typed alone. */

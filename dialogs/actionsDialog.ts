@@ -60,7 +60,9 @@ export class ActionsDialog extends ComponentDialog {
     }
     // Coming back to a filled section: nothing to ask after an edit (the review comes back, with its
     // advice), nor on a resumed draft unless a chosen field still lacks its action.
-    if (!options.afterAction && (options.afterEdit || uncoveredFields(dossier).length === 0)) return step.endDialog();
+    // « non » said to « une autre action ? » before (then kept at the review) is not asked again on resume.
+    if (!options.afterAction && (options.afterEdit || uncoveredFields(dossier).length === 0 || answeredNoMore(dossier))) return step.endDialog();
+    if (answeredNoMore(dossier)) await this.store.change(options.reference, (draft) => void (draft.skippedQuestions = draft.skippedQuestions?.filter((id) => id !== NO_MORE_ACTIONS)), step.context);
     // Said once, apart from the question: asked again (after a correction, a digression), the question
     // never repeats advice the draft may no longer deserve.
     await step.context.sendActivity(coverageHint(dossier).trim());
@@ -83,7 +85,11 @@ export class ActionsDialog extends ComponentDialog {
     const choice = outcome.value;
     if (choice === true) return this.beginNewAction(step, options, titleAfterYes(step.context.activity.text));
     if (typeof choice === 'object' && choice.kind === 'add') return this.beginNewAction(step, options);
-    if (choice === false || (typeof choice === 'object' && choice.kind === 'done')) return step.endDialog();
+    if (choice === false) {
+      await this.store.change(options.reference, (draft) => void (draft.skippedQuestions = [...new Set([...(draft.skippedQuestions ?? []), NO_MORE_ACTIONS])]), step.context);
+      return step.endDialog();
+    }
+    if (typeof choice === 'object' && choice.kind === 'done') return step.endDialog();
     // One action edited: the menu of its items, that question only, then back to the review.
     if (choice.kind === 'edit') {
       (step.values as Record<string, unknown>)[EDITED] = true;
@@ -121,6 +127,13 @@ export class ActionsDialog extends ComponentDialog {
     );
     return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId });
   }
+}
+
+/** Kept with the skipped questions: the last « Voulez-vous ajouter une autre action ? » got « non ». */
+const NO_MORE_ACTIONS = 'actions.more';
+
+function answeredNoMore(dossier: Dossier): boolean {
+  return (dossier.skippedQuestions ?? []).includes(NO_MORE_ACTIONS);
 }
 
 /** « oui, des ateliers de français à visée pro » at « une autre action ? »: what follows the « oui » is the new action's title (not « oui, une autre »). */

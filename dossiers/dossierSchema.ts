@@ -207,7 +207,7 @@ export const DossierSchema = z.object({
     .max(50)
     .refine((actions) => unique(actions.map((action) => action.id)), { error: 'Deux actions ont le même identifiant.' })
     .default([]),
-  /** Optional questions the official chose to skip ("passer"), so a resumed draft does not ask them again. */
+  /** Optional questions the official chose to skip ("passer"), and « actions.more » once « une autre action ? » got « non »: a resumed draft does not ask them again. */
   skippedQuestions: z.array(z.string().min(1).max(100)).max(100).optional(),
   /** Totals computed from actions, commitments and other funders, refreshed on every write; the other funders themselves. */
   budget: BudgetSchema,

@@ -102,3 +102,11 @@ export function questionInWish(raw: string): string | undefined {
   const scheme = understand(raw).entities.scheme;
   return journeyQuestion({ core: question }, { scheme }).question;
 }
+
+/** « ça marche comment ? », « comment ça se passe ? », « quelles sont les étapes ? »: how applying works, with no subject of its own. */
+const HOW_IT_WORKS = /\b(ca|cela|c') ?(marche|fonctionne|se passe|se deroule) comment\b|\bcomment (ca|cela|c'est que ca) (marche|fonctionne|se passe|se deroule)\b|\bcomment (on|je|nous) (fait|fais|faisons|procede|procedons)\s*\??$|\bcomment (faire|proceder)\s*\??$|\bquelles? (sont les )?etapes\b|\bc'est quoi la (procedure|demarche)\s*\??$/;
+
+/** Whether a question asks how applying works (« la mairie voudrait monter un projet, ça marche comment ? »). */
+export function asksHowItWorks(question: string): boolean {
+  return HOW_IT_WORKS.test(fold(question));
+}

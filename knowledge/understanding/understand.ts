@@ -75,6 +75,8 @@ const ANY_TEXT: ReadonlySet<Pending> = new Set(['collectivity.name', 'contact.na
 /** Whether a message gives the question on screen its value. */
 function answersQuestion(pending: Pending, understood: Understanding, text: string): boolean {
   if (understood.intent !== 'answer') return false;
+  // « je l'ai pas sous la main, passer » skips an optional question: that is its answer.
+  if (understood.entities.skip) return true;
   if (YES_NO.has(pending)) return understood.entities.yesNo !== undefined;
   const keys = valueKeysOf(pending as Target);
   if (keys) return keys.some((key) => understood.entities[key] !== undefined);
@@ -254,8 +256,10 @@ function readAddition(raw: string, pending: Pending, understood: Understanding):
   if (NEW_ACTION.test(plain) && (pending.startsWith('review.') || pending === 'actions.more')) {
     return { intent: 'answer', entities: fields ? { fields } : {}, core: understood.core, newAction: true };
   }
-  if (IN_FLOW(pending) && !FIELD_ANSWERS.has(pending) && fields && REMOVAL.test(plain)) {
-    return { intent: 'correct', entities: { target: 'fields.selection', fields }, core: understood.core, removes: true };
+  // « non, et retirez les champs … » at a yes/no question: the « non » answers it, the rest removes.
+  const leading = YES_NO.has(pending) ? /^(oui|non)\b[\s,.;:!-]*(?:et\s+)?/.exec(plain) : null;
+  if (IN_FLOW(pending) && !FIELD_ANSWERS.has(pending) && fields && REMOVAL.test(leading ? plain.slice(leading[0].length) : plain)) {
+    return { intent: 'correct', entities: { target: 'fields.selection', fields }, core: understood.core, removes: true, ...(leading ? { answerPart: leading[1] } : {}) };
   }
   if (!IN_FLOW(pending) || FIELD_ANSWERS.has(pending) || !ADDITION.test(plain) || !fields) return undefined;
   // What answers the question on screen stays that answer (« et aussi un agent » on the commitments).
@@ -296,6 +300,12 @@ export function understand(text: string, pending: Pending = 'none'): Understandi
   if (understood.intent === 'answer' || understood.intent === 'correct' || understood.intent === 'edit') {
     const addition = readAddition(raw, pending, understood);
     if (addition) return addition;
+  }
+  // « retirez les champs … on verra plus tard »: a sentence that opens on taking fields out (or adding them) does that;
+  // the words of a stop inside it (« on verra plus tard ») are about those fields, not a command.
+  if (understood.intent === 'cancel') {
+    const change = readAddition(raw, pending, understood);
+    if (change && (change.removes || change.adds)) return change;
   }
   // An answer that ends with a question may also hold one; a question or a correction, an answer.
   // (A whole section corrected in one message is one correction, not an answer and a correction.)

@@ -137,7 +137,8 @@ describe('The guided application', () => {
     expect(dossier).toMatchObject({ status: 'submitted', scheme: 'PTAI', collectivity: { kind: 'commune', departement: '15', population: 6500 }, fields: ['mobility'] });
     expect(dossier?.collectivity.siren).toBeUndefined();
     expect(dossier?.contact.phone).toBeUndefined();
-    expect(dossier?.skippedQuestions).toEqual(['collectivity.siren', 'contact.phone']);
+    // « non » to « une autre action ? » is kept with them, so a resumed draft does not ask it again.
+    expect(dossier?.skippedQuestions).toEqual(['collectivity.siren', 'contact.phone', 'actions.more']);
   });
 
   test('When a communauté de communes wants a whole strategy, then the CTAI is refused with the reason and a PTAI is prepared', async () => {

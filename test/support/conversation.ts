@@ -9,7 +9,7 @@ export interface Reply {
 }
 
 /** One line of a conversation table: what the official says, and what must appear in the replies. */
-export type Exchange = [said: string | { value: Record<string, unknown> }, expected: string | RegExp | Array<string | RegExp>];
+export type Exchange = [said: string | { value: Record<string, unknown>; text?: string }, expected: string | RegExp | Array<string | RegExp>];
 
 export class TestConversation {
   readonly conversationId: string;
@@ -27,7 +27,7 @@ export class TestConversation {
   }
 
   async say(said: Exchange[0]): Promise<Reply[]> {
-    return typeof said === 'string' ? this.post({ text: said }) : this.post({ text: '', value: said.value });
+    return typeof said === 'string' ? this.post({ text: said }) : this.post({ text: said.text ?? '', value: said.value });
   }
 
   /** Plays a table and checks each expectation against the text of that turn's replies. */
