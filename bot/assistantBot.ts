@@ -358,6 +358,9 @@ export class AssistantBot extends ActivityHandler {
           await dc.repromptDialog();
           return;
         }
+        // « la métropole augmente son cofinancement… » while the prefecture's corrections wait: the value corrects the dossier, then the
+        // corrections resume (a wish to apply with values, « nous sommes le département de la Gironde… », never rewrites a draft).
+        if ((await this.awaitsCorrections(context)) && (await this.correctOutsideJourney(dc, text))) return;
         // « on voudrait un PTAI, une commune de 3000 habitants c'est possible ? »: answered, then the dossier opens.
         const asked = questionInWish(text);
         // « …voudrait monter un projet pour les réfugiés, ça marche comment ? »: how it works, then the dossier opens.
