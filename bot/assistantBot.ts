@@ -28,7 +28,7 @@ import { buildQuestionActivity, escapeMarkdown, isMultiSelectSubmit, isQuestionC
 import { isSectionChoice } from '../dialogs/reviewDialog';
 import { isActionEditChoice } from '../dialogs/actionEditDialog';
 import { normalizeText } from '../knowledge/parsers';
-import { bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
+import { asksAboutDecision, bareCommandOf, commandOf, recognizeErasureConfirmation, type Command } from './commands';
 import { isExplicitReply, questionParts, understand } from '../knowledge/understanding/understand';
 import { valueKeysOf } from '../knowledge/understanding/intents';
 import type { Entities, Pending, QuestionId, Understanding } from '../knowledge/understanding/types';
@@ -306,7 +306,8 @@ export class AssistantBot extends ActivityHandler {
         return;
       }
     }
-    const command = commandOf(understanding, text);
+    // After the prefecture's decision, « pourquoi c'est refusé ? » asks about the dossier, not about the schemes.
+    const command = commandOf(understanding, text) ?? (pending === 'submitted' && asksAboutDecision(text) ? ({ kind: 'status' } as const) : undefined);
     if (command) {
       await this.runCommand(dc, command, memory);
       return;
@@ -961,6 +962,9 @@ const TARGET_LABELS: Record<string, string> = {
   'budget.otherFunders': 'les autres financeurs',
 };
 
+/** What the seed says of a new application after a refusal: nothing, so nothing is invented. */
+const AFTER_REFUSAL = 'Si ou quand un dossier refusé peut être déposé de nouveau, le texte de référence ne le précise pas : la préfecture de votre département pourra vous renseigner.';
+
 /** A submitted dossier as its official sees it: status, date, what the prefecture asked, what comes next. */
 function statusText(dossier: Dossier): string {
   const longDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
@@ -983,8 +987,8 @@ function statusText(dossier: Dossier): string {
     changes_requested: '',
     accepted: ` Il a été accepté : la préfecture vous contactera pour la suite.${motivation ? `\n\nMessage de la préfecture : ${escapeMarkdown(motivation)}` : ''}`,
     rejected: motivation
-      ? ` Il n’a pas été retenu.\n\nMotivation de la préfecture : ${escapeMarkdown(motivation)}\n\nPour en savoir plus, adressez-vous à la préfecture de votre département.`
-      : ' Il n’a pas été retenu ; pour en connaître les motifs, adressez-vous à la préfecture.',
+      ? ` Il n’a pas été retenu.\n\nMotivation de la préfecture : ${escapeMarkdown(motivation)}\n\n${AFTER_REFUSAL}`
+      : ` Il n’a pas été retenu ; pour en connaître les motifs, adressez-vous à la préfecture de votre département. ${AFTER_REFUSAL}`,
     withdrawn: ' Il a été retiré.',
   };
   return `${head}${next[dossier.status] ?? ''}${request}`;

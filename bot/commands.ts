@@ -78,6 +78,18 @@ export function commandOf(understanding: Understanding, text: string | undefined
   return undefined;
 }
 
+/**
+ * After the prefecture's decision, a question about it (« pourquoi c'est refusé ? », « on peut redéposer quand ? »,
+ * « quel est le motif du refus ? »): the dossier's status answers it, with the prefecture's motivation.
+ */
+export function asksAboutDecision(text: string | undefined): boolean {
+  const normalized = normalizeText(text ?? '');
+  return (
+    /\?|\b(pourquoi|quand|comment)\b/.test(normalized) &&
+    /\b(refus|refuses?|refusees?|rejet|rejetes?|rejetees?|pas (ete )?retenue?|motifs? du refus|redeposer|redepose|re-?deposer|deposer (a|de) nouveau)\b/.test(normalized)
+  );
+}
+
 /** The answer to « voulez-vous vraiment supprimer vos données ? »: only a clear yes deletes anything. */
 export function recognizeErasureConfirmation(text: string | undefined): 'yes' | 'no' | undefined {
   const normalized = normalizeText(text ?? '').replace(/[!.]+$/, '').trim();

@@ -1,7 +1,7 @@
 // One action of the dossier: title, field, description, public, beneficiaries, cost, State funding, carrier.
 import { formatEuros, formatInteger } from '../knowledge/formatting';
 import { fieldOfTitle, normalizeText, parseEuros, parseFields, parseYesNo, parsePositiveInteger, type ParseResult } from '../knowledge/parsers';
-import { FIELD_LABELS, PUBLIC_LABELS, type IntegrationField, type Public } from '../knowledge/schemes';
+import { FIELD_LABELS, PUBLIC_LABELS, type IntegrationField, type Public, type Scheme } from '../knowledge/schemes';
 import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { answerText } from './answerPrompt';
 import type { DraftStore } from './draftStore';
@@ -142,6 +142,12 @@ const cost = actionQuestion<number>('cost', {
   apply: (_action, value) => ({ costEuros: value }),
 });
 
+/** The seed's word on the State's share, for the dossier's own scheme (see schemeObligation(…, 'minimum_funding')). */
+const STATE_FUNDING_RULE: Record<Scheme, string> = {
+  CTAI: 'le texte ne fixe pas de montant pour un CTAI',
+  PTAI: 'un PTAI peut mobiliser un financement de l’État d’ampleur variable, sans minimum',
+};
+
 const stateFunding = actionQuestion<number>('stateFunding', {
   parse: (answer, spec) => {
     const parsed = parseEuros(answerText(answer));
@@ -151,9 +157,9 @@ const stateFunding = actionQuestion<number>('stateFunding', {
     }
     return parsed;
   },
-  ask: ({ action }) => ({
+  ask: ({ action, dossier }) => ({
     text: 'Quel financement demandez-vous à l’État pour cette action, en euros ?',
-    help: 'Le montant demandé à l’État, au plus le coût de l’action ; il n’y a pas de minimum pour un PTAI. Par exemple « 10 000 € », ou « 0 € ».',
+    help: `Le montant demandé à l’État, au plus le coût de l’action${dossier.scheme ? ` ; ${STATE_FUNDING_RULE[dossier.scheme]}` : ''}. Par exemple « 10 000 € », ou « 0 € ».`,
     maxEuros: action.costEuros,
   }),
   show: (action) => (action.stateFundingEuros === undefined ? undefined : formatEuros(action.stateFundingEuros)),

@@ -157,7 +157,7 @@ function recommendationFor(dossier: Dossier): SchemeRecommendation | undefined {
 
 function explain(recommendation: SchemeRecommendation): string {
   const reasons = recommendation.reasons.map((reason) => `- ${reason.text}`).join('\n');
-  return `Je vous recommande un **${recommendation.recommended}** (${SCHEME_NAMES[recommendation.recommended]}), pour ces raisons :\n\n${reasons}`;
+  return `Je vous recommande un **${recommendation.recommended}** (${SCHEME_NAMES[recommendation.recommended]}) :\n\n${reasons}`;
 }
 
 function parseSchemeChoice(text: string, allowed: Scheme[]): ParseResult<Scheme> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { formatEuros } from './formatting';
 import type { Funder } from './funders';
 import { isDepartementCode } from './parsers';
-import { ctaiEligibility, FIELD_LABELS, SCHEME_CATALOGUE, type Approach, type CollectivityKind, type CommitmentKind, type DiagnosticStatus, type IntegrationField, type Public, type Scheme } from './schemes';
+import { COLLECTIVITY_KIND_LABELS, ctaiEligibility, FIELD_LABELS, SCHEME_CATALOGUE, type Approach, type CollectivityKind, type CommitmentKind, type DiagnosticStatus, type IntegrationField, type Public, type Scheme } from './schemes';
 import { seedRef, type SeedRef } from './seedReferences';
 
 /** The sections of a dossier, in the order the conversation fills them. */
@@ -110,21 +110,31 @@ export interface CompletenessReport {
   readonly warnings: CompletenessWarning[];
 }
 
+/**
+ * Who reads the messages: the official filling the dossier in the chat (« ajoutez… », « vous pouvez… »), or the
+ * prefecture's agent in the back-office and its PDF, to whom the same findings are stated, not advised.
+ */
+export type CompletenessReader = 'official' | 'agent';
+
+/** The message for the reader: the official's wording, or the agent's. */
+type Say = (official: string, agent: string) => string;
+
 /** Lists, section by section, what is missing or inconsistent before the dossier can be submitted. */
-export function checkCompleteness(dossier: DossierContent): CompletenessReport {
+export function checkCompleteness(dossier: DossierContent, reader: CompletenessReader = 'official'): CompletenessReport {
+  const say: Say = (official, agent) => (reader === 'agent' ? agent : official);
   const problems: CompletenessProblem[] = [];
   const warnings: CompletenessWarning[] = [];
   checkCollectivity(dossier, problems);
   checkContact(dossier, problems);
-  checkScheme(dossier, problems, warnings);
-  checkFields(dossier, problems);
-  checkCommitments(dossier, problems);
-  checkActions(dossier, problems, warnings);
+  checkScheme(dossier, problems, warnings, say);
+  checkFields(dossier, problems, say);
+  checkCommitments(dossier, problems, say);
+  checkActions(dossier, problems, warnings, say);
   const totals = computeBudget(dossier);
   const advice = budgetAdvice(totals);
   if (advice) {
     const remedy = budgetBalance(totals).gapEuros > 0 ? 'vous pouvez ajouter un financeur ou revoir les montants' : 'vérifiez les montants';
-    warnings.push({ section: 'budget', code: 'budget_unbalanced', message: `${advice} : ${remedy} (ce n’est pas obligatoire pour déposer).` });
+    warnings.push({ section: 'budget', code: 'budget_unbalanced', message: say(`${advice} : ${remedy} (ce n’est pas obligatoire pour déposer).`, `${advice} (sans effet sur la recevabilité du dépôt).`) });
   }
   return { complete: problems.length === 0, problems, warnings };
 }
@@ -153,10 +163,10 @@ function checkContact(dossier: DossierContent, problems: CompletenessProblem[]):
   if (isBlank(contact?.email)) problems.push({ section: 'contact', code: 'contact_email_missing', message: 'L’adresse électronique de la personne à contacter n’est pas renseignée.' });
 }
 
-function checkScheme(dossier: DossierContent, problems: CompletenessProblem[], warnings: CompletenessWarning[]): void {
-  if (!dossier.approach) problems.push({ section: 'scheme', code: 'approach_missing', message: 'Il reste à indiquer si vous visez une stratégie d’ensemble ou des actions ciblées.' });
+function checkScheme(dossier: DossierContent, problems: CompletenessProblem[], warnings: CompletenessWarning[], say: Say): void {
+  if (!dossier.approach) problems.push({ section: 'scheme', code: 'approach_missing', message: say('Il reste à indiquer si vous visez une stratégie d’ensemble ou des actions ciblées.', 'La démarche (stratégie d’ensemble ou actions ciblées) n’est pas renseignée.') });
   const diagnostic = dossier.diagnostic?.status;
-  if (!diagnostic) problems.push({ section: 'scheme', code: 'diagnostic_missing', message: 'Il reste à indiquer où en est votre diagnostic territorial (réalisé, prévu ou aucun).' });
+  if (!diagnostic) problems.push({ section: 'scheme', code: 'diagnostic_missing', message: say('Il reste à indiquer où en est votre diagnostic territorial (réalisé, prévu ou aucun).', 'L’état du diagnostic territorial (réalisé, prévu ou aucun) n’est pas renseigné.') });
   if (!dossier.scheme) {
     problems.push({ section: 'scheme', code: 'scheme_missing', message: 'Le dispositif (CTAI ou PTAI) n’est pas choisi.' });
     return;
@@ -174,12 +184,20 @@ function checkScheme(dossier: DossierContent, problems: CompletenessProblem[], w
     const eligibility = ctaiEligibility(kind);
     const [firstReason] = eligibility.reasons;
     if (eligibility.allowed === false && firstReason) {
-      problems.push({ section: 'scheme', code: 'ctai_kind_not_allowed', message: firstReason.text, ref: firstReason.ref });
+      problems.push({
+        section: 'scheme',
+        code: 'ctai_kind_not_allowed',
+        message: say(firstReason.text, `Ce type de collectivité (${COLLECTIVITY_KIND_LABELS[kind].toLowerCase()}) ne figure pas parmi les signataires des CTAI : les métropoles, les communautés urbaines, les départements et les régions.`),
+        ref: firstReason.ref,
+      });
     } else if (eligibility.allowed === 'prefecture_decides') {
       warnings.push({
         section: 'scheme',
         code: 'ctai_prefecture_decides',
-        message: 'Votre type de collectivité ne figure pas parmi les signataires cités des CTAI ; s’il peut en signer un, le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.',
+        message: say(
+          'Votre type de collectivité ne figure pas parmi les signataires cités des CTAI ; s’il peut en signer un, le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.',
+          'Ce type de collectivité ne figure pas parmi les signataires cités des CTAI ; s’il peut en signer un, le texte ne le précise pas : l’appréciation revient à la préfecture.',
+        ),
         ref: SCHEME_CATALOGUE.CTAI.signatoryKinds.ref,
       });
     }
@@ -189,20 +207,20 @@ function checkScheme(dossier: DossierContent, problems: CompletenessProblem[], w
     problems.push({
       section: 'scheme',
       code: 'ctai_diagnostic_missing',
-      message: 'Un CTAI répond à des besoins identifiés par un diagnostic territorial : indiquez un diagnostic réalisé ou prévu, ou choisissez un PTAI.',
+      message: say('Un CTAI répond à des besoins identifiés par un diagnostic territorial : indiquez un diagnostic réalisé ou prévu, ou choisissez un PTAI.', 'Un CTAI répond à des besoins identifiés par un diagnostic territorial : la collectivité n’en indique aucun, ni réalisé ni prévu.'),
       ref: diagnosticRef,
     });
   } else if (diagnostic === 'planned') {
     warnings.push({
       section: 'scheme',
       code: 'ctai_diagnostic_planned',
-      message: 'Votre diagnostic territorial n’est que prévu ; s’il doit être achevé avant l’engagement du contrat, le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.',
+      message: say('Votre diagnostic territorial n’est que prévu ; s’il doit être achevé avant l’engagement du contrat, le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.', 'Le diagnostic territorial n’est que prévu ; s’il doit être achevé avant l’engagement du contrat, le texte ne le précise pas.'),
       ref: diagnosticRef,
     });
   }
 }
 
-function checkFields(dossier: DossierContent, problems: CompletenessProblem[]): void {
+function checkFields(dossier: DossierContent, problems: CompletenessProblem[], say: Say): void {
   const fields = dossier.fields ?? [];
   if (fields.length === 0) {
     problems.push({ section: 'fields', code: 'fields_missing', message: 'Aucun champ d’intervention n’est choisi.' });
@@ -211,7 +229,7 @@ function checkFields(dossier: DossierContent, problems: CompletenessProblem[]): 
     problems.push({
       section: 'fields',
       code: 'ctai_housing_field_missing',
-      message: 'Un CTAI comporte obligatoirement des actions en faveur de l’accès au logement : ajoutez le champ « Accès au logement ».',
+      message: say('Un CTAI comporte obligatoirement des actions en faveur de l’accès au logement : ajoutez le champ « Accès au logement ».', 'Un CTAI comporte obligatoirement des actions en faveur de l’accès au logement : le champ « Accès au logement » n’est pas retenu.'),
       ref: SCHEME_CATALOGUE.CTAI.mandatoryFields.ref,
     });
   }
@@ -225,7 +243,15 @@ const DETAIL_REQUESTS: Record<Exclude<CommitmentKind, 'cofinancing'>, string> = 
   other: 'Décrivez cet engagement.',
 };
 
-function checkCommitments(dossier: DossierContent, problems: CompletenessProblem[]): void {
+const DETAIL_MISSING: Record<Exclude<CommitmentKind, 'cofinancing'>, string> = {
+  premises: 'La salle prêtée n’est pas précisée.',
+  staff: 'Le temps de personnel mis à disposition n’est pas précisé.',
+  communication: 'Le relais de communication n’est pas précisé.',
+  association_support: 'L’association soutenue n’est pas précisée.',
+  other: 'Un engagement n’est pas décrit.',
+};
+
+function checkCommitments(dossier: DossierContent, problems: CompletenessProblem[], say: Say): void {
   const commitments = dossier.commitments ?? [];
   if (commitments.length === 0) {
     problems.push({
@@ -238,14 +264,14 @@ function checkCommitments(dossier: DossierContent, problems: CompletenessProblem
   for (const commitment of commitments) {
     if (commitment.kind === 'cofinancing') {
       if (commitment.amountEuros === undefined) {
-        problems.push({ section: 'commitments', code: 'commitment_detail_missing', message: 'Indiquez le montant du cofinancement (par exemple : 15 000 €).' });
+        problems.push({ section: 'commitments', code: 'commitment_detail_missing', message: say('Indiquez le montant du cofinancement (par exemple : 15 000 €).', 'Le montant du cofinancement n’est pas indiqué.') });
       }
     } else if (isBlank(commitment.detail)) {
-      problems.push({ section: 'commitments', code: 'commitment_detail_missing', message: DETAIL_REQUESTS[commitment.kind] });
+      problems.push({ section: 'commitments', code: 'commitment_detail_missing', message: say(DETAIL_REQUESTS[commitment.kind], DETAIL_MISSING[commitment.kind]) });
     }
     for (const amount of [commitment.amountEuros, commitment.estimatedValueEuros]) {
       if (amount !== undefined && amount < 0) {
-        problems.push({ section: 'commitments', code: 'amount_negative', message: `Un montant d’engagement est négatif (${formatEuros(amount)}) : indiquez un montant positif.` });
+        problems.push({ section: 'commitments', code: 'amount_negative', message: say(`Un montant d’engagement est négatif (${formatEuros(amount)}) : indiquez un montant positif.`, `Un montant d’engagement est négatif (${formatEuros(amount)}).`) });
       }
     }
   }
@@ -262,7 +288,7 @@ const ACTION_PARTS: ReadonlyArray<{ label: string; isMissing: (action: ActionCon
   { label: 'le porteur', isMissing: (action) => isBlank(action.carrier) },
 ];
 
-function checkActions(dossier: DossierContent, problems: CompletenessProblem[], warnings: CompletenessWarning[]): void {
+function checkActions(dossier: DossierContent, problems: CompletenessProblem[], warnings: CompletenessWarning[], say: Say): void {
   const actions = dossier.actions ?? [];
   const fields = dossier.fields ?? [];
   if (actions.length === 0) {
@@ -280,12 +306,15 @@ function checkActions(dossier: DossierContent, problems: CompletenessProblem[], 
         section: 'actions',
         code: 'action_field_not_chosen',
         actionId: action.id,
-        message: `L’action ${name} relève du champ « ${FIELD_LABELS[action.field]} », qui ne figure pas parmi les champs choisis : ajoutez ce champ ou changez celui de l’action.`,
+        message: say(
+          `L’action ${name} relève du champ « ${FIELD_LABELS[action.field]} », qui ne figure pas parmi les champs choisis : ajoutez ce champ ou changez celui de l’action.`,
+          `L’action ${name} relève du champ « ${FIELD_LABELS[action.field]} », qui ne figure pas parmi les champs choisis.`,
+        ),
       });
     }
     for (const amount of [action.costEuros, action.stateFundingEuros]) {
       if (amount !== undefined && amount < 0) {
-        problems.push({ section: 'actions', code: 'amount_negative', actionId: action.id, message: `L’action ${name} comporte un montant négatif (${formatEuros(amount)}) : indiquez un montant positif.` });
+        problems.push({ section: 'actions', code: 'amount_negative', actionId: action.id, message: say(`L’action ${name} comporte un montant négatif (${formatEuros(amount)}) : indiquez un montant positif.`, `L’action ${name} comporte un montant négatif (${formatEuros(amount)}).`) });
       }
     }
     const { costEuros, stateFundingEuros } = action;
@@ -304,7 +333,7 @@ function checkActions(dossier: DossierContent, problems: CompletenessProblem[], 
     problems.push({
       section: 'actions',
       code: 'ctai_housing_action_missing',
-      message: 'Un CTAI comporte obligatoirement des actions en faveur de l’accès au logement : ajoutez au moins une action dans ce champ.',
+      message: say('Un CTAI comporte obligatoirement des actions en faveur de l’accès au logement : ajoutez au moins une action dans ce champ.', 'Un CTAI comporte obligatoirement des actions en faveur de l’accès au logement : aucune action ne relève de ce champ.'),
       ref: SCHEME_CATALOGUE.CTAI.mandatoryFields.ref,
     });
   }
@@ -316,7 +345,10 @@ function checkActions(dossier: DossierContent, problems: CompletenessProblem[], 
       warnings.push({
         section: 'actions',
         code: 'field_without_action',
-        message: `Le champ « ${FIELD_LABELS[field]} » est retenu mais aucune action ne s’y rattache encore : vous pouvez en ajouter une ou retirer ce champ (ce n’est pas obligatoire pour déposer).`,
+        message: say(
+          `Le champ « ${FIELD_LABELS[field]} » est retenu mais aucune action ne s’y rattache encore : vous pouvez en ajouter une ou retirer ce champ (ce n’est pas obligatoire pour déposer).`,
+          `Le champ « ${FIELD_LABELS[field]} » est retenu mais aucune action ne s’y rattache (sans effet sur la recevabilité du dépôt).`,
+        ),
         // A CTAI is a strategy « déclinée dans des actions concrètes »; a PTAI « s’inscrit dans un ou plusieurs champs ».
         ref: dossier.scheme === 'CTAI' ? seedRef('ctai-cible') : seedRef('ptai-financement'),
       });

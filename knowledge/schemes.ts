@@ -239,7 +239,7 @@ export function ctaiEligibility(kind: CollectivityKind, context: CtaiEligibility
       allowed: 'prefecture_decides',
       verdict: 'no',
       reasons: [
-        { text: 'Les CTAI visent les grandes agglomérations et sont signés avec les métropoles, les communautés urbaines, les départements et les régions volontaires, pas les communes.', ref: signatoriesRef },
+        { text: 'Les CTAI visent les grandes agglomérations ; les communes ne sont pas citées parmi leurs signataires (métropoles, communautés urbaines, départements, régions).', ref: signatoriesRef },
         { text: 'Des villes ont rejoint la démarche en 2021 par lettre d’engagement ; pour les autres, le texte ne le précise pas.', ref: SCHEME_CATALOGUE.CTAI.byLetterOfEngagement.ref },
       ],
       alternative: PTAI_ALTERNATIVE,
@@ -303,33 +303,75 @@ export interface SchemeRecommendation {
  */
 export function recommendScheme(answers: SchemeAnswers): SchemeRecommendation {
   const ctai = ctaiConditions(answers);
-  const ptaiOpen: Reason = { text: 'Le PTAI est ouvert à toute collectivité qui souhaite s’engager plus ponctuellement.', ref: seedRef('ptai-ouverture') };
+  return ctai.allowed !== false && answers.approach === 'strategy'
+    ? { recommended: 'CTAI', otherAllowed: true, ctai, reasons: ctaiRecommendedReasons(answers) }
+    : { recommended: 'PTAI', otherAllowed: ctai.allowed !== false, ctai, reasons: ptaiRecommendedReasons(answers, ctai.allowed) };
+}
 
-  if (ctai.allowed !== false && answers.approach === 'strategy') {
-    return {
-      recommended: 'CTAI',
-      otherAllowed: true,
-      ctai,
-      reasons: [
-        { text: 'Vous souhaitez déployer une stratégie d’ensemble : c’est l’objet du CTAI.', ref: seedRef('ctai-cible') },
-        ...ctai.reasons,
-        { text: 'Le PTAI reste possible si vous préférez des actions plus ponctuelles.', ref: seedRef('ptai-ouverture') },
-      ],
-    };
-  }
+/**
+ * What the official reads with the recommendation: short (the decisive reasons only, a few lines in the chat) and
+ * never at odds with the seed's list of CTAI signatories (a commune is not in it, yet cities joined in 2021).
+ */
+function ctaiRecommendedReasons(answers: SchemeAnswers): Reason[] {
+  const reasons: Reason[] = [{ text: 'Vous visez une stratégie d’ensemble : c’est l’objet du CTAI.', ref: seedRef('ctai-cible') }];
+  const caveat = signatoryCaveat(answers.kind);
+  reasons.push(
+    caveat
+      ? { text: `${capitalize(caveat.text.replace(/\.$/, ''))} : la préfecture vous dira s’il vous est ouvert.`, ref: caveat.ref }
+      : { text: `${capitalize(withArticle(answers.kind))} fait partie de ses signataires.`, ref: SCHEME_CATALOGUE.CTAI.signatoryKinds.ref },
+  );
+  if (answers.diagnostic === 'planned') reasons.push(plannedDiagnostic(caveat !== undefined));
+  reasons.push({ text: 'Le PTAI reste possible pour des actions ponctuelles.', ref: seedRef('ptai-ouverture') });
+  return reasons;
+}
 
-  const reasons: Reason[] = [];
-  if (answers.approach === 'targeted') {
-    reasons.push({ text: 'Vous souhaitez mener des actions ciblées : c’est l’objet du PTAI.', ref: seedRef('ptai-ouverture') });
+function ptaiRecommendedReasons(answers: SchemeAnswers, ctaiAllowed: CtaiAllowance): Reason[] {
+  const reasons: Reason[] = [
+    answers.approach === 'targeted'
+      ? { text: 'Vous visez des actions ciblées : c’est l’objet du PTAI, ouvert à toute collectivité.', ref: seedRef('ptai-ouverture') }
+      : { text: 'Le PTAI est ouvert à toute collectivité.', ref: seedRef('ptai-ouverture') },
+  ];
+  if (ctaiAllowed === false) {
+    // The first condition of the CTAI that fails, as the seed states it.
+    const notSignatory = ctaiEligibility(answers.kind).allowed === false;
+    reasons.push(
+      notSignatory
+        ? { text: `${capitalize(withArticle(answers.kind))} ne figure pas parmi les signataires des CTAI (${SHORT_SIGNATORIES}).`, ref: SCHEME_CATALOGUE.CTAI.signatoryKinds.ref }
+        : answers.diagnostic === 'none'
+          ? { text: 'Un CTAI répond à des besoins identifiés par un diagnostic territorial : sans diagnostic, il n’est pas possible.', ref: SCHEME_CATALOGUE.CTAI.diagnostic.ref }
+          : { text: 'Un CTAI comporte obligatoirement des actions en faveur de l’accès au logement : sans elles, il n’est pas possible.', ref: SCHEME_CATALOGUE.CTAI.mandatoryFields.ref },
+    );
   }
-  reasons.push(...ctai.reasons, ptaiOpen);
   if (answers.diagnostic !== 'done') {
-    reasons.push({ text: 'Pour un PTAI, un diagnostic territorial préalable n’est pas requis, même s’il est conseillé.', ref: seedRef('ptai-diagnostic') });
+    reasons.push({ text: 'Un diagnostic préalable n’est pas requis pour un PTAI, même s’il est conseillé.', ref: seedRef('ptai-diagnostic') });
   }
-  if (ctai.allowed !== false && answers.approach === 'targeted') {
-    reasons.push({ text: 'Un CTAI reste envisageable si vous souhaitez finalement une stratégie d’ensemble.', ref: seedRef('ctai-cible') });
+  if (ctaiAllowed !== false) {
+    const caveat = signatoryCaveat(answers.kind);
+    reasons.push(
+      caveat
+        ? { text: `Un CTAI serait à voir avec la préfecture : ${caveat.text.charAt(0).toLowerCase()}${caveat.text.slice(1)}`, ref: caveat.ref }
+        : { text: 'Un CTAI reste possible si vous visez finalement une stratégie d’ensemble.', ref: seedRef('ctai-cible') },
+    );
   }
-  return { recommended: 'PTAI', otherAllowed: ctai.allowed !== false, ctai, reasons };
+  return reasons;
+}
+
+const SHORT_SIGNATORIES = 'métropoles, communautés urbaines, départements et régions';
+
+/** For a kind the seed does not list among the CTAI signatories without ruling it out: what the text says, in one line. */
+function signatoryCaveat(kind: CollectivityKind): Reason | undefined {
+  if (kind === 'commune') {
+    return { text: 'les communes ne sont pas citées parmi ses signataires, mais des villes l’ont rejoint en 2021.', ref: SCHEME_CATALOGUE.CTAI.byLetterOfEngagement.ref };
+  }
+  if (ctaiEligibility(kind).allowed === 'prefecture_decides') {
+    return { text: 'votre type de collectivité n’est pas cité parmi ses signataires, sans en être exclu.', ref: SCHEME_CATALOGUE.CTAI.signatoryKinds.ref };
+  }
+  return undefined;
+}
+
+/** The seed does not say whether the diagnostic must be done first; the prefecture is named once in the recommendation. */
+function plannedDiagnostic(prefectureNamed: boolean): Reason {
+  return { text: `Votre diagnostic n’est que prévu : s’il doit être achevé avant, le texte ne le précise pas${prefectureNamed ? '' : ' ; voyez la préfecture'}.`, ref: seedRef('ctai-diagnostic') };
 }
 
 /** Combines the kind's eligibility with the diagnostic and housing conditions of a CTAI. */

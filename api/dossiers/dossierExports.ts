@@ -543,7 +543,7 @@ class PdfWriter {
     this.budget(d);
 
     this.section('Complétude');
-    const report = checkCompleteness(d);
+    const report = checkCompleteness(d, 'agent');
     if (report.complete) this.paragraph('Le dossier est complet au regard des règles du dispositif.');
     for (const problem of report.problems) this.bullet(`${SECTION_LABELS[problem.section]} : ${problem.message}`);
     for (const warning of report.warnings) this.bullet(`${SECTION_LABELS[warning.section]} : ${warning.message}`, GREY);
@@ -592,7 +592,6 @@ class PdfWriter {
     const dates = [
       d.submittedAt ? `Déposé le ${PARIS_LONG_DATE_TIME.format(d.submittedAt)}` : undefined,
       `Mis à jour le ${PARIS_LONG_DATE_TIME.format(d.updatedAt)}`,
-      `Version ${d.version}`,
     ].filter((part): part is string => part !== undefined);
     doc.font('regular').fontSize(9).fillColor(GREY).text(dates.join('   ·   '), this.left, doc.y, { width: this.width });
     doc.moveDown(0.4);

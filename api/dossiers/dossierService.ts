@@ -225,7 +225,8 @@ function toView(dossier: Dossier): DossierView {
 
 function toDetail(stored: Dossier, staff: StaffPrincipal): DossierDetail {
   const dossier = withoutApplicantIds(stored);
-  const report = checkCompleteness(dossier);
+  // The staff API speaks to the prefecture's agent, as the back-office does.
+  const report = checkCompleteness(dossier, 'agent');
   return {
     ...toView(dossier),
     notes: dossier.notes,

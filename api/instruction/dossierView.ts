@@ -68,7 +68,7 @@ export function renderDossier({ dossier, staff, csrf, downloads = false, state }
   const followed = dossier.followers?.includes(staff.id) === true;
   const base = `/instruction/dossiers/${dossier.reference}`;
   const allowed = allowedTransitions(dossier.status, staff.role);
-  const report = checkCompleteness(dossier);
+  const report = checkCompleteness(dossier, 'agent');
 
   return html`<nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
   <ol class="fr-breadcrumb__list"><li><a class="fr-breadcrumb__link" href="/instruction/">Dossiers</a></li><li><a class="fr-breadcrumb__link" aria-current="page">${dossier.reference}</a></li></ol>
@@ -77,7 +77,7 @@ export function renderDossier({ dossier, staff, csrf, downloads = false, state }
   <div class="fr-col-12 fr-col-md-8">
     <h1 class="fr-mb-1w">${dossier.reference} — ${collectivity.name ?? 'Collectivité sans nom'}</h1>
     <p class="fr-mb-1w">${statusBadge(dossier.status)} ${dossier.scheme ? html`<span class="fr-tag fr-tag--sm">${dossier.scheme}</span>` : ''} ${(dossier.labels ?? []).map((label) => html`<span class="fr-tag fr-tag--sm">${label}</span> `)}</p>
-    <p class="fr-text--sm">${dossier.submittedAt ? `Déposé le ${formatDateTime(dossier.submittedAt)}` : ''} · Modifié le ${formatDateTime(dossier.updatedAt)} · Version ${dossier.version}</p>
+    <p class="fr-text--sm">${dossier.submittedAt ? `Déposé le ${formatDateTime(dossier.submittedAt)}` : ''} · Modifié le ${formatDateTime(dossier.updatedAt)}</p>
   </div>
   <div class="fr-col-12 fr-col-md-4">
     <form method="post" action="${base}/suivre">

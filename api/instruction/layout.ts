@@ -25,6 +25,7 @@ export function renderPage({ title, agent, notice, body }: PageOptions): string 
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} — ${SERVICE_NAME}</title>
+  <link rel="icon" href="/favicon.ico" sizes="any">
   <link rel="icon" href="/assets/dsfr/favicon/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/assets/dsfr/dsfr.min.css">
   <link rel="stylesheet" href="/instruction/assets/instruction.css">

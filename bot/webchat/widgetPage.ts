@@ -19,6 +19,7 @@ export function renderWidgetPage({ nonce, draftRetentionDays, assetsVersion }: W
   <meta name="description" content="Assistant conversationnel pour préparer la candidature de votre collectivité à un CTAI ou à un PTAI.">
   <meta name="theme-color" content="#000091">
   <title>Assistant Territoires d’intégration</title>
+  <link rel="icon" href="/favicon.ico" sizes="any">
   <link rel="icon" href="/assets/dsfr/favicon/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/assets/dsfr/dsfr.min.css?v=${version}">
   <link rel="stylesheet" href="/assets/widget.css?v=${version}">

@@ -44,6 +44,12 @@ export function createWidgetRouter(options: WidgetRouterOptions = {}): Router {
       if (error) next(error);
     });
   });
+  // Browsers ask for /favicon.ico whatever the page says (a PDF, a JSON answer): the DSFR's own icon, 7 kB.
+  router.get('/favicon.ico', assetSecurity, (_req, res, next) => {
+    res.sendFile(path.join(dsfrDist, 'favicon', 'favicon.ico'), { maxAge: ASSET_MAX_AGE, headers: { 'Content-Type': 'image/x-icon' } }, (error?: unknown) => {
+      if (error) next(error);
+    });
+  });
   // Only what dsfr.min.css and the page reference: the fonts, the icons and the favicon.
   for (const folder of ['fonts', 'icons', 'favicon']) {
     router.use(`/assets/dsfr/${folder}`, express.static(path.join(dsfrDist, folder), staticOptions));

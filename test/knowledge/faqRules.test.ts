@@ -422,7 +422,7 @@ describe('Eligibility of a named territory', () => {
     ['La communauté urbaine de Dunkerque peut signer un CTAI ?', 'Oui', 'une communauté urbaine peut donc en conclure un', 'Dunkerque ne figure pas'],
     ['Le département de la Loire, à Saint-Étienne, peut-il faire un CTAI ?', 'Oui', 'un département peut donc en conclure un', 'Saint-Étienne ne figure pas'],
     ['La métropole de Lyon peut-elle faire un CTAI ?', 'Oui', 'une métropole peut donc en conclure un', 'Lyon fait partie des 11 métropoles engagées'],
-    ['La commune de Nice peut-elle faire un CTAI ?', 'Non', 'pas les communes', 'PTAI'],
+    ['La commune de Nice peut-elle faire un CTAI ?', 'Non', 'les communes ne sont pas citées parmi leurs signataires', 'PTAI'],
   ])('When « %s » asks whether it may sign a CTAI, then the scheme rule answers « %s », and the list only says whether it is engaged', async (question, verdict, rule, engagement) => {
     const result = await faq.answer(question);
 

@@ -174,10 +174,10 @@ describe('recommendScheme', () => {
     expect(result.reasons.length).toBeGreaterThan(0);
   });
 
-  test('When a métropole gets a CTAI recommendation, then the reasons cite the strategy, the signatories, the diagnostic and housing', () => {
+  test('When a métropole gets a CTAI recommendation, then the reasons cite the strategy, the signatories and the PTAI left open', () => {
     const result = recommendScheme(metropole);
 
-    expect(result.reasons.map((reason) => reason.ref.id)).toEqual(['ctai-cible', 'ctai-signataires', 'ctai-diagnostic', 'ctai-logement', 'ptai-ouverture']);
+    expect(result.reasons.map((reason) => reason.ref.id)).toEqual(['ctai-cible', 'ctai-signataires', 'ptai-ouverture']);
   });
 
   test('When a communauté de communes gets a PTAI recommendation, then the reasons say why not a CTAI, with the seed quote', () => {
@@ -186,7 +186,7 @@ describe('recommendScheme', () => {
     const notSignatory = result.reasons.find((reason) => reason.ref.id === 'ctai-signataires');
     expect(notSignatory?.text).toContain('ne figure pas parmi les signataires');
     expect(notSignatory?.ref.quote).toBe(SEED_REFERENCES['ctai-signataires'].quote);
-    expect(result.ctai.reasons).toEqual([notSignatory]);
+    expect(result.ctai.reasons[0]?.text).toContain('ne figure pas parmi les signataires');
   });
 
   test('When there is no diagnostic, then the reasons say a CTAI needs one and a PTAI does not require it', () => {
@@ -194,7 +194,7 @@ describe('recommendScheme', () => {
 
     const texts = result.reasons.map((reason) => reason.text);
     expect(texts).toContain('Un CTAI répond à des besoins identifiés par un diagnostic territorial : sans diagnostic, il n’est pas possible.');
-    expect(texts).toContain('Pour un PTAI, un diagnostic territorial préalable n’est pas requis, même s’il est conseillé.');
+    expect(texts).toContain('Un diagnostic préalable n’est pas requis pour un PTAI, même s’il est conseillé.');
   });
 
   test('When the diagnostic is only planned, then the reasons leave the decision to the prefecture', () => {
@@ -213,5 +213,41 @@ describe('recommendScheme', () => {
     const result = recommendScheme({ ...metropole, kind: 'commune', population: 870_000 });
 
     expect(result.ctai.reasons.some((reason) => reason.text.includes('à partir de quelle population, le texte ne le précise pas'))).toBe(true);
+  });
+});
+
+// Walkthrough stop 27, minor 19: a commune's recommendation was about 1,000 characters and said both « … pas les communes »
+// and « Un CTAI reste envisageable si vous souhaitez finalement une stratégie d’ensemble ».
+describe('The recommendation is short and keeps to the seed on who signs a CTAI', () => {
+  const KINDS = ['commune', 'metropole', 'communaute_urbaine', 'communaute_de_communes', 'communaute_agglomeration', 'departement', 'other'] as const;
+  const situations: SchemeAnswers[] = KINDS.flatMap((kind) =>
+    (['strategy', 'targeted'] as const).flatMap((approach) =>
+      (['done', 'planned', 'none'] as const).flatMap((diagnostic) =>
+        [undefined, true, false].map((housingCommitted) => ({ kind, approach, diagnostic, ...(housingCommitted === undefined ? {} : { housingCommitted }), population: 11_500 })),
+      ),
+    ),
+  );
+
+  test.each(situations.map((answers) => [`${answers.kind}, ${answers.approach}, diagnostic ${answers.diagnostic}, housing ${String(answers.housingCommitted)}`, answers] as const))(
+    'When %s, then the reasons hold in 350 characters and never say a CTAI is both closed and open',
+    (_situation, answers) => {
+      const result = recommendScheme(answers);
+      const text = result.reasons.map((reason) => reason.text).join('\n');
+
+      expect(text.length).toBeLessThanOrEqual(350);
+      expect(text).not.toContain('pas les communes');
+      // A CTAI the rules close is never said to remain possible, and one left open is never said to be closed.
+      if (result.ctai.allowed === false) expect(text).not.toMatch(/CTAI (reste|serait)/);
+      else expect(text).not.toMatch(/CTAI[^.]*n’est pas possible/);
+      for (const reason of result.reasons) expect(reason.ref.quote.length).toBeGreaterThan(0);
+    },
+  );
+
+  test('When a commune wants targeted actions with a diagnostic, then the CTAI is left to the prefecture, with the cities that joined in 2021', () => {
+    const result = recommendScheme({ kind: 'commune', approach: 'targeted', diagnostic: 'done', population: 11_500 });
+
+    const ctaiLine = result.reasons.find((reason) => reason.text.includes('CTAI'));
+    expect(ctaiLine?.text).toBe('Un CTAI serait à voir avec la préfecture : les communes ne sont pas citées parmi ses signataires, mais des villes l’ont rejoint en 2021.');
+    expect(ctaiLine?.ref.id).toBe('ctai-lettre-engagement');
   });
 });
