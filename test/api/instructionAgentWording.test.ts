@@ -1,6 +1,7 @@
 // Walkthrough stop 27, minors 21, 22 and 23: the back-office and its PDF speak to the prefecture's agent, not to the
 // applicant (« vous pouvez ajouter un financeur… (ce n’est pas obligatoire pour déposer) »); they show no internal
 // version number (« Version 43 »); and /favicon.ico is served, as the pages reference it.
+import { checkCompleteness } from '../../knowledge/completeness';
 import { execFileSync } from 'node:child_process';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { CookieClient, createAgent, type TestAgent } from './instructionSupport';
@@ -58,7 +59,6 @@ describe('The completeness advice in the PDF is written for the agent', () => {
   });
 
   test('When the applicant reviews the same dossier in the chat, then the advice still speaks to the official', async () => {
-    const { checkCompleteness } = await import('../../knowledge/completeness');
     const dossier = await unbalanced();
 
     const warnings = checkCompleteness(dossier).warnings.map((warning) => warning.message);
