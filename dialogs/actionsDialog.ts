@@ -2,7 +2,7 @@
 import { formatCount } from '../knowledge/formatting';
 import { randomUUID } from 'node:crypto';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parsers';
+import { normalizeText, parseFields, parseYesNo, type ParseResult } from '../knowledge/parsers';
 import { FIELD_LABELS } from '../knowledge/schemes';
 import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { ACTION_DIALOG, ActionDialog, isActionComplete } from './actionDialog';
@@ -10,6 +10,9 @@ import { ACTION_EDIT_DIALOG, ActionEditDialog } from './actionEditDialog';
 import { AnswerPrompt, answerText, type AnswerOutcome } from './answerPrompt';
 import type { DraftStore } from './draftStore';
 import { escapeMarkdown } from './questionCards';
+import { keepEarlyAnswers } from './understanding';
+import { understand } from '../knowledge/understanding/understand';
+import type { Entities } from '../knowledge/understanding/types';
 import { fromText, readSectionOptions, type SectionOptions } from './questionFlow';
 
 export const ACTIONS_DIALOG = 'actionsDialog';
@@ -81,7 +84,9 @@ export class ActionsDialog extends ComponentDialog {
     const outcome = step.result as AnswerOutcome<boolean | ManageChoice> | undefined;
     if (outcome?.kind !== 'answer') return step.next();
     const choice = outcome.value;
-    if (choice === true) return this.beginNewAction(step, options, titleAfterYes(step.context.activity.text));
+    const said = step.context.activity.text;
+    // « non non, les 120 c'est bon. Je veux ajouter une 2e action »: the request said outright wins over a « non » that answers something else.
+    if (choice === true || (choice === false && asksForAnotherAction(said))) return this.beginNewAction(step, options, choice === true ? titleAfterYes(said) : undefined, outcome.entities);
     if (typeof choice === 'object' && choice.kind === 'add') return this.beginNewAction(step, options);
     if (choice === false || (typeof choice === 'object' && choice.kind === 'done')) return step.endDialog();
     // One action edited: the menu of its items, that question only, then back to the review.
@@ -110,17 +115,33 @@ export class ActionsDialog extends ComponentDialog {
     return step.replaceDialog(STEPS, { reference: options.reference, revisit: options.revisit, afterAction: !options.revisit });
   }
 
-  private async beginNewAction(step: WaterfallStepContext, options: SectionOptions, title?: string): Promise<DialogTurnResult> {
+  private async beginNewAction(step: WaterfallStepContext, options: SectionOptions, title?: string, entities?: Entities): Promise<DialogTurnResult> {
     const actionId = `act-${randomUUID().slice(0, 8)}`;
+    let noted: string[] = [];
     await this.store.change(
       options.reference,
       (dossier) => {
-        dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [], ...(title ? { title } : {}) }];
+        // « oui, des ateliers sociolinguistiques (formation linguistique) pour 40 adultes primo-arrivants »: what the
+        // sentence said is the new action's (one field of the dossier, the public, the head count, the amounts).
+        const field = entities?.fields?.length === 1 && dossier.fields.includes(entities.fields[0]!) ? entities.fields[0] : undefined;
+        dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [], ...(title ? { title } : {}), ...(field ? { field } : {}) }];
+        noted = [...(title ? [`intitulé : « ${title} »`] : []), ...(field ? [`champ : ${FIELD_LABELS[field].toLowerCase()}`] : []), ...(entities ? keepEarlyAnswers(dossier, entities, ACTIONS_MORE, actionId) : [])];
       },
       step.context,
     );
+    if (noted.length > 0) await step.context.sendActivity(`Nouvelle action, j’ai noté : ${escapeMarkdown(noted.join(' ; '))}.`);
     return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId });
   }
+}
+
+/** The question « une autre action ? », as keepEarlyAnswers names the question a message answered. */
+const ACTIONS_MORE = 'actions.more';
+
+/** « je veux ajouter une 2e action » in a sentence of the message, not denied in it (« je ne veux pas ajouter d'autre action »). */
+function asksForAnotherAction(text: string | undefined): boolean {
+  return (text ?? '')
+    .split(/[.!?;]+/)
+    .some((sentence) => understand(sentence, 'actions.more').newAction === true && !/\b(ne|n'|pas|plus|aucune?|jamais)\b/.test(normalizeText(sentence)));
 }
 
 /** « oui, des ateliers de français à visée pro » at « une autre action ? »: what follows the « oui » is the new action's title (not « oui, une autre »). */
@@ -130,6 +151,13 @@ function titleAfterYes(text: string | undefined): string | undefined {
   // Only what follows a « oui » said first (« et une troisième pour le français » is no title).
   if (rest === said) return undefined;
   if (!/\p{L}{2,}.*\s.*\p{L}{2,}/u.test(rest) || rest.length > TEXT_LIMITS.name) return undefined;
+  // « des ateliers sociolinguistiques (formation linguistique) pour 40 adultes primo-arrivants »: the field in brackets and the
+  // head count are noted apart (their own questions), the title is what is left (« Des ateliers sociolinguistiques »).
+  const short = rest
+    .replace(/\s*\(([^)]*)\)/g, (bracket: string, inside: string) => (parseFields(inside).ok ? '' : bracket))
+    .replace(/\s+pour\s+(?:environ\s+|une?\s+)?\d+\b.*$/iu, '')
+    .trim();
+  if (short !== rest && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(short)) return short.charAt(0).toUpperCase() + short.slice(1);
   // « une dernière pour l'emploi », « une autre »: of the actions, not a title.
   if (/^(encore )?une\b|\b(actions?|autres?|encore|de plus|ajout\w*|suivante?)\b/.test(normalizeText(rest))) return undefined;
   return rest.charAt(0).toUpperCase() + rest.slice(1);
