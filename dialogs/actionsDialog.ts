@@ -123,7 +123,8 @@ export class ActionsDialog extends ComponentDialog {
       (dossier) => {
         // « oui, des ateliers sociolinguistiques (formation linguistique) pour 40 adultes primo-arrivants »: what the
         // sentence said is the new action's (one field of the dossier, the public, the head count, the amounts).
-        const field = entities?.fields?.length === 1 && dossier.fields.includes(entities.fields[0]!) ? entities.fields[0] : undefined;
+        // (« oui, une autre sur la santé » names no action yet: its field is confirmed once its title is given.)
+        const field = title && entities?.fields?.length === 1 && dossier.fields.includes(entities.fields[0]!) ? entities.fields[0] : undefined;
         dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [], ...(title ? { title } : {}), ...(field ? { field } : {}) }];
         noted = [...(title ? [`intitulé : « ${title} »`] : []), ...(field ? [`champ : ${FIELD_LABELS[field].toLowerCase()}`] : []), ...(entities ? keepEarlyAnswers(dossier, entities, ACTIONS_MORE, actionId) : [])];
       },
