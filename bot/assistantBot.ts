@@ -316,7 +316,9 @@ export class AssistantBot extends ActivityHandler {
     // journey: the named action's values are corrected, whatever the rest of the sentence reads as.
     const atMenu = pending === 'none' || pending === 'review.menu' || pending === 'review.section' || pending === 'actions.more';
     const correctsAction = understanding.intent === 'correct' && (understanding.entities.target ?? '').startsWith('action.');
-    if ((atMenu && understanding.intent !== 'question') || correctsAction) {
+    // « oui, des ateliers … pour 40 adultes » at « une autre action ? »: the values are the new action's, never a correction of the last one.
+    const describesNewAction = pending === 'actions.more' && !correctsAction && (understanding.entities.yesNo === true || understanding.newAction === true);
+    if (((atMenu && understanding.intent !== 'question') || correctsAction) && !describesNewAction) {
       if (await this.correctActionValues(dc, text, pending, understanding.answerPart)) return;
     }
     // « ajouter une action sur le logement » at the review or at « une autre action ? »: a new action in that field.

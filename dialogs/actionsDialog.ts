@@ -2,7 +2,7 @@
 import { formatCount } from '../knowledge/formatting';
 import { randomUUID } from 'node:crypto';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { normalizeText, parseYesNo, type ParseResult } from '../knowledge/parsers';
+import { normalizeText, parseFields, parseYesNo, type ParseResult } from '../knowledge/parsers';
 import { FIELD_LABELS } from '../knowledge/schemes';
 import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { ACTION_DIALOG, ActionDialog, isActionComplete } from './actionDialog';
@@ -10,6 +10,9 @@ import { ACTION_EDIT_DIALOG, ActionEditDialog } from './actionEditDialog';
 import { AnswerPrompt, answerText, type AnswerOutcome } from './answerPrompt';
 import type { DraftStore } from './draftStore';
 import { escapeMarkdown } from './questionCards';
+import { keepEarlyAnswers } from './understanding';
+import { understand } from '../knowledge/understanding/understand';
+import type { Entities } from '../knowledge/understanding/types';
 import { fromText, readSectionOptions, type SectionOptions } from './questionFlow';
 
 export const ACTIONS_DIALOG = 'actionsDialog';
@@ -62,7 +65,7 @@ export class ActionsDialog extends ComponentDialog {
     // advice), nor on a resumed draft unless a chosen field still lacks its action.
     // « non » said to « une autre action ? » before (then kept at the review) is not asked again on resume.
     if (!options.afterAction && (options.afterEdit || uncoveredFields(dossier).length === 0 || answeredNoMore(dossier))) return step.endDialog();
-    if (answeredNoMore(dossier)) await this.store.change(options.reference, (draft) => void (draft.skippedQuestions = draft.skippedQuestions?.filter((id) => id !== NO_MORE_ACTIONS)), step.context);
+    if (answeredNoMore(dossier)) await this.store.change(options.reference, (draft) => void (draft.skippedQuestions = draft.skippedQuestions?.filter((id) => id !== ACTIONS_MORE)), step.context);
     // Said once, apart from the question: asked again (after a correction, a digression), the question
     // never repeats advice the draft may no longer deserve.
     await step.context.sendActivity(coverageHint(dossier).trim());
@@ -83,10 +86,12 @@ export class ActionsDialog extends ComponentDialog {
     const outcome = step.result as AnswerOutcome<boolean | ManageChoice> | undefined;
     if (outcome?.kind !== 'answer') return step.next();
     const choice = outcome.value;
-    if (choice === true) return this.beginNewAction(step, options, titleAfterYes(step.context.activity.text));
+    const said = step.context.activity.text;
+    // « non non, les 120 c'est bon. Je veux ajouter une 2e action »: the request said outright wins over a « non » that answers something else.
+    if (choice === true || (choice === false && asksForAnotherAction(said))) return this.beginNewAction(step, options, choice === true ? titleAfterYes(said) : undefined, outcome.entities);
     if (typeof choice === 'object' && choice.kind === 'add') return this.beginNewAction(step, options);
     if (choice === false) {
-      await this.store.change(options.reference, (draft) => void (draft.skippedQuestions = [...new Set([...(draft.skippedQuestions ?? []), NO_MORE_ACTIONS])]), step.context);
+      await this.store.change(options.reference, (draft) => void (draft.skippedQuestions = [...new Set([...(draft.skippedQuestions ?? []), ACTIONS_MORE])]), step.context);
       return step.endDialog();
     }
     if (typeof choice === 'object' && choice.kind === 'done') return step.endDialog();
@@ -116,24 +121,38 @@ export class ActionsDialog extends ComponentDialog {
     return step.replaceDialog(STEPS, { reference: options.reference, revisit: options.revisit, afterAction: !options.revisit });
   }
 
-  private async beginNewAction(step: WaterfallStepContext, options: SectionOptions, title?: string): Promise<DialogTurnResult> {
+  private async beginNewAction(step: WaterfallStepContext, options: SectionOptions, title?: string, entities?: Entities): Promise<DialogTurnResult> {
     const actionId = `act-${randomUUID().slice(0, 8)}`;
+    let noted: string[] = [];
     await this.store.change(
       options.reference,
       (dossier) => {
-        dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [], ...(title ? { title } : {}) }];
+        // « oui, des ateliers sociolinguistiques (formation linguistique) pour 40 adultes primo-arrivants »: what the
+        // sentence said is the new action's (one field of the dossier, the public, the head count, the amounts).
+        // (« oui, une autre sur la santé » names no action yet: its field is confirmed once its title is given.)
+        const field = title && entities?.fields?.length === 1 && dossier.fields.includes(entities.fields[0]!) ? entities.fields[0] : undefined;
+        dossier.actions = [...(dossier.actions ?? []), { id: actionId, publics: [], ...(title ? { title } : {}), ...(field ? { field } : {}) }];
+        noted = [...(title ? [`intitulé : « ${title} »`] : []), ...(field ? [`champ : ${FIELD_LABELS[field].toLowerCase()}`] : []), ...(entities ? keepEarlyAnswers(dossier, entities, ACTIONS_MORE, actionId) : [])];
       },
       step.context,
     );
+    if (noted.length > 0) await step.context.sendActivity(`Nouvelle action, j’ai noté : ${escapeMarkdown(noted.join(' ; '))}.`);
     return step.beginDialog(ACTION_DIALOG, { reference: options.reference, actionId });
   }
 }
 
-/** Kept with the skipped questions: the last « Voulez-vous ajouter une autre action ? » got « non ». */
-const NO_MORE_ACTIONS = 'actions.more';
-
 function answeredNoMore(dossier: Dossier): boolean {
-  return (dossier.skippedQuestions ?? []).includes(NO_MORE_ACTIONS);
+  return (dossier.skippedQuestions ?? []).includes(ACTIONS_MORE);
+}
+
+/** The question « une autre action ? », as keepEarlyAnswers names the question a message answered; kept with the skipped questions when the last one got « non ». */
+const ACTIONS_MORE = 'actions.more';
+
+/** « je veux ajouter une 2e action » in a sentence of the message, not denied in it (« je ne veux pas ajouter d'autre action »). */
+function asksForAnotherAction(text: string | undefined): boolean {
+  return (text ?? '')
+    .split(/[.!?;]+/)
+    .some((sentence) => understand(sentence, 'actions.more').newAction === true && !/\b(ne|n'|pas|plus|aucune?|jamais)\b/.test(normalizeText(sentence)));
 }
 
 /** « oui, des ateliers de français à visée pro » at « une autre action ? »: what follows the « oui » is the new action's title (not « oui, une autre »). */
@@ -143,6 +162,13 @@ function titleAfterYes(text: string | undefined): string | undefined {
   // Only what follows a « oui » said first (« et une troisième pour le français » is no title).
   if (rest === said) return undefined;
   if (!/\p{L}{2,}.*\s.*\p{L}{2,}/u.test(rest) || rest.length > TEXT_LIMITS.name) return undefined;
+  // « des ateliers sociolinguistiques (formation linguistique) pour 40 adultes primo-arrivants »: the field in brackets and the
+  // head count are noted apart (their own questions), the title is what is left (« Des ateliers sociolinguistiques »).
+  const short = rest
+    .replace(/\s*\(([^)]*)\)/g, (bracket: string, inside: string) => (parseFields(inside).ok ? '' : bracket))
+    .replace(/\s+pour\s+(?:environ\s+|une?\s+)?\d+\b.*$/iu, '')
+    .trim();
+  if (short !== rest && /\p{L}{2,}.*\s.*\p{L}{2,}/u.test(short)) return short.charAt(0).toUpperCase() + short.slice(1);
   // « une dernière pour l'emploi », « une autre »: of the actions, not a title.
   if (/^(encore )?une\b|\b(actions?|autres?|encore|de plus|ajout\w*|suivante?)\b/.test(normalizeText(rest))) return undefined;
   return rest.charAt(0).toUpperCase() + rest.slice(1);

@@ -208,6 +208,11 @@ function fillsOf(entities: Entities, actionId?: string): Fill[] {
     const costEuros = entities.cost;
     fills.push({ question: 'action.cost', label: `coût : ${formatEuros(costEuros)}`, isSet: (d) => current(d)?.costEuros !== undefined, write: action({ costEuros }) });
   }
+  // « c'est pour les deux publics » said before the public's question.
+  if (actionId && entities.publics && entities.publics.length > 0) {
+    const publics = [...new Set(entities.publics)];
+    fills.push({ question: 'action.publics', label: `public : ${publics.map((value) => PUBLIC_LABELS[value]).join(' et ')}`, isSet: (d) => (current(d)?.publics ?? []).length > 0, write: action({ publics }) });
+  }
   // « 40 adultes primo-arrivants » on the public: the head count is the beneficiaries'.
   if (actionId && entities.count !== undefined) {
     const beneficiaries = entities.count;
@@ -238,12 +243,17 @@ export function keepEarlyAnswers(dossier: Dossier, entities: Entities, answered:
     if (fill.question === answered) continue;
     if (fill.isSet(dossier)) continue;
     // A head count is the beneficiaries' only when said with the public (« 40 adultes primo-arrivants »), not « 30 ménages » in a description.
-    if (fill.question === 'action.beneficiaries' && answered !== 'action.publics') continue;
+    if (fill.question === 'action.beneficiaries' && answered !== 'action.publics' && !(entities.publics && !ACTION_FREE_TEXT.has(answered ?? ''))) continue;
+    // A word of a title or a description (« ateliers pour les réfugiés ») is no answer to the public's question.
+    if (fill.question === 'action.publics' && ACTION_FREE_TEXT.has(answered ?? '')) continue;
     fill.write(dossier);
     noted.push(fill.label);
   }
   return noted;
 }
+
+/** The action's free-text questions: a public or a head count in their text describes the action, it does not answer those questions. */
+const ACTION_FREE_TEXT: ReadonlySet<string> = new Set(['action.title', 'action.description', 'action.carrier']);
 
 /** What a correction changed, to say so, and whether the scheme must be chosen again. */
 export interface CorrectionResult {
@@ -348,6 +358,10 @@ function wordsBesideValues(text: string): string[] {
   return rest.split(/[^\p{L}'’-]+/u).filter((word) => word.length >= 2 && !/^(c'est|c’est|voici|son|sa|mon|ma|le|la|l'|mail|e-mail|email|adresse|tel|tél|téléphone|numéro|numero|siren|est|:)$/i.test(word));
 }
 
+/** Households (« une dizaine de familles »), and the words that count people (« 10 familles, soit 35 personnes »). */
+const HOUSEHOLDS = /\b(familles?|menages?|foyers?)\b/;
+const PERSONS = /\b(personnes?|beneficiaires?|participants?|individus|gens|adultes|enfants|jeunes|femmes|hommes)\b/;
+
 /** The amounts an other funder's cannot be, as the reason says them. */
 const FUNDED_AMOUNTS: Partial<Record<Pending, string>> = {
   'commitments.amount': 'le cofinancement de votre collectivité',
@@ -375,6 +389,15 @@ export function misplacedValues(pending: Pending, entities: Entities, text: stri
   const amountOf = FUNDED_AMOUNTS[pending];
   if (amountOf && funders.length > 0 && amountsIn(text) <= funders.length) {
     return { entities: { funders }, reason: `Un montant apporté par un autre financeur n’est pas ${amountOf}.`, strong: true };
+  }
+  // « une dizaine de familles » on the head count: households are not people, their number is asked.
+  if (pending === 'action.beneficiaries' && entities.count !== undefined && HOUSEHOLDS.test(fold(text)) && !PERSONS.test(fold(text))) {
+    const households = /menages?/.test(fold(text)) ? 'ménages' : /foyers?/.test(fold(text)) ? 'foyers' : 'familles';
+    return { entities: {}, reason: `${formatInteger(entities.count)} ${households} : j’ai besoin du nombre de personnes, adultes et enfants compris.`, strong: true };
+  }
+  // « c'est pour les deux publics, une vingtaine de personnes » on the field: the action's later values are kept, the field asked again.
+  if (pending === 'action.field' && !entities.fields?.length && (entities.publics?.length || entities.count !== undefined || entities.cost !== undefined || entities.stateShare !== undefined)) {
+    return { entities, reason: 'Il me manque encore le champ de cette action.', strong: false };
   }
   const typeConflict = (pending === 'action.cost' && entities.cost === undefined && entities.stateShare !== undefined) || (pending === 'action.beneficiaries' && entities.count === undefined && entities.amount !== undefined);
   if (!typeConflict && valueFor(pending, entities) !== undefined) return undefined;

@@ -11,7 +11,8 @@ export interface Funder {
 }
 
 /** `yes`: the official said there are other funders without naming them (the names and amounts are asked next). */
-export type FundersAnswer = { kind: 'none' } | { kind: 'yes' } | { kind: 'list'; funders: Funder[] };
+/** `unpriced`: funders named after the last amount without one (« la CAF 8000 et la fondation de France »), whose amount is to be asked. */
+export type FundersAnswer = { kind: 'none' } | { kind: 'yes' } | { kind: 'list'; funders: Funder[]; unpriced?: string[] };
 
 /** At most this many other funders, and this long a name (as the dossier stores them). */
 export const FUNDER_LIMITS = { count: 20, name: 200 } as const;
@@ -71,8 +72,21 @@ export function parseFunders(input: string): ParseResult<FundersAnswer> {
     funders.push({ name, amountEuros: euros.value });
   }
   if (funders.length === 0) return { ok: false, reason: `Indiquez le nom et le montant de chaque autre financeur. ${EXAMPLE}` };
-  if (funders.length > FUNDER_LIMITS.count) return { ok: false, reason: `Vous pouvez indiquer ${FUNDER_LIMITS.count} autres financeurs au plus : regroupez les plus petits.` };
-  return { ok: true, value: { kind: 'list', funders } };
+  // « la CAF 8000 et la fondation de France »: a name listed after the last amount, without one of its own, is never dropped.
+  const unpriced = namesBefore ? unpricedAfter(original.slice(amounts[amounts.length - 1]!.end)) : [];
+  if (funders.length + unpriced.length > FUNDER_LIMITS.count) return { ok: false, reason: `Vous pouvez indiquer ${FUNDER_LIMITS.count} autres financeurs au plus : regroupez les plus petits.` };
+  return { ok: true, value: { kind: 'list', funders, ...(unpriced.length > 0 ? { unpriced } : {}) } };
+}
+
+/** The funders listed (« et la fondation de France », « , la région ») in what follows the last amount; empty when it names none. */
+function unpricedAfter(tail: string): string[] {
+  const folded = normalizeText(tail);
+  if (!/^\s*(?:,|et\b|ainsi que\b|plus\b|puis\b)/.test(folded) && !FUNDER_NAMES.test(folded)) return [];
+  if (TOTAL.test(folded.replace(LEADING, ''))) return [];
+  return tail
+    .split(/,|;|\set\s|\sainsi que\s/)
+    .map(nameOf)
+    .filter((name) => name.length >= 2 && name.length <= FUNDER_LIMITS.name && !/^(c'est tout|c'est|voila|rien|merci|pour|au total|en tout)\b/.test(normalizeText(name)));
 }
 
 /**

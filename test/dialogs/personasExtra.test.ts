@@ -39,7 +39,9 @@ const PERSONAS: Persona[] = [
       ['garde d’enfants', 'Décrivez'],
       ['Des places de halte-garderie réservées aux enfants des familles primo-arrivantes pendant leurs démarches et leurs cours.', 'public'],
       ['primo-arrivants', 'Combien'],
-      ['10 familles', 'coût'],
+      // Families are not people (walkthrough stop 27): their number of people is asked.
+      ['10 familles', 'nombre de personnes'],
+      ['une trentaine de personnes', 'coût'],
       ['5 000 €', 'financement'],
       ['2 500 €', 'porte'],
       ['la commune', 'ajouter'],
@@ -57,7 +59,7 @@ const PERSONAS: Persona[] = [
       commitments: [{ kind: 'premises', estimatedValueEuros: 2_000 }],
       actions: [
         { title: 'Ateliers de français pour les parents', field: 'language', costEuros: 8_000, stateFundingEuros: 4_000, beneficiaries: 15, publics: ['primo_arrivants'] },
-        { title: 'Halte-garderie solidaire', field: 'childcare', costEuros: 5_000, stateFundingEuros: 2_500, beneficiaries: 10, publics: ['primo_arrivants'] },
+        { title: 'Halte-garderie solidaire', field: 'childcare', costEuros: 5_000, stateFundingEuros: 2_500, beneficiaries: 30, publics: ['primo_arrivants'] },
       ],
     },
     absent: ['contact.phone'],

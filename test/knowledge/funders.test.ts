@@ -33,6 +33,8 @@ describe('parseFunders', () => {
     ['la CAF met aussi 3 000 €', { kind: 'list', funders: [{ name: 'CAF', amountEuros: 3_000 }] }],
     ['la région apporte 2000 et le département met 3 000 €', { kind: 'list', funders: [{ name: 'Région', amountEuros: 2_000 }, { name: 'Département', amountEuros: 3_000 }] }],
     ['la fondation Mettre en Lumière 2 000 €', { kind: 'list', funders: [{ name: 'Fondation Mettre en Lumière', amountEuros: 2_000 }] }],
+    ['la CAF 8000 et la fondation de France', { kind: 'list', funders: [{ name: 'CAF', amountEuros: 8_000 }], unpriced: ['Fondation de France'] }],
+    ['la CAF 3000 €, et c’est tout', { kind: 'list', funders: [{ name: 'CAF', amountEuros: 3_000 }] }],
     ['non, personne d’autre', { kind: 'none' }],
     ['Non', { kind: 'none' }],
     ['nous sommes seuls', { kind: 'none' }],
