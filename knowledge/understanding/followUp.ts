@@ -78,7 +78,8 @@ function withScheme(asked: string, context: JourneyContext): string {
   // A definition (« c'est quoi un BPI ? », « c est quoi un bpi ») is the same for both schemes: read alone,
   // once normalised as the FAQ reads it.
   const read = normalizeQuestion(asked);
-  const namesScheme = /\b(ctai|ptai|contrats? territoria|projets? territoria)|\bsignifie\b/.test(read) || asksMeaning(read);
+  // « qui signe le contrat ? » names the CTAI (the contract), or the CIR: either way not the dossier's PTAI.
+  const namesScheme = /\b(ctai|ptai|contrats?|projets? territoria)|\bsignifie\b/.test(read) || asksMeaning(read);
   return scheme && !namesScheme ? `Pour un ${scheme} : ${asked}` : asked;
 }
 

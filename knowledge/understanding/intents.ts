@@ -183,7 +183,7 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
     // An answer that carries any value stays an answer; only a message with none may be something else.
   const carriesValue = Object.keys(entities).some((key) => key !== 'target' && key !== 'section' && key !== 'actionIndex');
   // « Je voudrais déposer le dossier. » on the review menu is its first choice, whatever the classifier learnt of « dossier ».
-  if (pending === 'review.menu' && !asks && /\b(deposer|deposons|depose|envoyer|soumettre|transmettre)\b/.test(text)) return 'answer';
+  if (pending === 'review.menu' && !asks && /\b(deposer|deposons|depose|r?envoy\w*|r?envoie\w*|soumet\w*|transmet\w*)\b/.test(text)) return 'answer';
   if (inFlow) return carriesValue || text.split(' ').length < 3 || FREE_TEXT_PENDING.has(pending) ? 'answer' : byClassifier('answer', raw, pending);
   if (QUESTION_WORDS.test(text) || /\b(ctai|ptai|bpi|primo|prefet|prefecture|financement|integration|contrat|dispositif|seed|territoires? d'integration)\b/.test(text)) return questionByClassifier(text, raw, pending);
   return byClassifier('chitchat', raw, pending);
