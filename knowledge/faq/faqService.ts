@@ -15,6 +15,7 @@ import { LexicalIndex, type IndexedPassage, type ResolvedQuery } from './lexical
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from './questionAnalysis';
 import { isDontKnow, refusalAfterLookup, refusalBeforeLookup, refusalForUnknownNames, unknownAcronyms } from './refusals';
 import { ruleAnswer, type RuleAnswer } from './ruleAnswers';
+import { inSeedWords } from './seedQuotes';
 import type { RuleVerdict } from '../schemes';
 import type { Reason } from '../seedReferences';
 
@@ -244,6 +245,8 @@ const turnedVerdict = (verdict: RuleVerdict | undefined): RuleVerdict | undefine
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
 interface Piece extends ComposedAnswer {
   readonly verdict?: RuleVerdict;
+  /** a rule's answer, fitted to the question (« Lyon fait partie des… »): never replaced by the seed's sentence */
+  readonly byRule?: boolean;
 }
 
 const SEED_TITLE = 'Texte de référence « Territoires d’intégration »';
@@ -292,7 +295,7 @@ function fromRule(rule: RuleAnswer, part: QuestionPart): Piece {
     }
     return withMarker(reason.text, marker);
   });
-  return { verdict: part.yesNo ? rule.verdict : undefined, answer: sentences.join(' '), sources };
+  return { verdict: part.yesNo ? rule.verdict : undefined, answer: sentences.join(' '), sources, byRule: true };
 }
 
 /**
@@ -317,6 +320,8 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
   const declinable: (string | undefined)[] = [];
   // The parts whose second version is the first with acronyms for spelled-out names.
   const spelledOut = new Set<number>();
+  // The parts the seed's own sentences can be quoted in (seedQuotes.ts): their verdict and body as the base says it.
+  const quotable = new Map<number, { opening: string; body: string }>();
   let unanswered = 0;
   for (const [i, piece] of pieces.entries()) {
     if (!piece) {
@@ -362,6 +367,7 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
     const opening = piece.verdict ? VERDICT_OPENINGS[piece.verdict] : '';
     if (withAcronyms(fresh) !== fresh) spelledOut.add(versions.length);
     versions.push(partVersions(opening, fresh, piece.verdict ? (asked[i] ?? '') : ''));
+    if (!piece.byRule) quotable.set(versions.length - 1, { opening, body: fresh });
     declinable.push(labels[i] ?? '');
   }
   if (unanswered > 0) {
@@ -375,8 +381,23 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
   // within itself before any is left out (fitParts).
   const whole = versions.map((v) => v[0] ?? '');
   const shortened = whole.join(' ').length > MAX_ANSWER_LENGTH;
-  const texts = shortened ? fitParts(versions.map((v, i) => (spelledOut.has(i) ? v.slice(1) : v)), declinable, crowdedOut) : whole;
+  const texts = shortened ? fitParts(versions.map((v, i) => (spelledOut.has(i) ? v.slice(1) : v)), declinable, crowdedOut) : inSeedWordsWithin(whole, quotable);
   return { composed: renumbered({ answer: texts.join(' '), sources }), shortened };
+}
+
+/**
+ * The parts as the base says them, each of its sentences that rewords a seed sentence then given in
+ * the seed's own words while the whole stays within MAX_ANSWER_LENGTH: the officials' questions
+ * take the seed's words (« plus ponctuellement », « notamment »), which a rewording may lose.
+ */
+function inSeedWordsWithin(texts: readonly string[], quotable: ReadonlyMap<number, { opening: string; body: string }>): string[] {
+  const out = [...texts];
+  for (const [i, { opening, body }] of quotable) {
+    const room = MAX_ANSWER_LENGTH - out.join(' ').length + (out[i] ?? '').length - (opening === '' ? 0 : opening.length + 3);
+    const quoted = inSeedWords(body, room);
+    if (quoted !== body) out[i] = opening === '' ? quoted : `${opening} : ${afterColon(quoted)}`;
+  }
+  return out;
 }
 
 /** The parts of a question the text is silent on, named as typed: « Sur « la date limite », le texte ne le précise pas… » */
