@@ -54,3 +54,36 @@ describe('Seed sentences quoted by the FAQ', () => {
     expect(result.answer.length).toBeLessThanOrEqual(400);
   });
 });
+
+describe('Definitions and refusals met in a blind set', () => {
+  test.each([
+    ['La DGEF, c’est quel organisme au juste ?', 'Direction générale des étrangers en France'],
+    ['J’ai vu passer l’abréviation C.T.A.I. dans un courriel du cabinet du préfet, vous pouvez me la développer ?', 'contrat'],
+    ['Pour une note au maire, comment présenter en une phrase ce qu’est la Diair (nom complet) ?', 'Délégation interministérielle à l'],
+  ])('When %p asks what a name stands for, then the answer spells it out', async (question, spelled) => {
+    const faq = await createFaqService();
+
+    const result = await faq.answer(question);
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain(spelled);
+  });
+
+  test('When a word is typed in capitals to stress it (« laquelle n’était PAS… »), then it is not an unknown acronym that refuses', async () => {
+    const faq = await createFaqService();
+
+    const result = await faq.answer('Parmi ces villes, laquelle n’était PAS dans la première vague 2019-2020 : Dijon, Nancy, Tours, Rennes ?');
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain('Tours');
+  });
+
+  test('When « le montant d’un PTAI est-il fixe ? » is asked, then the variable amount answers it instead of a refusal', async () => {
+    const faq = await createFaqService();
+
+    const result = await faq.answer('Le montant du financement d’un PTAI est-il fixe ?');
+
+    expect(result.answered).toBe(true);
+    expect(result.answer).toContain('ampleur variable');
+  });
+});
