@@ -7,6 +7,8 @@
  * words ("ya" → "il y a"). Kept to spellings that are unambiguous in a question about the schemes.
  */
 export const SMS_SPELLINGS: Readonly<Record<string, string>> = {
+  // names of the engaged territories as often mistyped
+  montpelier: 'montpellier',
   koi: 'quoi',
   kwa: 'quoi',
   koa: 'quoi',

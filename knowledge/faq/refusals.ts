@@ -60,7 +60,7 @@ const SILENT_DETAIL = new RegExp(
     'telephone', "(?<!s')\\badresse\\b", '\\be-?mail', 'formulaire', 'calendrier', 'echeance', 'bilan', 'evaluation des',
     'maxima', 'en moyenne', '(?:montant|budget|financement|cout|duree|nombre|subvention|somme)s? moyens?\\b', 'a la fois un (?:ctai|ptai) et un', 'cumul', 'les deux (?:a la fois|en meme temps)',
     "combien (?:y a-t-il |il y a |de )?(?:de )?(?:refugies|bpi|personnes|beneficiaires|etrangers|familles|primo)", 'actions (?:ont ete |qui ont ete )?menees (?:a|en|par)\\b',
-    'renouvel', 'resili', 'prolong', "\\bqui (?:evalue|controle|instruit|verifie)",
+    'renouvel', 'resili', 'prolong', '\\bindicateurs?\\b', "\\bd'evaluation\\b", "\\bqui (?:evalue|controle|instruit|verifie)",
     // other programmes and zonings the text never relates the schemes to
     'contrats? de ville', 'politique de la ville', 'quartiers? prioritaires?', 'fonds europeens?', 'fonds social europeen', 'appel a manifestation',
     // what the funding may pay for, and what things cost: the text says neither
