@@ -18,7 +18,7 @@ const BlindQuestionSchema = z.object({
 });
 type BlindQuestion = z.infer<typeof BlindQuestionSchema>;
 
-export const BLIND_SPLITS = ['dev', 'fresh', 'fresh2', 'fresh3', 'fresh4', 'test', 'test2'] as const;
+export const BLIND_SPLITS = ['dev', 'fresh', 'fresh2', 'fresh3', 'fresh4', 'fresh5', 'test', 'test2'] as const;
 export type BlindSplit = (typeof BLIND_SPLITS)[number];
 
 /** Longest answer the chat shows without scrolling: the target. */

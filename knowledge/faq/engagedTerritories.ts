@@ -57,7 +57,12 @@ const LATE_SENTENCE: Reason = {
 };
 
 const EARLY_COUNT: Reason = { text: 'En 2019 et 2020, 11 métropoles se sont engagées dans la contractualisation proposée par la Diair.', ref: REFS['2019-2020'] };
-const LATE_COUNT: Reason = { text: 'En 2021, sept nouveaux territoires (cinq villes et deux métropoles) ont rejoint la démarche par une lettre d’engagement.', ref: REFS['2021'] };
+const LATE_COUNT: Reason = {
+  text: 'En 2021, sept nouveaux territoires ont rejoint la démarche par une lettre d’engagement : cinq villes (Marseille, Tours, Besançon, Poitiers, Le Havre) et deux métropoles (Rouen, Montpellier).',
+  ref: REFS['2021'],
+};
+/** The 2019-2020 sentence short enough to go with the 2021 one in one answer. */
+const EARLY_BESIDE_LATE: Reason = { text: `En 2019 et 2020, 11 métropoles se sont engagées : ${list(EARLY.map((x) => x.name))}.`, ref: REFS['2019-2020'] };
 
 /** One sentence per period for the territories named: « Grenoble et Lyon font partie des 11 métropoles… ». */
 function describe(named: readonly Territory[]): Reason[] {
@@ -104,7 +109,7 @@ function namedIn(f: string): { named: Territory[]; others: string[] } {
 function engagementOf(named: readonly Territory[], others: readonly string[], already = false): Reason[] {
   const reasons = describe(named);
   for (const other of others) {
-    reasons.push({ text: `${proper(other)} ne figure pas parmi les territoires ${already ? 'déjà ' : ''}engagés que cite le texte (11 métropoles en 2019-2020, 7 territoires en 2021).`, ref: REFS['2019-2020'] });
+    reasons.push({ text: `${proper(other)} ne figure pas parmi les territoires ${already ? 'déjà ' : ''}engagés que cite le texte (11 métropoles en 2019-2020, sept nouveaux territoires en 2021).`, ref: REFS['2019-2020'] });
   }
   return reasons;
 }
@@ -150,7 +155,7 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
     const reasons = engagementOf(named, others);
     if (!part.yesNo) return { reasons };
     let yes = others.length === 0;
-    if (/meme annee|en meme temps/.test(f)) yes = new Set(named.map((x) => x.period)).size === 1;
+    if (/meme (?:annee|moment|periode|vague|date)|en meme temps|simultanement/.test(f)) yes = new Set(named.map((x) => x.period)).size === 1;
     else if (period && period !== 'both' && !/ou avant|ou apres|ou pas/.test(f)) yes = yes && named.every((x) => x.period === period);
     const kind: Territory['kind'] | undefined =
       /en tant que ville|au titre de (?:la )?ville|comme ville|c(?:'est)? une ville|des villes/.test(f) && !/metropole/.test(f)
@@ -194,6 +199,6 @@ export function territoryAnswer(part: QuestionPart): RuleAnswer | undefined {
     return { reasons: [EARLY_SENTENCE] };
   }
   if (period === '2021') return { reasons: [LATE_SENTENCE] };
-  if (period === 'both' || /engag|liste|cite/.test(f)) return { reasons: [EARLY_SENTENCE, LATE_SENTENCE] };
+  if (period === 'both' || /engag|liste|cite/.test(f)) return { reasons: [EARLY_BESIDE_LATE, LATE_SENTENCE] };
   return undefined;
 }

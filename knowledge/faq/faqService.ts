@@ -15,6 +15,7 @@ import { LexicalIndex, type IndexedPassage, type ResolvedQuery } from './lexical
 import { analyzeQuestion, type AnalyzedQuestion, type QuestionPart } from './questionAnalysis';
 import { isDontKnow, refusalAfterLookup, refusalBeforeLookup, refusalForUnknownNames, unknownAcronyms } from './refusals';
 import { ruleAnswer, type RuleAnswer } from './ruleAnswers';
+import { inSeedWords } from './seedQuotes';
 import type { RuleVerdict } from '../schemes';
 import type { Reason } from '../seedReferences';
 
@@ -159,6 +160,21 @@ const ASKS_WHO = /^(?:et |mais )?(?:qui|c'est qui|cest qui)\b(?! (?:sont|est) (?
 /** Who an answer to « qui… ? » can name: the State's services, collectivities, the public. */
 const ACTORS = /prefe|\betat\b|dgef|diair|collectivit|metropole|commune|communaut|departement|region|agglomeration|association|etrangers|refugi|\bbpi\b|primo|territoires|villes?\b|maire|ministere|personnel/;
 
+/** A number in the answer that is not a year nor a marker. */
+const statesNumber = (answer: string): boolean => /\d/.test(answer.replace(/\[\d+\]|\b(?:19|20)\d\d\b/g, ''));
+
+/**
+ * An amount, a count or someone asked for, and none in the answer, from the base or from a rule:
+ * the text does not give it (« Quel budget pour les 11 métropoles en 2019 ? », « combien de
+ * départements ont signé ? », « qui rédige le diagnostic ? »).
+ */
+function lacksWhatIsAsked(part: QuestionPart, answer: string): boolean {
+  const said = fold(answer);
+  if (ASKS_AMOUNT.test(part.folded) && !/minim|plancher|\bseuil/.test(part.folded) && !/\d[\d\s,.]*\s*(?:millions?|milliards?|euros?|€)/.test(said)) return true;
+  if (ASKS_COUNT.test(part.folded) && !statesNumber(answer) && !NUMBER_WORDS.test(said)) return true;
+  return ASKS_WHO.test(part.folded) && !ACTORS.test(said);
+}
+
 const CONTEXT_WEIGHT = 0.3;
 /** A yes/no question asking whether two things are alike. */
 const SAMENESS = /\b(?:meme|memes|pareils?|pareilles?|identiques?|similaires?|semblables?|equivalents?|de la meme (?:facon|maniere))\b/;
@@ -244,6 +260,8 @@ const turnedVerdict = (verdict: RuleVerdict | undefined): RuleVerdict | undefine
 /** The answer to one part of a question, its markers numbered from [1] in its own sources. */
 interface Piece extends ComposedAnswer {
   readonly verdict?: RuleVerdict;
+  /** a rule's answer, fitted to the question (« Lyon fait partie des… »): never replaced by the seed's sentence */
+  readonly byRule?: boolean;
 }
 
 const SEED_TITLE = 'Texte de référence « Territoires d’intégration »';
@@ -292,7 +310,7 @@ function fromRule(rule: RuleAnswer, part: QuestionPart): Piece {
     }
     return withMarker(reason.text, marker);
   });
-  return { verdict: part.yesNo ? rule.verdict : undefined, answer: sentences.join(' '), sources };
+  return { verdict: part.yesNo ? rule.verdict : undefined, answer: sentences.join(' '), sources, byRule: true };
 }
 
 /**
@@ -317,6 +335,8 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
   const declinable: (string | undefined)[] = [];
   // The parts whose second version is the first with acronyms for spelled-out names.
   const spelledOut = new Set<number>();
+  // The parts the seed's own sentences can be quoted in (seedQuotes.ts): their verdict and body as the base says it.
+  const quotable = new Map<number, { opening: string; body: string }>();
   let unanswered = 0;
   for (const [i, piece] of pieces.entries()) {
     if (!piece) {
@@ -362,6 +382,7 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
     const opening = piece.verdict ? VERDICT_OPENINGS[piece.verdict] : '';
     if (withAcronyms(fresh) !== fresh) spelledOut.add(versions.length);
     versions.push(partVersions(opening, fresh, piece.verdict ? (asked[i] ?? '') : ''));
+    if (!piece.byRule) quotable.set(versions.length - 1, { opening, body: fresh });
     declinable.push(labels[i] ?? '');
   }
   if (unanswered > 0) {
@@ -375,8 +396,23 @@ function composePieces(pieces: readonly (Piece | undefined)[], labels: readonly 
   // within itself before any is left out (fitParts).
   const whole = versions.map((v) => v[0] ?? '');
   const shortened = whole.join(' ').length > MAX_ANSWER_LENGTH;
-  const texts = shortened ? fitParts(versions.map((v, i) => (spelledOut.has(i) ? v.slice(1) : v)), declinable, crowdedOut) : whole;
+  const texts = shortened ? fitParts(versions.map((v, i) => (spelledOut.has(i) ? v.slice(1) : v)), declinable, crowdedOut) : inSeedWordsWithin(whole, quotable);
   return { composed: renumbered({ answer: texts.join(' '), sources }), shortened };
+}
+
+/**
+ * The parts as the base says them, each of its sentences that rewords a seed sentence then given in
+ * the seed's own words while the whole stays within MAX_ANSWER_LENGTH: the officials' questions
+ * take the seed's words (« plus ponctuellement », « notamment »), which a rewording may lose.
+ */
+function inSeedWordsWithin(texts: readonly string[], quotable: ReadonlyMap<number, { opening: string; body: string }>): string[] {
+  const out = [...texts];
+  for (const [i, { opening, body }] of quotable) {
+    const room = MAX_ANSWER_LENGTH - out.join(' ').length + (out[i] ?? '').length - (opening === '' ? 0 : opening.length + 3);
+    const quoted = inSeedWords(body, room);
+    if (quoted !== body) out[i] = opening === '' ? quoted : `${opening} : ${afterColon(quoted)}`;
+  }
+  return out;
 }
 
 /** The parts of a question the text is silent on, named as typed: « Sur « la date limite », le texte ne le précise pas… » */
@@ -443,7 +479,6 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     if (composed.answer === '') return undefined;
     // « Combien l'État met-il sur la table ? » asks for a number: an answer without one is taken from the passages that state one.
     // A year is not the count or the amount asked for.
-    const statesNumber = (answer: string): boolean => /\d/.test(answer.replace(/\[\d+\]|\b(?:19|20)\d\d\b/g, ''));
     if (/\bcombien\b/.test(part.folded) && !statesNumber(composed.answer)) {
       const counted = index
         .search(query, RETRIEVED_PASSAGES * 3)
@@ -456,12 +491,7 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     // « Le montant minimum pour un CTAI ? » answered by what the text says of the PTAI alone: the text says nothing of the CTAI's.
     const own = schemesNamed(part.folded);
     if (own.length === 1 && !schemesNamed(fold(composed.answer)).includes(own[0] as string) && schemesNamed(fold(composed.answer)).length > 0) return undefined;
-    // « Quel budget pour les 11 métropoles en 2019 ? » answered without an amount: the text does not give it.
-    if (ASKS_AMOUNT.test(part.folded) && !/minim|plancher|\bseuil/.test(part.folded) && !/\d[\d\s,.]*\s*(?:millions?|milliards?|euros?|€)/.test(fold(composed.answer))) return undefined;
-    // A count or an amount asked, and none in the answer: the text does not give it (« combien de départements ont signé ? »).
-    if (ASKS_COUNT.test(part.folded) && !statesNumber(composed.answer) && !NUMBER_WORDS.test(fold(composed.answer))) return undefined;
-    // « Qui rédige le diagnostic ? » answered without anyone named: the text does not say who.
-    if (ASKS_WHO.test(part.folded) && !ACTORS.test(fold(composed.answer))) return undefined;
+    if (lacksWhatIsAsked(part, composed.answer)) return undefined;
     // A yes/no question whose every word the best passage holds, asked without a negation, is answered yes.
     const affirmative = !/\b(?:ne|n'|pas|sans|aucun|jamais|remplac|ou pas|ou non|ou)\b/.test(part.folded) && !/\b(?:pas|sans|aucun|ne)\b/.test(fold(composed.answer));
     const verdict: RuleVerdict | undefined =
@@ -506,7 +536,9 @@ export async function createFaqService(options: FaqServiceOptions = {}): Promise
     // « Saint-Étienne Métropole, on peut faire un CTAI ? »: the scheme rule answers, the list of engaged territories only adds whether it already is.
     const named = { ...part, folded: `${analyzed.context} ${part.folded}`.trim() };
     const rule = asksTerritoryEligibility(named) ? eligibilityWithEngagement(named, ruleAnswer(part, analyzed)) : (territoryAnswer(part) ?? ruleAnswer(part, analyzed) ?? territoryOfContext(part, analyzed));
-    return rule ? fromRule(rule, part) : await retrieved(part, analyzed, !several);
+    if (!rule) return await retrieved(part, analyzed, !several);
+    const piece = fromRule(rule, part);
+    return lacksWhatIsAsked(part, piece.answer) ? undefined : piece;
   }
 
   async function answer(question: string): Promise<FaqAnswer> {

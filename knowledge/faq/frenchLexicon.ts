@@ -7,6 +7,8 @@
  * words ("ya" → "il y a"). Kept to spellings that are unambiguous in a question about the schemes.
  */
 export const SMS_SPELLINGS: Readonly<Record<string, string>> = {
+  // names of the engaged territories as often mistyped
+  montpelier: 'montpellier',
   koi: 'quoi',
   kwa: 'quoi',
   koa: 'quoi',
@@ -96,6 +98,8 @@ export const EXTRA_STOP_WORDS: readonly string[] = [
   'texte', 'mentionné', 'mentionnés', 'mentionnées', 'cité', 'cités', 'évoqué', 'évoqués', 'évoquées', 'exactement', 'truc', 'genre',
   // adverbs that insist without asking anything more: « concrètement », « au juste », « dans ce contexte »
   'concrètement', 'précisément', 'vraiment', 'réellement', 'juste', 'gros', 'contexte', 'cadre', 'fond', 'finalement', 'clairement', 'simplement',
+  // what sorts the question asks about (« quelles catégories de collectivités »), and SMS laughter
+  'catégorie', 'catégories', 'sorte', 'sortes', 'plutôt', 'plutot', 'lol', 'mdr',
   // greetings (also listed in GREETINGS so that they get a greeting back)
   'bonjour', 'bonsoir', 'salut', 'coucou', 'hello', 'allo', 'allô', 'hey', 'remercie', 'thanks',
 ];
@@ -184,6 +188,19 @@ export const PHRASE_SYNONYMS: readonly (readonly [string, string])[] = [
   ["\\bs'adresse\\b", 'est destine'],
   // « des cours de français », « l'apprentissage du français »: the seed's formation linguistique
   ['\\b(?:des |les )?(?:cours|ateliers?|apprentissage) (?:de |du )(?:francais|langue francaise|langue)\\b|\\b(?:le |du )?fle\\b', 'la formation linguistique'],
+  // « les nouveaux venus de nationalité étrangère », « les nouveaux arrivants »: the seed's étrangers primo-arrivants
+  ['\\b(?:les |des |aux )?nouveaux (?:venus|arrivants)(?: de nationalite etrangere| etrangers)?\\b|\\b(?:les |des |aux )?personnes? (?:de nationalite )?etrangeres? (?:nouvellement )?arrivees?\\b', 'les etrangers primo-arrivants'],
+  // « sur le terrain »: what the seed says « localement »; « au coup par coup »: « plus ponctuellement »
+  ['\\bsur le terrain\\b', 'localement'],
+  ['\\bau coup par coup\\b|\\bde temps en temps\\b|\\bsur un seul sujet\\b', 'ponctuellement'],
+  // « un thème qui ne peut en aucun cas manquer »: what is obligatoire
+  ["\\b(?:ne|n')\\s?(?:peut|peuvent|doit|doivent) (?:en aucun cas |jamais |pas )?(?:manquer|etre absente?s?|faire defaut)\\b", 'est obligatoire'],
+  // « ont mis en commun leurs partenariats »: what the seed says « rapprochent leurs dispositifs »
+  ['\\b(?:ont |a )?(?:mis|mettent|mettre) en commun\\b', 'rapprochent'],
+  // « se débrouiller seuls au quotidien »: the seed's autonomie
+  ['\\bse debrouiller (?:seule?s? )?(?:au quotidien)?', "acceder a l'autonomie"],
+  // « au lieu de payer »: instead of, not a place
+  ['\\bau lieu de\\b', 'plutot que'],
 ];
 
 /**
@@ -193,8 +210,12 @@ export const PHRASE_SYNONYMS: readonly (readonly [string, string])[] = [
  */
 export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['financement', 'financer', 'financements', 'argent', 'somme', 'sommes', 'global', 'globale', 'total', 'totale', 'sous', 'budget', 'budgets', 'montant', 'montants', 'subvention', 'subventions', 'crédits', 'fonds', 'dotation', 'euros', 'millions', 'enveloppe', 'cagnotte', 'coût', 'payer', 'paie', 'consacrer', 'consacre', 'consacrent', 'mobiliser', 'mobilise', 'mobilisés', 'investir', 'investit', 'dépenser', 'dépense', 'crédit', 'débloquer', 'débloque', 'allouer', 'alloue'],
-  ['signer', 'signature', 'signataire', 'signataires', 'conclure', 'contractualiser', 'contractualisation'],
-  ['négocier', 'négociation', 'négocié'],
+  ['signer', 'signature', 'signataire', 'signataires', 'conclure', 'contractualiser', 'contractualisation', 'parapher', 'paraphe', 'paraphent'],
+  ['négocier', 'négociation', 'négocié', 'discuter', 'discute', 'discutent'],
+  ['prêt', 'prêter', 'prête', 'prêtent', 'prêtons', 'disposition'],
+  ['lettre', 'lettres', 'courrier', 'courriers'],
+  ['action', 'actions', 'initiative', 'initiatives', 'opération', 'opérations'],
+  ['petite', 'petit', 'petites', 'minuscule', 'modeste', 'rurale', 'rural'],
   ['diagnostic', 'diagnostics'],
   ['obligatoire', 'obligatoirement', 'obligation', 'requis', 'exigé', 'imposé', 'nécessaire', 'indispensable', 'forcément'],
   ['conseillé', 'recommandé', 'préconisé', 'conseil'],
@@ -219,7 +240,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['informations', 'renseignements', 'détails', 'documentation'],
   ['complémentaire', 'complémentaires', 'complément', 'compléter', 'complète', 'complètent', 'lien', 'articulation'],
   ['différence', 'différences', 'différent', 'comparer', 'comparaison', 'distinguer'],
-  ['agglomération', 'agglomérations', 'métropole', 'métropoles'],
+  ['agglomération', 'agglomérations', 'métropole', 'métropoles', 'intercommunalité', 'intercommunalités'],
   ['ponctuel', 'ponctuellement', 'ciblé', 'ponctuelle'],
   // « s'adresse aux grandes agglomérations », « est destiné à »: what the seed says « vise » or « à destination de »
   ['vise', 'visent', 'viser', 'visé', 'visés', 'destiné', 'destinés', 'destinée', 'destinées', 'destination'],

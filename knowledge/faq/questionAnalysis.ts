@@ -107,7 +107,7 @@ const isQuestionLike = (folded: string): boolean => /\?\s*$/.test(folded) || WH_
 
 // « Pour un PTAI : », « Entre CTAI et PTAI, », « CTAI : »: a phrase that sets what the parts after it are about.
 // « le montant total, qui… » is a part of its own.
-const LEADING_CONTEXT = /^(?:(?:et |mais )?(?:pour|entre|concernant|s'agissant d[eu']|a propos d[eu']|en ce qui concerne|sur|dans|quant a|au sujet d[eu'])\b|(?:les? |un |une )?(?:ctai|ptai|cir|demarche|dispositifs?)\s*[:,]?$)/;
+const LEADING_CONTEXT = /^(?:(?:et |mais )?(?:pour|entre|parmi|concernant|s'agissant d[eu']|a propos d[eu']|en ce qui concerne|sur|dans|quant a|au sujet d[eu'])\b|(?:les? |un |une )?(?:ctai|ptai|cir|demarche|dispositifs?)\s*[:,]?$)/;
 
 // « Sans diagnostic préalable, … », « Avec un petit budget, … »: a circumstance, not a part of its own.
 const LEADING_CIRCUMSTANCE = /^(?:sans|avec|apres|avant|malgre|faute d[e']|en l'absence d[eu']|hors|outre|en dehors d[eu']|en plus d[eu']|a part)\b[^,;?]*$/;
@@ -153,7 +153,9 @@ function splitParts(questions: readonly string[]): SplitQuestion {
     let prefix = '';
     pieces.forEach((piece, i) => {
       const words = piece.split(/\s+/).filter((w) => /\w/.test(w));
-      if (i < pieces.length - 1 && merged.length === 0 && isStatement(piece, pieces.slice(i + 1))) stated.push(piece);
+      // « Parmi les territoires de 2021, combien… », « Concrètement, de quelles façons… »: the part starts there.
+      if (i < pieces.length - 1 && merged.length === 0 && (/^parmi\b/.test(piece) || words.length < 2)) prefix = `${prefix}${piece} `;
+      else if (i < pieces.length - 1 && merged.length === 0 && isStatement(piece, pieces.slice(i + 1))) stated.push(piece);
       else if (i < pieces.length - 1 && !isQuestionLike(piece) && merged.length === 0 && (LEADING_CONTEXT.test(piece) || LEADING_CIRCUMSTANCE.test(piece) || CHOICE_ONLY.test(piece))) prefix = `${prefix}${piece} `;
       // « …, est-ce vrai ? » after a claim: the claim is the yes/no question.
       else if (merged.length > 0 && isEmptyQuestion(piece.replace(/[?!.…]+$/, ''))) merged[merged.length - 1] = `${merged[merged.length - 1] ?? ''} ?`.replace(/\s*\?\s*\?$/, ' ?');

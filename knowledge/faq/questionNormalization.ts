@@ -113,6 +113,8 @@ export function normalizeQuestion(message: string): string {
     .replace(/œ/g, 'oe')
     .replace(/[ \t]+/g, ' ');
   text = restoreElisions(text);
+  // « C.T.A.I. », « P-T-A-I »: an acronym typed letter by letter.
+  text = text.replace(/\b((?:[a-z][.-]){2,4}[a-z])\b\.?/g, (spelled: string) => spelled.replace(/[.-]/g, ''));
   text = respell(text.replace(IK_FOR_IQUE, '$1ique$2')).replace(LONE_C, "$1c'est ").replace(PEU_FOR_PEUT, 'peut');
   for (const pattern of POLITENESS) text = text.replace(pattern, ' ');
   for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);

@@ -1,6 +1,7 @@
 // When the FAQ must not answer, and what it says instead: off-topic questions get what the
 // assistant is for, personal procedures (immigration, taxes, benefits) the public service that handles them, and
 // scheme details the text is silent on (a duration, a ceiling, a deadline…) the prefecture.
+import { foldAccents } from './frenchText';
 import type { AnalyzedQuestion, QuestionPart } from './questionAnalysis';
 
 const DONT_KNOW =
@@ -59,7 +60,7 @@ const SILENT_DETAIL = new RegExp(
     'telephone', "(?<!s')\\badresse\\b", '\\be-?mail', 'formulaire', 'calendrier', 'echeance', 'bilan', 'evaluation des',
     'maxima', 'en moyenne', '(?:montant|budget|financement|cout|duree|nombre|subvention|somme)s? moyens?\\b', 'a la fois un (?:ctai|ptai) et un', 'cumul', 'les deux (?:a la fois|en meme temps)',
     "combien (?:y a-t-il |il y a |de )?(?:de )?(?:refugies|bpi|personnes|beneficiaires|etrangers|familles|primo)", 'actions (?:ont ete |qui ont ete )?menees (?:a|en|par)\\b',
-    'renouvel', 'resili', 'prolong', "\\bqui (?:evalue|controle|instruit|verifie)",
+    'renouvel', 'resili', 'prolong', '\\bindicateurs?\\b', "\\bd'evaluation\\b", "\\bqui (?:evalue|controle|instruit|verifie)",
     // other programmes and zonings the text never relates the schemes to
     'contrats? de ville', 'politique de la ville', 'quartiers? prioritaires?', 'fonds europeens?', 'fonds social europeen', 'appel a manifestation',
     // what the funding may pay for, and what things cost: the text says neither
@@ -77,7 +78,7 @@ const ONE_SCHEME_AMOUNT =
   /9 millions|\bquel(?:le)?s? (?:est (?:le |la )?)?(?:montant|budget|somme|enveloppe|subvention|dotation)|\bmontant (?:d'un|du|pour|par)|jusqu'a|au maximum|\bpart de l'etat|combien (?:d'argent |d'euros )?(?:recoit|touche|obtient|peut (?:recevoir|obtenir|toucher))|\brecoit\b|\b(?:a|ont|aura|auront) (?:recu|touche|obtenu|percu)\b|\bpercu|\battribue|peut (?:recevoir|obtenir|toucher)\b/;
 const ONE_RECIPIENT =
   /\b(?:un|le|la|chaque|mon|notre|son|sa|ce|cette|d'un|du) (?:ctai|ptai|contrat|projet|metropole|ville|commune|collectivite|territoire|departement|region)\b|\bpar (?:ctai|ptai|collectivite|commune|metropole|territoire|projet)\b|\bles (?:ctai|ptai)\b/;
-const FLOOR = /minimum|minimal|plancher|\bseuil|variable|trop (?:faible|petit|modeste)|l'ensemble de la demarche|au total|en tout/;
+const FLOOR = /minimum|minimal|plancher|\bseuil|variable|\bfixes?\b|\bfiges?\b|trop (?:faible|petit|modeste)|l'ensemble de la demarche|au total|en tout/;
 
 // Services for people, not for collectivities: nothing to do with the schemes, but service-public.fr leads to them.
 const PERSONAL_SERVICES = /pole emploi|france travail|\bcaf\b|carte vitale|securite sociale|\bimpots?\b|\burssaf\b|passeport|carte (?:d'identite|nationale d'identite|grise)|permis de conduire|acte de (?:naissance|mariage)|etat civil/;
@@ -115,12 +116,15 @@ const KNOWN_ACRONYMS = new Set([
   'ok', 'svp', 'stp', 'faq', 'sms', 'pdf', 'caf', 'ofii', 'ofpra', 'oqtf', 'urssaf',
 ]);
 
+/** Words typed in capitals to stress them (« laquelle n'était PAS… »): French words, not acronyms. */
+const EMPHASIS = new Set(['pas', 'non', 'oui', 'jamais', 'plus', 'que', 'seul', 'seule', 'seuls', 'seules', 'tout', 'tous', 'toute', 'toutes', 'aucun', 'aucune', 'bien', 'avant', 'apres', 'deja', 'sans', 'avec', 'vrai', 'faux', 'doit', 'faut', 'oblige', 'quand', 'qui', 'quoi']);
+
 /** The acronyms typed in capitals (« FAMI ») that the text does not know, folded; none in a message typed all in capitals. */
 export function unknownAcronyms(typed: string): string[] {
   const words = typed.match(/[\p{L}]+/gu) ?? [];
   const capitals = words.filter((w) => w.length >= 2 && w === w.toUpperCase());
   if (words.length === 0 || capitals.length * 2 >= words.length) return [];
-  return capitals.filter((w) => w.length >= 3 && w.length <= 6).map((w) => w.toLowerCase()).filter((w) => !KNOWN_ACRONYMS.has(w));
+  return capitals.filter((w) => w.length >= 3 && w.length <= 6).map((w) => w.toLowerCase()).filter((w) => !KNOWN_ACRONYMS.has(w) && !EMPHASIS.has(foldAccents(w)));
 }
 
 /** The refusal for a part that names what the text never speaks of: a programme, a service or a zoning of unknown acronym. */

@@ -18,4 +18,9 @@ describe('Normalising a question before it is read', () => {
   test('When « peu » is the word « few », then it is not read as « peut »', () => {
     expect(normalizeQuestion('Nous avons peu de moyens.')).toBe('nous avons peu de moyens.');
   });
+
+  test('When an acronym is typed letter by letter (« C.T.A.I. », « P-T-A-I »), then it is read as the acronym', () => {
+    expect(normalizeQuestion("l'abréviation C.T.A.I. veut dire quoi ?")).toBe("l'abreviation ctai veut dire quoi ?");
+    expect(normalizeQuestion('les lettres P-T-A-I ?')).toBe('les lettres ptai ?');
+  });
 });
