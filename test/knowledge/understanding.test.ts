@@ -171,13 +171,15 @@ const FLOORS = {
   'dev-fresh2': { intent: 0.925, entityF1: 0.81, correctionsReadAsAnswers: 0 },
   // first scored untouched at 83.8 % / F1 75.3 % / 14 corrections read as answers
   'dev-fresh3': { intent: 0.835, entityF1: 0.75, correctionsReadAsAnswers: 14 },
+  // first scored untouched at 84.3 % / F1 78.0 % / 4 corrections read as answers (commit 50ca50f)
+  'dev-fresh4': { intent: 0.835, entityF1: 0.77, correctionsReadAsAnswers: 4 },
   test: { intent: 0.85, entityF1: 0.83, correctionsReadAsAnswers: 5 },
   test2: { intent: 0.88, entityF1: 0.81, correctionsReadAsAnswers: 5 },
 } as const;
-const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, 'dev-fresh3': 320, test: 340, test2: 200 } as const;
+const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, 'dev-fresh3': 320, 'dev-fresh4': 268, test: 340, test2: 200 } as const;
 
 describe('Scores on the held-out splits', () => {
-  test.each(['dev', 'dev-fresh', 'dev-fresh2', 'dev-fresh3', 'test', 'test2'] as const)('When the %s split is scored, then intent accuracy and entity F1 stay above their floors', (split) => {
+  test.each(['dev', 'dev-fresh', 'dev-fresh2', 'dev-fresh3', 'dev-fresh4', 'test', 'test2'] as const)('When the %s split is scored, then intent accuracy and entity F1 stay above their floors', (split) => {
     const report = evaluateSplit(split);
     expect(report.utterances).toBe(SIZES[split]);
     expect(report.intentAccuracy).toBeGreaterThanOrEqual(FLOORS[split].intent);
