@@ -91,6 +91,22 @@ function correctsWithValue(understood: Understanding): boolean {
 /** What opens the next part (« …juin 2028. ah et au fait le mail… »), left at the end of the answer part: an interjection, or an opener after a full stop. */
 const TRAILING_OPENER = /(?:(?<=[.;!?…])\s*(?:(?:ah|oh|ha|euh|bah|ben|bon|alors|et|mais|au fait|en fait|sinon|pardon|oups)\b[\s,]*)+|\s+(?:(?:ah|oh|ha|euh|bah)\b[\s,]*)+)$/iu;
 
+/** Words that say a value replaces an earlier one (« le tel c'est plutôt le … »). */
+const REPLACING = /\b(?:plutot|en fait|finalement|erreur|trompee?|corrig\w*|rectifi\w*|au lieu|et non|pas (?:le|la|l'|ce|cette)|nouveau|nouvelle|change\w*|a jour)\b/;
+
+/** Whether the last sentence of a text (not its only one) opens like a question (« …2027. qui signe le contrat au final »). */
+function endsOnQuestion(text: string): boolean {
+  const sentences = text.split(/[.!?;]\s+/);
+  if (sentences.length < 2) return false;
+  return /^(?:qui|quel\w*|comment|pourquoi|combien|quand|ou|est[- ]ce|c'est quoi|qu'est[- ]ce|peut[- ]on|faut[- ]il|doit[- ]on|y a[- ]t[- ]il)\b/.test(stripOpeners(fold(sentences[sentences.length - 1]!)));
+}
+
+/** An answer that also gives a value of another question (« …un agent a mi temps. Ah et au fait le tel c'est plutôt le … »): it may end on a correction. */
+function givesOtherValue(understood: Understanding, pending: Pending): boolean {
+  const own = valueKeysOf(pending as Target) ?? [];
+  return ALSO_CORRECTED.some((key) => !own.includes(key) && understood.entities[key] !== undefined);
+}
+
 /**
  * One message, two things: an answer to the question on screen and a question of the official's own
  * (« 76. c’est quoi un BPI ? », « [a long description]. Au fait qui signe le contrat ? »), or an answer
@@ -111,7 +127,11 @@ function splitAnswerAndOther(raw: string, pending: Pending): { answer: string; o
     const tailUnderstood = understandWhole(tail, pending);
     // The answer first, then a question or a correction.
     const asksAfter = tailUnderstood.intent === 'question' && /\?\s*$/.test(raw);
-    if ((asksAfter || correctsWithValue(tailUnderstood)) && answersQuestion(pending, headUnderstood, head)) {
+    // « …mars 2027. qui signe le contrat au final, le préfet ? »: a head that ends on a question's words holds the start of that question.
+    if (asksAfter && endsOnQuestion(head)) continue;
+    // After an answer with no question mark, a later value is an early answer unless the words say it replaces one.
+    const replacesAfter = correctsWithValue(tailUnderstood) && (/\?\s*$/.test(raw) || REPLACING.test(plainOf(tail)));
+    if ((asksAfter || replacesAfter) && answersQuestion(pending, headUnderstood, head)) {
       // « si on part sur…, ça veut dire… ? », « l’accès aux droits peut-il…, ou… ? »: one question, not an answer then a question.
       if (asksAfter && /^(si|s'il|quand|comment|pourquoi|est-ce|combien|quel\w*|qui|que|qu'|ou|peut-on|faut-il|doit-on)\b|-(t-)?(il|elle|ils|elles|on)\b|\best-ce\b/.test(headCore)) continue;
       return { answer: head, other: tailUnderstood };
@@ -300,7 +320,7 @@ export function understand(text: string, pending: Pending = 'none'): Understandi
   // An answer that ends with a question may also hold one; a question or a correction, an answer.
   // (A whole section corrected in one message is one correction, not an answer and a correction.)
   const wholeSection = understood.intent === 'correct' && understood.entities.target !== undefined && !understood.entities.target.includes('.');
-  const mayHoldTwo = understood.intent === 'question' || (understood.intent === 'correct' && !wholeSection) || (understood.intent === 'answer' && /\?\s*$/.test(raw));
+  const mayHoldTwo = understood.intent === 'question' || (understood.intent === 'correct' && !wholeSection) || (understood.intent === 'answer' && (/\?\s*$/.test(raw) || givesOtherValue(understood, pending)));
   if (!mayHoldTwo) return understood;
   const split = splitAnswerAndOther(raw, pending);
   return split ? { ...split.other, answerPart: split.answer } : understood;
