@@ -94,6 +94,11 @@ const TRAILING_OPENER = /(?:(?<=[.;!?…])\s*(?:(?:ah|oh|ha|euh|bah|ben|bon|alor
 /** Words that say a value replaces an earlier one (« le tel c'est plutôt le … »). */
 const REPLACING = /\b(?:plutot|en fait|finalement|erreur|trompee?|corrig\w*|rectifi\w*|au lieu|et non|pas (?:le|la|l'|ce|cette)|nouveau|nouvelle|change\w*|a jour)\b/;
 
+/** A message that only asks (two questions in a row, or one whose subject is set before it): a question, with the values it names. */
+function questionsOnly(raw: string, pending: Pending): Understanding {
+  return { intent: 'question', entities: keepFor('question', extractEntities(raw, pending, { wholeAnswer: false }), pending, raw), core: withoutOpeners(raw, plainOf(raw)) };
+}
+
 /** Whether the last sentence of a text (not its only one) opens like a question (« …2027. qui signe le contrat au final »). */
 function endsOnQuestion(text: string): boolean {
   const sentences = text.split(/[.!?;]\s+/);
@@ -129,6 +134,8 @@ function splitAnswerAndOther(raw: string, pending: Pending): { answer: string; o
     const asksAfter = tailUnderstood.intent === 'question' && /\?\s*$/.test(raw);
     // « …mars 2027. qui signe le contrat au final, le préfet ? »: a head that ends on a question's words holds the start of that question.
     if (asksAfter && endsOnQuestion(head)) continue;
+    // « ctai c signé par qui ? le prefet ? »: a head that asks is no answer; « la coordination linguistique, cela recouvre quoi ? »: what the question takes up again is its subject.
+    if (asksAfter && (/\?\s*$/.test(head) || (boundary[0].startsWith(',') && /^(?:cela|ca|ceci)\b/.test(fold(tail))))) return { answer: '', other: questionsOnly(raw, pending) };
     // After an answer with no question mark, a later value is an early answer unless the words say it replaces one.
     const replacesAfter = correctsWithValue(tailUnderstood) && (/\?\s*$/.test(raw) || REPLACING.test(plainOf(tail)));
     if ((asksAfter || replacesAfter) && answersQuestion(pending, headUnderstood, head)) {
@@ -323,7 +330,8 @@ export function understand(text: string, pending: Pending = 'none'): Understandi
   const mayHoldTwo = understood.intent === 'question' || (understood.intent === 'correct' && !wholeSection) || (understood.intent === 'answer' && (/\?\s*$/.test(raw) || givesOtherValue(understood, pending)));
   if (!mayHoldTwo) return understood;
   const split = splitAnswerAndOther(raw, pending);
-  return split ? { ...split.other, answerPart: split.answer } : understood;
+  if (!split) return understood;
+  return split.answer ? { ...split.other, answerPart: split.answer } : split.other;
 }
 
 

@@ -147,6 +147,30 @@ describe('Understanding a message', () => {
     expect(understand('Si on part sur une stratégie d’ensemble, ça veut dire qu’on est en CTAI ?', 'scheme.approach').answerPart).toBeUndefined();
   });
 
+  test('When a message only asks (two questions in a row, or a subject set before « cela »), then it is a question with no answer part', () => {
+    expect(understand('ctai c signé par qui ? le prefet ?', 'scheme.choice')).toMatchObject({ intent: 'question', entities: { scheme: 'CTAI' } });
+    expect(understand('ctai c signé par qui ? le prefet ?', 'scheme.choice').answerPart).toBeUndefined();
+    expect(understand('Bonjour, la coordination linguistique, cela recouvre quoi précisément ?', 'fields.selection').answerPart).toBeUndefined();
+    expect(understand('Bonjour, la coordination linguistique, cela recouvre quoi précisément ?', 'fields.selection').intent).toBe('question');
+  });
+
+  test('When a question begins in the sentence before its question mark, then the answer part stops before it', () => {
+    const said = 'Captation de 30 logements, accompagnement social pendant 18 mois a partir de mars 2027. qui signe le contrat au final, le prefet ?';
+    expect(understand(said, 'action.description')).toMatchObject({ intent: 'question', answerPart: 'Captation de 30 logements, accompagnement social pendant 18 mois a partir de mars 2027', core: 'qui signe le contrat au final, le prefet ?' });
+  });
+
+  test('When an answer is followed by a value said to replace an earlier one, then it is an answer part and a correction; a value given early is not', () => {
+    expect(understand("cofinancement à hauteur de 40000 euros + mise a dispo d'un agent a mi temps. Ah et au fait le tel c'est plutot le 02 38 79 45 12 en direct", 'commitments.kinds')).toMatchObject({ intent: 'correct', entities: { target: 'contact.phone', phone: '0238794512' } });
+    expect(understand('Isère. SIREN 200040715 si besoin', 'collectivity.departement').intent).toBe('answer');
+  });
+
+  test('When a collectivity or a policy is named where a person or a role is read, then it is neither', () => {
+    expect(understand("le nom c'est pas Bonjour !! c'est Orléans Métropole", 'review.menu')).toMatchObject({ intent: 'correct', entities: { target: 'collectivity.name', collectivityName: 'Orléans Métropole' } });
+    expect(understand("le nom c'est pas Bonjour !! c'est Orléans Métropole", 'review.menu').also).toBeUndefined();
+    expect(understand('charge de mission politique de la ville et cohesion sociale', 'contact.role').entities.role).toBe('charge de mission politique de la ville et cohesion sociale');
+    expect(understand("Bonjour, c'est pour Orleans Metropole (metropole, dans le Loiret 45), on a environ 290 000 habitants", 'collectivity.name').entities).toMatchObject({ collectivityName: 'Orleans Métropole', departement: '45', population: 290000 });
+  });
+
   test('When a correction follows a free-text answer after « ah et au fait », then the answer part stops at its sentence', () => {
     const said = 'Des ateliers de français de sept 2027 a juin 2028. ah et au fait le mail c’est plutot jeanmarc.poulain@vierzon.fr';
     expect(understand(said, 'action.description')).toMatchObject({ intent: 'correct', answerPart: 'Des ateliers de français de sept 2027 a juin 2028.' });
