@@ -358,7 +358,8 @@ function readRole(reading: Reading, nameSpan: { start: number; end: number } | u
     const start = lead ? lead[0].length : 0;
     // « Je suis Sandrine Lemaitre, chargée de mission »: the role is after the name, not the name.
     const role = nameSpan && nameSpan.start <= start ? '' : cutRole(raw.slice(start), plain.slice(start), stops.map((stop) => stop - start));
-    if (role) return role.charAt(0) === role.charAt(0).toUpperCase() && /^\p{Lu}\p{Ll}/u.test(role) ? role : role;
+    // « ah non attendez, … »: interjections are no role.
+    if (role && !/^(?:(?:ah|oh|euh|bon|ben|bah|oups|pardon|non|oui|attendez|attends)\W*)+$/.test(plainOf(role))) return role;
   }
   const after = nameSpan ? new RegExp(`^[ ,]+(?:(?:le |la |l')?(${ROLE_HEAD}))\\b`).exec(plain.slice(nameSpan.end)) : null;
   if (after) {
@@ -374,7 +375,7 @@ function readRole(reading: Reading, nameSpan: { start: number; end: number } | u
 }
 
 const NAME_TOKEN = /^[\p{L}][\p{L}'’-]*$/u;
-const NOT_NAMES = new Set(['je', 'moi', 'il', 'elle', 'est', 'c', 'suis', 'la', 'le', 'les', 'de', 'du', 'et', 'mon', 'ma', 'notre', 'collegue', 'directeur', 'directrice', 'mais', 'pas', 'non', 'oui', 'donc', 'qui', 'pour', 'avec', 'au', 'aux', 'sera', 'c\'est', 'personne', 'contact', 'referent', 'referente', 'adresse', 'mail', 'telephone', 'finalement', 'plutot', 'bien', 'madame', 'monsieur', 'mme', 'm', 'mr', 'meme', 'moi-meme']);
+const NOT_NAMES = new Set(['je', 'moi', 'il', 'elle', 'est', 'c', 'suis', 'la', 'le', 'les', 'de', 'du', 'et', 'mon', 'ma', 'notre', 'collegue', 'directeur', 'directrice', 'mais', 'pas', 'non', 'oui', 'donc', 'qui', 'pour', 'avec', 'au', 'aux', 'sera', 'c\'est', 'personne', 'contact', 'referent', 'referente', 'adresse', 'mail', 'telephone', 'finalement', 'plutot', 'bien', 'madame', 'monsieur', 'mme', 'm', 'mr', 'meme', 'moi-meme', 'on', 'nous', 'ah', 'oh', 'euh', 'bon', 'ben', 'bah', 'oups', 'pardon', 'attendez', 'attends', "j'ai", "j'avais", 'g']);
 const NAME_PARTICLES = new Set(['de', 'du', 'le', 'la', 'van', 'von', 'da', 'di', 'des', "d'", 'ben', 'el', 'al']);
 
 /** Up to four name words from `start`; particles (« Le Goff », « de la Tour ») are kept inside a name. */

@@ -164,6 +164,13 @@ describe('Understanding a message', () => {
     expect(understand('Isère. SIREN 200040715 si besoin', 'collectivity.departement').intent).toBe('answer');
   });
 
+  test('When a correction is followed by a statement, or a name is set against its own misspelling, then it is a correction', () => {
+    expect(understand('Pardon, je me suis trompée : nous sommes la communauté de communes, et non la commune. Nous comptons 22 000 habitants.', 'collectivity.population')).toMatchObject({ intent: 'correct', entities: { target: 'collectivity.kind', collectivityKind: 'communaute_de_communes' }, answerPart: 'Nous comptons 22 000 habitants.' });
+    expect(understand('Je me suis mal exprimé tout à l’heure : nous ne prévoyons pas d’actions en faveur du logement.', 'scheme.choice')).toMatchObject({ intent: 'correct', entities: { target: 'scheme.housing', yesNo: false } });
+    expect(understand('dsl c gerard pons pas gerard pont', 'contact.email')).toMatchObject({ intent: 'correct', entities: { target: 'contact.name', personName: 'Gerard Pons' } });
+    expect(understand('ah non attendez, le département c’est le 38 pas le 73', 'contact.role').entities.role).toBeUndefined();
+  });
+
   test('When a collectivity or a policy is named where a person or a role is read, then it is neither', () => {
     expect(understand("le nom c'est pas Bonjour !! c'est Orléans Métropole", 'review.menu')).toMatchObject({ intent: 'correct', entities: { target: 'collectivity.name', collectivityName: 'Orléans Métropole' } });
     expect(understand("le nom c'est pas Bonjour !! c'est Orléans Métropole", 'review.menu').also).toBeUndefined();

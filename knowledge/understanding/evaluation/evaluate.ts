@@ -172,7 +172,8 @@ export interface SplitReport {
  * What a message does. « environ 4200 habitants. ça compte la population municipale ? » is understood as a question with
  * an answer part, which the bot stores as the answer (read again) and then answers the question: the message does both.
  * The labels call that shape an answer (with its values) or a question (with the answer's values too), so its reading
- * counts for either intent, with the values of both parts. Any other understanding is scored as it is.
+ * counts for either intent, with the values of both parts. Any other understanding is scored as it is (a correction with
+ * an answer part too, as a correction with its own values: the labels vary on that shape's answer values).
  */
 function scoredReading(text: string, pending: Pending): { result: Understanding; intents: Intent[] } {
   const result = understand(text, pending);
