@@ -127,3 +127,23 @@ describe('Two things in one answer (problems 11, 13)', () => {
     expect(text).toMatch(/02 38 79 45 12|0238794512|\+33238794512/);
   });
 });
+
+describe('Corrections that are not answers (dev-fresh3 shapes)', () => {
+  test('When « dsl c gerard pons pas gerard pont » is said at the e-mail question, then the contact’s name is corrected and the e-mail asked again', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_ROLE, ['chargée de mission cohésion sociale', 'adresse']]);
+    const text = await replies(official, 'dsl c gerard pons pas gerard pont');
+    const { contact } = await draftOf(app, official);
+    expect(contact.name).toBe('Gerard Pons');
+    expect(contact.email).toBeUndefined();
+    expect(text).toContain('adresse');
+  });
+
+  test('When « Pardon, je me suis trompée : nous sommes la communauté de communes, et non la commune. Nous comptons 22 000 habitants. » is said at the population question, then the kind is corrected and the population stored', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_ROLE.slice(0, 4));
+    await replies(official, 'Pardon, je me suis trompée : nous sommes la communauté de communes, et non la commune. Nous comptons 22 000 habitants.');
+    const { collectivity } = await draftOf(app, official);
+    expect(collectivity).toMatchObject({ kind: 'communaute_de_communes', population: 22000 });
+  });
+});
