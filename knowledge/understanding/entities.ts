@@ -597,7 +597,8 @@ export function deniesChoice(text: string): boolean {
 
 function readSkip(reading: Reading): true | undefined {
   if (!OPTIONAL_QUESTIONS.has(reading.pending)) return undefined;
-  return declinesForNow(reading.plain) ? true : undefined;
+  // « on saute », « pas de tel, suivant »: the next question, this one left.
+  return declinesForNow(reading.plain) || /\b(?:on saute|saute[rz]?|sautons|(?:question )?suivante?)\W*$/.test(reading.plain) ? true : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -171,6 +171,11 @@ describe('Understanding a message', () => {
     expect(understand('ah non attendez, le département c’est le 38 pas le 73', 'contact.role').entities.role).toBeUndefined();
   });
 
+  test('When an optional question is left with « on saute » or « suivant », then it is skipped', () => {
+    expect(understand('je préfère pas donner mon portable, on saute', 'contact.phone')).toMatchObject({ intent: 'answer', entities: { skip: true } });
+    expect(understand('pas de tel, suivant', 'contact.phone').entities.skip).toBe(true);
+  });
+
   test('When a collectivity or a policy is named where a person or a role is read, then it is neither', () => {
     expect(understand("le nom c'est pas Bonjour !! c'est Orléans Métropole", 'review.menu')).toMatchObject({ intent: 'correct', entities: { target: 'collectivity.name', collectivityName: 'Orléans Métropole' } });
     expect(understand("le nom c'est pas Bonjour !! c'est Orléans Métropole", 'review.menu').also).toBeUndefined();
