@@ -137,6 +137,8 @@ export class QuestionSectionDialog extends ComponentDialog {
             noted = outcome.entities ? keepEarlyAnswers(dossier, outcome.entities, question.id, options.actionId) : [];
             // A selection typed in a sentence is said back, since no box was seen ticked; a card's click or « Valider » is not.
             if (Array.isArray(outcome.value) && step.context.activity.value === undefined) echo = question.current({ dossier, options });
+            // A text cut out of a sentence that gave other values too is said back with them, to be checked.
+            if (typeof outcome.value === 'string' && noted.length > 0) echo = question.current({ dossier, options });
           },
           step.context,
         );

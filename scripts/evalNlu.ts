@@ -1,9 +1,9 @@
-// `npm run eval:nlu [-- dev|dev-fresh|dev-fresh2|dev-fresh3|test|test2] [--errors]`: intent accuracy and entity scores of the understanding step.
+// `npm run eval:nlu [-- dev|dev-fresh|dev-fresh2|dev-fresh3|dev-fresh4|test|test2] [--errors]`: intent accuracy and entity scores of the understanding step.
 import { evaluateSplit, type Split } from '../knowledge/understanding/evaluation/evaluate';
 
 const args = process.argv.slice(2);
-const named = (['dev', 'dev-fresh', 'dev-fresh2', 'dev-fresh3', 'test', 'test2'] as const).filter((split) => args.includes(split));
-const splits: Split[] = named.length > 0 ? [...named] : ['dev', 'dev-fresh', 'dev-fresh2', 'dev-fresh3', 'test', 'test2'];
+const named = (['dev', 'dev-fresh', 'dev-fresh2', 'dev-fresh3', 'dev-fresh4', 'test', 'test2'] as const).filter((split) => args.includes(split));
+const splits: Split[] = named.length > 0 ? [...named] : ['dev', 'dev-fresh', 'dev-fresh2', 'dev-fresh3', 'dev-fresh4', 'test', 'test2'];
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
 const out = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -179,7 +179,7 @@ interface FoundName {
 function findCollectivityName(reading: Reading): FoundName | undefined {
   const { raw, plain } = reading;
   // « Nantes Métropole », « Brest Métropole »: the city's name before « Métropole » as typed.
-  const cityFirst = /(?<![\p{L}'’-])((?:\p{Lu}[\p{Ll}'’-]+[ -])+)Métropole\b/u.exec(raw);
+  const cityFirst = /(?<![\p{L}'’-])((?:\p{Lu}[\p{Ll}'’-]+[ -])+)M[ée]tropole\b/u.exec(raw);
   if (cityFirst && !/^(Je|Nous|On|La|Le|Les|Bonjour|Une?)\b/u.test(cityFirst[1]!.trim().split(/[ -]/).pop() ?? '')) {
     const words = cityFirst[1]!.trim().split(' ');
     // Keep the last capitalised words only (« Bonjour Nantes Métropole » → « Nantes Métropole »).
@@ -198,6 +198,8 @@ function findCollectivityName(reading: Reading): FoundName | undefined {
     const headText = head[0];
     const spec = KIND_HEADS.find((candidate) => candidate.pattern.test(headText));
     if (!spec) continue;
+    // « politique de la ville » is a policy, not a town.
+    if (headText === 'ville' && /\bpolitiques? de la $/.test(plain.slice(Math.max(0, head.index - 20), head.index))) continue;
     // Acronyms only count in capitals as typed (« ca » is also « ça »).
     if (/^(cc|cdc|ca|cu)$/.test(headText) && !/^(CC|CDC|CdC|CA|CU)$/.test(raw.slice(head.index, head.index + headText.length)) && !(headText !== 'ca' && /^ (du|de|des|d') /.test(plain.slice(head.index + headText.length, head.index + headText.length + 5)))) continue;
     // « département » or « région » alone is a place, not a name, unless it names one (« le Département du Tarn »).
@@ -352,11 +354,12 @@ function readRole(reading: Reading, nameSpan: { start: number; end: number } | u
     stops.push(at >= 0 ? at : collectivity.start);
   }
   if (pending === 'contact.role') {
-    const lead = /^\s*(?:bonjour[ ,]*)?(?:(?:alors|euh|bah|ben|donc)[ ,]+)?(?:sa fonction(?: c'est| est|:)?|la fonction(?: c'est| est|:)?|son poste(?: c'est| est|:)?|c'est|je suis|elle est|il est|elle occupe le poste de|il occupe le poste de|poste de|moi je suis)?\s*(?::)?\s*(?:le |la |l'|un |une )?/.exec(plain);
+    const lead = /^\s*(?:bonjour[ ,]*)?(?:(?:alors|euh|bah|ben|donc)[ ,]+)?(?:(?:sa|la) fonction(?: (?:de|d')\s?[a-z-]+(?= (?:c'est|est)\b))?(?: c'est| est|:)?|son poste(?: (?:de|d')\s?[a-z-]+(?= (?:c'est|est)\b))?(?: c'est| est|:)?|c'est|je suis|elle est|il est|elle occupe le poste de|il occupe le poste de|poste de|moi je suis)?\s*(?::)?\s*(?:le |la |l'|un |une )?/.exec(plain);
     const start = lead ? lead[0].length : 0;
     // « Je suis Sandrine Lemaitre, chargée de mission »: the role is after the name, not the name.
     const role = nameSpan && nameSpan.start <= start ? '' : cutRole(raw.slice(start), plain.slice(start), stops.map((stop) => stop - start));
-    if (role) return role.charAt(0) === role.charAt(0).toUpperCase() && /^\p{Lu}\p{Ll}/u.test(role) ? role : role;
+    // « ah non attendez, … »: interjections are no role.
+    if (role && !/^(?:(?:ah|oh|euh|bon|ben|bah|oups|pardon|non|oui|attendez|attends)\W*)+$/.test(plainOf(role))) return role;
   }
   const after = nameSpan ? new RegExp(`^[ ,]+(?:(?:le |la |l')?(${ROLE_HEAD}))\\b`).exec(plain.slice(nameSpan.end)) : null;
   if (after) {
@@ -372,7 +375,7 @@ function readRole(reading: Reading, nameSpan: { start: number; end: number } | u
 }
 
 const NAME_TOKEN = /^[\p{L}][\p{L}'’-]*$/u;
-const NOT_NAMES = new Set(['je', 'moi', 'il', 'elle', 'est', 'c', 'suis', 'la', 'le', 'les', 'de', 'du', 'et', 'mon', 'ma', 'notre', 'collegue', 'directeur', 'directrice', 'mais', 'pas', 'non', 'oui', 'donc', 'qui', 'pour', 'avec', 'au', 'aux', 'sera', 'c\'est', 'personne', 'contact', 'referent', 'referente', 'adresse', 'mail', 'telephone', 'finalement', 'plutot', 'bien', 'madame', 'monsieur', 'mme', 'm', 'mr', 'meme', 'moi-meme']);
+const NOT_NAMES = new Set(['je', 'moi', 'il', 'elle', 'est', 'c', 'suis', 'la', 'le', 'les', 'de', 'du', 'et', 'mon', 'ma', 'notre', 'collegue', 'directeur', 'directrice', 'mais', 'pas', 'non', 'oui', 'donc', 'qui', 'pour', 'avec', 'au', 'aux', 'sera', 'c\'est', 'personne', 'contact', 'referent', 'referente', 'adresse', 'mail', 'telephone', 'finalement', 'plutot', 'bien', 'madame', 'monsieur', 'mme', 'm', 'mr', 'meme', 'moi-meme', 'on', 'nous', 'ah', 'oh', 'euh', 'bon', 'ben', 'bah', 'oups', 'pardon', 'attendez', 'attends', "j'ai", "j'avais", 'g']);
 const NAME_PARTICLES = new Set(['de', 'du', 'le', 'la', 'van', 'von', 'da', 'di', 'des', "d'", 'ben', 'el', 'al']);
 
 /** Up to four name words from `start`; particles (« Le Goff », « de la Tour ») are kept inside a name. */
@@ -400,6 +403,9 @@ function nameFrom(raw: string, plain: string, start: number, allowSingle: boolea
   return { name, end };
 }
 
+/** Words that make a name a collectivity's (« Orléans Métropole », « Mairie de Riom »), never a person's. */
+const COLLECTIVITY_WORD = /\b(?:metropole|communaute|mairie|commune|ville|departement|region|agglo\w*|conseil|ccas|intercommunalite)\b/;
+
 function readPersonName(reading: Reading): { name: string; start: number; end: number } | undefined {
   const { raw, plain, pending } = reading;
   const introductions = /(?:^(?:bonjour|bonsoir|salut|hello)[ ,]+(?=\S+ \S+,)|\b(?:c'etait|ce sera moi,?|ca sera moi,?|c'est moi,?|c moi,?|(?<!-)moi,|moi c'est|mettez|indiquez|remplacez par|je m'appelle|je me nomme|mon nom est|(?<!qui )je suis|moi je suis|c'est|il s'agit de|ce sera|ca sera|referente?,? c'est|referente? est|la personne a contacter (?:est|sera|c'est)|le contact (?:est|sera|c'est)|contact :|remplacee? par|est finalement|sera finalement|interlocut\w+ (?:est|sera)|m\.|mme|mlle|mr|monsieur|madame))\s*(?:finalement\s+)?(?:(?:m\.|mme|mlle|mr|monsieur|madame)\s+)?/g;
@@ -411,7 +417,10 @@ function readPersonName(reading: Reading): { name: string; start: number; end: n
     // Outside the contact question, only a name as typed with capitals, or right after « moi ».
     const typed = raw.slice(start, found.end);
     if (pending !== 'contact.name' && !/^\p{Lu}/u.test(typed) && !/moi|referent|contact|appelle|nom|mettez|indiquez|remplacez/.test(match[0])) continue;
-    if (negatedAt(plain, match.index)) continue;
+    // « non le contact c'est … »: a « non » that opens the message leads a correction in; it negates nothing.
+    if (negatedAt(plain, match.index) && !/^\W*(?:(?:non|nan|mais non)\W+)+$/.test(plain.slice(0, match.index))) continue;
+    // « c'est Orléans Métropole »: a collectivity's name is nobody's.
+    if (COLLECTIVITY_WORD.test(plainOf(found.name))) continue;
     return { name: found.name, start, end: found.end };
   }
   if (pending === 'contact.name') {
@@ -588,7 +597,8 @@ export function deniesChoice(text: string): boolean {
 
 function readSkip(reading: Reading): true | undefined {
   if (!OPTIONAL_QUESTIONS.has(reading.pending)) return undefined;
-  return declinesForNow(reading.plain) ? true : undefined;
+  // « on saute », « pas de tel, suivant »: the next question, this one left.
+  return declinesForNow(reading.plain) || /\b(?:on saute|saute[rz]?|sautons|(?:question )?suivante?)\W*$/.test(reading.plain) ? true : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

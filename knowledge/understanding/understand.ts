@@ -93,6 +93,30 @@ function correctsWithValue(understood: Understanding): boolean {
 /** What opens the next part (« …juin 2028. ah et au fait le mail… »), left at the end of the answer part: an interjection, or an opener after a full stop. */
 const TRAILING_OPENER = /(?:(?<=[.;!?…])\s*(?:(?:ah|oh|ha|euh|bah|ben|bon|alors|et|mais|au fait|en fait|sinon|pardon|oups)\b[\s,]*)+|\s+(?:(?:ah|oh|ha|euh|bah)\b[\s,]*)+)$/iu;
 
+/** « Pardon, je me suis trompée : … », « je corrige : … »: a message that opens on a correction of the official's own. */
+const SELF_CORRECTION = /^\W*(?:(?:pardon|oups|desolee?|dsl|excusez[- ]moi|ah|non)\W+)*(?:je me suis (?:trompee?|mal exprimee?)|je corrige|erreur de ma part|correction|rectification|petite erreur)\b/;
+
+/** Words that say a value replaces an earlier one (« le tel c'est plutôt le … »). */
+const REPLACING = /\b(?:plutot|en fait|finalement|erreur|trompee?|corrig\w*|rectifi\w*|au lieu|et non|pas (?:le|la|l'|ce|cette)|nouveau|nouvelle|change\w*|a jour)\b/;
+
+/** A message that only asks (two questions in a row, or one whose subject is set before it): a question, with the values it names. */
+function questionsOnly(raw: string, pending: Pending): Understanding {
+  return { intent: 'question', entities: keepFor('question', extractEntities(raw, pending, { wholeAnswer: false }), pending, raw), core: withoutOpeners(raw, plainOf(raw)) };
+}
+
+/** Whether the last sentence of a text (not its only one) opens like a question (« …2027. qui signe le contrat au final »). */
+function endsOnQuestion(text: string): boolean {
+  const sentences = text.split(/[.!?;]\s+/);
+  if (sentences.length < 2) return false;
+  return /^(?:qui|quel\w*|comment|pourquoi|combien|quand|ou|est[- ]ce|c'est quoi|qu'est[- ]ce|peut[- ]on|faut[- ]il|doit[- ]on|y a[- ]t[- ]il)\b/.test(stripOpeners(fold(sentences[sentences.length - 1]!)));
+}
+
+/** An answer that also gives a value of another question (« …un agent a mi temps. Ah et au fait le tel c'est plutôt le … »): it may end on a correction. */
+function givesOtherValue(understood: Understanding, pending: Pending): boolean {
+  const own = valueKeysOf(pending as Target) ?? [];
+  return ALSO_CORRECTED.some((key) => !own.includes(key) && understood.entities[key] !== undefined);
+}
+
 /**
  * One message, two things: an answer to the question on screen and a question of the official's own
  * (« 76. c’est quoi un BPI ? », « [a long description]. Au fait qui signe le contrat ? »), or an answer
@@ -113,7 +137,13 @@ function splitAnswerAndOther(raw: string, pending: Pending): { answer: string; o
     const tailUnderstood = understandWhole(tail, pending);
     // The answer first, then a question or a correction.
     const asksAfter = tailUnderstood.intent === 'question' && /\?\s*$/.test(raw);
-    if ((asksAfter || correctsWithValue(tailUnderstood)) && answersQuestion(pending, headUnderstood, head)) {
+    // « …mars 2027. qui signe le contrat au final, le préfet ? »: a head that ends on a question's words holds the start of that question.
+    if (asksAfter && endsOnQuestion(head)) continue;
+    // « ctai c signé par qui ? le prefet ? »: a head that asks is no answer; « la coordination linguistique, cela recouvre quoi ? »: what the question takes up again is its subject.
+    if (asksAfter && (/\?\s*$/.test(head) || (boundary[0].startsWith(',') && /^(?:cela|ca|ceci)\b/.test(fold(tail))))) return { answer: '', other: questionsOnly(raw, pending) };
+    // After an answer with no question mark, a later value is an early answer unless the words say it replaces one.
+    const replacesAfter = correctsWithValue(tailUnderstood) && (/\?\s*$/.test(raw) || REPLACING.test(plainOf(tail)));
+    if ((asksAfter || replacesAfter) && answersQuestion(pending, headUnderstood, head)) {
       // « si on part sur…, ça veut dire… ? », « l’accès aux droits peut-il…, ou… ? »: one question, not an answer then a question.
       if (asksAfter && /^(si|s'il|quand|comment|pourquoi|est-ce|combien|quel\w*|qui|que|qu'|ou|peut-on|faut-il|doit-on)\b|-(t-)?(il|elle|ils|elles|on)\b|\best-ce\b/.test(headCore)) continue;
       return { answer: head, other: tailUnderstood };
@@ -219,6 +249,47 @@ function contrastedCorrection(raw: string, pending: Pending, entities: Entities)
   return { ...named, target };
 }
 
+/** Two spellings of one value, a few letters apart (« gerard pons » / « gerard pont »), or one with a word more or less. */
+function sameValueRespelled(right: string, wrong: string): boolean {
+  if (right === wrong) return false;
+  const rightWords = right.split(' ');
+  const wrongWords = wrong.split(' ');
+  if (rightWords.some((word) => word.length > 2 && wrongWords.includes(word))) return true;
+  return editDistance(right, wrong) <= 2;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_unused, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** A collectivity's name, by the words that make it one. */
+const COLLECTIVITY_NAME_WORD = /\b(?:metropole|communaute|mairie|commune|ville|departement|region|agglo\w*|conseil|cc|cdc)\b/;
+
+/**
+ * « dsl c gerard pons pas gerard pont », « c'est Mamoudzou, pas Mamoudzou Sud »: a name set against a spelling of
+ * itself, on another question than a name's, corrects the name it spells: the collectivity's when it says so, else the contact's.
+ */
+function respelledName(raw: string, pending: Pending): Entities | undefined {
+  if (!IN_FLOW(pending) || /\?|@|\d/.test(raw) || FREE_TEXT.has(pending) || ACTION_TEXT.has(pending as Target)) return undefined;
+  const plain = plainOf(raw);
+  const lead = /^\W*(?:(?:dsl|desolee?|pardon|oups|non|nan|ah|euh|en fait|correction)\W+)*(?:(?:c'est|c|ce sera|plutot|il faut lire|lire)\s+)?/.exec(plain)![0];
+  const contrast = /^(\p{L}[\p{L}' -]*?)\s*,?\s+(?:et non|non pas|pas|au lieu de|plutot que)\s+(\p{L}[\p{L}' -]*?)[\s.!]*$/u.exec(plain.slice(lead.length));
+  if (!contrast) return undefined;
+  const [right, wrong] = [contrast[1]!.trim(), contrast[2]!.trim()];
+  const words = right.split(' ');
+  if (words.length > 5 || wrong.split(' ').length > 5 || !sameValueRespelled(right, wrong)) return undefined;
+  const typed = raw.slice(lead.length, lead.length + right.length);
+  const asTyped = /\p{Lu}/u.test(typed) ? typed : typed.replace(/(^|[\s'-])(\p{L})/gu, (_all, separator: string, letter: string) => separator + letter.toUpperCase());
+  if (COLLECTIVITY_NAME_WORD.test(right)) return { target: 'collectivity.name', collectivityName: asTyped };
+  return words.length >= 2 && words.length <= 4 ? { target: 'contact.name', personName: asTyped } : undefined;
+}
+
 /** Intents the two readings above may replace: what the words around a correction make the rules read (a correction or an edit the rules found keeps their reading). */
 const REREAD: ReadonlySet<Intent> = new Set(['answer', 'summary', 'progress', 'help', 'chitchat']);
 
@@ -227,7 +298,7 @@ function understandWhole(raw: string, pending: Pending): Understanding {
   const core = stripOpeners(folded);
   const entities = extractEntities(raw, pending);
   let intent = classifyIntent({ folded, core, raw, pending, entities });
-  const corrected = REREAD.has(intent) ? (namedCorrection(raw, pending, entities) ?? contrastedCorrection(raw, pending, entities)) : undefined;
+  const corrected = REREAD.has(intent) ? (namedCorrection(raw, pending, entities) ?? contrastedCorrection(raw, pending, entities) ?? respelledName(raw, pending)) : undefined;
   if (corrected) intent = 'correct';
   // Only an answer is read whole as the value asked for; anything else keeps only what it names.
   const read = corrected ?? (intent === 'answer' ? entities : extractEntities(raw, pending, { wholeAnswer: false }));
@@ -274,6 +345,9 @@ const SAID_BEFORE = /\b(?:je vous ai|j'ai|j'avais|on vous a|on a|on avait|nous a
 /** « mais en fait oui », « finalement si », « tout compte fait non »: the new answer. */
 const CHANGED_TO = /\b(?:en fait|finalement|au final|tout compte fait|reflexion faite|apres reflexion|plutot|mais)\W+(?:c'est\s+)?(oui|si|non)\b/;
 
+/** « nous ne prévoyons pas d'actions… » (a no), « nous prévoyons bien des actions… » (a yes): a yes/no said as a statement. */
+const RESTATED_YES_NO = /\b(?:nous|on)\s+(?:(n'|ne\s+)(?:prevoyons|prevoit|fera|ferons|fait|faisons|aura|aurons|a|avons)\s+(?:pas|aucune?)|(?:prevoyons|prevoit|fera|ferons|aura|aurons|avons)\s+(?:bien\s+)?(?:des|une|un))\b/;
+
 /**
  * « je vous ai dit non pour le logement, mais en fait oui », « finalement si pour le logement »: a change
  * of mind on a yes/no question answered earlier, named by its words, at any later question.
@@ -285,6 +359,9 @@ function changedYesNo(raw: string, pending: Pending): Understanding | undefined 
   if (!named) return undefined;
   const said = SAID_BEFORE.exec(plain);
   const changed = CHANGED_TO.exec(said ? plain.slice(said.index + said[0].length) : plain);
+  // « Je me suis mal exprimé tout à l'heure : nous ne prévoyons pas d'actions en faveur du logement »: the new answer is the statement.
+  const restated = !changed && !said && SELF_CORRECTION.test(plain) ? RESTATED_YES_NO.exec(plain) : null;
+  if (restated) return { intent: 'correct', entities: { target: named.target, yesNo: restated[1] === undefined }, core: withoutOpeners(raw, plain) };
   // Without « j'ai dit… », a field word on the fields' own questions is a field, not the housing question.
   if (!changed || (!said && FIELD_ANSWERS.has(pending))) return undefined;
   const yesNo = changed[1] !== 'non';
@@ -310,10 +387,11 @@ export function understand(text: string, pending: Pending = 'none'): Understandi
   // An answer that ends with a question may also hold one; a question or a correction, an answer.
   // (A whole section corrected in one message is one correction, not an answer and a correction.)
   const wholeSection = understood.intent === 'correct' && understood.entities.target !== undefined && !understood.entities.target.includes('.');
-  const mayHoldTwo = understood.intent === 'question' || (understood.intent === 'correct' && !wholeSection) || (understood.intent === 'answer' && /\?\s*$/.test(raw));
+  const mayHoldTwo = understood.intent === 'question' || (understood.intent === 'correct' && !wholeSection) || (understood.intent === 'answer' && (/\?\s*$/.test(raw) || givesOtherValue(understood, pending) || SELF_CORRECTION.test(plainOf(raw))));
   if (!mayHoldTwo) return understood;
   const split = splitAnswerAndOther(raw, pending);
-  return split ? { ...split.other, answerPart: split.answer } : understood;
+  if (!split) return understood;
+  return split.answer ? { ...split.other, answerPart: split.answer } : split.other;
 }
 
 

@@ -147,6 +147,42 @@ describe('Understanding a message', () => {
     expect(understand('Si on part sur une stratégie d’ensemble, ça veut dire qu’on est en CTAI ?', 'scheme.approach').answerPart).toBeUndefined();
   });
 
+  test('When a message only asks (two questions in a row, or a subject set before « cela »), then it is a question with no answer part', () => {
+    expect(understand('ctai c signé par qui ? le prefet ?', 'scheme.choice')).toMatchObject({ intent: 'question', entities: { scheme: 'CTAI' } });
+    expect(understand('ctai c signé par qui ? le prefet ?', 'scheme.choice').answerPart).toBeUndefined();
+    expect(understand('Bonjour, la coordination linguistique, cela recouvre quoi précisément ?', 'fields.selection').answerPart).toBeUndefined();
+    expect(understand('Bonjour, la coordination linguistique, cela recouvre quoi précisément ?', 'fields.selection').intent).toBe('question');
+  });
+
+  test('When a question begins in the sentence before its question mark, then the answer part stops before it', () => {
+    const said = 'Captation de 30 logements, accompagnement social pendant 18 mois a partir de mars 2027. qui signe le contrat au final, le prefet ?';
+    expect(understand(said, 'action.description')).toMatchObject({ intent: 'question', answerPart: 'Captation de 30 logements, accompagnement social pendant 18 mois a partir de mars 2027', core: 'qui signe le contrat au final, le prefet ?' });
+  });
+
+  test('When an answer is followed by a value said to replace an earlier one, then it is an answer part and a correction; a value given early is not', () => {
+    expect(understand("cofinancement à hauteur de 40000 euros + mise a dispo d'un agent a mi temps. Ah et au fait le tel c'est plutot le 02 38 79 45 12 en direct", 'commitments.kinds')).toMatchObject({ intent: 'correct', entities: { target: 'contact.phone', phone: '0238794512' } });
+    expect(understand('Isère. SIREN 200040715 si besoin', 'collectivity.departement').intent).toBe('answer');
+  });
+
+  test('When a correction is followed by a statement, or a name is set against its own misspelling, then it is a correction', () => {
+    expect(understand('Pardon, je me suis trompée : nous sommes la communauté de communes, et non la commune. Nous comptons 22 000 habitants.', 'collectivity.population')).toMatchObject({ intent: 'correct', entities: { target: 'collectivity.kind', collectivityKind: 'communaute_de_communes' }, answerPart: 'Nous comptons 22 000 habitants.' });
+    expect(understand('Je me suis mal exprimé tout à l’heure : nous ne prévoyons pas d’actions en faveur du logement.', 'scheme.choice')).toMatchObject({ intent: 'correct', entities: { target: 'scheme.housing', yesNo: false } });
+    expect(understand('dsl c gerard pons pas gerard pont', 'contact.email')).toMatchObject({ intent: 'correct', entities: { target: 'contact.name', personName: 'Gerard Pons' } });
+    expect(understand('ah non attendez, le département c’est le 38 pas le 73', 'contact.role').entities.role).toBeUndefined();
+  });
+
+  test('When an optional question is left with « on saute » or « suivant », then it is skipped', () => {
+    expect(understand('je préfère pas donner mon portable, on saute', 'contact.phone')).toMatchObject({ intent: 'answer', entities: { skip: true } });
+    expect(understand('pas de tel, suivant', 'contact.phone').entities.skip).toBe(true);
+  });
+
+  test('When a collectivity or a policy is named where a person or a role is read, then it is neither', () => {
+    expect(understand("le nom c'est pas Bonjour !! c'est Orléans Métropole", 'review.menu')).toMatchObject({ intent: 'correct', entities: { target: 'collectivity.name', collectivityName: 'Orléans Métropole' } });
+    expect(understand("le nom c'est pas Bonjour !! c'est Orléans Métropole", 'review.menu').also).toBeUndefined();
+    expect(understand('charge de mission politique de la ville et cohesion sociale', 'contact.role').entities.role).toBe('charge de mission politique de la ville et cohesion sociale');
+    expect(understand("Bonjour, c'est pour Orleans Metropole (metropole, dans le Loiret 45), on a environ 290 000 habitants", 'collectivity.name').entities).toMatchObject({ collectivityName: 'Orleans Métropole', departement: '45', population: 290000 });
+  });
+
   test('When a correction follows a free-text answer after « ah et au fait », then the answer part stops at its sentence', () => {
     const said = 'Des ateliers de français de sept 2027 a juin 2028. ah et au fait le mail c’est plutot jeanmarc.poulain@vierzon.fr';
     expect(understand(said, 'action.description')).toMatchObject({ intent: 'correct', answerPart: 'Des ateliers de français de sept 2027 a juin 2028.' });
@@ -171,13 +207,15 @@ const FLOORS = {
   'dev-fresh2': { intent: 0.925, entityF1: 0.81, correctionsReadAsAnswers: 0 },
   // first scored untouched at 83.8 % / F1 75.3 % / 14 corrections read as answers
   'dev-fresh3': { intent: 0.835, entityF1: 0.75, correctionsReadAsAnswers: 14 },
+  // first scored untouched at 84.3 % / F1 78.0 % / 4 corrections read as answers (commit 50ca50f)
+  'dev-fresh4': { intent: 0.835, entityF1: 0.77, correctionsReadAsAnswers: 4 },
   test: { intent: 0.85, entityF1: 0.83, correctionsReadAsAnswers: 5 },
   test2: { intent: 0.88, entityF1: 0.81, correctionsReadAsAnswers: 5 },
 } as const;
-const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, 'dev-fresh3': 320, test: 340, test2: 200 } as const;
+const SIZES = { dev: 320, 'dev-fresh': 127, 'dev-fresh2': 200, 'dev-fresh3': 320, 'dev-fresh4': 268, test: 340, test2: 200 } as const;
 
 describe('Scores on the held-out splits', () => {
-  test.each(['dev', 'dev-fresh', 'dev-fresh2', 'dev-fresh3', 'test', 'test2'] as const)('When the %s split is scored, then intent accuracy and entity F1 stay above their floors', (split) => {
+  test.each(['dev', 'dev-fresh', 'dev-fresh2', 'dev-fresh3', 'dev-fresh4', 'test', 'test2'] as const)('When the %s split is scored, then intent accuracy and entity F1 stay above their floors', (split) => {
     const report = evaluateSplit(split);
     expect(report.utterances).toBe(SIZES[split]);
     expect(report.intentAccuracy).toBeGreaterThanOrEqual(FLOORS[split].intent);
