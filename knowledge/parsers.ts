@@ -272,9 +272,25 @@ const FIELD_RULES: ReadonlyArray<{ field: IntegrationField; pattern: RegExp }> =
 ];
 
 /** "logement, emploi et mobilité", "santé + accès aux droits", "langue" → fields in the order typed. */
+/** « plus tard », « pas pour l'instant »: what a clause puts off is not chosen now. */
+const POSTPONED = /\b(plus tard|pas ([\w'-]+ ){0,4}pour (l'instant|le moment|tout de suite)|pas maintenant|dans un second temps|ulterieurement)\b/;
+
+/** The text without its clauses that put something off (« l'emploi et la garde d'enfants on verra plus tard »), and the clause before a bare « on verra plus tard ». */
+function withoutPostponed(text: string): string {
+  const clauses = text.split(/[,;.]|\bmais\b/);
+  const kept = clauses.map((clause) => clause);
+  clauses.forEach((clause, index) => {
+    if (!POSTPONED.test(clause)) return;
+    kept[index] = '';
+    const rest = clause.replace(POSTPONED, ' ').replace(/\b(on|ca|cela|le|la|les|reste|verra|voit|pour|ceux-la|celui-la|pas)\b/g, ' ').trim();
+    if (rest === '' && index > 0) kept[index - 1] = '';
+  });
+  return kept.join(', ');
+}
+
 export function parseFields(input: string): ParseResult<IntegrationField[]> {
   // « mobilitée », « santée »: a « -té » noun often gets the « e » of a participle.
-  const text = normalizeText(input).replace(/\b(\w+t)ee(s?)\b/g, '$1e$2');
+  const text = withoutPostponed(normalizeText(input).replace(/\b(\w+t)ee(s?)\b/g, '$1e$2'));
   const found = findAll(text, FIELD_RULES.map((rule) => ({ value: rule.field, pattern: rule.pattern })));
   if (found.length > 0) return ok(found);
   return fail('Je n’ai reconnu aucun champ de l’intégration. Citez-en un ou plusieurs, par exemple : « logement, emploi et mobilité ».');

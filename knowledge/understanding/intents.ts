@@ -150,7 +150,9 @@ export function classifyIntent({ folded, core, raw, pending, entities }: IntentI
   if (pending === 'review.menu' && /^((ok|bon|alors|donc|parfait|super|c'est bon|ca y est)\W+)*(((est-ce qu')?(on|je|nous) (peut|peux|pouvons|pourrait|pourrais|pourrions)|(peut|puis|pouvons|pourrait|pourrions)-(on|je|nous)) (le |maintenant |donc |enfin )?(deposer|envoyer|soumettre|transmettre)|(on|je|nous) (le )?(depose|deposons|envoie|envoyons|soumet|soumettons|transmet|transmettons))\b/.test(text)) return 'answer';
   if (STRONG_HELP.test(text)) return 'help';
 
-  if (CANCEL.test(text) && !/\b(annul\w*|supprim\w*) (l'action|une action|cette action|le cofinancement)\b/.test(text) && !/\barreter de\b/.test(text)) {
+  // « on garde le logement, l'emploi on verra plus tard » answers the question on screen: putting one value off is no stop.
+  const putsOffOnly = !CANCEL.test(text.replace(/\b(on )?(verra|voit|fera|ajoutera) (ca |cela )?plus tard\b|\bplus tard\b/g, ' '));
+  if (CANCEL.test(text) && !/\b(annul\w*|supprim\w*) (l'action|une action|cette action|le cofinancement)\b/.test(text) && !/\barreter de\b/.test(text) && !(inFlow && putsOffOnly && answersPending(text, pending, entities))) {
     if (!(inFlow && pending === 'review.menu' && /\b(brouillon)\b/.test(text))) return 'cancel';
   }
   // « combien de temps dure un CTAI ? » asks about the scheme, not about the journey.

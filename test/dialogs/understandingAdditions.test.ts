@@ -226,3 +226,14 @@ describe('A cofinancing added from the review (own walkthrough of 2026-12-07)', 
     expect(commitments.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros).toBe(20_000);
   });
 });
+
+describe('Fields put off in the same sentence (second stranger walkthrough of 2026-12-07)', () => {
+  test('When « on garde que logement et formation linguistique, l’emploi et la garde d’enfants on verra plus tard » answers the fields, then only housing and language training are kept, and the journey goes on instead of stopping', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_COMMITMENTS.slice(0, -1));
+    const text = await replies(official, 'on garde que logement et formation linguistique, l’emploi et la garde d’enfants on verra plus tard');
+    expect(text).not.toContain('j’arrête là');
+    expect(text).toContain('engagement');
+    expect((await draftOf(app, official)).fields).toEqual(['housing', 'language']);
+  });
+});

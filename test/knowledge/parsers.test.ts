@@ -341,3 +341,13 @@ describe('parseDiagnosticStatus', () => {
     expectFailureWithExample(parseDiagnosticStatus('bof'));
   });
 });
+
+describe('parseFields with a clause put off', () => {
+  test.each([
+    ['on garde que logement et formation linguistique, l’emploi et la garde d’enfants on verra plus tard', ['housing', 'language']],
+    ['logement, emploi. la mobilité, on verra plus tard', ['housing', 'employment']],
+    ['la santé et l’emploi, mais pas la mobilité pour l’instant', ['health', 'employment']],
+  ])('When the official types %p, then the fields are %p', (input, expected) => {
+    expect(parseFields(input)).toEqual({ ok: true, value: expected });
+  });
+});
