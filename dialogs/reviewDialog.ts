@@ -208,12 +208,20 @@ function parseConfirmation(text: string): ParseResult<boolean> {
 function confirmationText(dossier: Dossier): string {
   const departement = dossier.collectivity.departement;
   const actions = dossier.actions ?? [];
+  const documents = attachedDocumentsSummary(dossier);
   return (
     `Vous allez déposer le dossier ${dossier.reference} auprès de la préfecture${departement ? ` du département ${departementLabel(departement)}` : ''}. ` +
     `Seront transmis : la collectivité (${escapeMarkdown(dossier.collectivity.name ?? '')}), le contact (${escapeMarkdown(dossier.contact.name ?? '')}), le dispositif (${dossier.scheme ?? '—'}), ` +
-    `${formatCount(dossier.fields.length, 'champ')}, les engagements de la collectivité et ${formatCount(actions.length, 'action')} pour un coût total de ${formatEuros(dossier.budget.actionsCostEuros)}, dont ${formatEuros(dossier.budget.stateFundingRequestedEuros)} demandés à l’État. ` +
+    `${formatCount(dossier.fields.length, 'champ')}, les engagements de la collectivité${documents ? ', ' : ' et '}${formatCount(actions.length, 'action')} pour un coût total de ${formatEuros(dossier.budget.actionsCostEuros)}, dont ${formatEuros(dossier.budget.stateFundingRequestedEuros)} demandés à l’État${documents ? `, et ${documents}` : ''}. ` +
     'Une fois déposé, le dossier ne se modifie plus que sur demande de la préfecture. Confirmez-vous ?'
   );
+}
+
+/** « 2 documents joints (délibération, budget) »: how many documents go with the dossier and of which kinds, or nothing when none is attached. */
+function attachedDocumentsSummary(dossier: Dossier): string | undefined {
+  if (dossier.attachments.length === 0) return undefined;
+  const kinds = [...new Set(dossier.attachments.map((attachment) => ATTACHMENT_KIND_LABELS[attachment.kind]))];
+  return `${formatCount(dossier.attachments.length, 'document joint', 'documents joints')} (${kinds.join(', ')})`;
 }
 
 /** Documents offered at the review, none of them required (the seed text asks for none). */

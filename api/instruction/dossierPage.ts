@@ -1,7 +1,7 @@
 // The dossier page and its forms: decisions with the version check done for the agent, messages, notes, labels, « suivre ».
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { LabelSchema } from '../../dossiers/dossierSchema';
+import { LabelSchema, type Dossier } from '../../dossiers/dossierSchema';
 import { SectionIdSchema } from '../../knowledge/completeness';
 import { STATUS_LABELS } from '../../knowledge/schemes';
 import type { DossierAttachments } from '../../dossiers/attachments/dossierAttachments';
@@ -26,6 +26,17 @@ export interface DossierPageDependencies {
 const DecisionSchema = z.enum(['under_review', 'changes_requested', 'accepted', 'rejected']);
 const FORM_OF_DECISION = { under_review: 'review', changes_requested: 'corrections', accepted: 'accept', rejected: 'reject' } as const;
 const NOTICE_OF_DECISION = { under_review: 'instruction-commencee', changes_requested: 'corrections-demandees', accepted: 'accepte', rejected: 'refuse' } as const;
+
+/**
+ * The notice left in the URL after a decision (« ?info=corrections-demandees ») is shown only while the
+ * dossier is still in that status: a reload after the applicant has resubmitted does not say corrections
+ * are pending on a dossier marked « Déposé ».
+ */
+function currentNotice(req: Request, status: Dossier['status']): ReturnType<typeof noticeOf> {
+  const code = (req.query as Record<string, unknown>).info;
+  const decision = Object.entries(NOTICE_OF_DECISION).find(([, notice]) => notice === code)?.[0];
+  return decision === undefined || decision === status ? noticeOf(req) : {};
+}
 
 type FormBody = Record<string, string | string[]>;
 
@@ -56,7 +67,7 @@ export function createDossierRoutes(deps: DossierPageDependencies): Router {
   async function send(req: Request, res: Response, status: number, reference: string, state?: FormState, notice?: { type: 'error' | 'success' | 'info'; text: string }): Promise<void> {
     const agent = agentOf(res);
     const dossier = await deps.service.find(agent.principal, reference);
-    const shown = notice ? { notice } : state ? { notice: { type: 'error' as const, text: state.error } } : noticeOf(req);
+    const shown = notice ? { notice } : state ? { notice: { type: 'error' as const, text: state.error } } : currentNotice(req, dossier.status);
     res
       .status(status)
       .type('html')

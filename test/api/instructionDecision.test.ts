@@ -76,6 +76,25 @@ describe('A request for corrections with something missing', () => {
   });
 });
 
+describe('A notice after a decision reflects the dossier as it is now (walkthrough 2, minor 9)', () => {
+  test('When corrections were requested and the applicant has resubmitted, then reloading the page left with « ?info=corrections-demandees » no longer shows the notice', async () => {
+    const { client, reference } = await dossierUnderReview();
+    const asked = await decide(client, reference, { vers: 'changes_requested', sections: ['budget'], motif: 'incomplete', commentaire: 'Précisez le coût.' });
+    expect(asked.status).toBe(303);
+    expect(asked.location).toBe(`/instruction/dossiers/${reference}?info=corrections-demandees`);
+    const notice = 'La demande de corrections est envoyée au demandeur, avec son motif.';
+    expect((await client.get(`/instruction/dossiers/${reference}?info=corrections-demandees`)).text).toContain(notice);
+
+    const current = (await app.repository.findByReference(reference))!;
+    const resubmitted = await app.repository.transition(reference, current.version, { to: 'submitted', by: { role: 'applicant', id: current.owner.userId } });
+    expect(resubmitted.ok).toBe(true);
+
+    const reloaded = (await client.get(`/instruction/dossiers/${reference}?info=corrections-demandees`)).text;
+    expect(reloaded).not.toContain(notice);
+    expect(reloaded).toContain('Déposé');
+  });
+});
+
 describe('The PDF of a dossier', () => {
   test('When a commitment is valued and described, then its description starts a sentence with a capital', async () => {
     const commitments = [...buildDossier().commitments, { kind: 'staff' as const, estimatedValueEuros: 25000, detail: 'une coordinatrice à mi-temps' }];

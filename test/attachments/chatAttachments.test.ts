@@ -292,6 +292,21 @@ describe('Documents the journey asks for', () => {
     expect(texts).toContain('classé comme délibération');
     expect(texts).toContain('Que souhaitez-vous faire');
   });
+
+  test('When the official asks to submit with two documents attached, then the confirmation counts them and names their kinds (walkthrough 2, minor 8)', async () => {
+    const session = await widgetSession();
+    const draft = await prefilledDraft(session, ['scheme', 'collectivity', 'contact', 'approach', 'diagnostic', 'housingCommitted', 'fields', 'commitments', 'actions']);
+    expect((await app.attachments.attach(draft.reference, { bytes: pdf('Diagnostic'), name: 'Diagnostic.pdf', kind: 'diagnostic' })).ok).toBe(true);
+    expect((await app.attachments.attach(draft.reference, { bytes: pdf('Délibération'), name: 'Délibération.pdf', kind: 'deliberation' })).ok).toBe(true);
+    expect(await say(session, 'reprendre')).toContain('D’autres financeurs participent-ils au projet');
+    expect(await say(session, 'non')).toContain('Votre dossier est complet');
+
+    const confirmation = await say(session, 'Déposer le dossier');
+
+    expect(confirmation).toContain('Seront transmis');
+    expect(confirmation).toMatch(/demandés à l’État, et 2 documents joints \(diagnostic territorial, délibération\)\./);
+    expect(confirmation).toContain('Confirmez-vous');
+  });
 });
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
