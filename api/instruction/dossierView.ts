@@ -269,7 +269,7 @@ function documentsSection(dossier: Dossier, base: string, downloads: boolean): S
     <thead><tr><th scope="col">Pièce</th><th scope="col">Nom</th><th scope="col">Taille</th><th scope="col">Format</th><th scope="col">Reçu le</th><th scope="col">Antivirus</th></tr></thead>
     <tbody>${attachments.map(
       (attachment) =>
-        html`<tr><td>${capitalized(ATTACHMENT_KIND_LABELS[attachment.kind])}</td><td>${downloads && attachment.scan !== 'infected'
+        html`<tr><td class="fr-cell--multiline">${capitalized(ATTACHMENT_KIND_LABELS[attachment.kind])}</td><td class="fr-cell--multiline">${downloads && attachment.scan !== 'infected'
           ? html`<a href="${base}/documents/${attachment.id}" download>${attachment.name}<span class="fr-sr-only"> (télécharger, ${formatBytes(attachment.size)})</span></a>`
           : attachment.name}</td><td>${formatBytes(attachment.size)}</td><td>${contentTypeLabel(attachment.contentType)}</td><td>${formatDateTime(attachment.uploadedAt)}</td><td>${scanBadge(attachment)}</td></tr>`,
     )}</tbody>
