@@ -44,7 +44,7 @@ describe('The documents table at 1280 px', () => {
     await section.getByRole('columnheader', { name: 'Antivirus' }).waitFor();
 
     const measured = await section.evaluate((element) => {
-      const container = element.querySelector('.fr-table__container') as HTMLElement;
+      const container = element.querySelector('.fr-table__container')!;
       const box = container.getBoundingClientRect();
       const header = [...element.querySelectorAll('th')].find((cell) => cell.textContent === 'Antivirus')!.getBoundingClientRect();
       const badges = [...element.querySelectorAll('td .fr-badge')].map((badge) => ({ rect: badge.getBoundingClientRect(), scroll: badge.scrollWidth, client: badge.clientWidth, text: badge.textContent }));
