@@ -533,7 +533,12 @@ export class AssistantBot extends ActivityHandler {
   private async correctAndAnswer(dc: DialogContext, text: string, memory: ConversationMemory): Promise<boolean> {
     const { context } = dc;
     const atReview = understand(text, 'review.menu');
-    const part = atReview.intent === 'question' ? atReview.answerPart : undefined;
+    // The values, and the question: as understood (« … 45 bénéficiaires. je dois renvoyer le dossier ? »), else by sentence
+    // (« je dois renvoyer le dossier ? Le siren c'est … »); a correction that only ends with « ? » corrects.
+    const sentences = text.split(/(?<=[.?!])\s+/).filter((sentence) => sentence.trim() !== '');
+    const split = { values: sentences.filter((sentence) => !sentence.trim().endsWith('?')).join(' '), question: sentences.filter((sentence) => sentence.trim().endsWith('?')).join(' ') };
+    const { part, asked } =
+      atReview.intent === 'question' && atReview.answerPart ? { part: atReview.answerPart, asked: atReview.core } : split.values ? { part: split.values, asked: split.question } : atReview.intent === 'correct' ? { part: text, asked: '' } : { part: '', asked: '' };
     if (!part) return false;
     const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
     if (!draft) return false;
@@ -553,8 +558,8 @@ export class AssistantBot extends ActivityHandler {
     );
     if (labels.length === 0) return false;
     await context.sendActivity(`C’est corrigé : ${escapeMarkdown(labels.join(' ; '))}.`);
-    if (asksToResubmit(atReview.core)) await context.sendActivity(RESUBMIT_AFTER_CORRECTIONS);
-    else for (const question of questionParts(atReview.core)) await this.sendFaqAnswer(context, question, await this.deps.faq.answer(question), memory);
+    if (asksToResubmit(asked)) await context.sendActivity(RESUBMIT_AFTER_CORRECTIONS);
+    else if (asked) for (const question of questionParts(asked)) await this.sendFaqAnswer(context, question, await this.deps.faq.answer(question), memory);
     await this.startApplication(dc, false);
     return true;
   }

@@ -87,6 +87,22 @@ describe('(problem 2) The reply to the prefecture’s request, with values and a
     expect((await draftOf(app, official)).collectivity.siren).toBe('245900410');
   });
 
+  test.each([
+    ['je dois renvoyer le dossier moi même ? Le siren c\'est 245 900 410.', true],
+    ['Le siren c\'est 245 900 410, c\'est bon comme ça ?', false],
+  ])('When the prefecture asked for corrections and the official writes « %s », then the SIREN is corrected and the corrections resume', async (said, asksToResubmit) => {
+    const official = new TestConversation(app.url);
+    await sentBackForCorrections(official);
+
+    const text = await replies(official, said);
+
+    expect(text).not.toContain('Je ne peux pas vous renseigner');
+    expect(text).toMatch(/C’est corrigé : SIREN : 245\s?900\s?410/);
+    expect(text.includes('c’est vous qui redéposez le dossier')).toBe(asksToResubmit);
+    expect(text).toContain('La préfecture demande des corrections');
+    expect((await draftOf(app, official)).collectivity.siren).toBe('245900410');
+  });
+
   test('When the prefecture asked for corrections and the official writes the SIREN, action 2’s new cost and « je dois renvoyer le dossier moi même ? », then both values are corrected, the question is answered and the corrections resume', async () => {
     const official = new TestConversation(app.url);
     await sentBackForCorrections(official);
