@@ -323,6 +323,9 @@ export class AssistantBot extends ActivityHandler {
     }
     // « ajouter une action sur le logement » at the review or at « une autre action ? »: a new action in that field.
     if (understanding.newAction && understanding.entities.fields?.length === 1 && (await this.addAction(dc, understanding.entities.fields[0]!))) return;
+    // « Le siren c'est 245 900 410. Pour l'action 2 … 22 000 € au total. je dois renvoyer le dossier moi même ? » while the
+    // prefecture's corrections wait: the values correct the dossier, the question is answered, then the corrections resume.
+    if (!dc.activeDialog && text.includes('?') && (await this.awaitsCorrections(context)) && (await this.correctAndAnswer(dc, text, memory))) return;
     switch (understanding.intent) {
       case 'question': {
         // In the journey, the question is read for the dossier's scheme, and with its subject when it has none of its own.
@@ -350,9 +353,12 @@ export class AssistantBot extends ActivityHandler {
         if (dc.activeDialog) await dc.repromptDialog();
         return;
       }
-      case 'correct':
-        await this.correct(dc, understanding, text);
+      case 'correct': {
+        // « garder, et le siren est 245 900 410 » at a question asked again: the SIREN is noted, and « garder » keeps the answer on screen.
+        const kept = dc.activeDialog && !understanding.answerPart && activeQuestion(dc)?.current !== undefined ? KEEP_BEFORE_VALUE.exec(normalizeText(text)) : null;
+        await this.correct(dc, kept ? { ...understanding, answerPart: 'garder' } : understanding, text);
         return;
+      }
       case 'edit':
         await this.edit(dc, understanding);
         return;
@@ -515,6 +521,46 @@ export class AssistantBot extends ActivityHandler {
     if (!(await this.deps.repository.findDraftForOwner(ownerOf(dc.context.activity)))) return false;
     await this.correct(dc, atReview, text);
     if (!dc.activeDialog) await this.startApplication(dc, false);
+    return true;
+  }
+
+  /**
+   * A message with values and a question while the prefecture's corrections wait (no question on screen): each value
+   * is corrected as at the review (an action's values, and another answer such as the SIREN), the question is
+   * answered (« dois-je renvoyer le dossier ? » in the product's terms, any other by the FAQ), then the corrections
+   * resume. False when the message corrects nothing.
+   */
+  private async correctAndAnswer(dc: DialogContext, text: string, memory: ConversationMemory): Promise<boolean> {
+    const { context } = dc;
+    const atReview = understand(text, 'review.menu');
+    // The values, and the question: as understood (« … 45 bénéficiaires. je dois renvoyer le dossier ? »), else by sentence
+    // (« je dois renvoyer le dossier ? Le siren c'est … »); a correction that only ends with « ? » corrects.
+    const sentences = text.split(/(?<=[.?!])\s+/).filter((sentence) => sentence.trim() !== '');
+    const split = { values: sentences.filter((sentence) => !sentence.trim().endsWith('?')).join(' '), question: sentences.filter((sentence) => sentence.trim().endsWith('?')).join(' ') };
+    const { part, asked } =
+      atReview.intent === 'question' && atReview.answerPart ? { part: atReview.answerPart, asked: atReview.core } : split.values ? { part: split.values, asked: split.question } : atReview.intent === 'correct' ? { part: text, asked: '' } : { part: '', asked: '' };
+    if (!part) return false;
+    const draft = await this.deps.repository.findDraftForOwner(ownerOf(context.activity));
+    if (!draft) return false;
+    const labels: string[] = [];
+    await this.store.change(
+      draft.reference,
+      (dossier) => {
+        labels.length = 0;
+        labels.push(...(correctActionValues(dossier, part) ?? []));
+        const said = understand(part, 'review.menu');
+        const target = said.entities.target;
+        if (said.intent !== 'correct' || !target?.includes('.') || target.startsWith('action.')) return;
+        const result = applyCorrection(dossier, target as QuestionId, said.entities, said.entities.actionIndex, quotedValue(part));
+        if (result) labels.push(result.label, ...applyOtherCorrections(dossier, said.also, target as QuestionId));
+      },
+      context,
+    );
+    if (labels.length === 0) return false;
+    await context.sendActivity(`C’est corrigé : ${escapeMarkdown(labels.join(' ; '))}.`);
+    if (asksToResubmit(asked)) await context.sendActivity(RESUBMIT_AFTER_CORRECTIONS);
+    else if (asked) for (const question of questionParts(asked)) await this.sendFaqAnswer(context, question, await this.deps.faq.answer(question), memory);
+    await this.startApplication(dc, false);
     return true;
   }
 
@@ -906,6 +952,15 @@ function addressOf(text: string): 'person' | 'greeting' | undefined {
 /** What a greeting may open other than a reply: then the official is asked whether it is one. */
 const ASKING_INTENTS: ReadonlySet<Understanding['intent']> = new Set(['question', 'status', 'progress', 'summary', 'apply', 'help', 'restart', 'cancel', 'erase_data']);
 const REPLY_CHOICES = ['Oui', 'Non'] as const;
+const RESUBMIT_AFTER_CORRECTIONS =
+  'Oui, c’est vous qui redéposez le dossier : une fois les sections demandées revues, le récapitulatif revient ; répondez alors « Déposer le dossier » et il repart à la préfecture.';
+
+/** « je dois renvoyer le dossier moi même ? », « on le redépose comment ? »: how the corrected dossier goes back. */
+function asksToResubmit(question: string): boolean {
+  return /\b(renvo\w*|redepos\w*|re-depos\w*|retransmet\w*|deposer (a|de) nouveau|transmettre (a|de) nouveau)\b/.test(normalizeText(question));
+}
+/** « garder, et … », « je garde et … »: the answer on screen is kept before another question's value. */
+const KEEP_BEFORE_VALUE = /^(garder|je garde|on garde|conserver|inchange|inchangee|pareil|idem)\b\s*(,|et\b|\.|;)/;
 
 /** The id of the dialog at the bottom of the stack: the prompt on screen. */
 function innermostDialogId(dc: DialogContext): string | undefined {

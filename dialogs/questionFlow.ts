@@ -3,7 +3,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStep, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
-import type { ParseResult } from '../knowledge/parsers';
+import { normalizeText, type ParseResult } from '../knowledge/parsers';
 import { AnswerPrompt, answerText, type Answer, type AnswerOutcome, type AnswerParser } from './answerPrompt';
 import type { DraftStore } from './draftStore';
 import { escapeMarkdown, type QuestionSpec } from './questionCards';
@@ -139,6 +139,8 @@ export class QuestionSectionDialog extends ComponentDialog {
             if (Array.isArray(outcome.value) && step.context.activity.value === undefined) echo = question.current({ dossier, options });
             // A text cut out of a sentence that gave other values too is said back with them, to be checked.
             if (typeof outcome.value === 'string' && noted.length > 0) echo = question.current({ dossier, options });
+            // A choice typed in words of its own (« il est en cours, le cabinet rend ses conclusions en mars »): what was read is said back.
+            if (step.context.activity.value === undefined && choiceReadFromOtherWords(question.ask({ dossier, options }), outcome.value, step.context.activity.text ?? '')) echo = question.current({ dossier, options });
           },
           step.context,
         );
@@ -170,6 +172,21 @@ export class QuestionSectionDialog extends ComponentDialog {
       return step.next();
     };
   }
+}
+
+/**
+ * Whether a single choice was typed without any word that tells the chosen option from the others: « il est en cours »
+ * read as « Diagnostic territorial prévu » (not « il est réalisé », nor « oui »).
+ */
+function choiceReadFromOtherWords(spec: QuestionSpec | undefined, value: unknown, typed: string): boolean {
+  const choices = spec?.choices;
+  const chosen = choices?.find((choice) => choice.value === value);
+  if (!choices || !chosen || typed.trim() === '') return false;
+  const wordsOf = (title: string) => new Set(normalizeText(title).split(/[^a-z0-9]+/).filter(Boolean));
+  const others = new Set(choices.filter((choice) => choice !== chosen).flatMap((choice) => [...wordsOf(choice.title)]));
+  const distinctive = [...wordsOf(chosen.title)].filter((word) => !others.has(word));
+  const said = wordsOf(typed);
+  return distinctive.length > 0 && !distinctive.some((word) => said.has(word));
 }
 
 /** Runs the ask step just before this save step again: the same question is asked anew. */

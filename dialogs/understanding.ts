@@ -451,6 +451,8 @@ export function correctActionValues(dossier: Dossier, text: string): string[] | 
   const entities = extractEntities(text, 'review.menu');
   const values: Entities = {};
   if (entities.cost !== undefined) values.cost = entities.cost;
+  // « pour l'action 2 la garde coûte 4000 de plus donc 22 000 € au total »: an amount said with « coûte » of a named action is its cost.
+  else if (entities.amount !== undefined && entities.actionIndex !== undefined && entities.stateShare === undefined && /\bcout(e|ent|era|erait)?\b/.test(plainOf(text))) values.cost = entities.amount;
   if (entities.stateShare !== undefined) values.stateShare = entities.stateShare;
   if (entities.count !== undefined) values.count = entities.count;
   if (Object.keys(values).length === 0) return undefined;

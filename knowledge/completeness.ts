@@ -214,7 +214,7 @@ function checkScheme(dossier: DossierContent, problems: CompletenessProblem[], w
     warnings.push({
       section: 'scheme',
       code: 'ctai_diagnostic_planned',
-      message: say('Votre diagnostic territorial n’est que prévu ; s’il doit être achevé avant l’engagement du contrat, le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.', 'Le diagnostic territorial n’est que prévu ; s’il doit être achevé avant l’engagement du contrat, le texte ne le précise pas.'),
+      message: say('Votre diagnostic territorial est en cours ou prévu ; s’il doit être achevé avant l’engagement du contrat, le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.', 'Le diagnostic territorial est en cours ou prévu ; s’il doit être achevé avant l’engagement du contrat, le texte ne le précise pas.'),
       ref: diagnosticRef,
     });
   }

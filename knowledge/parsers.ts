@@ -280,7 +280,8 @@ function withoutPostponed(text: string): string {
   const clauses = text.split(/[,;.]|\bmais\b/);
   const kept = clauses.map((clause) => clause);
   clauses.forEach((clause, index) => {
-    if (!POSTPONED.test(clause)) return;
+    // « retirez les champs accès aux soins et emploi on verra plus tard »: what is removed now is named, not put off.
+    if (!POSTPONED.test(clause) || /\b(retir\w*|enlev\w*|supprim\w*|otez|oter)\b/.test(clause)) return;
     kept[index] = '';
     const rest = clause.replace(POSTPONED, ' ').replace(/\b(on|ca|cela|le|la|les|reste|verra|voit|pour|ceux-la|celui-la|pas)\b/g, ' ').trim();
     if (rest === '' && index > 0) kept[index - 1] = '';

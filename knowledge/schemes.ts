@@ -371,7 +371,7 @@ function signatoryCaveat(kind: CollectivityKind): Reason | undefined {
 
 /** The seed does not say whether the diagnostic must be done first; the prefecture is named once in the recommendation. */
 function plannedDiagnostic(prefectureNamed: boolean): Reason {
-  return { text: `Votre diagnostic n’est que prévu : s’il doit être achevé avant, le texte ne le précise pas${prefectureNamed ? '' : ' ; voyez la préfecture'}.`, ref: seedRef('ctai-diagnostic') };
+  return { text: `Diagnostic en cours ou prévu : s’il doit être achevé avant, le texte ne le précise pas${prefectureNamed ? '' : ' ; voyez la préfecture'}.`, ref: seedRef('ctai-diagnostic') };
 }
 
 /** Combines the kind's eligibility with the diagnostic and housing conditions of a CTAI. */
@@ -393,7 +393,7 @@ function ctaiConditions(answers: SchemeAnswers): { allowed: CtaiAllowance; reaso
   } else if (answers.diagnostic === 'planned') {
     if (allowed === true) allowed = 'prefecture_decides';
     reasons.push({
-      text: 'Un CTAI répond à des besoins identifiés par un diagnostic territorial. Le vôtre n’est que prévu : doit-il être achevé avant l’engagement du contrat ? Le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.',
+      text: 'Un CTAI répond à des besoins identifiés par un diagnostic territorial. Le vôtre est en cours ou prévu : doit-il être achevé avant l’engagement du contrat ? Le texte ne le précise pas ; la préfecture de votre département pourra vous renseigner.',
       ref: diagnosticRef,
     });
   } else {
