@@ -22,7 +22,7 @@ const VALUING = /\b(valeur|valoris\w*|estim\w*|vaut|represente)\b/;
 
 /** Words that only name the form itself (« une salle », « des locaux », « du personnel »): no detail beyond the kind. */
 const KIND_WORDS =
-  /\b(une?|des|du|de|d'|la|le|les|l'|a|au|aux|en|pour|notre|nos|nous|on|aussi|egalement|salles?|locaux|local|batiments?|pret|prete|prets|municipale?s?|communale?s?|agents?|personnels?|salaries?|mise|mis|disposition|dispo|communication|relais|soutien|soutenir|associations?|porteuses?|projet|actions?|etc)\b/g;
+  /\b(une?|des|du|de|d'|la|le|les|l'|a|au|aux|en|dans|pour|notre|nos|nous|on|aussi|egalement|salles?|locaux|local|batiments?|pret|prete|prets|(?:inter)?(?:municip|commun)(?:ale?s?|aux)|agents?|personnels?|salaries?|mise|mis|disposition|dispo|communication|relais|soutien|soutenir|associations?|porteuses?|projet|actions?|etc)\b/g;
 
 /** Whether a detail says more than its kind word: a place, a person, a rhythm. */
 function saysMore(detail: string): boolean {
