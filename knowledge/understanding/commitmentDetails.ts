@@ -12,7 +12,7 @@ const CLAUSE_END = /\s*(?:[.;!?]+(?:\s+|$)|,\s+|\s+et\s+)/g;
 
 /** The verb that puts a form of commitment forward (« on prête », « nous mettons à disposition »), with its openers. */
 const LEAD =
-  /^(?:(?:et|puis|aussi|enfin|alors|donc|oui|euh|ben|bah|sinon|plus)\s+)*(?:(?:on|nous|la (?:ville|commune|collectivit[ée]))\s+(?:va\s+|peut\s+|pourra\s+|pourrait\s+)?(?:pr[eê]t\w*|met\w*|fourni\w*|donne\w*|apport\w*|propos\w*|assur\w*|soutien\w*|subventionn\w*|relai\w*|relay\w*|diffus\w*|communiqu\w*|a|avons|aura|aurons)\s+(?:aussi\s+|[ée]galement\s+|en plus\s+)?(?:[àa]\s+dispo(?:sition)?\s+)?)?/i;
+  /^(?:(?:et|puis|aussi|enfin|alors|donc|oui|euh|ben|bah|sinon|plus)\s+)*(?:(?:on|nous|la (?:ville|commune|collectivit[ée]))\s+(?:(?:va|vont|allons|peut|pouvons|pourra|pourrons|pourrait)\s+)?(?:pr[eê]t\w*|met\w*|fer\w*|fai\w*|fourni\w*|donne\w*|apport\w*|propos\w*|assur\w*|soutien\w*|subventionn\w*|relai\w*|relay\w*|diffus\w*|communiqu\w*|a|avons|aura|aurons)\s+(?:aussi\s+|[ée]galement\s+|en plus\s+)?(?:[àa]\s+dispo(?:sition)?\s+)?)?/i;
 
 /** « la salle c'est … », « pour le personnel, ce sera … »: the kind named as a topic, then its detail. */
 const TOPIC = /^(?:pour |c[ôo]t[ée] )?(?:la salle|les salles|les locaux|le local|le personnel|l'agent|l’agent|la communication)\s*,?\s*(?:c'est|c’est|ce sera|ce serait|sera|est)\s+/i;
@@ -22,7 +22,7 @@ const VALUING = /\b(valeur|valoris\w*|estim\w*|vaut|represente)\b/;
 
 /** Words that only name the form itself (« une salle », « des locaux », « du personnel »): no detail beyond the kind. */
 const KIND_WORDS =
-  /\b(une?|des|du|de|d'|la|le|les|l'|a|au|aux|en|dans|pour|notre|nos|nous|on|aussi|egalement|salles?|locaux|local|batiments?|pret|prete|prets|(?:inter)?(?:municip|commun)(?:ale?s?|aux)|agents?|personnels?|salaries?|mise|mis|disposition|dispo|communication|relais|soutien|soutenir|associations?|porteuses?|projet|actions?|etc)\b/g;
+  /\b(une?|des|du|de|d'|la|le|les|l'|a|au|aux|en|dans|pour|notre|nos|nous|on|aussi|egalement|salles?|locaux|local|batiments?|pret|prete|prets|(?:inter)?(?:municip|commun)(?:ale?s?|aux)|agents?|personnels?|salaries?|mise|mis|disposition|dispo|communication|relais|soutien|soutenir|associations?|porteuses?|projet|actions?|etc|fai\w*|fer\w*|assur\w*|mett\w*|met|mets|pret\w*|donn\w*|apport\w*|propos\w*|fourni\w*|relai\w*|relay\w*|diffus\w*|souten\w*|soutien\w*|subventionn\w*|va|vont|allons|peut|pouvons|pourr\w*)\b/g;
 
 /** Whether a detail says more than its kind word: a place, a person, a rhythm. */
 function saysMore(detail: string): boolean {

@@ -10,12 +10,13 @@ describe('commitmentDetailsIn', () => {
     ['cofinancement et un agent à mi-temps', { staff: 'un agent à mi-temps' }],
     ['la salle polyvalente, deux demi-journées par semaine, et une coordinatrice à mi-temps', { premises: 'la salle polyvalente, deux demi-journées par semaine', staff: 'une coordinatrice à mi-temps' }],
     ["on met 40 000 euros, et la salle c'est la maison des associations rue Jean Jaurès (valorisée environ 6000€/an)", { premises: 'la maison des associations rue Jean Jaurès (valorisée environ 6000€/an)' }],
+    ['Nous cofinançons à hauteur de 80 000 € et nous ferons le relais dans le magazine municipal.', { communication: 'le relais dans le magazine municipal' }],
     ['une coordinatrice à mi-temps, valeur environ 22000 €', { staff: 'une coordinatrice à mi-temps, valeur environ 22000 €' }],
   ])('When « %s » is said, then the details are %j', (text, expected) => {
     expect(commitmentDetailsIn(text, ALL)).toEqual(expected);
   });
 
-  test.each([...Object.values(COMMITMENT_KIND_LABELS), 'cofinancement et des locaux', 'une salle', 'des locaux municipaux', 'on met du personnel à disposition', 'relais dans la communication'])('When only the kind is named (« %s »), then no detail is read', (text) => {
+  test.each([...Object.values(COMMITMENT_KIND_LABELS), 'cofinancement et des locaux', 'une salle', 'des locaux municipaux', 'on met du personnel à disposition', 'relais dans la communication', 'nous ferons le relais dans la communication', 'on va prêter des locaux'])('When only the kind is named (« %s »), then no detail is read', (text) => {
     expect(commitmentDetailsIn(text, ALL)).toBeUndefined();
   });
 
