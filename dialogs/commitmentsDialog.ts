@@ -4,6 +4,7 @@ import { formatEuros } from '../knowledge/formatting';
 import { parseCommitmentKinds, parseEuros, type ParseResult } from '../knowledge/parsers';
 import { COMMITMENT_KIND_LABELS, CommitmentKindSchema, type CommitmentKind } from '../knowledge/schemes';
 import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
+import { estimatedValueIn } from '../knowledge/understanding/commitmentDetails';
 import { changedSelection } from '../knowledge/understanding/text';
 import { answerText, type Answer } from './answerPrompt';
 import type { DraftStore } from './draftStore';
@@ -70,9 +71,8 @@ function detail(kind: CommitmentKind, text: string, help: string, example: strin
 
 /** A euro amount written in a detail (« valorisée à 25 000 € par an »), as the estimated value. */
 function valueIn(text: string): Partial<Commitment> {
-  const said = /\d[\d\s.,]*\s*(?:k\s?€|m\s?€|€|euros?\b)/i.exec(text);
-  const parsed = said ? parseEuros(said[0]) : undefined;
-  return parsed?.ok ? { estimatedValueEuros: parsed.value } : {};
+  const value = estimatedValueIn(text);
+  return value === undefined ? {} : { estimatedValueEuros: value };
 }
 
 /** The optional estimated value of an in-kind commitment, so the budget shows the whole contribution. */

@@ -4,6 +4,7 @@ import { budgetAdvice, budgetBalance, computeBudget } from '../knowledge/complet
 import { fundersText } from '../knowledge/funders';
 import { departementLabel } from '../knowledge/departements';
 import { formatEuros, formatInteger, formatPhone, formatShare } from '../knowledge/formatting';
+import { detailStatesValue } from '../knowledge/understanding/commitmentDetails';
 import {
   APPROACH_LABELS,
   COLLECTIVITY_KIND_LABELS,
@@ -115,7 +116,8 @@ function summarySections(dossier: Dossier): SummarySection[] {
 
 function commitmentText(commitment: Dossier['commitments'][number]): string {
   if (commitment.kind === 'cofinancing') return commitment.amountEuros === undefined ? MISSING : formatEuros(commitment.amountEuros);
-  const value = commitment.estimatedValueEuros === undefined ? '' : ` (valeur estimée ${formatEuros(commitment.estimatedValueEuros)})`;
+  // « …, valeur environ 22000 € » already says it: the value is shown once.
+  const value = commitment.estimatedValueEuros === undefined || detailStatesValue(commitment.detail, commitment.estimatedValueEuros) ? '' : ` (valeur estimée ${formatEuros(commitment.estimatedValueEuros)})`;
   return `${commitment.detail ?? MISSING}${value}`;
 }
 

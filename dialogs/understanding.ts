@@ -1,11 +1,12 @@
 // Where understanding meets the dossier: which question a prompt asks, the value of a message for it,
 // the values a message gives for other questions (kept as answers), and corrections of earlier answers.
-import type { Dossier } from '../dossiers/dossierSchema';
+import { TEXT_LIMITS, type Dossier } from '../dossiers/dossierSchema';
 import { DEPARTEMENT_NAMES } from '../knowledge/departements';
 import { formatEuros, formatInteger } from '../knowledge/formatting';
 import { amountsIn, FUNDER_LIMITS, fundersText, type Funder } from '../knowledge/funders';
 import { parseEmail, parsePhone } from '../knowledge/parsers';
 import { APPROACH_LABELS, COLLECTIVITY_KIND_LABELS, COMMITMENT_KIND_LABELS, ctaiEligibility, DIAGNOSTIC_STATUS_LABELS, FIELD_LABELS, PUBLIC_LABELS, type CommitmentKind } from '../knowledge/schemes';
+import { detailStatesValue, estimatedValueIn } from '../knowledge/understanding/commitmentDetails';
 import { extractEntities, plainOf } from '../knowledge/understanding/entities';
 import { fold } from '../knowledge/understanding/text';
 import type { Entities, Pending, QuestionId } from '../knowledge/understanding/types';
@@ -95,6 +96,11 @@ export function answersQuestion(pending: Pending, entities: Entities): boolean {
 }
 
 type Commitment = NonNullable<Dossier['commitments']>[number];
+
+/** How the confirmation names each in-kind form's detail (« J’ai aussi noté : salle : … »). */
+const DETAIL_LABELS: Partial<Record<CommitmentKind, string>> = { premises: 'salle', staff: 'personnel', communication: 'communication', association_support: 'soutien à l’association' };
+/** The in-kind forms whose detail may state their estimated value. */
+const VALUED_KINDS: ReadonlySet<CommitmentKind> = new Set(['premises', 'staff']);
 type Action = NonNullable<Dossier['actions']>[number];
 
 function commitmentKindOf(spoken: NonNullable<Entities['commitments']>[number]): CommitmentKind {
@@ -163,8 +169,9 @@ function fillsOf(entities: Entities, actionId?: string): Fill[] {
       write: (d) => void (d.commitments = kinds.map((kind) => d.commitments?.find((commitment) => commitment.kind === kind) ?? ({ kind } as Commitment))),
     });
   }
-  // An amount said with the commitments is the cofinancing's.
-  if (entities.amount !== undefined && entities.commitments?.includes('cofinancing')) {
+  // An amount said with the commitments is the cofinancing's, unless it is the value a detail states (« …, valeur environ 22000 € »).
+  const valuesDetail = Object.values(entities.commitmentDetails ?? {}).some((detail) => detailStatesValue(detail, entities.amount));
+  if (entities.amount !== undefined && entities.commitments?.includes('cofinancing') && !valuesDetail) {
     const amount = entities.amount;
     fills.push({
       question: 'commitments.cofinancing.amount',
@@ -176,6 +183,23 @@ function fillsOf(entities: Entities, actionId?: string): Fill[] {
         d.commitments = commitments.some((commitment) => commitment.kind === 'cofinancing')
           ? commitments.map((commitment) => (commitment.kind === 'cofinancing' ? { ...commitment, amountEuros: amount } : commitment))
           : [...commitments, { kind: 'cofinancing', amountEuros: amount } as Commitment];
+      },
+    });
+  }
+  // « on prête une salle à la médiathèque » with the commitments: that form's detail, so its question is not asked; a value in it is its estimated value.
+  for (const [kind, detail] of Object.entries(entities.commitmentDetails ?? {}) as Array<[CommitmentKind, string]>) {
+    const said = detail.slice(0, TEXT_LIMITS.detail);
+    const value = VALUED_KINDS.has(kind) ? estimatedValueIn(said) : undefined;
+    const chosen = (d: Dossier) => d.commitments?.find((commitment) => commitment.kind === kind);
+    fills.push({
+      question: `commitments.${kind}.detail`,
+      label: `${DETAIL_LABELS[kind]} : ${said}${value === undefined ? '' : ` ; valeur : ${formatEuros(value)}`}`,
+      // Only for a form the dossier has: a detail said elsewhere never adds a commitment.
+      isSet: (d) => chosen(d)?.detail !== undefined || !chosen(d),
+      write: (d) => {
+        d.commitments = d.commitments.map((commitment) =>
+          commitment.kind === kind ? { ...commitment, detail: said, ...(value !== undefined && commitment.estimatedValueEuros === undefined ? { estimatedValueEuros: value } : {}) } : commitment,
+        );
       },
     });
   }

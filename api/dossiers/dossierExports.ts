@@ -18,6 +18,7 @@ import type { Dossier } from '../../dossiers/dossierSchema';
 import { budgetAdvice, budgetBalance, checkCompleteness, SECTION_LABELS } from '../../knowledge/completeness';
 import { departementLabel } from '../../knowledge/departements';
 import { formatEuros, formatInteger, formatPhone, formatShare } from '../../knowledge/formatting';
+import { detailStatesValue } from '../../knowledge/understanding/commitmentDetails';
 import {
   APPROACH_LABELS,
   COLLECTIVITY_KIND_LABELS,
@@ -520,7 +521,7 @@ class PdfWriter {
     if (d.commitments.length === 0) this.paragraph('Aucun engagement indiqué.', GREY);
     for (const commitment of d.commitments) {
       const amount =
-        commitment.amountEuros !== undefined ? ` : ${formatEuros(commitment.amountEuros)}` : commitment.estimatedValueEuros !== undefined ? ` : valorisé ${formatEuros(commitment.estimatedValueEuros)}` : '';
+        commitment.amountEuros !== undefined ? ` : ${formatEuros(commitment.amountEuros)}` : commitment.estimatedValueEuros !== undefined && !detailStatesValue(commitment.detail, commitment.estimatedValueEuros) ? ` : valorisé ${formatEuros(commitment.estimatedValueEuros)}` : '';
       // The applicant's words start a sentence of their own: « valorisé 25 000 €. Une coordinatrice… ».
       const detail = commitment.detail ? `. ${commitment.detail.charAt(0).toUpperCase()}${commitment.detail.slice(1)}` : '';
       this.bullet(`${COMMITMENT_KIND_LABELS[commitment.kind]}${amount}${detail}`);

@@ -8,6 +8,7 @@ import { allowedTransitions } from '../../dossiers/statusMachine';
 import { budgetAdvice, budgetBalance, checkCompleteness, SECTION_LABELS, SectionIdSchema, type SectionId } from '../../knowledge/completeness';
 import { departementLabel } from '../../knowledge/departements';
 import { formatPhone, formatShare } from '../../knowledge/formatting';
+import { detailStatesValue } from '../../knowledge/understanding/commitmentDetails';
 import {
   APPROACH_LABELS,
   COLLECTIVITY_KIND_LABELS,
@@ -132,7 +133,7 @@ ${decisionPanel(dossier, allowed, csrf, state)}
         ? html`<p>Aucun engagement.</p>`
         : html`<ul>${dossier.commitments.map(
             (commitment) =>
-              html`<li><strong>${COMMITMENT_KIND_LABELS[commitment.kind]}</strong>${commitment.detail ? ` : ${commitment.detail}` : ''}${commitment.amountEuros !== undefined ? ` — montant ${formatEuros(commitment.amountEuros)}` : ''}${commitment.estimatedValueEuros !== undefined ? ` — valeur estimée ${formatEuros(commitment.estimatedValueEuros)}` : ''}</li>`,
+              html`<li><strong>${COMMITMENT_KIND_LABELS[commitment.kind]}</strong>${commitment.detail ? ` : ${commitment.detail}` : ''}${commitment.amountEuros !== undefined ? ` — montant ${formatEuros(commitment.amountEuros)}` : ''}${commitment.estimatedValueEuros !== undefined && !detailStatesValue(commitment.detail, commitment.estimatedValueEuros) ? ` — valeur estimée ${formatEuros(commitment.estimatedValueEuros)}` : ''}</li>`,
           )}</ul>`}
     </section>
 

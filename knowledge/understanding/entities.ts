@@ -3,7 +3,8 @@
 import { DEPARTEMENT_NAMES } from '../departements';
 import { fundersNamedIn } from '../funders';
 import { ELIDED_WITHOUT_APOSTROPHE, isDepartementCode, isValidSiren, parseFields } from '../parsers';
-import type { CollectivityKind, Public, Scheme } from '../schemes';
+import type { CollectivityKind, CommitmentKind, Public, Scheme } from '../schemes';
+import { commitmentDetailsIn } from './commitmentDetails';
 import { findNumbers, NEGATED_BEFORE, type NumberMention } from './numbers';
 import { fold, mendCommandWords, mendKindWords } from './text';
 import type { Entities, Pending, Section, SpokenCommitment, Target } from './types';
@@ -799,6 +800,9 @@ export function extractEntities(text: string, pending: Pending, options: { whole
     const withoutRole = { ...reading };
     if (roleAt >= 0) blank(withoutRole, roleAt, roleAt + entities.role!.length);
     set('commitments', readCommitments(withoutRole));
+    // A role (« agent de développement ») is no detail of the staff put at the project's disposal; at the commitments, what reads as one is the staff.
+    const spoken = (entities.commitments ?? []).filter((kind): kind is CommitmentKind => kind !== 'coordination');
+    set('commitmentDetails', commitmentDetailsIn(entities.role && !pending.startsWith('commitments.') ? text.replace(entities.role, ' ') : text, spoken));
   }
   set('publics', readPublics(reading));
   // At their own question, the other funders are read by its parser.

@@ -91,6 +91,8 @@ export interface Entities {
   diagnostic?: DiagnosticStatus;
   fields?: IntegrationField[];
   commitments?: SpokenCommitment[];
+  /** The detail said with an in-kind commitment (« on prête une salle à la médiathèque » → premises « une salle à la médiathèque »). */
+  commitmentDetails?: Partial<Record<CommitmentKind, string>>;
   amount?: number;
   /** An amount said to be an action's total cost (« elle coûte 8 000 € »). */
   cost?: number;

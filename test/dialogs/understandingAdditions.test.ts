@@ -178,16 +178,64 @@ describe('A first message that asks', () => {
 });
 
 describe('An amount said with the commitments (own walkthrough of 2026-12-07)', () => {
-  test('When « on met 20 000 euros et on prete une salle a la mediatheque » answers the commitments, then the cofinancing of 20 000 € and the room are both kept, and the room is asked about, not the amount', async () => {
+  test('When « on met 20 000 euros et on prete une salle a la mediatheque » answers the commitments, then the cofinancing of 20 000 € and the room at the médiathèque are both kept and said back, and only the room’s value is asked', async () => {
     const official = new TestConversation(app.url);
     await official.play(TO_COMMITMENTS);
     const text = await replies(official, 'on met 20 000 euros et on prete une salle a la mediatheque');
     expect(text).toMatch(/cofinancement : 20\s000\s€/);
-    expect(text).toContain('Quelle salle');
+    expect(text).toContain('salle : une salle a la mediatheque');
+    expect(text).not.toContain('Quelle salle');
     expect(text).not.toContain('Quel montant');
+    expect(text).toContain('À combien estimez-vous la valeur de ce prêt de locaux');
     const commitments = (await draftOf(app, official)).commitments;
     expect(commitments.map((commitment) => commitment.kind).sort()).toEqual(['cofinancing', 'premises']);
     expect(commitments.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros).toBe(20_000);
+    expect(commitments.find((commitment) => commitment.kind === 'premises')?.detail).toBe('une salle a la mediatheque');
+  });
+});
+
+describe('A commitment’s detail said with it (walkthroughs of 2026-12-07 and stop 27)', () => {
+  test('When « cofinancement et un agent à mi-temps » answers the commitments, then « un agent à mi-temps » is the staff’s description and only its value is asked after the amount', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_COMMITMENTS, ['cofinancement et un agent à mi-temps', [/personnel : un agent à mi\\?-temps/, 'Quel montant']]]);
+    const text = await replies(official, '5 000 €');
+    expect(text).not.toContain('Quel personnel');
+    expect(text).toContain('À combien estimez-vous la valeur de ce temps de personnel');
+    expect((await draftOf(app, official)).commitments.find((commitment) => commitment.kind === 'staff')?.detail).toBe('un agent à mi-temps');
+  });
+  test('When « cofinancement et des locaux » answers the commitments, then no bare « des locaux » is stored as the room’s description and the room is asked about', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_COMMITMENTS, ['cofinancement et des locaux', 'Quel montant']]);
+    const text = await replies(official, '5 000 €');
+    expect(text).toContain('Quelle salle');
+    expect((await draftOf(app, official)).commitments.find((commitment) => commitment.kind === 'premises')?.detail).toBeUndefined();
+  });
+  test('When the amount question gets « on met 40 000 euros, et la salle c’est la maison des associations rue Jean Jaurès (valorisée environ 6000€/an) », then the room and its value are noted and said back, and neither the room nor its value is asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([...TO_COMMITMENTS, ['cofinancement et prêt d’une salle', 'Quel montant']]);
+    const text = await replies(official, 'on met 40 000 euros, et la salle c’est la maison des associations rue Jean Jaurès (valorisée environ 6000€/an)');
+    expect(text).toContain('J’ai aussi noté : salle : la maison des associations rue Jean Jaurès');
+    expect(text).toMatch(/valeur : 6\s000\s€/);
+    expect(text).not.toContain('Quelle salle');
+    expect(text).not.toContain('À combien estimez');
+    const commitments = (await draftOf(app, official)).commitments;
+    expect(commitments.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros).toBe(40_000);
+    expect(commitments.find((commitment) => commitment.kind === 'premises')).toEqual({ kind: 'premises', detail: 'la maison des associations rue Jean Jaurès (valorisée environ 6000€/an)', estimatedValueEuros: 6_000 });
+  });
+  test('When the staff’s description states its value (« …, valeur environ 22000 € »), then the review shows that value once', async () => {
+    const official = new TestConversation(app.url);
+    await official.play([
+      ...TO_COMMITMENTS,
+      ['cofinancement et une coordinatrice à mi-temps de la direction cohésion sociale, valeur environ 22000 €', 'Quel montant'],
+      ['5 000 €', 'intitulé'],
+      ['Cours de français pour adultes', 'c’est bien ça'],
+      ['oui', 'Décrivez'],
+      ...ACTION_TO_REVIEW.slice(0, -1),
+    ]);
+    const review = JSON.stringify((await official.say('non')).map((reply) => reply.raw));
+    expect(review).toContain('valeur environ 22000 €');
+    expect(review).not.toContain('valeur estimée 22');
+    expect((await draftOf(app, official)).commitments.find((commitment) => commitment.kind === 'staff')?.estimatedValueEuros).toBe(22_000);
   });
 });
 
