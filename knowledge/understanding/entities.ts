@@ -518,7 +518,7 @@ function readFields(reading: Reading, talksAboutFields: boolean, aside: string[]
 }
 
 const COMMITMENT_RULES: ReadonlyArray<{ value: SpokenCommitment; pattern: RegExp }> = [
-  { value: 'cofinancing', pattern: /\b(co-?financ\w*|subventions?|apport financier|participation financiere|on (met|mettra|apporte) \d|de l'argent)\b/ },
+  { value: 'cofinancing', pattern: /\b(co-?financ\w*|subventions?|apport financier|participation financiere|on (met|mettra|apporte) \d+|de l'argent)\b/ },
   { value: 'staff', pattern: /\b(agents?|personnels?|salarie\w*|etp|mise a dispo(sition)? (d'un|de personnel|d'une personne|du personnel|d'agent)|temps de travail|mi[- ]temps|charge de mission dedie|poste dedie)\b/ },
   { value: 'premises', pattern: /\b(salles?|(des|nos|les|ses|leurs|mes) locaux|(un|le|notre) local|batiments?|bureaux?)\b/ },
   { value: 'coordination', pattern: /\b(coordination(?! (linguistique|des cours))|pilotage|piloter|coordonner|animation du (projet|reseau))\b/ },

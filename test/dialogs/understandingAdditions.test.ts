@@ -285,3 +285,16 @@ describe('Fields put off in the same sentence (second stranger walkthrough of 20
     expect((await draftOf(app, official)).fields).toEqual(['housing', 'language']);
   });
 });
+
+describe('An amount with the € sign after the room (own walkthrough of 2026-12-08)', () => {
+  test('When « on prête la salle des fêtes le mercredi et on met 5000 € » answers the commitments, then the 5 000 € cofinancing is kept with the room, and the amount is not asked', async () => {
+    const official = new TestConversation(app.url);
+    await official.play(TO_COMMITMENTS);
+    const text = await replies(official, 'on prête la salle des fêtes le mercredi et on met 5000 €');
+    expect(text).toMatch(/cofinancement : 5\s000\s€/);
+    expect(text).not.toContain('Quel montant');
+    const commitments = (await draftOf(app, official)).commitments;
+    expect(commitments.find((commitment) => commitment.kind === 'cofinancing')?.amountEuros).toBe(5_000);
+    expect(commitments.find((commitment) => commitment.kind === 'premises')?.detail).toBe('la salle des fêtes le mercredi');
+  });
+});
