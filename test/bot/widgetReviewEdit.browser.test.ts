@@ -109,4 +109,27 @@ describe('The review’s section buttons in the widget', () => {
       await context.close();
     }
   });
+
+  test('When « modifier l’action 1 » is typed at the review and the « Coût » button is clicked, then only the cost is asked, the new cost is echoed with the old one, and the review comes back', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${app.url}/`);
+      await page.getByText(WELCOME_TEXT.slice(0, 40)).first().waitFor();
+      await page.getByText(MENU_TEXT).first().waitFor();
+      const input = page.getByPlaceholder('Écrivez votre message…');
+      const type = (text: string) => async () => {
+        await input.fill(text);
+        await input.press('Enter');
+      };
+      for (const [text, expected] of TO_REVIEW) await act(page, type(text), expected);
+      await act(page, type('modifier l’action 1'), 'Que souhaitez-vous modifier dans l’action 1');
+      // The item menu's button, clicked as a person clicks it: the cost question alone, with the cost on file.
+      await act(page, () => page.getByRole('button', { name: 'Coût', exact: true }).last().click(), 'coût total');
+      await act(page, type('12 000'), 'au lieu de', 'Que souhaitez-vous faire');
+      expect(await countOf(page, 'Combien de personnes')).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
 });
