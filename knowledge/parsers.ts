@@ -271,14 +271,13 @@ const FIELD_RULES: ReadonlyArray<{ field: IntegrationField; pattern: RegExp }> =
   { field: 'other', pattern: /\bautres?\b/g },
 ];
 
-/** "logement, emploi et mobilité", "santé + accès aux droits", "langue" → fields in the order typed. */
 /** « plus tard », « pas pour l'instant »: what a clause puts off is not chosen now. */
 const POSTPONED = /\b(plus tard|pas ([\w'-]+ ){0,4}pour (l'instant|le moment|tout de suite)|pas maintenant|dans un second temps|ulterieurement)\b/;
 
 /** The text without its clauses that put something off (« l'emploi et la garde d'enfants on verra plus tard »), and the clause before a bare « on verra plus tard ». */
 function withoutPostponed(text: string): string {
   const clauses = text.split(/[,;.]|\bmais\b/);
-  const kept = clauses.map((clause) => clause);
+  const kept = [...clauses];
   clauses.forEach((clause, index) => {
     // « retirez les champs accès aux soins et emploi on verra plus tard »: what is removed now is named, not put off.
     if (!POSTPONED.test(clause) || /\b(retir\w*|enlev\w*|supprim\w*|otez|oter)\b/.test(clause)) return;
@@ -289,6 +288,7 @@ function withoutPostponed(text: string): string {
   return kept.join(', ');
 }
 
+/** "logement, emploi et mobilité", "santé + accès aux droits", "langue" → fields in the order typed. */
 export function parseFields(input: string): ParseResult<IntegrationField[]> {
   // « mobilitée », « santée »: a « -té » noun often gets the « e » of a participle.
   const text = withoutPostponed(normalizeText(input).replace(/\b(\w+t)ee(s?)\b/g, '$1e$2'));
